@@ -1,0 +1,91 @@
+// Package access is the one place that decides who may do what on which
+// part of a file. Services gather the facts (who the actor is, which
+// organisation owns the object, the actor's relation to the person) and
+// call Check; handlers never decide.
+//
+// Refusals on objects of another organisation are NotFound, not Forbidden,
+// so that the existence of a person elsewhere does not leak.
+package access
+
+import (
+	"parcours/internal/parcours"
+)
+
+// Action names an operation. Actions are grouped by the part of the file
+// they touch so the rules below stay readable.
+type Action string
+
+const (
+	PersonCreate    Action = "person.create"
+	PersonRead      Action = "person.read" // identity and contact
+	PersonFind      Action = "person.find" // identity search to avoid duplicates
+	PersonUpdate    Action = "person.update"
+	HouseholdCreate Action = "household.create"
+	HouseholdRead   Action = "household.read"
+	HouseholdUpdate Action = "household.update" // members and situation
+
+	OrgManage    Action = "org.manage"    // organisation settings, teams
+	WorkerManage Action = "worker.manage" // accounts, roles, memberships
+	SelfManage   Action = "self.manage"   // own password, TOTP, tokens
+)
+
+// Target is what an action applies to.
+type Target struct {
+	OrgID string // owning organisation; "" for actions that create
+}
+
+// roleActions lists what each role may do inside its own organisation.
+// Separation of duties: admins manage accounts and settings but are not
+// case workers.
+var roleActions = map[parcours.Role]map[Action]bool{
+	parcours.RoleAdmin: set(OrgManage, WorkerManage, SelfManage, PersonFind),
+	parcours.RoleManager: set(SelfManage, PersonCreate, PersonRead, PersonFind, PersonUpdate,
+		HouseholdCreate, HouseholdRead, HouseholdUpdate),
+	parcours.RoleWorker: set(SelfManage, PersonCreate, PersonRead, PersonFind, PersonUpdate,
+		HouseholdCreate, HouseholdRead, HouseholdUpdate),
+	parcours.RoleReception: set(SelfManage, PersonCreate, PersonRead, PersonFind, HouseholdRead),
+}
+
+func set(actions ...Action) map[Action]bool {
+	m := make(map[Action]bool, len(actions))
+	for _, a := range actions {
+		m[a] = true
+	}
+	return m
+}
+
+// Check returns nil when actor may do act on t, parcours.NotFound when t
+// belongs to another organisation, and parcours.Forbidden otherwise.
+func Check(actor parcours.Actor, act Action, t Target) error {
+	if actor.System {
+		return nil
+	}
+	if actor.WorkerID == "" {
+		return parcours.Errorf(parcours.EUnauthenticated, "error.unauthenticated")
+	}
+	if t.OrgID != "" && t.OrgID != actor.OrgID {
+		return parcours.NotFound()
+	}
+	if !roleActions[actor.Role][act] {
+		if t.OrgID != "" && isRead(act) {
+			// A role that may not read a kind of object must not learn
+			// it exists either.
+			return parcours.NotFound()
+		}
+		return parcours.Forbidden()
+	}
+	return nil
+}
+
+// Allowed is Check as a boolean, for deciding what to show.
+func Allowed(actor parcours.Actor, act Action, t Target) bool {
+	return Check(actor, act, t) == nil
+}
+
+func isRead(a Action) bool {
+	switch a {
+	case PersonRead, HouseholdRead:
+		return true
+	}
+	return false
+}

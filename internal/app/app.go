@@ -1,0 +1,79 @@
+// Package app wires Parcours together: it opens the database, applies the
+// migrations and builds the services and the HTTP server. The CLI, the demo
+// and the tests all start Parcours through it, so they run the same thing.
+package app
+
+import (
+	"context"
+	"log/slog"
+	"os"
+
+	"parcours/internal/auth"
+	"parcours/internal/person"
+	"parcours/internal/store"
+	"parcours/internal/web"
+)
+
+// Config is the runtime configuration; the CLI fills it from flags and
+// environment variables.
+type Config struct {
+	Database string // DSN: postgres://… or a SQLite file path
+	DataDir  string // documents and keys
+	Log      *slog.Logger
+	Version  string
+	// MaxUpload bounds document uploads in bytes.
+	MaxUpload int64
+}
+
+// App is a running Parcours.
+type App struct {
+	Config  Config
+	DB      *store.DB
+	Auth    *auth.Service
+	Persons *person.Service
+	Web     *web.Server
+}
+
+// Open connects to the database, migrates it and builds everything.
+func Open(ctx context.Context, cfg Config) (*App, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	}
+	db, err := store.Open(ctx, cfg.Database)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := db.Migrate(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a, err := New(cfg, db)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return a, nil
+}
+
+// New builds the services and the server on an open, migrated database.
+func New(cfg Config, db *store.DB) (*App, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.New(slog.NewJSONHandler(os.Stderr, nil))
+	}
+	if cfg.DataDir == "" {
+		cfg.DataDir = "data"
+	}
+	a := &App{Config: cfg, DB: db}
+	a.Auth = auth.New(db, cfg.Log)
+	a.Persons = person.New(db)
+	var err error
+	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload},
+		web.Services{Auth: a.Auth, Persons: a.Persons})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// Close releases the database.
+func (a *App) Close() error { return a.DB.Close() }

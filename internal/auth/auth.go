@@ -1,0 +1,27 @@
+// Package auth authenticates workers: passwords (argon2id), the TOTP
+// second factor, sessions stored in the database, login throttling and
+// API bearer tokens. It never logs a secret, and it turns every
+// credential it receives into an Actor or an unauthenticated error — the
+// rest of Parcours never sees a password, session id or token.
+package auth
+
+import (
+	"log/slog"
+
+	"parcours/internal/store"
+)
+
+// Service is the authentication service.
+type Service struct {
+	db  *store.DB
+	log *slog.Logger
+}
+
+// New returns a Service on db.
+func New(db *store.DB, log *slog.Logger) *Service {
+	return &Service{db: db, log: log}
+}
+
+// SessionCookie is the name of the session cookie. The __Host- prefix
+// makes browsers refuse it unless it is Secure, host-only and Path=/.
+const SessionCookie = "__Host-parcours_session"

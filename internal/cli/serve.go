@@ -1,0 +1,99 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"time"
+
+	"parcours/internal/app"
+	"parcours/internal/store"
+)
+
+func init() {
+	register(&command{
+		name:    "serve",
+		summary: "Run the Parcours server (applies migrations first).",
+		flags:   addrFlag,
+		run: func(ctx context.Context, e *env, c *Common, args []string) error {
+			if len(args) > 0 {
+				return &usageError{"serve takes no arguments"}
+			}
+			a, err := openApp(ctx, e, c)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			return serve(ctx, e, a, c.Addr, nil)
+		},
+	})
+	register(&command{
+		name:    "migrate",
+		summary: "Apply the database migrations and exit.",
+		run: func(ctx context.Context, e *env, c *Common, args []string) error {
+			db, err := store.Open(ctx, c.Database)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			n, err := db.Migrate(ctx)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(e.stderr, "%d migration(s) applied\n", n)
+			return nil
+		},
+	})
+}
+
+func logger(e *env) *slog.Logger {
+	return slog.New(slog.NewJSONHandler(e.stderr, &slog.HandlerOptions{Level: slog.LevelInfo}))
+}
+
+func openApp(ctx context.Context, e *env, c *Common) (*app.App, error) {
+	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
+		return nil, err
+	}
+	return app.Open(ctx, app.Config{Database: c.Database, DataDir: c.DataDir, Log: logger(e), Version: Version})
+}
+
+// serve listens on addr until ctx ends, then drains requests for up to 10
+// seconds. ready, when not nil, receives the bound address.
+func serve(ctx context.Context, e *env, a *app.App, addr string, ready func(string)) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return err
+	}
+	srv := &http.Server{
+		Handler:           a.Web,
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       2 * time.Minute, // document uploads
+		WriteTimeout:      2 * time.Minute, // exports
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    64 << 10,
+	}
+	a.Config.Log.Info("listening", "addr", ln.Addr().String(), "database", store.DialectOf(a.Config.Database).String())
+	if ready != nil {
+		ready(ln.Addr().String())
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- srv.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := srv.Shutdown(sctx); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+var _ = flag.ContinueOnError

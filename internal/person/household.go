@@ -1,0 +1,289 @@
+package person
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"strings"
+
+	"parcours/internal/access"
+	"parcours/internal/audit"
+	"parcours/internal/parcours"
+	"parcours/internal/store"
+)
+
+// MemberInput places an existing person in a household.
+type MemberInput struct {
+	PersonID     string                `json:"person_id"`
+	Relationship parcours.Relationship `json:"relationship"`
+}
+
+// SituationInput is a new situation of a household.
+type SituationInput struct {
+	Housing       string   `json:"housing"`
+	IncomeSources []string `json:"income_sources"`
+	Employment    string   `json:"employment"`
+	MonthlyIncome int      `json:"monthly_income_eur"`
+	Health        string   `json:"health"`
+	ValidFrom     string   `json:"valid_from"`
+}
+
+// HouseholdInput is the body of a household creation.
+type HouseholdInput struct {
+	Name      string          `json:"name"`
+	Members   []MemberInput   `json:"members"`
+	Situation *SituationInput `json:"situation"`
+}
+
+func (in *SituationInput) validate(v *parcours.Problems, s *Service, todayDate string) {
+	choice := func(field, val string, allowed []string, required bool) {
+		if val == "" {
+			if required {
+				v.Add(field, "error.field_required", "field."+field)
+			}
+			return
+		}
+		if !slices.Contains(allowed, val) {
+			v.Add(field, "error.invalid_choice", "field."+field, val)
+		}
+	}
+	choice("situation.housing", in.Housing, parcours.HousingKinds, true)
+	choice("situation.employment", in.Employment, parcours.EmploymentKinds, false)
+	for _, src := range in.IncomeSources {
+		choice("situation.income_sources", src, parcours.IncomeKinds, false)
+	}
+	if in.MonthlyIncome < 0 || in.MonthlyIncome > 1_000_000 {
+		v.Add("situation.monthly_income_eur", "error.invalid_amount")
+	}
+	v.MaxLen("situation.health", in.Health, 2000)
+	if in.ValidFrom == "" {
+		in.ValidFrom = todayDate
+	}
+	d, _ := parcours.ParseDate(todayDate)
+	v.Date("situation.valid_from", in.ValidFrom, true, d)
+}
+
+// CreateHousehold creates a household with its members and, optionally,
+// its first situation.
+func (s *Service) CreateHousehold(ctx context.Context, actor parcours.Actor, in HouseholdInput) (*parcours.Household, error) {
+	if err := access.Check(actor, access.HouseholdCreate, access.Target{}); err != nil {
+		return nil, err
+	}
+	h := &parcours.Household{OrgID: actor.OrgID, Name: strings.TrimSpace(in.Name)}
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		todayDate := today(tx.Now()).Format("2006-01-02")
+		var v parcours.Problems
+		v.MaxLen("name", h.Name, 150)
+		seen := map[string]bool{}
+		for _, m := range in.Members {
+			if !m.Relationship.Valid() {
+				v.Add("members.relationship", "error.invalid_choice", "field.relationship", string(m.Relationship))
+			}
+			if seen[m.PersonID] {
+				v.Add("members.person_id", "error.member_twice")
+			}
+			seen[m.PersonID] = true
+		}
+		if in.Situation != nil {
+			in.Situation.validate(&v, s, todayDate)
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		for _, m := range in.Members {
+			p, err := tx.Person(ctx, m.PersonID)
+			if errors.Is(err, store.ErrNoRows) || (err == nil && p.OrgID != actor.OrgID) {
+				return parcours.FieldError(parcours.EInvalid, "members.person_id", "error.person_unknown", m.PersonID)
+			}
+			if err != nil {
+				return err
+			}
+		}
+		if err := tx.InsertHousehold(ctx, h); err != nil {
+			return err
+		}
+		for _, m := range in.Members {
+			if err := tx.SetHouseholdMember(ctx, m.PersonID, h.ID, m.Relationship); err != nil {
+				return err
+			}
+			tx.Audit(audit.For(actor, "household.member.add", "household", h.ID, m.PersonID))
+		}
+		if in.Situation != nil {
+			if err := s.insertSituation(ctx, tx, actor, h.ID, *in.Situation); err != nil {
+				return err
+			}
+		}
+		tx.Audit(audit.For(actor, "household.create", "household", h.ID, ""))
+		var err error
+		h, err = tx.Household(ctx, h.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return redactHousehold(actor, h), nil
+}
+
+func (s *Service) insertSituation(ctx context.Context, tx *store.Tx, actor parcours.Actor, householdID string, in SituationInput) error {
+	sit := &parcours.Situation{HouseholdID: householdID, Housing: in.Housing, IncomeSources: in.IncomeSources,
+		Employment: in.Employment, MonthlyIncome: in.MonthlyIncome, Health: strings.TrimSpace(in.Health),
+		ValidFrom: in.ValidFrom, RecordedBy: actor.WorkerID}
+	if err := tx.InsertSituation(ctx, sit); err != nil {
+		return err
+	}
+	tx.Audit(audit.For(actor, "situation.create", "situation", sit.ID, ""))
+	return nil
+}
+
+// RecordSituation adds a new situation to a household; the previous ones
+// stay in its history.
+func (s *Service) RecordSituation(ctx context.Context, actor parcours.Actor, householdID string, in SituationInput) (*parcours.Household, error) {
+	var h *parcours.Household
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		var err error
+		if h, err = s.loadHousehold(ctx, tx, actor, access.HouseholdUpdate, householdID); err != nil {
+			return err
+		}
+		var v parcours.Problems
+		in.validate(&v, s, today(tx.Now()).Format("2006-01-02"))
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if err := s.insertSituation(ctx, tx, actor, h.ID, in); err != nil {
+			return err
+		}
+		h, err = tx.Household(ctx, h.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return redactHousehold(actor, h), nil
+}
+
+// SetMember moves a person of the actor's organisation into a household.
+func (s *Service) SetMember(ctx context.Context, actor parcours.Actor, householdID string, m MemberInput) (*parcours.Household, error) {
+	var h *parcours.Household
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		var err error
+		if h, err = s.loadHousehold(ctx, tx, actor, access.HouseholdUpdate, householdID); err != nil {
+			return err
+		}
+		if !m.Relationship.Valid() {
+			return parcours.FieldError(parcours.EInvalid, "relationship", "error.invalid_choice", "field.relationship", string(m.Relationship))
+		}
+		if _, err := s.load(ctx, tx, actor, access.PersonUpdate, m.PersonID); err != nil {
+			return err
+		}
+		if err := tx.SetHouseholdMember(ctx, m.PersonID, h.ID, m.Relationship); err != nil {
+			return err
+		}
+		tx.Audit(audit.For(actor, "household.member.add", "household", h.ID, m.PersonID))
+		h, err = tx.Household(ctx, h.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return redactHousehold(actor, h), nil
+}
+
+func (s *Service) loadHousehold(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, id string) (*parcours.Household, error) {
+	h, err := tx.Household(ctx, id)
+	if errors.Is(err, store.ErrNoRows) {
+		return nil, parcours.NotFound()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := access.Check(actor, act, access.Target{OrgID: h.OrgID}); err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// GetHousehold returns a household with members and current situation.
+func (s *Service) GetHousehold(ctx context.Context, actor parcours.Actor, id string) (*parcours.Household, error) {
+	var h *parcours.Household
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		if h, err = s.loadHousehold(ctx, tx, actor, access.HouseholdRead, id); err != nil {
+			return err
+		}
+		tx.Audit(audit.For(actor, "household.read", "household", h.ID, ""))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return redactHousehold(actor, h), nil
+}
+
+// SituationHistory returns every recorded situation of a household.
+func (s *Service) SituationHistory(ctx context.Context, actor parcours.Actor, householdID string) ([]*parcours.Situation, error) {
+	var out []*parcours.Situation
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		h, err := s.loadHousehold(ctx, tx, actor, access.HouseholdRead, householdID)
+		if err != nil {
+			return err
+		}
+		if out, err = tx.SituationHistory(ctx, h.ID); err != nil {
+			return err
+		}
+		tx.Audit(audit.For(actor, "situation.history.read", "household", h.ID, ""))
+		return nil
+	})
+	for i, sit := range out {
+		out[i] = redactSituation(actor, sit)
+	}
+	return out, err
+}
+
+// ListHouseholds returns a page of the actor's organisation's households.
+func (s *Service) ListHouseholds(ctx context.Context, actor parcours.Actor, cursor string, limit int) (*parcours.Page[*parcours.Household], error) {
+	if err := access.Check(actor, access.HouseholdRead, access.Target{OrgID: actor.OrgID}); err != nil {
+		return nil, err
+	}
+	after, err := parcours.DecodeCursor(cursor, 1)
+	if err != nil {
+		return nil, err
+	}
+	afterID := ""
+	if after != nil {
+		afterID = after[0]
+	}
+	out := &parcours.Page[*parcours.Household]{Items: []*parcours.Household{}}
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		page, err := tx.ListHouseholds(ctx, actor.OrgID, afterID, clampLimit(limit))
+		if err != nil {
+			return err
+		}
+		for _, h := range page.Items {
+			out.Items = append(out.Items, redactHousehold(actor, h))
+		}
+		if page.After != "" {
+			out.NextCursor = parcours.EncodeCursor([]string{page.After})
+		}
+		tx.Audit(audit.For(actor, "household.list", "household", "", ""))
+		return nil
+	})
+	return out, err
+}
+
+// redactHousehold hides the health note of the situation from roles that
+// do not accompany the household.
+func redactHousehold(actor parcours.Actor, h *parcours.Household) *parcours.Household {
+	if h.Situation != nil {
+		h.Situation = redactSituation(actor, h.Situation)
+	}
+	return h
+}
+
+func redactSituation(actor parcours.Actor, s *parcours.Situation) *parcours.Situation {
+	if actor.System || actor.Role == parcours.RoleWorker || actor.Role == parcours.RoleManager {
+		return s
+	}
+	c := *s
+	c.Health = ""
+	return &c
+}

@@ -1,0 +1,290 @@
+// Package person manages persons (usagers) and their households: identity,
+// contact, household composition and the history of the household's
+// situation. Every method takes the acting worker, asks package access
+// whether the action is allowed and audits what it reads or writes.
+package person
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+
+	"parcours/internal/access"
+	"parcours/internal/audit"
+	"parcours/internal/parcours"
+	"parcours/internal/store"
+)
+
+// Service is the person and household service.
+type Service struct {
+	db *store.DB
+}
+
+// New returns a Service on db.
+func New(db *store.DB) *Service { return &Service{db: db} }
+
+// Input is the body of a create or a partial update. Nil fields are left
+// unchanged by an update; a create requires the identity fields.
+type Input struct {
+	BirthName    *string                `json:"birth_name"`
+	UsageName    *string                `json:"usage_name"`
+	FirstNames   *string                `json:"first_names"`
+	BirthDate    *string                `json:"birth_date"`
+	BirthPlace   *string                `json:"birth_place"`
+	Sex          *parcours.Sex          `json:"sex"`
+	Phone        *string                `json:"phone"`
+	Email        *string                `json:"email"`
+	Address      *parcours.Address      `json:"address"`
+	NIR          *string                `json:"nir"`
+	CAFNumber    *string                `json:"caf_number"`
+	HouseholdID  *string                `json:"household_id"`
+	Relationship *parcours.Relationship `json:"relationship"`
+	// Version, on update, must equal the stored version when given.
+	Version *int `json:"version"`
+}
+
+func (in *Input) apply(p *parcours.Person) {
+	set := func(dst *string, src *string) {
+		if src != nil {
+			*dst = strings.TrimSpace(*src)
+		}
+	}
+	set(&p.BirthName, in.BirthName)
+	set(&p.UsageName, in.UsageName)
+	set(&p.FirstNames, in.FirstNames)
+	set(&p.BirthDate, in.BirthDate)
+	set(&p.BirthPlace, in.BirthPlace)
+	set(&p.Phone, in.Phone)
+	set(&p.Email, in.Email)
+	set(&p.CAFNumber, in.CAFNumber)
+	if in.NIR != nil {
+		p.NIR = parcours.NormalizeNIR(*in.NIR)
+	}
+	if in.Sex != nil {
+		p.Sex = *in.Sex
+	}
+	if in.Address != nil {
+		a := *in.Address
+		p.Address = parcours.Address{Line1: strings.TrimSpace(a.Line1), Line2: strings.TrimSpace(a.Line2),
+			PostalCode: strings.TrimSpace(a.PostalCode), City: strings.TrimSpace(a.City)}
+	}
+}
+
+// validate checks a whole person; today is the server's date.
+func validate(p *parcours.Person, today time.Time) error {
+	var v parcours.Problems
+	v.Required("birth_name", p.BirthName, 100)
+	v.MaxLen("usage_name", p.UsageName, 100)
+	v.Required("first_names", p.FirstNames, 150)
+	v.Date("birth_date", p.BirthDate, true, today)
+	if p.BirthDate != "" {
+		if d, err := parcours.ParseDate(p.BirthDate); err == nil && d.Year() < 1890 {
+			v.Add("birth_date", "error.invalid_date", "field.birth_date")
+		}
+	}
+	v.MaxLen("birth_place", p.BirthPlace, 100)
+	if !p.Sex.Valid() {
+		v.Add("sex", "error.invalid_choice", "field.sex", string(p.Sex))
+	}
+	v.MaxLen("phone", p.Phone, 30)
+	v.Email("email", p.Email, false)
+	v.MaxLen("address.line1", p.Address.Line1, 200)
+	v.MaxLen("address.line2", p.Address.Line2, 200)
+	v.MaxLen("address.city", p.Address.City, 100)
+	if pc := p.Address.PostalCode; pc != "" && (len(pc) != 5 || strings.Trim(pc, "0123456789") != "") {
+		v.Add("address.postal_code", "error.invalid_postal_code")
+	}
+	if p.NIR != "" && !parcours.ValidNIR(p.NIR) {
+		v.Add("nir", "error.invalid_nir")
+	}
+	v.MaxLen("caf_number", p.CAFNumber, 20)
+	if p.CAFNumber != "" && strings.Trim(p.CAFNumber, "0123456789") != "" {
+		v.Add("caf_number", "error.invalid_caf_number")
+	}
+	return v.Err()
+}
+
+// today is the current date in France, where the workers are.
+func today(now time.Time) time.Time {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		loc = time.UTC
+	}
+	y, m, d := now.In(loc).Date()
+	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+}
+
+// Create records a new person in the actor's organisation.
+func (s *Service) Create(ctx context.Context, actor parcours.Actor, in Input) (*parcours.Person, error) {
+	if err := access.Check(actor, access.PersonCreate, access.Target{}); err != nil {
+		return nil, err
+	}
+	p := &parcours.Person{OrgID: actor.OrgID, Sex: parcours.SexUnknown}
+	in.apply(p)
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		if err := validate(p, today(tx.Now())); err != nil {
+			return err
+		}
+		rel, err := s.checkHousehold(ctx, tx, actor, in)
+		if err != nil {
+			return err
+		}
+		if in.HouseholdID != nil {
+			p.HouseholdID = *in.HouseholdID
+		}
+		if err := tx.InsertPerson(ctx, p, rel); err != nil {
+			return err
+		}
+		tx.Audit(audit.For(actor, "person.create", "person", p.ID, p.ID))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return redact(actor, p), nil
+}
+
+// checkHousehold validates the household part of an input: the household
+// must be visible to the actor and the relationship known.
+func (s *Service) checkHousehold(ctx context.Context, tx *store.Tx, actor parcours.Actor, in Input) (parcours.Relationship, error) {
+	if in.HouseholdID == nil || *in.HouseholdID == "" {
+		return "", nil
+	}
+	h, err := tx.Household(ctx, *in.HouseholdID)
+	if errors.Is(err, store.ErrNoRows) || (err == nil && h.OrgID != actor.OrgID) {
+		return "", parcours.FieldError(parcours.EInvalid, "household_id", "error.household_unknown")
+	}
+	if err != nil {
+		return "", err
+	}
+	rel := parcours.RelOther
+	if in.Relationship != nil {
+		rel = *in.Relationship
+	}
+	if !rel.Valid() {
+		return "", parcours.FieldError(parcours.EInvalid, "relationship", "error.invalid_choice", "field.relationship", string(rel))
+	}
+	return rel, nil
+}
+
+// load returns the person with id if the actor may do act on it.
+func (s *Service) load(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, id string) (*parcours.Person, error) {
+	p, err := tx.Person(ctx, id)
+	if errors.Is(err, store.ErrNoRows) {
+		return nil, parcours.NotFound()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := access.Check(actor, act, access.Target{OrgID: p.OrgID}); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// Get returns a person's identity and contact, audited as a read.
+func (s *Service) Get(ctx context.Context, actor parcours.Actor, id string) (*parcours.Person, error) {
+	var p *parcours.Person
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		if p, err = s.load(ctx, tx, actor, access.PersonRead, id); err != nil {
+			return err
+		}
+		tx.Audit(audit.For(actor, "person.read", "person", p.ID, p.ID))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return redact(actor, p), nil
+}
+
+// Update applies a partial update. When in.Version is given and the person
+// changed meanwhile, it fails with a conflict instead of losing an update.
+func (s *Service) Update(ctx context.Context, actor parcours.Actor, id string, in Input) (*parcours.Person, error) {
+	if in.HouseholdID != nil || in.Relationship != nil {
+		return nil, parcours.FieldError(parcours.EInvalid, "household_id", "error.household_via_household")
+	}
+	var p *parcours.Person
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		var err error
+		if p, err = s.load(ctx, tx, actor, access.PersonUpdate, id); err != nil {
+			return err
+		}
+		if in.Version != nil && *in.Version != p.Version {
+			return parcours.Errorf(parcours.EConflict, "error.version_conflict")
+		}
+		in.apply(p)
+		if err := validate(p, today(tx.Now())); err != nil {
+			return err
+		}
+		ok, err := tx.UpdatePerson(ctx, p)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return parcours.Errorf(parcours.EConflict, "error.version_conflict")
+		}
+		tx.Audit(audit.For(actor, "person.update", "person", p.ID, p.ID))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return redact(actor, p), nil
+}
+
+// List returns a page of the persons of the actor's organisation, by name.
+// Listing is a read of identities: it is audited once per page with no
+// person attached.
+func (s *Service) List(ctx context.Context, actor parcours.Actor, cursor string, limit int) (*parcours.Page[*parcours.Person], error) {
+	if err := access.Check(actor, access.PersonFind, access.Target{}); err != nil {
+		return nil, err
+	}
+	after, err := parcours.DecodeCursor(cursor, 3)
+	if err != nil {
+		return nil, err
+	}
+	limit = clampLimit(limit)
+	out := &parcours.Page[*parcours.Person]{Items: []*parcours.Person{}}
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		page, err := tx.ListPersons(ctx, actor.OrgID, after, limit)
+		if err != nil {
+			return err
+		}
+		for _, p := range page.Items {
+			out.Items = append(out.Items, redact(actor, p))
+		}
+		out.NextCursor = parcours.EncodeCursor(page.After)
+		tx.Audit(audit.For(actor, "person.list", "person", "", ""))
+		return nil
+	})
+	return out, err
+}
+
+// clampLimit keeps page sizes between 1 and 200, 50 by default.
+func clampLimit(n int) int {
+	switch {
+	case n <= 0:
+		return 50
+	case n > 200:
+		return 200
+	}
+	return n
+}
+
+// redact hides what the actor's role may not see. The social-security
+// number is for the people accompanying the person, not the front desk or
+// account administrators.
+func redact(actor parcours.Actor, p *parcours.Person) *parcours.Person {
+	if actor.System || actor.Role == parcours.RoleWorker || actor.Role == parcours.RoleManager {
+		return p
+	}
+	c := *p
+	c.NIR = ""
+	if actor.Role == parcours.RoleAdmin {
+		c.Phone, c.Email, c.Address, c.CAFNumber = "", "", parcours.Address{}, ""
+	}
+	return &c
+}

@@ -1,0 +1,306 @@
+// Package store is the only place that speaks SQL. It holds the schema
+// migrations of both dialects (SQLite and PostgreSQL), the connection pools
+// and the queries. SQL is written once with "?" placeholders and rebound for
+// PostgreSQL; where the dialects differ, both versions sit side by side.
+//
+// store imports no domain service: it maps rows to the types of package
+// parcours and leaves every rule (validation, authorisation) to the
+// services. Every query is parameterised; never build SQL from input.
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgconn"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"modernc.org/sqlite"
+	sqlite3 "modernc.org/sqlite/lib"
+)
+
+// Dialect tells the two backends apart.
+type Dialect int
+
+const (
+	SQLite Dialect = iota
+	Postgres
+)
+
+func (d Dialect) String() string {
+	if d == Postgres {
+		return "postgres"
+	}
+	return "sqlite"
+}
+
+// DialectOf returns the backend a DSN selects: postgres:// or postgresql://
+// pick PostgreSQL, anything else is a SQLite file path.
+func DialectOf(dsn string) Dialect {
+	if strings.HasPrefix(dsn, "postgres://") || strings.HasPrefix(dsn, "postgresql://") {
+		return Postgres
+	}
+	return SQLite
+}
+
+// DB is the database of Parcours. On SQLite it keeps two pools: one
+// connection for writes (SQLite has one writer; BEGIN IMMEDIATE avoids
+// lock-upgrade deadlocks) and several read-only connections. On PostgreSQL
+// both pools are the same.
+type DB struct {
+	dialect Dialect
+	w       *sql.DB
+	r       *sql.DB
+	dsn     string
+
+	rebound sync.Map // query string → rebound query, for PostgreSQL
+	// Now is the clock; tests may replace it.
+	Now func() time.Time
+}
+
+// Open connects to dsn and checks the connection. It does not migrate.
+func Open(ctx context.Context, dsn string) (*DB, error) {
+	db := &DB{dialect: DialectOf(dsn), dsn: dsn, Now: func() time.Time { return time.Now().UTC() }}
+	var err error
+	switch db.dialect {
+	case Postgres:
+		db.w, err = sql.Open("pgx", dsn)
+		if err != nil {
+			return nil, err
+		}
+		db.w.SetMaxOpenConns(32)
+		db.w.SetMaxIdleConns(16)
+		db.w.SetConnMaxIdleTime(5 * time.Minute)
+		db.r = db.w
+	default:
+		path := strings.TrimPrefix(dsn, "sqlite://")
+		pragmas := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_pragma=cache_size(-16000)&_time_format=sqlite"
+		db.w, err = sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_txlock=immediate")
+		if err != nil {
+			return nil, err
+		}
+		db.w.SetMaxOpenConns(1)
+		db.w.SetConnMaxIdleTime(0)
+		db.r, err = sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=query_only(1)")
+		if err != nil {
+			db.w.Close()
+			return nil, err
+		}
+		db.r.SetMaxOpenConns(8)
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := db.w.PingContext(pctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to %s database: %w", db.dialect, err)
+	}
+	return db, nil
+}
+
+// Dialect returns the backend in use.
+func (db *DB) Dialect() Dialect { return db.dialect }
+
+// Close closes the pools.
+func (db *DB) Close() error {
+	err := db.w.Close()
+	if db.r != db.w {
+		err = errors.Join(err, db.r.Close())
+	}
+	return err
+}
+
+// Ping checks that the database answers (for /readyz).
+func (db *DB) Ping(ctx context.Context) error {
+	var one int
+	return db.r.QueryRowContext(ctx, "SELECT 1").Scan(&one)
+}
+
+// SQL returns the write pool, for tools (backup, tests) that need raw
+// access. Services must not use it.
+func (db *DB) SQL() *sql.DB { return db.w }
+
+func (db *DB) rebind(q string) string {
+	if db.dialect != Postgres {
+		return q
+	}
+	if v, ok := db.rebound.Load(q); ok {
+		return v.(string)
+	}
+	var b strings.Builder
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			fmt.Fprintf(&b, "$%d", n)
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	s := b.String()
+	db.rebound.Store(q, s)
+	return s
+}
+
+// Tx is one database transaction. Public methods of DB own the transaction;
+// the query methods hang off Tx so a service can group several of them, and
+// the audit events they cause, atomically.
+type Tx struct {
+	db  *DB
+	tx  *sql.Tx
+	now time.Time
+	// pending audit events are chained and inserted just before COMMIT,
+	// so that the chain lock is held as briefly as possible.
+	pending []AuditRecord
+	write   bool
+}
+
+// Now is the transaction's clock reading: every row it writes carries the
+// same instant.
+func (tx *Tx) Now() time.Time { return tx.now }
+
+// Dialect returns the backend in use.
+func (tx *Tx) Dialect() Dialect { return tx.db.dialect }
+
+func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	return tx.tx.ExecContext(ctx, tx.db.rebind(q), args...)
+}
+
+func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	return tx.tx.QueryContext(ctx, tx.db.rebind(q), args...)
+}
+
+func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	return tx.tx.QueryRowContext(ctx, tx.db.rebind(q), args...)
+}
+
+// Transact runs fn in a read-write transaction and commits it when fn
+// returns nil. Serialisation failures and busy databases are retried a few
+// times; fn must therefore be free of side effects outside the transaction.
+func (db *DB) Transact(ctx context.Context, fn func(*Tx) error) error {
+	return db.run(ctx, true, fn)
+}
+
+// View runs fn in a read-only transaction. fn may still record audit
+// events: they are written by a short write transaction after the read.
+func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
+	return db.run(ctx, false, fn)
+}
+
+func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) error {
+	var err error
+	for attempt := 0; attempt < 5; attempt++ {
+		err = db.once(ctx, write, fn)
+		if err == nil || !retryable(err) || ctx.Err() != nil {
+			return err
+		}
+		time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
+	}
+	return err
+}
+
+func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (err error) {
+	pool := db.w
+	var opts *sql.TxOptions
+	if !write {
+		pool = db.r
+		opts = &sql.TxOptions{ReadOnly: db.dialect == Postgres}
+	}
+	stx, err := pool.BeginTx(ctx, opts)
+	if err != nil {
+		return err
+	}
+	tx := &Tx{db: db, tx: stx, now: db.Now(), write: write}
+	defer func() {
+		if err != nil {
+			_ = stx.Rollback()
+		}
+	}()
+	if err = fn(tx); err != nil {
+		return err
+	}
+	if len(tx.pending) > 0 && write {
+		if err = tx.flushAudit(ctx); err != nil {
+			return err
+		}
+	}
+	if err = stx.Commit(); err != nil {
+		return err
+	}
+	if len(tx.pending) > 0 && !write {
+		// Reads are audited too: record them in a write transaction of
+		// their own, carrying the same events.
+		pending := tx.pending
+		return db.run(ctx, true, func(w *Tx) error {
+			w.pending = append(w.pending, pending...)
+			return nil
+		})
+	}
+	return nil
+}
+
+func retryable(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		// serialization_failure, deadlock_detected
+		return pgErr.Code == "40001" || pgErr.Code == "40P01"
+	}
+	var sqErr *sqlite.Error
+	if errors.As(err, &sqErr) {
+		c := sqErr.Code() & 0xff
+		return c == sqlite3.SQLITE_BUSY || c == sqlite3.SQLITE_LOCKED
+	}
+	return false
+}
+
+// IsUniqueViolation reports whether err comes from a UNIQUE constraint.
+func IsUniqueViolation(err error) bool {
+	var pgErr *pgconn.PgError
+	if errors.As(err, &pgErr) {
+		return pgErr.Code == "23505"
+	}
+	var sqErr *sqlite.Error
+	if errors.As(err, &sqErr) {
+		return sqErr.Code() == sqlite3.SQLITE_CONSTRAINT_UNIQUE || sqErr.Code() == sqlite3.SQLITE_CONSTRAINT_PRIMARYKEY
+	}
+	return false
+}
+
+// ts converts an instant to the stored form: microseconds since the Unix
+// epoch, UTC. Both dialects store instants as 64-bit integers so that the
+// same SQL compares and orders them.
+func ts(t time.Time) int64 {
+	if t.IsZero() {
+		return 0
+	}
+	return t.UnixMicro()
+}
+
+func fromTS(v int64) time.Time {
+	if v == 0 {
+		return time.Time{}
+	}
+	return time.UnixMicro(v).UTC()
+}
+
+// nullTS maps the zero time to SQL NULL.
+func nullTS(t time.Time) sql.NullInt64 {
+	if t.IsZero() {
+		return sql.NullInt64{}
+	}
+	return sql.NullInt64{Int64: t.UnixMicro(), Valid: true}
+}
+
+func fromNullTS(v sql.NullInt64) time.Time {
+	if !v.Valid {
+		return time.Time{}
+	}
+	return fromTS(v.Int64)
+}
+
+// ErrNoRows is returned by single-row lookups that find nothing. Services
+// turn it into parcours.NotFound.
+var ErrNoRows = sql.ErrNoRows

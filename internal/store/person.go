@@ -1,0 +1,268 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+
+	"parcours/internal/parcours"
+)
+
+const personColumns = `id, org_id, birth_name, usage_name, first_names, birth_date, birth_place, sex, phone, email,
+	address_line1, address_line2, postal_code, city, nir, caf_number, household_id, relationship, created_at, updated_at, version`
+
+func scanPerson(row interface{ Scan(...any) error }) (*parcours.Person, string, error) {
+	var p parcours.Person
+	var sex, rel string
+	var household sql.NullString
+	var created, updated int64
+	err := row.Scan(&p.ID, &p.OrgID, &p.BirthName, &p.UsageName, &p.FirstNames, &p.BirthDate, &p.BirthPlace, &sex,
+		&p.Phone, &p.Email, &p.Address.Line1, &p.Address.Line2, &p.Address.PostalCode, &p.Address.City,
+		&p.NIR, &p.CAFNumber, &household, &rel, &created, &updated, &p.Version)
+	if err != nil {
+		return nil, "", err
+	}
+	p.Sex = parcours.Sex(sex)
+	p.HouseholdID = household.String
+	p.CreatedAt, p.UpdatedAt = fromTS(created), fromTS(updated)
+	return &p, rel, nil
+}
+
+func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
+
+// InsertPerson stores a new person; ID, CreatedAt, UpdatedAt and Version
+// are set.
+func (tx *Tx) InsertPerson(ctx context.Context, p *parcours.Person, rel parcours.Relationship) error {
+	if p.ID == "" {
+		p.ID = NewID()
+	}
+	p.CreatedAt, p.UpdatedAt, p.Version = tx.now, tx.now, 1
+	_, err := tx.exec(ctx, `INSERT INTO persons (`+personColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+		p.ID, p.OrgID, p.BirthName, p.UsageName, p.FirstNames, p.BirthDate, p.BirthPlace, string(p.Sex), p.Phone, p.Email,
+		p.Address.Line1, p.Address.Line2, p.Address.PostalCode, p.Address.City, p.NIR, p.CAFNumber,
+		nullString(p.HouseholdID), string(rel), ts(p.CreatedAt), ts(p.UpdatedAt), p.Version)
+	return err
+}
+
+// UpdatePerson saves p if its stored version is still p.Version, then
+// increments it. It returns false when someone else changed it meanwhile.
+func (tx *Tx) UpdatePerson(ctx context.Context, p *parcours.Person) (bool, error) {
+	res, err := tx.exec(ctx, `UPDATE persons SET birth_name = ?, usage_name = ?, first_names = ?, birth_date = ?, birth_place = ?,
+		sex = ?, phone = ?, email = ?, address_line1 = ?, address_line2 = ?, postal_code = ?, city = ?, nir = ?, caf_number = ?,
+		updated_at = ?, version = version + 1 WHERE id = ? AND version = ?`,
+		p.BirthName, p.UsageName, p.FirstNames, p.BirthDate, p.BirthPlace, string(p.Sex), p.Phone, p.Email,
+		p.Address.Line1, p.Address.Line2, p.Address.PostalCode, p.Address.City, p.NIR, p.CAFNumber,
+		ts(tx.now), p.ID, p.Version)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	if err != nil || n != 1 {
+		return false, err
+	}
+	p.Version++
+	p.UpdatedAt = tx.now
+	return true, nil
+}
+
+// Person returns a person by id, ErrNoRows when absent.
+func (tx *Tx) Person(ctx context.Context, id string) (*parcours.Person, error) {
+	p, _, err := scanPerson(tx.queryRow(ctx, "SELECT "+personColumns+" FROM persons WHERE id = ?", id))
+	return p, err
+}
+
+// PersonPage is one page of a keyset-paginated person list, ordered by
+// (birth_name, first_names, id).
+type PersonPage struct {
+	Items []*parcours.Person
+	// After is the sort key of the last item, to pass back for the next
+	// page; nil at the end.
+	After []string
+}
+
+// ListPersons returns up to limit persons of org after the key `after`
+// (birth_name, first_names, id), or from the start when after is nil.
+func (tx *Tx) ListPersons(ctx context.Context, orgID string, after []string, limit int) (*PersonPage, error) {
+	q := "SELECT " + personColumns + " FROM persons WHERE org_id = ?"
+	args := []any{orgID}
+	if len(after) == 3 {
+		q += " AND (birth_name > ? OR (birth_name = ? AND (first_names > ? OR (first_names = ? AND id > ?))))"
+		args = append(args, after[0], after[0], after[1], after[1], after[2])
+	}
+	q += " ORDER BY birth_name, first_names, id LIMIT ?"
+	args = append(args, limit+1)
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	page := &PersonPage{}
+	for rows.Next() {
+		p, _, err := scanPerson(rows)
+		if err != nil {
+			return nil, err
+		}
+		page.Items = append(page.Items, p)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(page.Items) > limit {
+		page.Items = page.Items[:limit]
+		last := page.Items[limit-1]
+		page.After = []string{last.BirthName, last.FirstNames, last.ID}
+	}
+	return page, nil
+}
+
+// InsertHousehold stores a new household (without members).
+func (tx *Tx) InsertHousehold(ctx context.Context, h *parcours.Household) error {
+	if h.ID == "" {
+		h.ID = NewID()
+	}
+	h.CreatedAt = tx.now
+	_, err := tx.exec(ctx, "INSERT INTO households (id, org_id, name, created_at) VALUES (?,?,?,?)", h.ID, h.OrgID, h.Name, ts(h.CreatedAt))
+	return err
+}
+
+// SetHouseholdMember moves a person into a household (or out of any, with
+// householdID "").
+func (tx *Tx) SetHouseholdMember(ctx context.Context, personID, householdID string, rel parcours.Relationship) error {
+	if householdID == "" {
+		rel = ""
+	}
+	_, err := tx.exec(ctx, "UPDATE persons SET household_id = ?, relationship = ?, updated_at = ?, version = version + 1 WHERE id = ?",
+		nullString(householdID), string(rel), ts(tx.now), personID)
+	return err
+}
+
+// Household returns a household with its members and current situation.
+func (tx *Tx) Household(ctx context.Context, id string) (*parcours.Household, error) {
+	var h parcours.Household
+	var created int64
+	if err := tx.queryRow(ctx, "SELECT id, org_id, name, created_at FROM households WHERE id = ?", id).Scan(&h.ID, &h.OrgID, &h.Name, &created); err != nil {
+		return nil, err
+	}
+	h.CreatedAt = fromTS(created)
+	if err := tx.loadHouseholds(ctx, []*parcours.Household{&h}); err != nil {
+		return nil, err
+	}
+	return &h, nil
+}
+
+// HouseholdPage is one page of households ordered by id (creation order).
+type HouseholdPage struct {
+	Items []*parcours.Household
+	After string
+}
+
+// ListHouseholds returns up to limit households of org after id `after`.
+func (tx *Tx) ListHouseholds(ctx context.Context, orgID, after string, limit int) (*HouseholdPage, error) {
+	rows, err := tx.query(ctx, "SELECT id, org_id, name, created_at FROM households WHERE org_id = ? AND id > ? ORDER BY id LIMIT ?", orgID, after, limit+1)
+	if err != nil {
+		return nil, err
+	}
+	page := &HouseholdPage{}
+	for rows.Next() {
+		var h parcours.Household
+		var created int64
+		if err := rows.Scan(&h.ID, &h.OrgID, &h.Name, &created); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		h.CreatedAt = fromTS(created)
+		page.Items = append(page.Items, &h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(page.Items) > limit {
+		page.Items = page.Items[:limit]
+		page.After = page.Items[limit-1].ID
+	}
+	return page, tx.loadHouseholds(ctx, page.Items)
+}
+
+func (tx *Tx) loadHouseholds(ctx context.Context, hs []*parcours.Household) error {
+	for _, h := range hs {
+		rows, err := tx.query(ctx, "SELECT "+personColumns+" FROM persons WHERE household_id = ? ORDER BY created_at, id", h.ID)
+		if err != nil {
+			return err
+		}
+		h.Members = []parcours.HouseholdMember{}
+		for rows.Next() {
+			p, rel, err := scanPerson(rows)
+			if err != nil {
+				rows.Close()
+				return err
+			}
+			h.Members = append(h.Members, parcours.HouseholdMember{PersonID: p.ID, Relationship: parcours.Relationship(rel), DisplayName: p.DisplayName()})
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		s, err := tx.CurrentSituation(ctx, h.ID)
+		if err != nil && err != ErrNoRows {
+			return err
+		}
+		h.Situation = s
+	}
+	return nil
+}
+
+// InsertSituation records a new situation of a household; earlier ones are
+// kept as history.
+func (tx *Tx) InsertSituation(ctx context.Context, s *parcours.Situation) error {
+	if s.ID == "" {
+		s.ID = NewID()
+	}
+	s.CreatedAt = tx.now
+	if s.IncomeSources == nil {
+		s.IncomeSources = []string{}
+	}
+	incomes, _ := json.Marshal(s.IncomeSources)
+	_, err := tx.exec(ctx, `INSERT INTO situations (id, household_id, housing, income_sources, employment, monthly_income, health, valid_from, recorded_by, created_at)
+		VALUES (?,?,?,?,?,?,?,?,?,?)`, s.ID, s.HouseholdID, s.Housing, string(incomes), s.Employment, s.MonthlyIncome, s.Health, s.ValidFrom, s.RecordedBy, ts(s.CreatedAt))
+	return err
+}
+
+const situationColumns = "id, household_id, housing, income_sources, employment, monthly_income, health, valid_from, recorded_by, created_at"
+
+func scanSituation(row interface{ Scan(...any) error }) (*parcours.Situation, error) {
+	var s parcours.Situation
+	var incomes string
+	var created int64
+	if err := row.Scan(&s.ID, &s.HouseholdID, &s.Housing, &incomes, &s.Employment, &s.MonthlyIncome, &s.Health, &s.ValidFrom, &s.RecordedBy, &created); err != nil {
+		return nil, err
+	}
+	if err := json.Unmarshal([]byte(incomes), &s.IncomeSources); err != nil {
+		return nil, err
+	}
+	s.CreatedAt = fromTS(created)
+	return &s, nil
+}
+
+// CurrentSituation returns the latest situation of a household.
+func (tx *Tx) CurrentSituation(ctx context.Context, householdID string) (*parcours.Situation, error) {
+	return scanSituation(tx.queryRow(ctx, "SELECT "+situationColumns+" FROM situations WHERE household_id = ? ORDER BY created_at DESC, id DESC LIMIT 1", householdID))
+}
+
+// SituationHistory returns every situation of a household, newest first.
+func (tx *Tx) SituationHistory(ctx context.Context, householdID string) ([]*parcours.Situation, error) {
+	rows, err := tx.query(ctx, "SELECT "+situationColumns+" FROM situations WHERE household_id = ? ORDER BY created_at DESC, id DESC", householdID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*parcours.Situation
+	for rows.Next() {
+		s, err := scanSituation(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,115 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"parcours/internal/parcours"
+	"parcours/internal/person"
+)
+
+func personSchemas(s *Server) {
+	address := object(nil, Schema{"line1": str(), "line2": str(), "postal_code": str(), "city": str()})
+	s.schema("Address", address)
+	s.schema("Person", object(
+		[]string{"id", "organization_id", "birth_name", "usage_name", "first_names", "birth_date", "sex", "household_id", "created_at", "updated_at", "version"},
+		Schema{
+			"id": str(), "organization_id": str(), "birth_name": str(), "usage_name": str(), "first_names": str(),
+			"birth_date": strFmt("date"), "birth_place": str(), "sex": enum("F", "M", "X"), "phone": str(), "email": str(),
+			"address": ref("Address"), "nir": str(), "caf_number": str(), "household_id": str(),
+			"created_at": strFmt("date-time"), "updated_at": strFmt("date-time"), "version": integer(),
+		}))
+	s.schema("PersonInput", object(nil, Schema{
+		"birth_name": str(), "usage_name": str(), "first_names": str(), "birth_date": strFmt("date"), "birth_place": str(),
+		"sex": enum("F", "M", "X"), "phone": str(), "email": str(), "address": ref("Address"), "nir": str(),
+		"caf_number": str(), "household_id": str(), "relationship": relationshipSchema(), "version": integer(),
+	}))
+}
+
+func relationshipSchema() Schema {
+	values := make([]string, len(parcours.Relationships))
+	for i, r := range parcours.Relationships {
+		values[i] = string(r)
+	}
+	return enum(values...)
+}
+
+var pageParams = []Param{
+	{Name: "cursor", Type: "string", Description: "next_cursor of the previous page"},
+	{Name: "limit", Type: "integer", Description: "page size, 1–200 (50 by default)"},
+}
+
+// pageArgs reads the cursor and limit of a list request.
+func pageArgs(r *http.Request) (string, int, error) {
+	q := r.URL.Query()
+	limit := 0
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 200 {
+			return "", 0, parcours.FieldError(parcours.EBadRequest, "limit", "error.invalid_limit")
+		}
+		limit = n
+	}
+	return q.Get("cursor"), limit, nil
+}
+
+func (s *Server) personAPIRoutes() {
+	personSchemas(s)
+	s.handle("POST", "/api/v1/persons", API, s.apiCreatePerson,
+		&Op{ID: "createPerson", Summary: "Create a person", Tag: "persons", Request: "PersonInput", Response: "Person", Status: http.StatusCreated})
+	s.handle("GET", "/api/v1/persons", API, s.apiListPersons,
+		&Op{ID: "listPersons", Summary: "List the persons of the organisation, by name", Tag: "persons", Response: "Person", List: true, Query: pageParams})
+	s.handle("GET", "/api/v1/persons/{id}", API, s.apiGetPerson,
+		&Op{ID: "getPerson", Summary: "A person's identity and contact", Tag: "persons", Response: "Person"})
+	s.handle("PATCH", "/api/v1/persons/{id}", API, s.apiUpdatePerson,
+		&Op{ID: "updatePerson", Summary: "Change some fields of a person", Tag: "persons", Request: "PersonInput", Response: "Person"})
+}
+
+func (s *Server) apiCreatePerson(w http.ResponseWriter, r *http.Request) error {
+	var in person.Input
+	if err := s.decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	p, err := s.svc.Persons.Create(r.Context(), mustActor(r), in)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Location", "/api/v1/persons/"+p.ID)
+	writeJSON(w, http.StatusCreated, p)
+	return nil
+}
+
+func (s *Server) apiListPersons(w http.ResponseWriter, r *http.Request) error {
+	cursor, limit, err := pageArgs(r)
+	if err != nil {
+		return err
+	}
+	page, err := s.svc.Persons.List(r.Context(), mustActor(r), cursor, limit)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page)
+	return nil
+}
+
+func (s *Server) apiGetPerson(w http.ResponseWriter, r *http.Request) error {
+	p, err := s.svc.Persons.Get(r.Context(), mustActor(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}
+
+func (s *Server) apiUpdatePerson(w http.ResponseWriter, r *http.Request) error {
+	var in person.Input
+	if err := s.decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	p, err := s.svc.Persons.Update(r.Context(), mustActor(r), r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, p)
+	return nil
+}

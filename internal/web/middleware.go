@@ -1,0 +1,191 @@
+package web
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"log/slog"
+	"net/http"
+	"net/url"
+	"runtime/debug"
+	"strings"
+	"time"
+
+	"parcours/internal/auth"
+	"parcours/internal/i18n"
+	"parcours/internal/parcours"
+)
+
+// middleware wraps the mux with what every request goes through, outermost
+// first: request id and logging, panic recovery, security headers and
+// cross-origin protection of state-changing requests (CSRF).
+func (s *Server) middleware(next http.Handler) http.Handler {
+	cop := http.NewCrossOriginProtection()
+	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, parcours.Errorf(parcours.EForbidden, "error.cross_origin"))
+	}))
+	h := cop.Handler(next)
+	h = securityHeaders(h)
+	h = s.recoverer(h)
+	return s.logRequests(h)
+}
+
+// statusWriter remembers the status code for logs and metrics.
+type statusWriter struct {
+	http.ResponseWriter
+	status int
+	bytes  int
+}
+
+func (w *statusWriter) WriteHeader(code int) {
+	if w.status == 0 {
+		w.status = code
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *statusWriter) Write(b []byte) (int, error) {
+	if w.status == 0 {
+		w.status = http.StatusOK
+	}
+	n, err := w.ResponseWriter.Write(b)
+	w.bytes += n
+	return n, err
+}
+
+func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+func newRequestID() string {
+	b := make([]byte, 8)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// logRequests writes one JSON line per request. It logs the route
+// pattern, never the path's query string or any body: search terms and
+// form fields carry personal data, which must never reach the logs.
+func (s *Server) logRequests(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		start := time.Now()
+		info := &requestInfo{id: newRequestID()}
+		w.Header().Set("X-Request-Id", info.id)
+		ctx := context.WithValue(r.Context(), keyRequestID, info)
+		sw := &statusWriter{ResponseWriter: w}
+		next.ServeHTTP(sw, r.WithContext(ctx))
+		route := info.route
+		if route == "" {
+			route = "unmatched"
+		}
+		level := slog.LevelInfo
+		if sw.status >= 500 {
+			level = slog.LevelError
+		}
+		s.log.LogAttrs(ctx, level, "request",
+			slog.String("request_id", info.id),
+			slog.String("method", r.Method),
+			slog.String("route", route),
+			slog.Int("status", sw.status),
+			slog.Int("bytes", sw.bytes),
+			slog.Float64("duration_ms", float64(time.Since(start).Microseconds())/1000),
+			slog.String("worker_id", info.workerID),
+		)
+	})
+}
+
+func (s *Server) recoverer(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		defer func() {
+			if v := recover(); v != nil {
+				if v == http.ErrAbortHandler {
+					panic(v)
+				}
+				s.log.Error("panic", "request_id", infoFrom(r.Context()).id, "panic", v, "stack", string(debug.Stack()))
+				s.fail(w, r, parcours.Errorf(parcours.EInternal, "error.internal"))
+			}
+		}()
+		next.ServeHTTP(w, r)
+	})
+}
+
+// securityHeaders sets a strict Content-Security-Policy (no inline script
+// or style, nothing from elsewhere) and the usual hardening headers on
+// every response.
+func securityHeaders(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		h := w.Header()
+		h.Set("Content-Security-Policy", "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; font-src 'self'; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
+		h.Set("X-Content-Type-Options", "nosniff")
+		h.Set("X-Frame-Options", "DENY")
+		h.Set("Referrer-Policy", "same-origin")
+		h.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=(), payment=()")
+		h.Set("Cross-Origin-Opener-Policy", "same-origin")
+		h.Set("Cross-Origin-Resource-Policy", "same-origin")
+		h.Set("Strict-Transport-Security", "max-age=63072000; includeSubDomains")
+		if !strings.HasPrefix(r.URL.Path, "/static/") {
+			// Personal data must not linger in shared caches or the
+			// browser's history cache.
+			h.Set("Cache-Control", "no-store")
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// authenticate resolves the actor of the request and enforces the route's
+// access level. Bearer tokens are for the API; the session cookie serves
+// pages and, for htmx and same-origin scripts, the API too.
+func (s *Server) authenticate(acc Access, next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		var (
+			a    parcours.Actor
+			wk   *parcours.Worker
+			sess *auth.Session
+			err  error = parcours.Errorf(parcours.EUnauthenticated, "error.unauthenticated")
+		)
+		if h := r.Header.Get("Authorization"); h != "" {
+			if tok, ok := strings.CutPrefix(h, "Bearer "); ok && acc != Page {
+				a, wk, err = s.svc.Auth.ActorFromToken(ctx, strings.TrimSpace(tok))
+			}
+		} else if c, cerr := r.Cookie(auth.SessionCookie); cerr == nil {
+			a, sess, err = s.svc.Auth.ActorFromSession(ctx, c.Value)
+			if err == nil {
+				wk = sess.Worker
+			}
+		}
+		if err != nil && parcours.ErrorCode(err) != parcours.EUnauthenticated {
+			s.fail(w, r, err)
+			return
+		}
+		authenticated := err == nil && (sess == nil || sess.MFADone)
+		if authenticated {
+			info := infoFrom(ctx)
+			info.workerID = a.WorkerID
+			a.RequestID = info.id
+			ctx = parcours.WithActor(ctx, a)
+			ctx = context.WithValue(ctx, keyWorker, wk)
+		}
+		if sess != nil {
+			ctx = context.WithValue(ctx, keySession, sess)
+		}
+		pref := ""
+		if wk != nil {
+			pref = wk.Language
+		}
+		ctx = context.WithValue(ctx, keyLang, i18n.Negotiate(pref, r.Header.Get("Accept-Language")))
+		r = r.WithContext(ctx)
+		if !authenticated && acc != Public {
+			if acc == Page {
+				next := r.URL.Path
+				if r.URL.RawQuery != "" {
+					next += "?" + r.URL.RawQuery
+				}
+				http.Redirect(w, r, "/login?next="+url.QueryEscape(next), http.StatusSeeOther)
+				return
+			}
+			w.Header().Set("WWW-Authenticate", `Bearer realm="parcours"`)
+			s.fail(w, r, parcours.Errorf(parcours.EUnauthenticated, "error.unauthenticated"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}

@@ -1,0 +1,152 @@
+package web
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"strings"
+
+	"parcours/internal/i18n"
+	"parcours/internal/parcours"
+)
+
+// statusOf maps an error code to its HTTP status. It is the only such
+// mapping in Parcours.
+func statusOf(code string) int {
+	switch code {
+	case parcours.EInvalid:
+		return http.StatusUnprocessableEntity
+	case parcours.EBadRequest:
+		return http.StatusBadRequest
+	case parcours.ENotFound:
+		return http.StatusNotFound
+	case parcours.EForbidden:
+		return http.StatusForbidden
+	case parcours.EUnauthenticated:
+		return http.StatusUnauthorized
+	case parcours.EConflict:
+		return http.StatusConflict
+	case parcours.ETooLarge:
+		return http.StatusRequestEntityTooLarge
+	case parcours.ERateLimited:
+		return http.StatusTooManyRequests
+	case parcours.EUnsupported:
+		return http.StatusUnsupportedMediaType
+	}
+	return http.StatusInternalServerError
+}
+
+// apiError is the error body of the JSON API.
+type apiError struct {
+	Error apiErrorBody `json:"error"`
+}
+
+type apiErrorBody struct {
+	Code    string       `json:"code"`
+	Message string       `json:"message"`
+	Field   string       `json:"field,omitempty"`
+	Fields  []apiFieldEr `json:"fields,omitempty"`
+	Details any          `json:"details,omitempty"`
+}
+
+type apiFieldEr struct {
+	Field   string `json:"field"`
+	Message string `json:"message"`
+}
+
+// fail renders err for the client: JSON under /api/, an HTML page
+// otherwise. Only internal errors are logged, with the request id the user
+// sees, never with the request's content.
+func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+	e := parcours.AsError(err)
+	if e == nil {
+		s.log.Error("internal error", "request_id", infoFrom(r.Context()).id, "route", infoFrom(r.Context()).route, "err", err.Error())
+		e = parcours.Errorf(parcours.EInternal, "error.internal")
+	}
+	status := statusOf(e.Code)
+	l := lang(r)
+	if isAPI(r) {
+		body := apiErrorBody{Code: e.Code, Message: i18n.T(l, e.Key, e.Args...), Field: e.Field, Details: e.Details}
+		for _, f := range e.Fields {
+			body.Fields = append(body.Fields, apiFieldEr{Field: f.Field, Message: i18n.T(l, f.Key, f.Args...)})
+		}
+		writeJSON(w, status, apiError{Error: body})
+		return
+	}
+	s.renderError(w, r, status, e)
+}
+
+// writeJSON writes v as JSON with status.
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	var buf bytes.Buffer
+	enc := json.NewEncoder(&buf)
+	enc.SetEscapeHTML(true)
+	if err := enc.Encode(v); err != nil {
+		http.Error(w, `{"error":{"code":"internal","message":"encoding"}}`, http.StatusInternalServerError)
+		return
+	}
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	w.Write(buf.Bytes())
+}
+
+// decodeJSON reads a JSON body into v: at most MaxJSONBody bytes, unknown
+// fields refused, exactly one value.
+func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+	ct := r.Header.Get("Content-Type")
+	if ct != "" && !strings.HasPrefix(ct, "application/json") {
+		return parcours.Errorf(parcours.EUnsupported, "error.unsupported_type", ct)
+	}
+	body := http.MaxBytesReader(w, r.Body, s.cfg.MaxJSONBody)
+	dec := json.NewDecoder(body)
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(v); err != nil {
+		return jsonError(err, s.cfg.MaxJSONBody)
+	}
+	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
+		if err != nil {
+			return jsonError(err, s.cfg.MaxJSONBody)
+		}
+		return parcours.Errorf(parcours.EBadRequest, "error.bad_json", "trailing data")
+	}
+	return nil
+}
+
+func jsonError(err error, limit int64) error {
+	var maxErr *http.MaxBytesError
+	var typeErr *json.UnmarshalTypeError
+	switch {
+	case errors.As(err, &maxErr):
+		return parcours.Errorf(parcours.ETooLarge, "error.body_too_large", humanBytes(limit))
+	case errors.As(err, &typeErr):
+		return parcours.FieldError(parcours.EBadRequest, typeErr.Field, "error.bad_json_type", typeErr.Field)
+	case strings.HasPrefix(err.Error(), "json: unknown field "):
+		name := strings.Trim(strings.TrimPrefix(err.Error(), "json: unknown field "), `"`)
+		return parcours.FieldError(parcours.EBadRequest, name, "error.unknown_field", name)
+	case errors.Is(err, io.EOF):
+		return parcours.Errorf(parcours.EBadRequest, "error.bad_json", "empty body")
+	}
+	// Syntax errors say where, not what: they never echo the content.
+	var syn *json.SyntaxError
+	if errors.As(err, &syn) {
+		return parcours.Errorf(parcours.EBadRequest, "error.bad_json", "syntax")
+	}
+	return parcours.Errorf(parcours.EBadRequest, "error.bad_json", "invalid")
+}
+
+func humanBytes(n int64) string {
+	switch {
+	case n >= 1<<20 && n%(1<<20) == 0:
+		return itoa(n>>20) + " Mio"
+	case n >= 1<<10 && n%(1<<10) == 0:
+		return itoa(n>>10) + " Kio"
+	}
+	return itoa(n) + " o"
+}
+
+func itoa(n int64) string {
+	b, _ := json.Marshal(n)
+	return string(b)
+}

@@ -1,0 +1,160 @@
+// Package web is Parcours over HTTP: the router, the middleware, the HTML
+// pages (html/template, htmx as progressive enhancement) and the JSON API
+// under /api/v1/. Handlers parse the request, call one service method and
+// render; they never decide who may do what (package access does) and
+// never touch the database (they have no store to touch).
+package web
+
+import (
+	"context"
+	"fmt"
+	"html/template"
+	"log/slog"
+	"net/http"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+
+	"parcours/internal/auth"
+	"parcours/internal/parcours"
+	"parcours/internal/person"
+)
+
+// Services are the domain services the handlers call.
+type Services struct {
+	Auth    *auth.Service
+	Persons *person.Service
+}
+
+// Config is what the server needs besides the services.
+type Config struct {
+	Log *slog.Logger
+	// Ready reports whether the database answers, for /readyz.
+	Ready func(context.Context) error
+	// MaxJSONBody bounds JSON request bodies (1 MiB by default).
+	MaxJSONBody int64
+	// MaxUpload bounds document uploads (10 MB by default).
+	MaxUpload int64
+	// Version is shown in /healthz.
+	Version string
+}
+
+// Access says how a route authenticates.
+type Access int
+
+const (
+	// Public routes need no authentication (login, health, static).
+	Public Access = iota
+	// Page routes need a browser session with the second factor done;
+	// without one they redirect to the login page.
+	Page
+	// API routes need a bearer token (or a browser session); without one
+	// they answer 401 JSON.
+	API
+)
+
+// handlerFunc is a handler that returns its error for one place to render.
+type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+
+// Route is one registered route, kept for the authorisation matrix test and
+// the OpenAPI document.
+type Route struct {
+	Method  string
+	Pattern string // path pattern as given to http.ServeMux
+	Access  Access
+	Op      *Op // OpenAPI operation for API routes, nil for pages
+}
+
+// Server is the HTTP server of Parcours.
+type Server struct {
+	cfg     Config
+	svc     Services
+	log     *slog.Logger
+	mux     *http.ServeMux
+	routes  []Route
+	handler http.Handler
+	tmpl    map[string]*template.Template
+	metrics *metrics
+	schemas map[string]Schema
+}
+
+// New builds the server and its routes.
+func New(cfg Config, svc Services) (*Server, error) {
+	if cfg.Log == nil {
+		cfg.Log = slog.Default()
+	}
+	if cfg.MaxJSONBody == 0 {
+		cfg.MaxJSONBody = 1 << 20
+	}
+	if cfg.MaxUpload == 0 {
+		cfg.MaxUpload = 10 << 20
+	}
+	s := &Server{cfg: cfg, svc: svc, log: cfg.Log, mux: http.NewServeMux(), schemas: map[string]Schema{}}
+	s.metrics = newMetrics(prometheus.NewRegistry())
+	var err error
+	if s.tmpl, err = parseTemplates(); err != nil {
+		return nil, err
+	}
+	s.registerRoutes()
+	s.handler = s.middleware(s.mux)
+	return s, nil
+}
+
+// ServeHTTP implements http.Handler.
+func (s *Server) ServeHTTP(w http.ResponseWriter, r *http.Request) { s.handler.ServeHTTP(w, r) }
+
+// Routes returns every registered route, sorted.
+func (s *Server) Routes() []Route {
+	out := append([]Route(nil), s.routes...)
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].Pattern != out[j].Pattern {
+			return out[i].Pattern < out[j].Pattern
+		}
+		return out[i].Method < out[j].Method
+	})
+	return out
+}
+
+// handle registers a route. Every route goes through here so that none
+// escapes authentication, metrics or the route list.
+func (s *Server) handle(method, pattern string, acc Access, h handlerFunc, op *Op) {
+	s.routes = append(s.routes, Route{Method: method, Pattern: pattern, Access: acc, Op: op})
+	label := method + " " + pattern
+	var inner http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		infoFrom(r.Context()).route = label
+		if err := h(w, r); err != nil {
+			s.fail(w, r, err)
+		}
+	})
+	inner = s.authenticate(acc, inner)
+	s.mux.Handle(label, s.metrics.instrument(label, inner))
+}
+
+// registerRoutes lists every route of Parcours, feature by feature. Each
+// feature registers its own routes in its own file.
+func (s *Server) registerRoutes() {
+	s.systemRoutes()
+	s.personAPIRoutes()
+	s.householdAPIRoutes()
+	s.handleNotFound()
+}
+
+// handleNotFound answers unknown paths with our error shape rather than
+// the mux's plain text.
+func (s *Server) handleNotFound() {
+	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+		s.fail(w, r, parcours.NotFound())
+	})
+}
+
+// isAPI tells JSON clients from browsers, by path.
+func isAPI(r *http.Request) bool {
+	return strings.HasPrefix(r.URL.Path, "/api/")
+}
+
+// serverTiming is a debugging aid: the server-side duration of a request.
+func serverTiming(start time.Time) string {
+	return fmt.Sprintf("app;dur=%.1f", float64(time.Since(start).Microseconds())/1000)
+}

@@ -1,0 +1,168 @@
+package web
+
+import (
+	"bytes"
+	"embed"
+	"fmt"
+	"html/template"
+	"io/fs"
+	"net/http"
+	"path"
+	"strings"
+	"time"
+
+	"parcours/internal/i18n"
+	"parcours/internal/parcours"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+//go:embed static
+var staticFS embed.FS
+
+// page is what every template receives.
+type page struct {
+	Lang   string
+	Title  string // catalogue key of the page title
+	Actor  parcours.Actor
+	Worker *parcours.Worker
+	// Org is the actor's organisation, for the header and warnings.
+	Org  *parcours.Organization
+	Path string
+	// Flash is a catalogue key of a one-off message ("enregistré").
+	Flash string
+	// Errors are the field errors of a submitted form, by field name; Form
+	// keeps what was typed so nothing is lost.
+	Errors map[string]string
+	ErrorList []fieldMsg
+	Form      map[string]string
+	Data      any
+}
+
+type fieldMsg struct{ Field, Message string }
+
+// funcs are the template functions. Text reaches the page only through
+// "t" (the translation catalogue) or from data, escaped by html/template.
+func funcs() template.FuncMap {
+	return template.FuncMap{
+		"t": func(lang, key string, args ...any) string { return i18n.T(lang, key, args...) },
+		"date": func(lang string, v any) string {
+			switch d := v.(type) {
+			case time.Time:
+				if d.IsZero() {
+					return ""
+				}
+				if lang == "fr" {
+					return d.In(paris()).Format("02/01/2006")
+				}
+				return d.In(paris()).Format("2006-01-02")
+			case string:
+				if t, err := parcours.ParseDate(d); err == nil && lang == "fr" {
+					return t.Format("02/01/2006")
+				}
+				return d
+			}
+			return fmt.Sprint(v)
+		},
+		"datetime": func(lang string, t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			if lang == "fr" {
+				return t.In(paris()).Format("02/01/2006 à 15:04")
+			}
+			return t.In(paris()).Format("2006-01-02 15:04")
+		},
+		"upper": strings.ToUpper,
+		"dict": func(kv ...any) map[string]any {
+			m := map[string]any{}
+			for i := 0; i+1 < len(kv); i += 2 {
+				m[fmt.Sprint(kv[i])] = kv[i+1]
+			}
+			return m
+		},
+		"has": func(list []string, v string) bool {
+			for _, x := range list {
+				if x == v {
+					return true
+				}
+			}
+			return false
+		},
+	}
+}
+
+func paris() *time.Location {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		return time.UTC
+	}
+	return loc
+}
+
+// parseTemplates parses every page at start-up with the shared layout and
+// partials; a broken template stops the server from starting.
+func parseTemplates() (map[string]*template.Template, error) {
+	base, err := template.New("").Funcs(funcs()).ParseFS(templateFS, "templates/layout/*.html")
+	if err != nil {
+		return nil, err
+	}
+	pages, err := fs.Glob(templateFS, "templates/*.html")
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]*template.Template{}
+	for _, p := range pages {
+		t, err := base.Clone()
+		if err != nil {
+			return nil, err
+		}
+		if t, err = t.ParseFS(templateFS, p); err != nil {
+			return nil, err
+		}
+		out[path.Base(p)] = t
+	}
+	return out, nil
+}
+
+// render executes a page template into a buffer, then writes it, so a
+// template error never sends half a page. A request from htmx gets only
+// the "content" block when the page defines one.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) error {
+	t, ok := s.tmpl[name]
+	if !ok {
+		return fmt.Errorf("template %s not found", name)
+	}
+	s.fillPage(r, p)
+	entry := "layout"
+	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") != "" && t.Lookup("partial") != nil {
+		entry = "partial"
+	}
+	var buf bytes.Buffer
+	if err := t.ExecuteTemplate(&buf, entry, p); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	w.WriteHeader(status)
+	_, err := w.Write(buf.Bytes())
+	return err
+}
+
+func (s *Server) fillPage(r *http.Request, p *page) {
+	p.Lang = lang(r)
+	p.Path = r.URL.Path
+	if a, ok := actor(r); ok {
+		p.Actor = a
+		p.Worker = worker(r)
+	}
+}
+
+// renderError shows an error page in the user's language.
+func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, e *parcours.Error) {
+	p := &page{Title: "page.error.title", Data: map[string]any{"Status": status, "Key": e.Key, "Args": e.Args, "RequestID": infoFrom(r.Context()).id}}
+	if err := s.render(w, r, status, "error.html", p); err != nil {
+		s.log.Error("render error page", "err", err.Error())
+		http.Error(w, http.StatusText(status), status)
+	}
+}
