@@ -67,9 +67,9 @@ func Check(actor parcours.Actor, act Action, t Target) error {
 		return parcours.NotFound()
 	}
 	if !roleActions[actor.Role][act] {
-		if t.OrgID != "" && isRead(act) {
+		if read, ok := readOf[act]; ok && t.OrgID != "" && !roleActions[actor.Role][read] {
 			// A role that may not read a kind of object must not learn
-			// it exists either.
+			// that one exists either.
 			return parcours.NotFound()
 		}
 		return parcours.Forbidden()
@@ -82,10 +82,9 @@ func Allowed(actor parcours.Actor, act Action, t Target) bool {
 	return Check(actor, act, t) == nil
 }
 
-func isRead(a Action) bool {
-	switch a {
-	case PersonRead, HouseholdRead:
-		return true
-	}
-	return false
+// readOf maps an action on an existing object to the action of reading
+// it.
+var readOf = map[Action]Action{
+	PersonRead: PersonRead, PersonUpdate: PersonRead,
+	HouseholdRead: HouseholdRead, HouseholdUpdate: HouseholdRead,
 }

@@ -75,3 +75,5 @@ func (w Worker) DisplayName() string {
 func (w Worker) Actor() Actor {
 	return Actor{WorkerID: w.ID, OrgID: w.OrgID, Role: w.Role, TeamIDs: w.TeamIDs}
 }
+
+func (k OrgKind) String() string { return string(k) }

@@ -1,0 +1,9 @@
+package web_test
+
+import (
+	"testing"
+
+	"parcours/internal/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
