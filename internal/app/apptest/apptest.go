@@ -18,6 +18,7 @@ import (
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -212,4 +213,41 @@ func (e *Env) TokenFor(w *parcours.Worker) string {
 	return secret
 }
 
-var _ = auth.SessionCookie
+
+// Session opens a browser session (password and second factor done) for a
+// cast member and returns its cookie.
+func (e *Env) Session(who string) *http.Cookie {
+	e.T.Helper()
+	s, err := e.App.Auth.NewSession(context.Background(), e.Workers[who].ID, true)
+	if err != nil {
+		e.T.Fatal(err)
+	}
+	return &http.Cookie{Name: auth.SessionCookie, Value: s.Secret}
+}
+
+// Page sends a browser request (same-origin, with a session cookie when
+// who is not "") and returns the response.
+func (e *Env) Page(method, path, who string, form map[string][]string) *Response {
+	e.T.Helper()
+	var body io.Reader
+	if form != nil {
+		body = strings.NewReader(encodeForm(form))
+	}
+	req := httptest.NewRequest(method, path, body)
+	if form != nil {
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	}
+	req.Header.Set("Sec-Fetch-Site", "same-origin")
+	if who != "" {
+		req.AddCookie(e.Session(who))
+	}
+	return e.Serve(req)
+}
+
+func encodeForm(form map[string][]string) string {
+	v := make(url.Values, len(form))
+	for k, vs := range form {
+		v[k] = vs
+	}
+	return v.Encode()
+}
