@@ -3,8 +3,11 @@ package person
 import (
 	"context"
 	"errors"
+	"fmt"
 	"slices"
 	"strings"
+	"time"
+	"unicode/utf8"
 
 	"parcours/internal/access"
 	"parcours/internal/audit"
@@ -35,32 +38,41 @@ type HouseholdInput struct {
 	Situation *SituationInput `json:"situation"`
 }
 
-func (in *SituationInput) validate(v *parcours.Problems, s *Service, todayDate string) {
+// validate checks a situation. prefix is put before the field names
+// ("situation." inside a household creation, "" on its own) so that the
+// error names the input the client actually sent; the message names the
+// field by its catalogue label.
+func (in *SituationInput) validate(v *parcours.Problems, prefix string, today time.Time) {
 	choice := func(field, val string, allowed []string, required bool) {
 		if val == "" {
 			if required {
-				v.Add(field, "error.field_required", "field."+field)
+				v.Add(prefix+field, "error.field_required", "field."+field)
 			}
 			return
 		}
 		if !slices.Contains(allowed, val) {
-			v.Add(field, "error.invalid_choice", "field."+field, val)
+			v.Add(prefix+field, "error.invalid_choice", "field."+field, val)
 		}
 	}
-	choice("situation.housing", in.Housing, parcours.HousingKinds, true)
-	choice("situation.employment", in.Employment, parcours.EmploymentKinds, false)
+	choice("housing", in.Housing, parcours.HousingKinds, true)
+	choice("employment", in.Employment, parcours.EmploymentKinds, false)
 	for _, src := range in.IncomeSources {
-		choice("situation.income_sources", src, parcours.IncomeKinds, false)
+		choice("income_sources", src, parcours.IncomeKinds, true)
 	}
 	if in.MonthlyIncome < 0 || in.MonthlyIncome > 1_000_000 {
-		v.Add("situation.monthly_income_eur", "error.invalid_amount")
+		v.Add(prefix+"monthly_income_eur", "error.invalid_amount", "field.monthly_income_eur")
 	}
-	v.MaxLen("situation.health", in.Health, 2000)
+	if utf8.RuneCountInString(in.Health) > 2000 {
+		v.Add(prefix+"health", "error.field_too_long", "field.health", 2000)
+	}
 	if in.ValidFrom == "" {
-		in.ValidFrom = todayDate
+		in.ValidFrom = today.Format(time.DateOnly)
 	}
-	d, _ := parcours.ParseDate(todayDate)
-	v.Date("situation.valid_from", in.ValidFrom, true, d)
+	if d, err := parcours.ParseDate(in.ValidFrom); err != nil {
+		v.Add(prefix+"valid_from", "error.invalid_date", "field.valid_from")
+	} else if d.After(today) {
+		v.Add(prefix+"valid_from", "error.date_in_future", "field.valid_from")
+	}
 }
 
 // CreateHousehold creates a household with its members and, optionally,
@@ -71,33 +83,38 @@ func (s *Service) CreateHousehold(ctx context.Context, actor parcours.Actor, in 
 	}
 	h := &parcours.Household{OrgID: actor.OrgID, Name: strings.TrimSpace(in.Name)}
 	err := s.db.Transact(ctx, func(tx *store.Tx) error {
-		todayDate := today(tx.Now()).Format("2006-01-02")
 		var v parcours.Problems
-		v.MaxLen("name", h.Name, 150)
+		if utf8.RuneCountInString(h.Name) > 150 {
+			v.Add("name", "error.field_too_long", "field.household_name", 150)
+		}
 		seen := map[string]bool{}
-		for _, m := range in.Members {
+		for i, m := range in.Members {
+			field := fmt.Sprintf("members[%d].", i)
 			if !m.Relationship.Valid() {
-				v.Add("members.relationship", "error.invalid_choice", "field.relationship", string(m.Relationship))
+				v.Add(field+"relationship", "error.invalid_choice", "field.relationship", string(m.Relationship))
 			}
-			if seen[m.PersonID] {
-				v.Add("members.person_id", "error.member_twice")
+			switch {
+			case m.PersonID == "":
+				v.Add(field+"person_id", "error.field_required", "field.person_id")
+			case seen[m.PersonID]:
+				v.Add(field+"person_id", "error.member_twice")
+			default:
+				// A person of another organisation is as unknown as an
+				// absent one: the message must not reveal either.
+				if _, err := s.memberOf(ctx, tx, actor, m.PersonID); err != nil {
+					if parcours.AsError(err) == nil {
+						return err
+					}
+					v.Add(field+"person_id", "error.person_unknown")
+				}
 			}
 			seen[m.PersonID] = true
 		}
 		if in.Situation != nil {
-			in.Situation.validate(&v, s, todayDate)
+			in.Situation.validate(&v, "situation.", today(tx.Now()))
 		}
 		if err := v.Err(); err != nil {
 			return err
-		}
-		for _, m := range in.Members {
-			p, err := tx.Person(ctx, m.PersonID)
-			if errors.Is(err, store.ErrNoRows) || (err == nil && p.OrgID != actor.OrgID) {
-				return parcours.FieldError(parcours.EInvalid, "members.person_id", "error.person_unknown", m.PersonID)
-			}
-			if err != nil {
-				return err
-			}
 		}
 		if err := tx.InsertHousehold(ctx, h); err != nil {
 			return err
@@ -109,7 +126,7 @@ func (s *Service) CreateHousehold(ctx context.Context, actor parcours.Actor, in 
 			tx.Audit(audit.For(actor, "household.member.add", "household", h.ID, m.PersonID))
 		}
 		if in.Situation != nil {
-			if err := s.insertSituation(ctx, tx, actor, h.ID, *in.Situation); err != nil {
+			if _, err := s.insertSituation(ctx, tx, actor, h.ID, *in.Situation); err != nil {
 				return err
 			}
 		}
@@ -124,44 +141,42 @@ func (s *Service) CreateHousehold(ctx context.Context, actor parcours.Actor, in 
 	return redactHousehold(actor, h), nil
 }
 
-func (s *Service) insertSituation(ctx context.Context, tx *store.Tx, actor parcours.Actor, householdID string, in SituationInput) error {
+func (s *Service) insertSituation(ctx context.Context, tx *store.Tx, actor parcours.Actor, householdID string, in SituationInput) (*parcours.Situation, error) {
 	sit := &parcours.Situation{HouseholdID: householdID, Housing: in.Housing, IncomeSources: in.IncomeSources,
 		Employment: in.Employment, MonthlyIncome: in.MonthlyIncome, Health: strings.TrimSpace(in.Health),
 		ValidFrom: in.ValidFrom, RecordedBy: actor.WorkerID}
 	if err := tx.InsertSituation(ctx, sit); err != nil {
-		return err
+		return nil, err
 	}
 	tx.Audit(audit.For(actor, "situation.create", "situation", sit.ID, ""))
-	return nil
+	return sit, nil
 }
 
-// RecordSituation adds a new situation to a household; the previous ones
-// stay in its history.
-func (s *Service) RecordSituation(ctx context.Context, actor parcours.Actor, householdID string, in SituationInput) (*parcours.Household, error) {
-	var h *parcours.Household
+// RecordSituation adds a new situation to a household and returns it; the
+// previous ones stay in its history.
+func (s *Service) RecordSituation(ctx context.Context, actor parcours.Actor, householdID string, in SituationInput) (*parcours.Situation, error) {
+	var sit *parcours.Situation
 	err := s.db.Transact(ctx, func(tx *store.Tx) error {
-		var err error
-		if h, err = s.loadHousehold(ctx, tx, actor, access.HouseholdUpdate, householdID); err != nil {
+		h, err := s.loadHousehold(ctx, tx, actor, access.HouseholdUpdate, householdID)
+		if err != nil {
 			return err
 		}
 		var v parcours.Problems
-		in.validate(&v, s, today(tx.Now()).Format("2006-01-02"))
+		in.validate(&v, "", today(tx.Now()))
 		if err := v.Err(); err != nil {
 			return err
 		}
-		if err := s.insertSituation(ctx, tx, actor, h.ID, in); err != nil {
-			return err
-		}
-		h, err = tx.Household(ctx, h.ID)
+		sit, err = s.insertSituation(ctx, tx, actor, h.ID, in)
 		return err
 	})
 	if err != nil {
 		return nil, err
 	}
-	return redactHousehold(actor, h), nil
+	return redactSituation(actor, sit), nil
 }
 
-// SetMember moves a person of the actor's organisation into a household.
+// SetMember moves a person of the actor's organisation into a household
+// (out of the one they were in, if any).
 func (s *Service) SetMember(ctx context.Context, actor parcours.Actor, householdID string, m MemberInput) (*parcours.Household, error) {
 	var h *parcours.Household
 	err := s.db.Transact(ctx, func(tx *store.Tx) error {
@@ -169,10 +184,19 @@ func (s *Service) SetMember(ctx context.Context, actor parcours.Actor, household
 		if h, err = s.loadHousehold(ctx, tx, actor, access.HouseholdUpdate, householdID); err != nil {
 			return err
 		}
-		if !m.Relationship.Valid() {
-			return parcours.FieldError(parcours.EInvalid, "relationship", "error.invalid_choice", "field.relationship", string(m.Relationship))
+		var v parcours.Problems
+		if m.PersonID == "" {
+			v.Add("person_id", "error.field_required", "field.person_id")
+		} else if _, err := s.memberOf(ctx, tx, actor, m.PersonID); err != nil {
+			if parcours.AsError(err) == nil {
+				return err
+			}
+			v.Add("person_id", "error.person_unknown")
 		}
-		if _, err := s.load(ctx, tx, actor, access.PersonUpdate, m.PersonID); err != nil {
+		if !m.Relationship.Valid() {
+			v.Add("relationship", "error.invalid_choice", "field.relationship", string(m.Relationship))
+		}
+		if err := v.Err(); err != nil {
 			return err
 		}
 		if err := tx.SetHouseholdMember(ctx, m.PersonID, h.ID, m.Relationship); err != nil {
@@ -186,6 +210,13 @@ func (s *Service) SetMember(ctx context.Context, actor parcours.Actor, household
 		return nil, err
 	}
 	return redactHousehold(actor, h), nil
+}
+
+// memberOf returns the person with id when the actor may place them in a
+// household, a *parcours.Error when not (absent, another organisation, or
+// not allowed) and any other error when the database failed.
+func (s *Service) memberOf(ctx context.Context, tx *store.Tx, actor parcours.Actor, id string) (*parcours.Person, error) {
+	return s.load(ctx, tx, actor, access.PersonUpdate, id)
 }
 
 func (s *Service) loadHousehold(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, id string) (*parcours.Household, error) {
@@ -233,10 +264,14 @@ func (s *Service) SituationHistory(ctx context.Context, actor parcours.Actor, ho
 		tx.Audit(audit.For(actor, "situation.history.read", "household", h.ID, ""))
 		return nil
 	})
-	for i, sit := range out {
-		out[i] = redactSituation(actor, sit)
+	if err != nil {
+		return nil, err
 	}
-	return out, err
+	items := make([]*parcours.Situation, len(out))
+	for i, sit := range out {
+		items[i] = redactSituation(actor, sit)
+	}
+	return items, nil
 }
 
 // ListHouseholds returns a page of the actor's organisation's households.

@@ -278,7 +278,7 @@ func clampLimit(n int) int {
 // number is for the people accompanying the person, not the front desk or
 // account administrators.
 func redact(actor parcours.Actor, p *parcours.Person) *parcours.Person {
-	if actor.System || actor.Role == parcours.RoleWorker || actor.Role == parcours.RoleManager {
+	if SeesNIR(actor) {
 		return p
 	}
 	c := *p
@@ -287,4 +287,10 @@ func redact(actor parcours.Actor, p *parcours.Person) *parcours.Person {
 		c.Phone, c.Email, c.Address, c.CAFNumber = "", "", parcours.Address{}, ""
 	}
 	return &c
+}
+
+// SeesNIR reports whether the actor's role may see (and so type) a
+// social-security number; pages use it to leave the field out.
+func SeesNIR(actor parcours.Actor) bool {
+	return actor.System || actor.Role == parcours.RoleWorker || actor.Role == parcours.RoleManager
 }

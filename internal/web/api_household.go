@@ -33,6 +33,9 @@ func householdSchemas(s *Server) {
 		})),
 		"situation": ref("SituationInput"),
 	}))
+	s.schema("MemberInput", object([]string{"person_id", "relationship"}, Schema{
+		"person_id": str(), "relationship": relationshipSchema(),
+	}))
 }
 
 func (s *Server) householdAPIRoutes() {
@@ -41,6 +44,14 @@ func (s *Server) householdAPIRoutes() {
 		&Op{ID: "createHousehold", Summary: "Create a household with its members and situation", Tag: "households", Request: "HouseholdInput", Response: "Household", Status: http.StatusCreated})
 	s.handle("GET", "/api/v1/households", API, s.apiListHouseholds,
 		&Op{ID: "listHouseholds", Summary: "List the households of the organisation", Tag: "households", Response: "Household", List: true, Query: pageParams})
+	s.handle("GET", "/api/v1/households/{id}", API, s.apiGetHousehold,
+		&Op{ID: "getHousehold", Summary: "A household with its members and current situation", Tag: "households", Response: "Household"})
+	s.handle("POST", "/api/v1/households/{id}/members", API, s.apiSetHouseholdMember,
+		&Op{ID: "setHouseholdMember", Summary: "Move a person into the household (out of their previous one)", Tag: "households", Request: "MemberInput", Response: "Household"})
+	s.handle("POST", "/api/v1/households/{id}/situations", API, s.apiRecordSituation,
+		&Op{ID: "recordSituation", Summary: "Record the household's new situation; earlier ones are kept", Tag: "households", Request: "SituationInput", Response: "Situation", Status: http.StatusCreated})
+	s.handle("GET", "/api/v1/households/{id}/situations", API, s.apiSituationHistory,
+		&Op{ID: "listSituations", Summary: "The household's situations, newest first", Tag: "households", Response: "Situation", List: true})
 }
 
 func (s *Server) apiCreateHousehold(w http.ResponseWriter, r *http.Request) error {
@@ -66,5 +77,51 @@ func (s *Server) apiListHouseholds(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	writeJSON(w, http.StatusOK, page)
+	return nil
+}
+
+func (s *Server) apiGetHousehold(w http.ResponseWriter, r *http.Request) error {
+	h, err := s.svc.Persons.GetHousehold(r.Context(), mustActor(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, h)
+	return nil
+}
+
+func (s *Server) apiSetHouseholdMember(w http.ResponseWriter, r *http.Request) error {
+	var in person.MemberInput
+	if err := s.decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	h, err := s.svc.Persons.SetMember(r.Context(), mustActor(r), r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, h)
+	return nil
+}
+
+func (s *Server) apiRecordSituation(w http.ResponseWriter, r *http.Request) error {
+	var in person.SituationInput
+	if err := s.decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	sit, err := s.svc.Persons.RecordSituation(r.Context(), mustActor(r), r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, sit)
+	return nil
+}
+
+// apiSituationHistory answers in the list shape of the API, on one page:
+// a household has few situations.
+func (s *Server) apiSituationHistory(w http.ResponseWriter, r *http.Request) error {
+	items, err := s.svc.Persons.SituationHistory(r.Context(), mustActor(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, parcours.Page[*parcours.Situation]{Items: items})
 	return nil
 }

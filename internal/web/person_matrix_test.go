@@ -21,5 +21,21 @@ func init() {
 			Want: all(created, "admin", 403, "reception", 403)},
 		matrixRow{Route: "GET /api/v1/households", Path: fixed("/api/v1/households"),
 			Want: all(200, "admin", 403)},
+		matrixRow{Route: "GET /api/v1/households/{id}", Path: householdPath(""),
+			Want: all(200, "admin", 404, "other", 404)},
+		matrixRow{Route: "POST /api/v1/households/{id}/members", Path: householdPath("/members"),
+			Body: func(f *fixture, who string) any {
+				return map[string]any{"person_id": f.Person.ID, "relationship": "reference"}
+			},
+			Want: all(200, "admin", 404, "reception", 403, "other", 404)},
+		matrixRow{Route: "POST /api/v1/households/{id}/situations", Path: householdPath("/situations"),
+			Body: func(f *fixture, who string) any { return map[string]any{"housing": "locataire_social"} },
+			Want: all(created, "admin", 404, "reception", 403, "other", 404)},
+		matrixRow{Route: "GET /api/v1/households/{id}/situations", Path: householdPath("/situations"),
+			Want: all(200, "admin", 404, "other", 404)},
 	)
+}
+
+func householdPath(suffix string) func(*fixture) string {
+	return func(f *fixture) string { return "/api/v1/households/" + f.Household.ID + suffix }
 }
