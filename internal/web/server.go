@@ -26,6 +26,8 @@ import (
 type Services struct {
 	Auth    *auth.Service
 	Persons *person.Service
+	// Day fills "Ma journée" (ui_home.go); nil shows its empty states.
+	Day DaySource
 }
 
 // Config is what the server needs besides the services.
@@ -138,6 +140,7 @@ func (s *Server) registerRoutes() {
 	s.systemRoutes()
 	s.personAPIRoutes()
 	s.householdAPIRoutes()
+	s.homeRoutes()
 	s.handleNotFound()
 }
 

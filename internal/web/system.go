@@ -2,7 +2,6 @@ package web
 
 import (
 	"context"
-	"io/fs"
 	"net/http"
 	"time"
 )
@@ -37,13 +36,8 @@ func (s *Server) systemRoutes() {
 		writeJSON(w, http.StatusOK, s.OpenAPI())
 		return nil
 	}, nil)
-	static, _ := fs.Sub(staticFS, "static")
-	files := http.StripPrefix("/static/", http.FileServerFS(static))
-	s.handle("GET", "/static/", Public, func(w http.ResponseWriter, r *http.Request) error {
-		w.Header().Set("Cache-Control", "public, max-age=3600")
-		files.ServeHTTP(w, r)
-		return nil
-	}, nil)
+	// Static files, gzip-compressed for browsers (ui_common.go).
+	s.handle("GET", "/static/", Public, s.staticHandler(), nil)
 
 	s.schema("Me", object([]string{"id", "email", "role", "organization_id", "team_ids"}, Schema{
 		"id": str(), "email": str(), "role": enum("admin", "manager", "worker", "reception"),

@@ -34,10 +34,12 @@ type page struct {
 	Flash string
 	// Errors are the field errors of a submitted form, by field name; Form
 	// keeps what was typed so nothing is lost.
-	Errors map[string]string
+	Errors    map[string]string
 	ErrorList []fieldMsg
 	Form      map[string]string
 	Data      any
+	// Nav is the main navigation of the logged-in worker (ui_common.go).
+	Nav []navItem
 }
 
 type fieldMsg struct{ Field, Message string }
@@ -155,6 +157,7 @@ func (s *Server) fillPage(r *http.Request, p *page) {
 	if a, ok := actor(r); ok {
 		p.Actor = a
 		p.Worker = worker(r)
+		p.Nav = s.nav(r)
 	}
 }
 

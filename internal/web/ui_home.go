@@ -1,0 +1,81 @@
+package web
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+	"time"
+
+	"parcours/internal/i18n"
+	"parcours/internal/parcours"
+)
+
+// DayItem is one line of "Ma journée": something to open, with a date.
+type DayItem struct {
+	Href  string
+	Label string // already-escaped text from data (a name, a title), never a key
+	// When is the appointment time or the due date; zero when it has none.
+	When time.Time
+	// Note is a catalogue key qualifying the item ("en retard", …), or "".
+	Note string
+}
+
+// Day is what "Ma journée" shows. A nil section means the feature that
+// owns it is not available, and the page says so; an empty one shows its
+// empty state.
+type Day struct {
+	Appointments []DayItem // today's appointments
+	OverdueTasks []DayItem // tasks past their due date
+	RecentFiles  []DayItem // person files the worker opened lately
+	ToReview     []DayItem // for managers: items waiting for review
+}
+
+// DaySource builds a worker's day. The features that own the data (agenda,
+// tasks, case files, access reviews) provide it; it must check access and
+// audit like any service method.
+type DaySource interface {
+	Day(ctx context.Context, actor parcours.Actor, now time.Time) (*Day, error)
+}
+
+// homeRoutes registers "Ma journée", the page a worker lands on.
+func (s *Server) homeRoutes() {
+	s.handle("GET", "/{$}", Page, s.home, nil)
+}
+
+type homeData struct {
+	Today     time.Time
+	Day       Day
+	Manager   bool
+	CanSearch bool
+	SearchURL string
+}
+
+func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
+	a := mustActor(r)
+	d := &homeData{Today: time.Now(), Manager: a.Role == parcours.RoleManager || a.Role == parcours.RoleAdmin}
+	switch {
+	case s.hasPage("/search"):
+		d.CanSearch, d.SearchURL = true, "/search"
+	case s.hasPage("/persons"):
+		d.CanSearch, d.SearchURL = true, "/persons"
+	}
+	if s.svc.Day != nil {
+		day, err := s.svc.Day.Day(r.Context(), a, d.Today)
+		if err != nil {
+			return err
+		}
+		d.Day = *day
+	}
+	return s.render(w, r, http.StatusOK, "home.html", &page{Title: "home.title", Data: d})
+}
+
+// LongDate writes the day in full, in lang: "mercredi 25 novembre 2026" in
+// French, "Wednesday 25 November 2026" in English.
+func (d *homeData) LongDate(lang string) string {
+	t := d.Today.In(paris())
+	return i18n.T(lang, "date.long",
+		i18n.T(lang, "date.weekday."+strconv.Itoa(int(t.Weekday()))),
+		t.Day(),
+		i18n.T(lang, "date.month."+strconv.Itoa(int(t.Month()))),
+		t.Year())
+}
