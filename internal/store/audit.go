@@ -4,6 +4,8 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"strconv"
+	"time"
 
 	"github.com/google/uuid"
 
@@ -67,4 +69,170 @@ func (tx *Tx) flushAudit(ctx context.Context) error {
 // locality but not guessable from its neighbours.
 func NewID() string {
 	return uuid.Must(uuid.NewV7()).String()
+}
+
+const auditColumns = `seq, id, at, actor_id, org_id, role, action, object_type, object_id, person_id, request_id, break_glass_id, reason, prev_hash, hash`
+
+func scanAuditEvent(row interface{ Scan(...any) error }, ev *audit.Event) error {
+	var at int64
+	if err := row.Scan(&ev.Seq, &ev.ID, &at, &ev.ActorID, &ev.OrgID, &ev.Role, &ev.Action, &ev.ObjectType, &ev.ObjectID,
+		&ev.PersonID, &ev.RequestID, &ev.BreakGlass, &ev.Reason, &ev.PrevHash, &ev.Hash); err != nil {
+		return err
+	}
+	ev.At = fromTS(at)
+	return nil
+}
+
+// AuditCheckpoints returns the retention checkpoints, oldest first.
+func (db *DB) AuditCheckpoints(ctx context.Context) ([]audit.Checkpoint, error) {
+	rows, err := db.r.QueryContext(ctx, "SELECT last_seq, last_hash, purged, created_at, signature FROM audit_checkpoints ORDER BY last_seq")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []audit.Checkpoint
+	for rows.Next() {
+		var c audit.Checkpoint
+		var created int64
+		if err := rows.Scan(&c.LastSeq, &c.LastHash, &c.Purged, &created, &c.Signature); err != nil {
+			return nil, err
+		}
+		c.CreatedAt = fromTS(created)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+// AuditReport is the result of VerifyAudit.
+type AuditReport struct {
+	Checked     int64  // events whose chain links and hashes were checked
+	FirstSeq    int64  // where the kept chain starts (after the last checkpoint)
+	LastSeq     int64  // the last event checked
+	Checkpoints int    // retention checkpoints found, all with valid signatures
+	Problem     *audit.Problem
+}
+
+// VerifyAudit re-reads the whole audit chain in order and reports the
+// first broken event. The events are streamed, never held in memory, so
+// it runs in constant memory on any size of trail. key checks the
+// signatures of the retention checkpoints; nil is accepted only when
+// there are none.
+func (db *DB) VerifyAudit(ctx context.Context, key []byte) (*AuditReport, error) {
+	cps, err := db.AuditCheckpoints(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rep := &AuditReport{Checkpoints: len(cps)}
+	v := audit.NewVerifier(0, audit.GenesisHash)
+	for _, c := range cps {
+		if len(key) == 0 {
+			return nil, audit.ErrNoKey
+		}
+		if !c.Valid(key) {
+			rep.Problem = &audit.Problem{Seq: c.LastSeq, ID: "checkpoint", Reason: "retention checkpoint signature is not valid (forged or altered checkpoint)"}
+			return rep, nil
+		}
+		v = audit.NewVerifier(c.LastSeq, c.LastHash)
+		rep.FirstSeq = c.LastSeq + 1
+	}
+	if rep.FirstSeq == 0 {
+		rep.FirstSeq = 1
+	}
+	rows, err := db.r.QueryContext(ctx, db.rebind("SELECT "+auditColumns+" FROM audit_events WHERE seq >= ? ORDER BY seq"), rep.FirstSeq)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var ev audit.Event
+	for rows.Next() {
+		if err := scanAuditEvent(rows, &ev); err != nil {
+			return nil, err
+		}
+		if p := v.Next(ev); p != nil {
+			rep.Problem = p
+			return rep, nil
+		}
+		rep.LastSeq = ev.Seq
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rep.Checked = v.Count
+	// Events older than the last checkpoint must be gone: one left behind
+	// was re-inserted after the purge (the purge deletes them all).
+	var stale int64
+	if len(cps) > 0 {
+		if err := db.r.QueryRowContext(ctx, db.rebind("SELECT COUNT(*) FROM audit_events WHERE seq < ?"), rep.FirstSeq).Scan(&stale); err != nil {
+			return nil, err
+		}
+		if stale > 0 {
+			rep.Problem = &audit.Problem{Seq: rep.FirstSeq - 1, ID: "checkpoint", Reason: strconv.FormatInt(stale, 10) + " event(s) older than the retention checkpoint (inserted after the purge)"}
+		}
+	}
+	return rep, nil
+}
+
+// PurgeAudit removes the audit events recorded before cutoff, the one
+// deletion the database allows on the trail. In one transaction, under
+// the chain lock, it writes a checkpoint signed with key (the last purged
+// event's sequence and hash), sets the guard the triggers check, deletes
+// the events up to the checkpoint and removes the guard. It returns the
+// checkpoint, or nil when nothing was old enough.
+//
+// The cut is just before the first event at or after cutoff, so no event
+// younger than the retention period is ever removed.
+func (db *DB) PurgeAudit(ctx context.Context, cutoff time.Time, key []byte) (*audit.Checkpoint, error) {
+	if len(key) == 0 {
+		return nil, audit.ErrNoKey
+	}
+	var cp *audit.Checkpoint
+	err := db.Transact(ctx, func(tx *Tx) error {
+		cp = nil
+		if tx.db.dialect == Postgres {
+			if _, err := tx.exec(ctx, "SELECT pg_advisory_xact_lock(?)", int64(auditLockKey)); err != nil {
+				return err
+			}
+		}
+		var last sql.NullInt64
+		err := tx.queryRow(ctx, "SELECT MIN(seq) FROM audit_events WHERE at >= ?", ts(cutoff)).Scan(&last)
+		if err != nil {
+			return err
+		}
+		var lastSeq int64
+		if last.Valid {
+			lastSeq = last.Int64 - 1
+		} else if err := tx.queryRow(ctx, "SELECT COALESCE(MAX(seq), 0) FROM audit_events").Scan(&lastSeq); err != nil {
+			return err
+		}
+		var n int64
+		var hash string
+		err = tx.queryRow(ctx, "SELECT hash FROM audit_events WHERE seq = ?", lastSeq).Scan(&hash)
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil // nothing old enough, or already purged
+		}
+		if err != nil {
+			return err
+		}
+		if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM audit_events WHERE seq <= ?", lastSeq).Scan(&n); err != nil {
+			return err
+		}
+		c := &audit.Checkpoint{LastSeq: lastSeq, LastHash: hash, Purged: n, CreatedAt: tx.now.Truncate(time.Microsecond)}
+		c.Sign(key)
+		if _, err := tx.exec(ctx, "INSERT INTO audit_checkpoints (last_seq, last_hash, purged, created_at, signature) VALUES (?,?,?,?,?)",
+			c.LastSeq, c.LastHash, c.Purged, ts(c.CreatedAt), c.Signature); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, "INSERT INTO audit_purge_guard (last_seq) VALUES (?)", c.LastSeq); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, "DELETE FROM audit_events WHERE seq <= ?", c.LastSeq); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, "DELETE FROM audit_purge_guard"); err != nil {
+			return err
+		}
+		cp = c
+		return nil
+	})
+	return cp, err
 }
