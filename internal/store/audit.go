@@ -105,10 +105,10 @@ func (db *DB) AuditCheckpoints(ctx context.Context) ([]audit.Checkpoint, error) 
 
 // AuditReport is the result of VerifyAudit.
 type AuditReport struct {
-	Checked     int64  // events whose chain links and hashes were checked
-	FirstSeq    int64  // where the kept chain starts (after the last checkpoint)
-	LastSeq     int64  // the last event checked
-	Checkpoints int    // retention checkpoints found, all with valid signatures
+	Checked     int64 // events whose chain links and hashes were checked
+	FirstSeq    int64 // where the kept chain starts (after the last checkpoint)
+	LastSeq     int64 // the last event checked
+	Checkpoints int   // retention checkpoints found, all with valid signatures
 	Problem     *audit.Problem
 }
 
