@@ -1,0 +1,324 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"parcours/internal/parcours"
+)
+
+// Accompaniments, their kinds, goals, referents and handovers; the last
+// visit of a worker to a file. The journal, tasks and documents have files
+// of their own.
+
+// AccompanimentKinds returns the catalogue of an organisation, or nil when
+// it has never been written (the caller then uses the defaults).
+func (tx *Tx) AccompanimentKinds(ctx context.Context, orgID string) ([]parcours.AccompanimentKind, error) {
+	rows, err := tx.query(ctx, "SELECT code, label, active FROM accompaniment_kinds WHERE org_id = ? ORDER BY created_at, code", orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []parcours.AccompanimentKind
+	for rows.Next() {
+		var k parcours.AccompanimentKind
+		if err := rows.Scan(&k.Code, &k.Label, &k.Active); err != nil {
+			return nil, err
+		}
+		out = append(out, k)
+	}
+	return out, rows.Err()
+}
+
+// PutAccompanimentKind inserts or replaces one kind of an organisation's
+// catalogue.
+func (tx *Tx) PutAccompanimentKind(ctx context.Context, orgID string, k parcours.AccompanimentKind) error {
+	_, err := tx.exec(ctx, `INSERT INTO accompaniment_kinds (org_id, code, label, active, created_at) VALUES (?,?,?,?,?)
+		ON CONFLICT (org_id, code) DO UPDATE SET label = excluded.label, active = excluded.active`,
+		orgID, k.Code, k.Label, k.Active, ts(tx.now))
+	return err
+}
+
+// InsertAccompaniment stores a new accompaniment, its first referent
+// period and its goals. ID and CreatedAt are set when empty.
+func (tx *Tx) InsertAccompaniment(ctx context.Context, a *parcours.Accompaniment) error {
+	if a.ID == "" {
+		a.ID = NewID()
+	}
+	if a.CreatedAt.IsZero() {
+		a.CreatedAt = tx.now
+	}
+	if _, err := tx.exec(ctx, `INSERT INTO accompaniments (id, org_id, person_id, team_id, referent_id, kind, start_date, end_date, end_reason, end_proof_document_id, created_by, created_at)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`, a.ID, a.OrgID, a.PersonID, a.TeamID, a.ReferentID, a.Kind, a.StartDate, a.EndDate, a.EndReason,
+		a.EndProofDocumentID, a.CreatedBy, ts(a.CreatedAt)); err != nil {
+		return err
+	}
+	p := parcours.ReferentPeriod{WorkerID: a.ReferentID, TeamID: a.TeamID, From: a.CreatedAt}
+	if _, err := tx.exec(ctx, "INSERT INTO accompaniment_referents (accompaniment_id, worker_id, team_id, from_at, until_at) VALUES (?,?,?,?,0)",
+		a.ID, p.WorkerID, p.TeamID, ts(p.From)); err != nil {
+		return err
+	}
+	a.Referents = []parcours.ReferentPeriod{p}
+	for i := range a.Goals {
+		a.Goals[i].AccompanimentID = a.ID
+		if err := tx.InsertGoal(ctx, &a.Goals[i]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+const accompanimentColumns = "id, org_id, person_id, team_id, referent_id, kind, start_date, end_date, end_reason, end_proof_document_id, created_by, created_at"
+
+func scanAccompaniment(row interface{ Scan(...any) error }) (*parcours.Accompaniment, error) {
+	var a parcours.Accompaniment
+	var created int64
+	if err := row.Scan(&a.ID, &a.OrgID, &a.PersonID, &a.TeamID, &a.ReferentID, &a.Kind, &a.StartDate, &a.EndDate, &a.EndReason,
+		&a.EndProofDocumentID, &a.CreatedBy, &created); err != nil {
+		return nil, err
+	}
+	a.CreatedAt = fromTS(created)
+	a.Goals = []parcours.Goal{}
+	a.Referents = []parcours.ReferentPeriod{}
+	return &a, nil
+}
+
+// Accompaniment returns one accompaniment with its goals and referents.
+func (tx *Tx) Accompaniment(ctx context.Context, id string) (*parcours.Accompaniment, error) {
+	a, err := scanAccompaniment(tx.queryRow(ctx, "SELECT "+accompanimentColumns+" FROM accompaniments WHERE id = ?", id))
+	if err != nil {
+		return nil, err
+	}
+	return a, tx.loadAccompaniments(ctx, []*parcours.Accompaniment{a}, "accompaniment_id = ?", id)
+}
+
+// PersonAccompaniments returns every accompaniment of a person, active
+// ones first, then by start date, newest first; with goals and referents
+// loaded in one query each.
+func (tx *Tx) PersonAccompaniments(ctx context.Context, personID string) ([]*parcours.Accompaniment, error) {
+	rows, err := tx.query(ctx, "SELECT "+accompanimentColumns+" FROM accompaniments WHERE person_id = ? ORDER BY (end_date = '') DESC, start_date DESC, id DESC", personID)
+	if err != nil {
+		return nil, err
+	}
+	var out []*parcours.Accompaniment
+	for rows.Next() {
+		a, err := scanAccompaniment(rows)
+		if err != nil {
+			rows.Close()
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	return out, tx.loadAccompaniments(ctx, out, "accompaniment_id IN (SELECT id FROM accompaniments WHERE person_id = ?)", personID)
+}
+
+// loadAccompaniments fills goals and referents of as; where selects the
+// rows by accompaniment_id with one argument.
+func (tx *Tx) loadAccompaniments(ctx context.Context, as []*parcours.Accompaniment, where string, arg any) error {
+	byID := make(map[string]*parcours.Accompaniment, len(as))
+	for _, a := range as {
+		byID[a.ID] = a
+	}
+	rows, err := tx.query(ctx, "SELECT "+goalColumns+" FROM goals WHERE "+where+" ORDER BY created_at, id", arg)
+	if err != nil {
+		return err
+	}
+	for rows.Next() {
+		g, err := scanGoal(rows)
+		if err != nil {
+			rows.Close()
+			return err
+		}
+		if a := byID[g.AccompanimentID]; a != nil {
+			a.Goals = append(a.Goals, *g)
+		}
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	rows, err = tx.query(ctx, "SELECT accompaniment_id, worker_id, team_id, from_at, until_at FROM accompaniment_referents WHERE "+where+" ORDER BY from_at, worker_id", arg)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var p parcours.ReferentPeriod
+		var from, until int64
+		if err := rows.Scan(&id, &p.WorkerID, &p.TeamID, &from, &until); err != nil {
+			return err
+		}
+		p.From, p.Until = fromTS(from), fromTS(until)
+		if a := byID[id]; a != nil {
+			a.Referents = append(a.Referents, p)
+		}
+	}
+	return rows.Err()
+}
+
+// ActiveAccompanimentsOf returns the active accompaniments of a person
+// without goals or referent history: the facts access decisions need.
+func (tx *Tx) ActiveAccompanimentsOf(ctx context.Context, personID string) ([]*parcours.Accompaniment, error) {
+	rows, err := tx.query(ctx, "SELECT "+accompanimentColumns+" FROM accompaniments WHERE person_id = ? AND end_date = '' ORDER BY start_date, id", personID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*parcours.Accompaniment
+	for rows.Next() {
+		a, err := scanAccompaniment(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, a)
+	}
+	return out, rows.Err()
+}
+
+// EndAccompaniment records the end of an accompaniment and closes its
+// current referent period. It returns false when it had already ended.
+func (tx *Tx) EndAccompaniment(ctx context.Context, id, endDate, reason, proofDocumentID string) (bool, error) {
+	res, err := tx.exec(ctx, "UPDATE accompaniments SET end_date = ?, end_reason = ?, end_proof_document_id = ? WHERE id = ? AND end_date = ''",
+		endDate, reason, proofDocumentID, id)
+	if err != nil {
+		return false, err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return false, err
+	}
+	_, err = tx.exec(ctx, "UPDATE accompaniment_referents SET until_at = ? WHERE accompaniment_id = ? AND until_at = 0", ts(tx.now), id)
+	return true, err
+}
+
+// ChangeReferent hands an accompaniment over to a new referent and team:
+// the current referent period is closed and a new one opened, so the
+// successive referents are kept.
+func (tx *Tx) ChangeReferent(ctx context.Context, id, workerID, teamID string) error {
+	if _, err := tx.exec(ctx, "UPDATE accompaniments SET referent_id = ?, team_id = ? WHERE id = ?", workerID, teamID, id); err != nil {
+		return err
+	}
+	if _, err := tx.exec(ctx, "UPDATE accompaniment_referents SET until_at = ? WHERE accompaniment_id = ? AND until_at = 0", ts(tx.now), id); err != nil {
+		return err
+	}
+	_, err := tx.exec(ctx, "INSERT INTO accompaniment_referents (accompaniment_id, worker_id, team_id, from_at, until_at) VALUES (?,?,?,?,0)",
+		id, workerID, teamID, ts(tx.now))
+	return err
+}
+
+const goalColumns = "id, accompaniment_id, title, status, start_date, target_date, closed_date, created_at"
+
+func scanGoal(row interface{ Scan(...any) error }) (*parcours.Goal, error) {
+	var g parcours.Goal
+	var created int64
+	if err := row.Scan(&g.ID, &g.AccompanimentID, &g.Title, &g.Status, &g.StartDate, &g.TargetDate, &g.ClosedDate, &created); err != nil {
+		return nil, err
+	}
+	g.CreatedAt = fromTS(created)
+	return &g, nil
+}
+
+// InsertGoal stores a goal of an accompaniment.
+func (tx *Tx) InsertGoal(ctx context.Context, g *parcours.Goal) error {
+	if g.ID == "" {
+		g.ID = NewID()
+	}
+	if g.CreatedAt.IsZero() {
+		g.CreatedAt = tx.now
+	}
+	_, err := tx.exec(ctx, "INSERT INTO goals ("+goalColumns+") VALUES (?,?,?,?,?,?,?,?)",
+		g.ID, g.AccompanimentID, g.Title, g.Status, g.StartDate, g.TargetDate, g.ClosedDate, ts(g.CreatedAt))
+	return err
+}
+
+// Goal returns one goal.
+func (tx *Tx) Goal(ctx context.Context, id string) (*parcours.Goal, error) {
+	return scanGoal(tx.queryRow(ctx, "SELECT "+goalColumns+" FROM goals WHERE id = ?", id))
+}
+
+// UpdateGoal saves the status, title and dates of a goal.
+func (tx *Tx) UpdateGoal(ctx context.Context, g *parcours.Goal) error {
+	_, err := tx.exec(ctx, "UPDATE goals SET title = ?, status = ?, target_date = ?, closed_date = ? WHERE id = ?",
+		g.Title, g.Status, g.TargetDate, g.ClosedDate, g.ID)
+	return err
+}
+
+// InsertHandover stores a handover.
+func (tx *Tx) InsertHandover(ctx context.Context, h *parcours.Handover) error {
+	if h.ID == "" {
+		h.ID = NewID()
+	}
+	h.CreatedAt = tx.now
+	_, err := tx.exec(ctx, "INSERT INTO handovers ("+handoverColumns+") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,0)",
+		h.ID, h.OrgID, h.PersonID, h.AccompanimentID, h.FromReferentID, h.ToReferentID, h.FromTeamID, h.ToTeamID,
+		h.Synthesis, h.Note, h.CreatedBy, ts(h.CreatedAt))
+	return err
+}
+
+const handoverColumns = "id, org_id, person_id, accompaniment_id, from_referent_id, to_referent_id, from_team_id, to_team_id, synthesis, note, created_by, created_at, acknowledged_at"
+
+func scanHandover(row interface{ Scan(...any) error }) (*parcours.Handover, error) {
+	var h parcours.Handover
+	var created, acked int64
+	if err := row.Scan(&h.ID, &h.OrgID, &h.PersonID, &h.AccompanimentID, &h.FromReferentID, &h.ToReferentID, &h.FromTeamID, &h.ToTeamID,
+		&h.Synthesis, &h.Note, &h.CreatedBy, &created, &acked); err != nil {
+		return nil, err
+	}
+	h.CreatedAt, h.AcknowledgedAt = fromTS(created), fromTS(acked)
+	return &h, nil
+}
+
+// Handover returns one handover.
+func (tx *Tx) Handover(ctx context.Context, id string) (*parcours.Handover, error) {
+	return scanHandover(tx.queryRow(ctx, "SELECT "+handoverColumns+" FROM handovers WHERE id = ?", id))
+}
+
+// PersonHandovers returns the handovers of a person's accompaniments,
+// newest first.
+func (tx *Tx) PersonHandovers(ctx context.Context, personID string) ([]*parcours.Handover, error) {
+	rows, err := tx.query(ctx, "SELECT "+handoverColumns+" FROM handovers WHERE person_id = ? ORDER BY created_at DESC, id DESC", personID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*parcours.Handover
+	for rows.Next() {
+		h, err := scanHandover(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// AcknowledgeHandover marks a handover as read by the new referent; false
+// when it already was.
+func (tx *Tx) AcknowledgeHandover(ctx context.Context, id string) (bool, error) {
+	res, err := tx.exec(ctx, "UPDATE handovers SET acknowledged_at = ? WHERE id = ? AND acknowledged_at = 0", ts(tx.now), id)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// LastVisit returns when worker last opened person's file (zero if never)
+// and records now as the new last visit.
+func (tx *Tx) LastVisit(ctx context.Context, workerID, personID string) (time.Time, error) {
+	var prev int64
+	err := tx.queryRow(ctx, "SELECT visited_at FROM casefile_visits WHERE worker_id = ? AND person_id = ?", workerID, personID).Scan(&prev)
+	if err != nil && err != ErrNoRows {
+		return time.Time{}, err
+	}
+	_, err = tx.exec(ctx, `INSERT INTO casefile_visits (worker_id, person_id, visited_at) VALUES (?,?,?)
+		ON CONFLICT (worker_id, person_id) DO UPDATE SET visited_at = excluded.visited_at`, workerID, personID, ts(tx.now))
+	return fromTS(prev), err
+}

@@ -1,0 +1,203 @@
+package store
+
+import (
+	"context"
+	"encoding/json"
+	"strconv"
+	"strings"
+
+	"parcours/internal/parcours"
+)
+
+// The journal is append-only: there is no update or delete here, and the
+// database refuses both (triggers of migration 0010).
+
+const journalColumns = `id, org_id, person_id, accompaniment_id, kind, occurred_at, summary, mode, participants, confidentiality,
+	team_id, author_id, private_synthesis, amends, created_at`
+
+// InsertJournalEntries appends entries to journals, in order. CreatedAt
+// defaults to the transaction's instant; a bulk loader (seed, demo) may
+// set it to spread entries over time. IDs are set when empty.
+func (tx *Tx) InsertJournalEntries(ctx context.Context, entries ...*parcours.JournalEntry) error {
+	for _, e := range entries {
+		if e.ID == "" {
+			e.ID = NewID()
+		}
+		if e.CreatedAt.IsZero() {
+			e.CreatedAt = tx.now
+		}
+		if e.Participants == nil {
+			e.Participants = []string{}
+		}
+		parts, err := json.Marshal(e.Participants)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, "INSERT INTO journal_entries ("+journalColumns+") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+			e.ID, e.OrgID, e.PersonID, nullString(e.AccompanimentID), e.Kind, e.OccurredAt, e.Summary, e.Mode, string(parts),
+			e.Confidentiality, e.TeamID, e.AuthorID, e.PrivateSynthesis, nullString(e.Amends), ts(e.CreatedAt)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func scanEntry(row interface{ Scan(...any) error }) (*parcours.JournalEntry, error) {
+	var e parcours.JournalEntry
+	var acc, amends cfNullString
+	var parts string
+	var created int64
+	if err := row.Scan(&e.ID, &e.OrgID, &e.PersonID, &acc, &e.Kind, &e.OccurredAt, &e.Summary, &e.Mode, &parts, &e.Confidentiality,
+		&e.TeamID, &e.AuthorID, &e.PrivateSynthesis, &amends, &created); err != nil {
+		return nil, err
+	}
+	e.AccompanimentID, e.Amends = string(acc), string(amends)
+	if err := json.Unmarshal([]byte(parts), &e.Participants); err != nil {
+		return nil, err
+	}
+	e.CreatedAt = fromTS(created)
+	return &e, nil
+}
+
+// cfNullString scans a nullable TEXT column, NULL as "".
+type cfNullString string
+
+// Scan implements sql.Scanner.
+func (s *cfNullString) Scan(v any) error {
+	switch x := v.(type) {
+	case nil:
+		*s = ""
+	case string:
+		*s = cfNullString(x)
+	case []byte:
+		*s = cfNullString(x)
+	}
+	return nil
+}
+
+// JournalEntry returns one entry.
+func (tx *Tx) JournalEntry(ctx context.Context, id string) (*parcours.JournalEntry, error) {
+	return scanEntry(tx.queryRow(ctx, "SELECT "+journalColumns+" FROM journal_entries WHERE id = ?", id))
+}
+
+// JournalFilter narrows a journal listing. Empty fields do not filter.
+type JournalFilter struct {
+	Kind            string
+	AuthorID        string
+	AccompanimentID string
+	From, To        string // occurrence dates, inclusive
+}
+
+// JournalPage lists a person's journal, newest first by occurrence date,
+// then server timestamp: up to limit entries after the key `after`
+// (occurred_at, created_at, id) of the previous page.
+func (tx *Tx) JournalPage(ctx context.Context, personID string, f JournalFilter, after []string, limit int) ([]*parcours.JournalEntry, error) {
+	var b strings.Builder
+	b.WriteString("SELECT " + journalColumns + " FROM journal_entries WHERE person_id = ?")
+	args := []any{personID}
+	add := func(cond string, v any) {
+		b.WriteString(" AND " + cond)
+		args = append(args, v)
+	}
+	if f.Kind != "" {
+		add("kind = ?", f.Kind)
+	}
+	if f.AuthorID != "" {
+		add("author_id = ?", f.AuthorID)
+	}
+	if f.AccompanimentID != "" {
+		add("accompaniment_id = ?", f.AccompanimentID)
+	}
+	if f.From != "" {
+		add("occurred_at >= ?", f.From)
+	}
+	if f.To != "" {
+		add("occurred_at <= ?", f.To)
+	}
+	if len(after) == 3 {
+		created, err := strconv.ParseInt(after[1], 10, 64)
+		if err != nil {
+			return nil, parcours.FieldError(parcours.EBadRequest, "cursor", "error.invalid_cursor")
+		}
+		b.WriteString(" AND (occurred_at < ? OR (occurred_at = ? AND (created_at < ? OR (created_at = ? AND id < ?))))")
+		args = append(args, after[0], after[0], created, created, after[2])
+	}
+	b.WriteString(" ORDER BY occurred_at DESC, created_at DESC, id DESC LIMIT ?")
+	args = append(args, limit)
+	rows, err := tx.query(ctx, b.String(), args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*parcours.JournalEntry
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+// JournalKey is the sort key of an entry, for cursors.
+func JournalKey(e *parcours.JournalEntry) []string {
+	return []string{e.OccurredAt, strconv.FormatInt(ts(e.CreatedAt), 10), e.ID}
+}
+
+// AmendmentsOf maps each of ids to the ids of its amendments, oldest
+// first, in one query.
+func (tx *Tx) AmendmentsOf(ctx context.Context, ids []string) (map[string][]string, error) {
+	out := map[string][]string{}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(ids))
+	for i, id := range ids {
+		args[i] = id
+	}
+	rows, err := tx.query(ctx, "SELECT id, amends FROM journal_entries WHERE amends IN (?"+strings.Repeat(",?", len(ids)-1)+") ORDER BY created_at, id", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id, of string
+		if err := rows.Scan(&id, &of); err != nil {
+			return nil, err
+		}
+		out[of] = append(out[of], id)
+	}
+	return out, rows.Err()
+}
+
+// InsertInterviewTemplate stores a trame d'entretien.
+func (tx *Tx) InsertInterviewTemplate(ctx context.Context, t *parcours.InterviewTemplate) error {
+	if t.ID == "" {
+		t.ID = NewID()
+	}
+	t.CreatedAt = tx.now
+	_, err := tx.exec(ctx, "INSERT INTO interview_templates (id, org_id, name, body, created_by, created_at) VALUES (?,?,?,?,?,?)",
+		t.ID, t.OrgID, t.Name, t.Body, t.CreatedBy, ts(t.CreatedAt))
+	return err
+}
+
+// InterviewTemplates lists an organisation's templates by name.
+func (tx *Tx) InterviewTemplates(ctx context.Context, orgID string) ([]*parcours.InterviewTemplate, error) {
+	rows, err := tx.query(ctx, "SELECT id, org_id, name, body, created_by, created_at FROM interview_templates WHERE org_id = ? ORDER BY name, id", orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*parcours.InterviewTemplate
+	for rows.Next() {
+		var t parcours.InterviewTemplate
+		var created int64
+		if err := rows.Scan(&t.ID, &t.OrgID, &t.Name, &t.Body, &t.CreatedBy, &created); err != nil {
+			return nil, err
+		}
+		t.CreatedAt = fromTS(created)
+		out = append(out, &t)
+	}
+	return out, rows.Err()
+}
