@@ -232,7 +232,7 @@ var badInputs = []badInput{
 	{name: "invalid cursor", method: "GET", path: fixedPath("/api/v1/persons?cursor=not-a-cursor"),
 		status: 400, field: "cursor", contains: []string{"curseur"}},
 	{name: "cursor of another list", method: "GET",
-		path: fixedPath("/api/v1/persons?cursor=" + parcours.EncodeCursor([]string{"x"})),
+		path:   fixedPath("/api/v1/persons?cursor=" + parcours.EncodeCursor([]string{"x"})),
 		status: 400, field: "cursor", contains: []string{"curseur"}},
 	{name: "invalid household cursor", method: "GET", path: fixedPath("/api/v1/households?cursor=!!!"),
 		status: 400, field: "cursor", contains: []string{"curseur"}},
@@ -241,15 +241,21 @@ var badInputs = []badInput{
 	{name: "page size not a number", method: "GET", path: fixedPath("/api/v1/households?limit=many"),
 		status: 400, field: "limit", contains: []string{"limit"}},
 	{name: "changing the household on the person", method: "PATCH",
-		path: func(f *fixture, _ *parcours.Person, _ *parcours.Household) string { return "/api/v1/persons/" + f.Person.ID },
+		path: func(f *fixture, _ *parcours.Person, _ *parcours.Household) string {
+			return "/api/v1/persons/" + f.Person.ID
+		},
 		body: func(f *fixture, _ *parcours.Person, _ *parcours.Household) any {
 			return map[string]any{"household_id": f.Household.ID}
 		}, status: 422, field: "household_id", contains: []string{"foyer"}},
 	{name: "update emptying the birth name", method: "PATCH",
-		path: func(f *fixture, _ *parcours.Person, _ *parcours.Household) string { return "/api/v1/persons/" + f.Person.ID },
+		path: func(f *fixture, _ *parcours.Person, _ *parcours.Household) string {
+			return "/api/v1/persons/" + f.Person.ID
+		},
 		body: body(map[string]any{"birth_name": ""}), status: 422, field: "birth_name", contains: []string{"nom de naissance"}},
 	{name: "update with a stale version", method: "PATCH",
-		path: func(f *fixture, _ *parcours.Person, _ *parcours.Household) string { return "/api/v1/persons/" + f.Person.ID },
+		path: func(f *fixture, _ *parcours.Person, _ *parcours.Household) string {
+			return "/api/v1/persons/" + f.Person.ID
+		},
 		body: body(map[string]any{"phone": "0611223344", "version": 99}), status: 409, contains: []string{"modifiée entre-temps"}},
 }
 
