@@ -1,0 +1,129 @@
+package browsertest
+
+import (
+	"net/http"
+	"testing"
+
+	"parcours/internal/app/apptest"
+	"parcours/internal/store"
+)
+
+// visit is one page of the demo as seen by one role.
+type visit struct {
+	name string // what the page shows, for failure messages
+	path string
+	// status is the expected HTTP status of the document.
+	status int64
+	// optional pages are skipped when their feature has not landed (404).
+	optional bool
+}
+
+// pagesFor lists every page a cast member can reach, including error and
+// empty states. Pages of features still being built are optional: they are
+// checked as soon as they answer.
+func pagesFor(who string, f *demo) []visit {
+	v := []visit{
+		{name: "Ma journée (empty states)", path: "/", status: 200},
+		{name: "not-found error page", path: "/no/such/page", status: 404},
+		{name: "persons list", path: "/persons", status: 200, optional: true},
+		{name: "search", path: "/search", status: 200, optional: true},
+		{name: "search with a typo", path: "/search?q=Martn", status: 200, optional: true},
+		{name: "search without result", path: "/search?q=zzzzzz", status: 200, optional: true},
+		{name: "new person form", path: "/persons/new", status: 200, optional: true},
+		{name: "profile", path: "/profile", status: 200, optional: true},
+	}
+	if f.person != "" && who != "admin" && who != "other" {
+		v = append(v,
+			visit{name: "person file", path: "/persons/" + f.person, status: 200, optional: true},
+			visit{name: "new journal entry", path: "/persons/" + f.person + "/journal/new", status: 200, optional: true},
+		)
+	}
+	if f.person != "" && who == "other" {
+		v = append(v, visit{name: "another organisation's file (not found)", path: "/persons/" + f.person, status: 404, optional: true})
+	}
+	switch who {
+	case "admin":
+		v = append(v,
+			visit{name: "administration", path: "/admin", status: 200, optional: true},
+			visit{name: "workers", path: "/admin/workers", status: 200, optional: true},
+			visit{name: "audit", path: "/audit", status: 200, optional: true},
+			visit{name: "access log", path: "/access-log", status: 200, optional: true},
+		)
+	case "manager":
+		v = append(v, visit{name: "access log", path: "/access-log", status: 200, optional: true})
+	}
+	return v
+}
+
+// demo is the data the browser tests visit.
+type demo struct {
+	person string // id of "Léa MARTIN", followed by worker's team
+}
+
+func seedDemo(t *testing.T, e *apptest.Env) *demo {
+	t.Helper()
+	p := createPerson(t, e, "worker", "MARTIN", "Léa", "1990-04-12")
+	return &demo{person: p}
+}
+
+// TestAccessibility_EveryPageForEveryRole logs in as each role, visits
+// every page that role can reach and fails on any WCAG 2.1 A/AA violation
+// reported by axe-core.
+func TestAccessibility_EveryPageForEveryRole(t *testing.T) {
+	e := New(t, store.SQLite)
+	f := seedDemo(t, e.Env)
+	checked := 0
+	// The login page and the redirect to it, before anyone logs in.
+	anon := e.NewTab()
+	for _, p := range []string{"/login", "/"} {
+		if st := anon.Go(p); st == http.StatusOK {
+			checked++
+			reportViolations(t, "anonymous", p, anon.Axe())
+		}
+	}
+	for _, who := range apptest.Cast {
+		tab := e.NewTab()
+		tab.LoginAs(who)
+		for _, v := range pagesFor(who, f) {
+			st := tab.Go(v.path)
+			if st == http.StatusNotFound && v.optional && v.status != http.StatusNotFound {
+				t.Logf("%s: %s (%s) not built yet, skipped", who, v.path, v.name)
+				continue
+			}
+			if st != v.status {
+				t.Errorf("%s: %s (%s) answered %d, want %d", who, v.path, v.name, st, v.status)
+				continue
+			}
+			checked++
+			reportViolations(t, who, v.path+" ("+v.name+")", tab.Axe())
+		}
+	}
+	t.Logf("%d pages checked with axe-core", checked)
+}
+
+func reportViolations(t *testing.T, who, page string, vs []Violation) {
+	t.Helper()
+	for _, v := range vs {
+		t.Errorf("axe: %s on %s: %s", who, page, v)
+	}
+}
+
+// The check above is only worth something if axe does report problems:
+// a page with an unlabelled field and an image without text must fail.
+func TestAxe_ReportsViolations(t *testing.T) {
+	e := New(t, store.SQLite)
+	tab := e.NewTab()
+	tab.LoginAs("worker")
+	tab.Go("/")
+	Eval[bool](tab, `(() => { const m = document.querySelector("main");
+		m.insertAdjacentHTML("beforeend", '<input type="text" name="x"><img src="/static/none.png">'); return true })()`)
+	got := map[string]bool{}
+	for _, v := range tab.Axe() {
+		got[v.ID] = true
+	}
+	for _, want := range []string{"label", "image-alt"} {
+		if !got[want] {
+			t.Errorf("axe did not report %q (got %v)", want, got)
+		}
+	}
+}
