@@ -19,7 +19,13 @@ type AuditRecord = audit.Event
 // Audit queues an audit event; it is chained and written in the same
 // transaction, just before COMMIT. A transaction that rolls back leaves no
 // event, and no change is committed without its event.
+//
+// An event about a person whose file the actor opened through break-glass
+// (see Relation) is stamped with the break-glass id and reason.
 func (tx *Tx) Audit(ev AuditRecord) {
+	if m, ok := tx.breakGlass[ev.PersonID]; ok && ev.BreakGlass == "" && m.workerID == ev.ActorID {
+		ev.BreakGlass, ev.Reason = m.id, m.reason
+	}
 	tx.pending = append(tx.pending, ev)
 }
 

@@ -1,0 +1,110 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"slices"
+
+	"parcours/internal/parcours"
+)
+
+// breakGlassMark is the break-glass access a transaction relied on for one
+// person's file.
+type breakGlassMark struct {
+	workerID, id, reason string
+}
+
+// Relation gathers, in one place, every fact that links worker (a member
+// of teamIDs) to person's file: referent or team of an active
+// accompaniment (or, while the person has never been accompanied, the
+// worker who recorded them and that worker's teams), an open break-glass
+// access, and the person's objections. access.Check judges them.
+//
+// When the worker has no relation but an open break-glass, every audit
+// event this transaction records about the person carries the break-glass
+// id and reason.
+func (tx *Tx) Relation(ctx context.Context, workerID string, teamIDs []string, personID string) (*parcours.Relation, error) {
+	rel := &parcours.Relation{PersonID: personID}
+	if err := tx.queryRow(ctx, "SELECT org_id FROM persons WHERE id = ?", personID).Scan(&rel.OrgID); err != nil {
+		return nil, err
+	}
+	rows, err := tx.query(ctx, "SELECT referent_id, team_id, end_date FROM accompaniments WHERE person_id = ?", personID)
+	if err != nil {
+		return nil, err
+	}
+	accompanied := false
+	for rows.Next() {
+		var referent, team, end string
+		if err := rows.Scan(&referent, &team, &end); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		accompanied = true
+		if end != "" {
+			continue // an ended accompaniment no longer links anyone
+		}
+		rel.Referent = rel.Referent || referent == workerID
+		rel.Team = rel.Team || slices.Contains(teamIDs, team)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if !accompanied {
+		var recorder string
+		err := tx.queryRow(ctx, "SELECT worker_id FROM person_recorders WHERE person_id = ?", personID).Scan(&recorder)
+		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+			return nil, err
+		}
+		if recorder != "" {
+			rel.Referent = recorder == workerID
+			teams, err := tx.stringList(ctx, "SELECT team_id FROM worker_teams WHERE worker_id = ?", recorder)
+			if err != nil {
+				return nil, err
+			}
+			for _, t := range teams {
+				rel.Team = rel.Team || slices.Contains(teamIDs, t)
+			}
+		}
+	}
+	if rel.Objections, err = tx.stringList(ctx, "SELECT category FROM consent_objections WHERE person_id = ? ORDER BY category", personID); err != nil {
+		return nil, err
+	}
+	bg, err := tx.ActiveBreakGlass(ctx, workerID, personID)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return nil, err
+	}
+	rel.BreakGlass = bg
+	if bg != nil && !rel.Referent && !rel.Team {
+		if tx.breakGlass == nil {
+			tx.breakGlass = map[string]breakGlassMark{}
+		}
+		tx.breakGlass[personID] = breakGlassMark{workerID: workerID, id: bg.ID, reason: bg.Reason}
+	}
+	return rel, nil
+}
+
+// RecordRecorder remembers which worker recorded a person: until the
+// person has an accompaniment, that worker and their teams follow them.
+func (tx *Tx) RecordRecorder(ctx context.Context, personID, workerID string) error {
+	_, err := tx.exec(ctx, "INSERT INTO person_recorders (person_id, worker_id) VALUES (?, ?)", personID, workerID)
+	return err
+}
+
+func (tx *Tx) stringList(ctx context.Context, q string, args ...any) ([]string, error) {
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []string{}
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
