@@ -1,0 +1,147 @@
+package demo
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"parcours/internal/audit"
+	"parcours/internal/parcours"
+	"parcours/internal/store"
+)
+
+// Options of a synthetic population.
+type Options struct {
+	Persons int    // exactly this many persons are written
+	Seed    uint64 // same seed, same population
+	// Today anchors ages and dates; Reference when zero.
+	Today time.Time
+	// AuditEach writes one audit event per person and household (the
+	// demo, whose access log people look at); otherwise one event per
+	// batch records what the seed wrote.
+	AuditEach bool
+	// Progress, when set, receives a line per batch.
+	Progress io.Writer
+	// BatchPersons is the number of persons per transaction (5000 when
+	// zero).
+	BatchPersons int
+}
+
+// Stats counts what Populate wrote.
+type Stats struct {
+	Households, Persons, Situations int
+	Elapsed                         time.Duration
+}
+
+// Populate writes opts.Persons persons in households, spread over the
+// organisations of the setting by their share.
+func Populate(ctx context.Context, db *store.DB, s *Setting, opts Options) (*Stats, error) {
+	if opts.Today.IsZero() {
+		opts.Today = Reference
+	}
+	if opts.BatchPersons <= 0 {
+		opts.BatchPersons = 5000
+	}
+	start := time.Now()
+	g := NewPopulation(opts.Seed, opts.Today)
+	st := &Stats{}
+	// Organisations take households in turn, by share: a fixed
+	// pattern, so the assignment depends on the seed only.
+	var turn []int
+	for i, spec := range s.Specs {
+		for range spec.Share / 10 {
+			turn = append(turn, i)
+		}
+	}
+	var batch []store.SeedHousehold
+	inBatch := 0
+	flush := func() error {
+		if len(batch) == 0 {
+			return nil
+		}
+		err := db.Transact(ctx, func(tx *store.Tx) error {
+			if err := tx.InsertSeed(ctx, batch); err != nil {
+				return err
+			}
+			auditBatch(tx, batch, opts)
+			return nil
+		})
+		if err != nil {
+			return err
+		}
+		for _, h := range batch {
+			st.Households++
+			st.Persons += len(h.Members)
+			st.Situations += len(h.Situations)
+		}
+		batch, inBatch = batch[:0], 0
+		if opts.Progress != nil {
+			el := time.Since(start)
+			fmt.Fprintf(opts.Progress, "seed: %d/%d personnes, %d foyers (%.1f s, %.0f personnes/s)\n",
+				st.Persons, opts.Persons, st.Households, el.Seconds(), float64(st.Persons)/el.Seconds())
+		}
+		return nil
+	}
+	for n, i := 0, 0; n < opts.Persons; i++ {
+		h := g.Household()
+		if left := opts.Persons - n; len(h.Members) > left {
+			h.Members = h.Members[:left] // the reference person comes first
+		}
+		orgIdx := turn[i%len(turn)]
+		org := s.Orgs[orgIdx]
+		h.Household.OrgID = org.ID
+		recorder := s.caseWorker(orgIdx, i)
+		for j := range h.Situations {
+			h.Situations[j].RecordedBy = recorder.ID
+		}
+		batch = append(batch, h)
+		n += len(h.Members)
+		inBatch += len(h.Members)
+		if inBatch >= opts.BatchPersons {
+			if err := flush(); err != nil {
+				return st, err
+			}
+		}
+	}
+	if err := flush(); err != nil {
+		return st, err
+	}
+	st.Elapsed = time.Since(start)
+	return st, nil
+}
+
+// caseWorker returns a worker of org who may write to files, chosen by n.
+func (s *Setting) caseWorker(org, n int) *parcours.Worker {
+	var ws []*parcours.Worker
+	for _, w := range s.Workers[org] {
+		if w.Role == parcours.RoleWorker || w.Role == parcours.RoleManager {
+			ws = append(ws, w)
+		}
+	}
+	return ws[n%len(ws)]
+}
+
+func auditBatch(tx *store.Tx, batch []store.SeedHousehold, opts Options) {
+	sys := parcours.SystemActor()
+	if !opts.AuditEach {
+		persons := 0
+		for _, h := range batch {
+			persons += len(h.Members)
+		}
+		ev := audit.For(sys, "seed.batch", "household", batch[0].Household.ID, "")
+		ev.Reason = fmt.Sprintf("données synthétiques : %d foyers, %d personnes (graine %d)", len(batch), persons, opts.Seed)
+		tx.Audit(ev)
+		return
+	}
+	for _, h := range batch {
+		sys.OrgID = h.Household.OrgID
+		tx.Audit(audit.For(sys, "household.create", "household", h.Household.ID, ""))
+		for _, m := range h.Members {
+			tx.Audit(audit.For(sys, "person.create", "person", m.Person.ID, m.Person.ID))
+		}
+		for _, s := range h.Situations {
+			tx.Audit(audit.For(sys, "situation.create", "situation", s.ID, ""))
+		}
+	}
+}

@@ -1,0 +1,218 @@
+package store
+
+import (
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"sort"
+	"strings"
+	"time"
+
+	"parcours/internal/parcours"
+)
+
+// Bulk loading for the operator tools (parcours demo, parcours seed): many
+// rows per INSERT statement in few, large transactions. Services are not
+// involved — the rows are generated, not typed by a user — so the caller
+// validates its generator in tests and audits each batch as the system
+// actor in the same transaction.
+
+// SeedHousehold is a household with its members and the history of its
+// situation, as the bulk loader writes it.
+type SeedHousehold struct {
+	Household parcours.Household // OrgID and Name; ID is set when empty
+	Members   []SeedMember
+	// Situations, oldest first; the last one is current. Their
+	// CreatedAt is set from ValidFrom when zero, so history sorts the
+	// way it happened.
+	Situations []parcours.Situation
+}
+
+// SeedMember is one person of a SeedHousehold.
+type SeedMember struct {
+	Person       parcours.Person // ID is set when empty; HouseholdID is set
+	Relationship parcours.Relationship
+}
+
+// maxParams bounds the placeholders of one statement: SQLite allows
+// 32766, PostgreSQL 65535.
+const maxParams = 30000
+
+// InsertRows inserts rows into table with one multi-row INSERT per chunk.
+// table and cols are constants of the caller, never input; the values are
+// all bound as parameters.
+func (tx *Tx) InsertRows(ctx context.Context, table string, cols []string, rows [][]any) error {
+	if len(rows) == 0 {
+		return nil
+	}
+	per := max(1, maxParams/len(cols))
+	one := "(" + strings.TrimSuffix(strings.Repeat("?,", len(cols)), ",") + ")"
+	head := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") VALUES "
+	for start := 0; start < len(rows); start += per {
+		chunk := rows[start:min(len(rows), start+per)]
+		var q strings.Builder
+		q.Grow(len(head) + len(chunk)*(len(one)+1))
+		q.WriteString(head)
+		args := make([]any, 0, len(chunk)*len(cols))
+		for i, r := range chunk {
+			if i > 0 {
+				q.WriteByte(',')
+			}
+			q.WriteString(one)
+			args = append(args, r...)
+		}
+		// Not cached by rebind: chunk sizes vary and the strings are big.
+		s := q.String()
+		if tx.db.dialect == Postgres {
+			s = rebindOnce(s)
+		}
+		if _, err := tx.tx.ExecContext(ctx, s, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func rebindOnce(q string) string {
+	var b strings.Builder
+	b.Grow(len(q) + len(q)/2)
+	n := 0
+	for i := 0; i < len(q); i++ {
+		if q[i] == '?' {
+			n++
+			b.WriteByte('$')
+			b.WriteString(itoa(n))
+			continue
+		}
+		b.WriteByte(q[i])
+	}
+	return b.String()
+}
+
+func itoa(n int) string {
+	var buf [20]byte
+	i := len(buf)
+	for n >= 10 {
+		i--
+		buf[i] = byte('0' + n%10)
+		n /= 10
+	}
+	i--
+	buf[i] = byte('0' + n)
+	return string(buf[i:])
+}
+
+// The columns the loader fills, spelled out so that a column added later
+// by another migration (with its default) does not shift the values.
+var (
+	seedPersonColumns = []string{"id", "org_id", "birth_name", "usage_name", "first_names", "birth_date", "birth_place", "sex",
+		"phone", "email", "address_line1", "address_line2", "postal_code", "city", "nir", "caf_number",
+		"household_id", "relationship", "created_at", "updated_at", "version"}
+	seedSituationColumns = []string{"id", "household_id", "housing", "income_sources", "employment", "monthly_income", "health",
+		"valid_from", "recorded_by", "created_at"}
+)
+
+// InsertSeed writes households, their members and their situations with
+// multi-row INSERTs. IDs are filled in place.
+func (tx *Tx) InsertSeed(ctx context.Context, hs []SeedHousehold) error {
+	now := ts(tx.now)
+	var hRows, pRows, sRows [][]any
+	for i := range hs {
+		h := &hs[i]
+		if h.Household.ID == "" {
+			h.Household.ID = NewID()
+		}
+		h.Household.CreatedAt = tx.now
+		hRows = append(hRows, []any{h.Household.ID, h.Household.OrgID, h.Household.Name, now})
+		for j := range h.Members {
+			m := &h.Members[j]
+			p := &m.Person
+			if p.ID == "" {
+				p.ID = NewID()
+			}
+			p.OrgID, p.HouseholdID = h.Household.OrgID, h.Household.ID
+			p.CreatedAt, p.UpdatedAt, p.Version = tx.now, tx.now, 1
+			pRows = append(pRows, []any{p.ID, p.OrgID, p.BirthName, p.UsageName, p.FirstNames, p.BirthDate, p.BirthPlace, string(p.Sex),
+				p.Phone, p.Email, p.Address.Line1, p.Address.Line2, p.Address.PostalCode, p.Address.City, p.NIR, p.CAFNumber,
+				p.HouseholdID, string(m.Relationship), now, now, 1})
+		}
+		for j := range h.Situations {
+			s := &h.Situations[j]
+			if s.ID == "" {
+				s.ID = NewID()
+			}
+			s.HouseholdID = h.Household.ID
+			if s.CreatedAt.IsZero() {
+				if d, err := time.Parse(time.DateOnly, s.ValidFrom); err == nil {
+					s.CreatedAt = d.Add(10 * time.Hour)
+				} else {
+					s.CreatedAt = tx.now
+				}
+			}
+			if s.IncomeSources == nil {
+				s.IncomeSources = []string{}
+			}
+			incomes, _ := json.Marshal(s.IncomeSources)
+			sRows = append(sRows, []any{s.ID, s.HouseholdID, s.Housing, string(incomes), s.Employment, s.MonthlyIncome, s.Health,
+				s.ValidFrom, s.RecordedBy, ts(s.CreatedAt)})
+		}
+	}
+	if err := tx.InsertRows(ctx, "households", []string{"id", "org_id", "name", "created_at"}, hRows); err != nil {
+		return err
+	}
+	if err := tx.InsertRows(ctx, "persons", seedPersonColumns, pRows); err != nil {
+		return err
+	}
+	return tx.InsertRows(ctx, "situations", seedSituationColumns, sRows)
+}
+
+// ContentDigest hashes the persons, households and situations of the
+// database without their identifiers and instants: two databases seeded
+// alike have the same digest, whatever the backend. Rows are sorted in Go
+// because the two backends collate text differently.
+func (db *DB) ContentDigest(ctx context.Context) (string, error) {
+	var lines []string
+	collect := func(q string, n int) error {
+		rows, err := db.r.QueryContext(ctx, q)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		vals := make([]sql.NullString, n)
+		ptrs := make([]any, n)
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(ptrs...); err != nil {
+				return err
+			}
+			var b strings.Builder
+			for _, v := range vals {
+				b.WriteString(v.String)
+				b.WriteByte('\x1f')
+			}
+			lines = append(lines, b.String())
+		}
+		return rows.Err()
+	}
+	if err := collect(`SELECT 'p', o.name, h.name, p.birth_name, p.usage_name, p.first_names, p.birth_date, p.birth_place, p.sex,
+		p.phone, p.email, p.address_line1, p.address_line2, p.postal_code, p.city, p.nir, p.caf_number, p.relationship
+		FROM persons p JOIN organizations o ON o.id = p.org_id LEFT JOIN households h ON h.id = p.household_id`, 18); err != nil {
+		return "", err
+	}
+	if err := collect(`SELECT 's', h.name, s.housing, s.income_sources, s.employment, CAST(s.monthly_income AS TEXT), s.health, s.valid_from,
+		(SELECT p.birth_name || ' ' || p.first_names || ' ' || p.birth_date FROM persons p WHERE p.household_id = h.id AND p.relationship = 'reference')
+		FROM situations s JOIN households h ON h.id = s.household_id`, 9); err != nil {
+		return "", err
+	}
+	sort.Strings(lines)
+	sum := sha256.New()
+	for _, l := range lines {
+		sum.Write([]byte(l))
+		sum.Write([]byte{'\n'})
+	}
+	return hex.EncodeToString(sum.Sum(nil)), nil
+}
