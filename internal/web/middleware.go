@@ -175,6 +175,9 @@ func (s *Server) authenticate(acc Access, next http.Handler) http.Handler {
 		r = r.WithContext(ctx)
 		if !authenticated && acc != Public {
 			if acc == Page {
+				if r.Method == http.MethodPost && s.keepPostedText(w, r) {
+					return // session expired mid-form: the text is shown back
+				}
 				next := r.URL.Path
 				if r.URL.RawQuery != "" {
 					next += "?" + r.URL.RawQuery

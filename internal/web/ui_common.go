@@ -8,10 +8,13 @@ import (
 	"io/fs"
 	"mime"
 	"net/http"
+	"net/url"
 	"path"
+	"sort"
 	"strings"
 	"time"
 
+	"parcours/internal/i18n"
 	"parcours/internal/parcours"
 )
 
@@ -166,4 +169,59 @@ func acceptsGzip(r *http.Request) bool {
 		}
 	}
 	return false
+}
+
+// secretFields are never shown back, whatever their length.
+var secretFields = map[string]bool{"password": true, "current_password": true, "new_password": true, "code": true, "totp": true, "csrf": true, "csrf_token": true}
+
+// keptText is one posted text shown back on the session-expired page.
+type keptText struct {
+	Name  string
+	Label string // catalogue key of the field's name, or the raw name
+	Value string
+}
+
+// keepPostedText answers a form posted after the session expired. Without
+// JavaScript there is no local draft, and a redirect to the login page
+// would throw away a note typed for half an hour; instead the page says
+// that nothing was saved and shows every text field back, read-only, for
+// the worker to copy before logging in again. It reports whether it
+// answered. Cross-origin posts never get here (the CSRF check runs first),
+// so only the worker's own browser sees its own text.
+func (s *Server) keepPostedText(w http.ResponseWriter, r *http.Request) bool {
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	if err := r.ParseForm(); err != nil {
+		return false
+	}
+	var kept []keptText
+	for name, values := range r.PostForm {
+		if secretFields[name] {
+			continue
+		}
+		for _, v := range values {
+			// Long free text only: ids, dates and choices are quick to redo.
+			if len(strings.TrimSpace(v)) < 20 {
+				continue
+			}
+			label := "field." + name
+			if !i18n.Has(label) {
+				label = name
+			}
+			kept = append(kept, keptText{Name: name, Label: label, Value: v})
+		}
+	}
+	if len(kept) == 0 {
+		return false
+	}
+	sort.Slice(kept, func(i, j int) bool { return kept[i].Name < kept[j].Name })
+	next := "/"
+	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && strings.HasPrefix(ref.Path, "/") {
+		next = ref.Path
+	}
+	p := &page{Title: "session.expired.title", Data: map[string]any{"Kept": kept, "Login": "/login?next=" + url.QueryEscape(next)}}
+	if err := s.render(w, r, http.StatusUnauthorized, "session_expired.html", p); err != nil {
+		s.log.Error("render session expired", "err", err.Error())
+		return false
+	}
+	return true
 }
