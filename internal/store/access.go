@@ -108,3 +108,21 @@ func (tx *Tx) stringList(ctx context.Context, q string, args ...any) ([]string, 
 	}
 	return out, rows.Err()
 }
+
+// IsDPO reports whether the worker is designated data-protection officer
+// of their organisation.
+func (tx *Tx) IsDPO(ctx context.Context, workerID string) (bool, error) {
+	var n int
+	err := tx.queryRow(ctx, "SELECT COUNT(*) FROM dpo_designations WHERE worker_id = ?", workerID).Scan(&n)
+	return n > 0, err
+}
+
+// DesignateDPO makes the worker the data-protection officer of their
+// organisation (designated false withdraws it).
+func (tx *Tx) DesignateDPO(ctx context.Context, workerID, orgID string, designated bool) error {
+	if _, err := tx.exec(ctx, "DELETE FROM dpo_designations WHERE worker_id = ?", workerID); err != nil || !designated {
+		return err
+	}
+	_, err := tx.exec(ctx, "INSERT INTO dpo_designations (worker_id, org_id, designated_at) VALUES (?, ?, ?)", workerID, orgID, ts(tx.now))
+	return err
+}

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"strconv"
+	"strings"
 	"time"
 
 	"github.com/google/uuid"
@@ -241,4 +242,106 @@ func (db *DB) PurgeAudit(ctx context.Context, cutoff time.Time, key []byte) (*au
 		return nil
 	})
 	return cp, err
+}
+
+// AccessLogEntry is one line of a person's access log: an audit event
+// with the organisation and worker it names.
+type AccessLogEntry struct {
+	audit.Event
+	OrgName         string
+	ShowWorkerNames bool
+	WorkerFirstName string
+	WorkerLastName  string
+}
+
+// AccessLog returns the audit events about a person, newest first, with
+// the names of the organisations and workers involved.
+func (tx *Tx) AccessLog(ctx context.Context, personID string, limit int) ([]*AccessLogEntry, error) {
+	rows, err := tx.query(ctx, `SELECT e.seq, e.at, e.actor_id, e.org_id, e.role, e.action, e.object_type, e.object_id,
+		e.break_glass_id, e.reason, COALESCE(o.name, ''), COALESCE(o.show_worker_names, FALSE),
+		COALESCE(w.first_name, ''), COALESCE(w.last_name, '')
+		FROM audit_events e
+		LEFT JOIN organizations o ON o.id = e.org_id
+		LEFT JOIN workers w ON w.id = e.actor_id
+		WHERE e.person_id = ? ORDER BY e.at DESC, e.seq DESC LIMIT ?`, personID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*AccessLogEntry{}
+	for rows.Next() {
+		var e AccessLogEntry
+		var at int64
+		if err := rows.Scan(&e.Seq, &at, &e.ActorID, &e.OrgID, &e.Role, &e.Action, &e.ObjectType, &e.ObjectID,
+			&e.BreakGlass, &e.Reason, &e.OrgName, &e.ShowWorkerNames, &e.WorkerFirstName, &e.WorkerLastName); err != nil {
+			return nil, err
+		}
+		e.At, e.PersonID = fromTS(at), personID
+		out = append(out, &e)
+	}
+	return out, rows.Err()
+}
+
+// AuditFilter selects audit events of one organisation (the acting
+// worker's organisation is the org_id of the event). Empty fields do not
+// filter; BeforeSeq pages backwards.
+type AuditFilter struct {
+	OrgID     string
+	PersonID  string
+	WorkerID  string
+	Action    string // exact action, or a prefix ending in "." ("journal.")
+	From, To  time.Time
+	BeforeSeq int64
+	Limit     int
+}
+
+// SearchAudit returns the events matching f, newest first.
+func (tx *Tx) SearchAudit(ctx context.Context, f AuditFilter) ([]audit.Event, error) {
+	q := "SELECT " + auditColumns + " FROM audit_events WHERE org_id = ?"
+	args := []any{f.OrgID}
+	if f.PersonID != "" {
+		q += " AND person_id = ?"
+		args = append(args, f.PersonID)
+	}
+	if f.WorkerID != "" {
+		q += " AND actor_id = ?"
+		args = append(args, f.WorkerID)
+	}
+	if f.Action != "" {
+		if strings.HasSuffix(f.Action, ".") {
+			q += " AND action LIKE ?"
+			args = append(args, strings.NewReplacer("%", "", "_", "").Replace(f.Action)+"%")
+		} else {
+			q += " AND action = ?"
+			args = append(args, f.Action)
+		}
+	}
+	if !f.From.IsZero() {
+		q += " AND at >= ?"
+		args = append(args, ts(f.From))
+	}
+	if !f.To.IsZero() {
+		q += " AND at < ?"
+		args = append(args, ts(f.To))
+	}
+	if f.BeforeSeq > 0 {
+		q += " AND seq < ?"
+		args = append(args, f.BeforeSeq)
+	}
+	q += " ORDER BY seq DESC LIMIT ?"
+	args = append(args, f.Limit)
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []audit.Event{}
+	for rows.Next() {
+		var ev audit.Event
+		if err := scanAuditEvent(rows, &ev); err != nil {
+			return nil, err
+		}
+		out = append(out, ev)
+	}
+	return out, rows.Err()
 }
