@@ -200,6 +200,25 @@ func (s *Service) Get(ctx context.Context, actor parcours.Actor, id string) (*pa
 	return redact(actor, p), nil
 }
 
+// GetForUpdate returns a person the actor may change, for an edit form:
+// a role that may only read the person is refused before seeing the form.
+// It is audited as a read.
+func (s *Service) GetForUpdate(ctx context.Context, actor parcours.Actor, id string) (*parcours.Person, error) {
+	var p *parcours.Person
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		if p, err = s.load(ctx, tx, actor, access.PersonUpdate, id); err != nil {
+			return err
+		}
+		tx.Audit(audit.For(actor, "person.read", "person", p.ID, p.ID))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return redact(actor, p), nil
+}
+
 // Update applies a partial update. When in.Version is given and the person
 // changed meanwhile, it fails with a conflict instead of losing an update.
 func (s *Service) Update(ctx context.Context, actor parcours.Actor, id string, in Input) (*parcours.Person, error) {
