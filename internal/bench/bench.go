@@ -1,0 +1,194 @@
+// Package bench measures Parcours the way issue 2 and issue 5 state their
+// goals: a real `parcours serve` process driven over loopback by vegeta
+// (as a library) with a fixed number of concurrent users, the same reads
+// issued as raw SQL for the floor, the process's memory from /proc, and
+// the time `parcours seed` takes. The driver (cmd/benchreport) runs it for
+// each backend and rewrites BENCHMARKS.md.
+//
+// It only ever sends load to 127.0.0.1, for a bounded duration.
+package bench
+
+import (
+	"bufio"
+	"context"
+	"database/sql"
+	"fmt"
+	"net/http"
+	"net/url"
+	"os"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+// Scenario is one kind of request, sent by every simulated user in a
+// loop, with its raw-SQL equivalent when there is one.
+type Scenario struct {
+	Name string // "get person"
+	// Next fills the next request; it is called concurrently.
+	Next func(n uint64, t *vegeta.Target)
+	// SQL runs the same read against the database directly, for the
+	// floor; nil when there is no meaningful equivalent (writes).
+	SQL func(ctx context.Context, db *sql.DB, n uint64) error
+}
+
+// Latency summarises one run.
+type Latency struct {
+	Requests      uint64
+	P50, P95, P99 time.Duration
+	Throughput    float64 // successful requests per second
+	Success       float64 // 0..1
+	Errors        []string
+}
+
+// Load sends sc to base (which must be a loopback URL) with users
+// concurrent users for d, each user sending its next request as soon as
+// the previous one is answered.
+func Load(base, token string, sc Scenario, users int, d time.Duration) (*Latency, error) {
+	u, err := url.Parse(base)
+	if err != nil || u.Hostname() != "127.0.0.1" {
+		return nil, fmt.Errorf("bench: refusing to send load to %q: only 127.0.0.1", base)
+	}
+	var n atomic.Uint64
+	hdr := http.Header{"Authorization": {"Bearer " + token}, "Accept": {"application/json"}}
+	targeter := func(t *vegeta.Target) error {
+		t.Header = hdr
+		t.Method = http.MethodGet
+		sc.Next(n.Add(1), t)
+		t.URL = base + t.URL
+		return nil
+	}
+	atk := vegeta.NewAttacker(vegeta.Workers(uint64(users)), vegeta.MaxWorkers(uint64(users)),
+		vegeta.Connections(users), vegeta.KeepAlive(true), vegeta.Timeout(30*time.Second))
+	var m vegeta.Metrics
+	for res := range atk.Attack(targeter, vegeta.Rate{Freq: 0}, d, sc.Name) {
+		m.Add(res)
+	}
+	m.Close()
+	return &Latency{Requests: m.Requests, P50: m.Latencies.P50, P95: m.Latencies.P95, P99: m.Latencies.P99,
+		Throughput: m.Throughput, Success: m.Success, Errors: first(m.Errors, 3)}, nil
+}
+
+func first(s []string, n int) []string { return s[:min(n, len(s))] }
+
+// Floor runs sc.SQL with users goroutines for d and reports its latency:
+// what the database alone costs for the same reads.
+func Floor(ctx context.Context, db *sql.DB, sc Scenario, users int, d time.Duration) (*Latency, error) {
+	var (
+		mu    sync.Mutex
+		lats  []time.Duration
+		errs  []string
+		n     atomic.Uint64
+		wg    sync.WaitGroup
+		begin = time.Now()
+	)
+	for range users {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			var mine []time.Duration
+			for time.Since(begin) < d {
+				t0 := time.Now()
+				err := sc.SQL(ctx, db, n.Add(1))
+				mine = append(mine, time.Since(t0))
+				if err != nil {
+					mu.Lock()
+					if len(errs) < 3 {
+						errs = append(errs, err.Error())
+					}
+					mu.Unlock()
+				}
+			}
+			mu.Lock()
+			lats = append(lats, mine...)
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	el := time.Since(begin)
+	slices.Sort(lats)
+	pct := func(p float64) time.Duration {
+		if len(lats) == 0 {
+			return 0
+		}
+		return lats[min(len(lats)-1, int(p*float64(len(lats))))]
+	}
+	l := &Latency{Requests: uint64(len(lats)), P50: pct(0.50), P95: pct(0.95), P99: pct(0.99), Errors: errs}
+	l.Success = 1
+	if len(errs) > 0 {
+		l.Success = 0
+	}
+	l.Throughput = float64(len(lats)) / el.Seconds()
+	return l, nil
+}
+
+// ProcMemory reads a process's current and peak resident set sizes, in
+// bytes, from /proc/PID/status (VmRSS, VmHWM).
+func ProcMemory(pid int) (rss, peak int64, err error) {
+	f, err := os.Open(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0, 0, err
+	}
+	defer f.Close()
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		k, v, ok := strings.Cut(sc.Text(), ":")
+		if !ok || (k != "VmRSS" && k != "VmHWM") {
+			continue
+		}
+		fields := strings.Fields(v)
+		kb, _ := strconv.ParseInt(fields[0], 10, 64)
+		if k == "VmRSS" {
+			rss = kb << 10
+		} else {
+			peak = kb << 10
+		}
+	}
+	return rss, peak, sc.Err()
+}
+
+// Machine describes the computer the figures come from.
+type Machine struct {
+	CPU      string
+	Cores    int
+	MemTotal string
+	Kernel   string
+	Go       string
+}
+
+// ThisMachine reads /proc for the CPU model and memory.
+func ThisMachine() Machine {
+	m := Machine{CPU: "unknown", Cores: runtime.NumCPU(), Go: runtime.Version()}
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if k, v, ok := strings.Cut(l, ":"); ok && strings.TrimSpace(k) == "model name" {
+				m.CPU = strings.TrimSpace(v)
+				break
+			}
+		}
+	}
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if strings.HasPrefix(l, "MemTotal:") {
+				kb, _ := strconv.ParseInt(strings.Fields(l)[1], 10, 64)
+				m.MemTotal = fmt.Sprintf("%.1f GiB", float64(kb)/(1<<20))
+			}
+		}
+	}
+	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
+		m.Kernel = strings.TrimSpace(string(b))
+	}
+	return m
+}
+
+// MB formats bytes as mebibytes.
+func MB(b int64) string { return fmt.Sprintf("%.1f MB", float64(b)/(1<<20)) }
+
+// Ms formats a duration in milliseconds.
+func Ms(d time.Duration) string { return fmt.Sprintf("%.2f ms", float64(d.Microseconds())/1000) }
