@@ -10,6 +10,7 @@ import (
 
 	"parcours/internal/auth"
 	"parcours/internal/person"
+	"parcours/internal/search"
 	"parcours/internal/store"
 	"parcours/internal/web"
 )
@@ -31,6 +32,7 @@ type App struct {
 	DB      *store.DB
 	Auth    *auth.Service
 	Persons *person.Service
+	Search  *search.Service
 	Web     *web.Server
 }
 
@@ -66,9 +68,10 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a := &App{Config: cfg, DB: db}
 	a.Auth = auth.New(db, cfg.Log)
 	a.Persons = person.New(db)
+	a.Search = search.New(db)
 	var err error
 	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload},
-		web.Services{Auth: a.Auth, Persons: a.Persons})
+		web.Services{Auth: a.Auth, Persons: a.Persons, Search: a.Search})
 	if err != nil {
 		return nil, err
 	}

@@ -13,6 +13,7 @@ import (
 	"parcours/internal/access"
 	"parcours/internal/audit"
 	"parcours/internal/parcours"
+	"parcours/internal/search"
 	"parcours/internal/store"
 )
 
@@ -42,6 +43,10 @@ type Input struct {
 	Relationship *parcours.Relationship `json:"relationship"`
 	// Version, on update, must equal the stored version when given.
 	Version *int `json:"version"`
+	// Force creates the person even though likely duplicates exist (the
+	// worker saw them and decided); without it Create answers a conflict
+	// listing them.
+	Force bool `json:"force,omitempty"`
 }
 
 func (in *Input) apply(p *parcours.Person) {
@@ -133,7 +138,20 @@ func (s *Service) Create(ctx context.Context, actor parcours.Actor, in Input) (*
 		if in.HouseholdID != nil {
 			p.HouseholdID = *in.HouseholdID
 		}
+		if !in.Force {
+			dups, err := search.Duplicates(ctx, tx, actor, p)
+			if err != nil {
+				return err
+			}
+			if len(dups) > 0 {
+				return &parcours.Error{Code: parcours.EConflict, Key: "error.likely_duplicates",
+					Details: map[string]any{"candidates": dups}}
+			}
+		}
 		if err := tx.InsertPerson(ctx, p, rel); err != nil {
+			return err
+		}
+		if err := search.IndexPerson(ctx, tx, p); err != nil {
 			return err
 		}
 		tx.Audit(audit.For(actor, "person.create", "person", p.ID, p.ID))
@@ -244,6 +262,9 @@ func (s *Service) Update(ctx context.Context, actor parcours.Actor, id string, i
 		}
 		if !ok {
 			return parcours.Errorf(parcours.EConflict, "error.version_conflict")
+		}
+		if err := search.IndexPerson(ctx, tx, p); err != nil {
+			return err
 		}
 		tx.Audit(audit.For(actor, "person.update", "person", p.ID, p.ID))
 		return nil

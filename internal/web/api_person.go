@@ -22,7 +22,7 @@ func personSchemas(s *Server) {
 	s.schema("PersonInput", object(nil, Schema{
 		"birth_name": str(), "usage_name": str(), "first_names": str(), "birth_date": strFmt("date"), "birth_place": str(),
 		"sex": enum("F", "M", "X"), "phone": str(), "email": str(), "address": ref("Address"), "nir": str(),
-		"caf_number": str(), "household_id": str(), "relationship": relationshipSchema(), "version": integer(),
+		"caf_number": str(), "household_id": str(), "relationship": relationshipSchema(), "version": integer(), "force": boolean(),
 	}))
 }
 
@@ -56,9 +56,9 @@ func pageArgs(r *http.Request) (string, int, error) {
 func (s *Server) personAPIRoutes() {
 	personSchemas(s)
 	s.handle("POST", "/api/v1/persons", API, s.apiCreatePerson,
-		&Op{ID: "createPerson", Summary: "Create a person", Tag: "persons", Request: "PersonInput", Response: "Person", Status: http.StatusCreated})
+		&Op{ID: "createPerson", Summary: "Create a person; 409 with error.details.candidates when likely duplicates exist, unless force=true", Tag: "persons", Request: "PersonInput", Response: "Person", Status: http.StatusCreated, Query: forceParams})
 	s.handle("GET", "/api/v1/persons", API, s.apiListPersons,
-		&Op{ID: "listPersons", Summary: "List the persons of the organisation, by name", Tag: "persons", Response: "Person", List: true, Query: pageParams})
+		&Op{ID: "listPersons", Summary: "List the persons of the organisation, by name; with q, search them (typo-tolerant, ranked)", Tag: "persons", Response: "Person", List: true, Query: append(append([]Param{}, pageParams...), searchParams...)})
 	s.handle("GET", "/api/v1/persons/{id}", API, s.apiGetPerson,
 		&Op{ID: "getPerson", Summary: "A person's identity and contact", Tag: "persons", Response: "Person"})
 	s.handle("PATCH", "/api/v1/persons/{id}", API, s.apiUpdatePerson,
@@ -70,6 +70,9 @@ func (s *Server) apiCreatePerson(w http.ResponseWriter, r *http.Request) error {
 	if err := s.decodeJSON(w, r, &in); err != nil {
 		return err
 	}
+	if r.URL.Query().Get("force") == "true" {
+		in.Force = true // likely duplicates seen and dismissed
+	}
 	p, err := s.svc.Persons.Create(r.Context(), mustActor(r), in)
 	if err != nil {
 		return err
@@ -80,6 +83,9 @@ func (s *Server) apiCreatePerson(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) apiListPersons(w http.ResponseWriter, r *http.Request) error {
+	if r.URL.Query().Has("q") {
+		return s.apiSearchPersons(w, r) // api_search.go
+	}
 	cursor, limit, err := pageArgs(r)
 	if err != nil {
 		return err

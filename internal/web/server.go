@@ -20,12 +20,15 @@ import (
 	"parcours/internal/auth"
 	"parcours/internal/parcours"
 	"parcours/internal/person"
+	"parcours/internal/search"
 )
 
 // Services are the domain services the handlers call.
 type Services struct {
 	Auth    *auth.Service
 	Persons *person.Service
+	// Search finds persons and journal entries, and merges duplicates.
+	Search *search.Service
 	// Day fills "Ma journée" (ui_home.go); nil shows its empty states.
 	Day DaySource
 }
@@ -140,6 +143,7 @@ func (s *Server) registerRoutes() {
 	s.systemRoutes()
 	s.personAPIRoutes()
 	s.householdAPIRoutes()
+	s.searchRoutes() // api_search.go: search, merges, journal search, import page
 	s.homeRoutes()
 	s.handleNotFound()
 }

@@ -1,0 +1,89 @@
+package search
+
+import (
+	"context"
+	"strings"
+
+	"parcours/internal/parcours"
+	"parcours/internal/store"
+)
+
+// Candidate is a likely duplicate of a person about to be created.
+type Candidate struct {
+	ID         string  `json:"id"`
+	BirthName  string  `json:"birth_name"`
+	UsageName  string  `json:"usage_name"`
+	FirstNames string  `json:"first_names"`
+	BirthDate  string  `json:"birth_date"`
+	Score      float64 `json:"score"`
+}
+
+// duplicateNames is the least name score for a likely duplicate with the
+// same birth date; a different date of the same year needs identical names.
+const duplicateNames = 0.75
+
+// Duplicates returns the persons the actor may find who are likely the
+// same as p: names alike (typos, phonetic variants, order, birth or usage
+// name) and the same birth date, or the very same names born the same
+// year. It runs inside the caller's transaction so that the check and the
+// creation see the same data; p itself (when already stored) is left out.
+func Duplicates(ctx context.Context, tx *store.Tx, actor parcours.Actor, p *parcours.Person) ([]Candidate, error) {
+	surnames := []string{p.BirthName}
+	if p.UsageName != "" && p.UsageName != p.BirthName {
+		surnames = append(surnames, p.UsageName)
+	}
+	var ranked []scored
+	seen := map[string]bool{}
+	for _, surname := range surnames {
+		pq, err := parse(Query{Q: surname + " " + p.FirstNames, BirthDate: p.BirthDate})
+		if err != nil {
+			continue // a name the search cannot read cannot be compared either
+		}
+		found, err := find(ctx, tx, actor, pq)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range found {
+			if !seen[r.p.ID] {
+				seen[r.p.ID] = true
+				ranked = append(ranked, r)
+			}
+		}
+	}
+	out := []Candidate{}
+	for _, r := range ranked {
+		if r.p.ID == p.ID || !likelySame(r, p) {
+			continue
+		}
+		out = append(out, Candidate{ID: r.p.ID, BirthName: r.p.BirthName, UsageName: r.p.UsageName,
+			FirstNames: r.p.FirstNames, BirthDate: r.p.BirthDate, Score: round(r.score)})
+		if len(out) == 10 {
+			break
+		}
+	}
+	return out, nil
+}
+
+func likelySame(r scored, p *parcours.Person) bool {
+	// Real names hold no digits; when names do, the digits number look-
+	// alikes on purpose ("Enfant 1", "Enfant 2") and tell them apart.
+	if digits(r.p) != digits(p) {
+		return false
+	}
+	switch {
+	case r.p.BirthDate == p.BirthDate:
+		return r.names >= duplicateNames
+	case len(r.p.BirthDate) >= 4 && len(p.BirthDate) >= 4 && r.p.BirthDate[:4] == p.BirthDate[:4]:
+		return r.names >= 0.999
+	}
+	return false
+}
+
+func digits(p *parcours.Person) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, p.BirthName+" "+p.UsageName+" "+p.FirstNames)
+}

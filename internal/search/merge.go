@@ -1,0 +1,185 @@
+package search
+
+import (
+	"context"
+	"errors"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"parcours/internal/access"
+	"parcours/internal/audit"
+	"parcours/internal/parcours"
+	"parcours/internal/store"
+)
+
+// Merge is the record of two files of the same person made one.
+type Merge struct {
+	ID         string    `json:"id"`
+	KeptID     string    `json:"kept_id"`
+	AbsorbedID string    `json:"absorbed_id"`
+	Reason     string    `json:"reason"`
+	MergedBy   string    `json:"merged_by"`
+	MergedAt   time.Time `json:"merged_at"`
+	UndoneBy   string    `json:"undone_by,omitempty"`
+	UndoneAt   time.Time `json:"undone_at,omitzero"`
+	UndoReason string    `json:"undo_reason,omitempty"`
+}
+
+func mergeOf(m *store.PersonMerge) *Merge {
+	return &Merge{ID: m.ID, KeptID: m.KeptID, AbsorbedID: m.AbsorbedID, Reason: m.Reason, MergedBy: m.MergedBy,
+		MergedAt: m.MergedAt, UndoneBy: m.UndoneBy, UndoneAt: m.UndoneAt, UndoReason: m.UndoReason}
+}
+
+// MergeInput is the body of a merge: the duplicate to absorb and why.
+type MergeInput struct {
+	OtherID string `json:"other_id"`
+	Reason  string `json:"reason"`
+}
+
+// UndoInput is the body of an undo.
+type UndoInput struct {
+	Reason string `json:"reason"`
+}
+
+const maxReason = 500
+
+func checkReason(reason string) (string, error) {
+	reason = strings.TrimSpace(reason)
+	if reason == "" {
+		return "", parcours.FieldError(parcours.EInvalid, "reason", "error.merge_reason_required")
+	}
+	if utf8.RuneCountInString(reason) > maxReason {
+		return "", parcours.FieldError(parcours.EInvalid, "reason", "error.field_too_long", "field.merge_reason", maxReason)
+	}
+	return reason, nil
+}
+
+// loadForMerge returns a person the actor may change.
+func loadForMerge(ctx context.Context, tx *store.Tx, actor parcours.Actor, id, field string) (*parcours.Person, error) {
+	p, err := tx.Person(ctx, id)
+	if errors.Is(err, store.ErrNoRows) {
+		if field != "" {
+			return nil, parcours.FieldError(parcours.EInvalid, field, "error.person_unknown", id)
+		}
+		return nil, parcours.NotFound()
+	}
+	if err != nil {
+		return nil, err
+	}
+	if err := access.Check(actor, access.PersonUpdate, access.Target{OrgID: p.OrgID}); err != nil {
+		if field != "" && parcours.ErrorCode(err) == parcours.ENotFound {
+			return nil, parcours.FieldError(parcours.EInvalid, field, "error.person_unknown", id)
+		}
+		return nil, err
+	}
+	return p, nil
+}
+
+// MergePersons makes other (a duplicate) part of keptID's file. Nothing of
+// either file is rewritten or lost: the duplicate points at the kept
+// person, its journal, documents and audit trail stay under its own id
+// and are read through the pointer (store.MergedIDs), it leaves the search
+// results, and UndoMerge restores it as it was.
+func (s *Service) MergePersons(ctx context.Context, actor parcours.Actor, keptID string, in MergeInput) (*Merge, error) {
+	if err := access.Check(actor, access.PersonUpdate, access.Target{}); err != nil {
+		return nil, err
+	}
+	var out *Merge
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		kept, err := loadForMerge(ctx, tx, actor, keptID, "")
+		if err != nil {
+			return err
+		}
+		if strings.TrimSpace(in.OtherID) == "" {
+			return parcours.FieldError(parcours.EInvalid, "other_id", "error.field_required", "field.merge_other_id")
+		}
+		if in.OtherID == kept.ID {
+			return parcours.FieldError(parcours.EInvalid, "other_id", "error.merge_same_person")
+		}
+		other, err := loadForMerge(ctx, tx, actor, in.OtherID, "other_id")
+		if err != nil {
+			return err
+		}
+		reason, err := checkReason(in.Reason)
+		if err != nil {
+			return err
+		}
+		for _, p := range []*parcours.Person{kept, other} {
+			into, err := tx.MergedInto(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			if into != "" {
+				return parcours.Errorf(parcours.EConflict, "error.merge_already_merged")
+			}
+		}
+		m := &store.PersonMerge{OrgID: kept.OrgID, KeptID: kept.ID, AbsorbedID: other.ID, Reason: reason, MergedBy: actor.WorkerID}
+		ok, err := tx.InsertMerge(ctx, m)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return parcours.Errorf(parcours.EConflict, "error.merge_already_merged")
+		}
+		// One event in each file's trail, so that both access logs tell it.
+		ev := audit.For(actor, "person.merge", "person_merge", m.ID, kept.ID)
+		ev.Reason = reason
+		tx.Audit(ev)
+		ev = audit.For(actor, "person.merge", "person_merge", m.ID, other.ID)
+		ev.Reason = reason
+		tx.Audit(ev)
+		out = mergeOf(m)
+		return nil
+	})
+	return out, err
+}
+
+// UndoMerge separates the two files of a merge again.
+func (s *Service) UndoMerge(ctx context.Context, actor parcours.Actor, mergeID string, in UndoInput) (*Merge, error) {
+	if err := access.Check(actor, access.PersonUpdate, access.Target{}); err != nil {
+		return nil, err
+	}
+	var out *Merge
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		m, err := tx.Merge(ctx, mergeID)
+		if errors.Is(err, store.ErrNoRows) {
+			return parcours.NotFound()
+		}
+		if err != nil {
+			return err
+		}
+		if err := access.Check(actor, access.PersonUpdate, access.Target{OrgID: m.OrgID}); err != nil {
+			return err
+		}
+		reason, err := checkReason(in.Reason)
+		if err != nil {
+			return err
+		}
+		if !m.UndoneAt.IsZero() {
+			return parcours.Errorf(parcours.EConflict, "error.merge_already_undone")
+		}
+		m.UndoneBy, m.UndoReason = actor.WorkerID, reason
+		ok, err := tx.UndoMerge(ctx, m)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return parcours.Errorf(parcours.EConflict, "error.merge_already_undone")
+		}
+		for _, pid := range []string{m.KeptID, m.AbsorbedID} {
+			ev := audit.For(actor, "person.merge.undo", "person_merge", m.ID, pid)
+			ev.Reason = reason
+			tx.Audit(ev)
+		}
+		out = mergeOf(m)
+		return nil
+	})
+	return out, err
+}
+
+// MergedIDs returns personID and the ids of the duplicates merged into it,
+// for services reading a whole file.
+func MergedIDs(ctx context.Context, tx *store.Tx, personID string) ([]string, error) {
+	return tx.MergedIDs(ctx, personID)
+}

@@ -1,0 +1,181 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"parcours/internal/parcours"
+)
+
+// PersonTerm is one indexed token of a person's names.
+type PersonTerm struct {
+	Field string // "b" birth name, "u" usage name, "f" first names
+	Term  string // folded token
+	Phon  string // its phonetic key
+}
+
+// ReplacePersonTerms makes terms the search index of a person, replacing
+// what was there, and adds new tokens to the dictionary. The caller
+// computes the terms (package search/namekey) so that both backends index
+// the same keys.
+func (tx *Tx) ReplacePersonTerms(ctx context.Context, personID string, terms []PersonTerm) error {
+	if _, err := tx.exec(ctx, "DELETE FROM person_terms WHERE person_id = ?", personID); err != nil {
+		return err
+	}
+	seen := map[string]bool{}
+	for _, t := range terms {
+		k := t.Field + "\x00" + t.Term
+		if seen[k] {
+			continue
+		}
+		seen[k] = true
+		if _, err := tx.exec(ctx, "INSERT INTO person_terms (person_id, field, term, phon) VALUES (?,?,?,?)",
+			personID, t.Field, t.Term, t.Phon); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, "INSERT INTO search_terms (term) VALUES (?) ON CONFLICT DO NOTHING", t.Term); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SimilarTerms returns up to limit dictionary tokens that share trigrams
+// with word, best first: pg_trgm on PostgreSQL, the FTS5 trigram index on
+// SQLite. It casts a wide net; the caller keeps those within its edit
+// distance, which makes the two backends agree. Words under three letters
+// have no trigram and return nothing.
+func (tx *Tx) SimilarTerms(ctx context.Context, word string, limit int) ([]string, error) {
+	if len([]rune(word)) < 3 {
+		return nil, nil
+	}
+	var q string
+	var args []any
+	if tx.db.dialect == Postgres {
+		// A low threshold: two typing mistakes in a short name leave few
+		// trigrams in common. SET LOCAL lasts until the end of this
+		// (read-only) transaction.
+		if _, err := tx.exec(ctx, "SET LOCAL pg_trgm.similarity_threshold = 0.2"); err != nil {
+			return nil, err
+		}
+		q = "SELECT term FROM search_terms WHERE term % ? ORDER BY similarity(term, ?) DESC, term LIMIT ?"
+		args = []any{word, word, limit}
+	} else {
+		q = "SELECT term FROM search_terms_fts WHERE search_terms_fts MATCH ? ORDER BY rank, term LIMIT ?"
+		args = []any{trigramQuery(word), limit}
+	}
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
+}
+
+// trigramQuery is an FTS5 query matching any trigram of word. Each trigram
+// is quoted as a string (doubling quotes), so that no input can form FTS5
+// syntax.
+func trigramQuery(word string) string {
+	r := []rune(word)
+	parts := make([]string, 0, len(r))
+	seen := map[string]bool{}
+	for i := 0; i+3 <= len(r); i++ {
+		g := string(r[i : i+3])
+		if seen[g] {
+			continue
+		}
+		seen[g] = true
+		parts = append(parts, `"`+strings.ReplaceAll(g, `"`, `""`)+`"`)
+	}
+	return strings.Join(parts, " OR ")
+}
+
+// SearchSlot is one word of a query: the dictionary tokens and phonetic
+// keys that may stand for it.
+type SearchSlot struct {
+	Terms []string
+	Phons []string
+}
+
+// PersonCandidates returns up to limit persons of the organisations orgIDs
+// (merged persons left out) having a token of at least one slot, those
+// matching the most slots first, then those whose birth date matches the
+// LIKE pattern datePrefix ("" for none), then by id. The ranking proper is
+// done by the caller.
+func (tx *Tx) PersonCandidates(ctx context.Context, orgIDs []string, slots []SearchSlot, datePrefix string, limit int) ([]*parcours.Person, error) {
+	if len(orgIDs) == 0 || len(slots) == 0 {
+		return nil, nil
+	}
+	var union []string
+	var args []any
+	for i, s := range slots {
+		var cond []string
+		if len(s.Terms) > 0 {
+			cond = append(cond, "term IN ("+placeholders(len(s.Terms))+")")
+			for _, t := range s.Terms {
+				args = append(args, t)
+			}
+		}
+		if len(s.Phons) > 0 {
+			cond = append(cond, "phon IN ("+placeholders(len(s.Phons))+")")
+			for _, t := range s.Phons {
+				args = append(args, t)
+			}
+		}
+		if len(cond) == 0 {
+			continue
+		}
+		union = append(union, fmt.Sprintf("SELECT person_id, %d AS slot FROM person_terms WHERE %s", i, strings.Join(cond, " OR ")))
+	}
+	if len(union) == 0 {
+		return nil, nil
+	}
+	q := `SELECT ` + prefixed("p.", personColumns) + ` FROM persons p JOIN (
+		SELECT x.person_id, COUNT(DISTINCT x.slot) AS hits FROM (` + strings.Join(union, " UNION ALL ") + `) x
+		GROUP BY x.person_id) h ON h.person_id = p.id
+		WHERE p.org_id IN (` + placeholders(len(orgIDs)) + `) AND p.merged_into IS NULL
+		ORDER BY h.hits DESC, CASE WHEN p.birth_date LIKE ? THEN 1 ELSE 0 END DESC, p.id LIMIT ?`
+	for _, o := range orgIDs {
+		args = append(args, o)
+	}
+	if datePrefix == "" {
+		datePrefix = "-" // matches no date
+	}
+	args = append(args, datePrefix, limit)
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*parcours.Person
+	for rows.Next() {
+		p, _, err := scanPerson(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
+func placeholders(n int) string {
+	return strings.TrimSuffix(strings.Repeat("?,", n), ",")
+}
+
+// prefixed qualifies each column of a comma-separated list with prefix.
+func prefixed(prefix, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		parts[i] = prefix + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
+}

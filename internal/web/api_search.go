@@ -1,0 +1,96 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+
+	"parcours/internal/parcours"
+	"parcours/internal/search"
+)
+
+// searchParams are the query parameters of a person search
+// (GET /api/v1/persons?q=…).
+var searchParams = []Param{
+	{Name: "q", Type: "string", Description: "names in any order, typos tolerated, optionally a birth date (1985, 03/1985, 12/03/1985)"},
+	{Name: "birth_date", Type: "string", Description: "full or partial birth date: 1985, 03/1985, 12/03/1985 or 1985-03-12"},
+	{Name: "commune", Type: "string", Description: "birth place or town of residence, to rank those first"},
+}
+
+var forceParams = []Param{
+	{Name: "force", Type: "boolean", Description: "create even though likely duplicates exist"},
+}
+
+// searchQuery reads a person search from the URL. The values go to the
+// service untouched: it checks them, and nothing here logs them.
+func searchQuery(r *http.Request) (search.Query, error) {
+	v := r.URL.Query()
+	q := search.Query{Q: v.Get("q"), BirthDate: v.Get("birth_date"), Commune: v.Get("commune")}
+	if l := v.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 50 {
+			return q, parcours.FieldError(parcours.EBadRequest, "limit", "error.search_limit")
+		}
+		q.Limit = n
+	}
+	return q, nil
+}
+
+// apiSearchPersons answers GET /api/v1/persons?q=… (routed from
+// apiListPersons): the persons found, best first, each with a score.
+func (s *Server) apiSearchPersons(w http.ResponseWriter, r *http.Request) error {
+	q, err := searchQuery(r)
+	if err != nil {
+		return err
+	}
+	page, err := s.svc.Search.Search(r.Context(), mustActor(r), q)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page)
+	return nil
+}
+
+// searchRoutes registers the routes of the search feature: merges here,
+// the search page (ui_search.go) and the import page (ui_import.go). The
+// person search itself answers GET /api/v1/persons?q=… (api_person.go).
+func (s *Server) searchRoutes() {
+	s.schema("Merge", object([]string{"id", "kept_id", "absorbed_id", "reason", "merged_by", "merged_at"}, Schema{
+		"id": str(), "kept_id": str(), "absorbed_id": str(), "reason": str(), "merged_by": str(),
+		"merged_at": strFmt("date-time"), "undone_by": str(), "undone_at": strFmt("date-time"), "undo_reason": str(),
+	}))
+	s.schema("MergeInput", object([]string{"other_id", "reason"}, Schema{"other_id": str(), "reason": str()}))
+	s.schema("UndoMergeInput", object([]string{"reason"}, Schema{"reason": str()}))
+	s.handle("POST", "/api/v1/persons/{id}/merge", API, s.apiMergePersons,
+		&Op{ID: "mergePersons", Summary: "Merge a duplicate (other_id) into this person; undoable", Tag: "persons",
+			Request: "MergeInput", Response: "Merge", Status: http.StatusCreated})
+	s.handle("POST", "/api/v1/merges/{id}/undo", API, s.apiUndoMerge,
+		&Op{ID: "undoMerge", Summary: "Undo a merge: the two files are separate again", Tag: "persons",
+			Request: "UndoMergeInput", Response: "Merge"})
+	s.searchPageRoutes()
+}
+
+func (s *Server) apiMergePersons(w http.ResponseWriter, r *http.Request) error {
+	var in search.MergeInput
+	if err := s.decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	m, err := s.svc.Search.MergePersons(r.Context(), mustActor(r), r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusCreated, m)
+	return nil
+}
+
+func (s *Server) apiUndoMerge(w http.ResponseWriter, r *http.Request) error {
+	var in search.UndoInput
+	if err := s.decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	m, err := s.svc.Search.UndoMerge(r.Context(), mustActor(r), r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, m)
+	return nil
+}

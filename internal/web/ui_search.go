@@ -1,0 +1,52 @@
+package web
+
+import (
+	"net/http"
+
+	"parcours/internal/i18n"
+	"parcours/internal/parcours"
+	"parcours/internal/search"
+)
+
+// searchPageRoutes registers the search page; the import page lives in
+// ui_import.go.
+func (s *Server) searchPageRoutes() {
+	s.handle("GET", "/search", Page, s.searchPage, nil)
+	s.importPageRoutes()
+}
+
+type searchPageData struct {
+	Searched bool
+	Results  []search.Result
+	// CanOpen says whether result names link to the person's file.
+	CanOpen bool
+}
+
+// searchPage shows the search form and, when q is given, the persons
+// found. A bad query shows the form again with the message, status 400.
+func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
+	a := mustActor(r)
+	v := r.URL.Query()
+	p := &page{Title: "search.title", Form: map[string]string{"q": v.Get("q"), "birth_date": v.Get("birth_date"), "commune": v.Get("commune")}}
+	d := &searchPageData{CanOpen: s.hasPage("/persons/{id}")}
+	p.Data = d
+	if !v.Has("q") {
+		return s.render(w, r, http.StatusOK, "search.html", p)
+	}
+	q, err := searchQuery(r)
+	if err == nil {
+		var res *parcours.Page[search.Result]
+		if res, err = s.svc.Search.Search(r.Context(), a, q); err == nil {
+			d.Searched, d.Results = true, res.Items
+			return s.render(w, r, http.StatusOK, "search.html", p)
+		}
+	}
+	e := parcours.AsError(err)
+	if e == nil || (e.Code != parcours.EBadRequest && e.Code != parcours.EInvalid) {
+		return err
+	}
+	msg := i18n.T(lang(r), e.Key, e.Args...)
+	p.Errors = map[string]string{e.Field: msg}
+	p.ErrorList = []fieldMsg{{Field: e.Field, Message: msg}}
+	return s.render(w, r, statusOf(e.Code), "search.html", p)
+}
