@@ -195,6 +195,20 @@ func (tb *Tab) Do(what string, actions ...chromedp.Action[chromedp.Void]) {
 	}
 }
 
+// Navigating runs actions that load a new page (a click on a link, a form
+// sent) and waits for that page; it returns the HTTP status.
+func (tb *Tab) Navigating(what string, actions ...chromedp.Action[chromedp.Void]) int64 {
+	tb.e.T.Helper()
+	resp, err := chromedp.RunResponse(tb.Ctx, actions...)
+	if err != nil {
+		tb.e.T.Fatalf("%s: %v", what, err)
+	}
+	if resp == nil {
+		tb.e.T.Fatalf("%s: no page was loaded", what)
+	}
+	return resp.Status
+}
+
 // Path returns the path (and query) of the current page.
 func (tb *Tab) Path() string {
 	tb.e.T.Helper()

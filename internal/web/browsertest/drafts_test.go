@@ -1,0 +1,92 @@
+package browsertest
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"strconv"
+	"testing"
+
+	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/chromedp"
+
+	"parcours/internal/auth"
+	"parcours/internal/store"
+)
+
+// draftForm stands for a journal entry form: drafts.js only needs a form
+// with a textarea marked data-draft. It is added to a real page and the
+// real drafts.js is run on it, as the layout does on load. It is sent to
+// "/", a page that needs a session, like every form of Parcours.
+const draftForm = `(() => {
+  document.querySelector("main").insertAdjacentHTML("beforeend",
+    '<form id="df" method="get" action="/"><label for="dt">Note</label><textarea id="dt" name="body" data-draft></textarea><button>OK</button></form>');
+  return true })()`
+
+func (tb *Tab) loadDraftForm(script string) {
+	tb.e.T.Helper()
+	Eval[bool](tb, draftForm)
+	tb.Do("run drafts.js", chromedp.Evaluate[chromedp.Void](script))
+}
+
+// waitDraftSaved polls localStorage until drafts.js has saved the text.
+func (tb *Tab) waitDraftSaved(text string) {
+	tb.e.T.Helper()
+	expr := `Object.keys(localStorage).some(k => k.startsWith("parcours.draft:") && localStorage.getItem(k).includes(` + strconv.Quote(text) + `))`
+	for range 100 {
+		if Eval[bool](tb, expr) {
+			return
+		}
+		tb.Do("wait", chromedp.Sleep(50e6))
+	}
+	tb.e.T.Fatal("the draft was never saved in localStorage")
+}
+
+func TestDrafts_KeptWhenTheSessionExpiredAndDroppedOnceSent(t *testing.T) {
+	e := New(t, store.SQLite)
+	src, err := os.ReadFile(filepath.Join("..", "static", "drafts.js"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	script := string(src)
+	note := "Entretien long : point sur le logement et les démarches CAF."
+	tab := e.NewTab()
+	tab.LoginAs("worker")
+
+	// Typing saves a draft.
+	tab.Go("/")
+	tab.loadDraftForm(script)
+	tab.Do("type the note", chromedp.SendKeys(chromedp.ID("dt"), note))
+	tab.waitDraftSaved(note)
+
+	// The session expires; the form is sent and lands on a page without
+	// a worker (the login page or the session-expired page).
+	tab.Do("expire the session", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+		_, err := chromedp.Call(ctx, network.DeleteCookies, network.DeleteCookiesParams{Name: auth.SessionCookie, URL: e.URL + "/"})
+		return err
+	}))
+	tab.Navigating("send the form", chromedp.Evaluate[chromedp.Void](`document.getElementById("df").requestSubmit()`))
+
+	// After logging in again, the empty form gets the draft back.
+	tab.LoginAs("worker")
+	tab.Go("/")
+	tab.loadDraftForm(script)
+	if got := Eval[string](tab, `document.getElementById("dt").value`); got != note {
+		t.Fatalf("after a new login the note is %q, want the draft %q", got, note)
+	}
+	if !Eval[bool](tab, `!!document.querySelector(".draft-note[role=status]")`) {
+		t.Error("the worker is not told that a draft was restored")
+	}
+
+	// Sent with a live session: the next page belongs to a logged-in
+	// worker, so the server got the text and the draft is dropped.
+	tab.Navigating("send again", chromedp.Evaluate[chromedp.Void](`document.getElementById("df").requestSubmit()`))
+	tab.Go("/")
+	tab.loadDraftForm(script)
+	if got := Eval[string](tab, `document.getElementById("dt").value`); got != "" {
+		t.Errorf("a sent draft came back: %q", got)
+	}
+	if n := Eval[int](tab, `Object.keys(localStorage).filter(k => k.startsWith("parcours.draft:")).length`); n != 0 {
+		t.Errorf("%d drafts left in localStorage after sending", n)
+	}
+}
