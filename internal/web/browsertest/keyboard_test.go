@@ -49,9 +49,6 @@ func TestKeyboard_SkipLinkThenVisibleFocusEverywhere(t *testing.T) {
 			if first.Class != "skip-link" || !first.Visible {
 				t.Errorf("%s %s: first Tab reaches %+v, want the visible skip link", who, path, first)
 			}
-			if after := tab.press(kb.Enter); after.ID != "main" {
-				t.Errorf("%s %s: the skip link leads to %+v, want #main", who, path, after)
-			}
 			seen := map[string]bool{}
 			for i := 0; i < 60; i++ {
 				f := tab.press(kb.Tab)
@@ -67,6 +64,11 @@ func TestKeyboard_SkipLinkThenVisibleFocusEverywhere(t *testing.T) {
 			t.Logf("%s %s: %d elements reached with Tab, all with visible focus", who, path, len(seen))
 			if len(seen) == 0 {
 				t.Errorf("%s %s: nothing to reach with Tab after the skip link", who, path)
+			}
+			tab.Go(path)
+			tab.press(kb.Tab)
+			if after := tab.press(kb.Enter); after.ID != "main" {
+				t.Errorf("%s %s: the skip link leads to %+v, want #main", who, path, after)
 			}
 		}
 	}
