@@ -27,6 +27,9 @@ const (
 	OrgManage    Action = "org.manage"    // organisation settings, teams
 	WorkerManage Action = "worker.manage" // accounts, roles, memberships
 	SelfManage   Action = "self.manage"   // own password, TOTP, tokens
+	// OrgCreate creates a new structure: no role has it, only the
+	// operator at the console (parcours.SystemActor).
+	OrgCreate Action = "org.create"
 )
 
 // Target is what an action applies to.

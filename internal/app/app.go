@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"parcours/internal/auth"
+	"parcours/internal/org"
 	"parcours/internal/person"
 	"parcours/internal/search"
 	"parcours/internal/store"
@@ -32,6 +33,7 @@ type App struct {
 	DB      *store.DB
 	Auth    *auth.Service
 	Persons *person.Service
+	Orgs    *org.Service
 	Search  *search.Service
 	Web     *web.Server
 }
@@ -68,10 +70,11 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a := &App{Config: cfg, DB: db}
 	a.Auth = auth.New(db, cfg.Log)
 	a.Persons = person.New(db)
+	a.Orgs = org.New(db)
 	a.Search = search.New(db)
 	var err error
 	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload},
-		web.Services{Auth: a.Auth, Persons: a.Persons, Search: a.Search})
+		web.Services{Auth: a.Auth, Persons: a.Persons, Orgs: a.Orgs, Search: a.Search})
 	if err != nil {
 		return nil, err
 	}

@@ -50,6 +50,10 @@ func hashSecret(secret string) string {
 // once and stored only hashed. A worker creates their own tokens; an
 // organisation admin may create one for a worker of their organisation.
 func (s *Service) CreateToken(ctx context.Context, actor parcours.Actor, email, name string) (string, *Token, error) {
+	name = strings.TrimSpace(name)
+	if len([]rune(name)) > 100 {
+		return "", nil, parcours.FieldError(parcours.EInvalid, "name", "error.field_too_long", "field.token_name", 100)
+	}
 	secret := tokenPrefix + randomSecret(32)
 	var tok *Token
 	err := s.db.Transact(ctx, func(tx *store.Tx) error {
@@ -70,7 +74,7 @@ func (s *Service) CreateToken(ctx context.Context, actor parcours.Actor, email, 
 		if w.Disabled {
 			return parcours.Errorf(parcours.EInvalid, "error.worker_disabled")
 		}
-		t := &store.APIToken{WorkerID: w.ID, Name: strings.TrimSpace(name), Prefix: secret[:len(tokenPrefix)+6]}
+		t := &store.APIToken{WorkerID: w.ID, Name: name, Prefix: secret[:len(tokenPrefix)+6]}
 		if err := tx.InsertAPIToken(ctx, t, hashSecret(secret)); err != nil {
 			return err
 		}

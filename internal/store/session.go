@@ -66,3 +66,17 @@ func (tx *Tx) DeleteExpiredSessions(ctx context.Context, idleBefore, createdBefo
 	}
 	return res.RowsAffected()
 }
+
+// DeleteOtherSessions ends every session of a worker except the one whose
+// hash is keep (the session that changed the password stays signed in).
+func (tx *Tx) DeleteOtherSessions(ctx context.Context, workerID, keep string) error {
+	_, err := tx.exec(ctx, "DELETE FROM sessions WHERE worker_id = ? AND id_hash <> ?", workerID, keep)
+	return err
+}
+
+// CountWorkerSessions returns how many sessions a worker has open.
+func (tx *Tx) CountWorkerSessions(ctx context.Context, workerID string) (int, error) {
+	var n int
+	err := tx.queryRow(ctx, "SELECT COUNT(*) FROM sessions WHERE worker_id = ?", workerID).Scan(&n)
+	return n, err
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"parcours/internal/auth"
+	"parcours/internal/org"
 	"parcours/internal/parcours"
 	"parcours/internal/person"
 	"parcours/internal/search"
@@ -27,6 +28,8 @@ import (
 type Services struct {
 	Auth    *auth.Service
 	Persons *person.Service
+	// Orgs administers organisations, teams and accounts.
+	Orgs *org.Service
 	// Search finds persons and journal entries, and merges duplicates.
 	Search *search.Service
 	// Day fills "Ma journée" (ui_home.go); nil shows its empty states.
@@ -133,6 +136,7 @@ func (s *Server) handle(method, pattern string, acc Access, h handlerFunc, op *O
 			s.fail(w, r, err)
 		}
 	})
+	inner = s.checkCSRF(acc, inner) // needs the session: runs after authenticate
 	inner = s.authenticate(acc, inner)
 	s.mux.Handle(label, s.metrics.instrument(label, inner))
 }
@@ -145,6 +149,10 @@ func (s *Server) registerRoutes() {
 	s.householdAPIRoutes()
 	s.searchRoutes() // api_search.go: search, merges, journal search, import page
 	s.homeRoutes()
+	s.authRoutes()
+	s.profileRoutes()
+	s.adminRoutes()
+	s.tokenAPIRoutes()
 	s.handleNotFound()
 }
 

@@ -40,6 +40,10 @@ type page struct {
 	Data      any
 	// Nav is the main navigation of the logged-in worker (ui_common.go).
 	Nav []navItem
+	// CSRF is the session's anti-forgery token: every state-changing form
+	// carries it as <input type="hidden" name="csrf" value="{{.CSRF}}">
+	// (checked by checkCSRF, ui_auth.go).
+	CSRF string
 }
 
 type fieldMsg struct{ Field, Message string }
@@ -158,6 +162,12 @@ func (s *Server) fillPage(r *http.Request, p *page) {
 		p.Actor = a
 		p.Worker = worker(r)
 		p.Nav = s.nav(r)
+		if p.Org == nil {
+			p.Org = s.pageOrg(r)
+		}
+	}
+	if sess := session(r); sess != nil {
+		p.CSRF = sess.CSRF
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"encoding/json"
 	"io"
 	"log/slog"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -213,7 +214,6 @@ func (e *Env) TokenFor(w *parcours.Worker) string {
 	return secret
 }
 
-
 // Session opens a browser session (password and second factor done) for a
 // cast member and returns its cookie.
 func (e *Env) Session(who string) *http.Cookie {
@@ -226,9 +226,27 @@ func (e *Env) Session(who string) *http.Cookie {
 }
 
 // Page sends a browser request (same-origin, with a session cookie when
-// who is not "") and returns the response.
+// who is not "") and returns the response. A state-changing request of a
+// cast member carries the session's CSRF token in the form field "csrf",
+// as the pages' forms do, unless the form sets "csrf" itself.
 func (e *Env) Page(method, path, who string, form map[string][]string) *Response {
 	e.T.Helper()
+	var sess *auth.Session
+	if who != "" {
+		var err error
+		if sess, err = e.App.Auth.NewSession(context.Background(), e.Workers[who].ID, true); err != nil {
+			e.T.Fatal(err)
+		}
+		if method != http.MethodGet && method != http.MethodHead {
+			if form == nil {
+				form = map[string][]string{}
+			}
+			if _, set := form["csrf"]; !set {
+				form = maps.Clone(form)
+				form["csrf"] = []string{sess.CSRF}
+			}
+		}
+	}
 	var body io.Reader
 	if form != nil {
 		body = strings.NewReader(encodeForm(form))
@@ -238,8 +256,8 @@ func (e *Env) Page(method, path, who string, form map[string][]string) *Response
 		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
 	}
 	req.Header.Set("Sec-Fetch-Site", "same-origin")
-	if who != "" {
-		req.AddCookie(e.Session(who))
+	if sess != nil {
+		req.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: sess.Secret})
 	}
 	return e.Serve(req)
 }

@@ -1,0 +1,199 @@
+package web
+
+import (
+	"net/http"
+
+	"parcours/internal/auth"
+	"parcours/internal/org"
+	"parcours/internal/parcours"
+)
+
+// Minimal administration pages for an organisation's admin: accounts,
+// teams and settings. Deliberately plain; the service decides who may do
+// what (only admins of the organisation), the pages only show and post.
+
+func (s *Server) adminRoutes() {
+	s.handle("GET", "/admin", Page, s.adminWorkers, nil)
+	s.handle("POST", "/admin/workers", Page, s.adminWorkerCreate, nil)
+	s.handle("GET", "/admin/workers/{id}", Page, s.adminWorkerPage, nil)
+	s.handle("POST", "/admin/workers/{id}", Page, s.adminWorkerUpdate, nil)
+	s.handle("GET", "/admin/teams", Page, s.adminTeams, nil)
+	s.handle("POST", "/admin/teams", Page, s.adminTeamCreate, nil)
+	s.handle("GET", "/admin/settings", Page, s.adminSettings, nil)
+	s.handle("POST", "/admin/settings", Page, s.adminSettingsSave, nil)
+}
+
+var adminFlashes = map[string]string{
+	"created":  "page.admin.worker_created",
+	"saved":    "page.admin.saved",
+	"team":     "page.admin.team_created",
+	"settings": "page.admin.settings_saved",
+}
+
+type adminWorkersData struct {
+	Workers   []*parcours.Worker
+	Teams     []*parcours.Team
+	TeamNames map[string]string
+	Roles     []parcours.Role
+	Password  string // generated for the account just created, shown once
+}
+
+func (s *Server) adminWorkers(w http.ResponseWriter, r *http.Request) error {
+	return s.renderAdminWorkers(w, r, http.StatusOK, &page{Flash: adminFlashes[r.URL.Query().Get("done")]}, "")
+}
+
+func (s *Server) renderAdminWorkers(w http.ResponseWriter, r *http.Request, status int, p *page, password string) error {
+	a := mustActor(r)
+	ws, err := s.svc.Orgs.Workers(r.Context(), a, a.OrgID)
+	if err != nil {
+		return err
+	}
+	teams, err := s.svc.Orgs.Teams(r.Context(), a, a.OrgID)
+	if err != nil {
+		return err
+	}
+	names := map[string]string{}
+	for _, t := range teams {
+		names[t.ID] = t.Name
+	}
+	p.Title = "page.admin.workers"
+	p.Data = adminWorkersData{Workers: ws, Teams: teams, TeamNames: names, Roles: parcours.Roles, Password: password}
+	return s.render(w, r, status, "admin_workers.html", p)
+}
+
+// adminFormFailed shows a form's errors with the given renderer, or
+// returns an error that is not about the form.
+func adminFormFailed(r *http.Request, err error, form map[string]string, again func(*page) error) error {
+	switch parcours.ErrorCode(err) {
+	case parcours.EInvalid, parcours.EConflict:
+	default:
+		return err
+	}
+	p := &page{Form: form}
+	authFormError(r, p, err)
+	return again(p)
+}
+
+func (s *Server) adminWorkerCreate(w http.ResponseWriter, r *http.Request) error {
+	a := mustActor(r)
+	if err := r.ParseForm(); err != nil {
+		return parcours.Errorf(parcours.EBadRequest, "error.bad_json", "form")
+	}
+	in := org.WorkerInput{Email: r.PostForm.Get("email"), FirstName: r.PostForm.Get("first_name"), LastName: r.PostForm.Get("last_name"),
+		Role: parcours.Role(r.PostForm.Get("role")), Teams: r.PostForm["teams"], Password: r.PostForm.Get("password")}
+	generated := ""
+	if in.Password == "" {
+		in.Password = auth.GeneratePassword()
+		generated = in.Password
+	}
+	if _, err := s.svc.Orgs.CreateWorker(r.Context(), a, a.OrgID, in); err != nil {
+		form := map[string]string{"email": in.Email, "first_name": in.FirstName, "last_name": in.LastName, "role": string(in.Role)}
+		return adminFormFailed(r, err, form, func(p *page) error {
+			return s.renderAdminWorkers(w, r, statusOf(parcours.ErrorCode(err)), p, "")
+		})
+	}
+	if generated != "" {
+		// Shown once, in this response: a redirect would lose it.
+		return s.renderAdminWorkers(w, r, http.StatusCreated, &page{Flash: "page.admin.worker_created"}, generated)
+	}
+	http.Redirect(w, r, "/admin?done=created", http.StatusSeeOther)
+	return nil
+}
+
+type adminWorkerData struct {
+	Worker *parcours.Worker
+	Teams  []*parcours.Team
+	Roles  []parcours.Role
+}
+
+func (s *Server) adminWorkerPage(w http.ResponseWriter, r *http.Request) error {
+	return s.renderAdminWorker(w, r, http.StatusOK, &page{Flash: adminFlashes[r.URL.Query().Get("done")]})
+}
+
+func (s *Server) renderAdminWorker(w http.ResponseWriter, r *http.Request, status int, p *page) error {
+	a := mustActor(r)
+	wk, err := s.svc.Orgs.Worker(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	teams, err := s.svc.Orgs.Teams(r.Context(), a, wk.OrgID)
+	if err != nil {
+		return err
+	}
+	p.Title = "page.admin.workers"
+	p.Data = adminWorkerData{Worker: wk, Teams: teams, Roles: parcours.Roles}
+	return s.render(w, r, status, "admin_worker.html", p)
+}
+
+func (s *Server) adminWorkerUpdate(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return parcours.Errorf(parcours.EBadRequest, "error.bad_json", "form")
+	}
+	f := r.PostForm
+	role := parcours.Role(f.Get("role"))
+	teams := f["teams"]
+	if teams == nil {
+		teams = []string{}
+	}
+	first, last := f.Get("first_name"), f.Get("last_name")
+	disabled := f.Get("disabled") == "on"
+	up := org.WorkerUpdate{FirstName: &first, LastName: &last, Role: &role, Teams: &teams, Disabled: &disabled, ResetTOTP: f.Get("reset_totp") == "on"}
+	if _, err := s.svc.Orgs.UpdateWorker(r.Context(), mustActor(r), r.PathValue("id"), up); err != nil {
+		return adminFormFailed(r, err, nil, func(p *page) error {
+			return s.renderAdminWorker(w, r, statusOf(parcours.ErrorCode(err)), p)
+		})
+	}
+	http.Redirect(w, r, "/admin/workers/"+r.PathValue("id")+"?done=saved", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) adminTeams(w http.ResponseWriter, r *http.Request) error {
+	return s.renderAdminTeams(w, r, http.StatusOK, &page{Flash: adminFlashes[r.URL.Query().Get("done")]})
+}
+
+func (s *Server) renderAdminTeams(w http.ResponseWriter, r *http.Request, status int, p *page) error {
+	a := mustActor(r)
+	// Listing teams is open to every worker; this page is the admin's.
+	if _, err := s.svc.Orgs.ManagedOrg(r.Context(), a, a.OrgID); err != nil {
+		return err
+	}
+	teams, err := s.svc.Orgs.Teams(r.Context(), a, a.OrgID)
+	if err != nil {
+		return err
+	}
+	p.Title = "page.admin.teams"
+	p.Data = teams
+	return s.render(w, r, status, "admin_teams.html", p)
+}
+
+func (s *Server) adminTeamCreate(w http.ResponseWriter, r *http.Request) error {
+	a := mustActor(r)
+	name := r.PostFormValue("team_name")
+	if _, err := s.svc.Orgs.CreateTeam(r.Context(), a, a.OrgID, name); err != nil {
+		return adminFormFailed(r, err, map[string]string{"team_name": name}, func(p *page) error {
+			return s.renderAdminTeams(w, r, statusOf(parcours.ErrorCode(err)), p)
+		})
+	}
+	http.Redirect(w, r, "/admin/teams?done=team", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request) error {
+	a := mustActor(r)
+	o, err := s.svc.Orgs.ManagedOrg(r.Context(), a, a.OrgID)
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "admin_settings.html", &page{Title: "page.admin.settings", Data: o,
+		Flash: adminFlashes[r.URL.Query().Get("done")]})
+}
+
+func (s *Server) adminSettingsSave(w http.ResponseWriter, r *http.Request) error {
+	a := mustActor(r)
+	totp, names := r.PostFormValue("totp_optional") == "on", r.PostFormValue("show_worker_names") == "on"
+	if _, err := s.svc.Orgs.UpdateSettings(r.Context(), a, a.OrgID, org.Settings{TOTPOptional: &totp, ShowWorkerNames: &names}); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/admin/settings?done=settings", http.StatusSeeOther)
+	return nil
+}

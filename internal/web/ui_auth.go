@@ -1,0 +1,338 @@
+package web
+
+import (
+	"crypto/subtle"
+	"encoding/base64"
+	"html/template"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"parcours/internal/auth"
+	"parcours/internal/i18n"
+	"parcours/internal/parcours"
+)
+
+// Sign-in, second factor and sign-out pages. The flow works without
+// JavaScript: POST /login checks the password and opens a session that is
+// complete, or waits for the second factor (/login/totp), or for its
+// enrolment (/login/totp/setup). Until then the session opens no page.
+//
+// CSRF: every state-changing form of a Page route carries the session's
+// token in a hidden field "csrf" (page.CSRF), checked in constant time by
+// checkCSRF on top of http.CrossOriginProtection. The login form itself has
+// no session yet to hold a token; it relies on the cross-origin check
+// (Sec-Fetch-Site / Origin), which refuses a form posted from another site,
+// so login CSRF is blocked without a pre-session cookie.
+
+func (s *Server) authRoutes() {
+	s.handle("GET", "/login", Public, s.loginPage, nil)
+	s.handle("POST", "/login", Public, s.loginSubmit, nil)
+	s.handle("GET", "/login/totp", Public, s.totpPage, nil)
+	s.handle("POST", "/login/totp", Public, s.totpSubmit, nil)
+	s.handle("GET", "/login/totp/setup", Public, s.totpSetupPage, nil)
+	s.handle("POST", "/login/totp/setup", Public, s.totpSetupSubmit, nil)
+	s.handle("POST", "/logout", Public, s.logout, nil)
+}
+
+// csrfField is the name of the hidden form field holding the token.
+const csrfField = "csrf"
+
+// checkCSRF refuses a state-changing request of a Page route whose form
+// (or X-CSRF-Token header, for htmx) does not carry the session's token.
+func (s *Server) checkCSRF(acc Access, next http.Handler) http.Handler {
+	if acc != Page {
+		return next
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		switch r.Method {
+		case http.MethodGet, http.MethodHead, http.MethodOptions:
+			next.ServeHTTP(w, r)
+			return
+		}
+		if !s.validCSRF(w, r) {
+			s.fail(w, r, parcours.Errorf(parcours.EForbidden, "auth.error.csrf"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// validCSRF reports whether the request carries its session's token.
+func (s *Server) validCSRF(w http.ResponseWriter, r *http.Request) bool {
+	sess := session(r)
+	if sess == nil || sess.CSRF == "" {
+		return false
+	}
+	got := r.Header.Get("X-CSRF-Token")
+	if got == "" {
+		// Bound what parsing the form may read; uploads are the largest
+		// forms.
+		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+(1<<20))
+		got = r.PostFormValue(csrfField)
+	}
+	return subtle.ConstantTimeCompare([]byte(got), []byte(sess.CSRF)) == 1
+}
+
+// setSessionCookie gives the browser its session: __Host- prefixed, so
+// Secure, host-only and Path=/; HttpOnly; SameSite=Lax so that links from
+// e-mails still open Parcours signed in while cross-site posts carry no
+// cookie. No expiry: the cookie dies with the browser, and the server
+// enforces the idle and absolute timeouts.
+func setSessionCookie(w http.ResponseWriter, secret string) {
+	http.SetCookie(w, &http.Cookie{Name: auth.SessionCookie, Value: secret, Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+}
+
+func clearSessionCookie(w http.ResponseWriter) {
+	http.SetCookie(w, &http.Cookie{Name: auth.SessionCookie, Value: "", Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: -1})
+}
+
+// clientIP is the peer address. Forwarded headers are not trusted: anyone
+// could set them to dodge the per-address throttle.
+func clientIP(r *http.Request) string {
+	host, _, err := net.SplitHostPort(r.RemoteAddr)
+	if err != nil {
+		return r.RemoteAddr
+	}
+	return host
+}
+
+// safeNext returns next when it is a local path of Parcours, "/" otherwise,
+// so that the login form cannot be used to send someone to another site
+// (open redirect): "//evil.example", "/\evil.example", "https://…" and
+// anything with a control character are refused.
+func safeNext(next string) string {
+	if next == "" || !strings.HasPrefix(next, "/") || strings.HasPrefix(next, "//") || strings.HasPrefix(next, "/\\") {
+		return "/"
+	}
+	if strings.ContainsFunc(next, func(r rune) bool { return r < 0x20 || r == 0x7f || r == '\\' }) {
+		return "/"
+	}
+	u, err := url.Parse(next)
+	if err != nil || u.Scheme != "" || u.Host != "" || u.User != nil || strings.HasPrefix(u.Path, "/login") {
+		return "/"
+	}
+	return next
+}
+
+// withNext appends the next parameter to a login step's path.
+func withNext(path, next string) string {
+	if next = safeNext(next); next == "/" {
+		return path
+	}
+	return path + "?next=" + url.QueryEscape(next)
+}
+
+// pageWithError fills p's error list from err, in the request's language.
+func authFormError(r *http.Request, p *page, err error) {
+	e := parcours.AsError(err)
+	if e == nil {
+		return
+	}
+	l := lang(r)
+	p.Errors = map[string]string{}
+	list := e.Fields
+	if len(list) == 0 {
+		list = []*parcours.Error{e}
+	}
+	for _, f := range list {
+		field := f.Field
+		if field == "" {
+			field = "form"
+		}
+		msg := i18n.T(l, f.Key, f.Args...)
+		if _, dup := p.Errors[field]; !dup {
+			p.Errors[field] = msg
+		}
+		p.ErrorList = append(p.ErrorList, fieldMsg{Field: field, Message: msg})
+	}
+}
+
+// loginPage shows the sign-in form; someone already signed in goes on.
+func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
+	next := r.URL.Query().Get("next")
+	if _, ok := actor(r); ok {
+		http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
+		return nil
+	}
+	return s.render(w, r, http.StatusOK, "login.html", &page{Title: "page.login.title", Form: map[string]string{"next": safeNext(next)}})
+}
+
+func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
+	email, password, next := r.PostFormValue("email"), r.PostFormValue("password"), r.PostFormValue("next")
+	res, err := s.svc.Auth.Login(r.Context(), email, password, clientIP(r))
+	if err != nil {
+		if parcours.AsError(err) == nil {
+			return err
+		}
+		p := &page{Title: "page.login.title", Form: map[string]string{"email": email, "next": safeNext(next)}}
+		authFormError(r, p, err)
+		return s.render(w, r, statusOf(parcours.ErrorCode(err)), "login.html", p)
+	}
+	// A session this browser had before is replaced, not kept alongside.
+	if c, cerr := r.Cookie(auth.SessionCookie); cerr == nil {
+		_ = s.svc.Auth.EndSession(r.Context(), c.Value)
+	}
+	setSessionCookie(w, res.Session.Secret)
+	switch res.Step {
+	case auth.StepTOTP:
+		http.Redirect(w, r, withNext("/login/totp", next), http.StatusSeeOther)
+	case auth.StepTOTPSetup:
+		http.Redirect(w, r, withNext("/login/totp/setup", next), http.StatusSeeOther)
+	default:
+		http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
+	}
+	return nil
+}
+
+// pendingSession returns the request's session when it waits for its
+// second factor; otherwise the browser is sent where it belongs.
+func (s *Server) pendingSession(w http.ResponseWriter, r *http.Request) *auth.Session {
+	sess := session(r)
+	if sess == nil {
+		http.Redirect(w, r, "/login", http.StatusSeeOther)
+		return nil
+	}
+	if sess.MFADone {
+		http.Redirect(w, r, safeNext(r.URL.Query().Get("next")), http.StatusSeeOther)
+		return nil
+	}
+	return sess
+}
+
+func (s *Server) totpPage(w http.ResponseWriter, r *http.Request) error {
+	sess := s.pendingSession(w, r)
+	if sess == nil {
+		return nil
+	}
+	if !sess.Worker.TOTPEnabled {
+		http.Redirect(w, r, withNext("/login/totp/setup", r.URL.Query().Get("next")), http.StatusSeeOther)
+		return nil
+	}
+	return s.render(w, r, http.StatusOK, "login_totp.html", &page{Title: "page.login_totp.title", Form: map[string]string{"next": safeNext(r.URL.Query().Get("next"))}})
+}
+
+func (s *Server) totpSubmit(w http.ResponseWriter, r *http.Request) error {
+	sess := s.pendingSession(w, r)
+	if sess == nil {
+		return nil
+	}
+	if !s.validCSRF(w, r) {
+		return parcours.Errorf(parcours.EForbidden, "auth.error.csrf")
+	}
+	next := r.PostFormValue("next")
+	fresh, err := s.svc.Auth.CompleteTOTP(r.Context(), sess, r.PostFormValue("code"), clientIP(r))
+	if err != nil {
+		if parcours.AsError(err) == nil {
+			return err
+		}
+		p := &page{Title: "page.login_totp.title", Form: map[string]string{"next": safeNext(next)}}
+		authFormError(r, p, err)
+		return s.render(w, r, statusOf(parcours.ErrorCode(err)), "login_totp.html", p)
+	}
+	setSessionCookie(w, fresh.Secret)
+	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
+	return nil
+}
+
+// totpSetupData is what the enrolment page shows.
+type totpSetupData struct {
+	Secret string
+	QR     template.URL // data: URL of the PNG; strict CSP allows img data:
+	Action string
+}
+
+func enrolmentData(e *auth.TOTPEnrolment, action string) totpSetupData {
+	return totpSetupData{Secret: e.Secret, Action: action,
+		QR: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(e.PNG))}
+}
+
+func (s *Server) totpSetupPage(w http.ResponseWriter, r *http.Request) error {
+	sess := s.pendingSession(w, r)
+	if sess == nil {
+		return nil
+	}
+	if sess.Worker.TOTPEnabled {
+		http.Redirect(w, r, withNext("/login/totp", r.URL.Query().Get("next")), http.StatusSeeOther)
+		return nil
+	}
+	return s.renderTOTPSetup(w, r, sess.Worker, "", "/login/totp/setup", nil)
+}
+
+// renderTOTPSetup shows the enrolment form for secret (a new one when
+// empty), with the error of a failed attempt if any.
+func (s *Server) renderTOTPSetup(w http.ResponseWriter, r *http.Request, wk *parcours.Worker, secret, action string, failure error) error {
+	e, err := auth.TOTPEnrolmentFor(wk, secret)
+	if err != nil {
+		if parcours.AsError(err) == nil {
+			return err
+		}
+		failure, e = err, nil
+		if e, err = auth.NewTOTPEnrolment(wk); err != nil {
+			return err
+		}
+	}
+	p := &page{Title: "page.totp_setup.title", Data: enrolmentData(e, action),
+		Form: map[string]string{"next": safeNext(r.FormValue("next"))}}
+	status := http.StatusOK
+	if failure != nil {
+		authFormError(r, p, failure)
+		status = statusOf(parcours.ErrorCode(failure))
+	}
+	return s.render(w, r, status, "totp_setup.html", p)
+}
+
+func (s *Server) totpSetupSubmit(w http.ResponseWriter, r *http.Request) error {
+	sess := s.pendingSession(w, r)
+	if sess == nil {
+		return nil
+	}
+	if !s.validCSRF(w, r) {
+		return parcours.Errorf(parcours.EForbidden, "auth.error.csrf")
+	}
+	secret := r.PostFormValue("secret")
+	fresh, err := s.svc.Auth.ConfirmTOTP(r.Context(), sess, secret, r.PostFormValue("code"))
+	if err != nil {
+		if parcours.AsError(err) == nil || parcours.ErrorCode(err) == parcours.EForbidden {
+			return err
+		}
+		return s.renderTOTPSetup(w, r, sess.Worker, secret, "/login/totp/setup", err)
+	}
+	setSessionCookie(w, fresh.Secret)
+	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)
+	return nil
+}
+
+// logout ends the session. It is a Public route so that a session still
+// waiting for its second factor can be ended too; the CSRF token is
+// checked whenever there is a session, so another site cannot sign a
+// worker out.
+func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
+	c, err := r.Cookie(auth.SessionCookie)
+	if err == nil && session(r) != nil {
+		if !s.validCSRF(w, r) {
+			return parcours.Errorf(parcours.EForbidden, "auth.error.csrf")
+		}
+		if err := s.svc.Auth.EndSession(r.Context(), c.Value); err != nil {
+			return err
+		}
+	}
+	clearSessionCookie(w)
+	http.Redirect(w, r, "/login", http.StatusSeeOther)
+	return nil
+}
+
+// pageOrg returns the organisation of the signed-in worker, for the
+// layout's warnings; nil when nobody is signed in or it cannot be read.
+func (s *Server) pageOrg(r *http.Request) *parcours.Organization {
+	a, ok := actor(r)
+	if !ok || s.svc.Orgs == nil || a.OrgID == "" {
+		return nil
+	}
+	o, err := s.svc.Orgs.Org(r.Context(), a, a.OrgID)
+	if err != nil {
+		return nil
+	}
+	return o
+}
