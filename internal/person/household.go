@@ -99,12 +99,9 @@ func (s *Service) CreateHousehold(ctx context.Context, actor parcours.Actor, in 
 			case seen[m.PersonID]:
 				v.Add(field+"person_id", "error.member_twice")
 			default:
-				// A person of another organisation is as unknown as an
-				// absent one: the message must not reveal either.
-				if _, err := s.memberOf(ctx, tx, actor, m.PersonID); err != nil {
-					if parcours.AsError(err) == nil {
-						return err
-					}
+				if unknown, err := s.checkMember(ctx, tx, actor, m.PersonID); err != nil {
+					return err
+				} else if unknown {
 					v.Add(field+"person_id", "error.person_unknown")
 				}
 			}
@@ -187,10 +184,9 @@ func (s *Service) SetMember(ctx context.Context, actor parcours.Actor, household
 		var v parcours.Problems
 		if m.PersonID == "" {
 			v.Add("person_id", "error.field_required", "field.person_id")
-		} else if _, err := s.memberOf(ctx, tx, actor, m.PersonID); err != nil {
-			if parcours.AsError(err) == nil {
-				return err
-			}
+		} else if unknown, err := s.checkMember(ctx, tx, actor, m.PersonID); err != nil {
+			return err
+		} else if unknown {
 			v.Add("person_id", "error.person_unknown")
 		}
 		if !m.Relationship.Valid() {
@@ -212,11 +208,16 @@ func (s *Service) SetMember(ctx context.Context, actor parcours.Actor, household
 	return redactHousehold(actor, h), nil
 }
 
-// memberOf returns the person with id when the actor may place them in a
-// household, a *parcours.Error when not (absent, another organisation, or
-// not allowed) and any other error when the database failed.
-func (s *Service) memberOf(ctx context.Context, tx *store.Tx, actor parcours.Actor, id string) (*parcours.Person, error) {
-	return s.load(ctx, tx, actor, access.PersonUpdate, id)
+// checkMember tells whether the actor may place person id in a household.
+// A person absent or of another organisation is reported as unknown (a
+// field problem that reveals neither); a person the actor may see but not
+// change is refused as such.
+func (s *Service) checkMember(ctx context.Context, tx *store.Tx, actor parcours.Actor, id string) (unknown bool, err error) {
+	_, err = s.load(ctx, tx, actor, access.PersonUpdate, id)
+	if parcours.ErrorCode(err) == parcours.ENotFound {
+		return true, nil
+	}
+	return false, err
 }
 
 func (s *Service) loadHousehold(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, id string) (*parcours.Household, error) {

@@ -31,6 +31,12 @@ func newCast(t *testing.T, db *store.DB) *cast {
 				return err
 			}
 		}
+		// Manager, worker and reception share a team: a person recorded
+		// by the worker is followed by that team.
+		team := &parcours.Team{OrgID: a.ID, Name: "Accueil"}
+		if err := tx.InsertTeam(ctx, team); err != nil {
+			return err
+		}
 		for _, w := range []struct {
 			name string
 			org  *parcours.Organization
@@ -40,6 +46,9 @@ func newCast(t *testing.T, db *store.DB) *cast {
 			{"reception", a, parcours.RoleReception}, {"other", b, parcours.RoleWorker},
 		} {
 			wk := &parcours.Worker{OrgID: w.org.ID, Email: w.name + "@test.fr", Role: w.role}
+			if w.org == a && w.role != parcours.RoleAdmin {
+				wk.TeamIDs = []string{team.ID}
+			}
 			if err := tx.InsertWorker(ctx, wk, ""); err != nil {
 				return err
 			}
