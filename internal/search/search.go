@@ -147,3 +147,39 @@ func round(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
 func IndexPerson(ctx context.Context, tx *store.Tx, p *parcours.Person) error {
 	return tx.ReplacePersonTerms(ctx, p.ID, personTerms(p))
 }
+
+// IndexPersons indexes many new persons in one go; operator tools that
+// load persons in bulk (seed, import) call it in their transaction.
+func IndexPersons(ctx context.Context, tx *store.Tx, ps []*parcours.Person) error {
+	terms := make(map[string][]store.PersonTerm, len(ps))
+	for _, p := range ps {
+		terms[p.ID] = personTerms(p)
+	}
+	return tx.InsertPersonTermsBulk(ctx, terms)
+}
+
+// Reindex indexes every person that has no search index rows yet (for
+// instance persons loaded by `parcours seed` before this index existed).
+// It works in batches, one transaction each, and returns how many persons
+// it indexed. Operator only.
+func (s *Service) Reindex(ctx context.Context, actor parcours.Actor) (int, error) {
+	if !actor.System {
+		return 0, parcours.Forbidden()
+	}
+	n, after := 0, ""
+	for {
+		var batch []*parcours.Person
+		err := s.db.Transact(ctx, func(tx *store.Tx) error {
+			var err error
+			if batch, err = tx.UnindexedPersons(ctx, after, 2000); err != nil || len(batch) == 0 {
+				return err
+			}
+			return IndexPersons(ctx, tx, batch)
+		})
+		if err != nil || len(batch) == 0 {
+			return n, err
+		}
+		n += len(batch)
+		after = batch[len(batch)-1].ID
+	}
+}

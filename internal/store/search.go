@@ -139,9 +139,13 @@ func (tx *Tx) PersonCandidates(ctx context.Context, orgIDs []string, slots []Sea
 	if len(union) == 0 {
 		return nil, nil
 	}
-	q := `SELECT ` + prefixed("p.", personColumns) + ` FROM persons p JOIN (
+	// The hits are counted first, materialised, then joined to persons by
+	// primary key: the planner must not drive from persons (a whole
+	// organisation) when its statistics are stale after a bulk load.
+	q := `WITH h AS MATERIALIZED (
 		SELECT x.person_id, COUNT(DISTINCT x.slot) AS hits FROM (` + strings.Join(union, " UNION ALL ") + `) x
-		GROUP BY x.person_id) h ON h.person_id = p.id
+		GROUP BY x.person_id)
+		SELECT ` + prefixed("p.", personColumns) + ` FROM h JOIN persons p ON p.id = h.person_id
 		WHERE p.org_id IN (` + placeholders(len(orgIDs)) + `) AND p.merged_into IS NULL
 		ORDER BY h.hits DESC, CASE WHEN p.birth_date LIKE ? THEN 1 ELSE 0 END DESC, p.id LIMIT ?`
 	for _, o := range orgIDs {
@@ -178,4 +182,61 @@ func prefixed(prefix, cols string) string {
 		parts[i] = prefix + strings.TrimSpace(c)
 	}
 	return strings.Join(parts, ", ")
+}
+
+// InsertPersonTermsBulk indexes many new persons at once (seeding,
+// imports, reindexing): multi-row INSERTs, the dictionary grown with the
+// tokens it lacks. The persons must have no index rows yet.
+func (tx *Tx) InsertPersonTermsBulk(ctx context.Context, terms map[string][]PersonTerm) error {
+	var rows [][]any
+	dict := map[string]bool{}
+	for id, ts := range terms {
+		seen := map[string]bool{}
+		for _, t := range ts {
+			if k := t.Field + "\x00" + t.Term; !seen[k] {
+				seen[k] = true
+				rows = append(rows, []any{id, t.Field, t.Term, t.Phon})
+				dict[t.Term] = true
+			}
+		}
+	}
+	if err := tx.InsertRows(ctx, "person_terms", []string{"person_id", "field", "term", "phon"}, rows); err != nil {
+		return err
+	}
+	words := make([]any, 0, len(dict))
+	for t := range dict {
+		words = append(words, t)
+	}
+	const per = 5000
+	for start := 0; start < len(words); start += per {
+		chunk := words[start:min(len(words), start+per)]
+		q := "INSERT INTO search_terms (term) VALUES " + strings.TrimSuffix(strings.Repeat("(?),", len(chunk)), ",") + " ON CONFLICT DO NOTHING"
+		if tx.db.dialect == Postgres {
+			q = rebindOnce(q)
+		}
+		if _, err := tx.tx.ExecContext(ctx, q, chunk...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// UnindexedPersons returns up to limit persons that have no search index
+// rows (loaded in bulk by an operator tool), in id order after `after`.
+func (tx *Tx) UnindexedPersons(ctx context.Context, after string, limit int) ([]*parcours.Person, error) {
+	rows, err := tx.query(ctx, "SELECT "+personColumns+` FROM persons p WHERE p.id > ?
+		AND NOT EXISTS (SELECT 1 FROM person_terms t WHERE t.person_id = p.id) ORDER BY p.id LIMIT ?`, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*parcours.Person
+	for rows.Next() {
+		p, _, err := scanPerson(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
 }
