@@ -1,6 +1,7 @@
 package web
 
 import (
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -12,7 +13,7 @@ import (
 // entry form would.
 func formServer(t *testing.T) *Server {
 	t.Helper()
-	s, err := New(Config{}, Services{})
+	s, err := New(Config{Log: slog.New(slog.DiscardHandler)}, Services{})
 	if err != nil {
 		t.Fatal(err)
 	}
