@@ -397,7 +397,7 @@ func TestPersonAPI_StaleVersionConflictsAndCurrentVersionSaves(t *testing.T) {
 		if first.Status != 200 {
 			t.Fatalf("first update: %d %s", first.Status, first.Body)
 		}
-		second := e.Do("PATCH", "/api/v1/persons/"+p.ID, "worker2", map[string]any{"phone": "0622222222", "version": p.Version})
+		second := e.Do("PATCH", "/api/v1/persons/"+p.ID, "manager", map[string]any{"phone": "0622222222", "version": p.Version})
 		if second.Status != http.StatusConflict || second.ErrorCode() != "conflict" {
 			t.Fatalf("second update: %d %s", second.Status, second.Body)
 		}
@@ -413,8 +413,10 @@ func TestPersonAPI_PaginationVisitsEachPersonOnce(t *testing.T) {
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		created := map[string]bool{}
 		// Same birth names and first names on purpose: the id breaks ties.
+		// Birth years differ so that none is a likely duplicate of another.
 		for i := range 11 {
-			b := with(validPerson(), "birth_name", []string{"ARNAUD", "BLANC", "BLANC"}[i%3], "first_names", "Zoé "+strconv.Itoa(i%2))
+			b := with(validPerson(), "birth_name", []string{"ARNAUD", "BLANC", "BLANC"}[i%3], "first_names", "Zoé "+strconv.Itoa(i%2),
+				"birth_date", strconv.Itoa(1950+i)+"-03-15")
 			resp := e.Do("POST", "/api/v1/persons", "worker", b)
 			if resp.Status != 201 {
 				t.Fatalf("create: %d %s", resp.Status, resp.Body)

@@ -147,6 +147,8 @@ func (s *Server) registerRoutes() {
 	s.systemRoutes()
 	s.personAPIRoutes()
 	s.householdAPIRoutes()
+	s.personPageRoutes()
+	s.householdPageRoutes()
 	s.searchRoutes() // api_search.go: search, merges, journal search, import page
 	s.homeRoutes()
 	s.authRoutes()

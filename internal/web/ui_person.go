@@ -1,0 +1,260 @@
+package web
+
+import (
+	"net/http"
+	"net/url"
+	"strconv"
+
+	"parcours/internal/access"
+	"parcours/internal/i18n"
+	"parcours/internal/parcours"
+	"parcours/internal/person"
+)
+
+// The persons pages: the list, and the forms to create and edit a person.
+// The person's file (GET /persons/{id}) belongs to the case file; a saved
+// form redirects there (post/redirect/get).
+
+// personPageSize is the number of persons on one page of the list.
+const personPageSize = 25
+
+func (s *Server) personPageRoutes() {
+	s.handle("GET", "/persons", Page, s.pagePersons, nil)
+	s.handle("GET", "/persons/new", Page, s.pageNewPerson, nil)
+	s.handle("POST", "/persons", Page, s.pageCreatePerson, nil)
+	s.handle("GET", "/persons/{id}/edit", Page, s.pageEditPerson, nil)
+	s.handle("POST", "/persons/{id}", Page, s.pageUpdatePerson, nil)
+}
+
+// personRow is one line of the persons list.
+type personRow struct {
+	*parcours.Person
+	CanEdit bool
+}
+
+type personsData struct {
+	Rows         []personRow
+	Next         string // URL of the next page, "" on the last one
+	First        string // URL of the first page, "" on it
+	CanCreate    bool
+	CanHousehold bool // may create households
+	SeeHousehold bool // may open households
+}
+
+func (s *Server) pagePersons(w http.ResponseWriter, r *http.Request) error {
+	a := mustActor(r)
+	cursor := r.URL.Query().Get("cursor")
+	list, err := s.svc.Persons.List(r.Context(), a, cursor, personPageSize)
+	if err != nil {
+		return err
+	}
+	d := &personsData{
+		CanCreate:    access.Allowed(a, access.PersonCreate, access.Target{}),
+		CanHousehold: access.Allowed(a, access.HouseholdCreate, access.Target{}),
+		SeeHousehold: access.Allowed(a, access.HouseholdRead, access.Target{OrgID: a.OrgID}),
+	}
+	canEdit := access.Allowed(a, access.PersonUpdate, access.Target{OrgID: a.OrgID})
+	for _, p := range list.Items {
+		d.Rows = append(d.Rows, personRow{Person: p, CanEdit: canEdit})
+	}
+	if list.NextCursor != "" {
+		d.Next = "/persons?cursor=" + url.QueryEscape(list.NextCursor)
+	}
+	if cursor != "" {
+		d.First = "/persons"
+	}
+	return s.render(w, r, http.StatusOK, "persons.html", &page{Title: "persons.title", Data: d})
+}
+
+// personFormData is what the person form needs besides the typed values
+// (page.Form) and the errors (page.Errors).
+type personFormData struct {
+	Action  string // where the form posts
+	Cancel  string // where "Annuler" goes
+	Create  bool
+	SeesNIR bool
+	// Household is set when a new person is created straight into a
+	// household, from the household's page.
+	Household     *parcours.Household
+	Relationships []parcours.Relationship
+	Sexes         []parcours.Sex
+	// Global is a problem that belongs to no single field (a conflict).
+	Global string
+}
+
+// personFields are the form fields of a person, named as the service
+// names them in its errors, so each message lands next to its field.
+var personFields = []string{"birth_name", "usage_name", "first_names", "birth_date", "birth_place", "sex", "phone", "email",
+	"address.line1", "address.line2", "address.postal_code", "address.city", "nir", "caf_number"}
+
+// personValues fills a form with a stored person.
+func personValues(p *parcours.Person) map[string]string {
+	return map[string]string{
+		"birth_name": p.BirthName, "usage_name": p.UsageName, "first_names": p.FirstNames, "birth_date": p.BirthDate,
+		"birth_place": p.BirthPlace, "sex": string(p.Sex), "phone": p.Phone, "email": p.Email,
+		"address.line1": p.Address.Line1, "address.line2": p.Address.Line2, "address.postal_code": p.Address.PostalCode,
+		"address.city": p.Address.City, "nir": p.NIR, "caf_number": p.CAFNumber, "version": strconv.Itoa(p.Version),
+	}
+}
+
+// personInput reads the submitted form into a service input and keeps what
+// was typed, to show it again if the service refuses it. The NIR is read
+// only from roles that see it: the others have no such field.
+func personInput(r *http.Request, seesNIR bool) (person.Input, map[string]string) {
+	typed := map[string]string{}
+	for _, f := range append(personFields, "household_id", "relationship", "version") {
+		typed[f] = r.PostFormValue(f)
+	}
+	str := func(f string) *string { v := typed[f]; return &v }
+	in := person.Input{
+		BirthName: str("birth_name"), UsageName: str("usage_name"), FirstNames: str("first_names"),
+		BirthDate: str("birth_date"), BirthPlace: str("birth_place"), Phone: str("phone"), Email: str("email"),
+		CAFNumber: str("caf_number"),
+		Address: &parcours.Address{Line1: typed["address.line1"], Line2: typed["address.line2"],
+			PostalCode: typed["address.postal_code"], City: typed["address.city"]},
+	}
+	if sex := parcours.Sex(typed["sex"]); sex != "" {
+		in.Sex = &sex
+	}
+	if seesNIR {
+		in.NIR = str("nir")
+	} else {
+		delete(typed, "nir")
+	}
+	return in, typed
+}
+
+func (s *Server) newPersonForm(r *http.Request, a parcours.Actor) (*personFormData, error) {
+	d := &personFormData{Action: "/persons", Cancel: "/persons", Create: true, SeesNIR: person.SeesNIR(a),
+		Relationships: parcours.Relationships, Sexes: []parcours.Sex{parcours.SexFemale, parcours.SexMale, parcours.SexUnknown}}
+	if id := r.FormValue("household_id"); id != "" {
+		h, err := s.svc.Persons.GetHousehold(r.Context(), a, id)
+		if err != nil {
+			return nil, err
+		}
+		d.Household = h
+		d.Cancel = "/households/" + h.ID
+	}
+	return d, nil
+}
+
+func (s *Server) pageNewPerson(w http.ResponseWriter, r *http.Request) error {
+	a := mustActor(r)
+	if err := access.Check(a, access.PersonCreate, access.Target{}); err != nil {
+		return err
+	}
+	d, err := s.newPersonForm(r, a)
+	if err != nil {
+		return err
+	}
+	form := map[string]string{"sex": string(parcours.SexUnknown), "relationship": string(parcours.RelOther)}
+	if d.Household != nil && len(d.Household.Members) == 0 {
+		form["relationship"] = string(parcours.RelReference)
+	}
+	return s.render(w, r, http.StatusOK, "person_form.html", &page{Title: "persons.create.title", Form: form, Data: d})
+}
+
+func (s *Server) pageCreatePerson(w http.ResponseWriter, r *http.Request) error {
+	a := mustActor(r)
+	in, typed := personInput(r, person.SeesNIR(a))
+	if id := typed["household_id"]; id != "" {
+		rel := parcours.Relationship(typed["relationship"])
+		in.HouseholdID, in.Relationship = &id, &rel
+	}
+	p, err := s.svc.Persons.Create(r.Context(), a, in)
+	if err == nil {
+		http.Redirect(w, r, "/persons/"+p.ID, http.StatusSeeOther)
+		return nil
+	}
+	pg := &page{Title: "persons.create.title", Form: typed}
+	global, ok := formErrors(lang(r), err, pg)
+	if !ok {
+		return err
+	}
+	d, derr := s.newPersonForm(r, a)
+	if derr != nil {
+		return derr
+	}
+	d.Global = global
+	pg.Data = d
+	return s.render(w, r, statusOf(parcours.ErrorCode(err)), "person_form.html", pg)
+}
+
+func (s *Server) editPersonForm(p *parcours.Person, a parcours.Actor) *personFormData {
+	return &personFormData{Action: "/persons/" + p.ID, Cancel: "/persons/" + p.ID, SeesNIR: person.SeesNIR(a),
+		Sexes: []parcours.Sex{parcours.SexFemale, parcours.SexMale, parcours.SexUnknown}}
+}
+
+func (s *Server) pageEditPerson(w http.ResponseWriter, r *http.Request) error {
+	a := mustActor(r)
+	p, err := s.svc.Persons.GetForUpdate(r.Context(), a, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "person_form.html", &page{Title: "persons.edit.title", Form: personValues(p), Data: s.editPersonForm(p, a)})
+}
+
+func (s *Server) pageUpdatePerson(w http.ResponseWriter, r *http.Request) error {
+	a := mustActor(r)
+	id := r.PathValue("id")
+	in, typed := personInput(r, person.SeesNIR(a))
+	if v := typed["version"]; v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil {
+			return parcours.FieldError(parcours.EBadRequest, "version", "error.invalid_number", "version")
+		}
+		in.Version = &n
+	}
+	p, err := s.svc.Persons.Update(r.Context(), a, id, in)
+	if err == nil {
+		http.Redirect(w, r, "/persons/"+p.ID, http.StatusSeeOther)
+		return nil
+	}
+	pg := &page{Title: "persons.edit.title", Form: typed}
+	global, ok := formErrors(lang(r), err, pg)
+	if !ok {
+		return err
+	}
+	// Show the form again on the person as the actor may see them, keeping
+	// what was typed (and the version it was typed against).
+	stored, gerr := s.svc.Persons.GetForUpdate(r.Context(), a, id)
+	if gerr != nil {
+		return gerr
+	}
+	d := s.editPersonForm(stored, a)
+	d.Global = global
+	pg.Data = d
+	return s.render(w, r, statusOf(parcours.ErrorCode(err)), "person_form.html", pg)
+}
+
+// formErrors puts the field problems of err on the page, translated. It
+// returns the message of a problem that belongs to no field (a conflict,
+// a malformed request) and whether err is one a form can show at all:
+// not-found, forbidden and internal errors are not.
+func formErrors(lang string, err error, p *page) (string, bool) {
+	e := parcours.AsError(err)
+	if e == nil {
+		return "", false
+	}
+	switch e.Code {
+	case parcours.EInvalid, parcours.EBadRequest, parcours.EConflict:
+	default:
+		return "", false
+	}
+	fields := e.Fields
+	if len(fields) == 0 && e.Field != "" {
+		fields = []*parcours.Error{e}
+	}
+	if len(fields) == 0 {
+		return i18n.T(lang, e.Key, e.Args...), true
+	}
+	p.Errors = map[string]string{}
+	for _, f := range fields {
+		msg := i18n.T(lang, f.Key, f.Args...)
+		if _, dup := p.Errors[f.Field]; !dup {
+			p.Errors[f.Field] = msg
+		}
+		p.ErrorList = append(p.ErrorList, fieldMsg{Field: f.Field, Message: msg})
+	}
+	return "", true
+}
