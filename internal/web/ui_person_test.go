@@ -1,0 +1,310 @@
+package web_test
+
+import (
+	"net/url"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+
+	"parcours/internal/app/apptest"
+	"parcours/internal/parcours"
+	"parcours/internal/person"
+)
+
+// The persons and household pages, through the real handlers with a
+// browser session (and its CSRF token, added by apptest.Page).
+
+// fieldTag returns the opening tag of the form control with id f-<name>.
+func fieldTag(t *testing.T, html, name string) string {
+	t.Helper()
+	m := regexp.MustCompile(`<(input|select|textarea)[^>]*\sid="f-` + regexp.QuoteMeta(name) + `"[^>]*>`).FindString(html)
+	if m == "" {
+		t.Fatalf("no control f-%s in the page", name)
+	}
+	return m
+}
+
+// assertFieldError checks that the control of field name is marked
+// invalid, points at its message, that the message says want, and that
+// the summary links to it.
+func assertFieldError(t *testing.T, html, name, want string) {
+	t.Helper()
+	tag := fieldTag(t, html, name)
+	if !strings.Contains(tag, `aria-invalid="true"`) {
+		t.Errorf("f-%s not marked invalid: %s", name, tag)
+	}
+	if !regexp.MustCompile(`aria-describedby="[^"]*\be-` + regexp.QuoteMeta(name) + `\b`).MatchString(tag) {
+		t.Errorf("f-%s does not point at its message: %s", name, tag)
+	}
+	msg := regexp.MustCompile(`<p class="field-error" id="e-` + regexp.QuoteMeta(name) + `">([^<]*)</p>`).FindStringSubmatch(html)
+	if msg == nil || !strings.Contains(msg[1], want) {
+		t.Errorf("message of %s: %v, want it to contain %q", name, msg, want)
+	}
+	if !strings.Contains(html, `href="#f-`+name+`"`) {
+		t.Errorf("the error summary does not link to f-%s", name)
+	}
+}
+
+func personCount(t *testing.T, e *apptest.Env) int {
+	t.Helper()
+	return countAll(t, e).persons
+}
+
+func TestPersonPages_CreateRedirectsToTheFile(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		resp := e.Page("POST", "/persons", "worker", url.Values{
+			"birth_name": {"ROUSSEL"}, "usage_name": {""}, "first_names": {"Maëlle"}, "birth_date": {"1979-11-03"}, "sex": {"F"},
+			"email": {"maelle.roussel@exemple.fr"}, "address.postal_code": {"69100"}, "address.city": {"Villeurbanne"},
+			"nir": {"2791169123456" + nirKey("2791169123456")}})
+		if resp.Status != 303 {
+			t.Fatalf("status %d: %s", resp.Status, truncate(resp.Body))
+		}
+		loc := resp.Header.Get("Location")
+		id, ok := strings.CutPrefix(loc, "/persons/")
+		if !ok || strings.Contains(id, "/") {
+			t.Fatalf("redirected to %q, want the person's file", loc)
+		}
+		p, err := e.App.Persons.Get(t.Context(), e.Actor("worker"), id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if p.FirstNames != "Maëlle" || p.Address.City != "Villeurbanne" || p.NIR == "" || p.Email != "maelle.roussel@exemple.fr" {
+			t.Errorf("stored %+v", p)
+		}
+	})
+}
+
+func TestPersonPages_ErrorsNextToFieldsAndTypedValuesKept(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		before := personCount(t, e)
+		resp := e.Page("POST", "/persons", "worker", url.Values{
+			"birth_name": {"ROUSSEL"}, "first_names": {"Maëlle"}, "birth_date": {"2999-01-01"}, "email": {"maelle@"},
+			"address.postal_code": {"691"}, "address.city": {"Villeurbanne"}, "sex": {"F"}})
+		if resp.Status != 422 {
+			t.Fatalf("status %d", resp.Status)
+		}
+		html := string(resp.Body)
+		assertFieldError(t, html, "birth_date", "date de naissance")
+		assertFieldError(t, html, "email", "adresse e-mail")
+		assertFieldError(t, html, "address.postal_code", "code postal")
+		if tag := fieldTag(t, html, "first_names"); strings.Contains(tag, "aria-invalid") || !strings.Contains(tag, `value="Maëlle"`) {
+			t.Errorf("valid field: %s", tag)
+		}
+		if tag := fieldTag(t, html, "address.city"); !strings.Contains(tag, `value="Villeurbanne"`) {
+			t.Errorf("typed city lost: %s", tag)
+		}
+		if !regexp.MustCompile(`<option value="F" selected>`).MatchString(html) {
+			t.Error("chosen sex lost")
+		}
+		if !strings.Contains(html, `class="error-summary"`) || !strings.Contains(html, `name="csrf"`) {
+			t.Error("no error summary or no CSRF field")
+		}
+		if personCount(t, e) != before {
+			t.Error("a refused form wrote a person")
+		}
+	})
+}
+
+func TestPersonPages_EditShowsThePersonAndRefusesAStaleVersion(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		ctx := t.Context()
+		p, err := e.App.Persons.Create(ctx, e.Actor("worker"), person.Input{BirthName: ptr("FAURE"), FirstNames: ptr("Jules"),
+			BirthDate: ptr("1968-02-20"), Phone: ptr("0478000000")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp := e.Page("GET", "/persons/"+p.ID+"/edit", "worker", nil)
+		if resp.Status != 200 {
+			t.Fatalf("edit page: %d", resp.Status)
+		}
+		html := string(resp.Body)
+		if !strings.Contains(fieldTag(t, html, "phone"), `value="0478000000"`) ||
+			!strings.Contains(html, `name="version" value="`+strconv.Itoa(p.Version)+`"`) {
+			t.Fatal("the edit form does not show the stored person and version")
+		}
+		form := url.Values{"birth_name": {"FAURE"}, "first_names": {"Jules"}, "birth_date": {"1968-02-20"}, "sex": {"M"},
+			"phone": {"0478111111"}, "version": {strconv.Itoa(p.Version)}}
+		if resp := e.Page("POST", "/persons/"+p.ID, "worker", form); resp.Status != 303 || resp.Header.Get("Location") != "/persons/"+p.ID {
+			t.Fatalf("save: %d to %q", resp.Status, resp.Header.Get("Location"))
+		}
+		// The same form again: it was typed against the old version.
+		form.Set("phone", "0478222222")
+		resp = e.Page("POST", "/persons/"+p.ID, "manager", form)
+		if resp.Status != 409 {
+			t.Fatalf("stale save: %d", resp.Status)
+		}
+		html = string(resp.Body)
+		if !strings.Contains(html, "modifiée entre-temps") || !strings.Contains(fieldTag(t, html, "phone"), `value="0478222222"`) {
+			t.Errorf("conflict page does not explain or loses the typing")
+		}
+		got, _ := e.App.Persons.Get(ctx, e.Actor("worker"), p.ID)
+		if got.Phone != "0478111111" {
+			t.Errorf("phone %q after the conflict", got.Phone)
+		}
+		// The front desk may read the person but not open the edit form.
+		if resp := e.Page("GET", "/persons/"+p.ID+"/edit", "reception", nil); resp.Status != 403 {
+			t.Errorf("reception edit page: %d", resp.Status)
+		}
+	})
+}
+
+func TestPersonPages_NIRFieldOnlyForRolesThatSeeIt(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		if html := string(e.Page("GET", "/persons/new", "worker", nil).Body); !strings.Contains(html, `name="nir"`) {
+			t.Error("the worker has no NIR field")
+		}
+		resp := e.Page("GET", "/persons/new", "reception", nil)
+		if resp.Status != 200 || strings.Contains(string(resp.Body), `name="nir"`) {
+			t.Errorf("reception: status %d, NIR field shown: %v", resp.Status, strings.Contains(string(resp.Body), `name="nir"`))
+		}
+	})
+}
+
+func TestPersonPages_ListPagesThroughEveryone(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		ctx := t.Context()
+		created := map[string]bool{}
+		for i := range 30 {
+			p, err := e.App.Persons.Create(ctx, e.Actor("worker"), person.Input{BirthName: ptr("NOM" + strconv.Itoa(100+i)),
+				FirstNames: ptr("Prénom"), BirthDate: ptr(strconv.Itoa(1940+i) + "-06-01")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			created[p.ID] = true
+		}
+		row := regexp.MustCompile(`<th scope="row"><a href="/persons/([^"/]+)">`)
+		next := regexp.MustCompile(`<a href="(/persons\?cursor=[^"]+)" rel="next">`)
+		seen := map[string]int{}
+		path, pages := "/persons", 0
+		for path != "" {
+			resp := e.Page("GET", path, "reception", nil)
+			if resp.Status != 200 {
+				t.Fatalf("%s: %d", path, resp.Status)
+			}
+			html := string(resp.Body)
+			for _, m := range row.FindAllStringSubmatch(html, -1) {
+				seen[m[1]]++
+			}
+			pages++
+			path = ""
+			if m := next.FindStringSubmatch(html); m != nil {
+				path = strings.ReplaceAll(m[1], "&amp;", "&")
+			}
+			if pages > 5 {
+				t.Fatal("pagination does not end")
+			}
+		}
+		if pages != 2 {
+			t.Errorf("%d pages for 30 persons by 25", pages)
+		}
+		for id := range created {
+			if seen[id] != 1 {
+				t.Errorf("person %s listed %d times", id, seen[id])
+			}
+		}
+		if resp := e.Page("GET", "/persons?cursor=nonsense", "worker", nil); resp.Status != 400 {
+			t.Errorf("bad cursor: %d", resp.Status)
+		}
+	})
+}
+
+func TestHouseholdPages_CreateAddMemberAndRecordSituations(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		ctx := t.Context()
+		w := e.Actor("worker")
+		ref, err := e.App.Persons.Create(ctx, w, person.Input{BirthName: ptr("PERRIN"), FirstNames: ptr("Sonia"), BirthDate: ptr("1982-10-10")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		kid, err := e.App.Persons.Create(ctx, w, person.Input{BirthName: ptr("PERRIN"), FirstNames: ptr("Théo"), BirthDate: ptr("2012-04-04")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp := e.Page("POST", "/households", "worker", url.Values{"name": {"Foyer Perrin"}, "person_id": {ref.ID}})
+		if resp.Status != 303 {
+			t.Fatalf("create: %d %s", resp.Status, truncate(resp.Body))
+		}
+		loc := resp.Header.Get("Location")
+		id := strings.TrimPrefix(strings.TrimSuffix(loc, "?saved=household"), "/households/")
+		if !strings.HasPrefix(loc, "/households/") || id == "" || strings.Contains(id, "?") {
+			t.Fatalf("redirected to %q", loc)
+		}
+		html := string(e.Page("GET", loc, "worker", nil).Body)
+		if !strings.Contains(html, "Foyer enregistré") || !strings.Contains(html, "PERRIN Sonia") || !strings.Contains(html, "Personne de référence") {
+			t.Errorf("household page after creation lacks the flash or the member")
+		}
+
+		resp = e.Page("POST", "/households/"+id+"/members", "worker", url.Values{"person_id": {kid.ID}, "relationship": {"enfant"}})
+		if resp.Status != 303 {
+			t.Fatalf("add member: %d", resp.Status)
+		}
+		for _, housing := range []string{"heberge_tiers", "locataire_social"} {
+			resp = e.Page("POST", "/households/"+id+"/situations", "worker", url.Values{
+				"housing": {housing}, "income_sources": {"salaire", "apl"}, "employment": {"cdd"}, "monthly_income_eur": {"1 450"}})
+			if resp.Status != 303 {
+				t.Fatalf("record situation: %d %s", resp.Status, truncate(resp.Body))
+			}
+		}
+		h, err := e.App.Persons.GetHousehold(ctx, w, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(h.Members) != 2 || h.Situation == nil || h.Situation.Housing != "locataire_social" || h.Situation.MonthlyIncome != 1450 ||
+			strings.Join(h.Situation.IncomeSources, ",") != "salaire,apl" {
+			t.Fatalf("stored household %+v situation %+v", h, h.Situation)
+		}
+		html = string(e.Page("GET", "/households/"+id, "reception", nil).Body)
+		if strings.Count(html, "Locataire du parc social") < 2 || !strings.Contains(html, "Hébergé·e chez un tiers") {
+			t.Error("the page does not show the current situation and its history")
+		}
+		if strings.Contains(html, `action="/households/`+id+`/situations"`) {
+			t.Error("the front desk is offered the situation form")
+		}
+
+		// A refused situation: errors by the fields, ticks kept, nothing
+		// recorded.
+		resp = e.Page("POST", "/households/"+id+"/situations", "worker", url.Values{
+			"income_sources": {"rsa"}, "monthly_income_eur": {"beaucoup"}, "health": {"suivi en cours"}})
+		if resp.Status != 422 {
+			t.Fatalf("bad situation: %d", resp.Status)
+		}
+		html = string(resp.Body)
+		assertFieldError(t, html, "monthly_income_eur", "revenus mensuels")
+		if !regexp.MustCompile(`value="rsa" checked`).MatchString(html) || !strings.Contains(html, ">suivi en cours</textarea>") {
+			t.Error("typed values lost")
+		}
+		hist, _ := e.App.Persons.SituationHistory(ctx, w, id)
+		if len(hist) != 2 {
+			t.Errorf("%d situations after a refused form, want 2", len(hist))
+		}
+		resp = e.Page("POST", "/households/"+id+"/situations", "worker", url.Values{"employment": {"cdi"}})
+		assertFieldError(t, string(resp.Body), "housing", "logement")
+	})
+}
+
+func TestHouseholdPages_NewPersonStraightIntoAHousehold(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		h, err := e.App.Persons.CreateHousehold(t.Context(), e.Actor("worker"), person.HouseholdInput{Name: "Foyer Petit"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		html := string(e.Page("GET", "/persons/new?household_id="+h.ID, "worker", nil).Body)
+		if !strings.Contains(html, `name="household_id" value="`+h.ID+`"`) || !strings.Contains(html, `<option value="reference" selected>`) {
+			t.Fatal("the form does not carry the household")
+		}
+		resp := e.Page("POST", "/persons", "worker", url.Values{"birth_name": {"PETIT"}, "first_names": {"Lina"}, "birth_date": {"2001-01-09"},
+			"sex": {"F"}, "household_id": {h.ID}, "relationship": {"reference"}})
+		if resp.Status != 303 {
+			t.Fatalf("create: %d %s", resp.Status, truncate(resp.Body))
+		}
+		got, _ := e.App.Persons.GetHousehold(t.Context(), e.Actor("worker"), h.ID)
+		if len(got.Members) != 1 || got.Members[0].Relationship != parcours.RelReference {
+			t.Errorf("members %+v", got.Members)
+		}
+		// Another organisation's household is not a way in.
+		if resp := e.Page("GET", "/persons/new?household_id="+h.ID, "other", nil); resp.Status != 404 {
+			t.Errorf("other organisation: %d", resp.Status)
+		}
+	})
+}
