@@ -4,6 +4,8 @@ import (
 	"net/http"
 	"testing"
 
+	"github.com/chromedp/chromedp"
+
 	"parcours/internal/app/apptest"
 	"parcours/internal/store"
 )
@@ -16,6 +18,9 @@ type visit struct {
 	status int64
 	// optional pages are skipped when their feature has not landed (404).
 	optional bool
+	// submit, when set, is a form of the page sent empty: the page with
+	// the form errors is checked too.
+	submit string
 }
 
 // pagesFor lists every page a cast member can reach, including error and
@@ -29,8 +34,9 @@ func pagesFor(who string, f *demo) []visit {
 		{name: "search", path: "/search", status: 200, optional: true},
 		{name: "search with a typo", path: "/search?q=Martn", status: 200, optional: true},
 		{name: "search without result", path: "/search?q=zzzzzz", status: 200, optional: true},
-		{name: "new person form", path: "/persons/new", status: 200, optional: true},
-		{name: "profile", path: "/profile", status: 200, optional: true},
+		{name: "new person form", path: "/persons/new", status: map[bool]int64{true: 403, false: 200}[who == "admin"], optional: true},
+		{name: "profile, password change with errors", path: "/profile", status: 200, optional: true, submit: `form[action="/profile/password"]`},
+		{name: "TOTP enrolment", path: "/profile/totp", status: 200, optional: true},
 	}
 	if f.person != "" && who != "admin" && who != "other" {
 		v = append(v,
@@ -44,8 +50,10 @@ func pagesFor(who string, f *demo) []visit {
 	switch who {
 	case "admin":
 		v = append(v,
-			visit{name: "administration", path: "/admin", status: 200, optional: true},
-			visit{name: "workers", path: "/admin/workers", status: 200, optional: true},
+			visit{name: "administration, new worker with errors", path: "/admin", status: 200, optional: true, submit: `form[action="/admin/workers"]`},
+			visit{name: "teams, new team with errors", path: "/admin/teams", status: 200, optional: true, submit: `form[action="/admin/teams"]`},
+			visit{name: "settings", path: "/admin/settings", status: 200, optional: true},
+			visit{name: "a worker's account", path: "/admin/workers/" + f.workers["worker"], status: 200, optional: true},
 			visit{name: "audit", path: "/audit", status: 200, optional: true},
 			visit{name: "access log", path: "/access-log", status: 200, optional: true},
 		)
@@ -57,13 +65,18 @@ func pagesFor(who string, f *demo) []visit {
 
 // demo is the data the browser tests visit.
 type demo struct {
-	person string // id of "Léa MARTIN", followed by worker's team
+	person  string            // id of "Léa MARTIN", followed by worker's team
+	workers map[string]string // cast name → worker id
 }
 
 func seedDemo(t *testing.T, e *apptest.Env) *demo {
 	t.Helper()
 	p := createPerson(t, e, "worker", "MARTIN", "Léa", "1990-04-12")
-	return &demo{person: p}
+	d := &demo{person: p, workers: map[string]string{}}
+	for name, w := range e.Workers {
+		d.workers[name] = w.ID
+	}
+	return d
 }
 
 // TestAccessibility_EveryPageForEveryRole logs in as each role, visits
@@ -73,13 +86,22 @@ func TestAccessibility_EveryPageForEveryRole(t *testing.T) {
 	e := New(t, store.SQLite)
 	f := seedDemo(t, e.Env)
 	checked := 0
-	// The login page and the redirect to it, before anyone logs in.
+	// The login page, the redirect to it, and a failed login.
 	anon := e.NewTab()
 	for _, p := range []string{"/login", "/"} {
 		if st := anon.Go(p); st == http.StatusOK {
 			checked++
 			reportViolations(t, "anonymous", p, anon.Axe())
 		}
+	}
+	if e.has("POST /login") {
+		anon.Go("/login")
+		u := &user{t: t, e: e, tab: anon}
+		u.fill("#f-email", e.Workers["worker"].Email)
+		u.fill("#f-password", "not the password")
+		u.submitFrom("#f-password")
+		checked++
+		checkFormErrors(t, anon, "anonymous", "/login (wrong password)")
 	}
 	for _, who := range apptest.Cast {
 		tab := e.NewTab()
@@ -96,9 +118,31 @@ func TestAccessibility_EveryPageForEveryRole(t *testing.T) {
 			}
 			checked++
 			reportViolations(t, who, v.path+" ("+v.name+")", tab.Axe())
+			if v.submit != "" {
+				Eval[bool](tab, `(() => { const f = document.querySelector(`+jsString(v.submit)+`);
+					f.querySelector("button[type=submit], button:not([type]), input[type=submit]").setAttribute("data-flow", "submit"); return true })()`)
+				tab.Navigating("send "+v.submit, chromedp.Click(chromedp.CSS(`[data-flow="submit"]`)))
+				checked++
+				checkFormErrors(t, tab, who, v.path+" ("+v.name+")")
+			}
 		}
 	}
 	t.Logf("%d pages checked with axe-core", checked)
+}
+
+// checkFormErrors runs axe on a form shown back with errors, and checks
+// that the errors are there: summarised and tied to their fields.
+func checkFormErrors(t *testing.T, tab *Tab, who, page string) {
+	t.Helper()
+	if !Eval[bool](tab, `!!document.querySelector(".error-summary, [aria-invalid=true], .field-error")`) {
+		t.Errorf("%s on %s: the form was sent with errors but none is shown", who, page)
+	}
+	// Every link of the error summary leads to a field of the page.
+	broken := Eval[[]string](tab, `[...document.querySelectorAll(".error-summary a[href^='#']")].map(a => a.getAttribute("href")).filter(h => !document.getElementById(h.slice(1)))`)
+	for _, h := range broken {
+		t.Errorf("%s on %s: the error summary links to %s, which is not on the page", who, page, h)
+	}
+	reportViolations(t, who, page+" (form errors)", tab.Axe())
 }
 
 func reportViolations(t *testing.T, who, page string, vs []Violation) {
