@@ -35,6 +35,24 @@ const (
 // Target is what an action applies to.
 type Target struct {
 	OrgID string // owning organisation; "" for actions that create
+
+	// Facts about a part of a person's file, gathered by the casefile
+	// service and judged by the rules of casefile.go. Zero when unused.
+	PersonID        string
+	TeamID          string // team the object belongs to (journal entry)
+	AuthorID        string // author of a journal entry
+	Confidentiality string // journal entry: team, referent, organization
+	// ReferentIDs are the current referents concerned: of the entry's
+	// accompaniment, else of every active accompaniment of the person;
+	// for a handover, its new referent.
+	ReferentIDs []string
+	// FollowingTeamIDs are the teams of the person's active accompaniments.
+	FollowingTeamIDs []string
+
+	// Rel is the actor's relation to the person, gathered by
+	// store.Tx.Relation; when set, the need-to-know rules of need.go
+	// apply. Nil for objects that are not a person's file.
+	Rel *parcours.Relation
 }
 
 // roleActions lists what each role may do inside its own organisation.
@@ -76,6 +94,10 @@ func Check(actor parcours.Actor, act Action, t Target) error {
 			return parcours.NotFound()
 		}
 		return parcours.Forbidden()
+	}
+	if rule, ok := relationRules[act]; ok {
+		// Role allows it; now the actor's relation to this object.
+		return rule(actor, t)
 	}
 	return nil
 }

@@ -9,6 +9,7 @@ import (
 	"os"
 
 	"parcours/internal/auth"
+	"parcours/internal/casefile"
 	"parcours/internal/org"
 	"parcours/internal/person"
 	"parcours/internal/search"
@@ -36,6 +37,9 @@ type App struct {
 	Orgs    *org.Service
 	Search  *search.Service
 	Web     *web.Server
+	// CaseFile is the shared case file (accompaniments, journal, tasks,
+	// documents, handovers).
+	CaseFile *casefile.Service
 }
 
 // Open connects to the database, migrates it and builds everything.
@@ -72,9 +76,11 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a.Persons = person.New(db)
 	a.Orgs = org.New(db)
 	a.Search = search.New(db)
+	a.CaseFile = casefile.New(db, casefile.Config{DataDir: cfg.DataDir, MaxUpload: cfg.MaxUpload})
 	var err error
 	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload},
-		web.Services{Auth: a.Auth, Persons: a.Persons, Orgs: a.Orgs, Search: a.Search})
+		web.Services{Auth: a.Auth, Persons: a.Persons, Orgs: a.Orgs, Search: a.Search,
+			CaseFile: a.CaseFile})
 	if err != nil {
 		return nil, err
 	}

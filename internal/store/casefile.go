@@ -322,3 +322,22 @@ func (tx *Tx) LastVisit(ctx context.Context, workerID, personID string) (time.Ti
 		ON CONFLICT (worker_id, person_id) DO UPDATE SET visited_at = excluded.visited_at`, workerID, personID, ts(tx.now))
 	return fromTS(prev), err
 }
+
+// WorkerNames maps the workers of an organisation to their display names,
+// in one query, for showing authors and referents.
+func (tx *Tx) WorkerNames(ctx context.Context, orgID string) (map[string]string, error) {
+	rows, err := tx.query(ctx, "SELECT id, email, first_name, last_name FROM workers WHERE org_id = ?", orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var w parcours.Worker
+		if err := rows.Scan(&w.ID, &w.Email, &w.FirstName, &w.LastName); err != nil {
+			return nil, err
+		}
+		out[w.ID] = w.DisplayName()
+	}
+	return out, rows.Err()
+}

@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"parcours/internal/auth"
+	"parcours/internal/casefile"
 	"parcours/internal/org"
 	"parcours/internal/parcours"
 	"parcours/internal/person"
@@ -32,6 +33,9 @@ type Services struct {
 	Orgs *org.Service
 	// Search finds persons and journal entries, and merges duplicates.
 	Search *search.Service
+	// CaseFile is the shared case file: accompaniments, journal, tasks,
+	// documents, handovers and the person file page.
+	CaseFile *casefile.Service
 	// Day fills "Ma journée" (ui_home.go); nil shows its empty states.
 	Day DaySource
 }
@@ -155,6 +159,7 @@ func (s *Server) registerRoutes() {
 	s.profileRoutes()
 	s.adminRoutes()
 	s.tokenAPIRoutes()
+	s.casefileRoutes() // api_casefile.go, api_journal.go, api_task.go, api_document.go, ui_casefile.go
 	s.handleNotFound()
 }
 

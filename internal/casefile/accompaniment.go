@@ -1,0 +1,404 @@
+package casefile
+
+import (
+	"context"
+	"errors"
+	"regexp"
+	"strings"
+
+	"parcours/internal/access"
+	"parcours/internal/audit"
+	"parcours/internal/parcours"
+	"parcours/internal/store"
+)
+
+// GoalInput is a new goal, or the change of one (nil fields unchanged).
+type GoalInput struct {
+	Title      *string `json:"title"`
+	Status     *string `json:"status"`
+	TargetDate *string `json:"target_date"`
+}
+
+// AccompanimentInput opens an accompaniment. Referent defaults to the
+// actor, team to the referent's first team, start date to today.
+type AccompanimentInput struct {
+	Kind       string      `json:"kind"`
+	TeamID     string      `json:"team_id"`
+	ReferentID string      `json:"referent_id"`
+	StartDate  string      `json:"start_date"`
+	Goals      []GoalInput `json:"goals"`
+}
+
+// EndInput ends an accompaniment.
+type EndInput struct {
+	EndDate         string `json:"end_date"`
+	EndReason       string `json:"end_reason"`
+	ProofDocumentID string `json:"proof_document_id"`
+}
+
+// kinds returns the organisation's catalogue, the defaults until it is
+// first edited.
+func kinds(ctx context.Context, tx *store.Tx, orgID string) ([]parcours.AccompanimentKind, error) {
+	ks, err := tx.AccompanimentKinds(ctx, orgID)
+	if err != nil || len(ks) > 0 {
+		return ks, err
+	}
+	ks = make([]parcours.AccompanimentKind, len(parcours.DefaultAccompanimentKinds))
+	for i, k := range parcours.DefaultAccompanimentKinds {
+		k.Active = true
+		ks[i] = k
+	}
+	return ks, nil
+}
+
+// Kinds returns the catalogue of accompaniment kinds of the actor's
+// organisation.
+func (s *Service) Kinds(ctx context.Context, actor parcours.Actor) ([]parcours.AccompanimentKind, error) {
+	if err := access.Check(actor, access.AccompanimentRead, access.Target{}); err != nil {
+		if err := access.Check(actor, access.AccompanimentKinds, access.Target{}); err != nil {
+			return nil, err
+		}
+	}
+	var out []parcours.AccompanimentKind
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		out, err = kinds(ctx, tx, actor.OrgID)
+		return err
+	})
+	return out, err
+}
+
+var kindCode = regexp.MustCompile(`^[a-z0-9_]{2,40}$`)
+
+// PutKind adds a kind to the organisation's catalogue or changes the
+// label or activity of one. The first edit copies the defaults in.
+func (s *Service) PutKind(ctx context.Context, actor parcours.Actor, k parcours.AccompanimentKind) (*parcours.AccompanimentKind, error) {
+	if err := access.Check(actor, access.AccompanimentKinds, access.Target{}); err != nil {
+		return nil, err
+	}
+	k.Code, k.Label = strings.TrimSpace(k.Code), strings.TrimSpace(k.Label)
+	var v parcours.Problems
+	if !kindCode.MatchString(k.Code) {
+		v.Add("code", "error.casefile.kind_code")
+	}
+	required(&v, "label", k.Label, 100)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		stored, err := tx.AccompanimentKinds(ctx, actor.OrgID)
+		if err != nil {
+			return err
+		}
+		if len(stored) == 0 {
+			for _, d := range parcours.DefaultAccompanimentKinds {
+				d.Active = true
+				if err := tx.PutAccompanimentKind(ctx, actor.OrgID, d); err != nil {
+					return err
+				}
+			}
+		}
+		if err := tx.PutAccompanimentKind(ctx, actor.OrgID, k); err != nil {
+			return err
+		}
+		tx.Audit(audit.For(actor, "accompaniment_kind.put", "accompaniment_kind", k.Code, ""))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &k, nil
+}
+
+// CreateAccompaniment opens an accompaniment of a person.
+func (s *Service) CreateAccompaniment(ctx context.Context, actor parcours.Actor, personID string, in AccompanimentInput) (*parcours.Accompaniment, error) {
+	var a *parcours.Accompaniment
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		f, err := s.openFile(ctx, tx, actor, access.AccompanimentWrite, personID)
+		if err != nil {
+			return err
+		}
+		todayDate := today(tx.Now())
+		a = &parcours.Accompaniment{OrgID: f.person.OrgID, PersonID: f.person.ID, Kind: strings.TrimSpace(in.Kind),
+			TeamID: in.TeamID, ReferentID: in.ReferentID, StartDate: in.StartDate, CreatedBy: actor.WorkerID}
+		if a.ReferentID == "" {
+			a.ReferentID = actor.WorkerID
+		}
+		if a.StartDate == "" {
+			a.StartDate = todayDate
+		}
+		var v parcours.Problems
+		ks, err := kinds(ctx, tx, a.OrgID)
+		if err != nil {
+			return err
+		}
+		known := false
+		for _, k := range ks {
+			known = known || (k.Code == a.Kind && k.Active)
+		}
+		if a.Kind == "" {
+			v.Add("kind", "error.field_required", label("kind"))
+		} else if !known {
+			v.Add("kind", "error.invalid_choice", label("kind"), a.Kind)
+		}
+		date(&v, "start_date", a.StartDate, true, mustDate(todayDate))
+		ref, err := caseWorker(ctx, tx, a.OrgID, a.ReferentID, "referent_id", "error.casefile.referent_unknown")
+		if err != nil {
+			if e := parcours.AsError(err); e != nil {
+				v.Add(e.Field, e.Key)
+			} else {
+				return err
+			}
+		}
+		if a.TeamID == "" && ref != nil && len(ref.TeamIDs) > 0 {
+			a.TeamID = ref.TeamIDs[0]
+		}
+		if a.TeamID == "" {
+			v.Add("team_id", "error.field_required", label("team_id"))
+		} else if err := orgTeam(ctx, tx, a.OrgID, a.TeamID, "team_id"); err != nil {
+			if e := parcours.AsError(err); e != nil {
+				v.Add(e.Field, e.Key)
+			} else {
+				return err
+			}
+		}
+		for _, g := range in.Goals {
+			goal, err := newGoal(g, a.StartDate)
+			if err != nil {
+				return err
+			}
+			a.Goals = append(a.Goals, *goal)
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if err := tx.InsertAccompaniment(ctx, a); err != nil {
+			return err
+		}
+		tx.Audit(audit.For(actor, "accompaniment.create", "accompaniment", a.ID, a.PersonID))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	if a.Goals == nil {
+		a.Goals = []parcours.Goal{}
+	}
+	return a, nil
+}
+
+// newGoal validates a new goal.
+func newGoal(in GoalInput, startDate string) (*parcours.Goal, error) {
+	g := &parcours.Goal{Status: parcours.GoalOpen, StartDate: startDate}
+	if in.Title != nil {
+		g.Title = strings.TrimSpace(*in.Title)
+	}
+	if in.Status != nil {
+		g.Status = *in.Status
+	}
+	if in.TargetDate != nil {
+		g.TargetDate = *in.TargetDate
+	}
+	var v parcours.Problems
+	required(&v, "goal.title", g.Title, 300)
+	choice(&v, "goal.status", g.Status, parcours.GoalStatuses, true)
+	date(&v, "goal.target_date", g.TargetDate, false, mustDate("9999-12-31"))
+	if g.Status != parcours.GoalOpen {
+		g.ClosedDate = startDate
+	}
+	return g, v.Err()
+}
+
+// Accompaniments lists every accompaniment of a person, active first.
+func (s *Service) Accompaniments(ctx context.Context, actor parcours.Actor, personID, cursor string, limit int) (*parcours.Page[*parcours.Accompaniment], error) {
+	after, err := parcours.DecodeCursor(cursor, 1)
+	if err != nil {
+		return nil, err
+	}
+	limit = clampLimit(limit)
+	out := &parcours.Page[*parcours.Accompaniment]{Items: []*parcours.Accompaniment{}}
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		f, err := s.openFile(ctx, tx, actor, access.AccompanimentRead, personID)
+		if err != nil {
+			return err
+		}
+		all, err := tx.PersonAccompaniments(ctx, f.person.ID)
+		if err != nil {
+			return err
+		}
+		// A person has a handful of accompaniments: they are loaded whole
+		// (three queries) and paged here by position.
+		start := 0
+		if after != nil {
+			for i, a := range all {
+				if a.ID == after[0] {
+					start = i + 1
+				}
+			}
+		}
+		for i := start; i < len(all) && len(out.Items) < limit; i++ {
+			out.Items = append(out.Items, redactAccompaniment(actor, all[i]))
+		}
+		if start+limit < len(all) {
+			out.NextCursor = parcours.EncodeCursor([]string{out.Items[len(out.Items)-1].ID})
+		}
+		tx.Audit(audit.For(actor, "accompaniment.list", "person", f.person.ID, f.person.ID))
+		return nil
+	})
+	return out, err
+}
+
+// redactAccompaniment leaves the front desk only who accompanies the
+// person: goals are for the people accompanying them.
+func redactAccompaniment(actor parcours.Actor, a *parcours.Accompaniment) *parcours.Accompaniment {
+	if actor.System || actor.Role != parcours.RoleReception {
+		return a
+	}
+	c := *a
+	c.Goals = []parcours.Goal{}
+	return &c
+}
+
+// accompaniment loads an accompaniment and its file, checking act.
+func (s *Service) accompaniment(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, id string) (*parcours.Accompaniment, *file, error) {
+	a, err := tx.Accompaniment(ctx, id)
+	if errors.Is(err, store.ErrNoRows) {
+		return nil, nil, parcours.NotFound()
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := s.openFile(ctx, tx, actor, act, a.PersonID)
+	if err != nil {
+		return nil, nil, err
+	}
+	return a, f, nil
+}
+
+// EndAccompaniment ends an accompaniment with a reason from the list and,
+// optionally, a proof document of the same person.
+func (s *Service) EndAccompaniment(ctx context.Context, actor parcours.Actor, id string, in EndInput) (*parcours.Accompaniment, error) {
+	var a *parcours.Accompaniment
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		var err error
+		if a, _, err = s.accompaniment(ctx, tx, actor, access.AccompanimentWrite, id); err != nil {
+			return err
+		}
+		todayDate := today(tx.Now())
+		if in.EndDate == "" {
+			in.EndDate = todayDate
+		}
+		var v parcours.Problems
+		date(&v, "end_date", in.EndDate, true, mustDate(todayDate))
+		if in.EndDate != "" && in.EndDate < a.StartDate {
+			v.Add("end_date", "error.casefile.end_before_start")
+		}
+		if in.EndReason == "" {
+			v.Add("end_reason", "error.casefile.end_reason_required")
+		} else {
+			choice(&v, "end_reason", in.EndReason, parcours.EndReasons, true)
+		}
+		if in.ProofDocumentID != "" {
+			d, err := tx.Document(ctx, in.ProofDocumentID)
+			if err != nil && !errors.Is(err, store.ErrNoRows) {
+				return err
+			}
+			if d == nil || d.PersonID != a.PersonID {
+				v.Add("proof_document_id", "error.casefile.document_unknown")
+			}
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		ok, err := tx.EndAccompaniment(ctx, a.ID, in.EndDate, in.EndReason, in.ProofDocumentID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return parcours.Errorf(parcours.EConflict, "error.casefile.already_ended")
+		}
+		tx.Audit(audit.For(actor, "accompaniment.end", "accompaniment", a.ID, a.PersonID))
+		a, err = tx.Accompaniment(ctx, a.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return a, nil
+}
+
+// AddGoal adds a goal to an accompaniment.
+func (s *Service) AddGoal(ctx context.Context, actor parcours.Actor, accompanimentID string, in GoalInput) (*parcours.Goal, error) {
+	var g *parcours.Goal
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		a, _, err := s.accompaniment(ctx, tx, actor, access.AccompanimentWrite, accompanimentID)
+		if err != nil {
+			return err
+		}
+		if !a.Active() {
+			return parcours.Errorf(parcours.EConflict, "error.casefile.already_ended")
+		}
+		if g, err = newGoal(in, today(tx.Now())); err != nil {
+			return err
+		}
+		g.AccompanimentID = a.ID
+		if err := tx.InsertGoal(ctx, g); err != nil {
+			return err
+		}
+		tx.Audit(audit.For(actor, "goal.create", "goal", g.ID, a.PersonID))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return g, nil
+}
+
+// UpdateGoal changes a goal's status, title or target date. Closing it
+// (achieved, abandoned) records today as its closing date.
+func (s *Service) UpdateGoal(ctx context.Context, actor parcours.Actor, goalID string, in GoalInput) (*parcours.Goal, error) {
+	var g *parcours.Goal
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		var err error
+		g, err = tx.Goal(ctx, goalID)
+		if errors.Is(err, store.ErrNoRows) {
+			return parcours.NotFound()
+		}
+		if err != nil {
+			return err
+		}
+		a, _, err := s.accompaniment(ctx, tx, actor, access.AccompanimentWrite, g.AccompanimentID)
+		if err != nil {
+			return err
+		}
+		if in.Title != nil {
+			g.Title = strings.TrimSpace(*in.Title)
+		}
+		if in.TargetDate != nil {
+			g.TargetDate = *in.TargetDate
+		}
+		if in.Status != nil && *in.Status != g.Status {
+			g.Status = *in.Status
+			g.ClosedDate = ""
+			if g.Status != parcours.GoalOpen {
+				g.ClosedDate = today(tx.Now())
+			}
+		}
+		var v parcours.Problems
+		required(&v, "title", g.Title, 300)
+		choice(&v, "status", g.Status, parcours.GoalStatuses, true)
+		date(&v, "target_date", g.TargetDate, false, mustDate("9999-12-31"))
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if err := tx.UpdateGoal(ctx, g); err != nil {
+			return err
+		}
+		tx.Audit(audit.For(actor, "goal.update", "goal", g.ID, a.PersonID))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return g, nil
+}

@@ -1,0 +1,300 @@
+package casefile
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+	"unicode"
+
+	"parcours/internal/access"
+	"parcours/internal/audit"
+	"parcours/internal/parcours"
+	"parcours/internal/store"
+)
+
+// DocumentInput is the metadata of an upload.
+type DocumentInput struct {
+	Kind            string
+	Title           string
+	ExpiresOn       string
+	AccompanimentID string
+}
+
+// acceptedTypes are the content types Parcours stores, as sniffed from
+// the content (never as declared by the client).
+var acceptedTypes = map[string]bool{"application/pdf": true, "image/jpeg": true, "image/png": true}
+
+func (s *Service) documentsDir() string { return filepath.Join(s.cfg.DataDir, "documents") }
+
+// contentPath is where a content lives: documents/ab/abcdef…, by SHA-256.
+func (s *Service) contentPath(sha string) string {
+	return filepath.Join(s.documentsDir(), sha[:2], sha)
+}
+
+// staged is an upload written to a temporary file of the data dir, hashed
+// and sniffed, not yet in place.
+type staged struct {
+	tmp         string
+	sha         string
+	size        int64
+	contentType string
+}
+
+// stage copies r to a temporary file under the documents directory,
+// computing its hash and refusing anything over MaxUpload or not a PDF,
+// JPEG or PNG by content. On error nothing is left behind.
+func (s *Service) stage(r io.Reader) (_ *staged, err error) {
+	dir := filepath.Join(s.documentsDir(), "incoming")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, err
+	}
+	f, err := os.CreateTemp(dir, "upload-*")
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		f.Close()
+		if err != nil {
+			os.Remove(f.Name())
+		}
+	}()
+	head := make([]byte, 512)
+	n, rerr := io.ReadFull(r, head)
+	if rerr != nil && !errors.Is(rerr, io.ErrUnexpectedEOF) && !errors.Is(rerr, io.EOF) {
+		return nil, uploadReadError(rerr)
+	}
+	head = head[:n]
+	if n == 0 {
+		return nil, parcours.FieldError(parcours.EInvalid, "file", "error.casefile.file_empty")
+	}
+	ct, _, _ := strings.Cut(http.DetectContentType(head), ";")
+	if !acceptedTypes[ct] {
+		return nil, parcours.FieldError(parcours.EUnsupported, "file", "error.casefile.file_type")
+	}
+	h := sha256.New()
+	// One byte more than allowed tells an oversized file from one of
+	// exactly the limit.
+	written, err := io.Copy(io.MultiWriter(f, h), io.LimitReader(io.MultiReader(bytes.NewReader(head), r), s.cfg.MaxUpload+1))
+	if err != nil {
+		return nil, uploadReadError(err)
+	}
+	if written > s.cfg.MaxUpload {
+		return nil, parcours.FieldError(parcours.ETooLarge, "file", "error.casefile.file_too_large", humanSize(s.cfg.MaxUpload))
+	}
+	if err := f.Sync(); err != nil {
+		return nil, err
+	}
+	return &staged{tmp: f.Name(), sha: hex.EncodeToString(h.Sum(nil)), size: written, contentType: ct}, nil
+}
+
+// uploadReadError turns a failed read of the request body into a user
+// error: the body limit of the HTTP layer shows up here.
+func uploadReadError(err error) error {
+	var maxErr *http.MaxBytesError
+	if errors.As(err, &maxErr) {
+		return parcours.FieldError(parcours.ETooLarge, "file", "error.casefile.file_too_large_plain")
+	}
+	return parcours.FieldError(parcours.EBadRequest, "file", "error.casefile.file_unreadable")
+}
+
+func humanSize(n int64) string {
+	if n >= 1<<20 && n%(1<<20) == 0 {
+		return itoa(n>>20) + " Mo"
+	}
+	return itoa(n) + " o"
+}
+
+func itoa(n int64) string {
+	var b [20]byte
+	i := len(b)
+	for {
+		i--
+		b[i] = byte('0' + n%10)
+		n /= 10
+		if n == 0 {
+			return string(b[i:])
+		}
+	}
+}
+
+// place moves a staged file to its content path. It reports whether the
+// content was new, so a failed transaction knows whether to remove it.
+func (s *Service) place(st *staged) (bool, error) {
+	dst := s.contentPath(st.sha)
+	if _, err := os.Stat(dst); err == nil {
+		return false, os.Remove(st.tmp)
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o700); err != nil {
+		return false, err
+	}
+	return true, os.Rename(st.tmp, dst)
+}
+
+// AddDocument stores an uploaded document of a person. The content is
+// checked (type by content, size) before anything is recorded; on any
+// failure no file is left in the data dir that no row refers to.
+func (s *Service) AddDocument(ctx context.Context, actor parcours.Actor, personID string, in DocumentInput, content io.Reader) (*parcours.Document, error) {
+	// Check the actor and the metadata before reading a byte of content.
+	var orgID string
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		f, err := s.openFile(ctx, tx, actor, access.DocumentWrite, personID)
+		if err != nil {
+			return err
+		}
+		orgID = f.person.OrgID
+		return validateDocument(ctx, tx, &in, personID, today(tx.Now()))
+	})
+	if err != nil {
+		return nil, err
+	}
+	st, err := s.stage(content)
+	if err != nil {
+		return nil, err
+	}
+	created, err := s.place(st)
+	if err != nil {
+		os.Remove(st.tmp)
+		return nil, err
+	}
+	d := &parcours.Document{OrgID: orgID, PersonID: personID, AccompanimentID: in.AccompanimentID, Kind: in.Kind,
+		Title: in.Title, ContentType: st.contentType, Size: st.size, SHA256: st.sha, ExpiresOn: in.ExpiresOn, UploadedBy: actor.WorkerID}
+	err = s.db.Transact(ctx, func(tx *store.Tx) error {
+		// Checked again inside the write: the file may have changed hands
+		// since the first look.
+		if _, err := s.openFile(ctx, tx, actor, access.DocumentWrite, personID); err != nil {
+			return err
+		}
+		if err := tx.InsertDocument(ctx, d); err != nil {
+			return err
+		}
+		tx.Audit(audit.For(actor, "document.create", "document", d.ID, personID))
+		return nil
+	})
+	if err != nil {
+		if created {
+			s.removeIfUnused(context.WithoutCancel(ctx), st.sha)
+		}
+		return nil, err
+	}
+	return d, nil
+}
+
+// removeIfUnused deletes a content no document refers to.
+func (s *Service) removeIfUnused(ctx context.Context, sha string) {
+	_ = s.db.View(ctx, func(tx *store.Tx) error {
+		used, err := tx.DocumentContentUsed(ctx, sha)
+		if err == nil && !used {
+			os.Remove(s.contentPath(sha))
+		}
+		return err
+	})
+}
+
+func validateDocument(ctx context.Context, tx *store.Tx, in *DocumentInput, personID, todayDate string) error {
+	in.Kind = strings.TrimSpace(in.Kind)
+	in.Title = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(in.Title))
+	var v parcours.Problems
+	choice(&v, "kind", in.Kind, parcours.DocumentKinds, true)
+	maxLen(&v, "title", in.Title, 200)
+	date(&v, "expires_on", in.ExpiresOn, false, mustDate("9999-12-31"))
+	if in.AccompanimentID != "" {
+		a, err := tx.Accompaniment(ctx, in.AccompanimentID)
+		if err != nil && !errors.Is(err, store.ErrNoRows) {
+			return err
+		}
+		if a == nil || a.PersonID != personID {
+			v.Add("accompaniment_id", "error.casefile.accompaniment_unknown")
+		}
+	}
+	return v.Err()
+}
+
+// Documents lists a person's documents, newest first.
+func (s *Service) Documents(ctx context.Context, actor parcours.Actor, personID, cursor string, limit int) (*parcours.Page[*parcours.Document], error) {
+	after, err := parcours.DecodeCursor(cursor, 2)
+	if err != nil {
+		return nil, err
+	}
+	limit = clampLimit(limit)
+	out := &parcours.Page[*parcours.Document]{Items: []*parcours.Document{}}
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		f, err := s.openFile(ctx, tx, actor, access.DocumentRead, personID)
+		if err != nil {
+			return err
+		}
+		list, err := tx.PersonDocuments(ctx, f.person.ID, after, limit+1)
+		if err != nil {
+			return err
+		}
+		if len(list) > limit {
+			list = list[:limit]
+			out.NextCursor = parcours.EncodeCursor(store.DocumentKey(list[limit-1]))
+		}
+		out.Items = list
+		tx.Audit(audit.For(actor, "document.list", "person", f.person.ID, f.person.ID))
+		return nil
+	})
+	return out, err
+}
+
+// OpenDocument returns a document and its content for download: an
+// audited read. The caller closes the content.
+func (s *Service) OpenDocument(ctx context.Context, actor parcours.Actor, id string) (*parcours.Document, io.ReadCloser, error) {
+	var d *parcours.Document
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		d, err = tx.Document(ctx, id)
+		if errors.Is(err, store.ErrNoRows) {
+			return parcours.NotFound()
+		}
+		if err != nil {
+			return err
+		}
+		if _, err := s.openFile(ctx, tx, actor, access.DocumentRead, d.PersonID); err != nil {
+			return err
+		}
+		tx.Audit(audit.For(actor, "document.download", "document", d.ID, d.PersonID))
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := os.Open(s.contentPath(d.SHA256))
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, f, nil
+}
+
+// Expiring lists the documents of the actor's organisation that expire
+// within 30 days (from today), soonest first.
+func (s *Service) Expiring(ctx context.Context, actor parcours.Actor) ([]*parcours.Document, error) {
+	if err := access.Check(actor, access.DocumentRead, access.Target{}); err != nil {
+		return nil, err
+	}
+	var out []*parcours.Document
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		from := today(tx.Now())
+		to := mustDate(from).AddDate(0, 0, 30).Format(time.DateOnly)
+		var err error
+		if out, err = tx.ExpiringDocuments(ctx, actor.OrgID, from, to); err != nil {
+			return err
+		}
+		tx.Audit(audit.For(actor, "document.expiring", "document", "", ""))
+		return nil
+	})
+	return out, err
+}

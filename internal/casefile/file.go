@@ -1,0 +1,132 @@
+package casefile
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"parcours/internal/access"
+	"parcours/internal/audit"
+	"parcours/internal/parcours"
+	"parcours/internal/store"
+)
+
+// File is a person's file as one viewer may see it: the person file page.
+// Parts the viewer may not see are nil, with the matching Can* false.
+type File struct {
+	Person    *parcours.Person
+	Household *parcours.Household
+	// Accompaniments, active first; Handovers newest first.
+	Accompaniments []*parcours.Accompaniment
+	Handovers      []*parcours.Handover
+	Journal        *parcours.Page[*parcours.JournalEntry]
+	Tasks          []*parcours.Task
+	Documents      []*parcours.Document
+	Templates      []*parcours.InterviewTemplate
+	Kinds          []parcours.AccompanimentKind
+	// LastVisit is the viewer's previous visit (zero on the first): what
+	// is newer is marked "nouveau depuis votre dernière visite".
+	LastVisit time.Time
+	// Names of the organisation's workers and teams, by id.
+	Workers map[string]string
+	Teams   map[string]string
+
+	CanAccompaniments, CanWriteAccompaniment, CanJournal, CanWriteJournal bool
+	CanTasks, CanDocuments                                                bool
+}
+
+// New reports whether something made at t is newer than the last visit.
+func (f *File) New(t time.Time) bool { return !f.LastVisit.IsZero() && t.After(f.LastVisit) }
+
+// Open gathers a person's file for the person page, with the journal
+// filtered by q and paged by cursor, and records the visit. It is one
+// write transaction: the visit and the audit events go with the reads.
+func (s *Service) Open(ctx context.Context, actor parcours.Actor, personID string, q JournalQuery, cursor string) (*File, error) {
+	if err := q.validate(); err != nil {
+		return nil, err
+	}
+	after, err := parcours.DecodeCursor(cursor, 3)
+	if err != nil {
+		return nil, err
+	}
+	out := &File{}
+	err = s.db.Transact(ctx, func(tx *store.Tx) error {
+		f, err := s.openFile(ctx, tx, actor, access.PersonRead, personID)
+		if err != nil {
+			return err
+		}
+		p := *f.person
+		p.NIR = "" // not shown on the page; the identity form has it
+		out.Person = &p
+		target := f.target()
+		if p.HouseholdID != "" && access.Allowed(actor, access.HouseholdRead, target) {
+			h, err := tx.Household(ctx, p.HouseholdID)
+			if err != nil && !errors.Is(err, store.ErrNoRows) {
+				return err
+			}
+			if h != nil && h.Situation != nil && !access.Allowed(actor, access.JournalRead, target) {
+				h.Situation.Health = ""
+			}
+			out.Household = h
+		}
+		if out.Workers, err = tx.WorkerNames(ctx, p.OrgID); err != nil {
+			return err
+		}
+		out.Teams = map[string]string{}
+		teams, err := tx.Teams(ctx, p.OrgID)
+		if err != nil {
+			return err
+		}
+		for _, t := range teams {
+			out.Teams[t.ID] = t.Name
+		}
+		out.CanAccompaniments = access.Allowed(actor, access.AccompanimentRead, target)
+		out.CanWriteAccompaniment = access.Allowed(actor, access.AccompanimentWrite, target)
+		out.CanJournal = access.Allowed(actor, access.JournalRead, target)
+		out.CanWriteJournal = access.Allowed(actor, access.JournalWrite, target)
+		out.CanTasks = access.Allowed(actor, access.TaskRead, target)
+		out.CanDocuments = access.Allowed(actor, access.DocumentRead, target)
+		if out.CanAccompaniments {
+			all, err := tx.PersonAccompaniments(ctx, p.ID)
+			if err != nil {
+				return err
+			}
+			for _, a := range all {
+				out.Accompaniments = append(out.Accompaniments, redactAccompaniment(actor, a))
+			}
+			if out.Kinds, err = kinds(ctx, tx, p.OrgID); err != nil {
+				return err
+			}
+		}
+		if out.CanJournal {
+			if out.Handovers, err = tx.PersonHandovers(ctx, p.ID); err != nil {
+				return err
+			}
+			if out.Journal, err = s.journalPage(ctx, tx, actor, f, q, after, 50); err != nil {
+				return err
+			}
+			if out.Templates, err = tx.InterviewTemplates(ctx, p.OrgID); err != nil {
+				return err
+			}
+		}
+		if out.CanTasks {
+			if out.Tasks, err = tx.PersonTasks(ctx, p.ID, true, nil, 100); err != nil {
+				return err
+			}
+		}
+		if out.CanDocuments {
+			if out.Documents, err = tx.PersonDocuments(ctx, p.ID, nil, 100); err != nil {
+				return err
+			}
+		}
+		if out.LastVisit, err = tx.LastVisit(ctx, actor.WorkerID, p.ID); err != nil {
+			return err
+		}
+		tx.Audit(audit.For(actor, "casefile.open", "person", p.ID, p.ID))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -1,0 +1,218 @@
+package casefile
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"strings"
+	"unicode/utf8"
+
+	"parcours/internal/access"
+	"parcours/internal/audit"
+	"parcours/internal/i18n"
+	"parcours/internal/parcours"
+	"parcours/internal/store"
+)
+
+// HandoverInput changes the referent and/or the team of an accompaniment.
+// Empty fields keep the current value; Note is the outgoing referent's
+// own words, added to the synthesis the system prepares.
+type HandoverInput struct {
+	ReferentID string `json:"referent_id"`
+	TeamID     string `json:"team_id"`
+	Note       string `json:"note"`
+}
+
+// Handover hands an accompaniment over to a new referent or team: the
+// referent period is closed and a new one opened (the successive referents
+// are kept), and a handover is written with a synthesis pre-filled from
+// the situation, the open goals, the open tasks and the last entries, for
+// the new referent to acknowledge. The journal itself is untouched: the
+// new referent and team read it through the accompaniment (see
+// access.canReadEntry), so nothing the team could read is lost.
+func (s *Service) Handover(ctx context.Context, actor parcours.Actor, accompanimentID string, in HandoverInput) (*parcours.Handover, error) {
+	var h *parcours.Handover
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		a, f, err := s.accompaniment(ctx, tx, actor, access.AccompanimentHandOv, accompanimentID)
+		if err != nil {
+			return err
+		}
+		if !a.Active() {
+			return parcours.Errorf(parcours.EConflict, "error.casefile.already_ended")
+		}
+		h = &parcours.Handover{OrgID: a.OrgID, PersonID: a.PersonID, AccompanimentID: a.ID, FromReferentID: a.ReferentID,
+			FromTeamID: a.TeamID, ToReferentID: in.ReferentID, ToTeamID: in.TeamID, Note: strings.TrimSpace(in.Note), CreatedBy: actor.WorkerID}
+		if h.ToReferentID == "" {
+			h.ToReferentID = a.ReferentID
+		}
+		if h.ToTeamID == "" {
+			h.ToTeamID = a.TeamID
+		}
+		var v parcours.Problems
+		maxLen(&v, "note", h.Note, 5000)
+		if _, err := caseWorker(ctx, tx, a.OrgID, h.ToReferentID, "referent_id", "error.casefile.referent_unknown"); err != nil {
+			e := parcours.AsError(err)
+			if e == nil {
+				return err
+			}
+			v.Add(e.Field, e.Key)
+		}
+		if err := orgTeam(ctx, tx, a.OrgID, h.ToTeamID, "team_id"); err != nil {
+			e := parcours.AsError(err)
+			if e == nil {
+				return err
+			}
+			v.Add(e.Field, e.Key)
+		}
+		if h.ToReferentID == a.ReferentID && h.ToTeamID == a.TeamID {
+			v.Add("referent_id", "error.casefile.handover_no_change")
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if h.Synthesis, err = s.synthesis(ctx, tx, f, a); err != nil {
+			return err
+		}
+		if err := tx.ChangeReferent(ctx, a.ID, h.ToReferentID, h.ToTeamID); err != nil {
+			return err
+		}
+		if err := tx.InsertHandover(ctx, h); err != nil {
+			return err
+		}
+		tx.Audit(audit.For(actor, "accompaniment.handover", "handover", h.ID, a.PersonID))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// Acknowledge records that the new referent has read a handover.
+func (s *Service) Acknowledge(ctx context.Context, actor parcours.Actor, handoverID string) (*parcours.Handover, error) {
+	var h *parcours.Handover
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		var err error
+		h, err = tx.Handover(ctx, handoverID)
+		if errors.Is(err, store.ErrNoRows) {
+			return parcours.NotFound()
+		}
+		if err != nil {
+			return err
+		}
+		if err := access.Check(actor, access.HandoverAcknowledge, access.Target{OrgID: h.OrgID, PersonID: h.PersonID,
+			ReferentIDs: []string{h.ToReferentID}}); err != nil {
+			return err
+		}
+		ok, err := tx.AcknowledgeHandover(ctx, h.ID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return parcours.Errorf(parcours.EConflict, "error.casefile.already_acknowledged")
+		}
+		tx.Audit(audit.For(actor, "handover.acknowledge", "handover", h.ID, h.PersonID))
+		h, err = tx.Handover(ctx, h.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return h, nil
+}
+
+// synthesis writes the pre-filled handover text, in French (the language
+// of the file). It draws only on what the team could read: entries
+// restricted to the referent and private syntheses stay out.
+func (s *Service) synthesis(ctx context.Context, tx *store.Tx, f *file, a *parcours.Accompaniment) (string, error) {
+	const lang = i18n.Default
+	var b strings.Builder
+	kind := a.Kind
+	if ks, err := kinds(ctx, tx, a.OrgID); err == nil {
+		for _, k := range ks {
+			if k.Code == a.Kind {
+				kind = k.Label
+			}
+		}
+	}
+	fmt.Fprintf(&b, "%s\n", i18n.T(lang, "handover.synthesis.title", kind, frDate(a.StartDate)))
+
+	if f.person.HouseholdID != "" {
+		sit, err := tx.CurrentSituation(ctx, f.person.HouseholdID)
+		if err != nil && !errors.Is(err, store.ErrNoRows) {
+			return "", err
+		}
+		if sit != nil {
+			var incomes []string
+			for _, src := range sit.IncomeSources {
+				incomes = append(incomes, i18n.T(lang, "income."+src))
+			}
+			fmt.Fprintf(&b, "\n%s\n", i18n.T(lang, "handover.synthesis.situation",
+				i18n.T(lang, "housing."+sit.Housing), i18n.T(lang, "employment."+sit.Employment), strings.Join(incomes, ", "), sit.MonthlyIncome))
+		}
+	}
+
+	fmt.Fprintf(&b, "\n%s\n", i18n.T(lang, "handover.synthesis.goals"))
+	open := 0
+	for _, g := range a.Goals {
+		if g.Status == parcours.GoalOpen {
+			open++
+			line := "- " + g.Title
+			if g.TargetDate != "" {
+				line += " (" + i18n.T(lang, "handover.synthesis.due", frDate(g.TargetDate)) + ")"
+			}
+			b.WriteString(line + "\n")
+		}
+	}
+	if open == 0 {
+		b.WriteString(i18n.T(lang, "handover.synthesis.none") + "\n")
+	}
+
+	fmt.Fprintf(&b, "\n%s\n", i18n.T(lang, "handover.synthesis.tasks"))
+	tasks, err := tx.PersonTasks(ctx, f.person.ID, true, nil, 20)
+	if err != nil {
+		return "", err
+	}
+	for _, t := range tasks {
+		fmt.Fprintf(&b, "- %s (%s)\n", t.Title, i18n.T(lang, "handover.synthesis.due", frDate(t.DueDate)))
+	}
+	if len(tasks) == 0 {
+		b.WriteString(i18n.T(lang, "handover.synthesis.none") + "\n")
+	}
+
+	fmt.Fprintf(&b, "\n%s\n", i18n.T(lang, "handover.synthesis.entries"))
+	entries, err := tx.JournalPage(ctx, f.person.ID, store.JournalFilter{}, nil, 30)
+	if err != nil {
+		return "", err
+	}
+	shown := 0
+	for _, e := range entries {
+		if e.Confidentiality == parcours.ConfReferent || shown == 5 {
+			continue
+		}
+		shown++
+		fmt.Fprintf(&b, "- %s — %s : %s\n", frDate(e.OccurredAt), i18n.T(lang, "entry_kind."+e.Kind), clip(e.Summary, 240))
+	}
+	if shown == 0 {
+		b.WriteString(i18n.T(lang, "handover.synthesis.none") + "\n")
+	}
+	return strings.TrimSpace(b.String()), nil
+}
+
+func frDate(d string) string {
+	t, err := parcours.ParseDate(d)
+	if err != nil {
+		return d
+	}
+	return t.Format("02/01/2006")
+}
+
+// clip shortens s to at most n runes on one line.
+func clip(s string, n int) string {
+	s = strings.Join(strings.Fields(s), " ")
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	r := []rune(s)
+	return string(r[:n-1]) + "…"
+}

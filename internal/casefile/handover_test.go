@@ -1,0 +1,129 @@
+package casefile_test
+
+import (
+	"net/http"
+	"sort"
+	"strings"
+	"testing"
+
+	"parcours/internal/app/apptest"
+)
+
+type accJSON struct {
+	ID         string `json:"id"`
+	ReferentID string `json:"referent_id"`
+	TeamID     string `json:"team_id"`
+	EndDate    string `json:"end_date"`
+	Referents  []struct {
+		WorkerID string `json:"worker_id"`
+		TeamID   string `json:"team_id"`
+		Until    string `json:"until"`
+	} `json:"referents"`
+}
+
+type handoverJSON struct {
+	ID             string `json:"id"`
+	FromReferentID string `json:"from_referent_id"`
+	ToReferentID   string `json:"to_referent_id"`
+	ToTeamID       string `json:"to_team_id"`
+	Synthesis      string `json:"synthesis"`
+	AcknowledgedAt string `json:"acknowledged_at"`
+}
+
+func ids(p entryPage) []string {
+	var out []string
+	for _, e := range p.Items {
+		out = append(out, e.ID)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// The new referent, from another team, sees everything the previous
+// referent's team could read: entries of the accompaniment and entries of
+// the team written without one.
+func TestHandover_NewReferentSeesTeamEntries(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		p := newPerson(t, e, "worker")
+		var acc accJSON
+		call(t, e, "POST", "/api/v1/persons/"+p.ID+"/accompaniments", "worker", map[string]any{
+			"kind": "asll", "goals": []map[string]any{{"title": "Trouver un logement social", "target_date": "2030-06-30"}},
+		}, 201, &acc)
+		call(t, e, "POST", "/api/v1/persons/"+p.ID+"/tasks", "worker", map[string]any{"title": "Déposer la demande DALO", "due_date": "2030-01-10"}, 201, nil)
+		post := func(who string, body map[string]any) {
+			call(t, e, "POST", "/api/v1/persons/"+p.ID+"/journal", who, body, 201, nil)
+		}
+		post("worker", map[string]any{"kind": "interview", "mode": "domicile", "summary": "Visite à domicile : logement insalubre.", "accompaniment_id": acc.ID})
+		post("manager", map[string]any{"kind": "note", "summary": "Note d'équipe sans accompagnement."})
+		post("worker", map[string]any{"kind": "call", "summary": "Appel au bailleur.", "confidentiality": "organization"})
+		post("worker", map[string]any{"kind": "note", "summary": "Confidence de la personne.", "confidentiality": "referent", "accompaniment_id": acc.ID,
+			"private_synthesis": "Mon impression, pour moi seul."})
+
+		var before entryPage
+		call(t, e, "GET", "/api/v1/persons/"+p.ID+"/journal", "worker", nil, 200, &before)
+		if len(before.Items) != 4 {
+			t.Fatalf("old referent reads %d entries, want 4", len(before.Items))
+		}
+		// worker2, of the other team, does not follow the person yet.
+		if r := e.Do("GET", "/api/v1/persons/"+p.ID+"/journal", "worker2", nil); r.Status != http.StatusForbidden {
+			t.Fatalf("worker2 before the handover: %d, want 403", r.Status)
+		}
+
+		var h handoverJSON
+		call(t, e, "POST", "/api/v1/accompaniments/"+acc.ID+"/handover", "worker", map[string]any{
+			"referent_id": e.Workers["worker2"].ID, "team_id": e.TeamA2.ID, "note": "Personne très investie.",
+		}, 201, &h)
+		if h.FromReferentID != e.Workers["worker"].ID || h.ToReferentID != e.Workers["worker2"].ID || h.ToTeamID != e.TeamA2.ID {
+			t.Errorf("handover = %+v", h)
+		}
+		// The synthesis is pre-filled from open goals, open tasks and the
+		// last entries the team could read — never the referent-only ones.
+		for _, want := range []string{"Trouver un logement social", "Déposer la demande DALO", "Visite à domicile", "Note d'équipe"} {
+			if !strings.Contains(h.Synthesis, want) {
+				t.Errorf("synthesis lacks %q:\n%s", want, h.Synthesis)
+			}
+		}
+		for _, never := range []string{"Confidence de la personne", "Mon impression"} {
+			if strings.Contains(h.Synthesis, never) {
+				t.Errorf("synthesis reveals %q", never)
+			}
+		}
+
+		var after entryPage
+		call(t, e, "GET", "/api/v1/persons/"+p.ID+"/journal", "worker2", nil, 200, &after)
+		if got, want := strings.Join(ids(after), ","), strings.Join(ids(before), ","); got != want {
+			t.Errorf("new referent reads %v, want everything the old referent read: %v", got, want)
+		}
+		for _, it := range after.Items {
+			if it.PrivateSynthesis != "" {
+				t.Errorf("new referent sees the old referent's private synthesis %q", it.PrivateSynthesis)
+			}
+		}
+
+		// Only the new referent acknowledges, once.
+		call(t, e, "POST", "/api/v1/handovers/"+h.ID+"/acknowledge", "worker", nil, http.StatusForbidden, nil)
+		var acked handoverJSON
+		call(t, e, "POST", "/api/v1/handovers/"+h.ID+"/acknowledge", "worker2", nil, 200, &acked)
+		if acked.AcknowledgedAt == "" {
+			t.Error("acknowledged_at not set")
+		}
+		call(t, e, "POST", "/api/v1/handovers/"+h.ID+"/acknowledge", "worker2", nil, http.StatusConflict, nil)
+
+		// The successive referents are kept.
+		var accs struct{ Items []accJSON }
+		call(t, e, "GET", "/api/v1/persons/"+p.ID+"/accompaniments", "worker2", nil, 200, &accs)
+		if len(accs.Items) != 1 || len(accs.Items[0].Referents) != 2 {
+			t.Fatalf("accompaniments = %+v, want one with two referents", accs.Items)
+		}
+		r := accs.Items[0].Referents
+		if r[0].WorkerID != e.Workers["worker"].ID || r[0].Until == "" || r[1].WorkerID != e.Workers["worker2"].ID || r[1].Until != "" {
+			t.Errorf("referents = %+v, want worker (closed) then worker2 (current)", r)
+		}
+
+		// Nothing changes hands without a change.
+		resp := call(t, e, "POST", "/api/v1/accompaniments/"+acc.ID+"/handover", "worker2", map[string]any{"referent_id": e.Workers["worker2"].ID}, 422, nil)
+		if msg := errorOf(t, resp).Error.Message; !strings.Contains(msg, "passation") {
+			t.Errorf("no-change handover message %q", msg)
+		}
+	})
+}

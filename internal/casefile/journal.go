@@ -1,0 +1,324 @@
+package casefile
+
+import (
+	"context"
+	"errors"
+	"strings"
+
+	"parcours/internal/access"
+	"parcours/internal/audit"
+	"parcours/internal/parcours"
+	"parcours/internal/store"
+)
+
+// EntryInput is a new journal entry.
+type EntryInput struct {
+	Kind             string   `json:"kind"`
+	OccurredAt       string   `json:"occurred_at"` // YYYY-MM-DD, today by default
+	Summary          string   `json:"summary"`
+	Mode             string   `json:"mode"`
+	Participants     []string `json:"participants"`
+	Confidentiality  string   `json:"confidentiality"` // team by default
+	AccompanimentID  string   `json:"accompaniment_id"`
+	PrivateSynthesis string   `json:"private_synthesis"`
+}
+
+// AmendmentInput corrects an entry: a new entry linked to it, the original
+// kept as it was.
+type AmendmentInput struct {
+	Summary          string `json:"summary"`
+	OccurredAt       string `json:"occurred_at"` // the original's by default
+	PrivateSynthesis string `json:"private_synthesis"`
+}
+
+// JournalQuery filters a journal listing.
+type JournalQuery struct {
+	Kind            string
+	AuthorID        string
+	AccompanimentID string
+	From, To        string
+}
+
+func (q JournalQuery) validate() error {
+	var v parcours.Problems
+	choice(&v, "kind", q.Kind, parcours.EntryKinds, false)
+	date(&v, "from", q.From, false, mustDate("9999-12-31"))
+	date(&v, "to", q.To, false, mustDate("9999-12-31"))
+	return v.Err()
+}
+
+// validateEntry checks a whole entry; todayDate is the latest occurrence
+// date allowed.
+func validateEntry(e *parcours.JournalEntry, todayDate string) error {
+	var v parcours.Problems
+	choice(&v, "kind", e.Kind, parcours.EntryKinds, true)
+	date(&v, "occurred_at", e.OccurredAt, true, mustDate(todayDate))
+	required(&v, "summary", e.Summary, 20000)
+	maxLen(&v, "private_synthesis", e.PrivateSynthesis, 20000)
+	choice(&v, "confidentiality", e.Confidentiality, parcours.Confidentialities, true)
+	if e.Kind == parcours.EntryInterview {
+		choice(&v, "mode", e.Mode, parcours.InterviewModes, false)
+	} else if e.Mode != "" {
+		v.Add("mode", "error.casefile.mode_interview_only")
+	}
+	if len(e.Participants) > 30 {
+		v.Add("participants", "error.casefile.too_many_participants")
+	}
+	for _, p := range e.Participants {
+		maxLen(&v, "participants", p, 200)
+	}
+	return v.Err()
+}
+
+// AddEntry appends an entry to a person's journal.
+func (s *Service) AddEntry(ctx context.Context, actor parcours.Actor, personID string, in EntryInput) (*parcours.JournalEntry, error) {
+	var e *parcours.JournalEntry
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		f, err := s.openFile(ctx, tx, actor, access.JournalWrite, personID)
+		if err != nil {
+			return err
+		}
+		todayDate := today(tx.Now())
+		e = &parcours.JournalEntry{OrgID: f.person.OrgID, PersonID: f.person.ID, Kind: in.Kind, OccurredAt: in.OccurredAt,
+			Summary: strings.TrimSpace(in.Summary), Mode: in.Mode, Confidentiality: in.Confidentiality,
+			AccompanimentID: in.AccompanimentID, AuthorID: actor.WorkerID, PrivateSynthesis: strings.TrimSpace(in.PrivateSynthesis)}
+		for _, p := range in.Participants {
+			if p = strings.TrimSpace(p); p != "" {
+				e.Participants = append(e.Participants, p)
+			}
+		}
+		if e.OccurredAt == "" {
+			e.OccurredAt = todayDate
+		}
+		if e.Confidentiality == "" {
+			e.Confidentiality = parcours.ConfTeam
+		}
+		if err := validateEntry(e, todayDate); err != nil {
+			return err
+		}
+		// The entry belongs to its accompaniment's team, else to the
+		// author's first team.
+		if e.AccompanimentID != "" {
+			a, err := tx.Accompaniment(ctx, e.AccompanimentID)
+			if errors.Is(err, store.ErrNoRows) || (err == nil && a.PersonID != f.person.ID) {
+				return parcours.FieldError(parcours.EInvalid, "accompaniment_id", "error.casefile.accompaniment_unknown")
+			}
+			if err != nil {
+				return err
+			}
+			e.TeamID = a.TeamID
+		} else if len(actor.TeamIDs) > 0 {
+			e.TeamID = actor.TeamIDs[0]
+		}
+		if err := tx.InsertJournalEntries(ctx, e); err != nil {
+			return err
+		}
+		tx.Audit(audit.For(actor, "journal.create", "journal_entry", e.ID, e.PersonID))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// Amend corrects an entry by appending an amendment linked to it. Only the
+// author corrects their entry; the original stays readable as it was.
+func (s *Service) Amend(ctx context.Context, actor parcours.Actor, entryID string, in AmendmentInput) (*parcours.JournalEntry, error) {
+	var e *parcours.JournalEntry
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		orig, err := tx.JournalEntry(ctx, entryID)
+		if errors.Is(err, store.ErrNoRows) {
+			return parcours.Errorf(parcours.ENotFound, "error.casefile.entry_not_found")
+		}
+		if err != nil {
+			return err
+		}
+		f, err := s.openFile(ctx, tx, actor, access.JournalWrite, orig.PersonID)
+		if err != nil {
+			return err
+		}
+		t := f.entryTarget(orig)
+		if err := access.Check(actor, access.JournalEntryRead, t); err != nil {
+			return parcours.Errorf(parcours.ENotFound, "error.casefile.entry_not_found")
+		}
+		if err := access.Check(actor, access.JournalAmend, t); err != nil {
+			return err
+		}
+		todayDate := today(tx.Now())
+		e = &parcours.JournalEntry{OrgID: orig.OrgID, PersonID: orig.PersonID, AccompanimentID: orig.AccompanimentID,
+			Kind: orig.Kind, OccurredAt: in.OccurredAt, Summary: strings.TrimSpace(in.Summary), Mode: orig.Mode,
+			Participants: orig.Participants, Confidentiality: orig.Confidentiality, TeamID: orig.TeamID,
+			AuthorID: actor.WorkerID, PrivateSynthesis: strings.TrimSpace(in.PrivateSynthesis), Amends: orig.ID}
+		if e.OccurredAt == "" {
+			e.OccurredAt = orig.OccurredAt
+		}
+		if err := validateEntry(e, todayDate); err != nil {
+			return err
+		}
+		if err := tx.InsertJournalEntries(ctx, e); err != nil {
+			return err
+		}
+		tx.Audit(audit.For(actor, "journal.amend", "journal_entry", e.ID, e.PersonID))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// Entry returns one entry the actor may read, audited.
+func (s *Service) Entry(ctx context.Context, actor parcours.Actor, id string) (*parcours.JournalEntry, error) {
+	var out *parcours.JournalEntry
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		e, err := tx.JournalEntry(ctx, id)
+		if errors.Is(err, store.ErrNoRows) {
+			return parcours.NotFound()
+		}
+		if err != nil {
+			return err
+		}
+		f, err := s.openFile(ctx, tx, actor, access.JournalRead, e.PersonID)
+		if err != nil {
+			return err
+		}
+		if err := access.Check(actor, access.JournalEntryRead, f.entryTarget(e)); err != nil {
+			return err
+		}
+		am, err := tx.AmendmentsOf(ctx, []string{e.ID})
+		if err != nil {
+			return err
+		}
+		e.AmendedBy = am[e.ID]
+		out = f.redactEntry(actor, e)
+		tx.Audit(audit.For(actor, "journal.read", "journal_entry", e.ID, e.PersonID))
+		return nil
+	})
+	return out, err
+}
+
+// Journal returns a page of a person's journal, newest first, with only
+// the entries the actor may read.
+func (s *Service) Journal(ctx context.Context, actor parcours.Actor, personID string, q JournalQuery, cursor string, limit int) (*parcours.Page[*parcours.JournalEntry], error) {
+	if err := q.validate(); err != nil {
+		return nil, err
+	}
+	after, err := parcours.DecodeCursor(cursor, 3)
+	if err != nil {
+		return nil, err
+	}
+	limit = clampLimit(limit)
+	var out *parcours.Page[*parcours.JournalEntry]
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		f, err := s.openFile(ctx, tx, actor, access.JournalRead, personID)
+		if err != nil {
+			return err
+		}
+		out, err = s.journalPage(ctx, tx, actor, f, q, after, limit)
+		if err != nil {
+			return err
+		}
+		tx.Audit(audit.For(actor, "journal.list", "person", f.person.ID, f.person.ID))
+		return nil
+	})
+	return out, err
+}
+
+// journalPage reads batches until it has limit visible entries (plus one,
+// to know whether there is a next page) or the journal ends. Entries the
+// actor may not read are skipped: they do not exist for them.
+func (s *Service) journalPage(ctx context.Context, tx *store.Tx, actor parcours.Actor, f *file, q JournalQuery, after []string, limit int) (*parcours.Page[*parcours.JournalEntry], error) {
+	filter := store.JournalFilter{Kind: q.Kind, AuthorID: q.AuthorID, AccompanimentID: q.AccompanimentID, From: q.From, To: q.To}
+	out := &parcours.Page[*parcours.JournalEntry]{Items: []*parcours.JournalEntry{}}
+	batch := limit + 1
+	var more bool
+	for {
+		rows, err := tx.JournalPage(ctx, f.person.ID, filter, after, batch)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range rows {
+			if !f.canRead(actor, e) {
+				continue
+			}
+			if len(out.Items) == limit {
+				more = true
+				break
+			}
+			out.Items = append(out.Items, f.redactEntry(actor, e))
+		}
+		if more || len(rows) < batch {
+			break
+		}
+		after = store.JournalKey(rows[len(rows)-1])
+		batch = min(batch*2, 1000)
+	}
+	if more {
+		out.NextCursor = parcours.EncodeCursor(store.JournalKey(out.Items[len(out.Items)-1]))
+	}
+	ids := make([]string, len(out.Items))
+	for i, e := range out.Items {
+		ids[i] = e.ID
+	}
+	am, err := tx.AmendmentsOf(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i, e := range out.Items {
+		if list := am[e.ID]; len(list) > 0 {
+			c := *e
+			c.AmendedBy = list
+			out.Items[i] = &c
+		}
+	}
+	return out, nil
+}
+
+// TemplateInput is a new interview template.
+type TemplateInput struct {
+	Name string `json:"name"`
+	Body string `json:"body"`
+}
+
+// Templates lists the interview templates of the actor's organisation.
+func (s *Service) Templates(ctx context.Context, actor parcours.Actor) ([]*parcours.InterviewTemplate, error) {
+	if err := access.Check(actor, access.InterviewTemplateRead, access.Target{}); err != nil {
+		return nil, err
+	}
+	out := []*parcours.InterviewTemplate{}
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		ts, err := tx.InterviewTemplates(ctx, actor.OrgID)
+		out = append(out, ts...)
+		return err
+	})
+	return out, err
+}
+
+// CreateTemplate adds an interview template to the actor's organisation.
+func (s *Service) CreateTemplate(ctx context.Context, actor parcours.Actor, in TemplateInput) (*parcours.InterviewTemplate, error) {
+	if err := access.Check(actor, access.InterviewTemplateManage, access.Target{}); err != nil {
+		return nil, err
+	}
+	t := &parcours.InterviewTemplate{OrgID: actor.OrgID, Name: strings.TrimSpace(in.Name), Body: strings.TrimSpace(in.Body), CreatedBy: actor.WorkerID}
+	var v parcours.Problems
+	required(&v, "name", t.Name, 150)
+	required(&v, "body", t.Body, 20000)
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		if err := tx.InsertInterviewTemplate(ctx, t); err != nil {
+			if store.IsUniqueViolation(err) {
+				return parcours.FieldError(parcours.EConflict, "name", "error.casefile.template_exists")
+			}
+			return err
+		}
+		tx.Audit(audit.For(actor, "interview_template.create", "interview_template", t.ID, ""))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return t, nil
+}
