@@ -53,6 +53,8 @@ type Target struct {
 	// store.Tx.Relation; when set, the need-to-know rules of need.go
 	// apply. Nil for objects that are not a person's file.
 	Rel *parcours.Relation
+	// DPO: the actor is the organisation's data-protection officer.
+	DPO bool
 }
 
 // roleActions lists what each role may do inside its own organisation.
@@ -87,6 +89,9 @@ func Check(actor parcours.Actor, act Action, t Target) error {
 	if t.OrgID != "" && t.OrgID != actor.OrgID {
 		return parcours.NotFound()
 	}
+	if decided, err := special(actor, act, t); decided {
+		return err
+	}
 	if !roleActions[actor.Role][act] {
 		if read, ok := readOf[act]; ok && t.OrgID != "" && !roleActions[actor.Role][read] {
 			// A role that may not read a kind of object must not learn
@@ -95,9 +100,10 @@ func Check(actor parcours.Actor, act Action, t Target) error {
 		}
 		return parcours.Forbidden()
 	}
-	if rule, ok := relationRules[act]; ok {
-		// Role allows it; now the actor's relation to this object.
-		return rule(actor, t)
+	if t.Rel != nil {
+		if decided, err := needToKnow(actor, act, t); decided {
+			return err
+		}
 	}
 	return nil
 }

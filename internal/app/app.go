@@ -7,9 +7,12 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"time"
 
+	"parcours/internal/access/breakglass"
+	"parcours/internal/access/consent"
+	"parcours/internal/audit/accesslog"
 	"parcours/internal/auth"
-	"parcours/internal/casefile"
 	"parcours/internal/org"
 	"parcours/internal/person"
 	"parcours/internal/search"
@@ -26,6 +29,9 @@ type Config struct {
 	Version  string
 	// MaxUpload bounds document uploads in bytes.
 	MaxUpload int64
+	// BreakGlassDuration is how long an exceptional access stays open
+	// (4 hours when zero).
+	BreakGlassDuration time.Duration
 }
 
 // App is a running Parcours.
@@ -37,9 +43,10 @@ type App struct {
 	Orgs    *org.Service
 	Search  *search.Service
 	Web     *web.Server
-	// CaseFile is the shared case file (accompaniments, journal, tasks,
-	// documents, handovers).
-	CaseFile *casefile.Service
+	// Consent, BreakGlass and AccessLog: see package access and audit.
+	Consent    *consent.Service
+	BreakGlass *breakglass.Service
+	AccessLog  *accesslog.Service
 }
 
 // Open connects to the database, migrates it and builds everything.
@@ -76,11 +83,13 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a.Persons = person.New(db)
 	a.Orgs = org.New(db)
 	a.Search = search.New(db)
-	a.CaseFile = casefile.New(db, casefile.Config{DataDir: cfg.DataDir, MaxUpload: cfg.MaxUpload})
+	a.Consent = consent.New(db)
+	a.BreakGlass = breakglass.New(db, cfg.BreakGlassDuration)
+	a.AccessLog = accesslog.New(db)
 	var err error
 	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload},
 		web.Services{Auth: a.Auth, Persons: a.Persons, Orgs: a.Orgs, Search: a.Search,
-			CaseFile: a.CaseFile})
+			Consent: a.Consent, BreakGlass: a.BreakGlass, AccessLog: a.AccessLog})
 	if err != nil {
 		return nil, err
 	}

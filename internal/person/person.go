@@ -110,6 +110,11 @@ func validate(p *parcours.Person, today time.Time) error {
 	return v.Err()
 }
 
+// Validate checks a whole person as Create and Update do, now being the
+// current instant; the CSV import uses it so that imported persons obey
+// the same rules as typed ones.
+func Validate(p *parcours.Person, now time.Time) error { return validate(p, today(now)) }
+
 // today is the current date in France, where the workers are.
 func today(now time.Time) time.Time {
 	loc, err := time.LoadLocation("Europe/Paris")
@@ -151,6 +156,13 @@ func (s *Service) Create(ctx context.Context, actor parcours.Actor, in Input) (*
 		if err := tx.InsertPerson(ctx, p, rel); err != nil {
 			return err
 		}
+		if !actor.System {
+			// Until an accompaniment exists, the worker who recorded the
+			// person (and their teams) follow them (access/need.go).
+			if err := tx.RecordRecorder(ctx, p.ID, actor.WorkerID); err != nil {
+				return err
+			}
+		}
 		if err := search.IndexPerson(ctx, tx, p); err != nil {
 			return err
 		}
@@ -188,25 +200,50 @@ func (s *Service) checkHousehold(ctx context.Context, tx *store.Tx, actor parcou
 
 // load returns the person with id if the actor may do act on it.
 func (s *Service) load(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, id string) (*parcours.Person, error) {
+	p, _, err := s.loadFile(ctx, tx, actor, act, id)
+	return p, err
+}
+
+// loadFile returns the person with id and the actor's relation to them
+// (store.Tx.Relation: referent, team, break-glass, objections) if the
+// need-to-know policy lets the actor do act on it.
+func (s *Service) loadFile(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, id string) (*parcours.Person, *parcours.Relation, error) {
 	p, err := tx.Person(ctx, id)
 	if errors.Is(err, store.ErrNoRows) {
-		return nil, parcours.NotFound()
+		return nil, nil, parcours.NotFound()
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if err := access.Check(actor, act, access.Target{OrgID: p.OrgID}); err != nil {
-		return nil, err
+	rel, err := tx.Relation(ctx, actor.WorkerID, actor.TeamIDs, p.ID)
+	if err != nil {
+		return nil, nil, err
 	}
-	return p, nil
+	if err := access.Check(actor, act, access.Target{OrgID: p.OrgID, PersonID: p.ID, Rel: rel}); err != nil {
+		return nil, nil, err
+	}
+	return p, rel, nil
+}
+
+// redactFile is redact plus the relation: the social-security number is
+// for the referent and the team, not for a break-glass access.
+func redactFile(actor parcours.Actor, rel *parcours.Relation, p *parcours.Person) *parcours.Person {
+	p = redact(actor, p)
+	if p.NIR != "" && !access.Sees(actor, access.SensitiveRead, rel) {
+		c := *p
+		c.NIR = ""
+		return &c
+	}
+	return p
 }
 
 // Get returns a person's identity and contact, audited as a read.
 func (s *Service) Get(ctx context.Context, actor parcours.Actor, id string) (*parcours.Person, error) {
 	var p *parcours.Person
+	var rel *parcours.Relation
 	err := s.db.View(ctx, func(tx *store.Tx) error {
 		var err error
-		if p, err = s.load(ctx, tx, actor, access.PersonRead, id); err != nil {
+		if p, rel, err = s.loadFile(ctx, tx, actor, access.PersonRead, id); err != nil {
 			return err
 		}
 		tx.Audit(audit.For(actor, "person.read", "person", p.ID, p.ID))
@@ -215,7 +252,7 @@ func (s *Service) Get(ctx context.Context, actor parcours.Actor, id string) (*pa
 	if err != nil {
 		return nil, err
 	}
-	return redact(actor, p), nil
+	return redactFile(actor, rel, p), nil
 }
 
 // GetForUpdate returns a person the actor may change, for an edit form:
@@ -294,13 +331,22 @@ func (s *Service) List(ctx context.Context, actor parcours.Actor, cursor string,
 			return err
 		}
 		for _, p := range page.Items {
-			out.Items = append(out.Items, redact(actor, p))
+			out.Items = append(out.Items, identityOnly(p))
 		}
 		out.NextCursor = parcours.EncodeCursor(page.After)
 		tx.Audit(audit.For(actor, "person.list", "person", "", ""))
 		return nil
 	})
 	return out, err
+}
+
+// identityOnly keeps what finding a person needs: a list of the whole
+// organisation is for avoiding duplicates, and contact and numbers are for
+// those who follow the person (access/need.go).
+func identityOnly(p *parcours.Person) *parcours.Person {
+	c := *p
+	c.Phone, c.Email, c.Address, c.NIR, c.CAFNumber = "", "", parcours.Address{}, "", ""
+	return &c
 }
 
 // clampLimit keeps page sizes between 1 and 200, 50 by default.

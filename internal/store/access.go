@@ -9,10 +9,9 @@ import (
 	"parcours/internal/parcours"
 )
 
-// breakGlassMark is the break-glass access a transaction relied on for one
-// person's file.
+// breakGlassMark is an open break-glass access events are stamped with.
 type breakGlassMark struct {
-	workerID, id, reason string
+	id, reason string
 }
 
 // Relation gathers, in one place, every fact that links worker (a member
@@ -21,9 +20,8 @@ type breakGlassMark struct {
 // worker who recorded them and that worker's teams), an open break-glass
 // access, and the person's objections. access.Check judges them.
 //
-// When the worker has no relation but an open break-glass, every audit
-// event this transaction records about the person carries the break-glass
-// id and reason.
+// While the worker holds an open break-glass access, every audit event
+// about the person carries it (stampBreakGlass, audit.go).
 func (tx *Tx) Relation(ctx context.Context, workerID string, teamIDs []string, personID string) (*parcours.Relation, error) {
 	rel := &parcours.Relation{PersonID: personID}
 	if err := tx.queryRow(ctx, "SELECT org_id FROM persons WHERE id = ?", personID).Scan(&rel.OrgID); err != nil {
@@ -76,12 +74,6 @@ func (tx *Tx) Relation(ctx context.Context, workerID string, teamIDs []string, p
 		return nil, err
 	}
 	rel.BreakGlass = bg
-	if bg != nil && !rel.Referent && !rel.Team {
-		if tx.breakGlass == nil {
-			tx.breakGlass = map[string]breakGlassMark{}
-		}
-		tx.breakGlass[personID] = breakGlassMark{workerID: workerID, id: bg.ID, reason: bg.Reason}
-	}
 	return rel, nil
 }
 

@@ -21,12 +21,9 @@ type AuditRecord = audit.Event
 // transaction, just before COMMIT. A transaction that rolls back leaves no
 // event, and no change is committed without its event.
 //
-// An event about a person whose file the actor opened through break-glass
-// (see Relation) is stamped with the break-glass id and reason.
+// An event about a person whose file the actor holds an open break-glass
+// access to is stamped with its id and reason when written (stampBreakGlass).
 func (tx *Tx) Audit(ev AuditRecord) {
-	if m, ok := tx.breakGlass[ev.PersonID]; ok && ev.BreakGlass == "" && m.workerID == ev.ActorID {
-		ev.BreakGlass, ev.Reason = m.id, m.reason
-	}
 	tx.pending = append(tx.pending, ev)
 }
 
@@ -51,6 +48,9 @@ func (tx *Tx) flushAudit(ctx context.Context) error {
 		}
 	}
 	if err != nil {
+		return err
+	}
+	if err := tx.stampBreakGlass(ctx); err != nil {
 		return err
 	}
 	for i := range tx.pending {
@@ -344,4 +344,38 @@ func (tx *Tx) SearchAudit(ctx context.Context, f AuditFilter) ([]audit.Event, er
 		out = append(out, ev)
 	}
 	return out, rows.Err()
+}
+
+// stampBreakGlass marks the pending events that rely on a break-glass
+// access: those about a person whose file their actor holds an open
+// access to. It is done here, for every service, so that no service can
+// forget it. Events stamped by their service (break_glass.open) are kept.
+func (tx *Tx) stampBreakGlass(ctx context.Context) error {
+	type key struct{ actor, person string }
+	seen := map[key]*breakGlassMark{}
+	for i := range tx.pending {
+		ev := &tx.pending[i]
+		if ev.BreakGlass != "" || ev.PersonID == "" || ev.ActorID == "" || ev.ActorID == "system" {
+			continue
+		}
+		k := key{ev.ActorID, ev.PersonID}
+		m, ok := seen[k]
+		if !ok {
+			var id, reason string
+			err := tx.queryRow(ctx, `SELECT id, reason FROM break_glass WHERE worker_id = ? AND person_id = ? AND expires_at > ?
+				ORDER BY expires_at DESC LIMIT 1`, ev.ActorID, ev.PersonID, ts(tx.now)).Scan(&id, &reason)
+			switch {
+			case errors.Is(err, sql.ErrNoRows):
+			case err != nil:
+				return err
+			default:
+				m = &breakGlassMark{id: id, reason: reason}
+			}
+			seen[k] = m
+		}
+		if m != nil {
+			ev.BreakGlass, ev.Reason = m.id, m.reason
+		}
+	}
+	return nil
 }

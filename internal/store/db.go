@@ -156,9 +156,6 @@ type Tx struct {
 	// so that the chain lock is held as briefly as possible.
 	pending []AuditRecord
 	write   bool
-	// breakGlass marks the persons whose file this transaction opened
-	// through a break-glass access: their audit events carry it (access.go).
-	breakGlass map[string]breakGlassMark
 }
 
 // Now is the transaction's clock reading: every row it writes carries the

@@ -4,13 +4,17 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"parcours/internal/app/apptest"
+	"parcours/internal/audit"
 	"parcours/internal/parcours"
 	"parcours/internal/person"
+	"parcours/internal/store"
 	"parcours/internal/web"
 )
 
@@ -20,14 +24,45 @@ import (
 // registered route without rows, or rows for a route that does not exist,
 // fail TestRouteMatrix.
 
-// who is a cast member of apptest, or "anonymous".
-var everyone = append(append([]string{}, apptest.Cast...), "anonymous")
+// who is a cast member of apptest, one of the relation callers below, or
+// "anonymous".
+var everyone = append(append(append([]string{}, apptest.Cast...), relationCallers...), "anonymous")
+
+// relationCallers are workers of org A the matrix adds to the cast, so
+// that every route is tried from every relation to the fixture person
+// (recorded by "worker", the referent; "manager" and "reception" are in
+// the same team; "worker2" is of the same organisation without relation;
+// "other" of another organisation):
+//
+//	teammate   a worker of the referent's team;
+//	bg_active  a worker without relation, with an open break-glass access;
+//	bg_expired a worker without relation, whose break-glass has expired.
+//
+// A row that does not name them expects for them what it expects for
+// "worker2", a worker of the same organisation: rows about the fixture
+// person's file name them (teammate sees the file, bg_active sees it
+// through break-glass).
+var relationCallers = []string{"teammate", "bg_active", "bg_expired"}
+
+// want returns the row's expectation for who, with the defaults above.
+func (r matrixRow) want(who string) (int, bool) {
+	if w, ok := r.Want[who]; ok {
+		return w, true
+	}
+	switch who {
+	case "teammate", "bg_active", "bg_expired":
+		return r.want("worker2")
+	}
+	return 0, false
+}
 
 // fixture is the data the matrix requests point at: objects of org A.
 type fixture struct {
 	e         *apptest.Env
 	Person    *parcours.Person
 	Household *parcours.Household
+	// BreakGlass is bg_active's open access to Person.
+	BreakGlass *parcours.BreakGlass
 }
 
 type matrixRow struct {
@@ -42,6 +77,11 @@ type matrixRow struct {
 	// Page marks HTML pages, where an anonymous visitor is redirected to
 	// the login page instead of getting 401.
 	Page bool
+	// Audit, when not nil, lists the actions of the audit events a
+	// successful request (status below 400) must record, in order; a
+	// refused request must record none. Every event bg_active causes on
+	// the fixture person must carry the break-glass id and reason.
+	Audit []string
 }
 
 var matrixRows []matrixRow
@@ -98,7 +138,107 @@ func newFixture(t *testing.T, e *apptest.Env) *fixture {
 	if err != nil {
 		t.Fatal(err)
 	}
+	addRelationCallers(t, e, f)
 	return f
+}
+
+// addRelationCallers creates the workers of relationCallers with their
+// tokens, and their break-glass accesses to the fixture person: bg_expired's
+// was opened five hours ago.
+func addRelationCallers(t *testing.T, e *apptest.Env, f *fixture) {
+	t.Helper()
+	ctx := t.Context()
+	teams := map[string]string{"teammate": e.TeamA.ID, "bg_active": e.TeamA2.ID, "bg_expired": e.TeamA2.ID}
+	err := e.App.DB.Transact(ctx, func(tx *store.Tx) error {
+		for _, name := range relationCallers {
+			w := &parcours.Worker{OrgID: e.OrgA.ID, Email: name + "@ccas.test", FirstName: "Prénom", LastName: strings.ToUpper(name),
+				Role: parcours.RoleWorker, TeamIDs: []string{teams[name]}}
+			if err := tx.InsertWorker(ctx, w, ""); err != nil {
+				return err
+			}
+			e.Workers[name] = w
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range relationCallers {
+		e.Tokens[name] = e.TokenFor(e.Workers[name])
+	}
+	const reason = "Appel du 115 : mise à l'abri urgente ce soir"
+	now := e.App.DB.Now
+	e.App.DB.Now = func() time.Time { return now().Add(-5 * time.Hour) }
+	_, err = e.App.BreakGlass.Open(ctx, e.Actor("bg_expired"), f.Person.ID, reason)
+	e.App.DB.Now = now
+	if err != nil {
+		t.Fatal(err)
+	}
+	if f.BreakGlass, err = e.App.BreakGlass.Open(ctx, e.Actor("bg_active"), f.Person.ID, reason); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// auditSince returns the audit events recorded after seq.
+func auditSince(t *testing.T, e *apptest.Env, seq int64) []audit.Event {
+	t.Helper()
+	rows, err := e.App.DB.SQL().Query(rebind(e, "SELECT seq, action, person_id, break_glass_id, reason FROM audit_events WHERE seq > ? ORDER BY seq"), seq)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var out []audit.Event
+	for rows.Next() {
+		var ev audit.Event
+		if err := rows.Scan(&ev.Seq, &ev.Action, &ev.PersonID, &ev.BreakGlass, &ev.Reason); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, ev)
+	}
+	return out
+}
+
+func lastSeq(t *testing.T, e *apptest.Env) int64 {
+	t.Helper()
+	var n int64
+	if err := e.App.DB.SQL().QueryRow("SELECT COALESCE(MAX(seq), 0) FROM audit_events").Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+func rebind(e *apptest.Env, q string) string {
+	if e.Dialect == store.Postgres {
+		return strings.Replace(q, "?", "$1", 1)
+	}
+	return q
+}
+
+// checkAudit compares the events a request recorded with the row's
+// expectation.
+func checkAudit(t *testing.T, f *fixture, key, who string, row matrixRow, status int, evs []audit.Event) {
+	t.Helper()
+	if who == "bg_active" {
+		for _, ev := range evs {
+			if ev.PersonID == f.Person.ID && (ev.BreakGlass != f.BreakGlass.ID || ev.Reason != f.BreakGlass.Reason) {
+				t.Errorf("%s as %s: event %s on the fixture person without its break-glass (%q)", key, who, ev.Action, ev.BreakGlass)
+			}
+		}
+	}
+	if row.Audit == nil {
+		return
+	}
+	var got []string
+	for _, ev := range evs {
+		got = append(got, ev.Action)
+	}
+	want := row.Audit
+	if status >= 400 {
+		want = nil
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("%s as %s (status %d): audit events %v, want %v", key, who, status, got, want)
+	}
 }
 
 func ptr[T any](v T) *T { return &v }
@@ -134,7 +274,7 @@ func TestRouteMatrix(t *testing.T) {
 				continue
 			}
 			for _, who := range everyone {
-				want, ok := row.Want[who]
+				want, ok := row.want(who)
 				if !ok {
 					t.Errorf("matrix: %s has no expectation for %s", key, who)
 					continue
@@ -148,14 +288,16 @@ func TestRouteMatrix(t *testing.T) {
 				if who == "anonymous" {
 					caller = ""
 				}
+				path := row.Path(f) // may prepare data: before counting events
+				before := lastSeq(t, e)
 				var resp *apptest.Response
 				if rt.Access == web.Page {
 					// Pages authenticate with a browser session, never a
 					// token; their bodies are forms (url.Values or nil).
 					form, _ := body.(url.Values)
-					resp = e.Page(method, row.Path(f), caller, form)
+					resp = e.Page(method, path, caller, form)
 				} else {
-					resp = e.Do(method, row.Path(f), caller, body)
+					resp = e.Do(method, path, caller, body)
 				}
 				got := resp.Status
 				if rt.Access == web.Page && who == "anonymous" && got == http.StatusSeeOther {
@@ -164,6 +306,7 @@ func TestRouteMatrix(t *testing.T) {
 				if got != want {
 					t.Errorf("%s as %s: status %d, want %d (body %s)", key, who, got, want, truncate(resp.Body))
 				}
+				checkAudit(t, f, key, who, row, got, auditSince(t, e, before))
 			}
 		}
 	})

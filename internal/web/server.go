@@ -17,8 +17,10 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
+	"parcours/internal/access/breakglass"
+	"parcours/internal/access/consent"
+	"parcours/internal/audit/accesslog"
 	"parcours/internal/auth"
-	"parcours/internal/casefile"
 	"parcours/internal/org"
 	"parcours/internal/parcours"
 	"parcours/internal/person"
@@ -33,9 +35,11 @@ type Services struct {
 	Orgs *org.Service
 	// Search finds persons and journal entries, and merges duplicates.
 	Search *search.Service
-	// CaseFile is the shared case file: accompaniments, journal, tasks,
-	// documents, handovers and the person file page.
-	CaseFile *casefile.Service
+	// Consent, BreakGlass and AccessLog: the person's information and
+	// objections, exceptional access, access log and audit search.
+	Consent    *consent.Service
+	BreakGlass *breakglass.Service
+	AccessLog  *accesslog.Service
 	// Day fills "Ma journée" (ui_home.go); nil shows its empty states.
 	Day DaySource
 }
@@ -159,7 +163,10 @@ func (s *Server) registerRoutes() {
 	s.profileRoutes()
 	s.adminRoutes()
 	s.tokenAPIRoutes()
-	s.casefileRoutes() // api_casefile.go, api_journal.go, api_task.go, api_document.go, ui_casefile.go
+	s.accessAPIRoutes()  // api_access.go: consent, break-glass, reviews, notifications
+	s.auditAPIRoutes()   // api_audit.go: access log, audit search and CSV
+	s.accessPageRoutes() // ui_access.go: consent, break-glass, reviews, notifications pages
+	s.auditPageRoutes()  // ui_audit.go: access log and audit search pages
 	s.handleNotFound()
 }
 

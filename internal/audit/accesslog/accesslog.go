@@ -1,0 +1,196 @@
+// Package accesslog shows the audit trail to people: the person's access
+// log (which organisation and role opened their file, when, and why for a
+// break-glass access) and the audit search of an organisation for its
+// managers and its data-protection officer, with a CSV export.
+package accesslog
+
+import (
+	"context"
+	"encoding/csv"
+	"errors"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+
+	"parcours/internal/access"
+	"parcours/internal/audit"
+	"parcours/internal/parcours"
+	"parcours/internal/store"
+)
+
+// Service is the access-log and audit-search service.
+type Service struct{ db *store.DB }
+
+// New returns a Service on db.
+func New(db *store.DB) *Service { return &Service{db: db} }
+
+// Entry is one line of a person's access log. Text is a catalogue key
+// ("access_log.action.<action>", or access_log.action.other) the page
+// fills with Organization and Role.
+type Entry struct {
+	At           time.Time `json:"at"`
+	Organization string    `json:"organization"`
+	Role         string    `json:"role"`
+	// Worker is the worker's name when their organisation chose to show
+	// it (show_worker_names), else empty.
+	Worker string `json:"worker,omitempty"`
+	Action string `json:"action"`
+	// BreakGlass and Reason tell an exceptional access and why.
+	BreakGlass bool   `json:"break_glass"`
+	Reason     string `json:"reason,omitempty"`
+}
+
+// PersonLog returns the person's access log, newest first. Reading it is
+// itself audited (and appears in it).
+func (s *Service) PersonLog(ctx context.Context, actor parcours.Actor, personID string) ([]*Entry, error) {
+	var out []*Entry
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		rel, err := tx.Relation(ctx, actor.WorkerID, actor.TeamIDs, personID)
+		if errors.Is(err, store.ErrNoRows) {
+			return parcours.NotFound()
+		}
+		if err != nil {
+			return err
+		}
+		if err := access.Check(actor, access.AccessLogRead, access.Target{OrgID: rel.OrgID, PersonID: personID, Rel: rel}); err != nil {
+			return err
+		}
+		rows, err := tx.AccessLog(ctx, personID, 500)
+		if err != nil {
+			return err
+		}
+		out = make([]*Entry, 0, len(rows))
+		for _, r := range rows {
+			e := &Entry{At: r.At, Organization: r.OrgName, Role: r.Role, Action: r.Action, BreakGlass: r.BreakGlass != "", Reason: r.Reason}
+			if r.ShowWorkerNames {
+				e.Worker = strings.TrimSpace(r.WorkerFirstName + " " + r.WorkerLastName)
+			}
+			if r.ActorID == "system" {
+				e.Organization, e.Role = "", "system"
+			}
+			out = append(out, e)
+		}
+		tx.Audit(audit.For(actor, "access_log.read", "person", personID, personID))
+		return nil
+	})
+	return out, err
+}
+
+// Filter is an audit search, as typed by the user: dates YYYY-MM-DD
+// (From inclusive, To inclusive), Action exact or a prefix ending in ".".
+type Filter struct {
+	PersonID string
+	WorkerID string
+	Action   string
+	From, To string
+	Cursor   string // next_cursor of the previous page
+	Limit    int
+}
+
+// MaxExport bounds a CSV export.
+const MaxExport = 10000
+
+// Search returns the organisation's audit events matching f, newest
+// first, for a manager or the data-protection officer.
+func (s *Service) Search(ctx context.Context, actor parcours.Actor, f Filter) (*parcours.Page[audit.Event], error) {
+	sf, err := parse(f)
+	if err != nil {
+		return nil, err
+	}
+	sf.OrgID = actor.OrgID
+	out := &parcours.Page[audit.Event]{}
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		dpo, err := tx.IsDPO(ctx, actor.WorkerID)
+		if err != nil {
+			return err
+		}
+		if err := access.Check(actor, access.AuditSearch, access.Target{DPO: dpo}); err != nil {
+			return err
+		}
+		evs, err := tx.SearchAudit(ctx, sf)
+		if err != nil {
+			return err
+		}
+		out.Items = evs
+		if len(evs) == sf.Limit && sf.Limit < MaxExport {
+			out.NextCursor = strconv.FormatInt(evs[len(evs)-1].Seq, 10)
+		}
+		// The search names persons and workers: audited, with the person
+		// searched for when there is one.
+		tx.Audit(audit.For(actor, "audit.search", "audit", "", f.PersonID))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}
+
+func parse(f Filter) (store.AuditFilter, error) {
+	sf := store.AuditFilter{PersonID: strings.TrimSpace(f.PersonID), WorkerID: strings.TrimSpace(f.WorkerID),
+		Action: strings.TrimSpace(f.Action), Limit: f.Limit}
+	var v parcours.Problems
+	v.MaxLen("person_id", sf.PersonID, 64)
+	v.MaxLen("worker_id", sf.WorkerID, 64)
+	v.MaxLen("action", sf.Action, 64)
+	v.Date("from", f.From, false, time.Time{})
+	v.Date("to", f.To, false, time.Time{})
+	if d, err := parcours.ParseDate(f.From); err == nil {
+		sf.From = d
+	}
+	if d, err := parcours.ParseDate(f.To); err == nil {
+		sf.To = d.AddDate(0, 0, 1) // inclusive
+	}
+	if !sf.From.IsZero() && !sf.To.IsZero() && !sf.From.Before(sf.To) {
+		v.Add("to", "error.period_reversed")
+	}
+	if f.Cursor != "" {
+		n, err := strconv.ParseInt(f.Cursor, 10, 64)
+		if err != nil || n <= 0 {
+			return sf, parcours.FieldError(parcours.EBadRequest, "cursor", "error.invalid_cursor")
+		}
+		sf.BeforeSeq = n
+	}
+	switch {
+	case sf.Limit <= 0:
+		sf.Limit = 100
+	case sf.Limit > MaxExport:
+		sf.Limit = MaxExport
+	}
+	return sf, v.Err()
+}
+
+// WriteCSV writes events as CSV (semicolon-separated, as French
+// spreadsheets expect). Cells a spreadsheet would take for a formula are
+// prefixed with a quote (CSV injection).
+func WriteCSV(w io.Writer, evs []audit.Event) error {
+	cw := csv.NewWriter(w)
+	cw.Comma = ';'
+	header := []string{"seq", "horodatage", "acteur", "organisation", "role", "action", "type_objet", "objet", "personne", "requete", "bris_de_glace", "motif"}
+	if err := cw.Write(header); err != nil {
+		return err
+	}
+	for _, e := range evs {
+		rec := []string{strconv.FormatInt(e.Seq, 10), e.At.UTC().Format(time.RFC3339Nano), e.ActorID, e.OrgID, e.Role, e.Action,
+			e.ObjectType, e.ObjectID, e.PersonID, e.RequestID, e.BreakGlass, e.Reason}
+		for i := range rec {
+			rec[i] = SafeCell(rec[i])
+		}
+		if err := cw.Write(rec); err != nil {
+			return err
+		}
+	}
+	cw.Flush()
+	return cw.Error()
+}
+
+// SafeCell neutralises a cell that a spreadsheet would evaluate: one
+// starting with =, +, -, @, a tab or a carriage return gets a leading
+// apostrophe.
+func SafeCell(s string) string {
+	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
+		return "'" + s
+	}
+	return s
+}

@@ -1,0 +1,169 @@
+package web
+
+import (
+	"bytes"
+	"net/http"
+	"strconv"
+	"time"
+
+	"parcours/internal/audit"
+	"parcours/internal/audit/accesslog"
+	"parcours/internal/i18n"
+	"parcours/internal/parcours"
+)
+
+// The person's access log and the audit search (JSON and CSV).
+
+// accessLogLine is an access-log entry with its sentence in the reader's
+// language.
+type accessLogLine struct {
+	*accesslog.Entry
+	Text string `json:"text"`
+}
+
+// auditEvent is an audit event as the API shows it.
+type auditEvent struct {
+	Seq          int64     `json:"seq"`
+	ID           string    `json:"id"`
+	At           time.Time `json:"at"`
+	ActorID      string    `json:"actor_id"`
+	OrgID        string    `json:"organization_id"`
+	Role         string    `json:"role"`
+	Action       string    `json:"action"`
+	ObjectType   string    `json:"object_type"`
+	ObjectID     string    `json:"object_id"`
+	PersonID     string    `json:"person_id"`
+	RequestID    string    `json:"request_id"`
+	BreakGlassID string    `json:"break_glass_id"`
+	Reason       string    `json:"reason"`
+	Hash         string    `json:"hash"`
+}
+
+func toAuditEvent(e audit.Event) auditEvent {
+	return auditEvent{Seq: e.Seq, ID: e.ID, At: e.At, ActorID: e.ActorID, OrgID: e.OrgID, Role: e.Role, Action: e.Action,
+		ObjectType: e.ObjectType, ObjectID: e.ObjectID, PersonID: e.PersonID, RequestID: e.RequestID,
+		BreakGlassID: e.BreakGlass, Reason: e.Reason, Hash: e.Hash}
+}
+
+var auditQuery = []Param{
+	{Name: "person_id", Type: "string", Description: "events about this person"},
+	{Name: "worker_id", Type: "string", Description: "events caused by this worker"},
+	{Name: "action", Type: "string", Description: `exact action ("person.read") or a prefix ending in "." ("journal.")`},
+	{Name: "from", Type: "string", Description: "first day, YYYY-MM-DD"},
+	{Name: "to", Type: "string", Description: "last day, YYYY-MM-DD"},
+	{Name: "cursor", Type: "string", Description: "next_cursor of the previous page"},
+	{Name: "limit", Type: "integer", Description: "page size, 1–10000 (100 by default)"},
+}
+
+func (s *Server) auditAPIRoutes() {
+	s.schema("AccessLogEntry", object([]string{"at", "organization", "role", "action", "break_glass", "text"}, Schema{
+		"at": strFmt("date-time"), "organization": str(), "role": str(), "worker": str(), "action": str(),
+		"break_glass": boolean(), "reason": str(), "text": str(),
+	}))
+	s.schema("AuditEvent", object([]string{"seq", "id", "at", "actor_id", "action"}, Schema{
+		"seq": integer(), "id": str(), "at": strFmt("date-time"), "actor_id": str(), "organization_id": str(), "role": str(),
+		"action": str(), "object_type": str(), "object_id": str(), "person_id": str(), "request_id": str(),
+		"break_glass_id": str(), "reason": str(), "hash": str(),
+	}))
+	s.handle("GET", "/api/v1/persons/{id}/access-log", API, s.apiAccessLog,
+		&Op{ID: "getAccessLog", Summary: "Who opened the person's file, when, and why for a break-glass access", Tag: "audit",
+			Response: "AccessLogEntry", List: true})
+	s.handle("GET", "/api/v1/audit/events", API, s.apiAuditSearch,
+		&Op{ID: "searchAudit", Summary: "Search the organisation's audit trail (managers, admins, data-protection officer)", Tag: "audit",
+			Response: "AuditEvent", List: true, Query: auditQuery})
+	s.handle("GET", "/api/v1/audit/events.csv", API, s.apiAuditCSV,
+		&Op{ID: "exportAudit", Summary: "The same search as CSV (at most 10000 events)", Tag: "audit", Query: auditQuery})
+}
+
+// accessLogLines puts each entry into a sentence of lang.
+func accessLogLines(lang string, entries []*accesslog.Entry) []accessLogLine {
+	out := make([]accessLogLine, len(entries))
+	for i, e := range entries {
+		out[i] = accessLogLine{Entry: e, Text: accessLogText(lang, e)}
+	}
+	return out
+}
+
+// accessLogText says in plain words who did what: "Un·e travailleur·se
+// social·e du CCAS de X a consulté la fiche".
+func accessLogText(lang string, e *accesslog.Entry) string {
+	what := "access_log.action." + e.Action
+	if !i18n.Has(what) {
+		what = "access_log.action.other"
+	}
+	who := i18n.T(lang, "access_log.role."+e.Role)
+	if e.Worker != "" {
+		who = e.Worker + " (" + who + ")"
+	}
+	text := i18n.T(lang, "access_log.sentence", who, e.Organization, i18n.T(lang, what))
+	if e.Organization == "" {
+		text = i18n.T(lang, "access_log.sentence_system", i18n.T(lang, what))
+	}
+	if e.BreakGlass {
+		text += " " + i18n.T(lang, "access_log.break_glass", e.Reason)
+	}
+	return text
+}
+
+func (s *Server) apiAccessLog(w http.ResponseWriter, r *http.Request) error {
+	entries, err := s.svc.AccessLog.PersonLog(r.Context(), mustActor(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, parcours.Page[accessLogLine]{Items: accessLogLines(lang(r), entries)})
+	return nil
+}
+
+func auditFilter(r *http.Request) (accesslog.Filter, error) {
+	q := r.URL.Query()
+	f := accesslog.Filter{PersonID: q.Get("person_id"), WorkerID: q.Get("worker_id"), Action: q.Get("action"),
+		From: q.Get("from"), To: q.Get("to"), Cursor: q.Get("cursor")}
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > accesslog.MaxExport {
+			return f, parcours.FieldError(parcours.EBadRequest, "limit", "error.invalid_audit_limit")
+		}
+		f.Limit = n
+	}
+	return f, nil
+}
+
+func (s *Server) apiAuditSearch(w http.ResponseWriter, r *http.Request) error {
+	f, err := auditFilter(r)
+	if err != nil {
+		return err
+	}
+	page, err := s.svc.AccessLog.Search(r.Context(), mustActor(r), f)
+	if err != nil {
+		return err
+	}
+	out := parcours.Page[auditEvent]{Items: make([]auditEvent, len(page.Items)), NextCursor: page.NextCursor}
+	for i, e := range page.Items {
+		out.Items[i] = toAuditEvent(e)
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
+}
+
+func (s *Server) apiAuditCSV(w http.ResponseWriter, r *http.Request) error {
+	f, err := auditFilter(r)
+	if err != nil {
+		return err
+	}
+	if f.Limit == 0 {
+		f.Limit = accesslog.MaxExport
+	}
+	page, err := s.svc.AccessLog.Search(r.Context(), mustActor(r), f)
+	if err != nil {
+		return err
+	}
+	var buf bytes.Buffer
+	if err := accesslog.WriteCSV(&buf, page.Items); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="journal-audit.csv"`)
+	w.WriteHeader(http.StatusOK)
+	_, err = w.Write(buf.Bytes())
+	return err
+}
