@@ -105,6 +105,10 @@ func Check(actor parcours.Actor, act Action, t Target) error {
 			return err
 		}
 	}
+	if rule, ok := relationRules[act]; ok {
+		// Role allows it; now the actor's relation to this object.
+		return rule(actor, t)
+	}
 	return nil
 }
 

@@ -13,6 +13,7 @@ import (
 	"parcours/internal/access/consent"
 	"parcours/internal/audit/accesslog"
 	"parcours/internal/auth"
+	"parcours/internal/casefile"
 	"parcours/internal/org"
 	"parcours/internal/person"
 	"parcours/internal/search"
@@ -47,6 +48,9 @@ type App struct {
 	Consent    *consent.Service
 	BreakGlass *breakglass.Service
 	AccessLog  *accesslog.Service
+	// CaseFile is the shared case file (accompaniments, journal, tasks,
+	// documents, handovers).
+	CaseFile *casefile.Service
 }
 
 // Open connects to the database, migrates it and builds everything.
@@ -86,10 +90,11 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a.Consent = consent.New(db)
 	a.BreakGlass = breakglass.New(db, cfg.BreakGlassDuration)
 	a.AccessLog = accesslog.New(db)
+	a.CaseFile = casefile.New(db, casefile.Config{DataDir: cfg.DataDir, MaxUpload: cfg.MaxUpload})
 	var err error
 	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload},
 		web.Services{Auth: a.Auth, Persons: a.Persons, Orgs: a.Orgs, Search: a.Search,
-			Consent: a.Consent, BreakGlass: a.BreakGlass, AccessLog: a.AccessLog})
+			Consent: a.Consent, BreakGlass: a.BreakGlass, AccessLog: a.AccessLog, CaseFile: a.CaseFile})
 	if err != nil {
 		return nil, err
 	}

@@ -21,6 +21,7 @@ import (
 	"parcours/internal/access/consent"
 	"parcours/internal/audit/accesslog"
 	"parcours/internal/auth"
+	"parcours/internal/casefile"
 	"parcours/internal/org"
 	"parcours/internal/parcours"
 	"parcours/internal/person"
@@ -40,6 +41,9 @@ type Services struct {
 	Consent    *consent.Service
 	BreakGlass *breakglass.Service
 	AccessLog  *accesslog.Service
+	// CaseFile is the shared case file: accompaniments, journal, tasks,
+	// documents, handovers and the person file page.
+	CaseFile *casefile.Service
 	// Day fills "Ma journée" (ui_home.go); nil shows its empty states.
 	Day DaySource
 }
@@ -167,6 +171,7 @@ func (s *Server) registerRoutes() {
 	s.auditAPIRoutes()   // api_audit.go: access log, audit search and CSV
 	s.accessPageRoutes() // ui_access.go: consent, break-glass, reviews, notifications pages
 	s.auditPageRoutes()  // ui_audit.go: access log and audit search pages
+	s.casefileRoutes()   // api_casefile.go, api_journal.go, api_task.go, api_document.go, ui_casefile.go
 	s.handleNotFound()
 }
 
