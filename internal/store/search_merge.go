@@ -106,3 +106,18 @@ func (tx *Tx) MergedIDs(ctx context.Context, personID string) ([]string, error) 
 	}
 	return out, nil
 }
+
+// ImportKey returns the object created by an earlier import for a stable
+// source key, ErrNoRows when there was none.
+func (tx *Tx) ImportKey(ctx context.Context, orgID, kind, key string) (string, error) {
+	var id string
+	err := tx.queryRow(ctx, "SELECT object_id FROM import_keys WHERE org_id = ? AND kind = ? AND source_key = ?", orgID, kind, key).Scan(&id)
+	return id, err
+}
+
+// InsertImportKey records the object an import created for a source key.
+func (tx *Tx) InsertImportKey(ctx context.Context, orgID, kind, key, objectID string) error {
+	_, err := tx.exec(ctx, "INSERT INTO import_keys (org_id, kind, source_key, object_id, created_at) VALUES (?,?,?,?,?)",
+		orgID, kind, key, objectID, ts(tx.now))
+	return err
+}
