@@ -31,6 +31,12 @@ type WorkerInput struct {
 // worker will have to enrol a TOTP second factor at first login unless the
 // organisation relaxed it for their role.
 func (s *Service) CreateWorker(ctx context.Context, actor parcours.Actor, org string, in WorkerInput) (*parcours.Worker, error) {
+	// The role alone is checked first, so that a worker who may not
+	// create accounts cannot make the server hash passwords for nothing;
+	// the organisation is checked below.
+	if err := access.Check(actor, access.WorkerManage, access.Target{}); err != nil {
+		return nil, err
+	}
 	w := &parcours.Worker{
 		Email:     strings.ToLower(strings.TrimSpace(in.Email)),
 		FirstName: strings.TrimSpace(in.FirstName),

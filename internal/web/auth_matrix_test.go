@@ -89,3 +89,26 @@ func init() {
 			Want: adminOnly(see), Page: true},
 	)
 }
+
+func init() {
+	forbidden, created := http.StatusForbidden, http.StatusCreated
+	addRows(
+		matrixRow{Route: "GET /api/v1/workers", Path: fixed("/api/v1/workers"), Want: all(forbidden, "admin", http.StatusOK)},
+		matrixRow{Route: "POST /api/v1/workers", Path: fixed("/api/v1/workers"),
+			Body: func(f *fixture, who string) any {
+				return map[string]any{"email": "api-" + who + "@ccas.test", "role": "worker", "team_ids": []string{f.e.TeamA.ID}, "password": "une phrase de passe solide"}
+			},
+			Want: all(forbidden, "admin", created)},
+		matrixRow{Route: "PATCH /api/v1/workers/{id}", Path: func(f *fixture) string { return "/api/v1/workers/" + f.e.Workers["worker2"].ID },
+			Body: func(f *fixture, who string) any { return map[string]any{"first_name": "Prénom"} },
+			Want: all(forbidden, "admin", http.StatusOK, "other", http.StatusNotFound)},
+		matrixRow{Route: "GET /api/v1/teams", Path: fixed("/api/v1/teams"), Want: all(http.StatusOK)},
+		matrixRow{Route: "POST /api/v1/teams", Path: fixed("/api/v1/teams"),
+			Body: func(f *fixture, who string) any { return map[string]any{"name": "Équipe API " + who} },
+			Want: all(forbidden, "admin", created)},
+		matrixRow{Route: "GET /api/v1/organization", Path: fixed("/api/v1/organization"), Want: all(http.StatusOK)},
+		matrixRow{Route: "PATCH /api/v1/organization", Path: fixed("/api/v1/organization"),
+			Body: func(f *fixture, who string) any { return map[string]any{"show_worker_names": false} },
+			Want: all(forbidden, "admin", http.StatusOK)},
+	)
+}

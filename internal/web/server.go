@@ -167,6 +167,7 @@ func (s *Server) registerRoutes() {
 	s.profileRoutes()
 	s.adminRoutes()
 	s.tokenAPIRoutes()
+	s.adminAPIRoutes()
 	s.accessAPIRoutes()  // api_access.go: consent, break-glass, reviews, notifications
 	s.auditAPIRoutes()   // api_audit.go: access log, audit search and CSV
 	s.accessPageRoutes() // ui_access.go: consent, break-glass, reviews, notifications pages

@@ -156,6 +156,11 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
 		return nil
 	}
+	if sess := session(r); sess != nil && !sess.MFADone {
+		// Password already checked: go on with the second factor.
+		http.Redirect(w, r, withNext("/login/totp", next), http.StatusSeeOther)
+		return nil
+	}
 	return s.render(w, r, http.StatusOK, "login.html", &page{Title: "page.login.title", Form: map[string]string{"next": safeNext(next)}})
 }
 
