@@ -115,11 +115,6 @@ func validate(p *parcours.Person, today time.Time) error {
 // the same rules as typed ones.
 func Validate(p *parcours.Person, now time.Time) error { return validate(p, today(now)) }
 
-// Validate checks a whole person as Create and Update do, now being the
-// current instant; the CSV import uses it so that imported persons obey
-// the same rules as typed ones.
-func Validate(p *parcours.Person, now time.Time) error { return validate(p, today(now)) }
-
 // today is the current date in France, where the workers are.
 func today(now time.Time) time.Time {
 	loc, err := time.LoadLocation("Europe/Paris")
