@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"reflect"
 	"regexp"
 	"slices"
 	"sort"
@@ -13,6 +14,7 @@ import (
 	"time"
 
 	"parcours/internal/app/apptest"
+	"parcours/internal/person"
 	"parcours/internal/web"
 )
 
@@ -153,6 +155,7 @@ func TestOpenAPI_ResponsesMatchTheirSchemas(t *testing.T) {
 				if row.Body != nil {
 					body = row.Body(f, who)
 				}
+				checkRequest(t, doc, op, key+" as "+who, body)
 				resp := e.Do(rt.Method, row.Path(f), who, body)
 				if resp.Status != want {
 					t.Errorf("%s as %s: status %d, want %d: %s", key, who, resp.Status, want, truncate(resp.Body))
@@ -184,6 +187,41 @@ func TestOpenAPI_ResponsesMatchTheirSchemas(t *testing.T) {
 			t.Fatal("no API response checked")
 		}
 	})
+}
+
+// checkRequest validates a request body the matrix sends successfully
+// against the operation's declared request schema, so that an input field
+// the handler accepts cannot be missing from the document.
+func checkRequest(t *testing.T, doc, op map[string]any, what string, body any) {
+	t.Helper()
+	if body == nil {
+		return
+	}
+	if _, raw := body.(string); raw {
+		return
+	}
+	rb, _ := op["requestBody"].(map[string]any)
+	content, _ := rb["content"].(map[string]any)
+	media, _ := content["application/json"].(map[string]any)
+	if media == nil {
+		if content["multipart/form-data"] != nil {
+			// An upload may also take its JSON twin, which Op cannot
+			// describe yet.
+			t.Logf("%s: JSON body sent to an upload declared as multipart only", what)
+			return
+		}
+		t.Errorf("%s: sends a JSON body but the operation declares none", what)
+		return
+	}
+	b, err := json.Marshal(body)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var v any
+	json.Unmarshal(b, &v)
+	for _, problem := range validate(doc, media["schema"], v, "request") {
+		t.Errorf("%s: %s", what, problem)
+	}
 }
 
 // checkAgainst validates a response body against the schema of op's
@@ -463,4 +501,43 @@ func TestOpenAPI_ValidatorCatchesMismatches(t *testing.T) {
 			t.Errorf("%s: %s accepted", name, body)
 		}
 	}
+}
+
+// TestOpenAPI_InputSchemasDeclareEveryField ties the request schemas of
+// persons and households to the Go types the handlers decode into: a field
+// added to an input must be documented, and a documented field must be
+// accepted (bodies are decoded with unknown fields refused).
+func TestOpenAPI_InputSchemasDeclareEveryField(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		doc := openAPIDoc(t, e)
+		for name, typ := range map[string]reflect.Type{
+			"PersonInput":    reflect.TypeFor[person.Input](),
+			"HouseholdInput": reflect.TypeFor[person.HouseholdInput](),
+			"SituationInput": reflect.TypeFor[person.SituationInput](),
+			"MemberInput":    reflect.TypeFor[person.MemberInput](),
+		} {
+			sc, err := resolvePointer(doc, "#/components/schemas/"+name)
+			if err != nil {
+				t.Errorf("%s: %v", name, err)
+				continue
+			}
+			props, _ := sc.(map[string]any)["properties"].(map[string]any)
+			fields := map[string]bool{}
+			for f := range typ.Fields() {
+				tag, _, _ := strings.Cut(f.Tag.Get("json"), ",")
+				if tag == "" || tag == "-" {
+					continue
+				}
+				fields[tag] = true
+				if _, ok := props[tag]; !ok {
+					t.Errorf("%s: field %q accepted by the handler but not documented", name, tag)
+				}
+			}
+			for p := range props {
+				if !fields[p] {
+					t.Errorf("%s: documented field %q is refused by the handler", name, p)
+				}
+			}
+		}
+	})
 }
