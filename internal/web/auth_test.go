@@ -662,3 +662,38 @@ func TestOrgService_CreateRules(t *testing.T) {
 		}
 	})
 }
+
+func TestCSRF_HeaderAndMultipartQueryAccepted(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		relaxTOTP(t, e, true)
+		setPassword(t, e, "worker", testPassword)
+		b := newBrowser(e)
+		b.login("worker@ccas.test", testPassword, "")
+		tok := b.csrf("/profile")
+		send := func(path, ctype, body, header string) int {
+			req := httptest.NewRequest("POST", path, strings.NewReader(body))
+			req.Header.Set("Content-Type", ctype)
+			req.Header.Set("Sec-Fetch-Site", "same-origin")
+			if header != "" {
+				req.Header.Set("X-CSRF-Token", header)
+			}
+			req.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: b.cookie})
+			return e.Serve(req).Status
+		}
+		form := "application/x-www-form-urlencoded"
+		if st := send("/profile/language", form, "language=en", tok); st != http.StatusSeeOther {
+			t.Fatalf("token in the header: %d, want 303", st)
+		}
+		if st := send("/profile/language", form, "language=en", "faux"); st != http.StatusForbidden {
+			t.Fatalf("wrong token in the header: %d, want 403", st)
+		}
+		mp := "multipart/form-data; boundary=XyZ"
+		body := "--XyZ\r\nContent-Disposition: form-data; name=\"language\"\r\n\r\nfr\r\n--XyZ--\r\n"
+		if st := send("/profile/language?csrf="+url.QueryEscape(tok), mp, body, ""); st != http.StatusSeeOther {
+			t.Fatalf("multipart with the token in the URL: %d, want 303", st)
+		}
+		if st := send("/profile/language", mp, body, ""); st != http.StatusForbidden {
+			t.Fatalf("multipart without a token: %d, want 403", st)
+		}
+	})
+}

@@ -21,7 +21,9 @@ import (
 //
 // CSRF: every state-changing form of a Page route carries the session's
 // token in a hidden field "csrf" (page.CSRF), checked in constant time by
-// checkCSRF on top of http.CrossOriginProtection. The login form itself has
+// checkCSRF on top of http.CrossOriginProtection. htmx requests may send it
+// as the X-CSRF-Token header instead, and multipart upload forms in their
+// action URL (?csrf=…) when their handler streams the body. The login form itself has
 // no session yet to hold a token; it relies on the cross-origin check
 // (Sec-Fetch-Site / Origin), which refuses a form posted from another site,
 // so login CSRF is blocked without a pre-session cookie.
@@ -66,6 +68,12 @@ func (s *Server) validCSRF(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	got := r.Header.Get("X-CSRF-Token")
+	if got == "" && strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		// An upload form may carry the token in its action URL
+		// (action="…?csrf={{.CSRF}}"), so that a handler streaming the
+		// body with r.MultipartReader still finds it unread.
+		got = r.URL.Query().Get(csrfField)
+	}
 	if got == "" {
 		// Bound what parsing the form may read; uploads are the largest
 		// forms.
