@@ -309,8 +309,9 @@ func (tx *Tx) SearchAudit(ctx context.Context, f AuditFilter) ([]audit.Event, er
 	}
 	if f.Action != "" {
 		if strings.HasSuffix(f.Action, ".") {
-			q += " AND action LIKE ?"
-			args = append(args, strings.NewReplacer("%", "", "_", "").Replace(f.Action)+"%")
+			// A prefix, compared as such: LIKE would read "_" as a wildcard.
+			q += " AND SUBSTR(action, 1, ?) = ?"
+			args = append(args, len(f.Action), f.Action)
 		} else {
 			q += " AND action = ?"
 			args = append(args, f.Action)
