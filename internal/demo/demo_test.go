@@ -2,11 +2,13 @@ package demo
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"testing"
 	"time"
 
 	"parcours/internal/parcours"
+	"parcours/internal/search"
 	"parcours/internal/store"
 	"parcours/internal/store/storetest"
 )
@@ -136,7 +138,7 @@ func TestPopulate_DeterministicAcrossBackends(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		st, err := Populate(ctx, db, s, Options{Persons: 777, Seed: 5, BatchPersons: 300})
+		st, err := Populate(ctx, db, s, Options{Persons: 777, Seed: 5, BatchPersons: 300, Journals: true})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -222,5 +224,133 @@ func TestEnsureSetting_DemoWorkersCanLogIn(t *testing.T) {
 	logins := s.Logins(true)
 	if len(logins) != 10 || logins[0].Password == "" {
 		t.Fatalf("logins: %+v", logins)
+	}
+}
+
+// The bulk loader writes the search index itself: it must be exactly what
+// the search package would have written, so seeded persons are found.
+func TestPopulate_IndexesPersonsLikeTheSearchService(t *testing.T) {
+	ctx := context.Background()
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		s, err := EnsureSetting(ctx, db, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Populate(ctx, db, s, Options{Persons: 120, Seed: 8}); err != nil {
+			t.Fatal(err)
+		}
+		if n, err := search.New(db).Reindex(ctx, parcours.SystemActor()); err != nil || n != 0 {
+			t.Fatalf("Reindex after seed indexed %d persons (%v), want 0: the seed left persons unindexed", n, err)
+		}
+		terms := func() string {
+			rows, err := db.SQL().QueryContext(ctx, "SELECT person_id, field, term, phon FROM person_terms")
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer rows.Close()
+			var out []string
+			for rows.Next() {
+				var a, b, c, d string
+				if err := rows.Scan(&a, &b, &c, &d); err != nil {
+					t.Fatal(err)
+				}
+				out = append(out, a+"|"+b+"|"+c+"|"+d)
+			}
+			slices.Sort(out)
+			return strings.Join(out, "\n")
+		}
+		before := terms()
+		rows, err := db.SQL().QueryContext(ctx, "SELECT id FROM persons")
+		if err != nil {
+			t.Fatal(err)
+		}
+		var ids []string
+		for rows.Next() {
+			var id string
+			rows.Scan(&id)
+			ids = append(ids, id)
+		}
+		rows.Close()
+		// (the write pool has one connection on SQLite: query first)
+		err = db.Transact(ctx, func(tx *store.Tx) error {
+			for _, id := range ids {
+				p, err := tx.Person(ctx, id)
+				if err != nil {
+					return err
+				}
+				if err := search.IndexPerson(ctx, tx, p); err != nil {
+					return err
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if after := terms(); after != before {
+			t.Fatal("the search service indexes seeded persons differently from the seed")
+		}
+		// And a seeded person is found by name.
+		var p *parcours.Person
+		err = db.View(ctx, func(tx *store.Tx) error {
+			page, err := tx.ListPersons(ctx, s.Orgs[1].ID, nil, 1)
+			if err == nil {
+				p = page.Items[0]
+			}
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, name, first := p.ID, p.BirthName, p.FirstNames
+		actor := s.Workers[1][2].Actor()
+		page, err := search.New(db).Search(ctx, actor, search.Query{Q: name + " " + first, Limit: 50})
+		if err != nil {
+			t.Fatal(err)
+		}
+		found := false
+		for _, r := range page.Items {
+			found = found || r.ID == id
+		}
+		if !found {
+			t.Fatalf("seeded person not found by name (%d results)", len(page.Items))
+		}
+	})
+}
+
+// Journals average about ten entries per person, in French, dated inside
+// their accompaniment, on accompaniments that link the referent.
+func TestPopulate_JournalsAreCredible(t *testing.T) {
+	ctx := context.Background()
+	db := storetest.Open(t, store.SQLite)
+	s, err := EnsureSetting(ctx, db, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := Populate(ctx, db, s, Options{Persons: 2000, Seed: 21, Journals: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if per := float64(st.Entries) / float64(st.Persons); per < 7 || per > 13 {
+		t.Errorf("%.1f journal entries per person, want about 10", per)
+	}
+	var bad int
+	if err := db.SQL().QueryRowContext(ctx, `SELECT count(*) FROM journal_entries e JOIN accompaniments a ON a.id = e.accompaniment_id
+		WHERE e.occurred_at < a.start_date OR e.occurred_at >= ? OR e.team_id <> a.team_id OR e.org_id <> a.org_id`, Reference.Format(time.DateOnly)).Scan(&bad); err != nil {
+		t.Fatal(err)
+	}
+	if bad != 0 {
+		t.Errorf("%d entries outside their accompaniment's dates, team or organisation", bad)
+	}
+	var summary string
+	if err := db.SQL().QueryRowContext(ctx, "SELECT summary FROM journal_entries ORDER BY id LIMIT 1").Scan(&summary); err != nil {
+		t.Fatal(err)
+	}
+	if len(summary) < 20 {
+		t.Errorf("summary %q too short to be an entry", summary)
+	}
+	var recorders int
+	if err := db.SQL().QueryRowContext(ctx, "SELECT count(*) FROM person_recorders").Scan(&recorders); err != nil || recorders != st.Persons {
+		t.Errorf("%d person recorders (%v), want one per person (%d)", recorders, err, st.Persons)
 	}
 }

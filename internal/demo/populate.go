@@ -8,6 +8,7 @@ import (
 
 	"parcours/internal/audit"
 	"parcours/internal/parcours"
+	"parcours/internal/search/namekey"
 	"parcours/internal/store"
 )
 
@@ -23,6 +24,9 @@ type Options struct {
 	AuditEach bool
 	// Progress, when set, receives a line per batch.
 	Progress io.Writer
+	// Journals adds accompaniments, goals and journals (about ten
+	// entries per person) to the households.
+	Journals bool
 	// BatchPersons is the number of persons per transaction (5000 when
 	// zero).
 	BatchPersons int
@@ -30,8 +34,8 @@ type Options struct {
 
 // Stats counts what Populate wrote.
 type Stats struct {
-	Households, Persons, Situations int
-	Elapsed                         time.Duration
+	Households, Persons, Situations, Accompaniments, Entries int
+	Elapsed                                                  time.Duration
 }
 
 // Populate writes opts.Persons persons in households, spread over the
@@ -74,12 +78,18 @@ func Populate(ctx context.Context, db *store.DB, s *Setting, opts Options) (*Sta
 			st.Households++
 			st.Persons += len(h.Members)
 			st.Situations += len(h.Situations)
+			for _, m := range h.Members {
+				st.Accompaniments += len(m.Accompaniments)
+				for _, a := range m.Accompaniments {
+					st.Entries += len(a.Entries)
+				}
+			}
 		}
 		batch, inBatch = batch[:0], 0
 		if opts.Progress != nil {
 			el := time.Since(start)
-			fmt.Fprintf(opts.Progress, "seed: %d/%d personnes, %d foyers (%.1f s, %.0f personnes/s)\n",
-				st.Persons, opts.Persons, st.Households, el.Seconds(), float64(st.Persons)/el.Seconds())
+			fmt.Fprintf(opts.Progress, "seed: %d/%d personnes, %d foyers, %d entrées de journal (%.1f s, %.0f personnes/s)\n",
+				st.Persons, opts.Persons, st.Households, st.Entries, el.Seconds(), float64(st.Persons)/el.Seconds())
 		}
 		return nil
 	}
@@ -94,6 +104,12 @@ func Populate(ctx context.Context, db *store.DB, s *Setting, opts Options) (*Sta
 		recorder := s.caseWorker(orgIdx, i)
 		for j := range h.Situations {
 			h.Situations[j].RecordedBy = recorder.ID
+		}
+		if opts.Journals {
+			g.caseFile(&h, org.ID, recorder)
+		}
+		for j := range h.Members {
+			h.Members[j].Terms = searchTerms(&h.Members[j].Person)
 		}
 		batch = append(batch, h)
 		n += len(h.Members)
@@ -122,6 +138,20 @@ func (s *Setting) caseWorker(org, n int) *parcours.Worker {
 	return ws[n%len(ws)]
 }
 
+// searchTerms are the search index entries of p, by the rules of package
+// search (personTerms there): the tokens of the birth name, usage name and
+// first names with their phonetic keys. The search tests over seeded data
+// keep the two in step.
+func searchTerms(p *parcours.Person) []store.PersonTerm {
+	var out []store.PersonTerm
+	for _, f := range []struct{ field, name string }{{"b", p.BirthName}, {"u", p.UsageName}, {"f", p.FirstNames}} {
+		for _, t := range namekey.Tokens(f.name) {
+			out = append(out, store.PersonTerm{Field: f.field, Term: t, Phon: namekey.Phonetic(t)})
+		}
+	}
+	return out
+}
+
 func auditBatch(tx *store.Tx, batch []store.SeedHousehold, opts Options) {
 	sys := parcours.SystemActor()
 	if !opts.AuditEach {
@@ -139,6 +169,12 @@ func auditBatch(tx *store.Tx, batch []store.SeedHousehold, opts Options) {
 		tx.Audit(audit.For(sys, "household.create", "household", h.Household.ID, ""))
 		for _, m := range h.Members {
 			tx.Audit(audit.For(sys, "person.create", "person", m.Person.ID, m.Person.ID))
+			for _, a := range m.Accompaniments {
+				tx.Audit(audit.For(sys, "accompaniment.create", "accompaniment", a.Accompaniment.ID, m.Person.ID))
+				for _, e := range a.Entries {
+					tx.Audit(audit.For(sys, "journal.create", "journal_entry", e.ID, m.Person.ID))
+				}
+			}
 		}
 		for _, s := range h.Situations {
 			tx.Audit(audit.For(sys, "situation.create", "situation", s.ID, ""))

@@ -28,12 +28,26 @@ type SeedHousehold struct {
 	// CreatedAt is set from ValidFrom when zero, so history sorts the
 	// way it happened.
 	Situations []parcours.Situation
+	// RecordedBy, when set, is written as the recorder of every member
+	// (person_recorders): who may see a person not yet accompanied.
+	RecordedBy string
+}
+
+// SeedAccompaniment is an accompaniment with its journal, oldest entry
+// first. Its first goal and referent period are written too.
+type SeedAccompaniment struct {
+	Accompaniment parcours.Accompaniment // ID set when empty; PersonID is set
+	Entries       []parcours.JournalEntry
 }
 
 // SeedMember is one person of a SeedHousehold.
 type SeedMember struct {
-	Person       parcours.Person // ID is set when empty; HouseholdID is set
-	Relationship parcours.Relationship
+	Person         parcours.Person // ID is set when empty; HouseholdID is set
+	Relationship   parcours.Relationship
+	Accompaniments []SeedAccompaniment
+	// Terms are the person's search index entries, computed by the
+	// caller with the search package's rules.
+	Terms []PersonTerm
 }
 
 // maxParams bounds the placeholders of one statement: SQLite allows
@@ -44,6 +58,10 @@ const maxParams = 30000
 // table and cols are constants of the caller, never input; the values are
 // all bound as parameters.
 func (tx *Tx) InsertRows(ctx context.Context, table string, cols []string, rows [][]any) error {
+	return tx.insertRows(ctx, table, cols, rows, "")
+}
+
+func (tx *Tx) insertRows(ctx context.Context, table string, cols []string, rows [][]any, suffix string) error {
 	if len(rows) == 0 {
 		return nil
 	}
@@ -63,6 +81,7 @@ func (tx *Tx) InsertRows(ctx context.Context, table string, cols []string, rows 
 			q.WriteString(one)
 			args = append(args, r...)
 		}
+		q.WriteString(suffix)
 		// Not cached by rebind: chunk sizes vary and the strings are big.
 		s := q.String()
 		if tx.db.dialect == Postgres {
@@ -118,7 +137,8 @@ var (
 // multi-row INSERTs. IDs are filled in place.
 func (tx *Tx) InsertSeed(ctx context.Context, hs []SeedHousehold) error {
 	now := ts(tx.now)
-	var hRows, pRows, sRows [][]any
+	var hRows, pRows, sRows, recRows, termRows, dictRows, accRows, refRows, goalRows, entryRows [][]any
+	dict := map[string]bool{}
 	for i := range hs {
 		h := &hs[i]
 		if h.Household.ID == "" {
@@ -137,6 +157,54 @@ func (tx *Tx) InsertSeed(ctx context.Context, hs []SeedHousehold) error {
 			pRows = append(pRows, []any{p.ID, p.OrgID, p.BirthName, p.UsageName, p.FirstNames, p.BirthDate, p.BirthPlace, string(p.Sex),
 				p.Phone, p.Email, p.Address.Line1, p.Address.Line2, p.Address.PostalCode, p.Address.City, p.NIR, p.CAFNumber,
 				p.HouseholdID, string(m.Relationship), now, now, 1})
+			if h.RecordedBy != "" {
+				recRows = append(recRows, []any{p.ID, h.RecordedBy})
+			}
+			seen := map[string]bool{}
+			for _, t := range m.Terms {
+				if k := t.Field + "\x00" + t.Term; !seen[k] {
+					seen[k] = true
+					termRows = append(termRows, []any{p.ID, t.Field, t.Term, t.Phon})
+				}
+				if !dict[t.Term] {
+					dict[t.Term] = true
+					dictRows = append(dictRows, []any{t.Term})
+				}
+			}
+			for k := range m.Accompaniments {
+				sa := &m.Accompaniments[k]
+				a := &sa.Accompaniment
+				if a.ID == "" {
+					a.ID = NewID()
+				}
+				a.PersonID = p.ID
+				if a.CreatedAt.IsZero() {
+					a.CreatedAt = tx.now
+				}
+				accRows = append(accRows, []any{a.ID, a.OrgID, a.PersonID, a.TeamID, a.ReferentID, a.Kind, a.StartDate, a.EndDate,
+					a.EndReason, a.EndProofDocumentID, a.CreatedBy, ts(a.CreatedAt)})
+				refRows = append(refRows, []any{a.ID, a.ReferentID, a.TeamID, ts(a.CreatedAt), 0})
+				for gi := range a.Goals {
+					g := &a.Goals[gi]
+					if g.ID == "" {
+						g.ID = NewID()
+					}
+					g.AccompanimentID = a.ID
+					goalRows = append(goalRows, []any{g.ID, g.AccompanimentID, g.Title, g.Status, g.StartDate, g.TargetDate, g.ClosedDate, ts(g.CreatedAt)})
+				}
+				for ei := range sa.Entries {
+					e := &sa.Entries[ei]
+					if e.ID == "" {
+						e.ID = NewID()
+					}
+					e.PersonID, e.AccompanimentID = p.ID, a.ID
+					if e.CreatedAt.IsZero() {
+						e.CreatedAt = tx.now
+					}
+					entryRows = append(entryRows, []any{e.ID, e.OrgID, e.PersonID, e.AccompanimentID, e.Kind, e.OccurredAt, e.Summary,
+						e.Mode, "[]", e.Confidentiality, e.TeamID, e.AuthorID, e.PrivateSynthesis, ts(e.CreatedAt)})
+				}
+			}
 		}
 		for j := range h.Situations {
 			s := &h.Situations[j]
@@ -165,7 +233,29 @@ func (tx *Tx) InsertSeed(ctx context.Context, hs []SeedHousehold) error {
 	if err := tx.InsertRows(ctx, "persons", seedPersonColumns, pRows); err != nil {
 		return err
 	}
-	return tx.InsertRows(ctx, "situations", seedSituationColumns, sRows)
+	if err := tx.InsertRows(ctx, "situations", seedSituationColumns, sRows); err != nil {
+		return err
+	}
+	for _, t := range []struct {
+		table string
+		cols  []string
+		rows  [][]any
+	}{
+		{"person_recorders", []string{"person_id", "worker_id"}, recRows},
+		{"person_terms", []string{"person_id", "field", "term", "phon"}, termRows},
+		{"accompaniments", []string{"id", "org_id", "person_id", "team_id", "referent_id", "kind", "start_date", "end_date",
+			"end_reason", "end_proof_document_id", "created_by", "created_at"}, accRows},
+		{"accompaniment_referents", []string{"accompaniment_id", "worker_id", "team_id", "from_at", "until_at"}, refRows},
+		{"goals", []string{"id", "accompaniment_id", "title", "status", "start_date", "target_date", "closed_date", "created_at"}, goalRows},
+		{"journal_entries", []string{"id", "org_id", "person_id", "accompaniment_id", "kind", "occurred_at", "summary", "mode",
+			"participants", "confidentiality", "team_id", "author_id", "private_synthesis", "created_at"}, entryRows},
+	} {
+		if err := tx.InsertRows(ctx, t.table, t.cols, t.rows); err != nil {
+			return err
+		}
+	}
+	// The dictionary is shared by every person: words already known stay.
+	return tx.insertRows(ctx, "search_terms", []string{"term"}, dictRows, " ON CONFLICT DO NOTHING")
 }
 
 // ContentDigest hashes the persons, households and situations of the
@@ -206,6 +296,11 @@ func (db *DB) ContentDigest(ctx context.Context) (string, error) {
 	if err := collect(`SELECT 's', h.name, s.housing, s.income_sources, s.employment, CAST(s.monthly_income AS TEXT), s.health, s.valid_from,
 		(SELECT p.birth_name || ' ' || p.first_names || ' ' || p.birth_date FROM persons p WHERE p.household_id = h.id AND p.relationship = 'reference')
 		FROM situations s JOIN households h ON h.id = s.household_id`, 9); err != nil {
+		return "", err
+	}
+	if err := collect(`SELECT 'j', p.birth_name, p.first_names, p.birth_date, a.kind, a.start_date, e.kind, e.occurred_at, e.summary, e.mode,
+		e.confidentiality
+		FROM journal_entries e JOIN persons p ON p.id = e.person_id JOIN accompaniments a ON a.id = e.accompaniment_id`, 11); err != nil {
 		return "", err
 	}
 	sort.Strings(lines)

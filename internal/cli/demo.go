@@ -1,0 +1,124 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"net/url"
+	"os"
+	"time"
+
+	"github.com/pquerna/otp/totp"
+
+	"parcours/internal/demo"
+	"parcours/internal/parcours"
+	"parcours/internal/store"
+)
+
+// demoFile is where `parcours demo` writes unless told otherwise. Not the
+// serve default (parcours.db), so that a demo never lands on real data.
+const demoFile = "parcours-demo.db"
+
+var demoFlags struct {
+	force bool
+	// persons is hidden from the summary but useful for tests.
+	persons int
+}
+
+func init() {
+	register(&command{
+		name: "demo",
+		summary: "Create a fresh SQLite demo database (default " + demoFile + ") with realistic French data, " +
+			"print the logins and serve it.",
+		flags: func(fs *flag.FlagSet, c *Common) {
+			// The demo ignores PARCOURS_DATABASE: only an explicit
+			// --database moves it.
+			f := fs.Lookup("database")
+			f.DefValue = demoFile
+			_ = f.Value.Set(demoFile)
+			f.Usage = "SQLite file to create (default " + demoFile + "; never overwritten without --force)"
+			addrFlag(fs, c)
+			fs.BoolVar(&demoFlags.force, "force", false, "replace the database file if it exists")
+			fs.IntVar(&demoFlags.persons, "persons", 200, "number of persons")
+		},
+		run: func(ctx context.Context, e *env, c *Common, args []string) error {
+			defer func() { demoFlags.force, demoFlags.persons = false, 200 }()
+			if len(args) > 0 {
+				return &usageError{"demo takes no arguments"}
+			}
+			if err := createDemo(ctx, e, c.Database, demoFlags.force, demoFlags.persons, time.Now()); err != nil {
+				return err
+			}
+			a, err := openApp(ctx, e, c)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			return serve(ctx, e, a, c.Addr, func(addr string) {
+				fmt.Fprintf(e.stdout, "\nParcours (démo) : http://%s/\n", addr)
+			})
+		},
+	})
+}
+
+// createDemo builds the demo database at path and prints the logins.
+func createDemo(ctx context.Context, e *env, path string, force bool, persons int, now time.Time) error {
+	if store.DialectOf(path) == store.Postgres {
+		return parcours.Errorf(parcours.EInvalid, "demo.error.postgres")
+	}
+	if _, err := os.Stat(path); err == nil {
+		if !force {
+			return parcours.Errorf(parcours.EConflict, "demo.error.exists", path)
+		}
+		for _, p := range []string{path, path + "-wal", path + "-shm"} {
+			if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {
+				return err
+			}
+		}
+	}
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		return err
+	}
+	s, err := demo.EnsureSetting(ctx, db, true)
+	if err != nil {
+		return err
+	}
+	// A fixed seed: every demo shows the same people, so that a guide
+	// written against it stays true.
+	st, err := demo.Populate(ctx, db, s, demo.Options{Persons: persons, Seed: 2026, Today: now, AuditEach: true, Journals: true})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "demo: %d persons in %d households written to %s\n", st.Persons, st.Households, path)
+	printLogins(e.stdout, s.Logins(true), now)
+	return nil
+}
+
+func printLogins(w io.Writer, logins []demo.Login, now time.Time) {
+	fmt.Fprintln(w, "Comptes de démonstration / demo logins:")
+	org := ""
+	for _, l := range logins {
+		if l.Org != org {
+			org = l.Org
+			fmt.Fprintf(w, "\n  %s\n", org)
+		}
+		fmt.Fprintf(w, "    %-10s %-48s %s\n", l.Role, l.Email, l.Password)
+		if l.TOTPSecret != "" {
+			code, err := totp.GenerateCode(l.TOTPSecret, now)
+			if err == nil {
+				uri := fmt.Sprintf("otpauth://totp/%s?secret=%s&issuer=%s",
+					url.PathEscape("Parcours (démo):"+l.Email), l.TOTPSecret, url.QueryEscape("Parcours (démo)"))
+				fmt.Fprintf(w, "               TOTP : %s (code now: %s)\n", uri, code)
+			}
+		}
+	}
+	fmt.Fprintln(w, "\n  ⚠ Démo : la double authentification (TOTP) est facultative pour les rôles non-admin de ces structures.")
+	fmt.Fprintln(w, "    Demo: TOTP is optional for non-admin roles here; admins need the code above (or the otpauth URI in an app).")
+}

@@ -1,0 +1,139 @@
+package demo
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"parcours/internal/parcours"
+	"parcours/internal/store"
+)
+
+// Journal text: the kind of entries social workers write, assembled from
+// fragments so that a million entries do not repeat a dozen sentences.
+// They name no one: "Mme", "M." and the institutions only.
+
+var (
+	bodies = []string{"la CAF", "la CPAM", "France Travail", "le bailleur", "le SIAO", "la MDPH", "la Banque de France",
+		"EDF", "l'école", "la PMI", "le CMP", "la mission locale", "le centre des finances publiques", "la préfecture",
+		"l'UDAF", "le Secours populaire", "les Restos du cœur", "le CHRS", "l'employeur", "la mutuelle"}
+	subjects = []string{"la demande de RSA", "le dossier de surendettement", "la dette locative", "la demande de logement social",
+		"le renouvellement de la CSS", "la demande d'AAH", "le titre de séjour", "l'ouverture des droits ARE",
+		"la prime d'activité", "la demande de FSL", "l'aide alimentaire", "les impayés d'énergie", "la scolarité des enfants",
+		"la recherche d'emploi", "la formation qualifiante", "le dossier DALO", "la demande d'APL", "le budget du foyer",
+		"la domiciliation", "la pension alimentaire", "le suivi de grossesse", "la carte Vitale", "le permis de conduire"}
+	interviewOpen = []string{"Entretien avec %s : point sur %s.", "Rendez-vous avec %s au sujet de %s.",
+		"%s reçu·e en entretien, questions sur %s.", "Premier accueil de %s : expression de la demande concernant %s.",
+		"Visite à domicile chez %s : échange sur %s."}
+	interviewFollow = []string{"Pièces à fournir listées ensemble.", "Prochain rendez-vous fixé dans quinze jours.",
+		"La personne se dit épuisée, à revoir rapidement.", "Situation stabilisée depuis le dernier entretien.",
+		"Orientation proposée, la personne réfléchit.", "Accord pour constituer le dossier ensemble.",
+		"Les justificatifs de ressources manquent encore.", "Budget travaillé ligne par ligne.",
+		"Démarches en ligne faites ensemble sur l'ordinateur du service.", "Besoin d'un interprète pour le prochain entretien."}
+	actions = []string{"Envoi du dossier concernant %s à %s.", "Saisine de %s pour %s.", "Demande d'aide financière pour %s transmise à %s.",
+		"Relance de %s au sujet de %s.", "Attestation concernant %s adressée à %s.", "Dossier %s complété et déposé auprès de %s."}
+	calls = []string{"Appel de %s : pièces manquantes pour %s.", "Appel à %s pour faire le point sur %s.",
+		"Message laissé à %s concernant %s.", "Appel de %s : %s en bonne voie."}
+	mails = []string{"Courrier à %s concernant %s.", "Courrier reçu de %s au sujet de %s, copie au dossier.",
+		"Mail à %s pour accélérer %s."}
+	notes = []string{"%s signale des difficultés liées à %s.", "Note : %s a obtenu une réponse favorable pour %s.",
+		"Note : %s ne s'est pas présenté·e au rendez-vous prévu pour %s.", "Synthèse : %s reste au cœur de l'accompagnement de %s."}
+	goalTitles = []string{"Accéder à un logement autonome", "Ouvrir les droits au RSA", "Résorber la dette locative",
+		"Retrouver un emploi", "Stabiliser le budget", "Obtenir la reconnaissance MDPH", "Régulariser la situation administrative"}
+)
+
+func civility(p parcours.Person) string {
+	if p.Sex == parcours.SexFemale {
+		return "Mme"
+	}
+	return "M."
+}
+
+// sentence picks one template of list and fills it.
+func (g *Population) sentence(list []string, args ...any) string {
+	s := fmt.Sprintf(list[g.intn(len(list))], args...)
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// entry draws one journal entry about p dated occurred.
+func (g *Population) entry(p parcours.Person, occurred time.Time) parcours.JournalEntry {
+	who, subject, body := civility(p), subjects[g.intn(len(subjects))], bodies[g.intn(len(bodies))]
+	e := parcours.JournalEntry{OccurredAt: occurred.Format(time.DateOnly), Confidentiality: parcours.ConfTeam}
+	switch g.pick(40, 25, 15, 8, 12) {
+	case 0:
+		e.Kind = parcours.EntryInterview
+		e.Mode = parcours.InterviewModes[g.pick(70, 20, 3, 7)]
+		e.Summary = g.sentence(interviewOpen, who, subject) + " " + interviewFollow[g.intn(len(interviewFollow))]
+		if g.m.Chance(0.3) {
+			e.Summary += " " + interviewFollow[g.intn(len(interviewFollow))]
+		}
+	case 1:
+		e.Kind = parcours.EntryAction
+		if g.m.Chance(0.5) {
+			e.Summary = g.sentence(actions, subject, body)
+		} else {
+			e.Summary = g.sentence(actions, body, subject)
+		}
+		e.Summary = strings.ReplaceAll(e.Summary, "  ", " ")
+	case 2:
+		e.Kind = parcours.EntryCall
+		e.Summary = g.sentence(calls, body, subject)
+	case 3:
+		e.Kind = parcours.EntryMail
+		e.Summary = g.sentence(mails, body, subject)
+	default:
+		e.Kind = parcours.EntryNote
+		e.Summary = g.sentence(notes, who, subject)
+	}
+	switch g.pick(85, 10, 5) {
+	case 1:
+		e.Confidentiality = parcours.ConfReferent
+	case 2:
+		e.Confidentiality = parcours.ConfOrganization
+	}
+	return e
+}
+
+// HeavyFileEntries is the journal length of the few "heavy" files every
+// structure has (a long accompaniment): the bench opens those.
+const HeavyFileEntries = 200
+
+// caseFile gives the adults of h an accompaniment with a referent, a goal
+// and a journal. Ten entries per person on average over the population;
+// one accompanied person in 500 has a heavy file of HeavyFileEntries.
+func (g *Population) caseFile(h *store.SeedHousehold, orgID string, referent *parcours.Worker) {
+	h.RecordedBy = referent.ID
+	team := referent.TeamIDs[0]
+	for i := range h.Members {
+		m := &h.Members[i]
+		if m.Relationship == parcours.RelChild || (i > 0 && !g.m.Chance(0.5)) {
+			continue
+		}
+		startDays := 30 + g.intn(1500)
+		start := g.today.AddDate(0, 0, -startDays)
+		a := parcours.Accompaniment{OrgID: orgID, TeamID: team, ReferentID: referent.ID,
+			Kind:      parcours.DefaultAccompanimentKinds[g.pick(35, 30, 10, 10, 12, 3)].Code,
+			StartDate: start.Format(time.DateOnly), CreatedBy: referent.ID, CreatedAt: start.Add(9 * time.Hour)}
+		a.Goals = []parcours.Goal{{Title: goalTitles[g.intn(len(goalTitles))], Status: "open", StartDate: a.StartDate, CreatedAt: a.CreatedAt}}
+		// About 1.25 accompanied persons per 2.2 members: 17 entries each
+		// gives the 10 per person of issue 5.
+		n := g.intn(35)
+		if g.m.Chance(0.002) {
+			n = HeavyFileEntries
+		}
+		sa := store.SeedAccompaniment{Accompaniment: a}
+		for k := range n {
+			// spread over the accompaniment, oldest first
+			off := startDays * k / max(1, n)
+			occurred := start.AddDate(0, 0, off+g.intn(max(1, startDays/max(1, n))))
+			if !occurred.Before(g.today) {
+				occurred = g.today.AddDate(0, 0, -1)
+			}
+			e := g.entry(m.Person, occurred)
+			e.OrgID, e.TeamID, e.AuthorID = orgID, team, referent.ID
+			e.CreatedAt = occurred.Add(time.Duration(9*60+g.intn(540)) * time.Minute)
+			sa.Entries = append(sa.Entries, e)
+		}
+		m.Accompaniments = append(m.Accompaniments, sa)
+	}
+}
