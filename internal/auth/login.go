@@ -109,7 +109,7 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (*Login
 		return nil, err
 	}
 	if w == nil || sec == nil || o == nil {
-		VerifyPassword(dummyHash, password) // same work as for a real account
+		VerifyPassword(dummyHash(), password) // same work as for a real account
 		s.loginFailed(ctx, nil, akey, ikey, ip, "unknown_account", true)
 		return nil, errInvalidCredentials()
 	}

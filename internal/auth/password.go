@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"strings"
+	"sync"
 
 	"golang.org/x/crypto/argon2"
 )
@@ -60,5 +61,7 @@ func VerifyPassword(hash, password string) bool {
 }
 
 // dummyHash is verified against when an account does not exist, so that
-// response time does not reveal which e-mails have accounts.
-var dummyHash = HashPassword("parcours-timing-equaliser")
+// response time does not reveal which e-mails have accounts. It is made
+// on first use: hashing costs 19 MiB and tens of milliseconds, which every
+// program importing auth (the CLI, each test binary) would pay at start.
+var dummyHash = sync.OnceValue(func() string { return HashPassword("parcours-timing-equaliser") })

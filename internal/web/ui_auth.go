@@ -132,7 +132,8 @@ func withNext(path, next string) string {
 	return path + "?next=" + url.QueryEscape(next)
 }
 
-// pageWithError fills p's error list from err, in the request's language.
+// authFormError fills p's field errors and error summary from err, in the
+// request's language; an error without a field is shown under "form".
 func authFormError(r *http.Request, p *page, err error) {
 	e := parcours.AsError(err)
 	if e == nil {
