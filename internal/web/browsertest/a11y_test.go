@@ -3,10 +3,13 @@ package browsertest
 import (
 	"net/http"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
 	"parcours/internal/app/apptest"
+	"parcours/internal/casefile"
+	"parcours/internal/parcours"
 	"parcours/internal/store"
 )
 
@@ -34,14 +37,17 @@ func pagesFor(who string, f *demo) []visit {
 		{name: "search", path: "/search", status: 200, optional: true},
 		{name: "search with a typo", path: "/search?q=Martn", status: 200, optional: true},
 		{name: "search without result", path: "/search?q=zzzzzz", status: 200, optional: true},
-		{name: "new person form", path: "/persons/new", status: map[bool]int64{true: 403, false: 200}[who == "admin"], optional: true},
+		{name: "new person form", path: "/persons/new", status: statusFor(who, 200, "admin", 403), optional: true},
 		{name: "profile, password change with errors", path: "/profile", status: 200, optional: true, submit: `form[action="/profile/password"]`},
 		{name: "TOTP enrolment", path: "/profile/totp", status: 200, optional: true},
 	}
 	if f.person != "" && who != "admin" && who != "other" {
 		v = append(v,
-			visit{name: "person file", path: "/persons/" + f.person, status: 200, optional: true},
-			visit{name: "new journal entry", path: "/persons/" + f.person + "/journal/new", status: 200, optional: true},
+			// worker2 is in another team: need-to-know refuses the file (403 page).
+			visit{name: "person file, empty journal entry sent", path: "/persons/" + f.person, status: statusFor(who, 200, "worker2", 403), optional: true,
+				submit: map[bool]string{true: `form[action$="/journal"]`}[who == "worker"]},
+			visit{name: "edit person", path: "/persons/" + f.person + "/edit", status: statusFor(who, 200, "reception", 403, "worker2", 403), optional: true},
+			visit{name: "person's access log", path: "/persons/" + f.person + "/access-log", status: statusFor(who, 200, "reception", 403, "worker2", 403), optional: true},
 		)
 	}
 	if f.person != "" && who == "other" {
@@ -63,10 +69,22 @@ func pagesFor(who string, f *demo) []visit {
 	return v
 }
 
+// statusFor returns the status expected for who: def, or the override
+// given as name, status pairs.
+func statusFor(who string, def int64, overrides ...any) int64 {
+	for i := 0; i+1 < len(overrides); i += 2 {
+		if overrides[i].(string) == who {
+			return int64(overrides[i+1].(int))
+		}
+	}
+	return def
+}
+
 // demo is the data the browser tests visit.
 type demo struct {
-	person  string            // id of "Léa MARTIN", followed by worker's team
-	workers map[string]string // cast name → worker id
+	person        string            // id of "Léa MARTIN", followed by worker's team
+	accompaniment string            // her accompaniment, worker as referent ("" before the case file)
+	workers       map[string]string // cast name → worker id
 }
 
 func seedDemo(t *testing.T, e *apptest.Env) *demo {
@@ -75,6 +93,22 @@ func seedDemo(t *testing.T, e *apptest.Env) *demo {
 	d := &demo{person: p, workers: map[string]string{}}
 	for name, w := range e.Workers {
 		d.workers[name] = w.ID
+	}
+	if e.App.CaseFile != nil {
+		acc, err := e.App.CaseFile.CreateAccompaniment(t.Context(), e.Actor("worker"), p, casefile.AccompanimentInput{
+			Kind: parcours.DefaultAccompanimentKinds[0].Code, TeamID: e.TeamA.ID, ReferentID: e.Workers["worker"].ID,
+			StartDate: time.Now().AddDate(0, -2, 0).Format("2006-01-02"),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.accompaniment = acc.ID
+		if _, err := e.App.CaseFile.AddEntry(t.Context(), e.Actor("worker"), p, casefile.EntryInput{
+			Kind: parcours.EntryInterview, OccurredAt: time.Now().AddDate(0, 0, -7).Format("2006-01-02"), Mode: parcours.InterviewModes[0],
+			Summary: "Premier entretien : point sur la situation et les droits.", Confidentiality: parcours.Confidentialities[0], AccompanimentID: acc.ID,
+		}); err != nil {
+			t.Fatal(err)
+		}
 	}
 	return d
 }
