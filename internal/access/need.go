@@ -55,10 +55,6 @@ const (
 	NotificationRead Action = "notification.read"
 )
 
-// journalEntryRead is the case file's JournalEntryRead (casefile.go),
-// named here so that the need-to-know rules stand on their own.
-const journalEntryRead Action = "journal.entry.read"
-
 // part is how much of a file an action shows.
 type part int
 
@@ -146,7 +142,7 @@ func needToKnow(actor parcours.Actor, act Action, t Target) (decided bool, err e
 		// The store returns only an open access, so expiry is already
 		// checked. Through break-glass every entry of the file is
 		// readable except those restricted to the referent.
-		if act == journalEntryRead {
+		if act == JournalEntryRead {
 			if t.Confidentiality == parcours.ConfReferent {
 				return true, parcours.NotFound()
 			}

@@ -6,7 +6,6 @@ package accesslog
 
 import (
 	"context"
-	"encoding/csv"
 	"errors"
 	"io"
 	"strconv"
@@ -15,6 +14,7 @@ import (
 
 	"parcours/internal/access"
 	"parcours/internal/audit"
+	"parcours/internal/csvsafe"
 	"parcours/internal/parcours"
 	"parcours/internal/store"
 )
@@ -162,35 +162,19 @@ func parse(f Filter) (store.AuditFilter, error) {
 }
 
 // WriteCSV writes events as CSV (semicolon-separated, as French
-// spreadsheets expect). Cells a spreadsheet would take for a formula are
-// prefixed with a quote (CSV injection).
+// spreadsheets expect), every cell escaped by csvsafe (CSV injection: the
+// break-glass reason is free text).
 func WriteCSV(w io.Writer, evs []audit.Event) error {
-	cw := csv.NewWriter(w)
-	cw.Comma = ';'
+	cw := csvsafe.NewWriter(w, ';')
 	header := []string{"seq", "horodatage", "acteur", "organisation", "role", "action", "type_objet", "objet", "personne", "requete", "bris_de_glace", "motif"}
 	if err := cw.Write(header); err != nil {
 		return err
 	}
 	for _, e := range evs {
-		rec := []string{strconv.FormatInt(e.Seq, 10), e.At.UTC().Format(time.RFC3339Nano), e.ActorID, e.OrgID, e.Role, e.Action,
-			e.ObjectType, e.ObjectID, e.PersonID, e.RequestID, e.BreakGlass, e.Reason}
-		for i := range rec {
-			rec[i] = SafeCell(rec[i])
-		}
-		if err := cw.Write(rec); err != nil {
+		if err := cw.Write([]string{strconv.FormatInt(e.Seq, 10), e.At.UTC().Format(time.RFC3339Nano), e.ActorID, e.OrgID, e.Role, e.Action,
+			e.ObjectType, e.ObjectID, e.PersonID, e.RequestID, e.BreakGlass, e.Reason}); err != nil {
 			return err
 		}
 	}
-	cw.Flush()
-	return cw.Error()
-}
-
-// SafeCell neutralises a cell that a spreadsheet would evaluate: one
-// starting with =, +, -, @, a tab or a carriage return gets a leading
-// apostrophe.
-func SafeCell(s string) string {
-	if s != "" && strings.ContainsRune("=+-@\t\r", rune(s[0])) {
-		return "'" + s
-	}
-	return s
+	return cw.Flush()
 }

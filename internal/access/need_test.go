@@ -1,0 +1,85 @@
+package access
+
+import (
+	"testing"
+	"time"
+
+	"parcours/internal/parcours"
+)
+
+func TestNeedToKnow_DecidesFromRoleRelationBreakGlassAndObjections(t *testing.T) {
+	const org, elsewhere = "orgA", "orgB"
+	actor := func(role parcours.Role) parcours.Actor {
+		return parcours.Actor{WorkerID: "w-" + string(role), OrgID: org, Role: role}
+	}
+	open := &parcours.BreakGlass{ID: "bg1", ExpiresAt: time.Now().Add(time.Hour)}
+	referent := &parcours.Relation{OrgID: org, Referent: true}
+	team := &parcours.Relation{OrgID: org, Team: true}
+	none := &parcours.Relation{OrgID: org}
+	glass := &parcours.Relation{OrgID: org, BreakGlass: open}
+	noHealth := &parcours.Relation{OrgID: org, Team: true, Objections: []string{parcours.ObjectNoHealthSharing}}
+	noHealthRef := &parcours.Relation{OrgID: org, Referent: true, Objections: []string{parcours.ObjectNoHealthSharing}}
+	noGlass := &parcours.Relation{OrgID: org, Objections: []string{parcours.ObjectNoBreakGlass}}
+	noExternal := &parcours.Relation{OrgID: org, Referent: true, Objections: []string{parcours.ObjectNoExternalSharing}}
+	other := &parcours.Relation{OrgID: elsewhere, Referent: true}
+
+	worker, manager, reception, admin := actor(parcours.RoleWorker), actor(parcours.RoleManager), actor(parcours.RoleReception), actor(parcours.RoleAdmin)
+	tests := []struct {
+		name  string
+		actor parcours.Actor
+		act   Action
+		rel   *parcours.Relation
+		conf  string
+		want  string // error code, "" for allowed
+	}{
+		{"referent reads the file", worker, PersonRead, referent, "", ""},
+		{"referent sees the NIR", worker, SensitiveRead, referent, "", ""},
+		{"team manager reads the journal", manager, JournalRead, team, "", ""},
+		{"team reads health", worker, HealthRead, team, "", ""},
+		{"reception of the team reads contact", reception, PersonRead, team, "", ""},
+		{"reception never reads the journal", reception, JournalRead, team, "", parcours.EForbidden},
+		{"admin never reads the journal", admin, JournalRead, team, "", parcours.EForbidden},
+		{"same organisation finds by identity", worker, PersonFind, none, "", ""},
+		{"same organisation does not read the file", worker, PersonRead, none, "", parcours.EForbidden},
+		{"same organisation does not read the journal", manager, JournalRead, none, "", parcours.EForbidden},
+		{"another organisation sees nothing", worker, PersonRead, other, "", parcours.ENotFound},
+		{"another organisation does not even find", worker, PersonFind, other, "", parcours.ENotFound},
+		{"break-glass opens the file", worker, PersonRead, glass, "", ""},
+		{"break-glass opens team entries", worker, JournalEntryRead, glass, parcours.ConfTeam, ""},
+		{"break-glass never opens referent-only entries", worker, JournalEntryRead, glass, parcours.ConfReferent, parcours.ENotFound},
+		{"break-glass does not show the NIR", worker, SensitiveRead, glass, "", parcours.EForbidden},
+		{"no_health_sharing keeps health from the team", worker, HealthRead, noHealth, "", parcours.EForbidden},
+		{"no_health_sharing leaves health to the referent", worker, HealthRead, noHealthRef, "", ""},
+		{"no_health_sharing leaves the rest to the team", worker, PersonRead, noHealth, "", ""},
+		{"break-glass without relation", worker, BreakGlassOpen, none, "", ""},
+		{"break-glass is not needed by the team", worker, BreakGlassOpen, team, "", parcours.EConflict},
+		{"no_break_glass refuses it", worker, BreakGlassOpen, noGlass, "", parcours.EForbidden},
+		{"reception cannot break glass", reception, BreakGlassOpen, none, "", parcours.EForbidden},
+		{"admin cannot break glass", admin, BreakGlassOpen, none, "", parcours.ENotFound},
+		{"referent may share by referral", worker, FileShareExternal, referent, "", ""},
+		{"no_external_sharing refuses referrals", worker, FileShareExternal, noExternal, "", parcours.EForbidden},
+	}
+	for _, tc := range tests {
+		err := Check(tc.actor, tc.act, Target{OrgID: tc.rel.OrgID, Rel: tc.rel, Confidentiality: tc.conf})
+		if got := parcours.ErrorCode(err); got != tc.want {
+			t.Errorf("%s: %q, want %q (%v)", tc.name, got, tc.want, err)
+		}
+	}
+}
+
+func TestAuditSearch_ManagersAdminsAndTheDPO(t *testing.T) {
+	for _, tc := range []struct {
+		role parcours.Role
+		dpo  bool
+		ok   bool
+	}{
+		{parcours.RoleManager, false, true}, {parcours.RoleAdmin, false, true},
+		{parcours.RoleWorker, false, false}, {parcours.RoleReception, false, false},
+		{parcours.RoleWorker, true, true}, {parcours.RoleReception, true, true},
+	} {
+		a := parcours.Actor{WorkerID: "w", OrgID: "o", Role: tc.role}
+		if got := Allowed(a, AuditSearch, Target{DPO: tc.dpo}); got != tc.ok {
+			t.Errorf("%s (dpo %v): allowed %v, want %v", tc.role, tc.dpo, got, tc.ok)
+		}
+	}
+}
