@@ -30,9 +30,12 @@ type File struct {
 	// Names of the organisation's workers and teams, by id.
 	Workers map[string]string
 	Teams   map[string]string
+	// CaseWorkers may be referents and assignees; TeamList in name order.
+	CaseWorkers []parcours.Worker
+	TeamList    []*parcours.Team
 
 	CanAccompaniments, CanWriteAccompaniment, CanJournal, CanWriteJournal bool
-	CanTasks, CanDocuments                                                bool
+	CanTasks, CanWriteTasks, CanDocuments, CanWriteDocuments, CanHandover bool
 }
 
 // New reports whether something made at t is newer than the last visit.
@@ -80,12 +83,19 @@ func (s *Service) Open(ctx context.Context, actor parcours.Actor, personID strin
 		for _, t := range teams {
 			out.Teams[t.ID] = t.Name
 		}
+		out.TeamList = teams
+		if out.CaseWorkers, err = tx.CaseWorkers(ctx, p.OrgID); err != nil {
+			return err
+		}
 		out.CanAccompaniments = access.Allowed(actor, access.AccompanimentRead, target)
 		out.CanWriteAccompaniment = access.Allowed(actor, access.AccompanimentWrite, target)
 		out.CanJournal = access.Allowed(actor, access.JournalRead, target)
 		out.CanWriteJournal = access.Allowed(actor, access.JournalWrite, target)
 		out.CanTasks = access.Allowed(actor, access.TaskRead, target)
+		out.CanWriteTasks = access.Allowed(actor, access.TaskWrite, target)
 		out.CanDocuments = access.Allowed(actor, access.DocumentRead, target)
+		out.CanWriteDocuments = access.Allowed(actor, access.DocumentWrite, target)
+		out.CanHandover = access.Allowed(actor, access.AccompanimentHandOv, target)
 		if out.CanAccompaniments {
 			all, err := tx.PersonAccompaniments(ctx, p.ID)
 			if err != nil {

@@ -1,12 +1,16 @@
 package casefile_test
 
 import (
+	"bytes"
 	"html"
+	"mime/multipart"
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"parcours/internal/app/apptest"
+	"parcours/internal/auth"
 )
 
 func TestPersonPage_ShowsTheFileAndWhatIsNewSinceTheLastVisit(t *testing.T) {
@@ -66,6 +70,43 @@ func TestPersonPage_ShowsTheFileAndWhatIsNewSinceTheLastVisit(t *testing.T) {
 		call(t, e, "GET", "/api/v1/persons/"+p.ID+"/journal?kind=interview", "worker", nil, 200, &list)
 		if len(list.Items) != 1 || list.Items[0].Summary != "Entretien en visio." {
 			t.Errorf("entry from the form: %+v", list.Items)
+		}
+
+		// A document attached from the page (multipart form, no JavaScript).
+		sess, err := e.App.Auth.NewSession(t.Context(), e.Workers["worker"].ID, true)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var buf bytes.Buffer
+		mw := multipart.NewWriter(&buf)
+		mw.WriteField("csrf", sess.CSRF)
+		mw.WriteField("doc-kind", "avis_imposition")
+		mw.WriteField("doc-expires_on", "2027-09-30")
+		fw, _ := mw.CreateFormFile("doc-file", "avis-2025.pdf")
+		fw.Write([]byte("%PDF-1.7\n1 0 obj\n"))
+		mw.Close()
+		req := httptest.NewRequest("POST", "/persons/"+p.ID+"/documents", &buf)
+		req.Header.Set("Content-Type", mw.FormDataContentType())
+		req.Header.Set("Sec-Fetch-Site", "same-origin")
+		req.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: sess.Secret})
+		if r := e.Serve(req); r.Status != http.StatusSeeOther {
+			t.Fatalf("page upload: %d %s", r.Status, r.Body)
+		}
+		var docs struct {
+			Items []docJSON
+		}
+		call(t, e, "GET", "/api/v1/persons/"+p.ID+"/documents", "worker", nil, 200, &docs)
+		if len(docs.Items) != 1 || docs.Items[0].ContentType != "application/pdf" || docs.Items[0].ExpiresOn != "2027-09-30" {
+			t.Errorf("documents after the page upload: %+v", docs.Items)
+		}
+
+		// An interview template pre-fills the new entry.
+		call(t, e, "POST", "/api/v1/interview-templates", "manager", map[string]any{"name": "Premier accueil", "body": "Motif de la venue :\nRessources :"}, 201, nil)
+		var tpls struct{ Items []struct{ ID string } }
+		call(t, e, "GET", "/api/v1/interview-templates", "worker", nil, 200, &tpls)
+		r = e.Page("GET", "/persons/"+p.ID+"?template="+tpls.Items[0].ID, "worker", nil)
+		if body := html.UnescapeString(string(r.Body)); !strings.Contains(body, "Motif de la venue :\nRessources :</textarea>") {
+			t.Error("the template does not pre-fill the summary")
 		}
 	})
 }

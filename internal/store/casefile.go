@@ -341,3 +341,24 @@ func (tx *Tx) WorkerNames(ctx context.Context, orgID string) (map[string]string,
 	}
 	return out, rows.Err()
 }
+
+// CaseWorkers lists the enabled workers and managers of an organisation,
+// by name: who may be a referent or be assigned a task.
+func (tx *Tx) CaseWorkers(ctx context.Context, orgID string) ([]parcours.Worker, error) {
+	rows, err := tx.query(ctx, `SELECT id, email, first_name, last_name FROM workers
+		WHERE org_id = ? AND role IN ('worker','manager') AND NOT disabled ORDER BY last_name, first_name, email`, orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []parcours.Worker
+	for rows.Next() {
+		var w parcours.Worker
+		if err := rows.Scan(&w.ID, &w.Email, &w.FirstName, &w.LastName); err != nil {
+			return nil, err
+		}
+		w.OrgID = orgID
+		out = append(out, w)
+	}
+	return out, rows.Err()
+}

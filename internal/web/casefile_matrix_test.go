@@ -202,6 +202,45 @@ func init() {
 				return url.Values{"kind": {"note"}, "summary": {"Note ajoutée depuis la page."}}
 			},
 			Want: fileWant(http.StatusSeeOther), Page: true},
+		matrixRow{Route: "POST /persons/{id}/journal/{entry}/amendments",
+			Path: func(f *fixture) string {
+				return "/persons/" + f.Person.ID + "/journal/" + cf(f).Entry.ID + "/amendments"
+			},
+			Body: func(f *fixture, who string) any {
+				return url.Values{"amend-summary": {"Point CSS (corrigé depuis la page)."}}
+			},
+			Want: fileWant(403, "worker", http.StatusSeeOther), Page: true},
+		matrixRow{Route: "POST /persons/{id}/accompaniments", Path: func(f *fixture) string { return "/persons/" + f.Person.ID + "/accompaniments" },
+			Body: func(f *fixture, who string) any {
+				return url.Values{"acc-kind": {"asg"}, "acc-referent_id": {f.e.Workers["worker"].ID}, "acc-team_id": {f.e.TeamA.ID}}
+			},
+			Want: fileWant(http.StatusSeeOther), Page: true},
+		matrixRow{Route: "POST /persons/{id}/accompaniments/{acc}/end",
+			Path: func(f *fixture) string {
+				return "/persons/" + f.Person.ID + "/accompaniments/" + freshAcc(f).ID + "/end"
+			},
+			Body: func(f *fixture, who string) any { return url.Values{"end-end_reason": {"demenagement"}} },
+			Want: fileWant(http.StatusSeeOther), Page: true},
+		matrixRow{Route: "POST /persons/{id}/accompaniments/{acc}/handover",
+			Path: func(f *fixture) string {
+				return "/persons/" + f.Person.ID + "/accompaniments/" + freshAcc(f).ID + "/handover"
+			},
+			Body: func(f *fixture, who string) any { return url.Values{"ho-referent_id": {f.e.Workers["manager"].ID}} },
+			Want: fileWant(http.StatusSeeOther), Page: true},
+		matrixRow{Route: "POST /persons/{id}/tasks", Path: func(f *fixture) string { return "/persons/" + f.Person.ID + "/tasks" },
+			Body: func(f *fixture, who string) any {
+				return url.Values{"task-title": {"Appeler le bailleur"}, "task-due_date": {"2030-03-01"}}
+			},
+			Want: fileWant(http.StatusSeeOther), Page: true},
+		matrixRow{Route: "POST /persons/{id}/tasks/{task}/status",
+			Path: func(f *fixture) string { return "/persons/" + f.Person.ID + "/tasks/" + cf(f).Task.ID + "/status" },
+			Body: func(f *fixture, who string) any { return url.Values{"status": {"done"}} },
+			Want: fileWant(http.StatusSeeOther), Page: true},
+		// A form without a file: refused after the access check (the
+		// upload itself is tested in internal/casefile).
+		matrixRow{Route: "POST /persons/{id}/documents", Path: func(f *fixture) string { return "/persons/" + f.Person.ID + "/documents" },
+			Body: func(f *fixture, who string) any { return url.Values{"doc-kind": {"rib"}} },
+			Want: fileWant(http.StatusUnprocessableEntity), Page: true},
 		matrixRow{Route: "POST /handovers/{id}/acknowledge",
 			Path: func(f *fixture) string { return "/handovers/" + cf(f).HandoverPage.ID + "/acknowledge" },
 			Want: all(403, "worker", http.StatusSeeOther, "other", 404, "bg_active", 403, "bg_expired", 403, "teammate", 403), Page: true},

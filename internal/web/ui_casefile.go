@@ -1,6 +1,7 @@
 package web
 
 import (
+	"io"
 	"net/http"
 	"net/url"
 	"strings"
@@ -13,8 +14,13 @@ import (
 // The person file page (GET /persons/{id}): identity and household,
 // situation, active accompaniments with their referents, the journal
 // newest first with filters, open tasks, documents, and what is new since
-// the viewer's last visit. A journal entry can be added from it without
-// JavaScript; handovers are acknowledged from it.
+// the viewer's last visit. Every change made from it is a plain form (no
+// JavaScript needed) posted under /persons/{id}/…: on success it redirects
+// back to the page (post/redirect/get); on a mistake the page is shown
+// again with the errors next to the fields and everything typed kept.
+//
+// The forms of the page share one error map, so each form's fields are
+// prefixed ("task-title", "doc-kind", …) except the journal entry's.
 
 func (s *Server) casefileRoutes() {
 	s.casefileAPIRoutes()
@@ -23,6 +29,13 @@ func (s *Server) casefileRoutes() {
 	s.documentAPIRoutes()
 	s.handle("GET", "/persons/{id}", Page, s.pagePersonFile, nil)
 	s.handle("POST", "/persons/{id}/journal", Page, s.pageAddEntry, nil)
+	s.handle("POST", "/persons/{id}/journal/{entry}/amendments", Page, s.pageAmend, nil)
+	s.handle("POST", "/persons/{id}/accompaniments", Page, s.pageAddAccompaniment, nil)
+	s.handle("POST", "/persons/{id}/accompaniments/{acc}/end", Page, s.pageEndAccompaniment, nil)
+	s.handle("POST", "/persons/{id}/accompaniments/{acc}/handover", Page, s.pageHandover, nil)
+	s.handle("POST", "/persons/{id}/tasks", Page, s.pageAddTask, nil)
+	s.handle("POST", "/persons/{id}/tasks/{task}/status", Page, s.pageTaskStatus, nil)
+	s.handle("POST", "/persons/{id}/documents", Page, s.pageUploadDocument, nil)
 	s.handle("POST", "/handovers/{id}/acknowledge", Page, s.pageAcknowledge, nil)
 }
 
@@ -34,10 +47,13 @@ type fileData struct {
 	Active, Ended []*parcours.Accompaniment
 	KindLabels    map[string]string
 	NewCount      int
+	Saved         bool
 	EntryKinds    []string
 	Modes         []string
 	Confs         []string
-	Filtered      bool
+	EndReasons    []string
+	DocKinds      []string
+	Template      string // id of the interview template in use
 }
 
 func (s *Server) pagePersonFile(w http.ResponseWriter, r *http.Request) error {
@@ -48,14 +64,14 @@ func (s *Server) showPersonFile(w http.ResponseWriter, r *http.Request, status i
 	a := mustActor(r)
 	id := r.PathValue("id")
 	q := journalQuery(r)
-	cursor := r.URL.Query().Get("cursor")
-	f, err := s.svc.CaseFile.Open(r.Context(), a, id, q, cursor)
+	query := r.URL.Query()
+	f, err := s.svc.CaseFile.Open(r.Context(), a, id, q, query.Get("cursor"))
 	if err != nil {
 		return err
 	}
 	d := &fileData{File: f, Query: q, KindLabels: map[string]string{}, EntryKinds: parcours.EntryKinds,
-		Modes: parcours.InterviewModes, Confs: parcours.Confidentialities,
-		Filtered: q != (casefile.JournalQuery{})}
+		Modes: parcours.InterviewModes, Confs: parcours.Confidentialities, EndReasons: parcours.EndReasons,
+		DocKinds: parcours.DocumentKinds, Saved: query.Get("saved") != "" && status == http.StatusOK}
 	for _, k := range f.Kinds {
 		d.KindLabels[k.Code] = k.Label
 	}
@@ -64,6 +80,20 @@ func (s *Server) showPersonFile(w http.ResponseWriter, r *http.Request, status i
 			d.Active = append(d.Active, acc)
 		} else {
 			d.Ended = append(d.Ended, acc)
+		}
+	}
+	if p.Form == nil {
+		p.Form = map[string]string{}
+	}
+	// "Utiliser une trame": the interview template fills the summary of
+	// the new entry, to be completed.
+	if tid := query.Get("template"); tid != "" && p.Form["summary"] == "" {
+		for _, t := range f.Templates {
+			if t.ID == tid {
+				d.Template = t.ID
+				p.Form["summary"] = t.Body
+				p.Form["kind"] = parcours.EntryInterview
+			}
 		}
 	}
 	if f.Journal != nil {
@@ -88,35 +118,35 @@ func (s *Server) showPersonFile(w http.ResponseWriter, r *http.Request, status i
 	return s.render(w, r, status, "person.html", p)
 }
 
-// pageAddEntry adds a journal entry from the form of the file page, then
-// shows the file again (post/redirect/get), or the form with its errors
-// and everything typed kept.
-func (s *Server) pageAddEntry(w http.ResponseWriter, r *http.Request) error {
-	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
-	if err := r.ParseForm(); err != nil {
+// parseForm reads a posted form (url-encoded or multipart), bounded.
+func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) error {
+	if r.MultipartForm != nil || r.PostForm != nil {
+		return nil // already read by the CSRF check
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+1<<20)
+	var err error
+	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+		err = r.ParseMultipartForm(1 << 20)
+	} else {
+		err = r.ParseForm()
+	}
+	if err != nil {
 		return parcours.Errorf(parcours.EBadRequest, "error.casefile.bad_form")
 	}
-	in := casefile.EntryInput{Kind: r.PostFormValue("kind"), OccurredAt: r.PostFormValue("occurred_at"),
-		Summary: r.PostFormValue("summary"), Mode: r.PostFormValue("mode"), Confidentiality: r.PostFormValue("confidentiality"),
-		AccompanimentID: r.PostFormValue("accompaniment_id"), PrivateSynthesis: r.PostFormValue("private_synthesis")}
-	if in.Kind != parcours.EntryInterview {
-		in.Mode = ""
-	}
-	// One text field, names separated by commas.
-	for _, v := range r.PostForm["participants"] {
-		for _, name := range strings.Split(v, ",") {
-			if name = strings.TrimSpace(name); name != "" {
-				in.Participants = append(in.Participants, name)
-			}
-		}
-	}
-	_, err := s.svc.CaseFile.AddEntry(r.Context(), mustActor(r), r.PathValue("id"), in)
+	return nil
+}
+
+// afterPost ends a form post: back to the file on success (anchor names
+// the section), the file again with the errors and the typed values when
+// the input was wrong (prefix is the form's field prefix). Other errors
+// (not found, forbidden) are shown as such.
+func (s *Server) afterPost(w http.ResponseWriter, r *http.Request, err error, prefix, anchor string) error {
 	if err == nil {
-		http.Redirect(w, r, "/persons/"+r.PathValue("id")+"?saved=1#journal", http.StatusSeeOther)
+		http.Redirect(w, r, "/persons/"+r.PathValue("id")+"?saved=1#"+anchor, http.StatusSeeOther)
 		return nil
 	}
 	e := parcours.AsError(err)
-	if e == nil || e.Code != parcours.EInvalid {
+	if e == nil || (e.Code != parcours.EInvalid && e.Code != parcours.EConflict && e.Code != parcours.ETooLarge && e.Code != parcours.EUnsupported) {
 		return err
 	}
 	p := &page{Errors: map[string]string{}, Form: map[string]string{}}
@@ -126,16 +156,131 @@ func (s *Server) pageAddEntry(w http.ResponseWriter, r *http.Request) error {
 		fields = []*parcours.Error{e}
 	}
 	for _, fe := range fields {
-		msg := i18n.T(l, fe.Key, fe.Args...)
-		if _, dup := p.Errors[fe.Field]; !dup {
-			p.Errors[fe.Field] = msg
+		name := prefix + fe.Field
+		if fe.Field == "" {
+			name = prefix + "form"
 		}
-		p.ErrorList = append(p.ErrorList, fieldMsg{Field: fe.Field, Message: msg})
+		msg := i18n.T(l, fe.Key, fe.Args...)
+		if _, dup := p.Errors[name]; !dup {
+			p.Errors[name] = msg
+		}
+		p.ErrorList = append(p.ErrorList, fieldMsg{Field: name, Message: msg})
 	}
-	for k := range r.PostForm {
-		p.Form[k] = r.PostFormValue(k)
+	for k, v := range r.PostForm {
+		if k != "csrf" && len(v) > 0 {
+			p.Form[k] = v[0]
+		}
 	}
-	return s.showPersonFile(w, r, http.StatusUnprocessableEntity, p)
+	// The page is recomputed from the file; the form's values stay.
+	return s.showPersonFile(w, r, statusOf(e.Code), p)
+}
+
+// pageAddEntry adds a journal entry from the form of the file page.
+func (s *Server) pageAddEntry(w http.ResponseWriter, r *http.Request) error {
+	if err := s.parseForm(w, r); err != nil {
+		return err
+	}
+	in := casefile.EntryInput{Kind: r.PostFormValue("kind"), OccurredAt: r.PostFormValue("occurred_at"),
+		Summary: r.PostFormValue("summary"), Mode: r.PostFormValue("mode"), Confidentiality: r.PostFormValue("confidentiality"),
+		AccompanimentID: r.PostFormValue("accompaniment_id"), PrivateSynthesis: r.PostFormValue("private_synthesis")}
+	if in.Kind != parcours.EntryInterview {
+		in.Mode = ""
+	}
+	// One text field, names separated by commas.
+	for _, name := range strings.Split(r.PostFormValue("participants"), ",") {
+		if name = strings.TrimSpace(name); name != "" {
+			in.Participants = append(in.Participants, name)
+		}
+	}
+	_, err := s.svc.CaseFile.AddEntry(r.Context(), mustActor(r), r.PathValue("id"), in)
+	return s.afterPost(w, r, err, "", "journal")
+}
+
+func (s *Server) pageAmend(w http.ResponseWriter, r *http.Request) error {
+	if err := s.parseForm(w, r); err != nil {
+		return err
+	}
+	_, err := s.svc.CaseFile.Amend(r.Context(), mustActor(r), r.PathValue("entry"), casefile.AmendmentInput{
+		Summary: r.PostFormValue("amend-summary")})
+	return s.afterPost(w, r, err, "amend-", "journal")
+}
+
+func (s *Server) pageAddAccompaniment(w http.ResponseWriter, r *http.Request) error {
+	if err := s.parseForm(w, r); err != nil {
+		return err
+	}
+	_, err := s.svc.CaseFile.CreateAccompaniment(r.Context(), mustActor(r), r.PathValue("id"), casefile.AccompanimentInput{
+		Kind: r.PostFormValue("acc-kind"), ReferentID: r.PostFormValue("acc-referent_id"), TeamID: r.PostFormValue("acc-team_id"),
+		StartDate: r.PostFormValue("acc-start_date")})
+	return s.afterPost(w, r, err, "acc-", "accompaniments")
+}
+
+func (s *Server) pageEndAccompaniment(w http.ResponseWriter, r *http.Request) error {
+	if err := s.parseForm(w, r); err != nil {
+		return err
+	}
+	_, err := s.svc.CaseFile.EndAccompaniment(r.Context(), mustActor(r), r.PathValue("acc"), casefile.EndInput{
+		EndDate: r.PostFormValue("end-end_date"), EndReason: r.PostFormValue("end-end_reason")})
+	return s.afterPost(w, r, err, "end-", "accompaniments")
+}
+
+func (s *Server) pageHandover(w http.ResponseWriter, r *http.Request) error {
+	if err := s.parseForm(w, r); err != nil {
+		return err
+	}
+	_, err := s.svc.CaseFile.Handover(r.Context(), mustActor(r), r.PathValue("acc"), casefile.HandoverInput{
+		ReferentID: r.PostFormValue("ho-referent_id"), TeamID: r.PostFormValue("ho-team_id"), Note: r.PostFormValue("ho-note")})
+	return s.afterPost(w, r, err, "ho-", "handovers")
+}
+
+func (s *Server) pageAddTask(w http.ResponseWriter, r *http.Request) error {
+	if err := s.parseForm(w, r); err != nil {
+		return err
+	}
+	_, err := s.svc.CaseFile.CreateTask(r.Context(), mustActor(r), r.PathValue("id"), casefile.TaskInput{
+		Title: r.PostFormValue("task-title"), DueDate: r.PostFormValue("task-due_date"), AssigneeID: r.PostFormValue("task-assignee_id"),
+		JournalEntryID: r.PostFormValue("task-journal_entry_id")})
+	return s.afterPost(w, r, err, "task-", "tasks")
+}
+
+func (s *Server) pageTaskStatus(w http.ResponseWriter, r *http.Request) error {
+	if err := s.parseForm(w, r); err != nil {
+		return err
+	}
+	_, err := s.svc.CaseFile.UpdateTask(r.Context(), mustActor(r), r.PathValue("task"), casefile.TaskUpdate{Status: r.PostFormValue("status")})
+	return s.afterPost(w, r, err, "status-", "tasks")
+}
+
+// pageUploadDocument takes the document form (multipart). The form was
+// read whole before (the CSRF check needs its token), within MaxUpload.
+func (s *Server) pageUploadDocument(w http.ResponseWriter, r *http.Request) error {
+	if err := s.parseForm(w, r); err != nil {
+		return err
+	}
+	in := casefile.DocumentInput{Kind: r.PostFormValue("doc-kind"), Title: r.PostFormValue("doc-title"), ExpiresOn: r.PostFormValue("doc-expires_on")}
+	var content io.Reader
+	if r.MultipartForm != nil && len(r.MultipartForm.File["doc-file"]) == 1 {
+		fh := r.MultipartForm.File["doc-file"][0]
+		f, err := fh.Open()
+		if err != nil {
+			return err
+		}
+		defer f.Close()
+		content = f
+		if in.Title == "" {
+			in.Title = fh.Filename
+		}
+	}
+	if content == nil {
+		// No file: the service still checks the actor first, then
+		// refuses the empty content.
+		content = strings.NewReader("")
+	}
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll()
+	}
+	_, err := s.svc.CaseFile.AddDocument(r.Context(), mustActor(r), r.PathValue("id"), in, content)
+	return s.afterPost(w, r, err, "doc-", "documents")
 }
 
 func (s *Server) pageAcknowledge(w http.ResponseWriter, r *http.Request) error {
