@@ -149,6 +149,35 @@ func (s *Service) insertSituation(ctx context.Context, tx *store.Tx, actor parco
 	return sit, nil
 }
 
+// RenameHousehold changes a household's name ("" for none).
+func (s *Service) RenameHousehold(ctx context.Context, actor parcours.Actor, id, name string) (*parcours.Household, error) {
+	name = strings.TrimSpace(name)
+	var h *parcours.Household
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		var err error
+		if h, err = s.loadHousehold(ctx, tx, actor, access.HouseholdUpdate, id); err != nil {
+			return err
+		}
+		var v parcours.Problems
+		if utf8.RuneCountInString(name) > 150 {
+			v.Add("name", "error.field_too_long", "field.household_name", 150)
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if err := tx.RenameHousehold(ctx, h.ID, name); err != nil {
+			return err
+		}
+		tx.Audit(audit.For(actor, "household.update", "household", h.ID, ""))
+		h, err = tx.Household(ctx, h.ID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return redactHousehold(actor, h), nil
+}
+
 // RecordSituation adds a new situation to a household and returns it; the
 // previous ones stay in its history.
 func (s *Service) RecordSituation(ctx context.Context, actor parcours.Actor, householdID string, in SituationInput) (*parcours.Situation, error) {

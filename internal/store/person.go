@@ -125,6 +125,12 @@ func (tx *Tx) InsertHousehold(ctx context.Context, h *parcours.Household) error 
 	return err
 }
 
+// RenameHousehold changes the name of a household.
+func (tx *Tx) RenameHousehold(ctx context.Context, id, name string) error {
+	_, err := tx.exec(ctx, "UPDATE households SET name = ? WHERE id = ?", name, id)
+	return err
+}
+
 // SetHouseholdMember moves a person into a household (or out of any, with
 // householdID "").
 func (tx *Tx) SetHouseholdMember(ctx context.Context, personID, householdID string, rel parcours.Relationship) error {

@@ -33,6 +33,7 @@ func householdSchemas(s *Server) {
 		})),
 		"situation": ref("SituationInput"),
 	}))
+	s.schema("HouseholdPatch", object([]string{"name"}, Schema{"name": str()}))
 	s.schema("MemberInput", object([]string{"person_id", "relationship"}, Schema{
 		"person_id": str(), "relationship": relationshipSchema(),
 	}))
@@ -46,6 +47,8 @@ func (s *Server) householdAPIRoutes() {
 		&Op{ID: "listHouseholds", Summary: "List the households of the organisation", Tag: "households", Response: "Household", List: true, Query: pageParams})
 	s.handle("GET", "/api/v1/households/{id}", API, s.apiGetHousehold,
 		&Op{ID: "getHousehold", Summary: "A household with its members and current situation", Tag: "households", Response: "Household"})
+	s.handle("PATCH", "/api/v1/households/{id}", API, s.apiRenameHousehold,
+		&Op{ID: "renameHousehold", Summary: "Rename a household", Tag: "households", Request: "HouseholdPatch", Response: "Household"})
 	s.handle("POST", "/api/v1/households/{id}/members", API, s.apiSetHouseholdMember,
 		&Op{ID: "setHouseholdMember", Summary: "Move a person into the household (out of their previous one)", Tag: "households", Request: "MemberInput", Response: "Household"})
 	s.handle("POST", "/api/v1/households/{id}/situations", API, s.apiRecordSituation,
@@ -82,6 +85,27 @@ func (s *Server) apiListHouseholds(w http.ResponseWriter, r *http.Request) error
 
 func (s *Server) apiGetHousehold(w http.ResponseWriter, r *http.Request) error {
 	h, err := s.svc.Persons.GetHousehold(r.Context(), mustActor(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, h)
+	return nil
+}
+
+// householdPatch is the body of PATCH /api/v1/households/{id}.
+type householdPatch struct {
+	Name *string `json:"name"`
+}
+
+func (s *Server) apiRenameHousehold(w http.ResponseWriter, r *http.Request) error {
+	var in householdPatch
+	if err := s.decodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	if in.Name == nil {
+		return parcours.FieldError(parcours.EInvalid, "name", "error.field_required", "field.household_name")
+	}
+	h, err := s.svc.Persons.RenameHousehold(r.Context(), mustActor(r), r.PathValue("id"), *in.Name)
 	if err != nil {
 		return err
 	}

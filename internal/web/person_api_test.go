@@ -229,6 +229,17 @@ var badInputs = []badInput{
 			return "/api/v1/households/" + f.Household.ID + "/situations"
 		},
 		body: body(map[string]any{"employment": "cdi"}), status: 422, field: "housing", contains: []string{"logement", "obligatoire"}},
+	{name: "household name too long", method: "PATCH",
+		path: func(f *fixture, _ *parcours.Person, _ *parcours.Household) string {
+			return "/api/v1/households/" + f.Household.ID
+		},
+		body: body(map[string]any{"name": strings.Repeat("F", 151)}), status: 422, field: "name",
+		contains: []string{"nom du foyer", "150"}},
+	{name: "household rename without a name", method: "PATCH",
+		path: func(f *fixture, _ *parcours.Person, _ *parcours.Household) string {
+			return "/api/v1/households/" + f.Household.ID
+		},
+		body: body(map[string]any{}), status: 422, field: "name", contains: []string{"nom du foyer", "obligatoire"}},
 	{name: "invalid cursor", method: "GET", path: fixedPath("/api/v1/persons?cursor=not-a-cursor"),
 		status: 400, field: "cursor", contains: []string{"curseur"}},
 	{name: "cursor of another list", method: "GET",
@@ -497,8 +508,14 @@ func TestHouseholdAPI_MembersAndSituationHistory(t *testing.T) {
 			t.Fatalf("record situation: %d %s", resp.Status, resp.Body)
 		}
 
+		if resp := e.Do("PATCH", "/api/v1/households/"+h.ID, "worker", map[string]any{"name": "  Foyer Lefebvre-Roux "}); resp.Status != 200 {
+			t.Fatalf("rename: %d %s", resp.Status, resp.Body)
+		}
 		var got parcours.Household
 		e.Do("GET", "/api/v1/households/"+h.ID, "worker", nil).Decode(t, &got)
+		if got.Name != "Foyer Lefebvre-Roux" {
+			t.Errorf("name %q after rename", got.Name)
+		}
 		rels := map[string]parcours.Relationship{}
 		for _, m := range got.Members {
 			rels[m.PersonID] = m.Relationship

@@ -30,6 +30,9 @@ func init() {
 			Want: all(200, "admin", 403)},
 		matrixRow{Route: "GET /api/v1/households/{id}", Path: householdPath(""),
 			Want: all(200, "admin", 404, "other", 404)},
+		matrixRow{Route: "PATCH /api/v1/households/{id}", Path: householdPath(""),
+			Body: func(f *fixture, who string) any { return map[string]any{"name": "Foyer Martin-" + who} },
+			Want: all(200, "admin", 404, "reception", 403, "other", 404)},
 		matrixRow{Route: "POST /api/v1/households/{id}/members", Path: householdPath("/members"),
 			Body: func(f *fixture, who string) any {
 				return map[string]any{"person_id": f.Person.ID, "relationship": "reference"}
@@ -79,6 +82,9 @@ func init() {
 			Want: all(see, "admin", 403, "reception", 403), Page: true},
 		matrixRow{Route: "GET /households/{id}", Path: householdPage(""),
 			Want: all(200, "admin", 404, "other", 404), Page: true},
+		matrixRow{Route: "POST /households/{id}", Path: householdPage(""),
+			Body: func(f *fixture, who string) any { return url.Values{"name": {"Foyer Martin-" + who}} },
+			Want: all(see, "admin", 404, "reception", 403, "other", 404), Page: true},
 		matrixRow{Route: "POST /households/{id}/members", Path: householdPage("/members"),
 			Body: func(f *fixture, who string) any {
 				return url.Values{"person_id": {f.Person.ID}, "relationship": {"reference"}}

@@ -22,6 +22,7 @@ func (s *Server) householdPageRoutes() {
 	s.handle("GET", "/households/new", Page, s.pageNewHousehold, nil)
 	s.handle("POST", "/households", Page, s.pageCreateHousehold, nil)
 	s.handle("GET", "/households/{id}", Page, s.pageHousehold, nil)
+	s.handle("POST", "/households/{id}", Page, s.pageRenameHousehold, nil)
 	s.handle("POST", "/households/{id}/members", Page, s.pageAddMember, nil)
 	s.handle("POST", "/households/{id}/situations", Page, s.pageRecordSituation, nil)
 }
@@ -131,6 +132,14 @@ func (s *Server) pageHousehold(w http.ResponseWriter, r *http.Request) error {
 	return s.renderHousehold(w, r, http.StatusOK, pg, nil, "")
 }
 
+// keepName fills the rename form with the stored name unless the page
+// shows a name that was typed and refused.
+func keepName(pg *page, h *parcours.Household) {
+	if _, typed := pg.Form["name"]; !typed {
+		pg.Form["name"] = h.Name
+	}
+}
+
 // renderHousehold shows the household page; pg carries the typed values
 // and errors of a refused form, income its ticked income sources and
 // global its problem that belongs to no field.
@@ -155,9 +164,20 @@ func (s *Server) renderHousehold(w http.ResponseWriter, r *http.Request, status 
 			return err
 		}
 	}
+	keepName(pg, h)
 	pg.Title = "household.title"
 	pg.Data = d
 	return s.render(w, r, status, "household.html", pg)
+}
+
+func (s *Server) pageRenameHousehold(w http.ResponseWriter, r *http.Request) error {
+	id := r.PathValue("id")
+	typed := map[string]string{"name": r.PostFormValue("name"), "relationship": string(parcours.RelOther)}
+	if _, err := s.svc.Persons.RenameHousehold(r.Context(), mustActor(r), id, typed["name"]); err != nil {
+		return s.householdFormFailed(w, r, err, typed, nil)
+	}
+	http.Redirect(w, r, "/households/"+id+"?saved=household", http.StatusSeeOther)
+	return nil
 }
 
 func (s *Server) pageAddMember(w http.ResponseWriter, r *http.Request) error {

@@ -235,6 +235,18 @@ func TestHouseholdPages_CreateAddMemberAndRecordSituations(t *testing.T) {
 			t.Errorf("household page after creation lacks the flash or the member")
 		}
 
+		resp = e.Page("POST", "/households/"+id, "worker", url.Values{"name": {strings.Repeat("P", 151)}})
+		if resp.Status != 422 {
+			t.Fatalf("rename too long: %d", resp.Status)
+		}
+		assertFieldError(t, string(resp.Body), "name", "nom du foyer")
+		if resp := e.Page("POST", "/households/"+id, "worker", url.Values{"name": {"Foyer Perrin-Lopez"}}); resp.Status != 303 {
+			t.Fatalf("rename: %d", resp.Status)
+		}
+		if html := string(e.Page("GET", "/households/"+id, "worker", nil).Body); !strings.Contains(html, "Foyer Perrin-Lopez") {
+			t.Error("renamed household not shown")
+		}
+
 		resp = e.Page("POST", "/households/"+id+"/members", "worker", url.Values{"person_id": {kid.ID}, "relationship": {"enfant"}})
 		if resp.Status != 303 {
 			t.Fatalf("add member: %d", resp.Status)
