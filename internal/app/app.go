@@ -14,6 +14,7 @@ import (
 	"parcours/internal/audit/accesslog"
 	"parcours/internal/auth"
 	"parcours/internal/casefile"
+	"parcours/internal/importer"
 	"parcours/internal/org"
 	"parcours/internal/person"
 	"parcours/internal/search"
@@ -43,6 +44,7 @@ type App struct {
 	Persons *person.Service
 	Orgs    *org.Service
 	Search  *search.Service
+	Import  *importer.Service
 	Web     *web.Server
 	// Consent, BreakGlass and AccessLog: see package access and audit.
 	Consent    *consent.Service
@@ -87,13 +89,14 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a.Persons = person.New(db)
 	a.Orgs = org.New(db)
 	a.Search = search.New(db)
+	a.Import = importer.New(db)
 	a.Consent = consent.New(db)
 	a.BreakGlass = breakglass.New(db, cfg.BreakGlassDuration)
 	a.AccessLog = accesslog.New(db)
 	a.CaseFile = casefile.New(db, casefile.Config{DataDir: cfg.DataDir, MaxUpload: cfg.MaxUpload})
 	var err error
 	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload},
-		web.Services{Auth: a.Auth, Persons: a.Persons, Orgs: a.Orgs, Search: a.Search,
+		web.Services{Auth: a.Auth, Persons: a.Persons, Orgs: a.Orgs, Search: a.Search, Import: a.Import,
 			Consent: a.Consent, BreakGlass: a.BreakGlass, AccessLog: a.AccessLog, CaseFile: a.CaseFile})
 	if err != nil {
 		return nil, err

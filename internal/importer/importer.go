@@ -92,12 +92,21 @@ type Report struct {
 // or problems found).
 var errRollback = errors.New("roll back")
 
-// ImportPersons imports persons and households from a CSV file.
-func (s *Service) ImportPersons(ctx context.Context, actor parcours.Actor, file io.Reader, opts Options) (*Report, error) {
+// Check tells whether actor may import: creating persons and households
+// both. The upload page asks before showing its form.
+func (s *Service) Check(actor parcours.Actor) error {
 	for _, act := range []access.Action{access.PersonCreate, access.HouseholdCreate} {
 		if err := access.Check(actor, act, access.Target{}); err != nil {
-			return nil, err
+			return err
 		}
+	}
+	return nil
+}
+
+// ImportPersons imports persons and households from a CSV file.
+func (s *Service) ImportPersons(ctx context.Context, actor parcours.Actor, file io.Reader, opts Options) (*Report, error) {
+	if err := s.Check(actor); err != nil {
+		return nil, err
 	}
 	b, err := io.ReadAll(io.LimitReader(file, MaxBytes+1))
 	if err != nil {

@@ -43,3 +43,12 @@ func init() {
 		matrixRow{Route: "GET /search", Path: fixed("/search?q=martin"), Page: true, Want: all(200)},
 	)
 }
+
+func init() {
+	addRows(
+		matrixRow{Route: "GET /import", Path: fixed("/import"), Page: true, Want: all(200, "admin", 403, "reception", 403)},
+		// A form without a file: those allowed to import are told to
+		// choose one (422); nothing is imported.
+		matrixRow{Route: "POST /import", Path: fixed("/import"), Page: true, Want: all(422, "admin", 403, "reception", 403)},
+	)
+}

@@ -22,6 +22,7 @@ import (
 	"parcours/internal/audit/accesslog"
 	"parcours/internal/auth"
 	"parcours/internal/casefile"
+	"parcours/internal/importer"
 	"parcours/internal/org"
 	"parcours/internal/parcours"
 	"parcours/internal/person"
@@ -36,6 +37,8 @@ type Services struct {
 	Orgs *org.Service
 	// Search finds persons and journal entries, and merges duplicates.
 	Search *search.Service
+	// Import takes in persons and households from CSV (ui_import.go).
+	Import *importer.Service
 	// Consent, BreakGlass and AccessLog: the person's information and
 	// objections, exceptional access, access log and audit search.
 	Consent    *consent.Service
