@@ -5,9 +5,13 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"os"
+	"strings"
 	"time"
 
+	"parcours/internal/app"
 	"parcours/internal/audit"
+	"parcours/internal/parcours"
 	"parcours/internal/store"
 )
 
@@ -87,4 +91,105 @@ func init() {
 			return nil
 		},
 	})
+}
+
+func init() {
+	var email string
+	var withdraw bool
+	register(&command{
+		name:    "audit designate-dpo",
+		summary: "Designate a worker as their organisation's data-protection officer (opens the audit search).",
+		flags: func(fs *flag.FlagSet, c *Common) {
+			fs.StringVar(&email, "email", "", "the worker's e-mail address")
+			fs.BoolVar(&withdraw, "withdraw", false, "withdraw the designation instead")
+		},
+		run: func(ctx context.Context, e *env, c *Common, args []string) error {
+			if email == "" || len(args) > 0 {
+				return &usageError{"audit designate-dpo needs --email and no arguments"}
+			}
+			db, err := store.Open(ctx, c.Database)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			if _, err := db.Migrate(ctx); err != nil {
+				return err
+			}
+			return db.Transact(ctx, func(tx *store.Tx) error {
+				w, err := tx.WorkerByEmail(ctx, strings.ToLower(strings.TrimSpace(email)))
+				if errors.Is(err, store.ErrNoRows) {
+					return fmt.Errorf("no worker with e-mail %s", email)
+				}
+				if err != nil {
+					return err
+				}
+				if err := tx.DesignateDPO(ctx, w.ID, w.OrgID, !withdraw); err != nil {
+					return err
+				}
+				action := "dpo.designate"
+				if withdraw {
+					action = "dpo.withdraw"
+				}
+				tx.Audit(audit.For(parcours.SystemActor(), action, "worker", w.ID, ""))
+				fmt.Fprintln(e.stdout, w.ID)
+				return nil
+			})
+		},
+	})
+}
+
+// serveAccess holds serve's options of the access feature.
+var serveAccess struct {
+	retention  string
+	breakGlass time.Duration
+}
+
+// accessFlags adds serve's access options: the audit retention (the
+// server purges older events daily) and how long a break-glass lasts.
+func accessFlags(fs *flag.FlagSet, c *Common) {
+	fs.StringVar(&serveAccess.retention, "audit-retention", envOr("PARCOURS_AUDIT_RETENTION", "1y"),
+		"how long audit events are kept, 6m to 3y; older ones are purged daily (env PARCOURS_AUDIT_RETENTION)")
+	d := 4 * time.Hour
+	if v, err := time.ParseDuration(os.Getenv("PARCOURS_BREAK_GLASS_DURATION")); err == nil {
+		d = v
+	}
+	fs.DurationVar(&serveAccess.breakGlass, "break-glass-duration", d,
+		"how long an exceptional (break-glass) access stays open, 30m to 24h (env PARCOURS_BREAK_GLASS_DURATION)")
+}
+
+// startAccess applies serve's access options to a and starts the daily
+// audit purge; it stops with ctx.
+func startAccess(ctx context.Context, e *env, c *Common, a *app.App) error {
+	retention, err := audit.ParseRetention(serveAccess.retention)
+	if err != nil {
+		return &usageError{err.Error()}
+	}
+	if d := serveAccess.breakGlass; d < 30*time.Minute || d > 24*time.Hour {
+		return &usageError{fmt.Sprintf("break-glass duration %s: must be between 30m and 24h", d)}
+	}
+	a.BreakGlass.Duration = serveAccess.breakGlass
+	key, err := audit.LoadKey(c.DataDir, true)
+	if err != nil {
+		return err
+	}
+	log := a.Config.Log
+	go func() {
+		t := time.NewTicker(24 * time.Hour)
+		defer t.Stop()
+		for {
+			// Several instances may purge at once: the chain lock makes
+			// the second one find nothing left to purge.
+			if cp, err := a.DB.PurgeAudit(ctx, a.DB.Now().Add(-retention), key); err != nil && ctx.Err() == nil {
+				log.Error("audit purge", "err", err.Error())
+			} else if cp != nil {
+				log.Info("audit purge", "purged", cp.Purged, "last_seq", cp.LastSeq)
+			}
+			select {
+			case <-ctx.Done():
+				return
+			case <-t.C:
+			}
+		}
+	}()
+	return nil
 }

@@ -5,8 +5,10 @@ import (
 	"context"
 	"strings"
 	"testing"
+	"time"
 
 	"parcours/internal/audit"
+	"parcours/internal/parcours"
 	"parcours/internal/store"
 	"parcours/internal/store/storetest"
 )
@@ -57,5 +59,67 @@ func TestAuditVerifyCommand_ExitCodes(t *testing.T) {
 				t.Fatalf("tampered chain: %v (exit %d), want exit 1 naming event 3", err, ExitCode(err))
 			}
 		})
+	}
+}
+
+func TestAuditDesignateDPO_OpensTheAuditSearch(t *testing.T) {
+	ctx := context.Background()
+	dsn := storetest.DSN(t, store.SQLite)
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Migrate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	o := &parcours.Organization{Name: "CCAS DPO", Kind: parcours.OrgCCAS}
+	w := &parcours.Worker{Email: "dpo@ccas.test", Role: parcours.RoleReception}
+	if err := db.Transact(ctx, func(tx *store.Tx) error {
+		if err := tx.InsertOrganization(ctx, o); err != nil {
+			return err
+		}
+		w.OrgID = o.ID
+		return tx.InsertWorker(ctx, w, "")
+	}); err != nil {
+		t.Fatal(err)
+	}
+	isDPO := func() bool {
+		var ok bool
+		if err := db.View(ctx, func(tx *store.Tx) error { ok, err = tx.IsDPO(ctx, w.ID); return err }); err != nil {
+			t.Fatal(err)
+		}
+		return ok
+	}
+	var out bytes.Buffer
+	if err := Run(ctx, []string{"audit", "designate-dpo", "--email", "DPO@ccas.test", "--database", dsn}, nil, &out, &out); err != nil {
+		t.Fatal(err)
+	}
+	if strings.TrimSpace(out.String()) != w.ID || !isDPO() {
+		t.Fatalf("designate: %q, dpo %v", out.String(), isDPO())
+	}
+	if err := Run(ctx, []string{"audit", "designate-dpo", "--email", "dpo@ccas.test", "--withdraw", "--database", dsn}, nil, &out, &out); err != nil || isDPO() {
+		t.Fatalf("withdraw: %v, dpo %v", err, isDPO())
+	}
+	if err := Run(ctx, []string{"audit", "designate-dpo", "--email", "nobody@ccas.test", "--database", dsn}, nil, &out, &out); err == nil || ExitCode(err) != 1 {
+		t.Fatalf("unknown e-mail: %v", err)
+	}
+	rep, err := db.VerifyAudit(ctx, nil)
+	if err != nil || rep.Problem != nil || rep.Checked != 2 {
+		t.Fatalf("designations audited: %+v, %v", rep, err)
+	}
+}
+
+func TestServeAccessOptions_OutOfBoundsAreUsageErrors(t *testing.T) {
+	defer func(r string, d time.Duration) { serveAccess.retention, serveAccess.breakGlass = r, d }(serveAccess.retention, serveAccess.breakGlass)
+	for _, tc := range []struct {
+		retention string
+		bg        time.Duration
+	}{{"4y", 4 * time.Hour}, {"5m", 4 * time.Hour}, {"1y", 10 * time.Minute}, {"1y", 48 * time.Hour}} {
+		serveAccess.retention, serveAccess.breakGlass = tc.retention, tc.bg
+		err := startAccess(context.Background(), nil, &Common{DataDir: t.TempDir()}, nil)
+		if err == nil || ExitCode(err) != 2 {
+			t.Errorf("retention %s, break-glass %s: %v, want a usage error", tc.retention, tc.bg, err)
+		}
 	}
 }

@@ -19,7 +19,7 @@ func init() {
 	register(&command{
 		name:    "serve",
 		summary: "Run the Parcours server (applies migrations first).",
-		flags:   addrFlag,
+		flags:   func(fs *flag.FlagSet, c *Common) { addrFlag(fs, c); accessFlags(fs, c) },
 		run: func(ctx context.Context, e *env, c *Common, args []string) error {
 			if len(args) > 0 {
 				return &usageError{"serve takes no arguments"}
@@ -29,6 +29,9 @@ func init() {
 				return err
 			}
 			defer a.Close()
+			if err := startAccess(ctx, e, c, a); err != nil { // audit.go
+				return err
+			}
 			return serve(ctx, e, a, c.Addr, nil)
 		},
 	})
