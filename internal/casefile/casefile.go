@@ -100,6 +100,22 @@ func (s *Service) openFile(ctx context.Context, tx *store.Tx, actor parcours.Act
 	return &file{person: p, rel: rel, active: active}, nil
 }
 
+// accompaniment returns one of the person's accompaniments: from the
+// active ones already loaded, else (an ended one) from the store. Another
+// person's is an invalid input.
+func (f *file) accompaniment(ctx context.Context, tx *store.Tx, id string) (*parcours.Accompaniment, error) {
+	for _, a := range f.active {
+		if a.ID == id {
+			return a, nil
+		}
+	}
+	a, err := tx.Accompaniment(ctx, id)
+	if errors.Is(err, store.ErrNoRows) || (err == nil && a.PersonID != f.person.ID) {
+		return nil, parcours.FieldError(parcours.EInvalid, "accompaniment_id", "error.casefile.accompaniment_unknown")
+	}
+	return a, err
+}
+
 // target is the file-level target of an action on the file.
 func (f *file) target() access.Target {
 	return access.Target{OrgID: f.person.OrgID, PersonID: f.person.ID, Rel: f.rel}

@@ -99,10 +99,7 @@ func (s *Service) AddEntry(ctx context.Context, actor parcours.Actor, personID s
 		// The entry belongs to its accompaniment's team, else to the
 		// author's first team.
 		if e.AccompanimentID != "" {
-			a, err := tx.Accompaniment(ctx, e.AccompanimentID)
-			if errors.Is(err, store.ErrNoRows) || (err == nil && a.PersonID != f.person.ID) {
-				return parcours.FieldError(parcours.EInvalid, "accompaniment_id", "error.casefile.accompaniment_unknown")
-			}
+			a, err := f.accompaniment(ctx, tx, e.AccompanimentID)
 			if err != nil {
 				return err
 			}
