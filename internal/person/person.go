@@ -260,9 +260,10 @@ func (s *Service) Get(ctx context.Context, actor parcours.Actor, id string) (*pa
 // It is audited as a read.
 func (s *Service) GetForUpdate(ctx context.Context, actor parcours.Actor, id string) (*parcours.Person, error) {
 	var p *parcours.Person
+	var rel *parcours.Relation
 	err := s.db.View(ctx, func(tx *store.Tx) error {
 		var err error
-		if p, err = s.load(ctx, tx, actor, access.PersonUpdate, id); err != nil {
+		if p, rel, err = s.loadFile(ctx, tx, actor, access.PersonUpdate, id); err != nil {
 			return err
 		}
 		tx.Audit(audit.For(actor, "person.read", "person", p.ID, p.ID))
@@ -271,7 +272,7 @@ func (s *Service) GetForUpdate(ctx context.Context, actor parcours.Actor, id str
 	if err != nil {
 		return nil, err
 	}
-	return redact(actor, p), nil
+	return redactFile(actor, rel, p), nil
 }
 
 // Update applies a partial update. When in.Version is given and the person

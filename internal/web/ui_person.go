@@ -116,7 +116,9 @@ func personInput(r *http.Request, seesNIR bool) (person.Input, map[string]string
 	if sex := parcours.Sex(typed["sex"]); sex != "" {
 		in.Sex = &sex
 	}
-	if seesNIR {
+	// The NIR is changed only by a form that showed it: a role that does
+	// not see it has no such field and must not blank it.
+	if _, sent := r.PostForm["nir"]; seesNIR && sent {
 		in.NIR = str("nir")
 	} else {
 		delete(typed, "nir")

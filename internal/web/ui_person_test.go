@@ -320,3 +320,24 @@ func TestHouseholdPages_NewPersonStraightIntoAHousehold(t *testing.T) {
 		}
 	})
 }
+
+func TestPersonPages_FormWithoutNIRFieldKeepsTheStoredNIR(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		ctx := t.Context()
+		nir := "1680269123456" + nirKey("1680269123456")
+		p, err := e.App.Persons.Create(ctx, e.Actor("worker"), person.Input{BirthName: ptr("FAURE"), FirstNames: ptr("Jules"),
+			BirthDate: ptr("1968-02-20"), NIR: ptr(nir)})
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp := e.Page("POST", "/persons/"+p.ID, "worker", url.Values{"birth_name": {"FAURE"}, "first_names": {"Jules"},
+			"birth_date": {"1968-02-20"}, "phone": {"0478000001"}})
+		if resp.Status != 303 {
+			t.Fatalf("save: %d %s", resp.Status, truncate(resp.Body))
+		}
+		got, _ := e.App.Persons.Get(ctx, e.Actor("worker"), p.ID)
+		if got.NIR != nir || got.Phone != "0478000001" {
+			t.Errorf("after save: NIR %q phone %q", got.NIR, got.Phone)
+		}
+	})
+}
