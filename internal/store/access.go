@@ -118,3 +118,41 @@ func (tx *Tx) DesignateDPO(ctx context.Context, workerID, orgID string, designat
 	_, err := tx.exec(ctx, "INSERT INTO dpo_designations (worker_id, org_id, designated_at) VALUES (?, ?, ?)", workerID, orgID, ts(tx.now))
 	return err
 }
+
+// HouseholdRelation is Relation for a household: the worker's relations
+// to its members, merged (referent or team of any member, an open
+// break-glass on any member, every member's objections). A household
+// without members yet belongs to no one's file: every worker of its
+// organisation counts as its team, so that whoever creates it can fill it.
+func (tx *Tx) HouseholdRelation(ctx context.Context, workerID string, teamIDs []string, householdID string) (*parcours.Relation, error) {
+	rel := &parcours.Relation{}
+	if err := tx.queryRow(ctx, "SELECT org_id FROM households WHERE id = ?", householdID).Scan(&rel.OrgID); err != nil {
+		return nil, err
+	}
+	members, err := tx.stringList(ctx, "SELECT id FROM persons WHERE household_id = ? ORDER BY id", householdID)
+	if err != nil {
+		return nil, err
+	}
+	if len(members) == 0 {
+		rel.Team = true
+		return rel, nil
+	}
+	for _, id := range members {
+		r, err := tx.Relation(ctx, workerID, teamIDs, id)
+		if err != nil {
+			return nil, err
+		}
+		rel.Referent = rel.Referent || r.Referent
+		rel.Team = rel.Team || r.Team
+		if rel.BreakGlass == nil {
+			rel.BreakGlass = r.BreakGlass
+		}
+		for _, o := range r.Objections {
+			if !slices.Contains(rel.Objections, o) {
+				rel.Objections = append(rel.Objections, o)
+			}
+		}
+	}
+	slices.Sort(rel.Objections)
+	return rel, nil
+}
