@@ -14,13 +14,17 @@ test:
 	$(GO) vet $(PKGS)
 	$(GO) test -count=1 -timeout $(TIMEOUT) $(PKGS)
 
+# staticcheck 0.8.x is the release line that supports Go 1.26.
 lint:
 	$(GO) vet $(PKGS)
-	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.7.0 $(PKGS)
+	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PKGS)
 
-# Benchmarks and load runs; rewrites BENCHMARKS.md.
+# Benchmarks and load runs against a real `parcours serve` on 127.0.0.1;
+# rewrites BENCHMARKS.md. Scale with BENCH_PERSONS (100000),
+# BENCH_DURATION (15s per scenario), BENCH_USERS (50), BENCH_BACKENDS
+# (sqlite,postgres), BENCH_GOBENCH (1). Defaults finish well under 30 min.
 bench: build
-	$(GO) run ./internal/bench/cmd/benchreport
+	$(GO) run ./internal/bench/cmd/benchreport -bin bin/parcours -out BENCHMARKS.md
 
 demo:
 	$(GO) run ./cmd/parcours demo
