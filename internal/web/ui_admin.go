@@ -70,7 +70,7 @@ func adminFormFailed(r *http.Request, err error, form map[string]string, again f
 		return err
 	}
 	p := &page{Form: form}
-	authFormError(r, p, err)
+	authFormError(r, p, err, "email")
 	return again(p)
 }
 

@@ -133,8 +133,9 @@ func withNext(path, next string) string {
 }
 
 // authFormError fills p's field errors and error summary from err, in the
-// request's language; an error without a field is shown under "form".
-func authFormError(r *http.Request, p *page, err error) {
+// request's language; an error without a field is shown on field def (the
+// summary links to it).
+func authFormError(r *http.Request, p *page, err error, def string) {
 	e := parcours.AsError(err)
 	if e == nil {
 		return
@@ -148,7 +149,7 @@ func authFormError(r *http.Request, p *page, err error) {
 	for _, f := range list {
 		field := f.Field
 		if field == "" {
-			field = "form"
+			field = def
 		}
 		msg := i18n.T(l, f.Key, f.Args...)
 		if _, dup := p.Errors[field]; !dup {
@@ -181,7 +182,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		p := &page{Title: "page.login.title", Form: map[string]string{"email": email, "next": safeNext(next)}}
-		authFormError(r, p, err)
+		authFormError(r, p, err, "email")
 		return s.render(w, r, statusOf(parcours.ErrorCode(err)), "login.html", p)
 	}
 	// A session this browser had before is replaced, not kept alongside.
@@ -242,7 +243,7 @@ func (s *Server) totpSubmit(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 		p := &page{Title: "page.login_totp.title", Form: map[string]string{"next": safeNext(next)}}
-		authFormError(r, p, err)
+		authFormError(r, p, err, "code")
 		return s.render(w, r, statusOf(parcours.ErrorCode(err)), "login_totp.html", p)
 	}
 	setSessionCookie(w, fresh.Secret)
@@ -291,7 +292,7 @@ func (s *Server) renderTOTPSetup(w http.ResponseWriter, r *http.Request, wk *par
 		Form: map[string]string{"next": safeNext(r.FormValue("next"))}}
 	status := http.StatusOK
 	if failure != nil {
-		authFormError(r, p, failure)
+		authFormError(r, p, failure, "code")
 		status = statusOf(parcours.ErrorCode(failure))
 	}
 	return s.render(w, r, status, "totp_setup.html", p)

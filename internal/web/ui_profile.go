@@ -68,7 +68,7 @@ func (s *Server) profileFailed(w http.ResponseWriter, r *http.Request, err error
 		return err
 	}
 	p := &page{Form: form}
-	authFormError(r, p, err)
+	authFormError(r, p, err, "current_password")
 	return s.renderProfile(w, r, statusOf(code), p, "")
 }
 
