@@ -257,7 +257,13 @@ func (s *Service) loadHousehold(ctx context.Context, tx *store.Tx, actor parcour
 	if err != nil {
 		return nil, err
 	}
-	if err := access.Check(actor, act, access.Target{OrgID: h.OrgID}); err != nil {
+	// A household is part of its members' files: need-to-know applies
+	// through their relations (store.Tx.HouseholdRelation).
+	rel, err := tx.HouseholdRelation(ctx, actor.WorkerID, actor.TeamIDs, h.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := access.Check(actor, act, access.Target{OrgID: h.OrgID, Rel: rel}); err != nil {
 		return nil, err
 	}
 	return h, nil

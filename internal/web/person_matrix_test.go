@@ -29,10 +29,10 @@ func init() {
 		matrixRow{Route: "GET /api/v1/households", Path: fixed("/api/v1/households"),
 			Want: all(200, "admin", 403)},
 		matrixRow{Route: "GET /api/v1/households/{id}", Path: householdPath(""),
-			Want: all(200, "admin", 404, "other", 404)},
+			Want: all(200, "admin", 404, "other", 404, "worker2", 403, "bg_active", 200, "teammate", 200)},
 		matrixRow{Route: "PATCH /api/v1/households/{id}", Path: householdPath(""),
 			Body: func(f *fixture, who string) any { return map[string]any{"name": "Foyer Martin-" + who} },
-			Want: all(200, "admin", 404, "reception", 403, "other", 404)},
+			Want: all(200, "admin", 404, "reception", 403, "other", 404, "worker2", 403, "bg_active", 200, "teammate", 200)},
 		matrixRow{Route: "POST /api/v1/households/{id}/members", Path: householdPath("/members"),
 			Body: func(f *fixture, who string) any {
 				return map[string]any{"person_id": f.Person.ID, "relationship": "reference"}
@@ -40,9 +40,9 @@ func init() {
 			Want: all(200, "admin", 404, "reception", 403, "other", 404, "worker2", 403, "bg_active", 200, "teammate", 200)},
 		matrixRow{Route: "POST /api/v1/households/{id}/situations", Path: householdPath("/situations"),
 			Body: func(f *fixture, who string) any { return map[string]any{"housing": "locataire_social"} },
-			Want: all(created, "admin", 404, "reception", 403, "other", 404)},
+			Want: all(created, "admin", 404, "reception", 403, "other", 404, "worker2", 403, "bg_active", created, "teammate", created)},
 		matrixRow{Route: "GET /api/v1/households/{id}/situations", Path: householdPath("/situations"),
-			Want: all(200, "admin", 404, "other", 404)},
+			Want: all(200, "admin", 404, "other", 404, "worker2", 403, "bg_active", 200, "teammate", 200)},
 	)
 }
 
@@ -81,10 +81,10 @@ func init() {
 			Body: func(f *fixture, who string) any { return url.Values{"name": {"Foyer " + who}} },
 			Want: all(see, "admin", 403, "reception", 403), Page: true},
 		matrixRow{Route: "GET /households/{id}", Path: householdPage(""),
-			Want: all(200, "admin", 404, "other", 404), Page: true},
+			Want: all(200, "admin", 404, "other", 404, "worker2", 403, "bg_active", 200, "teammate", 200), Page: true},
 		matrixRow{Route: "POST /households/{id}", Path: householdPage(""),
 			Body: func(f *fixture, who string) any { return url.Values{"name": {"Foyer Martin-" + who}} },
-			Want: all(see, "admin", 404, "reception", 403, "other", 404), Page: true},
+			Want: all(see, "admin", 404, "reception", 403, "other", 404, "worker2", 403, "bg_active", see, "teammate", see), Page: true},
 		matrixRow{Route: "POST /households/{id}/members", Path: householdPage("/members"),
 			Body: func(f *fixture, who string) any {
 				return url.Values{"person_id": {f.Person.ID}, "relationship": {"reference"}}
@@ -92,6 +92,6 @@ func init() {
 			Want: all(see, "admin", 404, "reception", 403, "other", 404, "worker2", 403, "bg_active", see, "teammate", see), Page: true},
 		matrixRow{Route: "POST /households/{id}/situations", Path: householdPage("/situations"),
 			Body: func(f *fixture, who string) any { return url.Values{"housing": {"locataire_prive"}} },
-			Want: all(see, "admin", 404, "reception", 403, "other", 404), Page: true},
+			Want: all(see, "admin", 404, "reception", 403, "other", 404, "worker2", 403, "bg_active", see, "teammate", see), Page: true},
 	)
 }
