@@ -2,6 +2,7 @@ package casefile_test
 
 import (
 	"bytes"
+	"html"
 	"net/http"
 	"strings"
 	"testing"
@@ -168,6 +169,32 @@ func TestTasks_MyTasksBuckets(t *testing.T) {
 		r := e.Do("POST", "/api/v1/persons/"+p.ID+"/tasks", "worker", map[string]any{"title": "x", "due_date": "2026-12-10", "journal_entry_id": "nope"})
 		if r.Status != http.StatusUnprocessableEntity {
 			t.Errorf("task from a missing entry: %d", r.Status)
+		}
+	})
+}
+
+func TestHome_ShowsOverdueTasksAndRecentFiles(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		setClock(e, "2026-11-25 10:00")
+		p := newPerson(t, e, "worker")
+		call(t, e, "POST", "/api/v1/persons/"+p.ID+"/tasks", "worker", map[string]any{"title": "Relancer la CAF", "due_date": "2026-11-20"}, 201, nil)
+		call(t, e, "POST", "/api/v1/persons/"+p.ID+"/tasks", "worker", map[string]any{"title": "Appeler le bailleur", "due_date": "2026-11-30"}, 201, nil)
+		if r := e.Page("GET", "/persons/"+p.ID, "worker", nil); r.Status != 200 {
+			t.Fatalf("open the file: %d", r.Status)
+		}
+		r := e.Page("GET", "/", "worker", nil)
+		body := html.UnescapeString(string(r.Body))
+		if r.Status != 200 || !strings.Contains(body, "MARTIN Léa — Relancer la CAF") || strings.Contains(body, "Appeler le bailleur") {
+			t.Errorf("home: %d; want the overdue task only", r.Status)
+		}
+		if !strings.Contains(body, `href="/persons/`+p.ID+`"`) {
+			t.Error("home does not list the file opened lately")
+		}
+		// Roles without tasks still get their page.
+		for _, who := range []string{"admin", "reception"} {
+			if r := e.Page("GET", "/", who, nil); r.Status != 200 {
+				t.Errorf("home as %s: %d", who, r.Status)
+			}
 		}
 	})
 }

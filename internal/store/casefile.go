@@ -362,3 +362,63 @@ func (tx *Tx) CaseWorkers(ctx context.Context, orgID string) ([]parcours.Worker,
 	}
 	return out, rows.Err()
 }
+
+// PersonTask is a task with the display name of its person, for lists
+// across files ("Ma journée").
+type PersonTask struct {
+	parcours.Task
+	PersonName string
+}
+
+// OpenTasksWithPersons returns the open tasks of an assignee due on or
+// before until, soonest first, with their person's name, in one query.
+func (tx *Tx) OpenTasksWithPersons(ctx context.Context, assigneeID, until string, limit int) ([]PersonTask, error) {
+	rows, err := tx.query(ctx, `SELECT t.id, t.person_id, t.title, t.due_date, p.birth_name, p.usage_name, p.first_names
+		FROM tasks t JOIN persons p ON p.id = t.person_id
+		WHERE t.assignee_id = ? AND t.status = 'open' AND t.due_date <= ? ORDER BY t.due_date, t.id LIMIT ?`, assigneeID, until, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []PersonTask
+	for rows.Next() {
+		var pt PersonTask
+		var p parcours.Person
+		if err := rows.Scan(&pt.ID, &pt.PersonID, &pt.Title, &pt.DueDate, &p.BirthName, &p.UsageName, &p.FirstNames); err != nil {
+			return nil, err
+		}
+		pt.AssigneeID, pt.Status, pt.PersonName = assigneeID, parcours.TaskOpen, p.DisplayName()
+		out = append(out, pt)
+	}
+	return out, rows.Err()
+}
+
+// RecentVisit is a file a worker opened, with when.
+type RecentVisit struct {
+	PersonID   string
+	PersonName string
+	VisitedAt  time.Time
+}
+
+// RecentVisits returns the files a worker opened most recently.
+func (tx *Tx) RecentVisits(ctx context.Context, workerID string, limit int) ([]RecentVisit, error) {
+	rows, err := tx.query(ctx, `SELECT v.person_id, v.visited_at, p.birth_name, p.usage_name, p.first_names
+		FROM casefile_visits v JOIN persons p ON p.id = v.person_id
+		WHERE v.worker_id = ? ORDER BY v.visited_at DESC LIMIT ?`, workerID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []RecentVisit
+	for rows.Next() {
+		var v RecentVisit
+		var p parcours.Person
+		var at int64
+		if err := rows.Scan(&v.PersonID, &at, &p.BirthName, &p.UsageName, &p.FirstNames); err != nil {
+			return nil, err
+		}
+		v.VisitedAt, v.PersonName = fromTS(at), p.DisplayName()
+		out = append(out, v)
+	}
+	return out, rows.Err()
+}

@@ -1,10 +1,12 @@
 package web
 
 import (
+	"context"
 	"io"
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"parcours/internal/casefile"
 	"parcours/internal/i18n"
@@ -290,4 +292,36 @@ func (s *Server) pageAcknowledge(w http.ResponseWriter, r *http.Request) error {
 	}
 	http.Redirect(w, r, "/persons/"+h.PersonID+"#handovers", http.StatusSeeOther)
 	return nil
+}
+
+// CaseFileDay gives "Ma journée" the case file's part: the worker's tasks
+// due today or overdue, and the files they opened last. Appointments and
+// reviews belong to other features and stay nil (not available) here.
+func CaseFileDay(cf *casefile.Service) DaySource { return caseFileDay{cf} }
+
+type caseFileDay struct{ cf *casefile.Service }
+
+func (d caseFileDay) Day(ctx context.Context, actor parcours.Actor, now time.Time) (*Day, error) {
+	wd, err := d.cf.Day(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	day := &Day{RecentFiles: []DayItem{}}
+	if wd.Tasks != nil {
+		day.OverdueTasks = []DayItem{}
+		for _, t := range wd.Tasks {
+			if !t.Overdue {
+				continue // the section is "Tâches en retard"
+			}
+			item := DayItem{Href: "/persons/" + t.PersonID + "#tasks", Label: t.PersonName + " — " + t.Title}
+			if due, err := parcours.ParseDate(t.DueDate); err == nil {
+				item.When = due
+			}
+			day.OverdueTasks = append(day.OverdueTasks, item)
+		}
+	}
+	for _, f := range wd.Recent {
+		day.RecentFiles = append(day.RecentFiles, DayItem{Href: "/persons/" + f.PersonID, Label: f.PersonName, When: f.VisitedAt})
+	}
+	return day, nil
 }
