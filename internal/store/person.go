@@ -83,11 +83,15 @@ type PersonPage struct {
 // ListPersons returns up to limit persons of org after the key `after`
 // (birth_name, first_names, id), or from the start when after is nil.
 func (tx *Tx) ListPersons(ctx context.Context, orgID string, after []string, limit int) (*PersonPage, error) {
-	q := "SELECT " + personColumns + " FROM persons WHERE org_id = ?"
+	// Persons merged into another record (internal/search) are left out:
+	// the record they were merged into stands for them.
+	q := "SELECT " + personColumns + " FROM persons WHERE org_id = ? AND merged_into IS NULL"
 	args := []any{orgID}
 	if len(after) == 3 {
-		q += " AND (birth_name > ? OR (birth_name = ? AND (first_names > ? OR (first_names = ? AND id > ?))))"
-		args = append(args, after[0], after[0], after[1], after[1], after[2])
+		// A row-value comparison, in the order of the persons_org_list
+		// index, so that both databases seek instead of scanning.
+		q += " AND (birth_name, first_names, id) > (?, ?, ?)"
+		args = append(args, after[0], after[1], after[2])
 	}
 	q += " ORDER BY birth_name, first_names, id LIMIT ?"
 	args = append(args, limit+1)
