@@ -82,9 +82,12 @@ func statusFor(who string, def int64, overrides ...any) int64 {
 
 // demo is the data the browser tests visit.
 type demo struct {
-	person        string            // id of "Léa MARTIN", followed by worker's team
-	accompaniment string            // her accompaniment, worker as referent ("" before the case file)
-	workers       map[string]string // cast name → worker id
+	person        string // id of "Léa MARTIN", followed by worker's team
+	accompaniment string // her accompaniment, worker as referent ("" before the case file)
+	// accompanimentToEnd is a second one, for the flow to end.
+	accompanimentToEnd string
+	template           string            // id of an interview template of org A
+	workers            map[string]string // cast name → worker id
 }
 
 func seedDemo(t *testing.T, e *apptest.Env) *demo {
@@ -103,6 +106,21 @@ func seedDemo(t *testing.T, e *apptest.Env) *demo {
 			t.Fatal(err)
 		}
 		d.accompaniment = acc.ID
+		acc2, err := e.App.CaseFile.CreateAccompaniment(t.Context(), e.Actor("worker"), p, casefile.AccompanimentInput{
+			Kind: "budget", TeamID: e.TeamA.ID, ReferentID: e.Workers["worker"].ID,
+			StartDate: time.Now().AddDate(0, -1, 0).Format("2006-01-02"),
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.accompanimentToEnd = acc2.ID
+		tpl, err := e.App.CaseFile.CreateTemplate(t.Context(), e.Actor("manager"), casefile.TemplateInput{
+			Name: "Premier accueil", Body: "Situation familiale :\nRessources :\nLogement :\nDemande :",
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.template = tpl.ID
 		if _, err := e.App.CaseFile.AddEntry(t.Context(), e.Actor("worker"), p, casefile.EntryInput{
 			Kind: parcours.EntryInterview, OccurredAt: time.Now().AddDate(0, 0, -7).Format("2006-01-02"), Mode: parcours.InterviewModes[0],
 			Summary: "Premier entretien : point sur la situation et les droits.", Confidentiality: parcours.Confidentialities[0], AccompanimentID: acc.ID,
