@@ -126,7 +126,6 @@ type scenarioResult struct {
 	name  string
 	http  *bench.Latency
 	floor *bench.Latency // nil without a raw-SQL equivalent
-	note  string
 }
 
 // benchWorker is the worker whose token drives the load: a referent of
