@@ -67,7 +67,13 @@ func loadForMerge(ctx context.Context, tx *store.Tx, actor parcours.Actor, id, f
 	if err != nil {
 		return nil, err
 	}
-	if err := access.Check(actor, access.PersonUpdate, access.Target{OrgID: p.OrgID}); err != nil {
+	// Merging changes both files: the actor must follow each person
+	// (need-to-know, access/need.go), not merely find them.
+	rel, err := tx.Relation(ctx, actor.WorkerID, actor.TeamIDs, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	if err := access.Check(actor, access.PersonUpdate, access.Target{OrgID: p.OrgID, PersonID: p.ID, Rel: rel}); err != nil {
 		if field != "" && parcours.ErrorCode(err) == parcours.ENotFound {
 			return nil, parcours.FieldError(parcours.EInvalid, field, "error.person_unknown", id)
 		}

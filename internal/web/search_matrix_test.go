@@ -27,7 +27,9 @@ func init() {
 			Body: func(f *fixture, who string) any {
 				return map[string]any{"other_id": duplicate(f.e.T, f).ID, "reason": "doublon : même pièce d'identité"}
 			},
-			Want: all(http.StatusCreated, "admin", 403, "reception", 403, "other", 404)},
+			// Merging changes both files: only those who follow both
+			// persons (need-to-know); a break-glass on one is not enough.
+			Want: all(http.StatusCreated, "admin", 403, "reception", 403, "other", 404, "worker2", 403, "bg_active", 403, "teammate", http.StatusCreated)},
 		matrixRow{Route: "POST /api/v1/merges/{id}/undo",
 			// Each request undoes a merge of its own.
 			Path: func(f *fixture) string {
