@@ -96,7 +96,12 @@ func createDemo(ctx context.Context, e *env, path string, force bool, persons in
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "demo: %d persons in %d households written to %s\n", st.Persons, st.Households, path)
+	tasks, err := demo.AddTasks(ctx, db, st.Sample, now)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "demo: %d persons in %d households, %d journal entries, %d tasks written to %s\n",
+		st.Persons, st.Households, st.Entries, tasks, path)
 	printLogins(e.stdout, s.Logins(true), now)
 	return nil
 }

@@ -154,6 +154,12 @@ func TestDemo_CreatesACompleteDemo(t *testing.T) {
 	if n := count(t, dsn, "SELECT count(*) FROM (SELECT household_id FROM situations GROUP BY household_id HAVING count(*) >= 2) x"); n < 5 {
 		t.Errorf("only %d households with a situation history", n)
 	}
+	if n := count(t, dsn, "SELECT count(*) FROM tasks WHERE status = 'open'"); n < 10 {
+		t.Errorf("%d open tasks, want a worker's day to show some", n)
+	}
+	if n := count(t, dsn, "SELECT count(*) FROM journal_entries"); n < 1000 {
+		t.Errorf("%d journal entries for 200 persons, want about ten each", n)
+	}
 	if n := count(t, dsn, "SELECT count(*) FROM audit_events WHERE action = 'person.create'"); n != 200 {
 		t.Errorf("%d person.create audit events, want 200", n)
 	}

@@ -36,6 +36,9 @@ type Options struct {
 type Stats struct {
 	Households, Persons, Situations, Accompaniments, Entries int
 	Elapsed                                                  time.Duration
+	// Sample holds the first accompaniments of each referent, for
+	// the demo's tasks.
+	Sample []parcours.Accompaniment
 }
 
 // Populate writes opts.Persons persons in households, spread over the
@@ -58,6 +61,7 @@ func Populate(ctx context.Context, db *store.DB, s *Setting, opts Options) (*Sta
 			turn = append(turn, i)
 		}
 	}
+	perReferent := map[string]int{}
 	var batch []store.SeedHousehold
 	inBatch := 0
 	flush := func() error {
@@ -82,6 +86,10 @@ func Populate(ctx context.Context, db *store.DB, s *Setting, opts Options) (*Sta
 				st.Accompaniments += len(m.Accompaniments)
 				for _, a := range m.Accompaniments {
 					st.Entries += len(a.Entries)
+					if perReferent[a.Accompaniment.ReferentID] < 8 {
+						perReferent[a.Accompaniment.ReferentID]++
+						st.Sample = append(st.Sample, a.Accompaniment)
+					}
 				}
 			}
 		}
@@ -180,4 +188,33 @@ func auditBatch(tx *store.Tx, batch []store.SeedHousehold, opts Options) {
 			tx.Audit(audit.For(sys, "situation.create", "situation", s.ID, ""))
 		}
 	}
+}
+
+var taskTitles = []string{"Relancer la CAF pour le dossier RSA", "Envoyer la demande de FSL", "Préparer la commission logement",
+	"Vérifier le renouvellement de la CSS", "Rappeler le bailleur (plan d'apurement)", "Compléter le dossier MDPH",
+	"Faire le point avant la fin de la mesure", "Transmettre l'attestation de domiciliation"}
+
+// AddTasks gives each sampled accompaniment a task for its referent, due
+// around today — some late, most this week or next — so that a worker's
+// day is not empty in the demo.
+func AddTasks(ctx context.Context, db *store.DB, sample []parcours.Accompaniment, today time.Time) (int, error) {
+	sys := parcours.SystemActor()
+	var tasks []*parcours.Task
+	for i, a := range sample {
+		due := today.AddDate(0, 0, i%12-3)
+		tasks = append(tasks, &parcours.Task{OrgID: a.OrgID, PersonID: a.PersonID, AccompanimentID: a.ID,
+			Title: taskTitles[i%len(taskTitles)], DueDate: due.Format(time.DateOnly), AssigneeID: a.ReferentID,
+			Status: "open", CreatedBy: a.ReferentID})
+	}
+	err := db.Transact(ctx, func(tx *store.Tx) error {
+		if err := tx.InsertTasks(ctx, tasks...); err != nil {
+			return err
+		}
+		for _, t := range tasks {
+			sys.OrgID = t.OrgID
+			tx.Audit(audit.For(sys, "task.create", "task", t.ID, t.PersonID))
+		}
+		return nil
+	})
+	return len(tasks), err
 }
