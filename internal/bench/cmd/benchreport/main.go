@@ -83,7 +83,7 @@ func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	started := time.Now()
-	rep := &report{cfg: c, machine: bench.ThisMachine(), date: started.UTC()}
+	rep := &report{cfg: c, machine: bench.ThisMachine(), date: started.UTC(), loadBefore: loadavg()}
 	for _, b := range c.backends {
 		r, err := runBackend(ctx, c, strings.TrimSpace(b))
 		if err != nil {
@@ -95,10 +95,20 @@ func main() {
 		rep.gobench = goBenchmarks(ctx)
 	}
 	rep.total = time.Since(started)
+	rep.loadAfter = loadavg()
 	if err := os.WriteFile(c.out, []byte(rep.markdown()), 0o644); err != nil {
 		fatal(err)
 	}
 	fmt.Fprintf(os.Stderr, "bench: %s rewritten in %s\n", c.out, rep.total.Round(time.Second))
+}
+
+// loadavg is the 1-minute load average: how busy the shared machine was.
+func loadavg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Fields(string(b))[0]
 }
 
 func fatal(err error) {
@@ -113,7 +123,7 @@ func logf(format string, args ...any) {
 // backendResult is what one backend measured.
 type backendResult struct {
 	name             string
-	seed             time.Duration
+	seed, seedCPU    time.Duration // wall time, and CPU time of the seed process
 	persons, entries int
 	idleRSS, peakRSS int64
 	scenarios        []scenarioResult
@@ -163,6 +173,7 @@ func runBackend(ctx context.Context, c config, backend string) (*backendResult, 
 		return nil, fmt.Errorf("seed: %w", err)
 	}
 	res.seed = time.Since(t0)
+	res.seedCPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
 	res.seedLog = lastLine(seedErr.String())
 
 	db, err := store.Open(ctx, dsn)

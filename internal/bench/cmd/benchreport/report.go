@@ -9,12 +9,13 @@ import (
 )
 
 type report struct {
-	cfg      config
-	machine  bench.Machine
-	date     time.Time
-	total    time.Duration
-	backends []*backendResult
-	gobench  string
+	cfg                   config
+	loadBefore, loadAfter string
+	machine               bench.Machine
+	date                  time.Time
+	total                 time.Duration
+	backends              []*backendResult
+	gobench               string
 }
 
 func (r *backendResult) scenario(prefix string) *scenarioResult {
@@ -48,7 +49,8 @@ func (rep *report) goals() []goal {
 			scaled = fmt.Sprintf(" (%d persons in %s, scaled linearly)", b.persons, b.seed.Round(100*time.Millisecond))
 		}
 		gs = append(gs, goal{"`seed --persons 100000` (" + b.name + ", with ~10 journal entries each)", "≤ 60 s",
-			seed100k.Round(100*time.Millisecond).String() + scaled, verdict(seed100k <= 60*time.Second)})
+			seed100k.Round(100*time.Millisecond).String() + scaled + fmt.Sprintf("; seed process CPU %s", b.seedCPU.Round(100*time.Millisecond)),
+			verdict(seed100k <= 60*time.Second)})
 		if b.persons >= 500000 {
 			s500 := time.Duration(float64(b.seed) * 500000 / float64(b.persons))
 			gs = append(gs, goal{"seed 500,000 persons (" + b.name + ")", "≤ 5 min", s500.Round(time.Second).String(), verdict(s500 <= 5*time.Minute)})
@@ -94,6 +96,7 @@ func (rep *report) markdown() string {
 		c.persons, c.users, c.duration)
 	w("- Reproduce: `BENCH_PERSONS=%d BENCH_DURATION=%s BENCH_USERS=%d BENCH_BACKENDS=%s make bench`\n\n",
 		c.persons, c.duration, c.users, strings.Join(c.backends, ","))
+	w("- Load average (1 min) at start / end: %s / %s on %d cores\n\n", rep.loadBefore, rep.loadAfter, rep.machine.Cores)
 	w("The machine is shared: other processes (builds, tests, browsers) may run during the measure, so latencies are an upper bound of what this code does on an idle machine of the same size. The load goes only to 127.0.0.1.\n\n")
 
 	w("## Goals\n\n| Goal | Target | Measured | Verdict |\n|---|---|---|---|\n")
@@ -104,7 +107,8 @@ func (rep *report) markdown() string {
 
 	for _, r := range rep.backends {
 		w("\n## %s\n\n", r.name)
-		w("- Seeded %d persons, %d journal entries in %s (`%s`)\n", r.persons, r.entries, r.seed.Round(100*time.Millisecond), r.seedLog)
+		w("- Seeded %d persons, %d journal entries in %s wall, %s CPU of the seed process (`%s`)\n", r.persons, r.entries,
+			r.seed.Round(100*time.Millisecond), r.seedCPU.Round(100*time.Millisecond), r.seedLog)
 		w("- Heaviest file opened: %d entries\n", r.heavyEntries)
 		w("- `serve` RSS: idle %s, peak (VmHWM) %s\n\n", bench.MB(r.idleRSS), bench.MB(r.peakRSS))
 		w("| Scenario | Requests | Success | Throughput | p50 | p95 | p99 | Raw SQL p50 / p99 | p99 ratio |\n|---|---|---|---|---|---|---|---|---|\n")
