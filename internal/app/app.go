@@ -94,6 +94,7 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a.BreakGlass = breakglass.New(db, cfg.BreakGlassDuration)
 	a.AccessLog = accesslog.New(db)
 	a.CaseFile = casefile.New(db, casefile.Config{DataDir: cfg.DataDir, MaxUpload: cfg.MaxUpload})
+	a.Search.UseJournal(a.CaseFile) // journal search asks the case file what each actor may read
 	var err error
 	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload},
 		web.Services{Auth: a.Auth, Persons: a.Persons, Orgs: a.Orgs, Search: a.Search, Import: a.Import,

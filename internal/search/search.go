@@ -19,7 +19,8 @@ import (
 
 // Service is the search service.
 type Service struct {
-	db *store.DB
+	db      *store.DB
+	entries EntryReader // the case file's, for the journal search
 }
 
 // New returns a Service on db.

@@ -240,3 +240,51 @@ func (tx *Tx) UnindexedPersons(ctx context.Context, after string, limit int) ([]
 	}
 	return out, rows.Err()
 }
+
+// JournalHit is a journal entry matching a full-text search.
+type JournalHit struct {
+	ID       string
+	PersonID string
+	Summary  string
+}
+
+// SearchJournal returns up to limit entries of org whose summary matches
+// words, best first: French stemming over unaccented text on PostgreSQL
+// (stems are the words as typed), word prefixes over the FTS5 index on
+// SQLite (stems are the caller's crude French stems, see search). words
+// and stems are folded letters and digits only.
+func (tx *Tx) SearchJournal(ctx context.Context, orgID string, words, stems []string, limit int) ([]JournalHit, error) {
+	if len(words) == 0 {
+		return nil, nil
+	}
+	var q string
+	var args []any
+	if tx.db.dialect == Postgres {
+		q = `SELECT j.id, j.person_id, j.summary FROM journal_entries j, plainto_tsquery('french', parcours_unaccent(?)) q
+			WHERE j.org_id = ? AND to_tsvector('french', parcours_unaccent(j.summary)) @@ q
+			ORDER BY ts_rank(to_tsvector('french', parcours_unaccent(j.summary)), q) DESC, j.created_at DESC, j.id LIMIT ?`
+		args = []any{strings.Join(words, " "), orgID, limit}
+	} else {
+		terms := make([]string, len(stems))
+		for i, s := range stems {
+			terms[i] = `"` + strings.ReplaceAll(s, `"`, `""`) + `"*`
+		}
+		q = `SELECT j.id, j.person_id, j.summary FROM journal_fts f JOIN journal_entries j ON j.rowid = f.rowid
+			WHERE journal_fts MATCH ? AND j.org_id = ? ORDER BY f.rank, j.created_at DESC, j.id LIMIT ?`
+		args = []any{strings.Join(terms, " "), orgID, limit}
+	}
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []JournalHit
+	for rows.Next() {
+		var h JournalHit
+		if err := rows.Scan(&h.ID, &h.PersonID, &h.Summary); err != nil {
+			return nil, err
+		}
+		out = append(out, h)
+	}
+	return out, rows.Err()
+}

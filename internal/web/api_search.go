@@ -66,7 +66,41 @@ func (s *Server) searchRoutes() {
 	s.handle("POST", "/api/v1/merges/{id}/undo", API, s.apiUndoMerge,
 		&Op{ID: "undoMerge", Summary: "Undo a merge: the two files are separate again", Tag: "persons",
 			Request: "UndoMergeInput", Response: "Merge"})
+	s.schema("JournalSearchResult", object([]string{"entry", "snippet"}, Schema{
+		"entry":   Schema{"type": "object"},
+		"snippet": arrayOf(object([]string{"text"}, Schema{"text": str(), "hit": boolean()})),
+	}))
+	s.handle("GET", "/api/v1/search/journal", API, s.apiSearchJournal,
+		&Op{ID: "searchJournal", Summary: "Full-text search in the journal entries the actor may read, with snippets", Tag: "search",
+			Response: "JournalSearchResult", List: true, Query: []Param{
+				{Name: "q", Type: "string", Description: "words to find (accents and case ignored, French word forms matched)"},
+				{Name: "limit", Type: "integer", Description: "1–50, 20 by default"}}})
 	s.searchPageRoutes()
+}
+
+func journalSearchQuery(r *http.Request) (search.JournalQuery, error) {
+	q := search.JournalQuery{Q: r.URL.Query().Get("q")}
+	if l := r.URL.Query().Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil || n < 1 || n > 50 {
+			return q, parcours.FieldError(parcours.EBadRequest, "limit", "error.search_limit")
+		}
+		q.Limit = n
+	}
+	return q, nil
+}
+
+func (s *Server) apiSearchJournal(w http.ResponseWriter, r *http.Request) error {
+	q, err := journalSearchQuery(r)
+	if err != nil {
+		return err
+	}
+	page, err := s.svc.Search.SearchJournal(r.Context(), mustActor(r), q)
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, page)
+	return nil
 }
 
 func (s *Server) apiMergePersons(w http.ResponseWriter, r *http.Request) error {

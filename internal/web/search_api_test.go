@@ -175,3 +175,53 @@ func TestImportPage_DryRunReportThenImport(t *testing.T) {
 		}
 	})
 }
+
+func TestJournalSearch_FindsReadableEntriesWithHighlightedSnippets(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		var p struct{ ID string }
+		e.Do("POST", "/api/v1/persons", "worker", map[string]any{"birth_name": "MARTIN", "first_names": "Paul", "birth_date": "1970-01-01", "sex": "M"}).Decode(t, &p)
+		for _, s := range []string{
+			"Demande d'hébergement d'urgence déposée au SIAO, <b>relance</b> prévue.",
+			"Point sur le RSA : dossier complet.",
+		} {
+			if r := e.Do("POST", "/api/v1/persons/"+p.ID+"/journal", "worker", map[string]any{"kind": "note", "summary": s}); r.Status != http.StatusCreated {
+				t.Fatalf("entry: %d %s", r.Status, r.Body)
+			}
+		}
+		var page struct {
+			Items []search.JournalResult `json:"items"`
+		}
+		// Accents, case and word forms do not matter.
+		e.Do("GET", "/api/v1/search/journal?q=HEBERGEMENTS+urgence", "worker", nil).Decode(t, &page)
+		if len(page.Items) != 1 || !strings.Contains(page.Items[0].Entry.Summary, "hébergement") {
+			t.Fatalf("worker: %+v", page.Items)
+		}
+		hits := ""
+		for _, s := range page.Items[0].Snippet {
+			if s.Hit {
+				hits += s.Text + "|"
+			}
+		}
+		if hits != "hébergement|urgence|" {
+			t.Errorf("highlighted %q", hits)
+		}
+		// Whoever may not read the journal finds nothing in it.
+		for _, who := range []string{"other", "reception", "admin"} {
+			e.Do("GET", "/api/v1/search/journal?q=hebergement", who, nil).Decode(t, &page)
+			if len(page.Items) != 0 {
+				t.Errorf("%s finds %d entries", who, len(page.Items))
+			}
+		}
+		// The page escapes the entry's text and marks the words up.
+		sess, _ := e.App.Auth.NewSession(context.Background(), e.Workers["worker"].ID, true)
+		req := httptest.NewRequest("GET", "/search/journal?q=relance", nil)
+		req.AddCookie(&http.Cookie{Name: auth.SessionCookie, Value: sess.Secret})
+		r := e.Serve(req)
+		if r.Status != http.StatusOK || !strings.Contains(string(r.Body), "<mark>relance</mark>") || strings.Contains(string(r.Body), "<b>") {
+			t.Fatalf("page: %d", r.Status)
+		}
+		if strings.Contains(e.Logs(), "hebergement") || strings.Contains(e.Logs(), "relance") {
+			t.Error("search terms reached the logs")
+		}
+	})
+}

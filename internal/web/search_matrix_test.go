@@ -54,3 +54,10 @@ func init() {
 		matrixRow{Route: "POST /import", Path: fixed("/import"), Page: true, Want: all(422, "admin", 403, "reception", 403)},
 	)
 }
+
+func init() {
+	addRows(
+		matrixRow{Route: "GET /api/v1/search/journal", Path: fixed("/api/v1/search/journal?q=dossier"), Want: all(200)},
+		matrixRow{Route: "GET /search/journal", Path: fixed("/search/journal?q=dossier"), Page: true, Want: all(200)},
+	)
+}

@@ -12,6 +12,7 @@ import (
 // ui_import.go.
 func (s *Server) searchPageRoutes() {
 	s.handle("GET", "/search", Page, s.searchPage, nil)
+	s.handle("GET", "/search/journal", Page, s.journalSearchPage, nil)
 	s.importPageRoutes()
 }
 
@@ -49,4 +50,35 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 	p.Errors = map[string]string{e.Field: msg}
 	p.ErrorList = []fieldMsg{{Field: e.Field, Message: msg}}
 	return s.render(w, r, statusOf(e.Code), "search.html", p)
+}
+
+type journalPageData struct {
+	Searched bool
+	Results  []search.JournalResult
+}
+
+// journalSearchPage searches the journals the worker may read.
+func (s *Server) journalSearchPage(w http.ResponseWriter, r *http.Request) error {
+	v := r.URL.Query()
+	d := &journalPageData{}
+	p := &page{Title: "search.journal_title", Form: map[string]string{"q": v.Get("q")}, Data: d}
+	if !v.Has("q") {
+		return s.render(w, r, http.StatusOK, "search_journal.html", p)
+	}
+	q, err := journalSearchQuery(r)
+	if err == nil {
+		var res *parcours.Page[search.JournalResult]
+		if res, err = s.svc.Search.SearchJournal(r.Context(), mustActor(r), q); err == nil {
+			d.Searched, d.Results = true, res.Items
+			return s.render(w, r, http.StatusOK, "search_journal.html", p)
+		}
+	}
+	e := parcours.AsError(err)
+	if e == nil || (e.Code != parcours.EBadRequest && e.Code != parcours.EInvalid) {
+		return err
+	}
+	msg := i18n.T(lang(r), e.Key, e.Args...)
+	p.Errors = map[string]string{e.Field: msg}
+	p.ErrorList = []fieldMsg{{Field: e.Field, Message: msg}}
+	return s.render(w, r, statusOf(e.Code), "search_journal.html", p)
 }
