@@ -75,6 +75,12 @@ func (in *SituationInput) validate(v *parcours.Problems, prefix string, today ti
 	}
 }
 
+// CheckCreateHousehold tells whether the actor may create a household,
+// so that a page refuses the form before it is filled in.
+func (s *Service) CheckCreateHousehold(actor parcours.Actor) error {
+	return access.Check(actor, access.HouseholdCreate, access.Target{})
+}
+
 // CreateHousehold creates a household with its members and, optionally,
 // its first situation.
 func (s *Service) CreateHousehold(ctx context.Context, actor parcours.Actor, in HouseholdInput) (*parcours.Household, error) {

@@ -125,6 +125,12 @@ func today(now time.Time) time.Time {
 	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
 }
 
+// CheckCreate tells whether the actor may record a person, so that a page
+// refuses the form before it is filled in.
+func (s *Service) CheckCreate(actor parcours.Actor) error {
+	return access.Check(actor, access.PersonCreate, access.Target{})
+}
+
 // Create records a new person in the actor's organisation.
 func (s *Service) Create(ctx context.Context, actor parcours.Actor, in Input) (*parcours.Person, error) {
 	if err := access.Check(actor, access.PersonCreate, access.Target{}); err != nil {

@@ -50,7 +50,7 @@ func (s *Server) memberChoices(r *http.Request, a parcours.Actor, h *parcours.Ho
 
 func (s *Server) pageNewHousehold(w http.ResponseWriter, r *http.Request) error {
 	a := mustActor(r)
-	if err := access.Check(a, access.HouseholdCreate, access.Target{}); err != nil {
+	if err := s.svc.Persons.CheckCreateHousehold(a); err != nil {
 		return err
 	}
 	choices, err := s.memberChoices(r, a, nil)

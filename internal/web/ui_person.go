@@ -142,7 +142,7 @@ func (s *Server) newPersonForm(r *http.Request, a parcours.Actor) (*personFormDa
 
 func (s *Server) pageNewPerson(w http.ResponseWriter, r *http.Request) error {
 	a := mustActor(r)
-	if err := access.Check(a, access.PersonCreate, access.Target{}); err != nil {
+	if err := s.svc.Persons.CheckCreate(a); err != nil {
 		return err
 	}
 	d, err := s.newPersonForm(r, a)
