@@ -382,3 +382,28 @@ func TestAuditSearch_FiltersExportsSafelyAndOpensToTheDPO(t *testing.T) {
 }
 
 var _ = http.StatusOK
+
+func TestBreakGlassPage_FromTheRefusalToTheOpenFile(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		p := recordPerson(t, e, "worker", "MOREL")
+		refused := e.Page("GET", "/persons/"+p.ID, "worker2", nil)
+		link := "/persons/" + p.ID + "/break-glass"
+		if refused.Status != 403 || !strings.Contains(string(refused.Body), `href="`+link+`"`) {
+			t.Fatalf("refusal page: %d, want 403 with a link to %s", refused.Status, link)
+		}
+		if form := e.Page("GET", link, "worker2", nil); form.Status != 200 {
+			t.Fatalf("form: %d", form.Status)
+		}
+		short := e.Page("POST", link, "worker2", map[string][]string{"reason": {"urgent"}})
+		if short.Status != 422 || !strings.Contains(string(short.Body), "20 caractères") {
+			t.Fatalf("short reason: %d", short.Status)
+		}
+		ok := e.Page("POST", link, "worker2", map[string][]string{"reason": {urgentReason}})
+		if ok.Status != http.StatusSeeOther || ok.Header.Get("Location") != "/persons/"+p.ID {
+			t.Fatalf("open: %d → %q", ok.Status, ok.Header.Get("Location"))
+		}
+		if file := e.Page("GET", "/persons/"+p.ID, "worker2", nil); file.Status != 200 {
+			t.Fatalf("file after break-glass: %d", file.Status)
+		}
+	})
+}

@@ -173,7 +173,12 @@ func (s *Server) fillPage(r *http.Request, p *page) {
 
 // renderError shows an error page in the user's language.
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, e *parcours.Error) {
-	p := &page{Title: "page.error.title", Data: map[string]any{"Status": status, "Key": e.Key, "Args": e.Args, "RequestID": infoFrom(r.Context()).id}}
+	data := map[string]any{"Status": status, "Key": e.Key, "Args": e.Args, "RequestID": infoFrom(r.Context()).id}
+	// A file one does not follow may be opened in an emergency (ui_access.go).
+	if link := breakGlassLink(r, status, e); link != "" {
+		data["BreakGlass"] = link
+	}
+	p := &page{Title: "page.error.title", Data: data}
 	if err := s.render(w, r, status, "error.html", p); err != nil {
 		s.log.Error("render error page", "err", err.Error())
 		http.Error(w, http.StatusText(status), status)
