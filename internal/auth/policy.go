@@ -6,6 +6,7 @@ import (
 	_ "embed"
 	"strings"
 	"sync"
+	"unicode"
 	"unicode/utf8"
 
 	"parcours/internal/parcours"
@@ -29,26 +30,48 @@ const (
 // @zxcvbn-ts/language-common 4.1.3 (49,233 entries, itself derived from
 // leaked password corpora by the zxcvbn project), MIT licence — see
 // data/LICENSE-zxcvbn-ts.txt. Extracted with `npm pack`, lower-cased and
-// de-duplicated.
+// de-duplicated (see also data/NOTICE.md).
 //
 //go:embed data/common-passwords.txt
 var commonPasswordsTxt []byte
 
+// commonPasswordsFr is our own short supplement of French habits (AZERTY
+// keyboard rows, "motdepasse", football clubs, words of the trade) that
+// the English-centric list above misses.
+//
+//go:embed data/common-passwords-fr.txt
+var commonPasswordsFr []byte
+
 var commonPasswords = sync.OnceValue(func() map[string]struct{} {
 	m := make(map[string]struct{}, 50000)
-	sc := bufio.NewScanner(bytes.NewReader(commonPasswordsTxt))
-	for sc.Scan() {
-		if p := sc.Text(); p != "" {
-			m[p] = struct{}{}
+	for _, list := range [][]byte{commonPasswordsTxt, commonPasswordsFr} {
+		sc := bufio.NewScanner(bytes.NewReader(list))
+		for sc.Scan() {
+			if p := strings.TrimSpace(sc.Text()); p != "" {
+				m[strings.ToLower(p)] = struct{}{}
+			}
 		}
 	}
 	return m
 })
 
-// IsCommonPassword reports whether password is in the bundled list,
-// compared case-insensitively.
+// IsCommonPassword reports whether password is in the bundled lists,
+// compared case-insensitively — as it is, or once the digits and symbols
+// people pad a common word with are taken off ("Motdepasse2024!",
+// "123456Azerty"): padding a listed word to 12 characters does not make
+// it strong.
 func IsCommonPassword(password string) bool {
-	_, ok := commonPasswords()[strings.ToLower(password)]
+	list := commonPasswords()
+	p := strings.ToLower(strings.TrimSpace(password))
+	if _, ok := list[p]; ok {
+		return true
+	}
+	core := strings.TrimFunc(p, func(r rune) bool { return !unicode.IsLetter(r) })
+	if utf8.RuneCountInString(core) < 4 {
+		// "1234!!!!aaaa…": nothing word-like to look up.
+		return false
+	}
+	_, ok := list[core]
 	return ok
 }
 
@@ -66,7 +89,7 @@ func CheckPassword(password, email string) error {
 		return parcours.FieldError(parcours.EInvalid, "password", "auth.error.password_too_long", MaxPasswordLen)
 	case email != "" && strings.EqualFold(strings.TrimSpace(password), strings.TrimSpace(email)):
 		return parcours.FieldError(parcours.EInvalid, "password", "auth.error.password_is_email")
-	case IsCommonPassword(password) || IsCommonPassword(strings.TrimSpace(password)):
+	case IsCommonPassword(password):
 		return parcours.FieldError(parcours.EInvalid, "password", "auth.error.password_common")
 	}
 	return nil

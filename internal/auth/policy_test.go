@@ -23,6 +23,11 @@ func TestCheckPassword_Policy(t *testing.T) {
 		{"common password", "qwertyuiop123", "a@b.fr", "auth.error.password_common"},
 		{"common password, other case", "QWERTYUIOP123", "a@b.fr", "auth.error.password_common"},
 		{"common password with spaces around", "  qwertyuiop123 ", "a@b.fr", "auth.error.password_common"},
+		{"French keyboard row", "azertyuiop123", "a@b.fr", "auth.error.password_common"},
+		{"common word padded with digits and symbols", "Motdepasse2024!", "a@b.fr", "auth.error.password_common"},
+		{"common word after digits", "123456Dragon!", "a@b.fr", "auth.error.password_common"},
+		{"digits only, not listed", "918273645501", "a@b.fr", ""},
+		{"common word inside a passphrase is fine", "mon dragon mange des crêpes", "a@b.fr", ""},
 		{"equal to the e-mail", "anne.dupont@ccas.fr", "anne.dupont@ccas.fr", "auth.error.password_is_email"},
 		{"equal to the e-mail, other case", "Anne.Dupont@CCAS.fr", "anne.dupont@ccas.fr", "auth.error.password_is_email"},
 	}

@@ -168,14 +168,26 @@ type WorkerUpdate struct {
 	// ResetTOTP forgets the worker's second factor (lost phone): they
 	// enrol a new one at their next login.
 	ResetTOTP bool
+	// Password, when not empty, replaces a forgotten password (the admin
+	// hands it over; the worker changes it from their profile). It must
+	// follow the password policy.
+	Password string
 }
 
-// UpdateWorker changes an account. Disabling it or resetting its second
-// factor ends all its sessions at once. Admins cannot demote or disable
+// UpdateWorker changes an account. Disabling it, resetting its second
+// factor or its password ends all its sessions at once. Admins cannot demote or disable
 // themselves, so that an organisation is never left without one by
 // mistake.
 func (s *Service) UpdateWorker(ctx context.Context, actor parcours.Actor, id string, in WorkerUpdate) (*parcours.Worker, error) {
 	var w *parcours.Worker
+	hash := ""
+	if in.Password != "" {
+		// Role first, so that nobody else makes the server hash for nothing.
+		if err := access.Check(actor, access.WorkerManage, access.Target{}); err != nil {
+			return nil, err
+		}
+		hash = auth.HashPassword(in.Password)
+	}
 	err := s.db.Transact(ctx, func(tx *store.Tx) error {
 		var err error
 		if w, err = workerFor(ctx, tx, actor, id); err != nil {
@@ -210,6 +222,12 @@ func (s *Service) UpdateWorker(ctx context.Context, actor parcours.Actor, id str
 				return err
 			}
 		}
+		if in.Password != "" {
+			if err := auth.CheckPassword(in.Password, w.Email); err != nil {
+				e := parcours.AsError(err)
+				p.Add(e.Field, e.Key, e.Args...)
+			}
+		}
 		if err := p.Err(); err != nil {
 			return err
 		}
@@ -228,7 +246,13 @@ func (s *Service) UpdateWorker(ctx context.Context, actor parcours.Actor, id str
 			w.TOTPEnabled = false
 			tx.Audit(audit.For(actor, "worker.totp_reset", "worker", w.ID, ""))
 		}
-		if (w.Disabled && !wasDisabled) || in.ResetTOTP {
+		if hash != "" {
+			if err := tx.SetPassword(ctx, w.ID, hash); err != nil {
+				return err
+			}
+			tx.Audit(audit.For(actor, "worker.password_reset", "worker", w.ID, ""))
+		}
+		if (w.Disabled && !wasDisabled) || in.ResetTOTP || hash != "" {
 			if err := tx.DeleteWorkerSessions(ctx, w.ID); err != nil {
 				return err
 			}

@@ -29,6 +29,7 @@ type workerPatchInput struct {
 	TeamIDs   *[]string `json:"team_ids"`
 	Disabled  *bool     `json:"disabled"`
 	ResetTOTP bool      `json:"reset_totp"`
+	Password  string    `json:"password"`
 }
 
 type teamInput struct {
@@ -52,7 +53,7 @@ func (s *Server) adminAPIRoutes() {
 	}))
 	s.schema("WorkerPatch", object(nil, Schema{
 		"first_name": str(), "last_name": str(), "role": enum("admin", "manager", "worker", "reception"),
-		"team_ids": arrayOf(str()), "disabled": boolean(), "reset_totp": boolean(),
+		"team_ids": arrayOf(str()), "disabled": boolean(), "reset_totp": boolean(), "password": str(),
 	}))
 	s.schema("Team", object([]string{"id", "organization_id", "name", "created_at"}, Schema{
 		"id": str(), "organization_id": str(), "name": str(), "created_at": strFmt("date-time"),
@@ -94,7 +95,7 @@ func (s *Server) adminAPIRoutes() {
 		if err := s.decodeJSON(w, r, &in); err != nil {
 			return err
 		}
-		up := org.WorkerUpdate{FirstName: in.FirstName, LastName: in.LastName, Teams: in.TeamIDs, Disabled: in.Disabled, ResetTOTP: in.ResetTOTP}
+		up := org.WorkerUpdate{FirstName: in.FirstName, LastName: in.LastName, Teams: in.TeamIDs, Disabled: in.Disabled, ResetTOTP: in.ResetTOTP, Password: in.Password}
 		if in.Role != nil {
 			role := parcours.Role(*in.Role)
 			up.Role = &role
@@ -105,7 +106,7 @@ func (s *Server) adminAPIRoutes() {
 		}
 		writeJSON(w, http.StatusOK, wk)
 		return nil
-	}, &Op{ID: "updateWorker", Summary: "Change an account: names, role, teams, disabled (ends its sessions), second factor reset", Tag: "admin",
+	}, &Op{ID: "updateWorker", Summary: "Change an account: names, role, teams, disabled, second factor or password reset (the last three end its sessions)", Tag: "admin",
 		Request: "WorkerPatch", Response: "Worker"})
 
 	s.handle("GET", "/api/v1/teams", API, func(w http.ResponseWriter, r *http.Request) error {

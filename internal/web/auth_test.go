@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"maps"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -694,6 +695,44 @@ func TestCSRF_HeaderAndMultipartQueryAccepted(t *testing.T) {
 		}
 		if st := send("/profile/language", mp, body, ""); st != http.StatusForbidden {
 			t.Fatalf("multipart without a token: %d, want 403", st)
+		}
+	})
+}
+
+func TestAdmin_ResetsAForgottenPassword(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		relaxTOTP(t, e, true)
+		setPassword(t, e, "worker", testPassword)
+		b := newBrowser(e)
+		b.login("worker@ccas.test", testPassword, "")
+		path := "/admin/workers/" + e.Workers["worker"].ID
+		keep := url.Values{"role": {"worker"}, "teams": {e.TeamA.ID}}
+		weak := maps.Clone(keep)
+		weak["password"] = []string{"qwertyuiop123"}
+		if r := e.Page("POST", path, "admin", weak); r.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("common password: %d, want 422", r.Status)
+		}
+		if r := b.do("GET", "/profile", nil); r.Status != http.StatusOK {
+			t.Fatal("a refused reset ended the worker's session")
+		}
+		gen := maps.Clone(keep)
+		gen["generate_password"] = []string{"on"}
+		r := e.Page("POST", path, "admin", gen)
+		m := regexp.MustCompile(`<code>([^<]+)</code>`).FindStringSubmatch(string(r.Body))
+		if r.Status != http.StatusOK || m == nil {
+			t.Fatalf("generated reset: %d, want the new password shown once", r.Status)
+		}
+		if r := b.do("GET", "/profile", nil); r.Status != http.StatusSeeOther {
+			t.Fatalf("worker's session after the reset: %d, want ended", r.Status)
+		}
+		if r := newBrowser(e).login("worker@ccas.test", testPassword, ""); r.Status != http.StatusUnauthorized {
+			t.Fatalf("old password after the reset: %d, want 401", r.Status)
+		}
+		if r := newBrowser(e).login("worker@ccas.test", m[1], ""); r.Status != http.StatusSeeOther {
+			t.Fatalf("new password: %d, want 303", r.Status)
+		}
+		if n := auditCount(t, e, "worker.password_reset", e.Workers["worker"].ID); n != 1 {
+			t.Fatalf("%d worker.password_reset events, want 1", n)
 		}
 	})
 }

@@ -137,11 +137,23 @@ func (s *Server) adminWorkerUpdate(w http.ResponseWriter, r *http.Request) error
 	}
 	first, last := f.Get("first_name"), f.Get("last_name")
 	disabled := f.Get("disabled") == "on"
-	up := org.WorkerUpdate{FirstName: &first, LastName: &last, Role: &role, Teams: &teams, Disabled: &disabled, ResetTOTP: f.Get("reset_totp") == "on"}
+	up := org.WorkerUpdate{FirstName: &first, LastName: &last, Role: &role, Teams: &teams, Disabled: &disabled,
+		ResetTOTP: f.Get("reset_totp") == "on", Password: f.Get("password")}
+	generated := ""
+	if up.Password == "" && f.Get("generate_password") == "on" {
+		up.Password = auth.GeneratePassword()
+		generated = up.Password
+	}
 	if _, err := s.svc.Orgs.UpdateWorker(r.Context(), mustActor(r), r.PathValue("id"), up); err != nil {
 		return adminFormFailed(r, err, nil, func(p *page) error {
 			return s.renderAdminWorker(w, r, statusOf(parcours.ErrorCode(err)), p)
 		})
+	}
+	if generated != "" {
+		// Shown once, in this response: a redirect would lose it.
+		p := &page{Flash: "page.admin.saved"}
+		p.Form = map[string]string{"generated": generated}
+		return s.renderAdminWorker(w, r, http.StatusOK, p)
 	}
 	http.Redirect(w, r, "/admin/workers/"+r.PathValue("id")+"?done=saved", http.StatusSeeOther)
 	return nil
