@@ -108,5 +108,26 @@ func TestPersonPage_ShowsTheFileAndWhatIsNewSinceTheLastVisit(t *testing.T) {
 		if body := html.UnescapeString(string(r.Body)); !strings.Contains(body, "Motif de la venue :\nRessources :</textarea>") {
 			t.Error("the template does not pre-fill the summary")
 		}
+
+		// Correcting one's entry from the page: the link opens the form,
+		// the correction is added and the original kept.
+		var mine entryPage
+		call(t, e, "GET", "/api/v1/persons/"+p.ID+"/journal?kind=interview", "worker", nil, 200, &mine)
+		r = e.Page("GET", "/persons/"+p.ID+"?amend="+mine.Items[0].ID, "worker", nil)
+		if !strings.Contains(string(r.Body), `action="/persons/`+p.ID+`/journal/`+mine.Items[0].ID+`/amendments"`) {
+			t.Fatal("?amend= does not show the correction form")
+		}
+		r = e.Page("POST", "/persons/"+p.ID+"/journal/"+mine.Items[0].ID+"/amendments", "worker", map[string][]string{"amend-summary": {""}})
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(string(r.Body)), "compte rendu") {
+			t.Errorf("empty correction: %d, want 422 naming the field", r.Status)
+		}
+		r = e.Page("POST", "/persons/"+p.ID+"/journal/"+mine.Items[0].ID+"/amendments", "worker", map[string][]string{"amend-summary": {"Entretien en visio (45 min)."}})
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("correction: %d", r.Status)
+		}
+		call(t, e, "GET", "/api/v1/persons/"+p.ID+"/journal?kind=interview", "worker", nil, 200, &mine)
+		if s := summaries(mine); len(mine.Items) != 2 || !s["Entretien en visio."] || !s["Entretien en visio (45 min)."] {
+			t.Errorf("after the correction: %+v", mine.Items)
+		}
 	})
 }

@@ -56,6 +56,9 @@ type fileData struct {
 	EndReasons    []string
 	DocKinds      []string
 	Template      string // id of the interview template in use
+	// AmendEntry is the actor's entry being corrected (?amend=id);
+	// TaskFrom the entry a new task is made from (?task_from=id).
+	AmendEntry, TaskFrom *parcours.JournalEntry
 }
 
 func (s *Server) pagePersonFile(w http.ResponseWriter, r *http.Request) error {
@@ -102,6 +105,12 @@ func (s *Server) showPersonFile(w http.ResponseWriter, r *http.Request, status i
 		for _, e := range f.Journal.Items {
 			if f.New(e.CreatedAt) {
 				d.NewCount++
+			}
+			if e.ID == query.Get("amend") && e.AuthorID == a.WorkerID {
+				d.AmendEntry = e
+			}
+			if e.ID == query.Get("task_from") && f.CanWriteTasks {
+				d.TaskFrom = e
 			}
 		}
 		if f.Journal.NextCursor != "" {
@@ -204,6 +213,7 @@ func (s *Server) pageAmend(w http.ResponseWriter, r *http.Request) error {
 	}
 	_, err := s.svc.CaseFile.Amend(r.Context(), mustActor(r), r.PathValue("entry"), casefile.AmendmentInput{
 		Summary: r.PostFormValue("amend-summary")})
+	r.URL.RawQuery = url.Values{"amend": {r.PathValue("entry")}}.Encode() // shown again on a mistake
 	return s.afterPost(w, r, err, "amend-", "journal")
 }
 
@@ -242,6 +252,9 @@ func (s *Server) pageAddTask(w http.ResponseWriter, r *http.Request) error {
 	_, err := s.svc.CaseFile.CreateTask(r.Context(), mustActor(r), r.PathValue("id"), casefile.TaskInput{
 		Title: r.PostFormValue("task-title"), DueDate: r.PostFormValue("task-due_date"), AssigneeID: r.PostFormValue("task-assignee_id"),
 		JournalEntryID: r.PostFormValue("task-journal_entry_id")})
+	if from := r.PostFormValue("task-journal_entry_id"); from != "" {
+		r.URL.RawQuery = url.Values{"task_from": {from}}.Encode() // shown again on a mistake
+	}
 	return s.afterPost(w, r, err, "task-", "tasks")
 }
 
