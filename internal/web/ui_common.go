@@ -41,7 +41,9 @@ var navLinks = []struct {
 	{"/persons", "nav.persons", nil},
 	{"/search", "nav.search", nil},
 	{"/access-log", "nav.access_log", []parcours.Role{parcours.RoleAdmin, parcours.RoleManager}},
-	{"/audit", "nav.audit", []parcours.Role{parcours.RoleAdmin}},
+	{"/audit", "nav.audit", []parcours.Role{parcours.RoleAdmin, parcours.RoleManager}},
+	{"/break-glass/reviews", "nav.break_glass_reviews", []parcours.Role{parcours.RoleManager}},
+	{"/notifications", "nav.notifications", nil},
 	{"/admin", "nav.admin", []parcours.Role{parcours.RoleAdmin}},
 	{"/profile", "nav.profile", nil},
 }
