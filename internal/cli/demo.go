@@ -22,9 +22,8 @@ import (
 const demoFile = "parcours-demo.db"
 
 var demoFlags struct {
-	force bool
-	// persons is hidden from the summary but useful for tests.
-	persons int
+	force   bool
+	persons int // 200 by default; more for a larger demo
 }
 
 func init() {
