@@ -2,6 +2,7 @@ package browsertest
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -40,6 +41,7 @@ func pagesFor(who string, f *demo) []visit {
 		{name: "search", route: "GET /search", path: "/search", status: 200},
 		{name: "search with a typo", route: "GET /search", path: "/search?q=Martn", status: 200},
 		{name: "search without result", route: "GET /search", path: "/search?q=zzzzzz", status: 200},
+		{name: "journal search", route: "GET /search/journal", path: "/search/journal?q=entretien"},
 		{name: "new person form, sent empty", route: "GET /persons/new", path: "/persons/new", status: statusFor(who, 200, "admin", 403),
 			submit: map[bool]string{true: `form[action="/persons"]`}[who == "worker"]},
 		{name: "profile, password change with errors", route: "GET /profile", path: "/profile", status: 200, submit: `form[action="/profile/password"]`},
@@ -149,6 +151,7 @@ func TestAccessibility_EveryPageForEveryRole(t *testing.T) {
 	e := New(t, store.SQLite)
 	f := seedDemo(t, e.Env)
 	checked := 0
+	covered := map[string]bool{"GET /login": true}
 	// The login page, the redirect to it, and a failed login.
 	anon := e.NewTab()
 	for _, p := range []string{"/login", "/"} {
@@ -166,7 +169,33 @@ func TestAccessibility_EveryPageForEveryRole(t *testing.T) {
 		checked++
 		checkFormErrors(t, anon, "anonymous", "/login (wrong password)")
 	}
-	covered := map[string]bool{"GET /login": true}
+	// The second factor: the code page and a wrong code, then the
+	// enrolment page of a worker without a second factor yet.
+	if e.has("POST /login/totp") {
+		e.enableLogin("worker", "correct horse battery staple", true)
+		e.enableLogin("worker2", "correct horse battery staple 2", false)
+		for _, c := range []struct{ who, want, page string }{{"worker", "/login/totp", "TOTP code"}, {"worker2", "/login/totp/setup", "TOTP enrolment"}} {
+			tab := e.NewTab()
+			u := &user{t: t, e: e, tab: tab}
+			tab.Go("/login")
+			u.fill("#f-email", e.Workers[c.who].Email)
+			u.fill("#f-password", map[string]string{"worker": "correct horse battery staple", "worker2": "correct horse battery staple 2"}[c.who])
+			u.submitFrom("#f-password")
+			if p := tab.Path(); !strings.HasPrefix(p, c.want) {
+				t.Errorf("%s after the password is at %s, want %s", c.who, p, c.want)
+				continue
+			}
+			covered["GET "+c.want] = true
+			checked++
+			reportViolations(t, c.who, c.want+" ("+c.page+")", tab.Axe())
+			if c.who == "worker" {
+				u.fill("#f-code", "000000")
+				u.submitFrom("#f-code")
+				checked++
+				checkFormErrors(t, tab, c.who, c.want+" (wrong code)")
+			}
+		}
+	}
 	for _, who := range apptest.Cast {
 		tab := e.NewTab()
 		tab.LoginAs(who)
@@ -195,7 +224,7 @@ func TestAccessibility_EveryPageForEveryRole(t *testing.T) {
 	// steps): a new page must be added here to be checked.
 	for _, r := range e.App.Web.Routes() {
 		key := r.Method + " " + r.Pattern
-		if r.Method == "GET" && r.Access == web.Page && !covered[key] {
+		if r.Method == "GET" && (r.Access == web.Page || strings.HasPrefix(r.Pattern, "/login")) && !covered[key] {
 			t.Errorf("page %s is not visited by the accessibility run: add it to pagesFor", key)
 		}
 	}
