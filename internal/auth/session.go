@@ -5,6 +5,7 @@ import (
 	"errors"
 	"time"
 
+	"parcours/internal/audit"
 	"parcours/internal/parcours"
 	"parcours/internal/store"
 )
@@ -91,7 +92,27 @@ func (s *Service) ActorFromSession(ctx context.Context, secret string) (parcours
 	return w.Actor(), &Session{Worker: w, MFADone: row.MFADone, CSRF: row.CSRF, idHash: idHash}, nil
 }
 
-// EndSession logs a session out.
+// EndSession logs a session out (audited as auth.logout). An unknown or
+// already ended session is not an error: the browser is signed out either
+// way.
 func (s *Service) EndSession(ctx context.Context, secret string) error {
-	return s.db.Transact(ctx, func(tx *store.Tx) error { return tx.DeleteSession(ctx, hashSecret(secret)) })
+	idHash := hashSecret(secret)
+	return s.db.Transact(ctx, func(tx *store.Tx) error {
+		row, err := tx.Session(ctx, idHash)
+		if errors.Is(err, store.ErrNoRows) {
+			return nil
+		}
+		if err != nil {
+			return err
+		}
+		w, err := tx.Worker(ctx, row.WorkerID)
+		if err != nil {
+			return err
+		}
+		if err := tx.DeleteSession(ctx, idHash); err != nil {
+			return err
+		}
+		tx.Audit(audit.For(w.Actor(), "auth.logout", "worker", w.ID, ""))
+		return nil
+	})
 }

@@ -479,6 +479,9 @@ func TestLogout_EndsTheSession(t *testing.T) {
 		if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/login" || b.cookie != "" {
 			t.Fatalf("logout: %d → %q, cookie %q", r.Status, r.Header.Get("Location"), b.cookie)
 		}
+		if n := auditCount(t, e, "auth.logout", e.Workers["worker"].ID); n != 1 {
+			t.Fatalf("%d auth.logout events, want 1", n)
+		}
 		b.cookie = old // a copy of the cookie kept somewhere
 		if r := b.do("GET", "/profile", nil); r.Status != http.StatusSeeOther {
 			t.Fatalf("ended session reused: %d, want a redirect to login", r.Status)
