@@ -39,23 +39,29 @@ const GenesisHash = "00000000000000000000000000000000000000000000000000000000000
 // Canonical returns the bytes that are hashed for e: every field except
 // Hash, each length-prefixed so that no two different events encode alike.
 func (e Event) Canonical() []byte {
-	fields := []string{
-		"v1",
-		strconv.FormatInt(e.Seq, 10),
-		e.ID,
-		strconv.FormatInt(e.At.UnixMicro(), 10),
-		e.ActorID, e.OrgID, e.Role, e.Action, e.ObjectType, e.ObjectID,
-		e.PersonID, e.RequestID, e.BreakGlass, e.Reason,
-		e.PrevHash,
-	}
-	n := 0
-	for _, f := range fields {
-		n += 4 + len(f)
-	}
-	b := make([]byte, 0, n)
-	for _, f := range fields {
+	return e.AppendCanonical(nil)
+}
+
+// AppendCanonical appends e's canonical form to b: the verifier reuses one
+// buffer for millions of events.
+func (e *Event) AppendCanonical(b []byte) []byte {
+	var num [20]byte
+	field := func(f string) {
 		b = binary.BigEndian.AppendUint32(b, uint32(len(f)))
 		b = append(b, f...)
+	}
+	numField := func(n int64) {
+		d := strconv.AppendInt(num[:0], n, 10)
+		b = binary.BigEndian.AppendUint32(b, uint32(len(d)))
+		b = append(b, d...)
+	}
+	field("v1")
+	numField(e.Seq)
+	field(e.ID)
+	numField(e.At.UnixMicro())
+	for _, f := range [...]string{e.ActorID, e.OrgID, e.Role, e.Action, e.ObjectType, e.ObjectID,
+		e.PersonID, e.RequestID, e.BreakGlass, e.Reason, e.PrevHash} {
+		field(f)
 	}
 	return b
 }
@@ -64,6 +70,16 @@ func (e Event) Canonical() []byte {
 func (e Event) ComputeHash() string {
 	sum := sha256.Sum256(e.Canonical())
 	return hex.EncodeToString(sum[:])
+}
+
+// hashMatches reports whether e.Hash is the hash of e's canonical form,
+// encoding into buf (returned for reuse) without other allocation.
+func (e *Event) hashMatches(buf []byte) (bool, []byte) {
+	buf = e.AppendCanonical(buf[:0])
+	sum := sha256.Sum256(buf)
+	var hx [64]byte
+	hex.Encode(hx[:], sum[:])
+	return string(hx[:]) == e.Hash, buf
 }
 
 // Seal sets e's chain position and hash after prev (Seq 0 and
@@ -91,6 +107,7 @@ type Verifier struct {
 	prevSeq  int64
 	prevHash string
 	Count    int64
+	buf      []byte
 }
 
 // NewVerifier starts a verification after (seq, hash).
@@ -108,7 +125,9 @@ func (v *Verifier) Next(e Event) *Problem {
 		return &Problem{Seq: e.Seq, ID: e.ID, Reason: "sequence gap or reorder: expected " + strconv.FormatInt(v.prevSeq+1, 10)}
 	case e.PrevHash != v.prevHash:
 		return &Problem{Seq: e.Seq, ID: e.ID, Reason: "previous hash does not match the event before it"}
-	case e.ComputeHash() != e.Hash:
+	}
+	var ok bool
+	if ok, v.buf = e.hashMatches(v.buf); !ok {
 		return &Problem{Seq: e.Seq, ID: e.ID, Reason: "content does not match its hash (modified)"}
 	}
 	v.prevSeq, v.prevHash = e.Seq, e.Hash
