@@ -45,14 +45,17 @@ func (s *Server) homeRoutes() {
 type homeData struct {
 	Today     time.Time
 	Day       Day
-	Manager   bool
 	CanSearch bool
 	SearchURL string
+	// Which sections exist: a nil section of Day belongs to a feature
+	// that is not there (no agenda yet) or not for this role, and is left
+	// out rather than shown falsely empty.
+	HasAppointments, HasTasks, HasRecent, HasReview bool
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	a := mustActor(r)
-	d := &homeData{Today: time.Now(), Manager: a.Role == parcours.RoleManager || a.Role == parcours.RoleAdmin}
+	d := &homeData{Today: time.Now()}
 	switch {
 	case s.hasPage("/search"):
 		d.CanSearch, d.SearchURL = true, "/search"
@@ -66,6 +69,22 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Day = *day
 	}
+	// Break-glass accesses waiting for a manager's review.
+	if d.Day.ToReview == nil && s.svc.BreakGlass != nil && s.hasPage("/break-glass/reviews") {
+		pending, err := s.svc.BreakGlass.Reviews(r.Context(), a, true)
+		switch {
+		case err == nil:
+			d.Day.ToReview = []DayItem{}
+			for _, bg := range pending {
+				d.Day.ToReview = append(d.Day.ToReview, DayItem{Href: "/break-glass/reviews",
+					Label: i18n.T(lang(r), "home.review.break_glass"), When: bg.CreatedAt, Note: ""})
+			}
+		case parcours.ErrorCode(err) != parcours.EForbidden:
+			return err
+		}
+	}
+	d.HasAppointments, d.HasTasks = d.Day.Appointments != nil, d.Day.OverdueTasks != nil
+	d.HasRecent, d.HasReview = d.Day.RecentFiles != nil, d.Day.ToReview != nil
 	return s.render(w, r, http.StatusOK, "home.html", &page{Title: "home.title", Data: d})
 }
 

@@ -9,8 +9,10 @@ import (
 	"regexp"
 	"strings"
 	"testing"
+	"time"
 
 	"parcours/internal/app/apptest"
+	"parcours/internal/casefile"
 )
 
 func TestHome_WorkerSeesDaySectionsWithEmptyStates(t *testing.T) {
@@ -22,14 +24,17 @@ func TestHome_WorkerSeesDaySectionsWithEmptyStates(t *testing.T) {
 		body := string(resp.Body)
 		for _, want := range []string{
 			"<h1>Ma journée</h1>",
-			"Rendez-vous du jour", "Aucun rendez-vous aujourd&#39;hui.",
 			"Tâches en retard", "Aucune tâche en retard.",
-			"Dossiers consultés récemment",
+			"Dossiers consultés récemment", "Vous n&#39;avez ouvert aucun dossier récemment.",
 			`aria-current="page"`, // "Ma journée" is the current page in the menu
 		} {
 			if !strings.Contains(body, want) {
 				t.Errorf("home page lacks %q", want)
 			}
+		}
+		// No agenda feature yet: no section pretending there is nothing.
+		if strings.Contains(body, "Rendez-vous du jour") {
+			t.Error("the home page shows an appointments section without an agenda")
 		}
 		if strings.Contains(body, "À valider") {
 			t.Error("a worker sees the managers' review section")
@@ -40,11 +45,54 @@ func TestHome_WorkerSeesDaySectionsWithEmptyStates(t *testing.T) {
 	})
 }
 
-func TestHome_ManagerSeesItemsToReview(t *testing.T) {
+func TestHome_ShowsOverdueTasksAndRecentFiles(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		f := newFixture(t, e)
+		past := time.Now().AddDate(0, 0, -3).Format(time.DateOnly)
+		if _, err := e.App.CaseFile.CreateTask(t.Context(), e.Actor("worker"), f.Person.ID, casefile.TaskInput{
+			Title: "Relancer la CAF", DueDate: past, AssigneeID: e.Workers["worker"].ID,
+		}); err != nil {
+			t.Fatal(err)
+		}
+		if r := e.Page("GET", "/persons/"+f.Person.ID, "worker", nil); r.Status != http.StatusOK {
+			t.Fatalf("opening the file: %d", r.Status)
+		}
+		body := string(e.Page("GET", "/", "worker", nil).Body)
+		if !strings.Contains(body, "Relancer la CAF") || !strings.Contains(body, `href="/persons/`+f.Person.ID+`#tasks"`) {
+			t.Error("the overdue task is not on the worker's day, with a link to the file")
+		}
+		if strings.Contains(body, "Aucune tâche en retard.") {
+			t.Error("the overdue section says it is empty")
+		}
+		if !strings.Contains(body, `href="/persons/`+f.Person.ID+`"`) {
+			t.Error("the file just opened is not among the recent files")
+		}
+		// Another worker's day shows none of it.
+		other := string(e.Page("GET", "/", "worker2", nil).Body)
+		if strings.Contains(other, "Relancer la CAF") || strings.Contains(other, f.Person.ID) {
+			t.Error("a colleague sees the worker's tasks or visits")
+		}
+	})
+}
+
+func TestHome_ManagerSeesBreakGlassToReview(t *testing.T) {
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		resp := e.Page("GET", "/", "manager", nil)
-		if resp.Status != http.StatusOK || !strings.Contains(string(resp.Body), "À valider") {
-			t.Fatalf("manager's home: %d, review section missing", resp.Status)
+		if resp.Status != http.StatusOK || !strings.Contains(string(resp.Body), "Rien à valider pour le moment.") {
+			t.Fatalf("manager's home: %d, empty review section missing", resp.Status)
+		}
+		f := newFixture(t, e)
+		if _, err := e.App.BreakGlass.Open(t.Context(), e.Actor("worker2"), f.Person.ID, "Appel urgent du 115, la référente est absente."); err != nil {
+			t.Fatal(err)
+		}
+		body := string(e.Page("GET", "/", "manager", nil).Body)
+		if !strings.Contains(body, "Accès exceptionnel (bris de glace) à examiner") || !strings.Contains(body, `href="/break-glass/reviews"`) {
+			t.Error("the pending break-glass is not on the manager's day")
+		}
+		for _, who := range []string{"worker", "reception"} {
+			if r := e.Page("GET", "/", who, nil); r.Status != http.StatusOK || strings.Contains(string(r.Body), "bris de glace") {
+				t.Errorf("%s: status %d, or sees the review section", who, r.Status)
+			}
 		}
 	})
 }
