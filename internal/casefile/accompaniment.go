@@ -163,7 +163,7 @@ func (s *Service) CreateAccompaniment(ctx context.Context, actor parcours.Actor,
 			}
 		}
 		for _, g := range in.Goals {
-			goal, err := newGoal(g, a.StartDate)
+			goal, err := newGoal(g, a.StartDate, "goal.")
 			if err != nil {
 				return err
 			}
@@ -187,8 +187,9 @@ func (s *Service) CreateAccompaniment(ctx context.Context, actor parcours.Actor,
 	return a, nil
 }
 
-// newGoal validates a new goal.
-func newGoal(in GoalInput, startDate string) (*parcours.Goal, error) {
+// newGoal validates a new goal; prefix names its fields in errors
+// ("goal." inside an accompaniment, "" alone).
+func newGoal(in GoalInput, startDate, prefix string) (*parcours.Goal, error) {
 	g := &parcours.Goal{Status: parcours.GoalOpen, StartDate: startDate}
 	if in.Title != nil {
 		g.Title = strings.TrimSpace(*in.Title)
@@ -200,9 +201,9 @@ func newGoal(in GoalInput, startDate string) (*parcours.Goal, error) {
 		g.TargetDate = *in.TargetDate
 	}
 	var v parcours.Problems
-	required(&v, "goal.title", g.Title, 300)
-	choice(&v, "goal.status", g.Status, parcours.GoalStatuses, true)
-	date(&v, "goal.target_date", g.TargetDate, false, mustDate("9999-12-31"))
+	required(&v, prefix+"title", g.Title, 300)
+	choice(&v, prefix+"status", g.Status, parcours.GoalStatuses, true)
+	date(&v, prefix+"target_date", g.TargetDate, false, mustDate("9999-12-31"))
 	if g.Status != parcours.GoalOpen {
 		g.ClosedDate = startDate
 	}
@@ -338,7 +339,7 @@ func (s *Service) AddGoal(ctx context.Context, actor parcours.Actor, accompanime
 		if !a.Active() {
 			return parcours.Errorf(parcours.EConflict, "error.casefile.already_ended")
 		}
-		if g, err = newGoal(in, today(tx.Now())); err != nil {
+		if g, err = newGoal(in, today(tx.Now()), ""); err != nil {
 			return err
 		}
 		g.AccompanimentID = a.ID

@@ -129,5 +129,32 @@ func TestPersonPage_ShowsTheFileAndWhatIsNewSinceTheLastVisit(t *testing.T) {
 		if s := summaries(mine); len(mine.Items) != 2 || !s["Entretien en visio."] || !s["Entretien en visio (45 min)."] {
 			t.Errorf("after the correction: %+v", mine.Items)
 		}
+
+		// Goals from the page: added, then achieved.
+		r = e.Page("POST", "/persons/"+p.ID+"/accompaniments/"+acc.ID+"/goals", "worker", map[string][]string{"goal-title": {""}})
+		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(html.UnescapeString(string(r.Body)), "intitulé") {
+			t.Errorf("goal without a title: %d, want 422 naming the field", r.Status)
+		}
+		r = e.Page("POST", "/persons/"+p.ID+"/accompaniments/"+acc.ID+"/goals", "worker", map[string][]string{"goal-title": {"Retrouver un emploi"}})
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("add goal: %d", r.Status)
+		}
+		var accs struct {
+			Items []struct {
+				Goals []struct{ ID, Title, Status string }
+			}
+		}
+		call(t, e, "GET", "/api/v1/persons/"+p.ID+"/accompaniments", "worker", nil, 200, &accs)
+		goals := accs.Items[0].Goals
+		if len(goals) != 2 || goals[1].Title != "Retrouver un emploi" || goals[1].Status != "open" {
+			t.Fatalf("goals = %+v", goals)
+		}
+		if r := e.Page("POST", "/persons/"+p.ID+"/goals/"+goals[1].ID, "worker", map[string][]string{"status": {"achieved"}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("goal achieved: %d", r.Status)
+		}
+		call(t, e, "GET", "/api/v1/persons/"+p.ID+"/accompaniments", "worker", nil, 200, &accs)
+		if g := accs.Items[0].Goals[1]; g.Status != "achieved" {
+			t.Errorf("goal after the update: %+v", g)
+		}
 	})
 }

@@ -216,3 +216,24 @@ func clip(s string, n int) string {
 	r := []rune(s)
 	return string(r[:n-1]) + "…"
 }
+
+// Handovers lists the handovers of a person's accompaniments, newest
+// first. Their syntheses quote the journal: reading them is a journal
+// read.
+func (s *Service) Handovers(ctx context.Context, actor parcours.Actor, personID string) ([]*parcours.Handover, error) {
+	out := []*parcours.Handover{}
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		f, err := s.openFile(ctx, tx, actor, access.JournalRead, personID)
+		if err != nil {
+			return err
+		}
+		list, err := tx.PersonHandovers(ctx, f.person.ID)
+		if err != nil {
+			return err
+		}
+		out = append(out, list...)
+		tx.Audit(audit.For(actor, "handover.list", "person", f.person.ID, f.person.ID))
+		return nil
+	})
+	return out, err
+}

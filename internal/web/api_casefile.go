@@ -62,6 +62,8 @@ func (s *Server) casefileAPIRoutes() {
 		&Op{ID: "updateGoal", Summary: "Change a goal's status, title or target date", Tag: "accompaniments", Request: "GoalInput", Response: "Goal"})
 	s.handle("POST", "/api/v1/accompaniments/{id}/handover", API, s.apiHandover,
 		&Op{ID: "handOver", Summary: "Hand an accompaniment over to a new referent or team (passation), with a pre-filled synthesis", Tag: "accompaniments", Request: "HandoverInput", Response: "Handover", Status: http.StatusCreated})
+	s.handle("GET", "/api/v1/persons/{id}/handovers", API, s.apiListHandovers,
+		&Op{ID: "listHandovers", Summary: "The handovers of a person's accompaniments, newest first", Tag: "accompaniments", Response: "Handover", List: true})
 	s.handle("POST", "/api/v1/handovers/{id}/acknowledge", API, s.apiAcknowledgeHandover,
 		&Op{ID: "acknowledgeHandover", Summary: "The new referent acknowledges a handover", Tag: "accompaniments", Response: "Handover"})
 	s.handle("GET", "/api/v1/accompaniment-kinds", API, s.apiListKinds,
@@ -145,6 +147,15 @@ func (s *Server) apiHandover(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusCreated, h)
+	return nil
+}
+
+func (s *Server) apiListHandovers(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.svc.CaseFile.Handovers(r.Context(), mustActor(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, parcours.Page[*parcours.Handover]{Items: list})
 	return nil
 }
 

@@ -145,6 +145,7 @@ func init() {
 				return map[string]any{"referent_id": f.e.Workers["manager"].ID, "note": "Bon contact avec la personne."}
 			},
 			Want: fileWant(created)},
+		matrixRow{Route: "GET /api/v1/persons/{id}/handovers", Path: person("/handovers"), Want: fileWant(200)},
 		// Only the new referent acknowledges a handover.
 		matrixRow{Route: "POST /api/v1/handovers/{id}/acknowledge",
 			Path: func(f *fixture) string { return "/api/v1/handovers/" + cf(f).Handover.ID + "/acknowledge" },
@@ -226,6 +227,16 @@ func init() {
 				return "/persons/" + f.Person.ID + "/accompaniments/" + freshAcc(f).ID + "/handover"
 			},
 			Body: func(f *fixture, who string) any { return url.Values{"ho-referent_id": {f.e.Workers["manager"].ID}} },
+			Want: fileWant(http.StatusSeeOther), Page: true},
+		matrixRow{Route: "POST /persons/{id}/accompaniments/{acc}/goals",
+			Path: func(f *fixture) string {
+				return "/persons/" + f.Person.ID + "/accompaniments/" + cf(f).Acc.ID + "/goals"
+			},
+			Body: func(f *fixture, who string) any { return url.Values{"goal-title": {"Reprendre une formation"}} },
+			Want: fileWant(http.StatusSeeOther), Page: true},
+		matrixRow{Route: "POST /persons/{id}/goals/{goal}",
+			Path: func(f *fixture) string { return "/persons/" + f.Person.ID + "/goals/" + cf(f).Goal.ID },
+			Body: func(f *fixture, who string) any { return url.Values{"status": {"achieved"}} },
 			Want: fileWant(http.StatusSeeOther), Page: true},
 		matrixRow{Route: "POST /persons/{id}/tasks", Path: func(f *fixture) string { return "/persons/" + f.Person.ID + "/tasks" },
 			Body: func(f *fixture, who string) any {

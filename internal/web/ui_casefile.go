@@ -35,6 +35,8 @@ func (s *Server) casefileRoutes() {
 	s.handle("POST", "/persons/{id}/accompaniments", Page, s.pageAddAccompaniment, nil)
 	s.handle("POST", "/persons/{id}/accompaniments/{acc}/end", Page, s.pageEndAccompaniment, nil)
 	s.handle("POST", "/persons/{id}/accompaniments/{acc}/handover", Page, s.pageHandover, nil)
+	s.handle("POST", "/persons/{id}/accompaniments/{acc}/goals", Page, s.pageAddGoal, nil)
+	s.handle("POST", "/persons/{id}/goals/{goal}", Page, s.pageUpdateGoal, nil)
 	s.handle("POST", "/persons/{id}/tasks", Page, s.pageAddTask, nil)
 	s.handle("POST", "/persons/{id}/tasks/{task}/status", Page, s.pageTaskStatus, nil)
 	s.handle("POST", "/persons/{id}/documents", Page, s.pageUploadDocument, nil)
@@ -54,6 +56,7 @@ type fileData struct {
 	Modes         []string
 	Confs         []string
 	EndReasons    []string
+	GoalStatuses  []string
 	DocKinds      []string
 	Template      string // id of the interview template in use
 	// AmendEntry is the actor's entry being corrected (?amend=id);
@@ -75,7 +78,7 @@ func (s *Server) showPersonFile(w http.ResponseWriter, r *http.Request, status i
 		return err
 	}
 	d := &fileData{File: f, Query: q, KindLabels: map[string]string{}, EntryKinds: parcours.EntryKinds,
-		Modes: parcours.InterviewModes, Confs: parcours.Confidentialities, EndReasons: parcours.EndReasons,
+		Modes: parcours.InterviewModes, Confs: parcours.Confidentialities, EndReasons: parcours.EndReasons, GoalStatuses: parcours.GoalStatuses,
 		DocKinds: parcours.DocumentKinds, Saved: query.Get("saved") != "" && status == http.StatusOK}
 	for _, k := range f.Kinds {
 		d.KindLabels[k.Code] = k.Label
@@ -232,8 +235,27 @@ func (s *Server) pageEndAccompaniment(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	_, err := s.svc.CaseFile.EndAccompaniment(r.Context(), mustActor(r), r.PathValue("acc"), casefile.EndInput{
-		EndDate: r.PostFormValue("end-end_date"), EndReason: r.PostFormValue("end-end_reason")})
+		EndDate: r.PostFormValue("end-end_date"), EndReason: r.PostFormValue("end-end_reason"),
+		ProofDocumentID: r.PostFormValue("end-proof_document_id")})
 	return s.afterPost(w, r, err, "end-", "accompaniments")
+}
+
+func (s *Server) pageAddGoal(w http.ResponseWriter, r *http.Request) error {
+	if err := s.parseForm(w, r); err != nil {
+		return err
+	}
+	title, target := r.PostFormValue("goal-title"), r.PostFormValue("goal-target_date")
+	_, err := s.svc.CaseFile.AddGoal(r.Context(), mustActor(r), r.PathValue("acc"), casefile.GoalInput{Title: &title, TargetDate: &target})
+	return s.afterPost(w, r, err, "goal-", "accompaniments")
+}
+
+func (s *Server) pageUpdateGoal(w http.ResponseWriter, r *http.Request) error {
+	if err := s.parseForm(w, r); err != nil {
+		return err
+	}
+	status := r.PostFormValue("status")
+	_, err := s.svc.CaseFile.UpdateGoal(r.Context(), mustActor(r), r.PathValue("goal"), casefile.GoalInput{Status: &status})
+	return s.afterPost(w, r, err, "goal-", "accompaniments")
 }
 
 func (s *Server) pageHandover(w http.ResponseWriter, r *http.Request) error {
