@@ -185,6 +185,11 @@ func (s *Service) Create(ctx context.Context, actor parcours.Actor, in Input) (*
 // must be visible to the actor and the relationship known.
 func (s *Service) checkHousehold(ctx context.Context, tx *store.Tx, actor parcours.Actor, in Input) (parcours.Relationship, error) {
 	if in.HouseholdID == nil || *in.HouseholdID == "" {
+		if in.Relationship != nil && *in.Relationship != "" {
+			// A relationship says how the person relates to a household's
+			// reference person: without a household it would be dropped.
+			return "", parcours.FieldError(parcours.EInvalid, "relationship", "error.relationship_without_household")
+		}
 		return "", nil
 	}
 	h, err := tx.Household(ctx, *in.HouseholdID)

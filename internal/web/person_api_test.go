@@ -176,6 +176,9 @@ var badInputs = []badInput{
 		body: func(f *fixture, _ *parcours.Person, _ *parcours.Household) any {
 			return with(validPerson(), "household_id", f.Household.ID, "relationship", "cousin")
 		}, status: 422, field: "relationship", contains: []string{"lien", "cousin"}},
+	{name: "relationship without a household", method: "POST", path: fixedPath("/api/v1/persons"),
+		body: body(with(validPerson(), "relationship", "conjoint")), status: 422, field: "relationship",
+		contains: []string{"lien", "foyer"}},
 	{name: "household with an invalid relationship", method: "POST", path: fixedPath("/api/v1/households"),
 		body: func(f *fixture, _ *parcours.Person, _ *parcours.Household) any {
 			return map[string]any{"name": "Foyer Lefebvre", "members": []any{map[string]any{"person_id": f.Person.ID, "relationship": "cousin"}}}
