@@ -256,31 +256,53 @@ func (s *Service) checkMember(ctx context.Context, tx *store.Tx, actor parcours.
 }
 
 func (s *Service) loadHousehold(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, id string) (*parcours.Household, error) {
+	h, _, err := s.loadHouseholdFile(ctx, tx, actor, act, id)
+	return h, err
+}
+
+// loadHouseholdFile is loadHousehold with the actor's relation to the
+// household's members, for deciding what of it to show.
+func (s *Service) loadHouseholdFile(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, id string) (*parcours.Household, *parcours.Relation, error) {
 	h, err := tx.Household(ctx, id)
 	if errors.Is(err, store.ErrNoRows) {
-		return nil, parcours.NotFound()
+		return nil, nil, parcours.NotFound()
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	// A household is part of its members' files: need-to-know applies
 	// through their relations (store.Tx.HouseholdRelation).
 	rel, err := tx.HouseholdRelation(ctx, actor.WorkerID, actor.TeamIDs, h.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	if err := access.Check(actor, act, access.Target{OrgID: h.OrgID, Rel: rel}); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return h, nil
+	return h, rel, nil
+}
+
+// hideHealth reports whether the health note must be left out for the
+// actor: it is for the referent and the team (only the referent when a
+// member objected to sharing health, no_health_sharing), never for a
+// break-glass access (access/need.go).
+func hideHealth(actor parcours.Actor, rel *parcours.Relation) bool {
+	return !actor.System && rel != nil && !access.Sees(actor, access.HealthRead, rel)
+}
+
+func withoutHealth(s *parcours.Situation) *parcours.Situation {
+	c := *s
+	c.Health = ""
+	return &c
 }
 
 // GetHousehold returns a household with members and current situation.
 func (s *Service) GetHousehold(ctx context.Context, actor parcours.Actor, id string) (*parcours.Household, error) {
 	var h *parcours.Household
+	var rel *parcours.Relation
 	err := s.db.View(ctx, func(tx *store.Tx) error {
 		var err error
-		if h, err = s.loadHousehold(ctx, tx, actor, access.HouseholdRead, id); err != nil {
+		if h, rel, err = s.loadHouseholdFile(ctx, tx, actor, access.HouseholdRead, id); err != nil {
 			return err
 		}
 		tx.Audit(audit.For(actor, "household.read", "household", h.ID, ""))
@@ -289,14 +311,21 @@ func (s *Service) GetHousehold(ctx context.Context, actor parcours.Actor, id str
 	if err != nil {
 		return nil, err
 	}
-	return redactHousehold(actor, h), nil
+	h = redactHousehold(actor, h)
+	if h.Situation != nil && hideHealth(actor, rel) {
+		h.Situation = withoutHealth(h.Situation)
+	}
+	return h, nil
 }
 
 // SituationHistory returns every recorded situation of a household.
 func (s *Service) SituationHistory(ctx context.Context, actor parcours.Actor, householdID string) ([]*parcours.Situation, error) {
 	var out []*parcours.Situation
+	var rel *parcours.Relation
 	err := s.db.View(ctx, func(tx *store.Tx) error {
-		h, err := s.loadHousehold(ctx, tx, actor, access.HouseholdRead, householdID)
+		var h *parcours.Household
+		var err error
+		h, rel, err = s.loadHouseholdFile(ctx, tx, actor, access.HouseholdRead, householdID)
 		if err != nil {
 			return err
 		}
@@ -312,6 +341,9 @@ func (s *Service) SituationHistory(ctx context.Context, actor parcours.Actor, ho
 	items := make([]*parcours.Situation, len(out))
 	for i, sit := range out {
 		items[i] = redactSituation(actor, sit)
+		if hideHealth(actor, rel) {
+			items[i] = withoutHealth(items[i])
+		}
 	}
 	return items, nil
 }

@@ -407,3 +407,50 @@ func TestBreakGlassPage_FromTheRefusalToTheOpenFile(t *testing.T) {
 		}
 	})
 }
+
+func TestHealth_OnlyForTheReferentAndTheTeam(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		ctx := context.Background()
+		p := recordPerson(t, e, "worker", "LAMBERT")
+		h, err := e.App.Persons.CreateHousehold(ctx, e.Actor("worker"), person.HouseholdInput{Name: "Foyer Lambert",
+			Members:   []person.MemberInput{{PersonID: p.ID, Relationship: parcours.RelReference}},
+			Situation: &person.SituationInput{Housing: "locataire_social", Health: "Suivi diabète"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		health := func(who string) (int, string) {
+			var got parcours.Household
+			r := e.Do("GET", "/api/v1/households/"+h.ID, who, nil)
+			if r.Status != 200 {
+				return r.Status, ""
+			}
+			r.Decode(t, &got)
+			var hist parcours.Page[parcours.Situation]
+			e.Do("GET", "/api/v1/households/"+h.ID+"/situations", who, nil).Decode(t, &hist)
+			for _, s := range hist.Items {
+				if s.Health != got.Situation.Health {
+					t.Errorf("%s: history shows health %q, household %q", who, s.Health, got.Situation.Health)
+				}
+			}
+			return r.Status, got.Situation.Health
+		}
+		if r := e.Do("POST", "/api/v1/persons/"+p.ID+"/break-glass", "worker2", map[string]any{"reason": urgentReason}); r.Status != 201 {
+			t.Fatal(r.Status)
+		}
+		for who, want := range map[string]string{"worker": "Suivi diabète", "manager": "Suivi diabète", "worker2": "", "reception": ""} {
+			if status, got := health(who); status != 200 || got != want {
+				t.Errorf("%s: %d, health %q, want %q", who, status, got, want)
+			}
+		}
+		// The person objects to sharing health: the referent only.
+		if r := e.Do("POST", "/api/v1/persons/"+p.ID+"/consent", "worker", map[string]any{"informed_on": "2025-01-06", "method": "oral",
+			"objections": []string{"no_health_sharing"}}); r.Status != 200 {
+			t.Fatal(r.Status)
+		}
+		for who, want := range map[string]string{"worker": "Suivi diabète", "manager": "", "worker2": ""} {
+			if _, got := health(who); got != want {
+				t.Errorf("with the objection, %s sees health %q, want %q", who, got, want)
+			}
+		}
+	})
+}
