@@ -133,10 +133,13 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (*Login
 		if err := tx.ClearThrottle(ctx, akey); err != nil {
 			return err
 		}
-		// Housekeeping: expired sessions are useless rows.
+		// Housekeeping: expired sessions and stale counters are useless
+		// rows; a successful login is a good moment to drop them.
 		now := tx.Now()
-		_, err := tx.DeleteExpiredSessions(ctx, now.Add(-IdleTimeout).UnixMicro(), now.Add(-AbsoluteTimeout).UnixMicro())
-		if err != nil {
+		if _, err := tx.DeleteExpiredSessions(ctx, now.Add(-IdleTimeout).UnixMicro(), now.Add(-AbsoluteTimeout).UnixMicro()); err != nil {
+			return err
+		}
+		if _, err := tx.DeleteStaleThrottles(ctx, now.Add(-throttleWindow).UnixMicro(), now.UnixMicro()); err != nil {
 			return err
 		}
 		if step == StepDone {

@@ -40,3 +40,14 @@ func (tx *Tx) ClearThrottle(ctx context.Context, key string) error {
 	_, err := tx.exec(ctx, "DELETE FROM login_throttle WHERE key = ?", key)
 	return err
 }
+
+// DeleteStaleThrottles forgets counters whose window started before
+// windowBefore and that are not locked past now (microseconds): they
+// can no longer lock anything.
+func (tx *Tx) DeleteStaleThrottles(ctx context.Context, windowBefore, now int64) (int64, error) {
+	res, err := tx.exec(ctx, "DELETE FROM login_throttle WHERE window_start < ? AND locked_until <= ?", windowBefore, now)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}

@@ -216,6 +216,12 @@ func TestLogin_LockoutAfterFiveFailuresThenUnlockAfterFifteenMinutes(t *testing.
 			t.Fatalf("unknown account after 5 failures: %d, want 429 like a real one", r.Status)
 		}
 		advance(10 * time.Minute) // 11 minutes after the 5th failure (at 9:04): still locked
+		// A colleague's login meanwhile (which drops stale counters) must
+		// not lift the lock.
+		setPassword(t, e, "worker2", testPassword)
+		if r := newBrowser(e).login("worker2@ccas.test", testPassword, ""); r.Status != http.StatusSeeOther {
+			t.Fatalf("colleague's login: %d", r.Status)
+		}
 		if r := other.login("worker@ccas.test", testPassword, ""); r.Status != http.StatusTooManyRequests {
 			t.Fatalf("11 minutes into the lock: %d, want 429", r.Status)
 		}
