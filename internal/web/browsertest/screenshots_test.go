@@ -6,7 +6,9 @@ import (
 	"path/filepath"
 	"strconv"
 	"testing"
+	"time"
 
+	"parcours/internal/casefile"
 	"parcours/internal/store"
 )
 
@@ -20,12 +22,13 @@ func gallery(f *demo) []shot {
 		{"login", "/login", ""},
 		{"home", "/", "worker"},
 		{"home-manager", "/", "manager"},
-		{"persons", "/persons", "worker"},
 		{"search", "/search?q=Martn", "worker"},
 		{"person", "/persons/" + f.person, "worker"},
-		{"journal-new", "/persons/" + f.person + "/journal/new", "worker"},
+		{"household", "/households/" + f.household, "worker"},
+		{"persons", "/persons", "worker"},
+		{"profile", "/profile", "worker"},
 		{"admin", "/admin", "admin"},
-		{"access-log", "/access-log", "manager"},
+		{"access-log", "/persons/" + f.person + "/access-log", "manager"},
 		{"not-found", "/no/such/page", "worker"},
 	}
 }
@@ -40,6 +43,17 @@ var widths = []int64{1280, 360}
 func TestScreens_ResponsiveAndScreenshots(t *testing.T) {
 	e := New(t, store.SQLite)
 	f := seedDemo(t, e.Env)
+	// A day with something in it: an overdue task, and a file opened.
+	if e.App.CaseFile != nil {
+		if _, err := e.App.CaseFile.CreateTask(t.Context(), e.Actor("worker"), f.person, casefile.TaskInput{
+			Title: "Relancer la CAF pour l'APL", DueDate: time.Now().AddDate(0, 0, -2).Format(time.DateOnly), AssigneeID: f.workers["worker"],
+		}); err != nil {
+			t.Fatal(err)
+		}
+		visit := e.NewTab()
+		visit.LoginAs("worker")
+		visit.Go("/persons/" + f.person)
+	}
 	write := *updateScreenshots || os.Getenv("PARCOURS_UPDATE_SCREENSHOTS") == "1"
 	dir := filepath.Join("..", "..", "..", "docs", "screenshots")
 	if write {
