@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"parcours/internal/app/apptest"
+	"parcours/internal/casefile"
 	"parcours/internal/parcours"
 	"parcours/internal/person"
 	"parcours/internal/store"
@@ -244,6 +245,7 @@ func TestConsent_RecordsInformationAndObjections(t *testing.T) {
 			{"no date", map[string]any{"method": "oral"}, "informed_on"},
 			{"future date", map[string]any{"informed_on": "2999-01-01", "method": "oral"}, "informed_on"},
 			{"unknown method", map[string]any{"informed_on": "2025-01-06", "method": "pigeon"}, "method"},
+			{"unknown document", map[string]any{"informed_on": "2025-01-06", "method": "signed_document", "document_id": "doc-1"}, "document_id"},
 		} {
 			before := tableCounts(t, e)
 			resp := e.Do("POST", path, "worker", tc.body)
@@ -254,13 +256,18 @@ func TestConsent_RecordsInformationAndObjections(t *testing.T) {
 			}
 			sameCounts(t, tc.name, before, tableCounts(t, e))
 		}
+		doc, err := e.App.CaseFile.AddDocument(context.Background(), e.Actor("worker"), p.ID,
+			casefile.DocumentInput{Kind: "autre", Title: "information-signee.pdf"}, strings.NewReader("%PDF-1.4\n%\xe2\xe3\n1 0 obj\n<<>>\nendobj\n"))
+		if err != nil {
+			t.Fatal(err)
+		}
 		resp := e.Do("POST", path, "worker", map[string]any{"informed_on": "2025-01-06", "method": "signed_document",
-			"document_id": "doc-1", "objections": []string{"no_health_sharing", "no_break_glass", "no_health_sharing"}})
+			"document_id": doc.ID, "objections": []string{"no_health_sharing", "no_break_glass", "no_health_sharing"}})
 		if resp.Status != 200 {
 			t.Fatalf("record: %d %s", resp.Status, resp.Body)
 		}
 		e.Do("GET", path, "manager", nil).Decode(t, &c)
-		if !c.Informed || c.InformedBy != e.Workers["worker"].ID || c.Method != "signed_document" || c.DocumentID != "doc-1" ||
+		if !c.Informed || c.InformedBy != e.Workers["worker"].ID || c.Method != "signed_document" || c.DocumentID != doc.ID ||
 			strings.Join(c.Objections, ",") != "no_break_glass,no_health_sharing" {
 			t.Fatalf("recorded consent %+v", c)
 		}

@@ -82,7 +82,6 @@ func (s *Service) Open(ctx context.Context, actor parcours.Actor, personID, reas
 		}
 		if rel.BreakGlass != nil {
 			// Already open: say so rather than stack accesses.
-			b = rel.BreakGlass
 			return parcours.Errorf(parcours.EConflict, "error.break_glass_open")
 		}
 		b = &parcours.BreakGlass{OrgID: rel.OrgID, PersonID: personID, WorkerID: actor.WorkerID, Reason: reason}

@@ -81,6 +81,16 @@ func (s *Service) Record(ctx context.Context, actor parcours.Actor, personID str
 		if err != nil {
 			return err
 		}
+		if c.DocumentID != "" {
+			// The signed notice must be one of the person's documents.
+			d, err := tx.Document(ctx, c.DocumentID)
+			if errors.Is(err, store.ErrNoRows) || (err == nil && d.PersonID != personID) {
+				return parcours.FieldError(parcours.EInvalid, "document_id", "error.consent_document_unknown")
+			}
+			if err != nil {
+				return err
+			}
+		}
 		c.Objections = objections
 		c.Informed = true
 		if err := tx.PutConsent(ctx, c); err != nil {
