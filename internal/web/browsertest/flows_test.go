@@ -13,6 +13,7 @@ import (
 
 	"parcours/internal/auth"
 	"parcours/internal/store"
+	"parcours/internal/store/storetest"
 )
 
 // The main flow of a social worker's day, driven three ways: with the
@@ -167,8 +168,15 @@ func (u *user) login(who string) {
 	u.tab.Who = who
 }
 
+// runMainFlow runs the flow on each backend.
 func runMainFlow(t *testing.T, how driver, opts ...TabOption) {
-	e := New(t, store.SQLite)
+	for _, d := range storetest.Dialects {
+		t.Run(d.String(), func(t *testing.T) { mainFlow(t, d, how, opts...) })
+	}
+}
+
+func mainFlow(t *testing.T, d store.Dialect, how driver, opts ...TabOption) {
+	e := New(t, d)
 	f := seedDemo(t, e.Env)
 	u := &user{t: t, e: e, tab: e.NewTab(opts...), how: how}
 
