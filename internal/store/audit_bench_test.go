@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"parcours/internal/audit"
+	"parcours/internal/parcours"
 	"parcours/internal/store"
 	"parcours/internal/store/storetest"
 )
@@ -84,5 +85,47 @@ func loadChain(b *testing.B, db *store.DB, n int) {
 	}
 	if err := tx.Commit(); err != nil {
 		b.Fatal(err)
+	}
+}
+
+// BenchmarkAuditOverhead measures what auditing adds to a small write (one
+// row, like a journal entry): the same transaction with and without its
+// event. The goal (issue 4): at most 20 % more.
+func BenchmarkAuditOverhead(b *testing.B) {
+	for _, d := range storetest.Dialects {
+		for _, audited := range []bool{false, true} {
+			b.Run(fmt.Sprintf("%s/audited=%v", d, audited), func(b *testing.B) {
+				db := storetest.Open(b, d)
+				ctx := context.Background()
+				var org parcours.Organization
+				org.Name, org.Kind = "Bench", parcours.OrgCCAS
+				w := &parcours.Worker{Email: "bench@b.test", Role: parcours.RoleWorker}
+				if err := db.Transact(ctx, func(tx *store.Tx) error {
+					if err := tx.InsertOrganization(ctx, &org); err != nil {
+						return err
+					}
+					w.OrgID = org.ID
+					return tx.InsertWorker(ctx, w, "")
+				}); err != nil {
+					b.Fatal(err)
+				}
+				b.ResetTimer()
+				for range b.N {
+					err := db.Transact(ctx, func(tx *store.Tx) error {
+						n := &parcours.Notification{WorkerID: w.ID, Kind: "bench", PersonID: "p", ObjectID: "o"}
+						if err := tx.InsertNotification(ctx, n); err != nil {
+							return err
+						}
+						if audited {
+							tx.Audit(audit.For(w.Actor(), "journal.create", "journal_entry", n.ID, "p"))
+						}
+						return nil
+					})
+					if err != nil {
+						b.Fatal(err)
+					}
+				}
+			})
+		}
 	}
 }
