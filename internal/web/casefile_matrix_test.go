@@ -252,6 +252,16 @@ func init() {
 		matrixRow{Route: "POST /persons/{id}/documents", Path: func(f *fixture) string { return "/persons/" + f.Person.ID + "/documents" },
 			Body: func(f *fixture, who string) any { return url.Values{"doc-kind": {"rib"}} },
 			Want: fileWant(http.StatusUnprocessableEntity), Page: true},
+		// The organisation's settings: kinds and interview templates.
+		matrixRow{Route: "GET /settings/casefile", Path: fixed("/settings/casefile"), Want: all(200, "reception", 403), Page: true},
+		matrixRow{Route: "POST /settings/casefile/kinds", Path: fixed("/settings/casefile/kinds"),
+			Body: func(f *fixture, who string) any { return url.Values{"code": {"mjagd"}, "label": {"MJAGBF"}} },
+			Want: all(403, "admin", http.StatusSeeOther, "manager", http.StatusSeeOther), Page: true},
+		matrixRow{Route: "POST /settings/casefile/templates", Path: fixed("/settings/casefile/templates"),
+			Body: func(f *fixture, who string) any {
+				return url.Values{"name": {"Bilan à six mois " + who}, "body": {"Objectifs atteints\nFreins"}}
+			},
+			Want: all(403, "admin", http.StatusSeeOther, "manager", http.StatusSeeOther), Page: true},
 		matrixRow{Route: "POST /handovers/{id}/acknowledge",
 			Path: func(f *fixture) string { return "/handovers/" + cf(f).HandoverPage.ID + "/acknowledge" },
 			Want: all(403, "worker", http.StatusSeeOther, "other", 404, "bg_active", 403, "bg_expired", 403, "teammate", 403), Page: true},

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"parcours/internal/access"
 	"parcours/internal/casefile"
 	"parcours/internal/i18n"
 	"parcours/internal/parcours"
@@ -41,6 +42,9 @@ func (s *Server) casefileRoutes() {
 	s.handle("POST", "/persons/{id}/tasks/{task}/status", Page, s.pageTaskStatus, nil)
 	s.handle("POST", "/persons/{id}/documents", Page, s.pageUploadDocument, nil)
 	s.handle("POST", "/handovers/{id}/acknowledge", Page, s.pageAcknowledge, nil)
+	s.handle("GET", "/settings/casefile", Page, s.pageCaseFileSettings, nil)
+	s.handle("POST", "/settings/casefile/kinds", Page, s.pagePutKind, nil)
+	s.handle("POST", "/settings/casefile/templates", Page, s.pageAddTemplate, nil)
 }
 
 // fileData is what person.html shows.
@@ -359,4 +363,82 @@ func (d caseFileDay) Day(ctx context.Context, actor parcours.Actor, now time.Tim
 		day.RecentFiles = append(day.RecentFiles, DayItem{Href: "/persons/" + f.PersonID, Label: f.PersonName, When: f.VisitedAt})
 	}
 	return day, nil
+}
+
+// The case file's settings of an organisation: the catalogue of
+// accompaniment kinds and the interview templates (managers and admins).
+
+type caseFileSettings struct {
+	Kinds                  []parcours.AccompanimentKind
+	Templates              []*parcours.InterviewTemplate
+	CanKinds, CanTemplates bool
+	Saved                  bool
+}
+
+func (s *Server) pageCaseFileSettings(w http.ResponseWriter, r *http.Request) error {
+	return s.showCaseFileSettings(w, r, http.StatusOK, &page{})
+}
+
+func (s *Server) showCaseFileSettings(w http.ResponseWriter, r *http.Request, status int, p *page) error {
+	a := mustActor(r)
+	d := &caseFileSettings{Saved: r.URL.Query().Get("saved") != "" && status == http.StatusOK,
+		CanKinds:     access.Allowed(a, access.AccompanimentKinds, access.Target{}),
+		CanTemplates: access.Allowed(a, access.InterviewTemplateManage, access.Target{})}
+	var err error
+	if d.Kinds, err = s.svc.CaseFile.Kinds(r.Context(), a); err != nil {
+		return err
+	}
+	if d.Templates, err = s.svc.CaseFile.Templates(r.Context(), a); err != nil {
+		return err
+	}
+	p.Title, p.Data = "cf.settings.title", d
+	return s.render(w, r, status, "accompaniment_settings.html", p)
+}
+
+// settingsPosted ends a settings form like afterPost does for the file.
+func (s *Server) settingsPosted(w http.ResponseWriter, r *http.Request, err error) error {
+	if err == nil {
+		http.Redirect(w, r, "/settings/casefile?saved=1", http.StatusSeeOther)
+		return nil
+	}
+	e := parcours.AsError(err)
+	if e == nil || (e.Code != parcours.EInvalid && e.Code != parcours.EConflict) {
+		return err
+	}
+	p := &page{Errors: map[string]string{}, Form: map[string]string{}}
+	fields := e.Fields
+	if len(fields) == 0 {
+		fields = []*parcours.Error{e}
+	}
+	for _, fe := range fields {
+		msg := i18n.T(lang(r), fe.Key, fe.Args...)
+		if _, dup := p.Errors[fe.Field]; !dup {
+			p.Errors[fe.Field] = msg
+		}
+		p.ErrorList = append(p.ErrorList, fieldMsg{Field: fe.Field, Message: msg})
+	}
+	for k, v := range r.PostForm {
+		if k != "csrf" && len(v) > 0 {
+			p.Form[k] = v[0]
+		}
+	}
+	return s.showCaseFileSettings(w, r, statusOf(e.Code), p)
+}
+
+func (s *Server) pagePutKind(w http.ResponseWriter, r *http.Request) error {
+	if err := s.parseForm(w, r); err != nil {
+		return err
+	}
+	_, err := s.svc.CaseFile.PutKind(r.Context(), mustActor(r), parcours.AccompanimentKind{
+		Code: r.PostFormValue("code"), Label: r.PostFormValue("label"), Active: r.PostFormValue("active") != "false"})
+	return s.settingsPosted(w, r, err)
+}
+
+func (s *Server) pageAddTemplate(w http.ResponseWriter, r *http.Request) error {
+	if err := s.parseForm(w, r); err != nil {
+		return err
+	}
+	_, err := s.svc.CaseFile.CreateTemplate(r.Context(), mustActor(r), casefile.TemplateInput{
+		Name: r.PostFormValue("name"), Body: r.PostFormValue("body")})
+	return s.settingsPosted(w, r, err)
 }
