@@ -220,6 +220,37 @@ func (s *Service) ConfirmTOTP(ctx context.Context, sess *Session, secret, code s
 	return next, nil
 }
 
+// ReplaceTOTP is ConfirmTOTP for a signed-in worker replacing their
+// factor from the profile: the current password is asked again first
+// (changing an authenticator needs re-authentication), and a wrong one
+// counts towards the account lockout.
+func (s *Service) ReplaceTOTP(ctx context.Context, sess *Session, password, secret, code string) (*Session, error) {
+	if sess == nil || !sess.MFADone {
+		return nil, parcours.Errorf(parcours.EUnauthenticated, "error.unauthenticated")
+	}
+	w := sess.Worker
+	akey := accountKey(w.Email)
+	if locked, err := s.locked(ctx, akey); err != nil {
+		return nil, err
+	} else if locked {
+		return nil, errLocked()
+	}
+	var sec *store.WorkerSecrets
+	if err := s.db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		sec, err = tx.WorkerSecrets(ctx, w.ID)
+		return err
+	}); err != nil {
+		return nil, err
+	}
+	if !VerifyPassword(sec.PasswordHash, password) {
+		_ = s.db.Transact(ctx, func(tx *store.Tx) error { return bump(ctx, tx, akey, maxAccountFailures) })
+		s.log.LogAttrs(ctx, slog.LevelWarn, "totp change refused", slog.String("worker_id", w.ID), slog.String("reason", "wrong_password"))
+		return nil, parcours.FieldError(parcours.EInvalid, "current_password", "auth.error.current_password_wrong")
+	}
+	return s.ConfirmTOTP(ctx, sess, secret, code)
+}
+
 // replaceSession ends sess and opens a complete one for the same worker
 // in the same transaction as extra.
 func (s *Service) replaceSession(ctx context.Context, sess *Session, extra func(tx *store.Tx) error) (*Session, error) {

@@ -745,3 +745,52 @@ func TestAdmin_ResetsAForgottenPassword(t *testing.T) {
 		}
 	})
 }
+
+func TestProfile_ReplacingTOTPAsksThePasswordAndEndsOtherSessions(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		setPassword(t, e, "worker", testPassword)
+		old := enrolTOTP(t, e, "worker")
+		at := time.Date(2026, 3, 2, 9, 0, 10, 0, time.UTC)
+		advance := clock(e, at)
+		signIn := func() *browser {
+			b := newBrowser(e)
+			b.login("worker@ccas.test", testPassword, "")
+			b.do("POST", "/login/totp", url.Values{"csrf": {b.csrf("/login/totp")}, "code": {auth.TOTPCode(old, e.App.DB.Now())}})
+			advance(30 * time.Second) // each code once
+			return b
+		}
+		here, there := signIn(), signIn()
+		page := here.do("GET", "/profile/totp", nil)
+		m := secretRe.FindStringSubmatch(string(page.Body))
+		if page.Status != http.StatusOK || m == nil || !strings.Contains(string(page.Body), `name="current_password"`) {
+			t.Fatalf("replacement page: %d, want a new secret and the password field", page.Status)
+		}
+		tok := csrfRe.FindStringSubmatch(string(page.Body))[1]
+		code := auth.TOTPCode(m[1], e.App.DB.Now())
+		r := here.do("POST", "/profile/totp", url.Values{"csrf": {tok}, "secret": {m[1]}, "code": {code}, "current_password": {"pas le bon"}})
+		if r.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("wrong password: %d, want 422", r.Status)
+		}
+		r = here.do("POST", "/profile/totp", url.Values{"csrf": {tok}, "secret": {m[1]}, "code": {code}, "current_password": {testPassword}})
+		if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/profile?done=totp" {
+			t.Fatalf("replacement: %d → %q", r.Status, r.Header.Get("Location"))
+		}
+		if r := here.do("GET", "/profile", nil); r.Status != http.StatusOK {
+			t.Fatalf("the session that replaced the factor: %d, want signed in", r.Status)
+		}
+		if r := there.do("GET", "/profile", nil); r.Status != http.StatusSeeOther {
+			t.Fatalf("the other session: %d, want ended", r.Status)
+		}
+		// The old factor no longer works; the new one does.
+		advance(30 * time.Second)
+		b := newBrowser(e)
+		b.login("worker@ccas.test", testPassword, "")
+		tok = b.csrf("/login/totp")
+		if r := b.do("POST", "/login/totp", url.Values{"csrf": {tok}, "code": {auth.TOTPCode(old, e.App.DB.Now())}}); r.Status != http.StatusUnauthorized {
+			t.Fatalf("old factor: %d, want 401", r.Status)
+		}
+		if r := b.do("POST", "/login/totp", url.Values{"csrf": {tok}, "code": {auth.TOTPCode(m[1], e.App.DB.Now())}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("new factor: %d, want 303", r.Status)
+		}
+	})
+}

@@ -256,10 +256,13 @@ type totpSetupData struct {
 	Secret string
 	QR     template.URL // data: URL of the PNG; strict CSP allows img data:
 	Action string
+	// AskPassword: replacing a factor from the profile needs the current
+	// password again.
+	AskPassword bool
 }
 
 func enrolmentData(e *auth.TOTPEnrolment, action string) totpSetupData {
-	return totpSetupData{Secret: e.Secret, Action: action,
+	return totpSetupData{Secret: e.Secret, Action: action, AskPassword: action == "/profile/totp",
 		QR: template.URL("data:image/png;base64," + base64.StdEncoding.EncodeToString(e.PNG))}
 }
 

@@ -95,7 +95,7 @@ func (s *Server) profileTOTPPage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) profileTOTPSubmit(w http.ResponseWriter, r *http.Request) error {
 	secret := r.PostFormValue("secret")
-	fresh, err := s.svc.Auth.ConfirmTOTP(r.Context(), session(r), secret, r.PostFormValue("code"))
+	fresh, err := s.svc.Auth.ReplaceTOTP(r.Context(), session(r), r.PostFormValue("current_password"), secret, r.PostFormValue("code"))
 	if err != nil {
 		if parcours.AsError(err) == nil || parcours.ErrorCode(err) == parcours.EForbidden {
 			return err
