@@ -79,7 +79,19 @@ func (s *Service) Handover(ctx context.Context, actor parcours.Actor, accompanim
 		if err := tx.InsertHandover(ctx, h); err != nil {
 			return err
 		}
+		// The journal tells the change of hands too, where the team reads
+		// the story of the file.
+		note, err := handoverNote(ctx, tx, a, h)
+		if err != nil {
+			return err
+		}
+		e := &parcours.JournalEntry{OrgID: a.OrgID, PersonID: a.PersonID, AccompanimentID: a.ID, Kind: parcours.EntryNote,
+			OccurredAt: today(tx.Now()), Summary: note, Confidentiality: parcours.ConfTeam, TeamID: h.ToTeamID, AuthorID: actor.WorkerID}
+		if err := tx.InsertJournalEntries(ctx, e); err != nil {
+			return err
+		}
 		tx.Audit(audit.For(actor, "accompaniment.handover", "handover", h.ID, a.PersonID))
+		tx.Audit(audit.For(actor, "journal.create", "journal_entry", e.ID, a.PersonID))
 		return nil
 	})
 	if err != nil {
@@ -127,15 +139,7 @@ func (s *Service) Acknowledge(ctx context.Context, actor parcours.Actor, handove
 func (s *Service) synthesis(ctx context.Context, tx *store.Tx, f *file, a *parcours.Accompaniment) (string, error) {
 	const lang = i18n.Default
 	var b strings.Builder
-	kind := a.Kind
-	if ks, err := kinds(ctx, tx, a.OrgID); err == nil {
-		for _, k := range ks {
-			if k.Code == a.Kind {
-				kind = k.Label
-			}
-		}
-	}
-	fmt.Fprintf(&b, "%s\n", i18n.T(lang, "handover.synthesis.title", kind, frDate(a.StartDate)))
+	fmt.Fprintf(&b, "%s\n", i18n.T(lang, "handover.synthesis.title", kindLabel(ctx, tx, a), frDate(a.StartDate)))
 
 	if f.person.HouseholdID != "" {
 		sit, err := tx.CurrentSituation(ctx, f.person.HouseholdID)
@@ -236,4 +240,35 @@ func (s *Service) Handovers(ctx context.Context, actor parcours.Actor, personID 
 		return nil
 	})
 	return out, err
+}
+
+// kindLabel is the catalogue label of an accompaniment's kind (its code
+// when the catalogue no longer has it).
+func kindLabel(ctx context.Context, tx *store.Tx, a *parcours.Accompaniment) string {
+	if ks, err := kinds(ctx, tx, a.OrgID); err == nil {
+		for _, k := range ks {
+			if k.Code == a.Kind {
+				return k.Label
+			}
+		}
+	}
+	return a.Kind
+}
+
+// handoverNote is the journal's line for a handover, in French.
+func handoverNote(ctx context.Context, tx *store.Tx, a *parcours.Accompaniment, h *parcours.Handover) (string, error) {
+	names, err := tx.WorkerNames(ctx, a.OrgID)
+	if err != nil {
+		return "", err
+	}
+	teams, err := tx.Teams(ctx, a.OrgID)
+	if err != nil {
+		return "", err
+	}
+	team := map[string]string{}
+	for _, t := range teams {
+		team[t.ID] = t.Name
+	}
+	return i18n.T(i18n.Default, "handover.journal_note", kindLabel(ctx, tx, a),
+		names[h.FromReferentID], team[h.FromTeamID], names[h.ToReferentID], team[h.ToTeamID]), nil
 }
