@@ -78,6 +78,18 @@ func (s *Service) Search(ctx context.Context, actor parcours.Actor, q Query) (*p
 // find gathers candidates and ranks them, keeping only what the actor may
 // find.
 func find(ctx context.Context, tx *store.Tx, actor parcours.Actor, pq *parsed) ([]scored, error) {
+	var all []string
+	for _, alts := range pq.slots {
+		all = append(all, alts...)
+	}
+	// A word that is a known name token is taken as typed: looking for
+	// look-alikes of every correct word would cost most of the search.
+	// Misspelt words, which are seldom someone's name, get the fuzzy
+	// step; phonetic keys cover the rest.
+	known, err := tx.KnownTerms(ctx, all)
+	if err != nil {
+		return nil, err
+	}
 	slots := make([]store.SearchSlot, 0, len(pq.slots))
 	for _, alts := range pq.slots {
 		var slot store.SearchSlot
@@ -90,6 +102,10 @@ func find(ctx context.Context, tx *store.Tx, actor parcours.Actor, pq *parsed) (
 				}
 			}
 			add(w)
+			slot.Phons = append(slot.Phons, namekey.Phonetic(w))
+			if known[w] {
+				continue
+			}
 			similar, err := tx.SimilarTerms(ctx, w, termsPerWord)
 			if err != nil {
 				return nil, err
@@ -100,7 +116,6 @@ func find(ctx context.Context, tx *store.Tx, actor parcours.Actor, pq *parsed) (
 					add(t)
 				}
 			}
-			slot.Phons = append(slot.Phons, namekey.Phonetic(w))
 		}
 		slots = append(slots, slot)
 	}

@@ -53,10 +53,11 @@ func (tx *Tx) SimilarTerms(ctx context.Context, word string, limit int) ([]strin
 	var q string
 	var args []any
 	if tx.db.dialect == Postgres {
-		// A low threshold: two typing mistakes in a short name leave few
-		// trigrams in common. SET LOCAL lasts until the end of this
-		// (read-only) transaction.
-		if _, err := tx.exec(ctx, "SET LOCAL pg_trgm.similarity_threshold = 0.2"); err != nil {
+		// pg_trgm's default threshold: lower ones cost much more on a
+		// large dictionary, and the phonetic keys catch the short names
+		// that two typing mistakes leave with few trigrams in common.
+		// SET LOCAL lasts until the end of this (read-only) transaction.
+		if _, err := tx.exec(ctx, "SET LOCAL pg_trgm.similarity_threshold = 0.3"); err != nil {
 			return nil, err
 		}
 		q = "SELECT term FROM search_terms WHERE term % ? ORDER BY similarity(term, ?) DESC, term LIMIT ?"
@@ -141,12 +142,14 @@ func (tx *Tx) PersonCandidates(ctx context.Context, orgIDs []string, slots []Sea
 	}
 	// The hits are counted first, materialised, then joined to persons by
 	// primary key: the planner must not drive from persons (a whole
-	// organisation) when its statistics are stale after a bulk load.
+	// organisation). CROSS JOIN fixes that order on SQLite; PostgreSQL
+	// plans it as an inner join, and the materialised CTE keeps its stale
+	// statistics after a bulk load from choosing a scan of persons.
 	q := `WITH h AS MATERIALIZED (
 		SELECT x.person_id, COUNT(DISTINCT x.slot) AS hits FROM (` + strings.Join(union, " UNION ALL ") + `) x
 		GROUP BY x.person_id)
-		SELECT ` + prefixed("p.", personColumns) + ` FROM h JOIN persons p ON p.id = h.person_id
-		WHERE p.org_id IN (` + placeholders(len(orgIDs)) + `) AND p.merged_into IS NULL
+		SELECT ` + prefixed("p.", personColumns) + ` FROM h CROSS JOIN persons p
+		WHERE p.id = h.person_id AND p.org_id IN (` + placeholders(len(orgIDs)) + `) AND p.merged_into IS NULL
 		ORDER BY h.hits DESC, CASE WHEN p.birth_date LIKE ? THEN 1 ELSE 0 END DESC, p.id LIMIT ?`
 	for _, o := range orgIDs {
 		args = append(args, o)
@@ -285,6 +288,31 @@ func (tx *Tx) SearchJournal(ctx context.Context, orgID string, words, stems []st
 			return nil, err
 		}
 		out = append(out, h)
+	}
+	return out, rows.Err()
+}
+
+// KnownTerms returns which of words are in the dictionary of name tokens.
+func (tx *Tx) KnownTerms(ctx context.Context, words []string) (map[string]bool, error) {
+	out := map[string]bool{}
+	if len(words) == 0 {
+		return out, nil
+	}
+	args := make([]any, len(words))
+	for i, w := range words {
+		args[i] = w
+	}
+	rows, err := tx.query(ctx, "SELECT term FROM search_terms WHERE term IN ("+placeholders(len(words))+")", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, err
+		}
+		out[t] = true
 	}
 	return out, rows.Err()
 }
