@@ -1,0 +1,74 @@
+package bench
+
+import (
+	"context"
+	"database/sql"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	vegeta "github.com/tsenart/vegeta/v12/lib"
+)
+
+func TestLoad_RefusesAnyHostButLoopback(t *testing.T) {
+	sc := Scenario{Name: "x", Next: func(uint64, *vegeta.Target) {}}
+	for _, base := range []string{"http://example.com", "http://localhost:8080", "http://10.0.0.1:80"} {
+		if _, err := Load(base, "t", sc, 1, time.Millisecond); err == nil {
+			t.Errorf("Load(%q) accepted a non-loopback target", base)
+		}
+	}
+}
+
+func TestLoad_CountsRequestsAndSendsTheToken(t *testing.T) {
+	var bad atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Header.Get("Authorization") != "Bearer secret" || !strings.HasPrefix(r.URL.Path, "/p/") {
+			bad.Add(1)
+			w.WriteHeader(http.StatusUnauthorized)
+		}
+	}))
+	defer srv.Close()
+	sc := Scenario{Name: "get", Next: func(n uint64, t *vegeta.Target) { t.URL = "/p/" + string(rune('a'+n%26)) }}
+	l, err := Load(srv.URL, "secret", sc, 4, 300*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if l.Requests == 0 || l.Success != 1 || bad.Load() != 0 {
+		t.Fatalf("requests %d, success %.2f, bad %d", l.Requests, l.Success, bad.Load())
+	}
+	if l.P50 > l.P99 {
+		t.Fatalf("p50 %s above p99 %s", l.P50, l.P99)
+	}
+}
+
+func TestFloor_ReportsErrors(t *testing.T) {
+	calls := 0
+	sc := Scenario{SQL: func(context.Context, *sql.DB, uint64) error {
+		calls++
+		return sql.ErrConnDone
+	}}
+	l, err := Floor(context.Background(), nil, sc, 1, 20*time.Millisecond)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if calls == 0 || l.Success != 0 || len(l.Errors) == 0 {
+		t.Fatalf("calls %d, success %.0f, errors %v: want the failures reported", calls, l.Success, l.Errors)
+	}
+}
+
+func TestProcMemory_OfThisProcess(t *testing.T) {
+	rss, peak, err := ProcMemory(os.Getpid())
+	if err != nil {
+		t.Skipf("no /proc: %v", err)
+	}
+	if rss <= 0 || peak < rss {
+		t.Fatalf("rss %d, peak %d: want 0 < rss ≤ peak", rss, peak)
+	}
+	if m := ThisMachine(); m.Cores < 1 {
+		t.Fatalf("machine %+v", m)
+	}
+}
