@@ -99,6 +99,16 @@ func (rep *report) markdown() string {
 	w("- Load average (1 min) at start / end: %s / %s on %d cores\n\n", rep.loadBefore, rep.loadAfter, rep.machine.Cores)
 	w("The machine is shared: other processes (builds, tests, browsers) may run during the measure, so latencies are an upper bound of what this code does on an idle machine of the same size. The load goes only to 127.0.0.1.\n\n")
 
+	w("## What is measured\n\n")
+	w("Each backend: `parcours seed --persons N --seed 1` into a fresh database (timed, with journals, accompaniments and the search index), ")
+	w("then `parcours serve` on a free 127.0.0.1 port, driven by vegeta with N users each sending its next request as soon as the previous one is answered, ")
+	w("authenticated with an API token of `%s` (referent of about a third of the département's files):\n\n", benchWorker)
+	w("- **get a person**: `GET /api/v1/persons/{id}` over that worker's files; raw SQL: the person row by id.\n")
+	w("- **list persons (50)**: `GET /api/v1/persons?limit=50`; raw SQL: the first page of the organisation by name.\n")
+	w("- **open a file**: `GET /api/v1/persons/{id}/journal?limit=200` on the heaviest files (200 entries); raw SQL: the same 200 rows by the journal index.\n")
+	w("- **search**: `GET /api/v1/persons?q=` with a surname carrying one typing mistake (swap or dropped letter), a first name and a birth year.\n")
+	w("- **add a journal entry**: `POST /api/v1/persons/{id}/journal` (a note), audited and indexed like any write.\n\n")
+	w("Latencies include queueing behind the other users (closed loop). The raw-SQL floor runs the same reads with the same concurrency on a pool like the server's. RSS is read from `/proc/PID/status` (VmRSS idle after start-up, VmHWM after the load).\n\n")
 	w("## Goals\n\n| Goal | Target | Measured | Verdict |\n|---|---|---|---|\n")
 	for _, g := range rep.goals() {
 		w("| %s | %s | %s | %s |\n", g.what, g.target, g.measured, g.met)
