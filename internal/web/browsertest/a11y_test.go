@@ -53,6 +53,7 @@ func pagesFor(who string, f *demo) []visit {
 		{name: "break-glass reviews", route: "GET /break-glass/reviews", path: "/break-glass/reviews"},
 		{name: "audit", route: "GET /audit", path: "/audit"},
 		{name: "access log", route: "GET /access-log", path: "/access-log"},
+		{name: "case file settings (kinds, templates)", route: "GET /settings/casefile", path: "/settings/casefile"},
 		// worker2 is in another team: need-to-know refuses the file; other
 		// is in another organisation: the file does not exist for them.
 		{name: "person file, empty journal entry sent", route: "GET /persons/{id}", path: person,
@@ -62,6 +63,7 @@ func pagesFor(who string, f *demo) []visit {
 		{name: "person's access log", route: "GET /persons/{id}/access-log", path: person + "/access-log"},
 		{name: "consent", route: "GET /persons/{id}/consent", path: person + "/consent"},
 		{name: "break-glass request", route: "GET /persons/{id}/break-glass", path: person + "/break-glass"},
+		{name: "case file settings (kinds, interview templates)", route: "GET /settings/casefile", path: "/settings/casefile", status: statusFor(who, 200, "reception", 403)},
 	}
 	if who == "admin" {
 		v = append(v,
@@ -270,5 +272,30 @@ func TestAxe_ReportsViolations(t *testing.T) {
 		if !got[want] {
 			t.Errorf("axe did not report %q (got %v)", want, got)
 		}
+	}
+}
+
+// Every tab fails its test on a CSP violation or a script error; this
+// checks the watcher does see one: an inline event handler, which the
+// strict CSP blocks.
+func TestBrowser_ReportsBlockedInlineCode(t *testing.T) {
+	e := New(t, store.SQLite)
+	tab := e.NewTab()
+	tab.AllowProblems = true
+	tab.LoginAs("worker")
+	tab.Go("/")
+	Eval[bool](tab, `(() => { document.querySelector("main").insertAdjacentHTML("beforeend", '<img src="/static/none.png" onerror="document.title=1">'); return true })()`)
+	for range 100 {
+		if len(tab.Problems()) > 0 {
+			break
+		}
+		tab.Do("wait", chromedp.Sleep(50e6))
+	}
+	ps := tab.Problems()
+	if len(ps) == 0 || !strings.Contains(strings.Join(ps, " "), "CSP") {
+		t.Fatalf("the blocked inline handler was not reported: %q", ps)
+	}
+	if Eval[string](tab, `document.title`) == "1" {
+		t.Error("the inline handler ran: the CSP did not block it")
 	}
 }

@@ -22,8 +22,11 @@ import (
 	"testing"
 	"time"
 
+	"github.com/chromedp/cdproto/cdp"
 	"github.com/chromedp/cdproto/emulation"
+	cdplog "github.com/chromedp/cdproto/log"
 	"github.com/chromedp/cdproto/network"
+	"github.com/chromedp/cdproto/runtime"
 	"github.com/chromedp/chromedp"
 
 	"parcours/internal/app/apptest"
@@ -118,6 +121,62 @@ type Tab struct {
 	Ctx context.Context
 	// Who is the cast member logged in, "" for nobody.
 	Who string
+
+	mu       sync.Mutex
+	problems []string // CSP violations and uncaught script errors
+	// AllowProblems stops the end-of-test check, for tests that provoke
+	// problems on purpose.
+	AllowProblems bool
+}
+
+// Problems returns the Content-Security-Policy violations and uncaught
+// JavaScript errors seen so far in the tab.
+func (tb *Tab) Problems() []string {
+	tb.mu.Lock()
+	defer tb.mu.Unlock()
+	return append([]string(nil), tb.problems...)
+}
+
+func (tb *Tab) problem(s string) {
+	tb.mu.Lock()
+	tb.problems = append(tb.problems, s)
+	tb.mu.Unlock()
+}
+
+// watch records, for the whole life of the tab, what the browser reports
+// about blocked inline code (the strict CSP at work) and scripts that
+// fail: either means a page is broken for its users.
+func (tb *Tab) watch() error {
+	entries := chromedp.Events(tb.Ctx, cdplog.EntryAdded)
+	exceptions := chromedp.Events(tb.Ctx, runtime.ExceptionThrown)
+	if _, err := chromedp.Call(tb.Ctx, cdplog.Enable, cdp.Empty{}); err != nil {
+		return err
+	}
+	go func() {
+		for ev, err := range entries {
+			if err != nil {
+				return
+			}
+			if e := ev.Entry; e != nil && (e.Source == cdplog.EntrySourceSecurity || strings.Contains(e.Text, "Content Security Policy")) {
+				tb.problem("CSP: " + e.Text)
+			}
+		}
+	}()
+	go func() {
+		for ev, err := range exceptions {
+			if err != nil {
+				return
+			}
+			if d := ev.ExceptionDetails; d != nil {
+				msg := d.Text
+				if d.Exception != nil && d.Exception.Description != "" {
+					msg += " " + d.Exception.Description
+				}
+				tb.problem("script error: " + msg)
+			}
+		}
+	}()
+	return nil
 }
 
 // TabOption configures a new tab.
@@ -156,7 +215,19 @@ func (e *Env) NewTab(opts ...TabOption) *Tab {
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		e.T.Fatalf("new tab: %v", err)
 	}
-	return &Tab{e: e, Ctx: ctx}
+	tab := &Tab{e: e, Ctx: ctx}
+	if err := tab.watch(); err != nil {
+		e.T.Fatalf("watch the console: %v", err)
+	}
+	e.T.Cleanup(func() {
+		if tab.AllowProblems {
+			return
+		}
+		for _, p := range tab.Problems() {
+			e.T.Errorf("browser (%s): %s", tab.Who, p)
+		}
+	})
+	return tab
 }
 
 // LoginAs gives the tab a session of cast member who, second factor done,
