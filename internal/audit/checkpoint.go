@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -137,4 +138,56 @@ func ParseRetention(s string) (time.Duration, error) {
 		return 0, fmt.Errorf("audit retention %q: must be between 6 months (6m) and 3 years (3y)", s)
 	}
 	return d, nil
+}
+
+// Anchor is the last event a verification (or the server's daily job)
+// saw, kept in the data directory, outside the database: someone who can
+// only write to the database may delete the newest events without
+// breaking the chain, but not below the anchor without "audit verify"
+// noticing.
+type Anchor struct {
+	Seq  int64  `json:"seq"`
+	Hash string `json:"hash"`
+}
+
+// AnchorFile is where the anchor lives, under the data directory.
+func AnchorFile(dataDir string) string {
+	return filepath.Join(dataDir, "keys", "audit-anchor.json")
+}
+
+// ReadAnchor returns the anchor of dataDir, or nil when there is none.
+func ReadAnchor(dataDir string) (*Anchor, error) {
+	b, err := os.ReadFile(AnchorFile(dataDir))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	var a Anchor
+	if err := json.Unmarshal(b, &a); err != nil {
+		return nil, fmt.Errorf("audit anchor %s is malformed: %w", AnchorFile(dataDir), err)
+	}
+	return &a, nil
+}
+
+// WriteAnchor records a in dataDir, atomically (write then rename). An
+// anchor never moves backwards.
+func WriteAnchor(dataDir string, a Anchor) error {
+	if old, err := ReadAnchor(dataDir); err == nil && old != nil && old.Seq >= a.Seq {
+		return nil
+	}
+	path := AnchorFile(dataDir)
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	b, err := json.Marshal(a)
+	if err != nil {
+		return err
+	}
+	tmp := path + ".tmp"
+	if err := os.WriteFile(tmp, b, 0o600); err != nil {
+		return err
+	}
+	return os.Rename(tmp, path)
 }

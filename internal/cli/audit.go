@@ -38,6 +38,10 @@ func init() {
 			if err != nil && !errors.Is(err, audit.ErrNoKey) {
 				return err
 			}
+			anchor, err := audit.ReadAnchor(c.DataDir)
+			if err != nil {
+				return err
+			}
 			start := time.Now()
 			rep, err := db.VerifyAudit(ctx, key)
 			if errors.Is(err, audit.ErrNoKey) {
@@ -46,8 +50,18 @@ func init() {
 			if err != nil {
 				return err
 			}
+			if err := db.CheckAuditAnchor(ctx, rep, anchor); err != nil {
+				return err
+			}
 			if rep.Problem != nil {
 				return &auditBroken{rep.Problem}
+			}
+			// An intact chain is anchored in the data directory, so that
+			// deleting its newest events later does not go unnoticed.
+			if rep.Checked > 0 {
+				if err := audit.WriteAnchor(c.DataDir, audit.Anchor{Seq: rep.LastSeq, Hash: rep.LastHash}); err != nil {
+					return err
+				}
 			}
 			fmt.Fprintf(e.stdout, "audit chain intact: %d events checked (seq %d–%d), %d checkpoint(s), %s\n",
 				rep.Checked, rep.FirstSeq, rep.LastSeq, rep.Checkpoints, time.Since(start).Round(time.Millisecond))
@@ -183,6 +197,14 @@ func startAccess(ctx context.Context, e *env, c *Common, a *app.App) error {
 				log.Error("audit purge", "err", err.Error())
 			} else if cp != nil {
 				log.Info("audit purge", "purged", cp.Purged, "last_seq", cp.LastSeq)
+			}
+			// Anchor the chain daily (see "audit verify").
+			if rep, err := a.DB.VerifyAudit(ctx, key); err == nil && rep.Problem == nil && rep.Checked > 0 {
+				if err := audit.WriteAnchor(c.DataDir, audit.Anchor{Seq: rep.LastSeq, Hash: rep.LastHash}); err != nil {
+					log.Error("audit anchor", "err", err.Error())
+				}
+			} else if err == nil && rep.Problem != nil {
+				log.Error("audit chain broken", "seq", rep.Problem.Seq, "reason", rep.Problem.Reason)
 			}
 			select {
 			case <-ctx.Done():

@@ -123,3 +123,67 @@ func TestServeAccessOptions_OutOfBoundsAreUsageErrors(t *testing.T) {
 		}
 	}
 }
+
+// Deleting the newest events keeps a valid chain; the anchor that the
+// previous verification left in the data directory catches it.
+func TestAuditVerify_AnchorCatchesDeletedNewestEvents(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(d.String(), func(t *testing.T) {
+			ctx := context.Background()
+			dsn := storetest.DSN(t, d)
+			db, err := store.Open(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if _, err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			write := func(n int) {
+				for range n {
+					if err := db.Transact(ctx, func(tx *store.Tx) error {
+						tx.Audit(audit.Event{ActorID: "w", Action: "person.read", PersonID: "p"})
+						return nil
+					}); err != nil {
+						t.Fatal(err)
+					}
+				}
+			}
+			dataDir := t.TempDir()
+			verify := func() error {
+				var out bytes.Buffer
+				return Run(ctx, []string{"audit", "verify", "--database", dsn, "--data-dir", dataDir}, nil, &out, &out)
+			}
+			write(6)
+			if err := verify(); err != nil {
+				t.Fatal(err)
+			}
+			write(2) // events after the anchor are fine
+			if err := verify(); err != nil {
+				t.Fatal(err)
+			}
+			a, err := audit.ReadAnchor(dataDir)
+			if err != nil || a == nil || a.Seq != 8 {
+				t.Fatalf("anchor %+v, %v; want seq 8", a, err)
+			}
+			stmts := []string{"ALTER TABLE audit_events DISABLE TRIGGER USER"}
+			if d == store.SQLite {
+				stmts = []string{"DROP TRIGGER audit_events_no_delete"}
+			}
+			for _, s := range append(stmts, "DELETE FROM audit_events WHERE seq > 6") {
+				if _, err := db.SQL().Exec(s); err != nil {
+					t.Fatal(err)
+				}
+			}
+			err = verify()
+			if err == nil || ExitCode(err) != 1 || !strings.Contains(Message(err), "event 8") || !strings.Contains(Message(err), "deleted") {
+				t.Fatalf("truncated chain: %v, want exit 1 naming event 8", err)
+			}
+			// Writing new events over the hole does not hide it either.
+			write(3)
+			if err := verify(); err == nil || !strings.Contains(Message(err), "event 8") {
+				t.Fatalf("rewritten tail: %v, want event 8 named", err)
+			}
+		})
+	}
+}

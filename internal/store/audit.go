@@ -112,10 +112,11 @@ func (db *DB) AuditCheckpoints(ctx context.Context) ([]audit.Checkpoint, error) 
 
 // AuditReport is the result of VerifyAudit.
 type AuditReport struct {
-	Checked     int64 // events whose chain links and hashes were checked
-	FirstSeq    int64 // where the kept chain starts (after the last checkpoint)
-	LastSeq     int64 // the last event checked
-	Checkpoints int   // retention checkpoints found, all with valid signatures
+	Checked     int64  // events whose chain links and hashes were checked
+	FirstSeq    int64  // where the kept chain starts (after the last checkpoint)
+	LastSeq     int64  // the last event checked
+	LastHash    string // its hash
+	Checkpoints int    // retention checkpoints found, all with valid signatures
 	Problem     *audit.Problem
 }
 
@@ -159,7 +160,7 @@ func (db *DB) VerifyAudit(ctx context.Context, key []byte) (*AuditReport, error)
 			rep.Problem = p
 			return rep, nil
 		}
-		rep.LastSeq = ev.Seq
+		rep.LastSeq, rep.LastHash = ev.Seq, ev.Hash
 	}
 	if err := rows.Err(); err != nil {
 		return nil, err
@@ -377,6 +378,28 @@ func (tx *Tx) stampBreakGlass(ctx context.Context) error {
 		if m != nil {
 			ev.BreakGlass, ev.Reason = m.id, m.reason
 		}
+	}
+	return nil
+}
+
+// CheckAuditAnchor compares a verified chain (rep, from VerifyAudit) with
+// the anchor kept outside the database: the anchored event must still be
+// there with the same hash, unless a retention purge removed it. It sets
+// rep.Problem when the chain was truncated or rewritten after the anchor.
+func (db *DB) CheckAuditAnchor(ctx context.Context, rep *AuditReport, a *audit.Anchor) error {
+	if a == nil || rep.Problem != nil || a.Seq < rep.FirstSeq {
+		return nil
+	}
+	var hash string
+	err := db.r.QueryRowContext(ctx, db.rebind("SELECT hash FROM audit_events WHERE seq = ?"), a.Seq).Scan(&hash)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		rep.Problem = &audit.Problem{Seq: a.Seq, ID: "anchor", Reason: "event missing: the chain ends at " +
+			strconv.FormatInt(rep.LastSeq, 10) + " but an earlier verification saw it (newest events deleted)"}
+	case err != nil:
+		return err
+	case hash != a.Hash:
+		rep.Problem = &audit.Problem{Seq: a.Seq, ID: "anchor", Reason: "event differs from the one an earlier verification saw (chain rewritten)"}
 	}
 	return nil
 }
