@@ -7,6 +7,7 @@ import (
 	"context"
 	"log/slog"
 	"os"
+	"path/filepath"
 	"time"
 
 	"parcours/internal/access/breakglass"
@@ -86,6 +87,8 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	}
 	a := &App{Config: cfg, DB: db}
 	a.Auth = auth.New(db, cfg.Log)
+	// TOTP secrets are encrypted with a key beside the documents.
+	a.Auth.UseKeyFile(filepath.Join(cfg.DataDir, "keys", "totp.key"))
 	a.Persons = person.New(db)
 	a.Orgs = org.New(db)
 	a.Search = search.New(db)

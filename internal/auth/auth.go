@@ -15,6 +15,7 @@ import (
 type Service struct {
 	db  *store.DB
 	log *slog.Logger
+	box *secretBox // encrypts TOTP secrets at rest; nil: in clear
 }
 
 // New returns a Service on db.

@@ -136,7 +136,11 @@ func (s *Service) CompleteTOTP(ctx context.Context, sess *Session, code, ip stri
 	}); err != nil {
 		return nil, err
 	}
-	step, ok := totpStep(sec.TOTPSecret, code, s.db.Now())
+	secret, err := s.open(w.ID, sec.TOTPSecret)
+	if err != nil {
+		return nil, err
+	}
+	step, ok := totpStep(secret, code, s.db.Now())
 	if !ok || !w.TOTPEnabled {
 		s.loginFailed(ctx, w, akey, ikey, ip, "totp_invalid", true)
 		return nil, errBadCode()
@@ -194,9 +198,13 @@ func (s *Service) ConfirmTOTP(ctx context.Context, sess *Session, secret, code s
 	if !ok {
 		return nil, parcours.FieldError(parcours.EInvalid, "code", "auth.error.totp_invalid")
 	}
+	sealed, err := s.seal(w.ID, secret)
+	if err != nil {
+		return nil, err
+	}
 	wasDone := sess.MFADone
 	next, err := s.replaceSession(ctx, sess, func(tx *store.Tx) error {
-		if err := tx.SetTOTP(ctx, w.ID, secret, true); err != nil {
+		if err := tx.SetTOTP(ctx, w.ID, sealed, true); err != nil {
 			return err
 		}
 		if _, err := tx.UseTOTPStep(ctx, w.ID, step); err != nil {

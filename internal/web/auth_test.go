@@ -343,7 +343,26 @@ func TestLogin_FirstLoginEnrolsTOTP(t *testing.T) {
 		if r := b.do("GET", "/profile", nil); r.Status != http.StatusOK {
 			t.Fatalf("profile after enrolment: %d", r.Status)
 		}
-		// From now on the code is asked at each sign-in.
+		// The secret is stored encrypted, never in clear.
+		var stored string
+		q := "SELECT totp_secret FROM workers WHERE id = ?"
+		if e.Dialect == store.Postgres {
+			q = "SELECT totp_secret FROM workers WHERE id = $1"
+		}
+		if err := e.App.DB.SQL().QueryRow(q, e.Workers["manager"].ID).Scan(&stored); err != nil {
+			t.Fatal(err)
+		}
+		if !strings.HasPrefix(stored, "enc1:") || strings.Contains(stored, m[1]) {
+			t.Fatalf("stored TOTP secret %q, want it encrypted", stored)
+		}
+		// From now on the code is asked at each sign-in, and the stored
+		// secret checks it.
+		b3 := newBrowser(e)
+		b3.login("manager@ccas.test", testPassword, "")
+		clock(e, at.Add(time.Minute))
+		if r := b3.do("POST", "/login/totp", url.Values{"csrf": {b3.csrf("/login/totp")}, "code": {auth.TOTPCode(m[1], at.Add(time.Minute))}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("sign-in with the enrolled factor: %d, want 303", r.Status)
+		}
 		b2 := newBrowser(e)
 		if r := b2.login("manager@ccas.test", testPassword, ""); r.Header.Get("Location") != "/login/totp" {
 			t.Fatalf("next login: → %q, want /login/totp", r.Header.Get("Location"))
