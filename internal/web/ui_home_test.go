@@ -127,6 +127,29 @@ func TestHome_LanguageFromAcceptLanguageAndFrenchDate(t *testing.T) {
 	})
 }
 
+// The worker's own choice of language wins over the browser's.
+func TestHome_WorkerPreferenceBeatsAcceptLanguage(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		if err := e.App.Auth.SetLanguage(t.Context(), e.Actor("worker"), "en"); err != nil {
+			t.Fatal(err)
+		}
+		req := httptest.NewRequest("GET", "/", nil)
+		req.AddCookie(e.Session("worker"))
+		req.Header.Set("Accept-Language", "fr-FR,fr;q=0.9")
+		body := string(e.Serve(req).Body)
+		if !strings.Contains(body, "<h1>My day</h1>") || !strings.Contains(body, `<html lang="en">`) {
+			t.Error("the worker chose English but the page is not in English")
+		}
+		// A colleague without a preference follows the browser.
+		req = httptest.NewRequest("GET", "/", nil)
+		req.AddCookie(e.Session("worker2"))
+		req.Header.Set("Accept-Language", "fr-FR,fr;q=0.9")
+		if body := string(e.Serve(req).Body); !strings.Contains(body, "<h1>Ma journée</h1>") {
+			t.Error("a worker without a preference does not get the browser's French")
+		}
+	})
+}
+
 // Every response, whatever its kind, carries the strict CSP and the other
 // security headers.
 func TestSecurityHeaders_OnEveryResponse(t *testing.T) {
