@@ -64,7 +64,6 @@ func pagesFor(who string, f *demo) []visit {
 		{name: "consent", route: "GET /persons/{id}/consent", path: person + "/consent"},
 		{name: "break-glass request", route: "GET /persons/{id}/break-glass", path: person + "/break-glass"},
 		{name: "case file settings (kinds, interview templates)", route: "GET /settings/casefile", path: "/settings/casefile", status: statusFor(who, 200, "reception", 403)},
-		{name: "case file settings (kinds, interview templates)", route: "GET /settings/casefile", path: "/settings/casefile", status: statusFor(who, 200, "reception", 403)},
 	}
 	if who == "admin" {
 		v = append(v,
