@@ -119,6 +119,14 @@ func TestHandover_NewReferentSeesTeamEntries(t *testing.T) {
 		}
 		call(t, e, "POST", "/api/v1/handovers/"+h.ID+"/acknowledge", "worker2", nil, http.StatusConflict, nil)
 
+		// The handovers stay listed with the file, for the team only.
+		var hs struct{ Items []handoverJSON }
+		call(t, e, "GET", "/api/v1/persons/"+p.ID+"/handovers", "worker2", nil, 200, &hs)
+		if len(hs.Items) != 1 || hs.Items[0].ID != h.ID || hs.Items[0].AcknowledgedAt == "" || hs.Items[0].Synthesis != h.Synthesis {
+			t.Errorf("handovers = %+v", hs.Items)
+		}
+		call(t, e, "GET", "/api/v1/persons/"+p.ID+"/handovers", "reception", nil, http.StatusForbidden, nil)
+
 		// The successive referents are kept.
 		var accs struct{ Items []accJSON }
 		call(t, e, "GET", "/api/v1/persons/"+p.ID+"/accompaniments", "worker2", nil, 200, &accs)
