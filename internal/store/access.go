@@ -14,6 +14,24 @@ type breakGlassMark struct {
 	id, reason string
 }
 
+// breakGlassKey is a worker and a person's file.
+type breakGlassKey struct{ worker, person string }
+
+// noBreakGlass marks a pending event whose actor is known to hold no open
+// break-glass on the person; stampBreakGlass clears it before sealing.
+const noBreakGlass = "\x00none"
+
+func (tx *Tx) rememberBreakGlass(workerID, personID string, bg *parcours.BreakGlass) {
+	if tx.breakGlass == nil {
+		tx.breakGlass = map[breakGlassKey]*breakGlassMark{}
+	}
+	var m *breakGlassMark
+	if bg != nil {
+		m = &breakGlassMark{id: bg.ID, reason: bg.Reason}
+	}
+	tx.breakGlass[breakGlassKey{workerID, personID}] = m
+}
+
 // Relation gathers, in one place, every fact that links worker (a member
 // of teamIDs) to person's file: referent or team of an active
 // accompaniment (or, while the person has never been accompanied, the
@@ -74,6 +92,7 @@ func (tx *Tx) Relation(ctx context.Context, workerID string, teamIDs []string, p
 		return nil, err
 	}
 	rel.BreakGlass = bg
+	tx.rememberBreakGlass(workerID, personID, bg)
 	return rel, nil
 }
 

@@ -22,8 +22,19 @@ type AuditRecord = audit.Event
 // event, and no change is committed without its event.
 //
 // An event about a person whose file the actor holds an open break-glass
-// access to is stamped with its id and reason when written (stampBreakGlass).
+// access to is stamped with its id and reason: here when this transaction
+// already gathered the relation (Relation), else when written
+// (stampBreakGlass).
 func (tx *Tx) Audit(ev AuditRecord) {
+	if ev.BreakGlass == "" && ev.PersonID != "" {
+		if m, known := tx.breakGlass[breakGlassKey{ev.ActorID, ev.PersonID}]; known {
+			if m != nil {
+				ev.BreakGlass, ev.Reason = m.id, m.reason
+			} else {
+				ev.BreakGlass = noBreakGlass
+			}
+		}
+	}
 	tx.pending = append(tx.pending, ev)
 }
 
@@ -353,14 +364,17 @@ func (tx *Tx) SearchAudit(ctx context.Context, f AuditFilter) ([]audit.Event, er
 // access to. It is done here, for every service, so that no service can
 // forget it. Events stamped by their service (break_glass.open) are kept.
 func (tx *Tx) stampBreakGlass(ctx context.Context) error {
-	type key struct{ actor, person string }
-	seen := map[key]*breakGlassMark{}
+	seen := map[breakGlassKey]*breakGlassMark{}
 	for i := range tx.pending {
 		ev := &tx.pending[i]
+		if ev.BreakGlass == noBreakGlass {
+			ev.BreakGlass = "" // known from Relation: no break-glass
+			continue
+		}
 		if ev.BreakGlass != "" || ev.PersonID == "" || ev.ActorID == "" || ev.ActorID == "system" {
 			continue
 		}
-		k := key{ev.ActorID, ev.PersonID}
+		k := breakGlassKey{ev.ActorID, ev.PersonID}
 		m, ok := seen[k]
 		if !ok {
 			var id, reason string

@@ -156,6 +156,9 @@ type Tx struct {
 	// so that the chain lock is held as briefly as possible.
 	pending []AuditRecord
 	write   bool
+	// breakGlass remembers what Relation found, so that Audit stamps the
+	// events without asking again (access.go).
+	breakGlass map[breakGlassKey]*breakGlassMark
 }
 
 // Now is the transaction's clock reading: every row it writes carries the
