@@ -225,6 +225,11 @@ func checkAudit(t *testing.T, f *fixture, key, who string, row matrixRow, status
 			}
 		}
 	}
+	for _, ev := range evs {
+		if who != "bg_active" && ev.BreakGlass != "" && !strings.HasPrefix(ev.Action, "break_glass.") {
+			t.Errorf("%s as %s: event %s marked with break-glass %q", key, who, ev.Action, ev.BreakGlass)
+		}
+	}
 	if row.Audit == nil {
 		return
 	}
