@@ -130,8 +130,13 @@ func (s *Service) Login(ctx context.Context, email, password, ip string) (*Login
 		}
 	}
 	sess, err := s.openSession(ctx, w, step == StepDone, func(tx *store.Tx) error {
-		if err := tx.ClearThrottle(ctx, akey); err != nil {
-			return err
+		// The failures are forgotten only once the whole sign-in is
+		// done: someone who knows the password must not be able to
+		// reset the counter between guesses of the second factor.
+		if step == StepDone {
+			if err := tx.ClearThrottle(ctx, akey); err != nil {
+				return err
+			}
 		}
 		// Housekeeping: expired sessions and stale counters are useless
 		// rows; a successful login is a good moment to drop them.

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"context"
+	"fmt"
 	"maps"
 	"net/http"
 	"net/http/httptest"
@@ -269,7 +270,7 @@ func TestLogin_TOTPRequiredByDefault_ReplayRefused(t *testing.T) {
 			t.Fatalf("profile before the second factor: %d", r.Status)
 		}
 		tok := b.csrf("/login/totp")
-		if r := b.do("POST", "/login/totp", url.Values{"csrf": {tok}, "code": {"000000"}, "next": {"/profile"}}); r.Status != http.StatusUnauthorized {
+		if r := b.do("POST", "/login/totp", url.Values{"csrf": {tok}, "code": {wrongCode(secret, at, 0)}, "next": {"/profile"}}); r.Status != http.StatusUnauthorized {
 			t.Fatalf("wrong code: %d, want 401", r.Status)
 		}
 		code := auth.TOTPCode(secret, at)
@@ -333,7 +334,7 @@ func TestLogin_FirstLoginEnrolsTOTP(t *testing.T) {
 			t.Fatalf("enrolment page: %d, want a QR code as a data: PNG and the secret in text", page.Status)
 		}
 		tok := csrfRe.FindStringSubmatch(body)[1]
-		if r := b.do("POST", "/login/totp/setup", url.Values{"csrf": {tok}, "secret": {m[1]}, "code": {"123456"}}); r.Status != http.StatusUnprocessableEntity {
+		if r := b.do("POST", "/login/totp/setup", url.Values{"csrf": {tok}, "secret": {m[1]}, "code": {wrongCode(m[1], at, 123456)}}); r.Status != http.StatusUnprocessableEntity {
 			t.Fatalf("wrong enrolment code: %d, want 422", r.Status)
 		}
 		r := b.do("POST", "/login/totp/setup", url.Values{"csrf": {tok}, "secret": {m[1]}, "code": {auth.TOTPCode(m[1], at)}, "next": {"/profile"}})
@@ -812,4 +813,44 @@ func TestProfile_ReplacingTOTPAsksThePasswordAndEndsOtherSessions(t *testing.T) 
 			t.Fatalf("new factor: %d, want 303", r.Status)
 		}
 	})
+}
+
+func TestLogin_PasswordDoesNotResetTheCounterOfCodeGuesses(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		setPassword(t, e, "worker", testPassword)
+		secret := enrolTOTP(t, e, "worker")
+		at := time.Date(2026, 3, 2, 9, 0, 10, 0, time.UTC)
+		clock(e, at)
+		// Someone who has the password guesses codes, signing in again
+		// between guesses.
+		for i := range 5 {
+			b := newBrowser(e)
+			if r := b.login("worker@ccas.test", testPassword, ""); r.Status != http.StatusSeeOther {
+				t.Fatalf("password step %d: %d", i, r.Status)
+			}
+			tok := b.csrf("/login/totp")
+			if r := b.do("POST", "/login/totp", url.Values{"csrf": {tok}, "code": {wrongCode(secret, at, i)}}); r.Status != http.StatusUnauthorized {
+				t.Fatalf("guess %d: %d, want 401", i, r.Status)
+			}
+		}
+		b := newBrowser(e)
+		if r := b.login("worker@ccas.test", testPassword, ""); r.Status != http.StatusTooManyRequests {
+			t.Fatalf("after 5 wrong codes: %d, want the account locked (429)", r.Status)
+		}
+	})
+}
+
+// wrongCode returns the i-th 6-digit code that the authenticator of
+// secret does not show around at (so a guess is surely wrong).
+func wrongCode(secret string, at time.Time, i int) string {
+	valid := map[string]bool{}
+	for d := -1; d <= 1; d++ {
+		valid[auth.TOTPCode(secret, at.Add(time.Duration(d)*30*time.Second))] = true
+	}
+	for n := i; ; n++ {
+		c := fmt.Sprintf("%06d", n)
+		if !valid[c] {
+			return c
+		}
+	}
 }
