@@ -79,6 +79,10 @@ type BreakGlass struct {
 	ReviewNote string    `json:"review_note,omitempty"`
 	ReviewedBy string    `json:"reviewed_by,omitempty"`
 	ReviewedAt time.Time `json:"reviewed_at,omitzero"`
+	// WorkerName and PersonName are filled in the review queue, for the
+	// manager who reviews.
+	WorkerName string `json:"worker_name,omitempty"`
+	PersonName string `json:"person_name,omitempty"`
 }
 
 // ActiveAt reports whether the access is still open at t.

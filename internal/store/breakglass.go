@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"time"
 
 	"parcours/internal/parcours"
@@ -48,11 +49,14 @@ func (tx *Tx) BreakGlass(ctx context.Context, id string) (*parcours.BreakGlass, 
 // BreakGlassReviews lists the break-glass accesses of an organisation,
 // newest first: those still to review when pending, else all.
 func (tx *Tx) BreakGlassReviews(ctx context.Context, orgID string, pending bool, limit int) ([]*parcours.BreakGlass, error) {
-	q := `SELECT ` + breakGlassColumns + ` FROM break_glass WHERE org_id = ?`
+	q := `SELECT b.id, b.org_id, b.person_id, b.worker_id, b.reason, b.created_at, b.expires_at, b.review, b.review_note,
+		b.reviewed_by, b.reviewed_at, w.first_name, w.last_name, w.email, p.birth_name, p.first_names
+		FROM break_glass b JOIN workers w ON w.id = b.worker_id JOIN persons p ON p.id = b.person_id
+		WHERE b.org_id = ?`
 	if pending {
-		q += ` AND review = ''`
+		q += ` AND b.review = ''`
 	}
-	q += ` ORDER BY created_at DESC, id DESC LIMIT ?`
+	q += ` ORDER BY b.created_at DESC, b.id DESC LIMIT ?`
 	rows, err := tx.query(ctx, q, orgID, limit)
 	if err != nil {
 		return nil, err
@@ -60,11 +64,18 @@ func (tx *Tx) BreakGlassReviews(ctx context.Context, orgID string, pending bool,
 	defer rows.Close()
 	out := []*parcours.BreakGlass{}
 	for rows.Next() {
-		b, err := scanBreakGlass(rows)
-		if err != nil {
+		var b parcours.BreakGlass
+		var created, expires, reviewed int64
+		var w parcours.Worker
+		var birthName, firstNames string
+		if err := rows.Scan(&b.ID, &b.OrgID, &b.PersonID, &b.WorkerID, &b.Reason, &created, &expires, &b.Review, &b.ReviewNote,
+			&b.ReviewedBy, &reviewed, &w.FirstName, &w.LastName, &w.Email, &birthName, &firstNames); err != nil {
 			return nil, err
 		}
-		out = append(out, b)
+		b.CreatedAt, b.ExpiresAt, b.ReviewedAt = fromTS(created), fromTS(expires), fromTS(reviewed)
+		b.WorkerName = w.DisplayName()
+		b.PersonName = strings.ToUpper(birthName) + " " + firstNames
+		out = append(out, &b)
 	}
 	return out, rows.Err()
 }

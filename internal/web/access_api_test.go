@@ -202,7 +202,7 @@ func TestBreakGlass_OpensTheFileForFourHoursVisiblyAndIsReviewed(t *testing.T) {
 		sameCounts(t, "refused reviews", before, tableCounts(t, e))
 		var queue parcours.Page[parcours.BreakGlass]
 		e.Do("GET", "/api/v1/break-glass/reviews?pending=true", "manager", nil).Decode(t, &queue)
-		if len(queue.Items) != 1 || queue.Items[0].ID != bg.ID {
+		if len(queue.Items) != 1 || queue.Items[0].ID != bg.ID || queue.Items[0].WorkerName != "Prénom WORKER2" || queue.Items[0].PersonName != "PETIT Camille" {
 			t.Fatalf("review queue %+v", queue.Items)
 		}
 		if r := e.Do("POST", "/api/v1/break-glass/"+bg.ID+"/review", "manager", map[string]any{"verdict": "justified", "note": "Urgence réelle"}); r.Status != 200 {

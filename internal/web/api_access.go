@@ -26,7 +26,7 @@ func accessSchemas(s *Server) {
 		"id": str(), "organization_id": str(), "person_id": str(), "worker_id": str(), "reason": str(),
 		"created_at": strFmt("date-time"), "expires_at": strFmt("date-time"),
 		"review": enum(parcours.ReviewJustified, parcours.ReviewUnjustified), "review_note": str(),
-		"reviewed_by": str(), "reviewed_at": strFmt("date-time"),
+		"reviewed_by": str(), "reviewed_at": strFmt("date-time"), "worker_name": str(), "person_name": str(),
 	}))
 	s.schema("BreakGlassInput", object([]string{"reason"}, Schema{"reason": Schema{"type": "string", "minLength": breakglass.MinReason}}))
 	s.schema("BreakGlassReviewInput", object([]string{"verdict"}, Schema{
