@@ -128,6 +128,10 @@ func (s *Service) MergePersons(ctx context.Context, actor parcours.Actor, keptID
 		if !ok {
 			return parcours.Errorf(parcours.EConflict, "error.merge_already_merged")
 		}
+		// The duplicate leaves the search index; an undo puts it back.
+		if err := tx.ReplacePersonTerms(ctx, other, nil); err != nil {
+			return err
+		}
 		// One event in each file's trail, so that both access logs tell it.
 		ev := audit.For(actor, "person.merge", "person_merge", m.ID, kept.ID)
 		ev.Reason = reason
@@ -172,6 +176,13 @@ func (s *Service) UndoMerge(ctx context.Context, actor parcours.Actor, mergeID s
 		}
 		if !ok {
 			return parcours.Errorf(parcours.EConflict, "error.merge_already_undone")
+		}
+		absorbed, err := tx.Person(ctx, m.AbsorbedID)
+		if err != nil {
+			return err
+		}
+		if err := IndexPerson(ctx, tx, absorbed); err != nil {
+			return err
 		}
 		for _, pid := range []string{m.KeptID, m.AbsorbedID} {
 			ev := audit.For(actor, "person.merge.undo", "person_merge", m.ID, pid)

@@ -35,8 +35,8 @@ type Result struct {
 
 // candidateLimit bounds the rows the database hands to the ranking: a
 // common surname at département scale has thousands of bearers; the ones
-// matching the most words and the date come first.
-const candidateLimit = 300
+// matching the most words best, and the date, come first.
+const candidateLimit = 150
 
 // termsPerWord bounds the dictionary tokens a typed word may stand for.
 const termsPerWord = 60
@@ -101,7 +101,10 @@ func find(ctx context.Context, tx *store.Tx, actor parcours.Actor, pq *parsed) (
 					slot.Terms = append(slot.Terms, t)
 				}
 			}
-			add(w)
+			if !seen[w] {
+				seen[w] = true
+				slot.Exact = append(slot.Exact, w)
+			}
 			slot.Phons = append(slot.Phons, namekey.Phonetic(w))
 			if known[w] {
 				continue
@@ -161,7 +164,10 @@ func round(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
 // calls it in the transaction that creates or changes p, so that the index
 // never lags behind the file.
 func IndexPerson(ctx context.Context, tx *store.Tx, p *parcours.Person) error {
-	return tx.ReplacePersonTerms(ctx, p.ID, personTerms(p))
+	if into, err := tx.MergedInto(ctx, p.ID); err != nil || into != "" {
+		return err // a merged person stays out of the index until an undo
+	}
+	return tx.ReplacePersonTerms(ctx, p, personTerms(p))
 }
 
 // IndexPersons indexes many new persons in one go; operator tools that
@@ -171,7 +177,7 @@ func IndexPersons(ctx context.Context, tx *store.Tx, ps []*parcours.Person) erro
 	for _, p := range ps {
 		terms[p.ID] = personTerms(p)
 	}
-	return tx.InsertPersonTermsBulk(ctx, terms)
+	return tx.InsertPersonTermsBulk(ctx, ps, terms)
 }
 
 // Reindex indexes every person that has no search index rows yet (for

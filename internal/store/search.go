@@ -15,12 +15,13 @@ type PersonTerm struct {
 	Phon  string // its phonetic key
 }
 
-// ReplacePersonTerms makes terms the search index of a person, replacing
+// ReplacePersonTerms makes terms the search index of person p, replacing
 // what was there, and adds new tokens to the dictionary. The caller
 // computes the terms (package search/namekey) so that both backends index
-// the same keys.
-func (tx *Tx) ReplacePersonTerms(ctx context.Context, personID string, terms []PersonTerm) error {
-	if _, err := tx.exec(ctx, "DELETE FROM person_terms WHERE person_id = ?", personID); err != nil {
+// the same keys. Each entry also carries p's organisation and birth date,
+// for PersonCandidates; no terms leaves p out of the index.
+func (tx *Tx) ReplacePersonTerms(ctx context.Context, p *parcours.Person, terms []PersonTerm) error {
+	if _, err := tx.exec(ctx, "DELETE FROM person_terms WHERE person_id = ?", p.ID); err != nil {
 		return err
 	}
 	seen := map[string]bool{}
@@ -30,8 +31,8 @@ func (tx *Tx) ReplacePersonTerms(ctx context.Context, personID string, terms []P
 			continue
 		}
 		seen[k] = true
-		if _, err := tx.exec(ctx, "INSERT INTO person_terms (person_id, field, term, phon) VALUES (?,?,?,?)",
-			personID, t.Field, t.Term, t.Phon); err != nil {
+		if _, err := tx.exec(ctx, "INSERT INTO person_terms (person_id, field, term, phon, org_id, birth_date) VALUES (?,?,?,?,?,?)",
+			p.ID, t.Field, t.Term, t.Phon, p.OrgID, p.BirthDate); err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, "INSERT INTO search_terms (term) VALUES (?) ON CONFLICT DO NOTHING", t.Term); err != nil {
@@ -100,64 +101,67 @@ func trigramQuery(word string) string {
 	return strings.Join(parts, " OR ")
 }
 
-// SearchSlot is one word of a query: the dictionary tokens and phonetic
-// keys that may stand for it.
+// SearchSlot is one word of a query: the tokens that may stand for it,
+// as typed (Exact) or look-alikes (Terms), and its phonetic keys.
 type SearchSlot struct {
+	Exact []string
 	Terms []string
 	Phons []string
 }
 
 // PersonCandidates returns up to limit persons of the organisations orgIDs
-// (merged persons left out) having a token of at least one slot, those
-// matching the most slots first, then those whose birth date matches the
-// LIKE pattern datePrefix ("" for none), then by id. The ranking proper is
-// done by the caller.
+// (merged persons left out) having a token of at least one slot, best
+// first by a coarse score: for each slot, 3 for a token as typed, 2 for a
+// look-alike, 1 for a phonetic match, summed over the slots; then those
+// whose birth date matches the LIKE pattern datePrefix ("" for none); then
+// by id. The ranking proper is done by the caller on these.
 func (tx *Tx) PersonCandidates(ctx context.Context, orgIDs []string, slots []SearchSlot, datePrefix string, limit int) ([]*parcours.Person, error) {
 	if len(orgIDs) == 0 || len(slots) == 0 {
 		return nil, nil
 	}
+	if datePrefix == "" {
+		datePrefix = "-" // matches no date
+	}
+	orgs := placeholders(len(orgIDs))
 	var union []string
 	var args []any
+	// One SELECT per slot and per kind of key, never an OR: each is then
+	// an index-only scan (an OR makes PostgreSQL visit the table).
+	add := func(slot, quality int, column string, keys []string) {
+		if len(keys) == 0 {
+			return
+		}
+		union = append(union, fmt.Sprintf(`SELECT person_id, %d AS slot, %d AS q, CASE WHEN birth_date LIKE ? THEN 1 ELSE 0 END AS dm
+			FROM person_terms WHERE %s IN (%s) AND org_id IN (%s)`, slot, quality, column, placeholders(len(keys)), orgs))
+		args = append(args, datePrefix)
+		for _, k := range keys {
+			args = append(args, k)
+		}
+		for _, o := range orgIDs {
+			args = append(args, o)
+		}
+	}
 	for i, s := range slots {
-		var cond []string
-		if len(s.Terms) > 0 {
-			cond = append(cond, "term IN ("+placeholders(len(s.Terms))+")")
-			for _, t := range s.Terms {
-				args = append(args, t)
-			}
-		}
-		if len(s.Phons) > 0 {
-			cond = append(cond, "phon IN ("+placeholders(len(s.Phons))+")")
-			for _, t := range s.Phons {
-				args = append(args, t)
-			}
-		}
-		if len(cond) == 0 {
-			continue
-		}
-		union = append(union, fmt.Sprintf("SELECT person_id, %d AS slot FROM person_terms WHERE %s", i, strings.Join(cond, " OR ")))
+		add(i, 3, "term", s.Exact)
+		add(i, 2, "term", s.Terms)
+		add(i, 1, "phon", s.Phons)
 	}
 	if len(union) == 0 {
 		return nil, nil
 	}
-	// The hits are counted first, materialised, then joined to persons by
-	// primary key: the planner must not drive from persons (a whole
-	// organisation). CROSS JOIN fixes that order on SQLite; PostgreSQL
-	// plans it as an inner join, and the materialised CTE keeps its stale
-	// statistics after a bulk load from choosing a scan of persons.
+	// Everything up to the LIMIT is answered from the person_terms
+	// indexes, which carry the organisation and the birth date; only the
+	// persons kept are read. The materialised CTE and CROSS JOIN keep
+	// both planners from driving the query from persons.
 	q := `WITH h AS MATERIALIZED (
-		SELECT x.person_id, COUNT(DISTINCT x.slot) AS hits FROM (` + strings.Join(union, " UNION ALL ") + `) x
-		GROUP BY x.person_id)
+		SELECT y.person_id, SUM(y.q) AS score, MAX(y.dm) AS dm FROM (
+			SELECT x.person_id, x.slot, MAX(x.q) AS q, MAX(x.dm) AS dm
+			FROM (` + strings.Join(union, " UNION ALL ") + `) x GROUP BY x.person_id, x.slot) y
+		GROUP BY y.person_id ORDER BY score DESC, dm DESC, y.person_id LIMIT ?)
 		SELECT ` + prefixed("p.", personColumns) + ` FROM h CROSS JOIN persons p
-		WHERE p.id = h.person_id AND p.org_id IN (` + placeholders(len(orgIDs)) + `) AND p.merged_into IS NULL
-		ORDER BY h.hits DESC, CASE WHEN p.birth_date LIKE ? THEN 1 ELSE 0 END DESC, p.id LIMIT ?`
-	for _, o := range orgIDs {
-		args = append(args, o)
-	}
-	if datePrefix == "" {
-		datePrefix = "-" // matches no date
-	}
-	args = append(args, datePrefix, limit)
+		WHERE p.id = h.person_id AND p.merged_into IS NULL
+		ORDER BY h.score DESC, h.dm DESC, p.id`
+	args = append(args, limit)
 	rows, err := tx.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -189,21 +193,22 @@ func prefixed(prefix, cols string) string {
 
 // InsertPersonTermsBulk indexes many new persons at once (seeding,
 // imports, reindexing): multi-row INSERTs, the dictionary grown with the
-// tokens it lacks. The persons must have no index rows yet.
-func (tx *Tx) InsertPersonTermsBulk(ctx context.Context, terms map[string][]PersonTerm) error {
+// tokens it lacks. terms maps each person's id to its entries; the persons
+// must have no index rows yet.
+func (tx *Tx) InsertPersonTermsBulk(ctx context.Context, persons []*parcours.Person, terms map[string][]PersonTerm) error {
 	var rows [][]any
 	dict := map[string]bool{}
-	for id, ts := range terms {
+	for _, p := range persons {
 		seen := map[string]bool{}
-		for _, t := range ts {
+		for _, t := range terms[p.ID] {
 			if k := t.Field + "\x00" + t.Term; !seen[k] {
 				seen[k] = true
-				rows = append(rows, []any{id, t.Field, t.Term, t.Phon})
+				rows = append(rows, []any{p.ID, t.Field, t.Term, t.Phon, p.OrgID, p.BirthDate})
 				dict[t.Term] = true
 			}
 		}
 	}
-	if err := tx.InsertRows(ctx, "person_terms", []string{"person_id", "field", "term", "phon"}, rows); err != nil {
+	if err := tx.InsertRows(ctx, "person_terms", []string{"person_id", "field", "term", "phon", "org_id", "birth_date"}, rows); err != nil {
 		return err
 	}
 	words := make([]any, 0, len(dict))
@@ -227,7 +232,7 @@ func (tx *Tx) InsertPersonTermsBulk(ctx context.Context, terms map[string][]Pers
 // UnindexedPersons returns up to limit persons that have no search index
 // rows (loaded in bulk by an operator tool), in id order after `after`.
 func (tx *Tx) UnindexedPersons(ctx context.Context, after string, limit int) ([]*parcours.Person, error) {
-	rows, err := tx.query(ctx, "SELECT "+personColumns+` FROM persons p WHERE p.id > ?
+	rows, err := tx.query(ctx, "SELECT "+personColumns+` FROM persons p WHERE p.id > ? AND p.merged_into IS NULL
 		AND NOT EXISTS (SELECT 1 FROM person_terms t WHERE t.person_id = p.id) ORDER BY p.id LIMIT ?`, after, limit)
 	if err != nil {
 		return nil, err
