@@ -120,7 +120,8 @@ type Tab struct {
 	e   *Env
 	Ctx context.Context
 	// Who is the cast member logged in, "" for nobody.
-	Who string
+	Who  string
+	noJS bool
 
 	mu       sync.Mutex
 	problems []string // CSP violations and uncaught script errors
@@ -215,7 +216,7 @@ func (e *Env) NewTab(opts ...TabOption) *Tab {
 	if err := chromedp.Do(ctx, steps...); err != nil {
 		e.T.Fatalf("new tab: %v", err)
 	}
-	tab := &Tab{e: e, Ctx: ctx}
+	tab := &Tab{e: e, Ctx: ctx, noJS: cfg.noJS}
 	if err := tab.watch(); err != nil {
 		e.T.Fatalf("watch the console: %v", err)
 	}
@@ -372,6 +373,11 @@ const axeRun = `axe.run(document, {
 // page's strict CSP stays untouched) and returns its violations.
 func (tb *Tab) Axe() []Violation {
 	tb.e.T.Helper()
+	if tb.noJS {
+		// axe-core schedules its work with timers, which do not run in a
+		// page without JavaScript: check the same page in a normal tab.
+		tb.e.T.Fatal("axe-core needs JavaScript in the page; use a tab without NoJS")
+	}
 	src, err := axeSource()
 	if err != nil {
 		needOrSkip(tb.e.T, "%v", err)

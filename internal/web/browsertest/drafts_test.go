@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/chromedp/cdproto/network"
@@ -88,5 +89,53 @@ func TestDrafts_KeptWhenTheSessionExpiredAndDroppedOnceSent(t *testing.T) {
 	}
 	if n := Eval[int](tab, `Object.keys(localStorage).filter(k => k.startsWith("parcours.draft:")).length`); n != 0 {
 		t.Errorf("%d drafts left in localStorage after sending", n)
+	}
+}
+
+// The same on the real journal form of a person's file: the session
+// expires while the worker writes a long note. With JavaScript the note
+// comes back in the form after logging in again; without it, the page
+// that answers the post shows the note back to copy.
+func TestDrafts_JournalNoteSurvivesAnExpiredSession(t *testing.T) {
+	e := New(t, store.SQLite)
+	f := seedDemo(t, e.Env)
+	if !e.has("POST /persons/{id}/journal") {
+		t.Skip("no journal form yet")
+	}
+	note := "Long entretien : la personne décrit sa situation de logement, les impayés depuis mars et ses démarches auprès du bailleur."
+	for _, noJS := range []bool{false, true} {
+		var opts []TabOption
+		if noJS {
+			opts = append(opts, NoJS())
+		}
+		tab := e.NewTab(opts...)
+		tab.LoginAs("worker")
+		tab.Go("/persons/" + f.person)
+		tab.Do("type the note", chromedp.SendKeys(chromedp.ID("f-summary"), note))
+		if !noJS {
+			tab.waitDraftSaved("impayés depuis mars")
+		}
+		tab.Do("the session expires", chromedp.Func(func(ctx context.Context, _ *chromedp.Target) error {
+			_, err := chromedp.Call(ctx, network.DeleteCookies, network.DeleteCookiesParams{Name: auth.SessionCookie, URL: e.URL + "/"})
+			return err
+		}))
+		u := &user{t: t, e: e, tab: tab}
+		st := u.submitFrom("#f-summary")
+		if st != 401 {
+			t.Fatalf("noJS=%v: posting with an expired session answered %d, want the 401 page that keeps the text", noJS, st)
+		}
+		if got := Eval[string](tab, `[...document.querySelectorAll("main textarea[readonly]")].map(t => t.value).join("\n")`); !strings.Contains(got, "impayés depuis mars") {
+			t.Errorf("noJS=%v: the expired-session page does not show the note back: %q", noJS, got)
+		}
+		if noJS {
+			continue
+		}
+		reportViolations(t, "worker", "session expired page", tab.Axe())
+		// Logged in again, the empty form gets the draft back.
+		tab.LoginAs("worker")
+		tab.Go("/persons/" + f.person)
+		if got := Eval[string](tab, `document.getElementById("f-summary").value`); got != note {
+			t.Errorf("after logging in again the summary is %q, want the draft", got)
+		}
 	}
 }
