@@ -27,6 +27,16 @@ import (
 // The person's objections (parcours.ObjectionCategories) narrow this:
 // no_health_sharing keeps health to the referent, no_break_glass refuses
 // break-glass, no_external_sharing refuses sharing by referral.
+//
+// Referrals (a file shared with another organisation) do not exist yet:
+// the feature that adds them checks FileShareExternal before sharing, and
+// adds the sharing to the facts Relation gathers; until then another
+// organisation always gets 404.
+//
+// The data-protection officer is a designation, not a role (a DPO is often
+// also a manager or an administrator): table dpo_designations, set with
+// "parcours audit designate-dpo", passed as Target.DPO. It opens the audit
+// search of the organisation and nothing of the files.
 
 // Actions of this package.
 const (
