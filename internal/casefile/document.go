@@ -279,19 +279,28 @@ func (s *Service) OpenDocument(ctx context.Context, actor parcours.Actor, id str
 	return d, f, nil
 }
 
+// ExpiringDocument is a document about to expire, with its person.
+type ExpiringDocument struct {
+	*parcours.Document
+	PersonName string
+}
+
 // Expiring lists the documents of the actor's organisation that expire
-// within 30 days (from today), soonest first.
-func (s *Service) Expiring(ctx context.Context, actor parcours.Actor) ([]*parcours.Document, error) {
+// within 30 days (from today), soonest first, with their person's name.
+func (s *Service) Expiring(ctx context.Context, actor parcours.Actor) ([]ExpiringDocument, error) {
 	if err := access.Check(actor, access.DocumentRead, access.Target{}); err != nil {
 		return nil, err
 	}
-	var out []*parcours.Document
+	out := []ExpiringDocument{}
 	err := s.db.View(ctx, func(tx *store.Tx) error {
 		from := today(tx.Now())
 		to := mustDate(from).AddDate(0, 0, 30).Format(time.DateOnly)
-		var err error
-		if out, err = tx.ExpiringDocuments(ctx, actor.OrgID, from, to); err != nil {
+		list, err := tx.ExpiringDocumentsWithPersons(ctx, actor.OrgID, from, to)
+		if err != nil {
 			return err
+		}
+		for _, d := range list {
+			out = append(out, ExpiringDocument{Document: d.Document, PersonName: d.PersonName})
 		}
 		tx.Audit(audit.For(actor, "document.expiring", "document", "", ""))
 		return nil

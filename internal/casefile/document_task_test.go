@@ -60,6 +60,13 @@ func TestDocuments_StoredByHashDownloadedAndExpiring(t *testing.T) {
 			t.Errorf("expiring = %+v, want only %s", exp.Items, soon.ID)
 		}
 
+		// The same list as a page, with the person's name.
+		pg := e.Page("GET", "/documents/expiring", "manager", nil)
+		if body := html.UnescapeString(string(pg.Body)); pg.Status != 200 || !strings.Contains(body, "MARTIN Léa") ||
+			!strings.Contains(body, "Pièce d'identité") || strings.Contains(body, "Titre de séjour") {
+			t.Errorf("expiring page: %d, want the identity document only", pg.Status)
+		}
+
 		// Download: the exact bytes, as an attachment, audited.
 		before := count(t, e, "audit_events")
 		dl := e.Do("GET", soon.DownloadURL, "manager", nil)

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"strconv"
+	"strings"
 
 	"parcours/internal/parcours"
 )
@@ -83,17 +84,45 @@ func DocumentKey(d *parcours.Document) []string {
 	return []string{strconv.FormatInt(ts(d.CreatedAt), 10), d.ID}
 }
 
-// ExpiringDocuments returns the documents of an organisation whose expiry
-// date is between from and to inclusive, soonest first.
-func (tx *Tx) ExpiringDocuments(ctx context.Context, orgID, from, to string) ([]*parcours.Document, error) {
-	return tx.scanDocuments(ctx, "SELECT "+documentColumns+" FROM documents WHERE org_id = ? AND expires_on >= ? AND expires_on <= ? AND expires_on <> '' ORDER BY expires_on, id",
-		orgID, from, to)
-}
-
 // DocumentContentUsed reports whether any document row refers to the
 // content with that hash, so an unreferenced file can be removed.
 func (tx *Tx) DocumentContentUsed(ctx context.Context, sha string) (bool, error) {
 	var n int
 	err := tx.queryRow(ctx, "SELECT COUNT(*) FROM documents WHERE sha256 = ?", sha).Scan(&n)
 	return n > 0, err
+}
+
+// ExpiringDocument is a document with its person's name, for the list of
+// documents about to expire.
+type ExpiringDocument struct {
+	*parcours.Document
+	PersonName string
+}
+
+// ExpiringDocumentsWithPersons returns the documents of an organisation
+// whose expiry date is between from and to inclusive, soonest first, with
+// each person's display name, in one query.
+func (tx *Tx) ExpiringDocumentsWithPersons(ctx context.Context, orgID, from, to string) ([]ExpiringDocument, error) {
+	cols := strings.ReplaceAll("d."+documentColumns, ", ", ", d.")
+	rows, err := tx.query(ctx, "SELECT "+cols+`, p.birth_name, p.usage_name, p.first_names
+		FROM documents d JOIN persons p ON p.id = d.person_id
+		WHERE d.org_id = ? AND d.expires_on >= ? AND d.expires_on <= ? AND d.expires_on <> '' ORDER BY d.expires_on, d.id`, orgID, from, to)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ExpiringDocument
+	for rows.Next() {
+		var d parcours.Document
+		var acc cfNullString
+		var created int64
+		var p parcours.Person
+		if err := rows.Scan(&d.ID, &d.OrgID, &d.PersonID, &acc, &d.Kind, &d.Title, &d.ContentType, &d.Size, &d.SHA256,
+			&d.ExpiresOn, &d.UploadedBy, &created, &p.BirthName, &p.UsageName, &p.FirstNames); err != nil {
+			return nil, err
+		}
+		d.AccompanimentID, d.CreatedAt = string(acc), fromTS(created)
+		out = append(out, ExpiringDocument{Document: &d, PersonName: p.DisplayName()})
+	}
+	return out, rows.Err()
 }

@@ -177,7 +177,7 @@ func (s *Server) apiExpiringDocuments(w http.ResponseWriter, r *http.Request) er
 	}
 	out := parcours.Page[documentJSON]{Items: []documentJSON{}}
 	for _, d := range list {
-		out.Items = append(out.Items, documentOut(d))
+		out.Items = append(out.Items, documentOut(d.Document))
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil

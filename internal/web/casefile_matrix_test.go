@@ -252,6 +252,8 @@ func init() {
 		matrixRow{Route: "POST /persons/{id}/documents", Path: func(f *fixture) string { return "/persons/" + f.Person.ID + "/documents" },
 			Body: func(f *fixture, who string) any { return url.Values{"doc-kind": {"rib"}} },
 			Want: fileWant(http.StatusUnprocessableEntity), Page: true},
+		matrixRow{Route: "GET /documents/expiring", Path: fixed("/documents/expiring"),
+			Want: all(200, "admin", 403, "reception", 403), Page: true},
 		// The organisation's settings: kinds and interview templates.
 		matrixRow{Route: "GET /settings/casefile", Path: fixed("/settings/casefile"), Want: all(200, "reception", 403), Page: true},
 		matrixRow{Route: "POST /settings/casefile/kinds", Path: fixed("/settings/casefile/kinds"),

@@ -42,6 +42,7 @@ func (s *Server) casefileRoutes() {
 	s.handle("POST", "/persons/{id}/tasks/{task}/status", Page, s.pageTaskStatus, nil)
 	s.handle("POST", "/persons/{id}/documents", Page, s.pageUploadDocument, nil)
 	s.handle("POST", "/handovers/{id}/acknowledge", Page, s.pageAcknowledge, nil)
+	s.handle("GET", "/documents/expiring", Page, s.pageExpiringDocuments, nil)
 	s.handle("GET", "/settings/casefile", Page, s.pageCaseFileSettings, nil)
 	s.handle("POST", "/settings/casefile/kinds", Page, s.pagePutKind, nil)
 	s.handle("POST", "/settings/casefile/templates", Page, s.pageAddTemplate, nil)
@@ -441,4 +442,14 @@ func (s *Server) pageAddTemplate(w http.ResponseWriter, r *http.Request) error {
 	_, err := s.svc.CaseFile.CreateTemplate(r.Context(), mustActor(r), casefile.TemplateInput{
 		Name: r.PostFormValue("name"), Body: r.PostFormValue("body")})
 	return s.settingsPosted(w, r, err)
+}
+
+// pageExpiringDocuments lists the organisation's documents expiring within
+// 30 days, to renew them in time.
+func (s *Server) pageExpiringDocuments(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.svc.CaseFile.Expiring(r.Context(), mustActor(r))
+	if err != nil {
+		return err
+	}
+	return s.render(w, r, http.StatusOK, "document_expiring.html", &page{Title: "cf.expiring.title", Data: list})
 }

@@ -45,6 +45,7 @@ var navLinks = []struct {
 	{"/break-glass/reviews", "nav.break_glass_reviews", []parcours.Role{parcours.RoleManager}},
 	{"/notifications", "nav.notifications", nil},
 	{"/admin", "nav.admin", []parcours.Role{parcours.RoleAdmin}},
+	{"/documents/expiring", "nav.documents_expiring", []parcours.Role{parcours.RoleManager, parcours.RoleWorker}},
 	{"/settings/casefile", "nav.casefile_settings", []parcours.Role{parcours.RoleAdmin, parcours.RoleManager}},
 	{"/profile", "nav.profile", nil},
 }
