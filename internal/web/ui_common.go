@@ -40,6 +40,7 @@ var navLinks = []struct {
 	{"/", "nav.home", nil},
 	{"/persons", "nav.persons", nil},
 	{"/search", "nav.search", nil},
+	{"/import", "nav.import", []parcours.Role{parcours.RoleManager, parcours.RoleWorker}},
 	{"/access-log", "nav.access_log", []parcours.Role{parcours.RoleAdmin, parcours.RoleManager}},
 	{"/audit", "nav.audit", []parcours.Role{parcours.RoleAdmin, parcours.RoleManager}},
 	{"/break-glass/reviews", "nav.break_glass_reviews", []parcours.Role{parcours.RoleManager}},
