@@ -200,3 +200,35 @@ func (s *Service) UndoMerge(ctx context.Context, actor parcours.Actor, mergeID s
 func MergedIDs(ctx context.Context, tx *store.Tx, personID string) ([]string, error) {
 	return tx.MergedIDs(ctx, personID)
 }
+
+// Merges lists the merges a person took part in (kept or absorbed),
+// newest first, so that a worker finds the one to undo. It is a read of
+// the person's file, audited.
+func (s *Service) Merges(ctx context.Context, actor parcours.Actor, personID string) ([]*Merge, error) {
+	out := []*Merge{}
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		p, err := tx.Person(ctx, personID)
+		if errors.Is(err, store.ErrNoRows) {
+			return parcours.NotFound()
+		}
+		if err != nil {
+			return err
+		}
+		if err := access.Check(actor, access.PersonRead, access.Target{OrgID: p.OrgID}); err != nil {
+			return err
+		}
+		ms, err := tx.MergesOf(ctx, p.ID)
+		if err != nil {
+			return err
+		}
+		for _, m := range ms {
+			out = append(out, mergeOf(m))
+		}
+		tx.Audit(audit.For(actor, "person.merge.list", "person", p.ID, p.ID))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return out, nil
+}

@@ -121,3 +121,26 @@ func (tx *Tx) InsertImportKey(ctx context.Context, orgID, kind, key, objectID st
 		orgID, kind, key, objectID, ts(tx.now))
 	return err
 }
+
+// MergesOf returns the merges a person took part in, kept or absorbed,
+// newest first.
+func (tx *Tx) MergesOf(ctx context.Context, personID string) ([]*PersonMerge, error) {
+	rows, err := tx.query(ctx, `SELECT id, org_id, kept_id, absorbed_id, reason, merged_by, merged_at, undone_by, undone_at, undo_reason
+		FROM person_merges WHERE kept_id = ? OR absorbed_id = ? ORDER BY merged_at DESC, id DESC`, personID, personID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*PersonMerge
+	for rows.Next() {
+		var m PersonMerge
+		var merged, undone int64
+		if err := rows.Scan(&m.ID, &m.OrgID, &m.KeptID, &m.AbsorbedID, &m.Reason, &m.MergedBy, &merged,
+			&m.UndoneBy, &undone, &m.UndoReason); err != nil {
+			return nil, err
+		}
+		m.MergedAt, m.UndoneAt = fromTS(merged), fromTS(undone)
+		out = append(out, &m)
+	}
+	return out, rows.Err()
+}

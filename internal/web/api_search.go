@@ -63,6 +63,9 @@ func (s *Server) searchRoutes() {
 	s.handle("POST", "/api/v1/persons/{id}/merge", API, s.apiMergePersons,
 		&Op{ID: "mergePersons", Summary: "Merge a duplicate (other_id) into this person; undoable", Tag: "persons",
 			Request: "MergeInput", Response: "Merge", Status: http.StatusCreated})
+	s.handle("GET", "/api/v1/persons/{id}/merges", API, s.apiListMerges,
+		&Op{ID: "listMerges", Summary: "The merges a person took part in (kept or absorbed), newest first", Tag: "persons",
+			Response: "Merge", List: true})
 	s.handle("POST", "/api/v1/merges/{id}/undo", API, s.apiUndoMerge,
 		&Op{ID: "undoMerge", Summary: "Undo a merge: the two files are separate again", Tag: "persons",
 			Request: "UndoMergeInput", Response: "Merge"})
@@ -126,5 +129,14 @@ func (s *Server) apiUndoMerge(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	writeJSON(w, http.StatusOK, m)
+	return nil
+}
+
+func (s *Server) apiListMerges(w http.ResponseWriter, r *http.Request) error {
+	ms, err := s.svc.Search.Merges(r.Context(), mustActor(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, parcours.Page[*search.Merge]{Items: ms})
 	return nil
 }

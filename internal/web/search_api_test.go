@@ -113,6 +113,12 @@ func TestMergeAPI_MergeThenUndo(t *testing.T) {
 		if len(page.Items) != 1 || page.Items[0].ID != a.ID {
 			t.Fatalf("after merge: %+v", page.Items)
 		}
+		// The merge is found from either person, to be undone.
+		var merges struct{ Items []search.Merge }
+		e.Do("GET", "/api/v1/persons/"+b.ID+"/merges", "worker", nil).Decode(t, &merges)
+		if len(merges.Items) != 1 || merges.Items[0].ID != m.ID || merges.Items[0].Reason != "même personne" {
+			t.Fatalf("merges of the absorbed person: %+v", merges.Items)
+		}
 		if r := e.Do("POST", "/api/v1/merges/"+m.ID+"/undo", "worker", map[string]any{"reason": "homonymes"}); r.Status != http.StatusOK {
 			t.Fatalf("undo: %d %s", r.Status, r.Body)
 		}

@@ -61,3 +61,10 @@ func init() {
 		matrixRow{Route: "GET /search/journal", Path: fixed("/search/journal?q=dossier"), Page: true, Want: all(200)},
 	)
 }
+
+func init() {
+	addRows(
+		matrixRow{Route: "GET /api/v1/persons/{id}/merges", Path: func(f *fixture) string { return "/api/v1/persons/" + f.Person.ID + "/merges" },
+			Want: all(200, "admin", 404, "other", 404)},
+	)
+}
