@@ -15,6 +15,7 @@ import (
 	"parcours/internal/audit/accesslog"
 	"parcours/internal/auth"
 	"parcours/internal/casefile"
+	"parcours/internal/forms"
 	"parcours/internal/importer"
 	"parcours/internal/org"
 	"parcours/internal/person"
@@ -102,7 +103,7 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload},
 		web.Services{Auth: a.Auth, Persons: a.Persons, Orgs: a.Orgs, Search: a.Search, Import: a.Import,
 			Consent: a.Consent, BreakGlass: a.BreakGlass, AccessLog: a.AccessLog, CaseFile: a.CaseFile,
-			Day: web.CaseFileDay(a.CaseFile)})
+			Day: web.CaseFileDay(a.CaseFile), Forms: forms.New(db)})
 	if err != nil {
 		return nil, err
 	}

@@ -22,6 +22,7 @@ import (
 	"parcours/internal/audit/accesslog"
 	"parcours/internal/auth"
 	"parcours/internal/casefile"
+	"parcours/internal/forms"
 	"parcours/internal/importer"
 	"parcours/internal/org"
 	"parcours/internal/parcours"
@@ -49,6 +50,8 @@ type Services struct {
 	CaseFile *casefile.Service
 	// Day fills "Ma journée" (ui_home.go); nil shows its empty states.
 	Day DaySource
+	// Forms makes a page form sent twice run once (ui_common.go).
+	Forms *forms.Service
 }
 
 // Config is what the server needs besides the services.
@@ -147,6 +150,9 @@ func (s *Server) handle(method, pattern string, acc Access, h handlerFunc, op *O
 	label := method + " " + pattern
 	var inner http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		infoFrom(r.Context()).route = label
+		if acc == Page && r.Method == http.MethodPost && !s.firstPost(w, r) {
+			return // the same form sent twice (ui_common.go)
+		}
 		if err := h(w, r); err != nil {
 			s.fail(w, r, err)
 		}

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"compress/gzip"
+	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
 	"io/fs"
@@ -229,4 +230,48 @@ func (s *Server) keepPostedText(w http.ResponseWriter, r *http.Request) bool {
 		return false
 	}
 	return true
+}
+
+// FormToken is a fresh random token for one rendered form: a page form
+// carries it as <input type="hidden" name="form_token"
+// value="{{$.FormToken}}">, and firstPost runs the form once per token.
+func (p *page) FormToken() string {
+	b := make([]byte, 16)
+	rand.Read(b)
+	return hex.EncodeToString(b)
+}
+
+// firstPost runs before a page form's handler. A form carrying a
+// form_token already sent by this worker is not run again: the second post
+// (double click, Enter pressed twice, back and resend) is sent back to the
+// page the form came from, which shows the result of the first. It reports
+// whether the handler may run. Forms without a token, and multipart
+// uploads (their body is the handler's to stream), are not checked.
+func (s *Server) firstPost(w http.ResponseWriter, r *http.Request) bool {
+	if s.svc.Forms == nil || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
+		return true
+	}
+	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
+	if err := r.ParseForm(); err != nil {
+		s.fail(w, r, parcours.Errorf(parcours.EBadRequest, "error.bad_form"))
+		return false
+	}
+	token := r.PostForm.Get("form_token")
+	if token == "" {
+		return true
+	}
+	first, err := s.svc.Forms.First(r.Context(), mustActor(r), token)
+	if err != nil {
+		s.fail(w, r, err)
+		return false
+	}
+	if first {
+		return true
+	}
+	back := "/"
+	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && strings.HasPrefix(ref.Path, "/") {
+		back = ref.Path
+	}
+	http.Redirect(w, r, back, http.StatusSeeOther)
+	return false
 }
