@@ -188,9 +188,11 @@ func (s *Server) registerRoutes() {
 // handleNotFound answers unknown paths with our error shape rather than
 // the mux's plain text.
 func (s *Server) handleNotFound() {
-	s.mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
+	// Through authenticate (as a public route) so that a logged-in worker
+	// gets the page in their language, with their menu.
+	s.mux.Handle("/", s.authenticate(Public, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.fail(w, r, parcours.NotFound())
-	})
+	})))
 }
 
 // isAPI tells JSON clients from browsers, by path.

@@ -300,3 +300,26 @@ func TestBrowser_ReportsBlockedInlineCode(t *testing.T) {
 		t.Error("the inline handler ran: the CSP did not block it")
 	}
 }
+
+// In English (the worker's preference), the main pages are English, say
+// so in their lang attribute, and pass axe-core as well.
+func TestAccessibility_EnglishPages(t *testing.T) {
+	e := New(t, store.SQLite)
+	f := seedDemo(t, e.Env)
+	if err := e.App.Auth.SetLanguage(t.Context(), e.Actor("worker"), "en"); err != nil {
+		t.Fatal(err)
+	}
+	tab := e.NewTab()
+	tab.LoginAs("worker")
+	for _, p := range []string{"/", "/search?q=Martn", "/persons/" + f.person, "/profile", "/no/such/page"} {
+		tab.Go(p)
+		if lang := Eval[string](tab, `document.documentElement.lang`); lang != "en" {
+			t.Errorf("%s: lang=%q, want en", p, lang)
+		}
+		reportViolations(t, "worker (en)", p, tab.Axe())
+	}
+	tab.Go("/")
+	if h1 := tab.Text("h1"); h1 != "My day" {
+		t.Errorf("home h1 is %q in English", h1)
+	}
+}
