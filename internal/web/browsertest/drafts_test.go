@@ -90,6 +90,16 @@ func TestDrafts_KeptWhenTheSessionExpiredAndDroppedOnceSent(t *testing.T) {
 	if n := Eval[int](tab, `Object.keys(localStorage).filter(k => k.startsWith("parcours.draft:")).length`); n != 0 {
 		t.Errorf("%d drafts left in localStorage after sending", n)
 	}
+
+	// Logging out erases every draft: notes must not stay on a shared
+	// computer.
+	tab.loadDraftForm(script)
+	tab.Do("type again", chromedp.SendKeys(chromedp.ID("dt"), note))
+	tab.waitDraftSaved(note)
+	tab.Navigating("log out", chromedp.Click(chromedp.CSS("form.logout button")))
+	if n := Eval[int](tab, `Object.keys(localStorage).filter(k => k.startsWith("parcours.draft:")).length`); n != 0 {
+		t.Errorf("%d drafts left in localStorage after logging out", n)
+	}
 }
 
 // The same on the real journal form of a person's file: the session
