@@ -11,6 +11,7 @@ import (
 	"net/http"
 	"net/url"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -61,7 +62,7 @@ func (s *Server) nav(r *http.Request) []navItem {
 	}
 	var out []navItem
 	for _, l := range navLinks {
-		if l.roles != nil && !roleIn(a.Role, l.roles) {
+		if l.roles != nil && !slices.Contains(l.roles, a.Role) {
 			continue
 		}
 		if !s.hasPage(l.href) {
@@ -71,15 +72,6 @@ func (s *Server) nav(r *http.Request) []navItem {
 		out = append(out, navItem{Href: l.href, Key: l.key, Current: cur})
 	}
 	return out
-}
-
-func roleIn(r parcours.Role, roles []parcours.Role) bool {
-	for _, x := range roles {
-		if x == r {
-			return true
-		}
-	}
-	return false
 }
 
 // hasPage reports whether a GET page is registered at href ("/" is the
