@@ -250,31 +250,24 @@ func redactFile(actor parcours.Actor, rel *parcours.Relation, p *parcours.Person
 
 // Get returns a person's identity and contact, audited as a read.
 func (s *Service) Get(ctx context.Context, actor parcours.Actor, id string) (*parcours.Person, error) {
-	var p *parcours.Person
-	var rel *parcours.Relation
-	err := s.db.View(ctx, func(tx *store.Tx) error {
-		var err error
-		if p, rel, err = s.loadFile(ctx, tx, actor, access.PersonRead, id); err != nil {
-			return err
-		}
-		tx.Audit(audit.For(actor, "person.read", "person", p.ID, p.ID))
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	}
-	return redactFile(actor, rel, p), nil
+	return s.read(ctx, actor, access.PersonRead, id)
 }
 
 // GetForUpdate returns a person the actor may change, for an edit form:
 // a role that may only read the person is refused before seeing the form.
 // It is audited as a read.
 func (s *Service) GetForUpdate(ctx context.Context, actor parcours.Actor, id string) (*parcours.Person, error) {
+	return s.read(ctx, actor, access.PersonUpdate, id)
+}
+
+// read returns the person if the actor may do act on it, redacted for the
+// actor's relation, and audits the read.
+func (s *Service) read(ctx context.Context, actor parcours.Actor, act access.Action, id string) (*parcours.Person, error) {
 	var p *parcours.Person
 	var rel *parcours.Relation
 	err := s.db.View(ctx, func(tx *store.Tx) error {
 		var err error
-		if p, rel, err = s.loadFile(ctx, tx, actor, access.PersonUpdate, id); err != nil {
+		if p, rel, err = s.loadFile(ctx, tx, actor, act, id); err != nil {
 			return err
 		}
 		tx.Audit(audit.For(actor, "person.read", "person", p.ID, p.ID))
