@@ -34,7 +34,7 @@ func (tb *Tab) loadDraftForm(script string) {
 func (tb *Tab) waitDraftSaved(text string) {
 	tb.e.T.Helper()
 	expr := `Object.keys(localStorage).some(k => k.startsWith("parcours.draft:") && localStorage.getItem(k).includes(` + strconv.Quote(text) + `))`
-	for range 100 {
+	for range 400 { // up to 20 s on a loaded machine; usually a few rounds
 		if Eval[bool](tb, expr) {
 			return
 		}
