@@ -204,7 +204,7 @@ func (e *Env) NewTab(opts ...TabOption) *Tab {
 		o(&cfg)
 	}
 	ctx, cancel := chromedp.NewContext(e.browser, chromedp.WithNewBrowserContext())
-	ctx, cancelTimeout := context.WithTimeout(ctx, 2*time.Minute)
+	ctx, cancelTimeout := context.WithTimeout(ctx, 5*time.Minute)
 	e.T.Cleanup(func() { cancelTimeout(); cancel() })
 	steps := []chromedp.Action[chromedp.Void]{chromedp.EmulateViewport(cfg.width, cfg.height)}
 	if cfg.noJS {
