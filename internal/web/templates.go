@@ -48,6 +48,32 @@ type page struct {
 
 type fieldMsg struct{ Field, Message string }
 
+// addErrors puts the field problems of e on the page, translated: the
+// first message of each field beside it, every message in the summary.
+// Field names get prefix (forms repeated on one page); a problem without a
+// field is shown on field def.
+func (p *page) addErrors(lang string, e *parcours.Error, prefix, def string) {
+	fields := e.Fields
+	if len(fields) == 0 {
+		fields = []*parcours.Error{e}
+	}
+	if p.Errors == nil {
+		p.Errors = map[string]string{}
+	}
+	for _, f := range fields {
+		name := f.Field
+		if name == "" {
+			name = def
+		}
+		name = prefix + name
+		msg := i18n.T(lang, f.Key, f.Args...)
+		if _, dup := p.Errors[name]; !dup {
+			p.Errors[name] = msg
+		}
+		p.ErrorList = append(p.ErrorList, fieldMsg{Field: name, Message: msg})
+	}
+}
+
 // funcs are the template functions. Text reaches the page only through
 // "t" (the translation catalogue) or from data, escaped by html/template.
 func funcs() template.FuncMap {

@@ -10,7 +10,6 @@ import (
 	"strings"
 
 	"parcours/internal/auth"
-	"parcours/internal/i18n"
 	"parcours/internal/parcours"
 )
 
@@ -140,23 +139,8 @@ func authFormError(r *http.Request, p *page, err error, def string) {
 	if e == nil {
 		return
 	}
-	l := lang(r)
-	p.Errors = map[string]string{}
-	list := e.Fields
-	if len(list) == 0 {
-		list = []*parcours.Error{e}
-	}
-	for _, f := range list {
-		field := f.Field
-		if field == "" {
-			field = def
-		}
-		msg := i18n.T(l, f.Key, f.Args...)
-		if _, dup := p.Errors[field]; !dup {
-			p.Errors[field] = msg
-		}
-		p.ErrorList = append(p.ErrorList, fieldMsg{Field: field, Message: msg})
-	}
+	p.Errors = nil
+	p.addErrors(lang(r), e, "", def)
 }
 
 // loginPage shows the sign-in form; someone already signed in goes on.

@@ -243,20 +243,10 @@ func formErrors(lang string, err error, p *page) (string, bool) {
 	default:
 		return "", false
 	}
-	fields := e.Fields
-	if len(fields) == 0 && e.Field != "" {
-		fields = []*parcours.Error{e}
-	}
-	if len(fields) == 0 {
+	if len(e.Fields) == 0 && e.Field == "" {
 		return i18n.T(lang, e.Key, e.Args...), true
 	}
-	p.Errors = map[string]string{}
-	for _, f := range fields {
-		msg := i18n.T(lang, f.Key, f.Args...)
-		if _, dup := p.Errors[f.Field]; !dup {
-			p.Errors[f.Field] = msg
-		}
-		p.ErrorList = append(p.ErrorList, fieldMsg{Field: f.Field, Message: msg})
-	}
+	p.Errors = nil
+	p.addErrors(lang, e, "", "")
 	return "", true
 }

@@ -3,7 +3,6 @@ package web
 import (
 	"net/http"
 
-	"parcours/internal/i18n"
 	"parcours/internal/parcours"
 	"parcours/internal/search"
 )
@@ -46,9 +45,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 	if e == nil || (e.Code != parcours.EBadRequest && e.Code != parcours.EInvalid) {
 		return err
 	}
-	msg := i18n.T(lang(r), e.Key, e.Args...)
-	p.Errors = map[string]string{e.Field: msg}
-	p.ErrorList = []fieldMsg{{Field: e.Field, Message: msg}}
+	p.addErrors(lang(r), e, "", "q")
 	return s.render(w, r, statusOf(e.Code), "search.html", p)
 }
 
@@ -77,8 +74,6 @@ func (s *Server) journalSearchPage(w http.ResponseWriter, r *http.Request) error
 	if e == nil || (e.Code != parcours.EBadRequest && e.Code != parcours.EInvalid) {
 		return err
 	}
-	msg := i18n.T(lang(r), e.Key, e.Args...)
-	p.Errors = map[string]string{e.Field: msg}
-	p.ErrorList = []fieldMsg{{Field: e.Field, Message: msg}}
+	p.addErrors(lang(r), e, "", "q")
 	return s.render(w, r, statusOf(e.Code), "search_journal.html", p)
 }
