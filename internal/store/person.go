@@ -28,6 +28,24 @@ func scanPerson(row interface{ Scan(...any) error }) (*parcours.Person, string, 
 	return &p, rel, nil
 }
 
+// queryPersons runs a query selecting personColumns and scans every row.
+func (tx *Tx) queryPersons(ctx context.Context, q string, args ...any) ([]*parcours.Person, error) {
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*parcours.Person
+	for rows.Next() {
+		p, _, err := scanPerson(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, p)
+	}
+	return out, rows.Err()
+}
+
 func nullString(s string) sql.NullString { return sql.NullString{String: s, Valid: s != ""} }
 
 // InsertPerson stores a new person; ID, CreatedAt, UpdatedAt and Version
@@ -95,22 +113,11 @@ func (tx *Tx) ListPersons(ctx context.Context, orgID string, after []string, lim
 	}
 	q += " ORDER BY birth_name, first_names, id LIMIT ?"
 	args = append(args, limit+1)
-	rows, err := tx.query(ctx, q, args...)
+	items, err := tx.queryPersons(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
-	page := &PersonPage{}
-	for rows.Next() {
-		p, _, err := scanPerson(rows)
-		if err != nil {
-			return nil, err
-		}
-		page.Items = append(page.Items, p)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
+	page := &PersonPage{Items: items}
 	if len(page.Items) > limit {
 		page.Items = page.Items[:limit]
 		last := page.Items[limit-1]

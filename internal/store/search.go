@@ -162,20 +162,7 @@ func (tx *Tx) PersonCandidates(ctx context.Context, orgIDs []string, slots []Sea
 		WHERE p.id = h.person_id AND p.merged_into IS NULL
 		ORDER BY h.score DESC, h.dm DESC, p.id`
 	args = append(args, limit)
-	rows, err := tx.query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*parcours.Person
-	for rows.Next() {
-		p, _, err := scanPerson(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
+	return tx.queryPersons(ctx, q, args...)
 }
 
 func placeholders(n int) string {
@@ -232,21 +219,8 @@ func (tx *Tx) InsertPersonTermsBulk(ctx context.Context, persons []*parcours.Per
 // UnindexedPersons returns up to limit persons that have no search index
 // rows (loaded in bulk by an operator tool), in id order after `after`.
 func (tx *Tx) UnindexedPersons(ctx context.Context, after string, limit int) ([]*parcours.Person, error) {
-	rows, err := tx.query(ctx, "SELECT "+personColumns+` FROM persons p WHERE p.id > ? AND p.merged_into IS NULL
+	return tx.queryPersons(ctx, "SELECT "+personColumns+` FROM persons p WHERE p.id > ? AND p.merged_into IS NULL
 		AND NOT EXISTS (SELECT 1 FROM person_terms t WHERE t.person_id = p.id) ORDER BY p.id LIMIT ?`, after, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []*parcours.Person
-	for rows.Next() {
-		p, _, err := scanPerson(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, p)
-	}
-	return out, rows.Err()
 }
 
 // JournalHit is a journal entry matching a full-text search.
