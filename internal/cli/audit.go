@@ -11,6 +11,7 @@ import (
 
 	"parcours/internal/app"
 	"parcours/internal/audit"
+	"parcours/internal/jobs"
 	"parcours/internal/parcours"
 	"parcours/internal/store"
 )
@@ -171,47 +172,47 @@ func accessFlags(fs *flag.FlagSet, c *Common) {
 		"how long an exceptional (break-glass) access stays open, 30m to 24h (env PARCOURS_BREAK_GLASS_DURATION)")
 }
 
-// startAccess applies serve's access options to a and starts the daily
-// audit purge; it stops with ctx.
-func startAccess(ctx context.Context, e *env, c *Common, a *app.App) error {
+// accessJob applies serve's access options to a and returns the daily
+// audit purge and anchor as a job for the scheduler (jobs.go). It is a
+// local job: every instance anchors the chain in its own data directory,
+// as before; several instances purging at once is safe (the chain lock
+// makes the second one find nothing left to purge).
+func accessJob(c *Common, a *app.App) (jobs.Job, error) {
 	retention, err := audit.ParseRetention(serveAccess.retention)
 	if err != nil {
-		return &usageError{err.Error()}
+		return jobs.Job{}, &usageError{err.Error()}
 	}
 	if d := serveAccess.breakGlass; d < 30*time.Minute || d > 24*time.Hour {
-		return &usageError{fmt.Sprintf("break-glass duration %s: must be between 30m and 24h", d)}
+		return jobs.Job{}, &usageError{fmt.Sprintf("break-glass duration %s: must be between 30m and 24h", d)}
 	}
 	a.BreakGlass.Duration = serveAccess.breakGlass
 	key, err := audit.LoadKey(c.DataDir, true)
 	if err != nil {
-		return err
+		return jobs.Job{}, err
 	}
 	log := a.Config.Log
-	go func() {
-		t := time.NewTicker(24 * time.Hour)
-		defer t.Stop()
-		for {
-			// Several instances may purge at once: the chain lock makes
-			// the second one find nothing left to purge.
-			if cp, err := a.DB.PurgeAudit(ctx, a.DB.Now().Add(-retention), key); err != nil && ctx.Err() == nil {
-				log.Error("audit purge", "err", err.Error())
-			} else if cp != nil {
-				log.Info("audit purge", "purged", cp.Purged, "last_seq", cp.LastSeq)
-			}
-			// Anchor the chain daily (see "audit verify").
-			if rep, err := a.DB.VerifyAudit(ctx, key); err == nil && rep.Problem == nil && rep.Checked > 0 {
-				if err := audit.WriteAnchor(c.DataDir, audit.Anchor{Seq: rep.LastSeq, Hash: rep.LastHash}); err != nil {
-					log.Error("audit anchor", "err", err.Error())
-				}
-			} else if err == nil && rep.Problem != nil {
-				log.Error("audit chain broken", "seq", rep.Problem.Seq, "reason", rep.Problem.Reason)
-			}
-			select {
-			case <-ctx.Done():
-				return
-			case <-t.C:
+	return jobs.Job{Name: "audit", Every: 24 * time.Hour, Local: true, Run: func(ctx context.Context) (int, error) {
+		purged := 0
+		cp, perr := a.DB.PurgeAudit(ctx, a.DB.Now().Add(-retention), key)
+		if perr != nil {
+			perr = fmt.Errorf("audit purge: %w", perr)
+		} else if cp != nil {
+			purged = int(cp.Purged)
+			log.Info("audit purge", "purged", cp.Purged, "last_seq", cp.LastSeq)
+		}
+		// Anchor the chain daily (see "audit verify"), even when the
+		// purge failed.
+		rep, err := a.DB.VerifyAudit(ctx, key)
+		if err != nil {
+			return purged, errors.Join(perr, fmt.Errorf("audit verify: %w", err))
+		}
+		if rep.Problem != nil {
+			log.Error("audit chain broken", "seq", rep.Problem.Seq, "reason", rep.Problem.Reason)
+		} else if rep.Checked > 0 {
+			if err := audit.WriteAnchor(c.DataDir, audit.Anchor{Seq: rep.LastSeq, Hash: rep.LastHash}); err != nil {
+				return purged, errors.Join(perr, fmt.Errorf("audit anchor: %w", err))
 			}
 		}
-	}()
-	return nil
+		return purged, perr
+	}}, nil
 }

@@ -117,7 +117,7 @@ func TestServeAccessOptions_OutOfBoundsAreUsageErrors(t *testing.T) {
 		bg        time.Duration
 	}{{"4y", 4 * time.Hour}, {"5m", 4 * time.Hour}, {"1y", 10 * time.Minute}, {"1y", 48 * time.Hour}} {
 		serveAccess.retention, serveAccess.breakGlass = tc.retention, tc.bg
-		err := startAccess(context.Background(), nil, &Common{DataDir: t.TempDir()}, nil)
+		_, err := accessJob(&Common{DataDir: t.TempDir()}, nil)
 		if err == nil || ExitCode(err) != 2 {
 			t.Errorf("retention %s, break-glass %s: %v, want a usage error", tc.retention, tc.bg, err)
 		}

@@ -29,9 +29,11 @@ func init() {
 				return err
 			}
 			defer a.Close()
-			if err := startAccess(ctx, e, c, a); err != nil { // audit.go
+			stopJobs, err := startJobs(ctx, c, a) // jobs.go
+			if err != nil {
 				return err
 			}
+			defer stopJobs()
 			return serve(ctx, e, a, c.Addr, nil)
 		},
 	})

@@ -1,0 +1,95 @@
+package cli
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"time"
+
+	"parcours/internal/app"
+	"parcours/internal/jobs"
+	"parcours/internal/parcours"
+)
+
+// newScheduler returns the scheduler of a's background jobs: the task
+// reminders and the session clean-up, shared by the instances on one
+// database, and the audit purge and anchor of this instance (audit.go).
+func newScheduler(c *Common, a *app.App) (*jobs.Scheduler, error) {
+	auditJob, err := accessJob(c, a)
+	if err != nil {
+		return nil, err
+	}
+	s := jobs.New(a.DB, a.Config.Log)
+	system := parcours.SystemActor()
+	// Hourly, so the first run after midnight (Paris) reminds the day's
+	// tasks early; task_reminders keeps it to one per task and day.
+	s.Add(jobs.Job{Name: "task-reminders", Every: time.Hour, Run: func(ctx context.Context) (int, error) {
+		return a.CaseFile.SendTaskReminders(ctx, system)
+	}})
+	s.Add(jobs.Job{Name: "session-cleanup", Every: 15 * time.Minute, Run: func(ctx context.Context) (int, error) {
+		n, err := a.Auth.CleanUp(ctx, system)
+		return int(n.Sessions + n.Throttles), err
+	}})
+	s.Add(auditJob)
+	return s, nil
+}
+
+// startJobs runs a's background jobs until ctx ends; the returned stop
+// ends them and waits for the runs in progress.
+func startJobs(ctx context.Context, c *Common, a *app.App) (stop func(), err error) {
+	s, err := newScheduler(c, a)
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { s.Run(ctx); close(done) }()
+	return func() { cancel(); <-done }, nil
+}
+
+func init() {
+	var name string
+	register(&command{
+		name:    "jobs run-once",
+		summary: "Run the background jobs (or one, with --job) once now, then exit.",
+		flags: func(fs *flag.FlagSet, c *Common) {
+			fs.StringVar(&name, "job", "", "run only this job: task-reminders, session-cleanup or audit")
+			accessFlags(fs, c)
+		},
+		run: func(ctx context.Context, e *env, c *Common, args []string) error {
+			if len(args) > 0 {
+				return &usageError{"jobs run-once takes no arguments"}
+			}
+			a, err := openApp(ctx, e, c)
+			if err != nil {
+				return err
+			}
+			defer a.Close()
+			s, err := newScheduler(c, a)
+			if err != nil {
+				return err
+			}
+			names := s.Names()
+			if name != "" {
+				names = []string{name}
+			}
+			var failed error
+			for _, n := range names {
+				ran, err := s.RunOnce(ctx, n)
+				switch {
+				case errors.Is(err, jobs.ErrUnknownJob):
+					return &usageError{fmt.Sprintf("no job named %q (jobs: %v)", n, s.Names())}
+				case err != nil:
+					fmt.Fprintf(e.stdout, "%s: failed\n", n)
+					failed = errors.Join(failed, fmt.Errorf("job %s: %w", n, err))
+				case !ran:
+					fmt.Fprintf(e.stdout, "%s: skipped, running on another instance\n", n)
+				default:
+					fmt.Fprintf(e.stdout, "%s: done\n", n)
+				}
+			}
+			return failed
+		},
+	})
+}
