@@ -225,7 +225,7 @@ func (s *Service) Accompaniments(ctx context.Context, actor parcours.Actor, pers
 		if err != nil {
 			return err
 		}
-		all, err := tx.PersonAccompaniments(ctx, f.person.ID)
+		all, err := tx.PersonAccompaniments(ctx, f.ids)
 		if err != nil {
 			return err
 		}

@@ -70,8 +70,17 @@ func mustDate(s string) time.Time {
 type file struct {
 	person *parcours.Person
 	rel    *parcours.Relation // the actor's relation to the person
+	// ids are the persons whose rows the file lists: the person and every
+	// duplicate merged into it (store.MergedIDs). Merges rewrite nothing,
+	// so the kept file reads its absorbed duplicates' rows through them.
+	ids []string
+	// active are the active accompaniments of the whole merge group
+	// (store.FileGroup): who follows the person, for the policy.
 	active []*parcours.Accompaniment
 }
+
+// owns reports whether a row of personID belongs to the file.
+func (f *file) owns(personID string) bool { return slices.Contains(f.ids, personID) }
 
 // openFile loads the person, checks act on it and gathers the active
 // accompaniments. A person of another organisation is NotFound.
@@ -93,11 +102,27 @@ func (s *Service) openFile(ctx context.Context, tx *store.Tx, actor parcours.Act
 	if err := access.Check(actor, act, access.Target{OrgID: p.OrgID, PersonID: p.ID, Rel: rel}); err != nil {
 		return nil, err
 	}
-	active, err := tx.ActiveAccompanimentsOf(ctx, p.ID)
+	ids, err := tx.MergedIDs(ctx, p.ID)
 	if err != nil {
 		return nil, err
 	}
-	return &file{person: p, rel: rel, active: active}, nil
+	// An absorbed duplicate's own rows are judged like the kept file's:
+	// by who follows the merge group.
+	group := ids
+	into, err := tx.MergedInto(ctx, p.ID)
+	if err != nil {
+		return nil, err
+	}
+	if into != "" {
+		if group, err = tx.FileGroup(ctx, p.ID, into); err != nil {
+			return nil, err
+		}
+	}
+	active, err := tx.ActiveAccompanimentsOf(ctx, group)
+	if err != nil {
+		return nil, err
+	}
+	return &file{person: p, rel: rel, ids: ids, active: active}, nil
 }
 
 // accompaniment returns one of the person's accompaniments: from the
@@ -110,7 +135,7 @@ func (f *file) accompaniment(ctx context.Context, tx *store.Tx, id string) (*par
 		}
 	}
 	a, err := tx.Accompaniment(ctx, id)
-	if errors.Is(err, store.ErrNoRows) || (err == nil && a.PersonID != f.person.ID) {
+	if errors.Is(err, store.ErrNoRows) || (err == nil && !f.owns(a.PersonID)) {
 		return nil, parcours.FieldError(parcours.EInvalid, "accompaniment_id", "error.casefile.accompaniment_unknown")
 	}
 	return a, err

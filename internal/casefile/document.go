@@ -235,7 +235,7 @@ func (s *Service) Documents(ctx context.Context, actor parcours.Actor, personID,
 		if err != nil {
 			return err
 		}
-		list, err := tx.PersonDocuments(ctx, f.person.ID, after, limit+1)
+		list, err := tx.PersonDocuments(ctx, f.ids, after, limit+1)
 		if err != nil {
 			return err
 		}

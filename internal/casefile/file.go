@@ -97,7 +97,7 @@ func (s *Service) Open(ctx context.Context, actor parcours.Actor, personID strin
 		out.CanWriteDocuments = access.Allowed(actor, access.DocumentWrite, target)
 		out.CanHandover = access.Allowed(actor, access.AccompanimentHandOv, target)
 		if out.CanAccompaniments {
-			all, err := tx.PersonAccompaniments(ctx, p.ID)
+			all, err := tx.PersonAccompaniments(ctx, f.ids)
 			if err != nil {
 				return err
 			}
@@ -109,7 +109,7 @@ func (s *Service) Open(ctx context.Context, actor parcours.Actor, personID strin
 			}
 		}
 		if out.CanJournal {
-			if out.Handovers, err = tx.PersonHandovers(ctx, p.ID); err != nil {
+			if out.Handovers, err = tx.PersonHandovers(ctx, f.ids); err != nil {
 				return err
 			}
 			if out.Journal, err = s.journalPage(ctx, tx, actor, f, q, after, 50); err != nil {
@@ -120,12 +120,12 @@ func (s *Service) Open(ctx context.Context, actor parcours.Actor, personID strin
 			}
 		}
 		if out.CanTasks {
-			if out.Tasks, err = tx.PersonTasks(ctx, p.ID, true, nil, 100); err != nil {
+			if out.Tasks, err = tx.PersonTasks(ctx, f.ids, true, nil, 100); err != nil {
 				return err
 			}
 		}
 		if out.CanDocuments {
-			if out.Documents, err = tx.PersonDocuments(ctx, p.ID, nil, 100); err != nil {
+			if out.Documents, err = tx.PersonDocuments(ctx, f.ids, nil, 100); err != nil {
 				return err
 			}
 		}

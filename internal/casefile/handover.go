@@ -173,7 +173,7 @@ func (s *Service) synthesis(ctx context.Context, tx *store.Tx, f *file, a *parco
 	}
 
 	fmt.Fprintf(&b, "\n%s\n", i18n.T(lang, "handover.synthesis.tasks"))
-	tasks, err := tx.PersonTasks(ctx, f.person.ID, true, nil, 20)
+	tasks, err := tx.PersonTasks(ctx, f.ids, true, nil, 20)
 	if err != nil {
 		return "", err
 	}
@@ -185,7 +185,7 @@ func (s *Service) synthesis(ctx context.Context, tx *store.Tx, f *file, a *parco
 	}
 
 	fmt.Fprintf(&b, "\n%s\n", i18n.T(lang, "handover.synthesis.entries"))
-	entries, err := tx.JournalPage(ctx, f.person.ID, store.JournalFilter{}, nil, 30)
+	entries, err := tx.JournalPage(ctx, f.ids, store.JournalFilter{}, nil, 30)
 	if err != nil {
 		return "", err
 	}
@@ -231,7 +231,7 @@ func (s *Service) Handovers(ctx context.Context, actor parcours.Actor, personID 
 		if err != nil {
 			return err
 		}
-		list, err := tx.PersonHandovers(ctx, f.person.ID)
+		list, err := tx.PersonHandovers(ctx, f.ids)
 		if err != nil {
 			return err
 		}

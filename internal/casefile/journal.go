@@ -231,7 +231,7 @@ func (s *Service) journalPage(ctx context.Context, tx *store.Tx, actor parcours.
 	batch := limit + 1
 	var more bool
 	for {
-		rows, err := tx.JournalPage(ctx, f.person.ID, filter, after, batch)
+		rows, err := tx.JournalPage(ctx, f.ids, filter, after, batch)
 		if err != nil {
 			return nil, err
 		}

@@ -57,7 +57,7 @@ func (s *Service) CreateTask(ctx context.Context, actor parcours.Actor, personID
 			if err != nil && !errors.Is(err, store.ErrNoRows) {
 				return err
 			}
-			if a == nil || a.PersonID != t.PersonID {
+			if a == nil || !f.owns(a.PersonID) {
 				v.Add("accompaniment_id", "error.casefile.accompaniment_unknown")
 			}
 		}
@@ -66,7 +66,7 @@ func (s *Service) CreateTask(ctx context.Context, actor parcours.Actor, personID
 			if err != nil && !errors.Is(err, store.ErrNoRows) {
 				return err
 			}
-			if e == nil || e.PersonID != t.PersonID || !f.canRead(actor, e) {
+			if e == nil || !f.owns(e.PersonID) || !f.canRead(actor, e) {
 				v.Add("journal_entry_id", "error.casefile.entry_not_found")
 			} else if t.AccompanimentID == "" {
 				t.AccompanimentID = e.AccompanimentID
@@ -100,7 +100,7 @@ func (s *Service) Tasks(ctx context.Context, actor parcours.Actor, personID stri
 		if err != nil {
 			return err
 		}
-		list, err := tx.PersonTasks(ctx, f.person.ID, openOnly, after, limit+1)
+		list, err := tx.PersonTasks(ctx, f.ids, openOnly, after, limit+1)
 		if err != nil {
 			return err
 		}

@@ -40,12 +40,24 @@ func (tx *Tx) rememberBreakGlass(workerID, personID string, bg *parcours.BreakGl
 //
 // While the worker holds an open break-glass access, every audit event
 // about the person carries it (stampBreakGlass, audit.go).
+//
+// Merged files are one file: the accompaniments, recorders and objections
+// of every person of the merge group (FileGroup) count, so the referent
+// of an absorbed duplicate keeps following the kept person, and an
+// objection made on either applies to both. The break-glass is the one
+// opened on personID itself.
 func (tx *Tx) Relation(ctx context.Context, workerID string, teamIDs []string, personID string) (*parcours.Relation, error) {
 	rel := &parcours.Relation{PersonID: personID}
-	if err := tx.queryRow(ctx, "SELECT org_id FROM persons WHERE id = ?", personID).Scan(&rel.OrgID); err != nil {
+	var into sql.NullString
+	if err := tx.queryRow(ctx, "SELECT org_id, merged_into FROM persons WHERE id = ?", personID).Scan(&rel.OrgID, &into); err != nil {
 		return nil, err
 	}
-	rows, err := tx.query(ctx, "SELECT referent_id, team_id, end_date FROM accompaniments WHERE person_id = ?", personID)
+	group, err := tx.FileGroup(ctx, personID, into.String)
+	if err != nil {
+		return nil, err
+	}
+	in, inArgs := personIn("person_id", group)
+	rows, err := tx.query(ctx, "SELECT referent_id, team_id, end_date FROM accompaniments WHERE "+in, inArgs...)
 	if err != nil {
 		return nil, err
 	}
@@ -68,13 +80,12 @@ func (tx *Tx) Relation(ctx context.Context, workerID string, teamIDs []string, p
 		return nil, err
 	}
 	if !accompanied {
-		var recorder string
-		err := tx.queryRow(ctx, "SELECT worker_id FROM person_recorders WHERE person_id = ?", personID).Scan(&recorder)
-		if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		recorders, err := tx.stringList(ctx, "SELECT worker_id FROM person_recorders WHERE "+in, inArgs...)
+		if err != nil {
 			return nil, err
 		}
-		if recorder != "" {
-			rel.Referent = recorder == workerID
+		for _, recorder := range recorders {
+			rel.Referent = rel.Referent || recorder == workerID
 			teams, err := tx.stringList(ctx, "SELECT team_id FROM worker_teams WHERE worker_id = ?", recorder)
 			if err != nil {
 				return nil, err
@@ -84,7 +95,7 @@ func (tx *Tx) Relation(ctx context.Context, workerID string, teamIDs []string, p
 			}
 		}
 	}
-	if rel.Objections, err = tx.stringList(ctx, "SELECT category FROM consent_objections WHERE person_id = ? ORDER BY category", personID); err != nil {
+	if rel.Objections, err = tx.stringList(ctx, "SELECT DISTINCT category FROM consent_objections WHERE "+in+" ORDER BY category", inArgs...); err != nil {
 		return nil, err
 	}
 	bg, err := tx.ActiveBreakGlass(ctx, workerID, personID)
@@ -94,6 +105,24 @@ func (tx *Tx) Relation(ctx context.Context, workerID string, teamIDs []string, p
 	rel.BreakGlass = bg
 	tx.rememberBreakGlass(workerID, personID, bg)
 	return rel, nil
+}
+
+// FileGroup returns the persons whose rows make up personID's file:
+// personID and every person merged into it (MergedIDs), or, when personID
+// was itself merged (into is the person that absorbed it, "" if none),
+// the whole group of the person at the top of the merge chain, so that
+// an absorbed duplicate's own rows are judged like the kept file's.
+func (tx *Tx) FileGroup(ctx context.Context, personID, into string) ([]string, error) {
+	root := personID
+	for seen := 0; into != "" && seen < 100; seen++ {
+		root = into
+		next, err := tx.MergedInto(ctx, root)
+		if err != nil {
+			return nil, err
+		}
+		into = next
+	}
+	return tx.MergedIDs(ctx, root)
 }
 
 // RecordRecorder remembers which worker recorded a person: until the

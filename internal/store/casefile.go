@@ -92,11 +92,27 @@ func (tx *Tx) Accompaniment(ctx context.Context, id string) (*parcours.Accompani
 	return a, tx.loadAccompaniments(ctx, []*parcours.Accompaniment{a}, "accompaniment_id = ?", id)
 }
 
-// PersonAccompaniments returns every accompaniment of a person, active
-// ones first, then by start date, newest first; with goals and referents
-// loaded in one query each.
-func (tx *Tx) PersonAccompaniments(ctx context.Context, personID string) ([]*parcours.Accompaniment, error) {
-	rows, err := tx.query(ctx, "SELECT "+accompanimentColumns+" FROM accompaniments WHERE person_id = ? ORDER BY (end_date = '') DESC, start_date DESC, id DESC", personID)
+// personIn is the condition "col IN (?,…)" over personIDs, with its
+// arguments. A person's file is read over the person and every person
+// merged into it (MergedIDs), in one query per list, never one per person.
+func personIn(col string, personIDs []string) (string, []any) {
+	if len(personIDs) == 0 {
+		return "1 = 0", nil
+	}
+	args := make([]any, len(personIDs))
+	for i, id := range personIDs {
+		args[i] = id
+	}
+	return col + " IN (" + placeholders(len(personIDs)) + ")", args
+}
+
+// PersonAccompaniments returns every accompaniment of the persons of a
+// file (a person and those merged into it), active ones first, then by
+// start date, newest first; with goals and referents loaded in one query
+// each.
+func (tx *Tx) PersonAccompaniments(ctx context.Context, personIDs []string) ([]*parcours.Accompaniment, error) {
+	in, args := personIn("person_id", personIDs)
+	rows, err := tx.query(ctx, "SELECT "+accompanimentColumns+" FROM accompaniments WHERE "+in+" ORDER BY (end_date = '') DESC, start_date DESC, id DESC", args...)
 	if err != nil {
 		return nil, err
 	}
@@ -116,17 +132,17 @@ func (tx *Tx) PersonAccompaniments(ctx context.Context, personID string) ([]*par
 	if len(out) == 0 {
 		return out, nil
 	}
-	return out, tx.loadAccompaniments(ctx, out, "accompaniment_id IN (SELECT id FROM accompaniments WHERE person_id = ?)", personID)
+	return out, tx.loadAccompaniments(ctx, out, "accompaniment_id IN (SELECT id FROM accompaniments WHERE "+in+")", args...)
 }
 
 // loadAccompaniments fills goals and referents of as; where selects the
-// rows by accompaniment_id with one argument.
-func (tx *Tx) loadAccompaniments(ctx context.Context, as []*parcours.Accompaniment, where string, arg any) error {
+// rows by accompaniment_id with args.
+func (tx *Tx) loadAccompaniments(ctx context.Context, as []*parcours.Accompaniment, where string, args ...any) error {
 	byID := make(map[string]*parcours.Accompaniment, len(as))
 	for _, a := range as {
 		byID[a.ID] = a
 	}
-	rows, err := tx.query(ctx, "SELECT "+goalColumns+" FROM goals WHERE "+where+" ORDER BY created_at, id", arg)
+	rows, err := tx.query(ctx, "SELECT "+goalColumns+" FROM goals WHERE "+where+" ORDER BY created_at, id", args...)
 	if err != nil {
 		return err
 	}
@@ -144,7 +160,7 @@ func (tx *Tx) loadAccompaniments(ctx context.Context, as []*parcours.Accompanime
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	rows, err = tx.query(ctx, "SELECT accompaniment_id, worker_id, team_id, from_at, until_at FROM accompaniment_referents WHERE "+where+" ORDER BY from_at, worker_id", arg)
+	rows, err = tx.query(ctx, "SELECT accompaniment_id, worker_id, team_id, from_at, until_at FROM accompaniment_referents WHERE "+where+" ORDER BY from_at, worker_id", args...)
 	if err != nil {
 		return err
 	}
@@ -164,10 +180,12 @@ func (tx *Tx) loadAccompaniments(ctx context.Context, as []*parcours.Accompanime
 	return rows.Err()
 }
 
-// ActiveAccompanimentsOf returns the active accompaniments of a person
-// without goals or referent history: the facts access decisions need.
-func (tx *Tx) ActiveAccompanimentsOf(ctx context.Context, personID string) ([]*parcours.Accompaniment, error) {
-	rows, err := tx.query(ctx, "SELECT "+accompanimentColumns+" FROM accompaniments WHERE person_id = ? AND end_date = '' ORDER BY start_date, id", personID)
+// ActiveAccompanimentsOf returns the active accompaniments of the persons
+// of a file without goals or referent history: the facts access decisions
+// need.
+func (tx *Tx) ActiveAccompanimentsOf(ctx context.Context, personIDs []string) ([]*parcours.Accompaniment, error) {
+	in, args := personIn("person_id", personIDs)
+	rows, err := tx.query(ctx, "SELECT "+accompanimentColumns+" FROM accompaniments WHERE "+in+" AND end_date = '' ORDER BY start_date, id", args...)
 	if err != nil {
 		return nil, err
 	}
@@ -280,10 +298,11 @@ func (tx *Tx) Handover(ctx context.Context, id string) (*parcours.Handover, erro
 	return scanHandover(tx.queryRow(ctx, "SELECT "+handoverColumns+" FROM handovers WHERE id = ?", id))
 }
 
-// PersonHandovers returns the handovers of a person's accompaniments,
-// newest first.
-func (tx *Tx) PersonHandovers(ctx context.Context, personID string) ([]*parcours.Handover, error) {
-	rows, err := tx.query(ctx, "SELECT "+handoverColumns+" FROM handovers WHERE person_id = ? ORDER BY created_at DESC, id DESC", personID)
+// PersonHandovers returns the handovers of the accompaniments of the
+// persons of a file, newest first.
+func (tx *Tx) PersonHandovers(ctx context.Context, personIDs []string) ([]*parcours.Handover, error) {
+	in, args := personIn("person_id", personIDs)
+	rows, err := tx.query(ctx, "SELECT "+handoverColumns+" FROM handovers WHERE "+in+" ORDER BY created_at DESC, id DESC", args...)
 	if err != nil {
 		return nil, err
 	}

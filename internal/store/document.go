@@ -62,11 +62,11 @@ func (tx *Tx) Document(ctx context.Context, id string) (*parcours.Document, erro
 	return scanDocument(tx.queryRow(ctx, "SELECT "+documentColumns+" FROM documents WHERE id = ?", id))
 }
 
-// PersonDocuments returns up to limit documents of a person, newest first,
-// after the key (created_at, id).
-func (tx *Tx) PersonDocuments(ctx context.Context, personID string, after []string, limit int) ([]*parcours.Document, error) {
-	q := "SELECT " + documentColumns + " FROM documents WHERE person_id = ?"
-	args := []any{personID}
+// PersonDocuments returns up to limit documents of the persons of a file,
+// newest first, after the key (created_at, id).
+func (tx *Tx) PersonDocuments(ctx context.Context, personIDs []string, after []string, limit int) ([]*parcours.Document, error) {
+	in, args := personIn("person_id", personIDs)
+	q := "SELECT " + documentColumns + " FROM documents WHERE " + in
 	if len(after) == 2 {
 		created, err := strconv.ParseInt(after[0], 10, 64)
 		if err != nil {

@@ -88,13 +88,14 @@ type JournalFilter struct {
 	From, To        string // occurrence dates, inclusive
 }
 
-// JournalPage lists a person's journal, newest first by occurrence date,
-// then server timestamp: up to limit entries after the key `after`
-// (occurred_at, created_at, id) of the previous page.
-func (tx *Tx) JournalPage(ctx context.Context, personID string, f JournalFilter, after []string, limit int) ([]*parcours.JournalEntry, error) {
+// JournalPage lists the journal of the persons of a file (a person and
+// those merged into it), newest first by occurrence date, then server
+// timestamp: up to limit entries after the key `after` (occurred_at,
+// created_at, id) of the previous page.
+func (tx *Tx) JournalPage(ctx context.Context, personIDs []string, f JournalFilter, after []string, limit int) ([]*parcours.JournalEntry, error) {
 	var b strings.Builder
-	b.WriteString("SELECT " + journalColumns + " FROM journal_entries WHERE person_id = ?")
-	args := []any{personID}
+	in, args := personIn("person_id", personIDs)
+	b.WriteString("SELECT " + journalColumns + " FROM journal_entries WHERE " + in)
 	add := func(cond string, v any) {
 		b.WriteString(" AND " + cond)
 		args = append(args, v)

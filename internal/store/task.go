@@ -68,11 +68,11 @@ func (tx *Tx) Task(ctx context.Context, id string) (*parcours.Task, error) {
 	return list[0], nil
 }
 
-// PersonTasks returns up to limit tasks of a person by due date after the
-// key (due_date, id); open ones only when openOnly.
-func (tx *Tx) PersonTasks(ctx context.Context, personID string, openOnly bool, after []string, limit int) ([]*parcours.Task, error) {
-	q := "SELECT " + taskColumns + " FROM tasks WHERE person_id = ?"
-	args := []any{personID}
+// PersonTasks returns up to limit tasks of the persons of a file by due
+// date after the key (due_date, id); open ones only when openOnly.
+func (tx *Tx) PersonTasks(ctx context.Context, personIDs []string, openOnly bool, after []string, limit int) ([]*parcours.Task, error) {
+	in, args := personIn("person_id", personIDs)
+	q := "SELECT " + taskColumns + " FROM tasks WHERE " + in
 	if openOnly {
 		q += " AND status = 'open'"
 	}
