@@ -161,3 +161,39 @@ func TestMerge_UndoSeparatesTheFilesAgain(t *testing.T) {
 		}
 	})
 }
+
+// actions counts the actions of a person's access log as who reads it.
+func actions(t *testing.T, e *apptest.Env, personID, who string) map[string]int {
+	t.Helper()
+	var log struct {
+		Items []struct {
+			Action string `json:"action"`
+		} `json:"items"`
+	}
+	call(t, e, "GET", "/api/v1/persons/"+personID+"/access-log", who, nil, 200, &log)
+	out := map[string]int{}
+	for _, it := range log.Items {
+		out[it.Action]++
+	}
+	return out
+}
+
+func TestMerge_AccessLogIncludesTheDuplicatesEvents(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		m := newMergedPair(t, e)
+		if got := actions(t, e, m.a, "worker"); got["document.create"] != 0 || got["journal.create"] != 1 {
+			t.Fatalf("A's access log before the merge: %v, want one journal.create and no document", got)
+		}
+		id := m.merge(t, e)
+		if got := actions(t, e, m.a, "worker"); got["document.create"] != 1 || got["journal.create"] != 3 {
+			t.Errorf("A's access log after the merge: %v, want B's document and two entries too", got)
+		}
+		call(t, e, "POST", "/api/v1/merges/"+id+"/undo", "worker", map[string]any{"reason": "homonymes"}, 200, nil)
+		if got := actions(t, e, m.a, "worker"); got["document.create"] != 0 || got["journal.create"] != 1 {
+			t.Errorf("A's access log after the undo: %v, want A's events only", got)
+		}
+		if got := actions(t, e, m.b, "worker2"); got["document.create"] != 1 || got["journal.create"] != 2 {
+			t.Errorf("B's access log after the undo: %v, want B's events", got)
+		}
+	})
+}

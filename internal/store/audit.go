@@ -266,16 +266,18 @@ type AccessLogEntry struct {
 	WorkerLastName  string
 }
 
-// AccessLog returns the audit events about a person, newest first, with
-// the names of the organisations and workers involved.
-func (tx *Tx) AccessLog(ctx context.Context, personID string, limit int) ([]*AccessLogEntry, error) {
+// AccessLog returns the audit events about the persons of a file (a
+// person and those merged into it, MergedIDs), newest first, with the
+// names of the organisations and workers involved.
+func (tx *Tx) AccessLog(ctx context.Context, personIDs []string, limit int) ([]*AccessLogEntry, error) {
+	in, args := personIn("e.person_id", personIDs)
 	rows, err := tx.query(ctx, `SELECT e.seq, e.at, e.actor_id, e.org_id, e.role, e.action, e.object_type, e.object_id,
 		e.break_glass_id, e.reason, COALESCE(o.name, ''), COALESCE(o.show_worker_names, FALSE),
-		COALESCE(w.first_name, ''), COALESCE(w.last_name, '')
+		COALESCE(w.first_name, ''), COALESCE(w.last_name, ''), e.person_id
 		FROM audit_events e
 		LEFT JOIN organizations o ON o.id = e.org_id
 		LEFT JOIN workers w ON w.id = e.actor_id
-		WHERE e.person_id = ? ORDER BY e.at DESC, e.seq DESC LIMIT ?`, personID, limit)
+		WHERE `+in+` ORDER BY e.at DESC, e.seq DESC LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, err
 	}
@@ -285,10 +287,10 @@ func (tx *Tx) AccessLog(ctx context.Context, personID string, limit int) ([]*Acc
 		var e AccessLogEntry
 		var at int64
 		if err := rows.Scan(&e.Seq, &at, &e.ActorID, &e.OrgID, &e.Role, &e.Action, &e.ObjectType, &e.ObjectID,
-			&e.BreakGlass, &e.Reason, &e.OrgName, &e.ShowWorkerNames, &e.WorkerFirstName, &e.WorkerLastName); err != nil {
+			&e.BreakGlass, &e.Reason, &e.OrgName, &e.ShowWorkerNames, &e.WorkerFirstName, &e.WorkerLastName, &e.PersonID); err != nil {
 			return nil, err
 		}
-		e.At, e.PersonID = fromTS(at), personID
+		e.At = fromTS(at)
 		out = append(out, &e)
 	}
 	return out, rows.Err()

@@ -56,7 +56,13 @@ func (s *Service) PersonLog(ctx context.Context, actor parcours.Actor, personID 
 		if err := access.Check(actor, access.AccessLogRead, access.Target{OrgID: rel.OrgID, PersonID: personID, Rel: rel}); err != nil {
 			return err
 		}
-		rows, err := tx.AccessLog(ctx, personID, 500)
+		// A merged duplicate's events are part of the kept person's log:
+		// merges rewrite nothing, the trail is read through them.
+		ids, err := tx.MergedIDs(ctx, personID)
+		if err != nil {
+			return err
+		}
+		rows, err := tx.AccessLog(ctx, ids, 500)
 		if err != nil {
 			return err
 		}
