@@ -92,8 +92,14 @@ func TestTaskReminders_OncePerTaskAndDay(t *testing.T) {
 			t.Errorf("day 2: worker has %d task notifications, want 4 (the done task got none): %v", len(got), got)
 		}
 
+		// The person's access log tells that reminders were sent.
+		r := e.Do("GET", "/api/v1/persons/"+p.ID+"/access-log", "worker", nil)
+		if r.Status != 200 || !strings.Contains(string(r.Body), "rappelé une tâche") {
+			t.Errorf("access log: %d %s", r.Status, r.Body)
+		}
+
 		// The page links the notification to the person's file.
-		r := e.Page("GET", "/notifications", "worker", nil)
+		r = e.Page("GET", "/notifications", "worker", nil)
 		if r.Status != 200 || !strings.Contains(string(r.Body), `href="/persons/`+p.ID+`"`) || !strings.Contains(string(r.Body), "Tâche en retard") {
 			t.Errorf("notifications page: %d, link or text missing", r.Status)
 		}

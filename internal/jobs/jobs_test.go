@@ -217,3 +217,31 @@ func TestFailedJob_IsRetriedSoonerThanItsInterval(t *testing.T) {
 		}
 	})
 }
+
+func TestRun_StopsOnCancelAndReleasesTheLease(t *testing.T) {
+	each(t, func(t *testing.T, d store.Dialect) {
+		_, s1, s2 := twoInstances(t, d)
+		s1.Now, s2.Now = clock(t0), clock(t0)
+		started := make(chan struct{})
+		s1.Add(jobs.Job{Name: "reminders", Every: time.Hour, Run: func(ctx context.Context) (int, error) {
+			close(started)
+			<-ctx.Done() // a long job that honours its context
+			return 0, ctx.Err()
+		}})
+		s2.Add(jobs.Job{Name: "reminders", Every: time.Hour, Run: func(context.Context) (int, error) { return 0, nil }})
+		ctx, cancel := context.WithCancel(t.Context())
+		stopped := make(chan struct{})
+		go func() { s1.Run(ctx); close(stopped) }()
+		<-started
+		if ran, _ := s2.RunOnce(t.Context(), "reminders"); ran {
+			t.Fatal("instance 2 ran the job while instance 1 was running it")
+		}
+		cancel()
+		<-stopped // Run returns once the job in progress has stopped
+		// The lease was released on the way out: no waiting for it to
+		// expire (its clock has not moved).
+		if ran, err := s2.RunOnce(t.Context(), "reminders"); !ran || err != nil {
+			t.Fatalf("after instance 1 stopped: ran %v, %v", ran, err)
+		}
+	})
+}
