@@ -74,6 +74,8 @@ type file struct {
 	// duplicate merged into it (store.MergedIDs). Merges rewrite nothing,
 	// so the kept file reads its absorbed duplicates' rows through them.
 	ids []string
+	// into is the person this one was merged into, "" when none.
+	into string
 	// active are the active accompaniments of the whole merge group
 	// (store.FileGroup): who follows the person, for the policy.
 	active []*parcours.Accompaniment
@@ -122,7 +124,7 @@ func (s *Service) openFile(ctx context.Context, tx *store.Tx, actor parcours.Act
 	if err != nil {
 		return nil, err
 	}
-	return &file{person: p, rel: rel, ids: ids, active: active}, nil
+	return &file{person: p, rel: rel, ids: ids, into: into, active: active}, nil
 }
 
 // accompaniment returns one of the person's accompaniments: from the

@@ -3,6 +3,7 @@ package casefile
 import (
 	"context"
 	"errors"
+	"slices"
 	"time"
 
 	"parcours/internal/access"
@@ -10,6 +11,11 @@ import (
 	"parcours/internal/parcours"
 	"parcours/internal/store"
 )
+
+// MergedPerson names a person a merged file points to.
+type MergedPerson struct {
+	ID, Name string
+}
 
 // File is a person's file as one viewer may see it: the person file page.
 // Parts the viewer may not see are nil, with the matching Can* false.
@@ -33,6 +39,12 @@ type File struct {
 	// CaseWorkers may be referents and assignees; TeamList in name order.
 	CaseWorkers []parcours.Worker
 	TeamList    []*parcours.Team
+
+	// MergedInto is the person this one was merged into (nil when not):
+	// the page sends the reader there. Absorbed are the duplicates merged
+	// into this person, whose rows the file shows with its own.
+	MergedInto *MergedPerson
+	Absorbed   []MergedPerson
 
 	CanAccompaniments, CanWriteAccompaniment, CanJournal, CanWriteJournal bool
 	CanTasks, CanWriteTasks, CanDocuments, CanWriteDocuments, CanHandover bool
@@ -129,6 +141,9 @@ func (s *Service) Open(ctx context.Context, actor parcours.Actor, personID strin
 				return err
 			}
 		}
+		if err := mergedNames(ctx, tx, f, out); err != nil {
+			return err
+		}
 		if out.LastVisit, err = tx.LastVisit(ctx, actor.WorkerID, p.ID); err != nil {
 			return err
 		}
@@ -139,4 +154,26 @@ func (s *Service) Open(ctx context.Context, actor parcours.Actor, personID strin
 		return nil, err
 	}
 	return out, nil
+}
+
+// mergedNames fills the persons a merged file points to, in one query.
+func mergedNames(ctx context.Context, tx *store.Tx, f *file, out *File) error {
+	ids := slices.Clone(f.ids[1:])
+	if f.into != "" {
+		ids = append(ids, f.into)
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	names, err := tx.PersonNames(ctx, ids)
+	if err != nil {
+		return err
+	}
+	if f.into != "" {
+		out.MergedInto = &MergedPerson{ID: f.into, Name: names[f.into]}
+	}
+	for _, id := range f.ids[1:] {
+		out.Absorbed = append(out.Absorbed, MergedPerson{ID: id, Name: names[id]})
+	}
+	return nil
 }

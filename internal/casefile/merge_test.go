@@ -2,6 +2,7 @@ package casefile_test
 
 import (
 	"net/http"
+	"strings"
 	"testing"
 
 	"parcours/internal/app/apptest"
@@ -194,6 +195,26 @@ func TestMerge_AccessLogIncludesTheDuplicatesEvents(t *testing.T) {
 		}
 		if got := actions(t, e, m.b, "worker2"); got["document.create"] != 1 || got["journal.create"] != 2 {
 			t.Errorf("B's access log after the undo: %v, want B's events", got)
+		}
+	})
+}
+
+func TestMerge_PagesPointFromTheDuplicateToTheKeptFile(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		m := newMergedPair(t, e)
+		m.merge(t, e)
+		kept := e.Page("GET", "/persons/"+m.a, "worker", nil)
+		if kept.Status != http.StatusOK || !strings.Contains(string(kept.Body), "Dossier fusionné avec") ||
+			!strings.Contains(string(kept.Body), `href="/persons/`+m.b+`"`) || !strings.Contains(string(kept.Body), "Entrée du doublon B.") {
+			t.Errorf("A's page after the merge: %d, want the merge named with a link to B and B's entry", kept.Status)
+		}
+		dup := e.Page("GET", "/persons/"+m.b, "worker2", nil)
+		if dup.Status != http.StatusOK || !strings.Contains(string(dup.Body), "fusionné dans celui de") ||
+			!strings.Contains(string(dup.Body), `href="/persons/`+m.a+`"`) {
+			t.Errorf("B's page after the merge: %d, want a notice with a link to A", dup.Status)
+		}
+		if strings.Contains(string(dup.Body), "Entrée du dossier A.") {
+			t.Error("B's page shows A's entry: the duplicate's page keeps to its own rows and points to A")
 		}
 	})
 }

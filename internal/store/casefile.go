@@ -106,6 +106,26 @@ func personIn(col string, personIDs []string) (string, []any) {
 	return col + " IN (" + placeholders(len(personIDs)) + ")", args
 }
 
+// PersonNames maps persons to their display names, in one query: the
+// persons a merged file points to.
+func (tx *Tx) PersonNames(ctx context.Context, personIDs []string) (map[string]string, error) {
+	in, args := personIn("id", personIDs)
+	rows, err := tx.query(ctx, "SELECT id, birth_name, usage_name, first_names FROM persons WHERE "+in, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var p parcours.Person
+		if err := rows.Scan(&p.ID, &p.BirthName, &p.UsageName, &p.FirstNames); err != nil {
+			return nil, err
+		}
+		out[p.ID] = p.DisplayName()
+	}
+	return out, rows.Err()
+}
+
 // PersonAccompaniments returns every accompaniment of the persons of a
 // file (a person and those merged into it), active ones first, then by
 // start date, newest first; with goals and referents loaded in one query
