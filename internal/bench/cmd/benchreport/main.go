@@ -536,7 +536,8 @@ func goBenchmarks(ctx context.Context) string {
 	err := cmd.Run()
 	var keep []string
 	for _, l := range strings.Split(out.String(), "\n") {
-		if strings.HasPrefix(l, "Benchmark") || strings.HasPrefix(l, "pkg:") {
+		if strings.HasPrefix(l, "Benchmark") || strings.HasPrefix(l, "pkg:") || strings.HasPrefix(l, "FAIL") ||
+			strings.HasPrefix(l, "panic:") || strings.HasPrefix(l, "--- FAIL") {
 			keep = append(keep, l)
 		}
 	}
