@@ -289,21 +289,6 @@ func fromTS(v int64) time.Time {
 	return time.UnixMicro(v).UTC()
 }
 
-// nullTS maps the zero time to SQL NULL.
-func nullTS(t time.Time) sql.NullInt64 {
-	if t.IsZero() {
-		return sql.NullInt64{}
-	}
-	return sql.NullInt64{Int64: t.UnixMicro(), Valid: true}
-}
-
-func fromNullTS(v sql.NullInt64) time.Time {
-	if !v.Valid {
-		return time.Time{}
-	}
-	return fromTS(v.Int64)
-}
-
 // ErrNoRows is returned by single-row lookups that find nothing. Services
 // turn it into parcours.NotFound.
 var ErrNoRows = sql.ErrNoRows

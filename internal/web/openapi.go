@@ -52,9 +52,6 @@ func boolean() Schema              { return Schema{"type": "boolean"} }
 func ref(name string) Schema       { return Schema{"$ref": "#/components/schemas/" + name} }
 func arrayOf(items Schema) Schema  { return Schema{"type": "array", "items": items} }
 func enum(values ...string) Schema { return Schema{"type": "string", "enum": values} }
-func nullable(sc Schema) Schema {
-	return Schema{"anyOf": []any{sc, Schema{"type": "null"}}}
-}
 func object(required []string, props Schema) Schema {
 	if required == nil {
 		required = []string{}

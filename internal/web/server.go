@@ -7,13 +7,11 @@ package web
 
 import (
 	"context"
-	"fmt"
 	"html/template"
 	"log/slog"
 	"net/http"
 	"sort"
 	"strings"
-	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
 
@@ -198,9 +196,4 @@ func (s *Server) handleNotFound() {
 // isAPI tells JSON clients from browsers, by path.
 func isAPI(r *http.Request) bool {
 	return strings.HasPrefix(r.URL.Path, "/api/")
-}
-
-// serverTiming is a debugging aid: the server-side duration of a request.
-func serverTiming(start time.Time) string {
-	return fmt.Sprintf("app;dur=%.1f", float64(time.Since(start).Microseconds())/1000)
 }
