@@ -284,7 +284,8 @@ func (s *Service) EndAccompaniment(ctx context.Context, actor parcours.Actor, id
 	var a *parcours.Accompaniment
 	err := s.db.Transact(ctx, func(tx *store.Tx) error {
 		var err error
-		if a, _, err = s.accompaniment(ctx, tx, actor, access.AccompanimentWrite, id); err != nil {
+		var f *file
+		if a, f, err = s.accompaniment(ctx, tx, actor, access.AccompanimentWrite, id); err != nil {
 			return err
 		}
 		todayDate := today(tx.Now())
@@ -306,7 +307,7 @@ func (s *Service) EndAccompaniment(ctx context.Context, actor parcours.Actor, id
 			if err != nil && !errors.Is(err, store.ErrNoRows) {
 				return err
 			}
-			if d == nil || d.PersonID != a.PersonID {
+			if d == nil || !f.owns(d.PersonID) {
 				v.Add("proof_document_id", "error.casefile.document_unknown")
 			}
 		}

@@ -76,13 +76,17 @@ type file struct {
 	ids []string
 	// into is the person this one was merged into, "" when none.
 	into string
-	// active are the active accompaniments of the whole merge group
-	// (store.FileGroup): who follows the person, for the policy.
+	// group is the whole merge group (store.FileGroup): ids, or, for an
+	// absorbed duplicate, the kept person's ids. Its active accompaniments
+	// say who follows the person, for the policy.
+	group  []string
 	active []*parcours.Accompaniment
 }
 
-// owns reports whether a row of personID belongs to the file.
-func (f *file) owns(personID string) bool { return slices.Contains(f.ids, personID) }
+// owns reports whether a row of personID belongs to the same person: an
+// entry, accompaniment or document anywhere in the merge group may be
+// linked to from the file.
+func (f *file) owns(personID string) bool { return slices.Contains(f.group, personID) }
 
 // openFile loads the person, checks act on it and gathers the active
 // accompaniments. A person of another organisation is NotFound.
@@ -104,19 +108,20 @@ func (s *Service) openFile(ctx context.Context, tx *store.Tx, actor parcours.Act
 	if err := access.Check(actor, act, access.Target{OrgID: p.OrgID, PersonID: p.ID, Rel: rel}); err != nil {
 		return nil, err
 	}
-	ids, err := tx.MergedIDs(ctx, p.ID)
-	if err != nil {
-		return nil, err
-	}
 	// An absorbed duplicate's own rows are judged like the kept file's:
-	// by who follows the merge group.
-	group := ids
+	// by who follows the merge group. Unmerged or kept, the group is the
+	// file's own ids.
 	into, err := tx.MergedInto(ctx, p.ID)
 	if err != nil {
 		return nil, err
 	}
+	group, err := tx.FileGroup(ctx, p.ID, into)
+	if err != nil {
+		return nil, err
+	}
+	ids := group
 	if into != "" {
-		if group, err = tx.FileGroup(ctx, p.ID, into); err != nil {
+		if ids, err = tx.MergedIDs(ctx, p.ID); err != nil {
 			return nil, err
 		}
 	}
@@ -124,7 +129,7 @@ func (s *Service) openFile(ctx context.Context, tx *store.Tx, actor parcours.Act
 	if err != nil {
 		return nil, err
 	}
-	return &file{person: p, rel: rel, ids: ids, into: into, active: active}, nil
+	return &file{person: p, rel: rel, ids: ids, into: into, group: group, active: active}, nil
 }
 
 // accompaniment returns one of the person's accompaniments: from the

@@ -150,7 +150,7 @@ func (s *Service) AddDocument(ctx context.Context, actor parcours.Actor, personI
 			return err
 		}
 		orgID = f.person.OrgID
-		return validateDocument(ctx, tx, &in, personID, today(tx.Now()))
+		return validateDocument(ctx, tx, &in, f, today(tx.Now()))
 	})
 	if err != nil {
 		return nil, err
@@ -198,7 +198,7 @@ func (s *Service) removeIfUnused(ctx context.Context, sha string) {
 	})
 }
 
-func validateDocument(ctx context.Context, tx *store.Tx, in *DocumentInput, personID, todayDate string) error {
+func validateDocument(ctx context.Context, tx *store.Tx, in *DocumentInput, f *file, todayDate string) error {
 	in.Kind = strings.TrimSpace(in.Kind)
 	in.Title = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
@@ -215,7 +215,7 @@ func validateDocument(ctx context.Context, tx *store.Tx, in *DocumentInput, pers
 		if err != nil && !errors.Is(err, store.ErrNoRows) {
 			return err
 		}
-		if a == nil || a.PersonID != personID {
+		if a == nil || !f.owns(a.PersonID) {
 			v.Add("accompaniment_id", "error.casefile.accompaniment_unknown")
 		}
 	}

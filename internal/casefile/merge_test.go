@@ -218,3 +218,33 @@ func TestMerge_PagesPointFromTheDuplicateToTheKeptFile(t *testing.T) {
 		}
 	})
 }
+
+func TestMerge_KeptFileLinksToTheDuplicatesRows(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		m := newMergedPair(t, e)
+		onAcc := map[string]any{"kind": "note", "summary": "Suite de l'accompagnement de B.", "accompaniment_id": m.accB}
+		// Separate files: B's accompaniment is no input for A's journal.
+		r := call(t, e, "POST", "/api/v1/persons/"+m.a+"/journal", "worker", onAcc, http.StatusUnprocessableEntity, nil)
+		if f := errorOf(t, r).Error.Field; f != "accompaniment_id" {
+			t.Errorf("entry on A with B's accompaniment names field %q, want accompaniment_id", f)
+		}
+		before := count(t, e, "journal_entries")
+		m.merge(t, e)
+		if count(t, e, "journal_entries") != before {
+			t.Fatal("the merge wrote journal rows")
+		}
+		// Merged: one person, so A's new rows may point at B's.
+		var entry entryJSON
+		call(t, e, "POST", "/api/v1/persons/"+m.a+"/journal", "worker2", onAcc, 201, &entry)
+		call(t, e, "POST", "/api/v1/persons/"+m.a+"/tasks", "worker2",
+			map[string]any{"title": "Suite de l'entrée de B", "due_date": "2026-12-11", "journal_entry_id": m.entryB.ID}, 201, nil)
+		var proof struct{ ID string }
+		resp := upload(t, e, m.a, "worker2", map[string]string{"kind": "fin_accompagnement", "accompaniment_id": m.accB}, "fin.pdf", pngOf(8))
+		if resp.Status != http.StatusCreated {
+			t.Fatalf("upload on A tied to B's accompaniment: %d %s", resp.Status, resp.Body)
+		}
+		resp.Decode(t, &proof)
+		call(t, e, "POST", "/api/v1/accompaniments/"+m.accB+"/end", "worker2",
+			map[string]any{"end_reason": "objectifs_atteints", "proof_document_id": proof.ID}, 200, nil)
+	})
+}
