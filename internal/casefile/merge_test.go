@@ -248,3 +248,25 @@ func TestMerge_KeptFileLinksToTheDuplicatesRows(t *testing.T) {
 			map[string]any{"end_reason": "objectifs_atteints", "proof_document_id": proof.ID}, 200, nil)
 	})
 }
+
+func TestMerge_ChainedMergesReadThroughEveryLevel(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		m := newMergedPair(t, e)
+		var c struct{ ID string }
+		call(t, e, "POST", "/api/v1/persons?force=true", "worker",
+			map[string]any{"birth_name": "MARTIN", "first_names": "Lea", "birth_date": "1990-04-12", "sex": "F"}, 201, &c)
+		var entryC entryJSON
+		call(t, e, "POST", "/api/v1/persons/"+c.ID+"/journal", "worker", map[string]any{"kind": "note", "summary": "Entrée du doublon C."}, 201, &entryC)
+		// C into B, then B into A: A's file reads B's and C's rows.
+		call(t, e, "POST", "/api/v1/persons/"+m.b+"/merge", "worker", map[string]any{"other_id": c.ID, "reason": "même personne"}, 201, nil)
+		m.merge(t, e)
+		got := itemIDs(t, e, "/api/v1/persons/"+m.a+"/journal", "worker2")
+		if !got[m.entryA.ID] || !got[m.entryB.ID] || !got[entryC.ID] {
+			t.Errorf("A's journal after two merges = %v, want A's, B's and C's entries", got)
+		}
+		// B's referent follows the whole group, C included.
+		if r := e.Do("GET", "/api/v1/journal/"+entryC.ID, "worker2", nil); r.Status != http.StatusOK {
+			t.Errorf("B's referent GET C's entry: %d, want 200", r.Status)
+		}
+	})
+}
