@@ -44,8 +44,9 @@ func (tx *Tx) rememberBreakGlass(workerID, personID string, bg *parcours.BreakGl
 // Merged files are one file: the accompaniments, recorders and objections
 // of every person of the merge group (FileGroup) count, so the referent
 // of an absorbed duplicate keeps following the kept person, and an
-// objection made on either applies to both. The break-glass is the one
-// opened on personID itself.
+// objection made on either applies to both. Recorders count only while
+// no person of the group has ever been accompanied. The break-glass is
+// the one opened on personID itself.
 func (tx *Tx) Relation(ctx context.Context, workerID string, teamIDs []string, personID string) (*parcours.Relation, error) {
 	rel := &parcours.Relation{PersonID: personID}
 	var into sql.NullString
