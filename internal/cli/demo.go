@@ -12,6 +12,7 @@ import (
 
 	"github.com/pquerna/otp/totp"
 
+	"parcours/internal/casefile"
 	"parcours/internal/demo"
 	"parcours/internal/parcours"
 	"parcours/internal/store"
@@ -47,7 +48,7 @@ func init() {
 			if len(args) > 0 {
 				return &usageError{"demo takes no arguments"}
 			}
-			if err := createDemo(ctx, e, c.Database, demoFlags.force, demoFlags.persons, time.Now()); err != nil {
+			if err := createDemo(ctx, e, c.Database, c.DataDir, demoFlags.force, demoFlags.persons, time.Now()); err != nil {
 				return err
 			}
 			a, err := openApp(ctx, e, c)
@@ -62,8 +63,10 @@ func init() {
 	})
 }
 
-// createDemo builds the demo database at path and prints the logins.
-func createDemo(ctx context.Context, e *env, path string, force bool, persons int, now time.Time) error {
+// createDemo builds the demo database at path, with its documents under
+// dataDir (the one serve then uses, so that they can be downloaded), and
+// prints the logins.
+func createDemo(ctx context.Context, e *env, path, dataDir string, force bool, persons int, now time.Time) error {
 	if store.DialectOf(path) == store.Postgres {
 		return parcours.Errorf(parcours.EInvalid, "demo.error.postgres")
 	}
@@ -99,8 +102,14 @@ func createDemo(ctx context.Context, e *env, path string, force bool, persons in
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "demo: %d persons in %d households, %d journal entries, %d tasks written to %s\n",
-		st.Persons, st.Households, st.Entries, tasks, path)
+	// Documents go through the case file service, as uploads do: about
+	// three persons in ten get some.
+	docs, err := demo.AddDocuments(ctx, casefile.New(db, casefile.Config{DataDir: dataDir}), s, st.Accompanied, persons*3/10, 2026, now)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "demo: %d persons in %d households, %d journal entries, %d tasks, %d documents written to %s (files under %s)\n",
+		st.Persons, st.Households, st.Entries, tasks, docs.Documents, path, dataDir)
 	printLogins(e.stdout, s.Logins(true), now)
 	return nil
 }

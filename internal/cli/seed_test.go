@@ -124,7 +124,7 @@ func TestDemo_CreatesACompleteDemo(t *testing.T) {
 	}
 	var out, errb bytes.Buffer
 	e := &env{stdin: strings.NewReader(""), stdout: &out, stderr: &errb}
-	if err := createDemo(context.Background(), e, path, true, 200, time.Now()); err != nil {
+	if err := createDemo(context.Background(), e, path, t.TempDir(), true, 200, time.Now()); err != nil {
 		t.Fatalf("demo --force: %v", err)
 	}
 	dsn := path

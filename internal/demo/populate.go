@@ -39,7 +39,15 @@ type Stats struct {
 	// Sample holds the first accompaniments of each referent, for
 	// the demo's tasks.
 	Sample []parcours.Accompaniment
+	// Accompanied holds the first accompaniment of each accompanied
+	// person, in order of writing, up to maxAccompanied: the demo's
+	// documents go to some of them.
+	Accompanied []parcours.Accompaniment
 }
+
+// maxAccompanied bounds Stats.Accompanied, so that a large seed does not
+// keep every accompaniment in memory for nothing.
+const maxAccompanied = 5000
 
 // Populate writes opts.Persons persons in households, spread over the
 // organisations of the setting by their share.
@@ -84,6 +92,9 @@ func Populate(ctx context.Context, db *store.DB, s *Setting, opts Options) (*Sta
 			st.Situations += len(h.Situations)
 			for _, m := range h.Members {
 				st.Accompaniments += len(m.Accompaniments)
+				if len(m.Accompaniments) > 0 && len(st.Accompanied) < maxAccompanied {
+					st.Accompanied = append(st.Accompanied, m.Accompaniments[0].Accompaniment)
+				}
 				for _, a := range m.Accompaniments {
 					st.Entries += len(a.Entries)
 					if perReferent[a.Accompaniment.ReferentID] < 8 {
