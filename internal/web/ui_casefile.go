@@ -10,7 +10,6 @@ import (
 
 	"parcours/internal/access"
 	"parcours/internal/casefile"
-	"parcours/internal/i18n"
 	"parcours/internal/parcours"
 )
 
@@ -155,6 +154,18 @@ func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// typedForm is what the worker typed in a posted form (first value of
+// each field, never the CSRF token), to show it back with the errors.
+func typedForm(r *http.Request) map[string]string {
+	form := map[string]string{}
+	for k, v := range r.PostForm {
+		if k != "csrf" && len(v) > 0 {
+			form[k] = v[0]
+		}
+	}
+	return form
+}
+
 // afterPost ends a form post: back to the file on success (anchor names
 // the section), the file again with the errors and the typed values when
 // the input was wrong (prefix is the form's field prefix). Other errors
@@ -168,28 +179,8 @@ func (s *Server) afterPost(w http.ResponseWriter, r *http.Request, err error, pr
 	if e == nil || (e.Code != parcours.EInvalid && e.Code != parcours.EConflict && e.Code != parcours.ETooLarge && e.Code != parcours.EUnsupported) {
 		return err
 	}
-	p := &page{Errors: map[string]string{}, Form: map[string]string{}}
-	l := lang(r)
-	fields := e.Fields
-	if len(fields) == 0 {
-		fields = []*parcours.Error{e}
-	}
-	for _, fe := range fields {
-		name := prefix + fe.Field
-		if fe.Field == "" {
-			name = prefix + "form"
-		}
-		msg := i18n.T(l, fe.Key, fe.Args...)
-		if _, dup := p.Errors[name]; !dup {
-			p.Errors[name] = msg
-		}
-		p.ErrorList = append(p.ErrorList, fieldMsg{Field: name, Message: msg})
-	}
-	for k, v := range r.PostForm {
-		if k != "csrf" && len(v) > 0 {
-			p.Form[k] = v[0]
-		}
-	}
+	p := &page{Form: typedForm(r)}
+	p.addErrors(lang(r), e, prefix, "form")
 	// The page is recomputed from the file; the form's values stay.
 	return s.showPersonFile(w, r, statusOf(e.Code), p)
 }
@@ -406,23 +397,8 @@ func (s *Server) settingsPosted(w http.ResponseWriter, r *http.Request, err erro
 	if e == nil || (e.Code != parcours.EInvalid && e.Code != parcours.EConflict) {
 		return err
 	}
-	p := &page{Errors: map[string]string{}, Form: map[string]string{}}
-	fields := e.Fields
-	if len(fields) == 0 {
-		fields = []*parcours.Error{e}
-	}
-	for _, fe := range fields {
-		msg := i18n.T(lang(r), fe.Key, fe.Args...)
-		if _, dup := p.Errors[fe.Field]; !dup {
-			p.Errors[fe.Field] = msg
-		}
-		p.ErrorList = append(p.ErrorList, fieldMsg{Field: fe.Field, Message: msg})
-	}
-	for k, v := range r.PostForm {
-		if k != "csrf" && len(v) > 0 {
-			p.Form[k] = v[0]
-		}
-	}
+	p := &page{Form: typedForm(r)}
+	p.addErrors(lang(r), e, "", "")
 	return s.showCaseFileSettings(w, r, statusOf(e.Code), p)
 }
 
