@@ -57,16 +57,16 @@ func TestDemo_DocumentsAreStoredLikeUploads(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	type doc struct{ id, sha, ct, email string }
+	type doc struct{ id, sha, ct, email, expires string }
 	var docs []doc
-	rows, err := db.SQL().QueryContext(ctx, `SELECT d.id, d.sha256, d.content_type, w.email
+	rows, err := db.SQL().QueryContext(ctx, `SELECT d.id, d.sha256, d.content_type, w.email, d.expires_on
 		FROM documents d JOIN workers w ON w.id = d.uploaded_by ORDER BY d.id`)
 	if err != nil {
 		t.Fatal(err)
 	}
 	for rows.Next() {
 		var d doc
-		if err := rows.Scan(&d.id, &d.sha, &d.ct, &d.email); err != nil {
+		if err := rows.Scan(&d.id, &d.sha, &d.ct, &d.email, &d.expires); err != nil {
 			t.Fatal(err)
 		}
 		docs = append(docs, d)
@@ -100,23 +100,28 @@ func TestDemo_DocumentsAreStoredLikeUploads(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer a.Close()
-	for _, d := range []doc{docs[0], docs[len(docs)-1]} {
+	get := func(email, target string) *httptest.ResponseRecorder {
+		t.Helper()
 		var worker *parcours.Worker
 		err := a.DB.View(ctx, func(tx *store.Tx) (err error) {
-			worker, err = tx.WorkerByEmail(ctx, d.email)
+			worker, err = tx.WorkerByEmail(ctx, email)
 			return err
 		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		secret, _, err := a.Auth.CreateToken(ctx, worker.Actor(), d.email, "test")
+		secret, _, err := a.Auth.CreateToken(ctx, worker.Actor(), email, "test")
 		if err != nil {
 			t.Fatal(err)
 		}
-		req := httptest.NewRequest("GET", "/api/documents/"+d.id+"/content", nil)
+		req := httptest.NewRequest("GET", target, nil)
 		req.Header.Set("Authorization", "Bearer "+secret)
 		rec := httptest.NewRecorder()
 		a.Web.ServeHTTP(rec, req)
+		return rec
+	}
+	for _, d := range []doc{docs[0], docs[len(docs)-1]} {
+		rec := get(d.email, "/api/documents/"+d.id+"/content")
 		if rec.Code != http.StatusOK {
 			t.Fatalf("download %s: %d %s", d.id, rec.Code, rec.Body)
 		}
@@ -126,5 +131,18 @@ func TestDemo_DocumentsAreStoredLikeUploads(t *testing.T) {
 		if sum := sha256.Sum256(rec.Body.Bytes()); hex.EncodeToString(sum[:]) != d.sha {
 			t.Errorf("download %s: body does not hash to the document's sha256", d.id)
 		}
+	}
+	// The renewal list of a referent's organisation shows a demo
+	// document expiring within 30 days.
+	var due *doc
+	for i, d := range docs {
+		if d.expires > today && d.expires <= soon {
+			due = &docs[i]
+			break
+		}
+	}
+	rec := get(due.email, "/api/v1/documents/expiring")
+	if rec.Code != http.StatusOK || !strings.Contains(rec.Body.String(), `"id":"`+due.id+`"`) {
+		t.Errorf("expiring documents: %d, the list lacks %s (expires %s):\n%s", rec.Code, due.id, due.expires, rec.Body)
 	}
 }
