@@ -177,3 +177,21 @@ func mergedNames(ctx context.Context, tx *store.Tx, f *file, out *File) error {
 	}
 	return nil
 }
+
+// Follows reports whether the actor may still open the person's file, for
+// deciding where to send them after a change (a referent who handed over
+// their last accompaniment no longer follows the person). It reads no
+// personal data and so writes no audit event.
+func (s *Service) Follows(ctx context.Context, actor parcours.Actor, personID string) (bool, error) {
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		_, err := s.openFile(ctx, tx, actor, access.PersonRead, personID)
+		return err
+	})
+	switch parcours.ErrorCode(err) {
+	case "":
+		return true, nil
+	case parcours.EForbidden, parcours.ENotFound:
+		return false, nil
+	}
+	return false, err
+}

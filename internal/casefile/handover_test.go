@@ -145,3 +145,43 @@ func TestHandover_NewReferentSeesTeamEntries(t *testing.T) {
 		}
 	})
 }
+
+// A referent who hands over their last accompaniment of a person to another
+// team no longer follows the file: the page sends them to their day with a
+// confirmation, rather than to a refusal. One who still follows the file
+// comes back to it.
+func TestHandoverPage_FormerReferentGoesToTheirDay(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		p := newPerson(t, e, "worker")
+		var first, second accJSON
+		call(t, e, "POST", "/api/v1/persons/"+p.ID+"/accompaniments", "worker", map[string]any{"kind": "asll"}, 201, &first)
+		call(t, e, "POST", "/api/v1/persons/"+p.ID+"/accompaniments", "worker", map[string]any{"kind": "budget"}, 201, &second)
+		handover := func(acc string) *apptest.Response {
+			return e.Page("POST", "/persons/"+p.ID+"/accompaniments/"+acc+"/handover", "worker", map[string][]string{
+				"ho-referent_id": {e.Workers["worker2"].ID}, "ho-team_id": {e.TeamA2.ID}, "ho-note": {"Relais au pôle insertion."}})
+		}
+		// One accompaniment left in the worker's team: back to the file.
+		r := handover(first.ID)
+		if loc := r.Header.Get("Location"); r.Status != http.StatusSeeOther || !strings.HasPrefix(loc, "/persons/"+p.ID) {
+			t.Fatalf("first handover: %d to %q, want 303 to the file", r.Status, loc)
+		}
+		// The last one: the file is no longer theirs.
+		r = handover(second.ID)
+		if loc := r.Header.Get("Location"); r.Status != http.StatusSeeOther || loc != "/?done=handover" {
+			t.Fatalf("last handover: %d to %q, want 303 to /?done=handover", r.Status, loc)
+		}
+		if r := e.Page("GET", "/persons/"+p.ID, "worker", nil); r.Status != http.StatusForbidden {
+			t.Fatalf("former referent opening the file: %d, want 403", r.Status)
+		}
+		home := e.Page("GET", "/?done=handover", "worker", nil)
+		if home.Status != http.StatusOK || !strings.Contains(string(home.Body), "Passation enregistrée") {
+			t.Fatalf("home after handover: %d, confirmation missing", home.Status)
+		}
+		// The new referent sees both accompaniments.
+		var accs struct{ Items []accJSON }
+		call(t, e, "GET", "/api/v1/persons/"+p.ID+"/accompaniments", "worker2", nil, 200, &accs)
+		if len(accs.Items) != 2 {
+			t.Fatalf("new referent sees %d accompaniments, want 2", len(accs.Items))
+		}
+	})
+}

@@ -260,6 +260,18 @@ func (s *Server) pageHandover(w http.ResponseWriter, r *http.Request) error {
 	}
 	_, err := s.svc.CaseFile.Handover(r.Context(), mustActor(r), r.PathValue("acc"), casefile.HandoverInput{
 		ReferentID: r.PostFormValue("ho-referent_id"), TeamID: r.PostFormValue("ho-team_id"), Note: r.PostFormValue("ho-note")})
+	if err == nil {
+		// Whoever handed over their last link to the person no longer
+		// follows the file: send them to their day, not to a refusal.
+		follows, ferr := s.svc.CaseFile.Follows(r.Context(), mustActor(r), r.PathValue("id"))
+		if ferr != nil {
+			return ferr
+		}
+		if !follows {
+			http.Redirect(w, r, "/?done=handover", http.StatusSeeOther)
+			return nil
+		}
+	}
 	return s.afterPost(w, r, err, "ho-", "handovers")
 }
 

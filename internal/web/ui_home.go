@@ -85,7 +85,11 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	}
 	d.HasAppointments, d.HasTasks = d.Day.Appointments != nil, d.Day.OverdueTasks != nil
 	d.HasRecent, d.HasReview = d.Day.RecentFiles != nil, d.Day.ToReview != nil
-	return s.render(w, r, http.StatusOK, "home.html", &page{Title: "home.title", Data: d})
+	p := &page{Title: "home.title", Data: d}
+	if r.URL.Query().Get("done") == "handover" {
+		p.Flash = "home.flash.handover_done"
+	}
+	return s.render(w, r, http.StatusOK, "home.html", p)
 }
 
 // LongDate writes the day in full, in lang: "mercredi 25 novembre 2026" in

@@ -279,15 +279,14 @@ func mainFlow(t *testing.T, d store.Dialect, how driver, opts ...TabOption) {
 	u.choose(hoForm+` select[name="ho-referent_id"]`, f.workers["worker2"])
 	u.choose(hoForm+` select[name="ho-team_id"]`, e.TeamA2.ID)
 	u.fill(hoForm+` textarea[name="ho-note"]`, "Relais vers le Pôle insertion pour le projet de formation.")
-	switch st := u.submitFrom(hoForm + ` textarea[name="ho-note"]`); st {
-	case 200:
-	case 403:
-		// Need-to-know: with no accompaniment left in their team, the
-		// former referent no longer follows the person, and the file page
-		// the form returns to refuses them.
-		t.Log("after the handover the former referent lands on a 403 page: their team no longer follows the person")
-	default:
+	// Need-to-know: with no accompaniment left in their team, the former
+	// referent no longer follows the person and is sent to their day with
+	// a confirmation instead of back to the file.
+	if st := u.submitFrom(hoForm + ` textarea[name="ho-note"]`); st != 200 {
 		t.Fatalf("the handover answered %d", st)
+	}
+	if !strings.Contains(u.tab.Text("main"), "Passation enregistrée") {
+		t.Fatal("the former referent gets no confirmation of the handover")
 	}
 
 	// The colleague logs in, opens the file and sees the handover to
