@@ -27,6 +27,9 @@ type AccompanimentInput struct {
 	ReferentID string      `json:"referent_id"`
 	StartDate  string      `json:"start_date"`
 	Goals      []GoalInput `json:"goals"`
+	// Household makes the accompaniment cover the person's whole
+	// household (accompagnement du foyer).
+	Household bool `json:"household"`
 }
 
 // EndInput ends an accompaniment.
@@ -144,6 +147,12 @@ func (s *Service) CreateAccompaniment(ctx context.Context, actor parcours.Actor,
 			v.Add("kind", "error.invalid_choice", label("kind"), a.Kind)
 		}
 		date(&v, "start_date", a.StartDate, true, mustDate(todayDate))
+		if in.Household {
+			if f.person.HouseholdID == "" {
+				v.Add("household", "error.casefile.no_household")
+			}
+			a.HouseholdID = f.person.HouseholdID
+		}
 		ref, err := caseWorker(ctx, tx, a.OrgID, a.ReferentID, "referent_id", "error.casefile.referent_unknown")
 		if err != nil {
 			if e := parcours.AsError(err); e != nil {

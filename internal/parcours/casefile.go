@@ -10,15 +10,19 @@ import "time"
 // Accompaniment is a period of support of a person by a team, with a
 // referent worker (accompagnement, suivi).
 type Accompaniment struct {
-	ID         string `json:"id"`
-	OrgID      string `json:"organization_id"`
-	PersonID   string `json:"person_id"`
-	TeamID     string `json:"team_id"`
-	ReferentID string `json:"referent_id"`
-	Kind       string `json:"kind"` // code of the organisation's catalogue
-	StartDate  string `json:"start_date"`
-	EndDate    string `json:"end_date,omitempty"`
-	EndReason  string `json:"end_reason,omitempty"` // see EndReasons
+	ID       string `json:"id"`
+	OrgID    string `json:"organization_id"`
+	PersonID string `json:"person_id"`
+	// HouseholdID is set when the accompaniment covers the person's whole
+	// household: it then appears in, and links its referent and team to,
+	// the file of every current member.
+	HouseholdID string `json:"household_id,omitempty"`
+	TeamID      string `json:"team_id"`
+	ReferentID  string `json:"referent_id"`
+	Kind        string `json:"kind"` // code of the organisation's catalogue
+	StartDate   string `json:"start_date"`
+	EndDate     string `json:"end_date,omitempty"`
+	EndReason   string `json:"end_reason,omitempty"` // see EndReasons
 	// EndProofDocumentID is an optional document proving the end
 	// (courrier de fin de mesure, …).
 	EndProofDocumentID string    `json:"end_proof_document_id,omitempty"`

@@ -58,7 +58,10 @@ func (tx *Tx) Relation(ctx context.Context, workerID string, teamIDs []string, p
 		return nil, err
 	}
 	in, inArgs := personIn("person_id", group)
-	rows, err := tx.query(ctx, "SELECT referent_id, team_id, end_date FROM accompaniments WHERE "+in, inArgs...)
+	// A household accompaniment links its referent and team to every
+	// current member of the household.
+	covering, coveringArgs := coveringAccompaniments(group)
+	rows, err := tx.query(ctx, "SELECT referent_id, team_id, end_date FROM accompaniments WHERE "+covering, coveringArgs...)
 	if err != nil {
 		return nil, err
 	}

@@ -48,8 +48,8 @@ func (tx *Tx) InsertAccompaniment(ctx context.Context, a *parcours.Accompaniment
 	if a.CreatedAt.IsZero() {
 		a.CreatedAt = tx.now
 	}
-	if _, err := tx.exec(ctx, `INSERT INTO accompaniments (id, org_id, person_id, team_id, referent_id, kind, start_date, end_date, end_reason, end_proof_document_id, created_by, created_at)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`, a.ID, a.OrgID, a.PersonID, a.TeamID, a.ReferentID, a.Kind, a.StartDate, a.EndDate, a.EndReason,
+	if _, err := tx.exec(ctx, `INSERT INTO accompaniments (id, org_id, person_id, household_id, team_id, referent_id, kind, start_date, end_date, end_reason, end_proof_document_id, created_by, created_at)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`, a.ID, a.OrgID, a.PersonID, a.HouseholdID, a.TeamID, a.ReferentID, a.Kind, a.StartDate, a.EndDate, a.EndReason,
 		a.EndProofDocumentID, a.CreatedBy, ts(a.CreatedAt)); err != nil {
 		return err
 	}
@@ -68,12 +68,12 @@ func (tx *Tx) InsertAccompaniment(ctx context.Context, a *parcours.Accompaniment
 	return nil
 }
 
-const accompanimentColumns = "id, org_id, person_id, team_id, referent_id, kind, start_date, end_date, end_reason, end_proof_document_id, created_by, created_at"
+const accompanimentColumns = "id, org_id, person_id, household_id, team_id, referent_id, kind, start_date, end_date, end_reason, end_proof_document_id, created_by, created_at"
 
 func scanAccompaniment(row interface{ Scan(...any) error }) (*parcours.Accompaniment, error) {
 	var a parcours.Accompaniment
 	var created int64
-	if err := row.Scan(&a.ID, &a.OrgID, &a.PersonID, &a.TeamID, &a.ReferentID, &a.Kind, &a.StartDate, &a.EndDate, &a.EndReason,
+	if err := row.Scan(&a.ID, &a.OrgID, &a.PersonID, &a.HouseholdID, &a.TeamID, &a.ReferentID, &a.Kind, &a.StartDate, &a.EndDate, &a.EndReason,
 		&a.EndProofDocumentID, &a.CreatedBy, &created); err != nil {
 		return nil, err
 	}
@@ -106,6 +106,16 @@ func personIn(col string, personIDs []string) (string, []any) {
 	return col + " IN (" + placeholders(len(personIDs)) + ")", args
 }
 
+// coveringAccompaniments is the condition selecting the accompaniments
+// that make up the file of personIDs: their own, and those covering the
+// household any of them belongs to now.
+func coveringAccompaniments(personIDs []string) (string, []any) {
+	in, args := personIn("person_id", personIDs)
+	hin, hargs := personIn("id", personIDs)
+	return "(" + in + " OR (household_id <> '' AND household_id IN (SELECT household_id FROM persons WHERE " + hin + " AND household_id IS NOT NULL)))",
+		append(args, hargs...)
+}
+
 // PersonNames maps persons to their display names, in one query: the
 // persons a merged file points to.
 func (tx *Tx) PersonNames(ctx context.Context, personIDs []string) (map[string]string, error) {
@@ -131,7 +141,7 @@ func (tx *Tx) PersonNames(ctx context.Context, personIDs []string) (map[string]s
 // start date, newest first; with goals and referents loaded in one query
 // each.
 func (tx *Tx) PersonAccompaniments(ctx context.Context, personIDs []string) ([]*parcours.Accompaniment, error) {
-	in, args := personIn("person_id", personIDs)
+	in, args := coveringAccompaniments(personIDs)
 	rows, err := tx.query(ctx, "SELECT "+accompanimentColumns+" FROM accompaniments WHERE "+in+" ORDER BY (end_date = '') DESC, start_date DESC, id DESC", args...)
 	if err != nil {
 		return nil, err
@@ -204,7 +214,7 @@ func (tx *Tx) loadAccompaniments(ctx context.Context, as []*parcours.Accompanime
 // of a file without goals or referent history: the facts access decisions
 // need.
 func (tx *Tx) ActiveAccompanimentsOf(ctx context.Context, personIDs []string) ([]*parcours.Accompaniment, error) {
-	in, args := personIn("person_id", personIDs)
+	in, args := coveringAccompaniments(personIDs)
 	rows, err := tx.query(ctx, "SELECT "+accompanimentColumns+" FROM accompaniments WHERE "+in+" AND end_date = '' ORDER BY start_date, id", args...)
 	if err != nil {
 		return nil, err

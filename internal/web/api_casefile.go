@@ -22,7 +22,7 @@ func casefileSchemas(s *Server) {
 	s.schema("Accompaniment", object(
 		[]string{"id", "organization_id", "person_id", "team_id", "referent_id", "kind", "start_date", "created_by", "created_at", "goals", "referents"},
 		Schema{
-			"id": str(), "organization_id": str(), "person_id": str(), "team_id": str(), "referent_id": str(), "kind": str(),
+			"id": str(), "organization_id": str(), "person_id": str(), "household_id": str(), "team_id": str(), "referent_id": str(), "kind": str(),
 			"start_date": strFmt("date"), "end_date": strFmt("date"), "end_reason": enum(parcours.EndReasons...),
 			"end_proof_document_id": str(), "created_by": str(), "created_at": strFmt("date-time"),
 			"goals": arrayOf(ref("Goal")), "referents": arrayOf(ref("ReferentPeriod")),
@@ -31,7 +31,7 @@ func casefileSchemas(s *Server) {
 	s.schema("GoalInput", object(nil, goalInput))
 	s.schema("AccompanimentInput", object([]string{"kind"}, Schema{
 		"kind": str(), "team_id": str(), "referent_id": str(), "start_date": strFmt("date"),
-		"goals": arrayOf(object([]string{"title"}, goalInput)),
+		"goals": arrayOf(object([]string{"title"}, goalInput)), "household": boolean(),
 	}))
 	s.schema("EndInput", object([]string{"end_reason"}, Schema{
 		"end_date": strFmt("date"), "end_reason": enum(parcours.EndReasons...), "proof_document_id": str(),

@@ -222,7 +222,7 @@ func (s *Server) pageAddAccompaniment(w http.ResponseWriter, r *http.Request) er
 	}
 	_, err := s.svc.CaseFile.CreateAccompaniment(r.Context(), mustActor(r), r.PathValue("id"), casefile.AccompanimentInput{
 		Kind: r.PostFormValue("acc-kind"), ReferentID: r.PostFormValue("acc-referent_id"), TeamID: r.PostFormValue("acc-team_id"),
-		StartDate: r.PostFormValue("acc-start_date")})
+		StartDate: r.PostFormValue("acc-start_date"), Household: r.PostFormValue("acc-household") == "1"})
 	return s.afterPost(w, r, err, "acc-", "accompaniments")
 }
 
