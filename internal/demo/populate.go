@@ -142,6 +142,12 @@ func Populate(ctx context.Context, db *store.DB, s *Setting, opts Options) (*Sta
 	if err := flush(); err != nil {
 		return st, err
 	}
+	// Without fresh statistics the planners guess, and after a bulk load
+	// PostgreSQL guessed a sequential scan of the whole journal for each
+	// file opened (200 ms instead of 5 ms per request at 100,000 persons).
+	if err := db.Analyze(ctx); err != nil {
+		return st, err
+	}
 	st.Elapsed = time.Since(start)
 	return st, nil
 }

@@ -60,7 +60,10 @@ func (tx *Tx) Relation(ctx context.Context, workerID string, teamIDs []string, p
 	in, inArgs := personIn("person_id", group)
 	// A household accompaniment links its referent and team to every
 	// current member of the household.
-	covering, coveringArgs := coveringAccompaniments(group)
+	covering, coveringArgs, err := tx.coveringAccompaniments(ctx, group)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := tx.query(ctx, "SELECT referent_id, team_id, end_date FROM accompaniments WHERE "+covering, coveringArgs...)
 	if err != nil {
 		return nil, err

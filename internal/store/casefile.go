@@ -106,14 +106,23 @@ func personIn(col string, personIDs []string) (string, []any) {
 	return col + " IN (" + placeholders(len(personIDs)) + ")", args
 }
 
-// coveringAccompaniments is the condition selecting the accompaniments
-// that make up the file of personIDs: their own, and those covering the
-// household any of them belongs to now.
-func coveringAccompaniments(personIDs []string) (string, []any) {
+// coveringAccompaniments returns the condition selecting the
+// accompaniments that make up the file of personIDs: their own, and those
+// covering the household any of them belongs to now. The households are
+// looked up first so that both halves of the condition are plain lists
+// each index can serve (PostgreSQL cannot use an index for an IN
+// sub-select under OR, and scanned every accompaniment).
+func (tx *Tx) coveringAccompaniments(ctx context.Context, personIDs []string) (string, []any, error) {
 	in, args := personIn("person_id", personIDs)
-	hin, hargs := personIn("id", personIDs)
-	return "(" + in + " OR (household_id <> '' AND household_id IN (SELECT household_id FROM persons WHERE " + hin + " AND household_id IS NOT NULL)))",
-		append(args, hargs...)
+	pin, pargs := personIn("id", personIDs)
+	households, err := tx.stringList(ctx, "SELECT DISTINCT household_id FROM persons WHERE "+pin+" AND household_id IS NOT NULL", pargs...)
+	if err != nil || len(households) == 0 {
+		return in, args, err
+	}
+	hin, hargs := personIn("household_id", households)
+	// household_id <> '' repeats the predicate of the partial index so
+	// the planner may use it.
+	return "(" + in + " OR (household_id <> '' AND " + hin + "))", append(args, hargs...), nil
 }
 
 // PersonNames maps persons to their display names, in one query: the
@@ -141,7 +150,10 @@ func (tx *Tx) PersonNames(ctx context.Context, personIDs []string) (map[string]s
 // start date, newest first; with goals and referents loaded in one query
 // each.
 func (tx *Tx) PersonAccompaniments(ctx context.Context, personIDs []string) ([]*parcours.Accompaniment, error) {
-	in, args := coveringAccompaniments(personIDs)
+	in, args, err := tx.coveringAccompaniments(ctx, personIDs)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := tx.query(ctx, "SELECT "+accompanimentColumns+" FROM accompaniments WHERE "+in+" ORDER BY (end_date = '') DESC, start_date DESC, id DESC", args...)
 	if err != nil {
 		return nil, err
@@ -214,7 +226,10 @@ func (tx *Tx) loadAccompaniments(ctx context.Context, as []*parcours.Accompanime
 // of a file without goals or referent history: the facts access decisions
 // need.
 func (tx *Tx) ActiveAccompanimentsOf(ctx context.Context, personIDs []string) ([]*parcours.Accompaniment, error) {
-	in, args := coveringAccompaniments(personIDs)
+	in, args, err := tx.coveringAccompaniments(ctx, personIDs)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := tx.query(ctx, "SELECT "+accompanimentColumns+" FROM accompaniments WHERE "+in+" AND end_date = '' ORDER BY start_date, id", args...)
 	if err != nil {
 		return nil, err

@@ -365,3 +365,14 @@ func (db *DB) ContentDigest(ctx context.Context) (string, error) {
 	}
 	return hex.EncodeToString(sum.Sum(nil)), nil
 }
+
+// Analyze refreshes the query planner's statistics, after a bulk load that
+// autovacuum has not seen yet.
+func (db *DB) Analyze(ctx context.Context) error {
+	q := "ANALYZE"
+	if db.dialect == SQLite {
+		q = "PRAGMA optimize=0x10002" // analyze every table that needs it
+	}
+	_, err := db.w.ExecContext(ctx, q)
+	return err
+}
