@@ -122,9 +122,10 @@ type Options struct {
 	Confidentiality string
 }
 
-// MaxText is the longest text Analyse reads, in bytes; the rest is not
-// analysed. The API refuses longer texts before calling it.
-const MaxText = 100_000
+// MaxText is the longest text Analyse reads, in bytes (50,000 characters
+// of four bytes); the rest is not analysed. Callers refuse longer texts
+// before calling it (internal/noteflags: 50,000 characters).
+const MaxText = 200_000
 
 // Analyse returns the spans of text, sorted by start then end, using the
 // embedded lexicon. It never panics and every span lies within the text
