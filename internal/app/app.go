@@ -22,6 +22,8 @@ import (
 	"parcours/internal/search"
 	"parcours/internal/store"
 	"parcours/internal/web"
+	"parcours/internal/web/casefileweb"
+	"parcours/internal/web/routes"
 )
 
 // Config is the runtime configuration; the CLI fills it from flags and
@@ -103,7 +105,8 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload},
 		web.Services{Auth: a.Auth, Persons: a.Persons, Orgs: a.Orgs, Search: a.Search, Import: a.Import,
 			Consent: a.Consent, BreakGlass: a.BreakGlass, AccessLog: a.AccessLog, CaseFile: a.CaseFile,
-			Day: web.CaseFileDay(a.CaseFile), Forms: forms.New(db)})
+			Day: casefileweb.CaseFileDay(a.CaseFile), Forms: forms.New(db)},
+		routes.Areas...)
 	if err != nil {
 		return nil, err
 	}

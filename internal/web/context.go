@@ -33,38 +33,42 @@ func infoFrom(ctx context.Context) *requestInfo {
 	return &requestInfo{}
 }
 
-// actor returns the authenticated worker of the request, if any.
-func actor(r *http.Request) (parcours.Actor, bool) {
+// Actor returns the authenticated worker of the request, if any.
+func Actor(r *http.Request) (parcours.Actor, bool) {
 	return parcours.ActorFrom(r.Context())
 }
 
-// mustActor returns the actor of a route that required one.
-func mustActor(r *http.Request) parcours.Actor {
+// MustActor returns the actor of a route that required one.
+func MustActor(r *http.Request) parcours.Actor {
 	a, _ := parcours.ActorFrom(r.Context())
 	return a
 }
 
-// worker returns the authenticated worker's record, if any.
-func worker(r *http.Request) *parcours.Worker {
+// Worker returns the authenticated Worker's record, if any.
+func Worker(r *http.Request) *parcours.Worker {
 	w, _ := r.Context().Value(keyWorker).(*parcours.Worker)
 	return w
 }
 
-// session returns the browser session of the request, if any.
-func session(r *http.Request) *auth.Session {
+// Session returns the browser Session of the request, if any.
+func Session(r *http.Request) *auth.Session {
 	s, _ := r.Context().Value(keySession).(*auth.Session)
 	return s
 }
 
-// lang is the language of the response: the worker's preference, then
+// Lang is the language of the response: the worker's preference, then
 // Accept-Language, then French.
-func lang(r *http.Request) string {
+func Lang(r *http.Request) string {
 	if l, ok := r.Context().Value(keyLang).(string); ok {
 		return l
 	}
 	pref := ""
-	if w := worker(r); w != nil {
+	if w := Worker(r); w != nil {
 		pref = w.Language
 	}
 	return i18n.Negotiate(pref, r.Header.Get("Accept-Language"))
 }
+
+// RequestID is the id of the request, as the user sees it on an error page
+// and the logs record it.
+func RequestID(r *http.Request) string { return infoFrom(r.Context()).id }

@@ -22,7 +22,7 @@ import (
 func (s *Server) middleware(next http.Handler) http.Handler {
 	cop := http.NewCrossOriginProtection()
 	cop.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, parcours.Errorf(parcours.EForbidden, "error.cross_origin"))
+		s.Fail(w, r, parcours.Errorf(parcours.EForbidden, "error.cross_origin"))
 	}))
 	h := cop.Handler(next)
 	h = securityHeaders(h)
@@ -100,7 +100,7 @@ func (s *Server) recoverer(next http.Handler) http.Handler {
 					panic(v)
 				}
 				s.log.Error("panic", "request_id", infoFrom(r.Context()).id, "panic", v, "stack", string(debug.Stack()))
-				s.fail(w, r, parcours.Errorf(parcours.EInternal, "error.internal"))
+				s.Fail(w, r, parcours.Errorf(parcours.EInternal, "error.internal"))
 			}
 		}()
 		next.ServeHTTP(w, r)
@@ -153,7 +153,7 @@ func (s *Server) authenticate(acc Access, next http.Handler) http.Handler {
 			}
 		}
 		if err != nil && parcours.ErrorCode(err) != parcours.EUnauthenticated {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 			return
 		}
 		authenticated := err == nil && (sess == nil || sess.MFADone)
@@ -186,7 +186,7 @@ func (s *Server) authenticate(acc Access, next http.Handler) http.Handler {
 				return
 			}
 			w.Header().Set("WWW-Authenticate", `Bearer realm="parcours"`)
-			s.fail(w, r, parcours.Errorf(parcours.EUnauthenticated, "error.unauthenticated"))
+			s.Fail(w, r, parcours.Errorf(parcours.EUnauthenticated, "error.unauthenticated"))
 			return
 		}
 		next.ServeHTTP(w, r)

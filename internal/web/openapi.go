@@ -2,6 +2,7 @@ package web
 
 import (
 	"net/http"
+	"parcours/internal/parcours"
 	"regexp"
 	"sort"
 	"strconv"
@@ -36,8 +37,8 @@ type Param struct {
 	Type        string // "string", "integer", "boolean"
 }
 
-// schema registers a named schema for the OpenAPI document.
-func (s *Server) schema(name string, sc Schema) {
+// Schema registers a named Schema for the OpenAPI document.
+func (s *Server) Schema(name string, sc Schema) {
 	if _, dup := s.schemas[name]; dup {
 		panic("web: schema " + name + " registered twice")
 	}
@@ -45,14 +46,14 @@ func (s *Server) schema(name string, sc Schema) {
 }
 
 // Helpers to write schemas tersely.
-func str() Schema                  { return Schema{"type": "string"} }
-func strFmt(f string) Schema       { return Schema{"type": "string", "format": f} }
-func integer() Schema              { return Schema{"type": "integer"} }
-func boolean() Schema              { return Schema{"type": "boolean"} }
-func ref(name string) Schema       { return Schema{"$ref": "#/components/schemas/" + name} }
-func arrayOf(items Schema) Schema  { return Schema{"type": "array", "items": items} }
-func enum(values ...string) Schema { return Schema{"type": "string", "enum": values} }
-func object(required []string, props Schema) Schema {
+func Str() Schema                  { return Schema{"type": "string"} }
+func StrFmt(f string) Schema       { return Schema{"type": "string", "format": f} }
+func Integer() Schema              { return Schema{"type": "integer"} }
+func Boolean() Schema              { return Schema{"type": "boolean"} }
+func Ref(name string) Schema       { return Schema{"$ref": "#/components/schemas/" + name} }
+func ArrayOf(items Schema) Schema  { return Schema{"type": "array", "items": items} }
+func Enum(values ...string) Schema { return Schema{"type": "string", "enum": values} }
+func Object(required []string, props Schema) Schema {
 	if required == nil {
 		required = []string{}
 	}
@@ -80,7 +81,7 @@ func (s *Server) OpenAPI() map[string]any {
 		}
 		var params []any
 		for _, m := range pathParam.FindAllStringSubmatch(rt.Pattern, -1) {
-			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": str()})
+			params = append(params, map[string]any{"name": m[1], "in": "path", "required": true, "schema": Str()})
 		}
 		for _, q := range op.Query {
 			params = append(params, map[string]any{"name": q.Name, "in": "query", "description": q.Description, "schema": Schema{"type": q.Type}})
@@ -89,17 +90,17 @@ func (s *Server) OpenAPI() map[string]any {
 			o["parameters"] = params
 		}
 		if op.Request != "" {
-			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": ref(op.Request)}}}
+			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": Ref(op.Request)}}}
 		}
 		if op.Upload {
 			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"multipart/form-data": map[string]any{
-				"schema": object([]string{"file"}, Schema{"file": Schema{"type": "string", "contentMediaType": "application/octet-stream"}})}}}
+				"schema": Object([]string{"file"}, Schema{"file": Schema{"type": "string", "contentMediaType": "application/octet-stream"}})}}}
 		}
 		ok := map[string]any{"description": http.StatusText(status)}
 		if op.Response != "" {
-			body := ref(op.Response)
+			body := Ref(op.Response)
 			if op.List {
-				body = object([]string{"items", "next_cursor"}, Schema{"items": arrayOf(ref(op.Response)), "next_cursor": str()})
+				body = Object([]string{"items", "next_cursor"}, Schema{"items": ArrayOf(Ref(op.Response)), "next_cursor": Str()})
 			}
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": body}}
 		}
@@ -118,11 +119,11 @@ func (s *Server) OpenAPI() map[string]any {
 		p[strings.ToLower(rt.Method)] = o
 	}
 	schemas := map[string]any{
-		"Error": object([]string{"error"}, Schema{"error": Schema{
+		"Error": Object([]string{"error"}, Schema{"error": Schema{
 			"type": "object", "required": []string{"code", "message"},
 			"properties": Schema{
-				"code": str(), "message": str(), "field": str(),
-				"fields":  arrayOf(object([]string{"field", "message"}, Schema{"field": str(), "message": str()})),
+				"code": Str(), "message": Str(), "field": Str(),
+				"fields":  ArrayOf(Object([]string{"field", "message"}, Schema{"field": Str(), "message": Str()})),
 				"details": Schema{},
 			},
 		}}),
@@ -149,8 +150,27 @@ func (s *Server) OpenAPI() map[string]any {
 			"securitySchemes": map[string]any{"bearer": map[string]any{"type": "http", "scheme": "bearer"}},
 			"responses": map[string]any{"Error": map[string]any{
 				"description": "Error",
-				"content":     map[string]any{"application/json": map[string]any{"schema": ref("Error")}},
+				"content":     map[string]any{"application/json": map[string]any{"schema": Ref("Error")}},
 			}},
 		},
 	}
+}
+
+var PageParams = []Param{
+	{Name: "cursor", Type: "string", Description: "next_cursor of the previous page"},
+	{Name: "limit", Type: "integer", Description: "page size, 1–200 (50 by default)"},
+}
+
+// PageArgs reads the cursor and limit of a list request.
+func PageArgs(r *http.Request) (string, int, error) {
+	q := r.URL.Query()
+	limit := 0
+	if v := q.Get("limit"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 200 {
+			return "", 0, parcours.FieldError(parcours.EBadRequest, "limit", "error.invalid_limit")
+		}
+		limit = n
+	}
+	return q.Get("cursor"), limit, nil
 }

@@ -6,15 +6,16 @@ import (
 	"errors"
 	"io"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"parcours/internal/i18n"
 	"parcours/internal/parcours"
 )
 
-// statusOf maps an error code to its HTTP status. It is the only such
+// StatusOf maps an error code to its HTTP status. It is the only such
 // mapping in Parcours.
-func statusOf(code string) int {
+func StatusOf(code string) int {
 	switch code {
 	case parcours.EInvalid:
 		return http.StatusUnprocessableEntity
@@ -56,30 +57,30 @@ type apiFieldEr struct {
 	Message string `json:"message"`
 }
 
-// fail renders err for the client: JSON under /api/, an HTML page
+// Fail renders err for the client: JSON under /api/, an HTML page
 // otherwise. Only internal errors are logged, with the request id the user
 // sees, never with the request's content.
-func (s *Server) fail(w http.ResponseWriter, r *http.Request, err error) {
+func (s *Server) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	e := parcours.AsError(err)
 	if e == nil {
 		s.log.Error("internal error", "request_id", infoFrom(r.Context()).id, "route", infoFrom(r.Context()).route, "err", err.Error())
 		e = parcours.Errorf(parcours.EInternal, "error.internal")
 	}
-	status := statusOf(e.Code)
-	l := lang(r)
+	status := StatusOf(e.Code)
+	l := Lang(r)
 	if isAPI(r) {
 		body := apiErrorBody{Code: e.Code, Message: i18n.T(l, e.Key, e.Args...), Field: e.Field, Details: e.Details}
 		for _, f := range e.Fields {
 			body.Fields = append(body.Fields, apiFieldEr{Field: f.Field, Message: i18n.T(l, f.Key, f.Args...)})
 		}
-		writeJSON(w, status, apiError{Error: body})
+		WriteJSON(w, status, apiError{Error: body})
 		return
 	}
 	s.renderError(w, r, status, e)
 }
 
-// writeJSON writes v as JSON with status.
-func writeJSON(w http.ResponseWriter, status int, v any) {
+// WriteJSON writes v as JSON with status.
+func WriteJSON(w http.ResponseWriter, status int, v any) {
 	var buf bytes.Buffer
 	enc := json.NewEncoder(&buf)
 	enc.SetEscapeHTML(true)
@@ -92,9 +93,9 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Write(buf.Bytes())
 }
 
-// decodeJSON reads a JSON body into v: at most MaxJSONBody bytes, unknown
+// DecodeJSON reads a JSON body into v: at most MaxJSONBody bytes, unknown
 // fields refused, exactly one value.
-func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
+func (s *Server) DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	ct := r.Header.Get("Content-Type")
 	if ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return parcours.Errorf(parcours.EUnsupported, "error.unsupported_type", ct)
@@ -103,18 +104,18 @@ func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, v any) error
 	dec := json.NewDecoder(body)
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
-		return jsonError(err, s.cfg.MaxJSONBody)
+		return JSONError(err, s.cfg.MaxJSONBody)
 	}
 	if _, err := dec.Token(); !errors.Is(err, io.EOF) {
 		if err != nil {
-			return jsonError(err, s.cfg.MaxJSONBody)
+			return JSONError(err, s.cfg.MaxJSONBody)
 		}
 		return parcours.Errorf(parcours.EBadRequest, "error.bad_json", "trailing data")
 	}
 	return nil
 }
 
-func jsonError(err error, limit int64) error {
+func JSONError(err error, limit int64) error {
 	var maxErr *http.MaxBytesError
 	var typeErr *json.UnmarshalTypeError
 	switch {
@@ -149,4 +150,17 @@ func humanBytes(n int64) string {
 func itoa(n int64) string {
 	b, _ := json.Marshal(n)
 	return string(b)
+}
+
+// breakGlassLink returns the break-glass form of the file a worker was
+// refused (403 on /persons/{id}), "" otherwise.
+func breakGlassLink(r *http.Request, status int, e *parcours.Error) string {
+	if status != http.StatusForbidden || e.Key != "error.forbidden" || r.Method != http.MethodGet {
+		return ""
+	}
+	id, ok := strings.CutPrefix(r.URL.Path, "/persons/")
+	if !ok || id == "" || strings.Contains(id, "/") {
+		return ""
+	}
+	return "/persons/" + url.PathEscape(id) + "/break-glass"
 }

@@ -1,8 +1,14 @@
-// Package web is Parcours over HTTP: the router, the middleware, the HTML
-// pages (html/template, htmx as progressive enhancement) and the JSON API
-// under /api/v1/. Handlers parse the request, call one service method and
-// render; they never decide who may do what (package access does) and
-// never touch the database (they have no store to touch).
+// Package web is the HTTP shell of Parcours: the server, the middleware
+// (authentication, CSRF, logs, metrics, security headers), rendering of
+// pages (html/template, htmx as progressive enhancement) and of JSON,
+// the one error renderer, static files, templates and the OpenAPI
+// document. The handlers live in one package per area beside it
+// (web/personweb, web/casefileweb, …: UI and API of one area side by
+// side), which register their routes through Handle; web/routes lists
+// them. The shell imports no area. Handlers parse the request, call one
+// service method and render; they never decide who may do what (package
+// access does) and never touch the database (they have no store to
+// touch).
 package web
 
 import (
@@ -79,8 +85,8 @@ const (
 	API
 )
 
-// handlerFunc is a handler that returns its error for one place to render.
-type handlerFunc func(w http.ResponseWriter, r *http.Request) error
+// HandlerFunc is a handler that returns its error for one place to render.
+type HandlerFunc func(w http.ResponseWriter, r *http.Request) error
 
 // Route is one registered route, kept for the authorisation matrix test and
 // the OpenAPI document.
@@ -104,8 +110,8 @@ type Server struct {
 	schemas map[string]Schema
 }
 
-// New builds the server and its routes.
-func New(cfg Config, svc Services) (*Server, error) {
+// New builds the server: the shell's routes and those of each area.
+func New(cfg Config, svc Services, areas ...Area) (*Server, error) {
 	if cfg.Log == nil {
 		cfg.Log = slog.Default()
 	}
@@ -121,7 +127,7 @@ func New(cfg Config, svc Services) (*Server, error) {
 	if s.tmpl, err = parseTemplates(); err != nil {
 		return nil, err
 	}
-	s.registerRoutes()
+	s.registerRoutes(areas)
 	s.handler = s.middleware(s.mux)
 	return s, nil
 }
@@ -141,9 +147,9 @@ func (s *Server) Routes() []Route {
 	return out
 }
 
-// handle registers a route. Every route goes through here so that none
+// Handle registers a route. Every route goes through here so that none
 // escapes authentication, metrics or the route list.
-func (s *Server) handle(method, pattern string, acc Access, h handlerFunc, op *Op) {
+func (s *Server) Handle(method, pattern string, acc Access, h HandlerFunc, op *Op) {
 	s.routes = append(s.routes, Route{Method: method, Pattern: pattern, Access: acc, Op: op})
 	label := method + " " + pattern
 	var inner http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -152,7 +158,7 @@ func (s *Server) handle(method, pattern string, acc Access, h handlerFunc, op *O
 			return // the same form sent twice (ui_common.go)
 		}
 		if err := h(w, r); err != nil {
-			s.fail(w, r, err)
+			s.Fail(w, r, err)
 		}
 	})
 	inner = s.checkCSRF(acc, inner) // needs the session: runs after authenticate
@@ -160,26 +166,19 @@ func (s *Server) handle(method, pattern string, acc Access, h handlerFunc, op *O
 	s.mux.Handle(label, s.metrics.instrument(label, inner))
 }
 
-// registerRoutes lists every route of Parcours, feature by feature. Each
-// feature registers its own routes in its own file.
-func (s *Server) registerRoutes() {
+// An Area registers the routes of one feature area (web/personweb,
+// web/casefileweb, …) on the shell. Areas import the shell, never the
+// reverse: the list of areas is web/routes, handed to New by the wiring.
+type Area func(*Server)
+
+// registerRoutes registers the shell's own routes (health, metrics, API
+// description, static files, the acting worker), then every area's, then
+// the not-found answer.
+func (s *Server) registerRoutes(areas []Area) {
 	s.systemRoutes()
-	s.personAPIRoutes()
-	s.householdAPIRoutes()
-	s.personPageRoutes()
-	s.householdPageRoutes()
-	s.searchRoutes() // api_search.go: search, merges, journal search, import page
-	s.homeRoutes()
-	s.authRoutes()
-	s.profileRoutes()
-	s.adminRoutes()
-	s.tokenAPIRoutes()
-	s.adminAPIRoutes()
-	s.accessAPIRoutes()  // api_access.go: consent, break-glass, reviews, notifications
-	s.auditAPIRoutes()   // api_audit.go: access log, audit search and CSV
-	s.accessPageRoutes() // ui_access.go: consent, break-glass, reviews, notifications pages
-	s.auditPageRoutes()  // ui_audit.go: access log and audit search pages
-	s.casefileRoutes()   // api_casefile.go, api_journal.go, api_task.go, api_document.go, ui_casefile.go
+	for _, register := range areas {
+		register(s)
+	}
 	s.handleNotFound()
 }
 
@@ -189,7 +188,7 @@ func (s *Server) handleNotFound() {
 	// Through authenticate (as a public route) so that a logged-in worker
 	// gets the page in their language, with their menu.
 	s.mux.Handle("/", s.authenticate(Public, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		s.fail(w, r, parcours.NotFound())
+		s.Fail(w, r, parcours.NotFound())
 	})))
 }
 
@@ -197,3 +196,13 @@ func (s *Server) handleNotFound() {
 func isAPI(r *http.Request) bool {
 	return strings.HasPrefix(r.URL.Path, "/api/")
 }
+
+// Config is the server's configuration, for areas that need its limits.
+func (s *Server) Config() Config { return s.cfg }
+
+// Log is the server's logger. Areas log internal failures only, with the
+// request id, never a request's content.
+func (s *Server) Log() *slog.Logger { return s.log }
+
+// Services are the domain services, for the areas to call.
+func (s *Server) Services() Services { return s.svc }

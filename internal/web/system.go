@@ -9,52 +9,52 @@ import (
 // systemRoutes are health, readiness, metrics, the API description, static
 // files and the acting worker.
 func (s *Server) systemRoutes() {
-	s.handle("GET", "/healthz", Public, func(w http.ResponseWriter, r *http.Request) error {
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ok", "version": s.cfg.Version})
+	s.Handle("GET", "/healthz", Public, func(w http.ResponseWriter, r *http.Request) error {
+		WriteJSON(w, http.StatusOK, map[string]string{"status": "ok", "version": s.cfg.Version})
 		return nil
 	}, nil)
-	s.handle("GET", "/readyz", Public, func(w http.ResponseWriter, r *http.Request) error {
+	s.Handle("GET", "/readyz", Public, func(w http.ResponseWriter, r *http.Request) error {
 		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
 		defer cancel()
 		if s.cfg.Ready != nil {
 			if err := s.cfg.Ready(ctx); err != nil {
 				s.log.Warn("not ready", "err", err.Error())
-				writeJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
+				WriteJSON(w, http.StatusServiceUnavailable, map[string]string{"status": "unavailable"})
 				return nil
 			}
 		}
-		writeJSON(w, http.StatusOK, map[string]string{"status": "ready"})
+		WriteJSON(w, http.StatusOK, map[string]string{"status": "ready"})
 		return nil
 	}, nil)
 	// Metrics carry no personal data (routes and counts only); they are
 	// public on the listening address, which operators keep internal.
-	s.handle("GET", "/metrics", Public, func(w http.ResponseWriter, r *http.Request) error {
+	s.Handle("GET", "/metrics", Public, func(w http.ResponseWriter, r *http.Request) error {
 		s.metrics.handler().ServeHTTP(w, r)
 		return nil
 	}, nil)
-	s.handle("GET", "/api/openapi.json", Public, func(w http.ResponseWriter, r *http.Request) error {
-		writeJSON(w, http.StatusOK, s.OpenAPI())
+	s.Handle("GET", "/api/openapi.json", Public, func(w http.ResponseWriter, r *http.Request) error {
+		WriteJSON(w, http.StatusOK, s.OpenAPI())
 		return nil
 	}, nil)
 	// Static files, gzip-compressed for browsers (ui_common.go).
-	s.handle("GET", "/static/", Public, s.staticHandler(), nil)
+	s.Handle("GET", "/static/", Public, s.staticHandler(), nil)
 
-	s.schema("Me", object([]string{"id", "email", "role", "organization_id", "team_ids"}, Schema{
-		"id": str(), "email": str(), "role": enum("admin", "manager", "worker", "reception"),
-		"organization_id": str(), "team_ids": arrayOf(str()), "first_name": str(), "last_name": str(),
-		"language": str(),
+	s.Schema("Me", Object([]string{"id", "email", "role", "organization_id", "team_ids"}, Schema{
+		"id": Str(), "email": Str(), "role": Enum("admin", "manager", "worker", "reception"),
+		"organization_id": Str(), "team_ids": ArrayOf(Str()), "first_name": Str(), "last_name": Str(),
+		"language": Str(),
 	}))
-	s.handle("GET", "/api/v1/me", API, func(w http.ResponseWriter, r *http.Request) error {
-		a, wk := mustActor(r), worker(r)
-		writeJSON(w, http.StatusOK, map[string]any{
+	s.Handle("GET", "/api/v1/me", API, func(w http.ResponseWriter, r *http.Request) error {
+		a, wk := MustActor(r), Worker(r)
+		WriteJSON(w, http.StatusOK, map[string]any{
 			"id": a.WorkerID, "email": wk.Email, "role": a.Role, "organization_id": a.OrgID,
-			"team_ids": nonNil(a.TeamIDs), "first_name": wk.FirstName, "last_name": wk.LastName, "language": lang(r),
+			"team_ids": NonNil(a.TeamIDs), "first_name": wk.FirstName, "last_name": wk.LastName, "language": Lang(r),
 		})
 		return nil
 	}, &Op{ID: "getMe", Summary: "The acting worker", Tag: "workers", Response: "Me"})
 }
 
-func nonNil[T any](s []T) []T {
+func NonNil[T any](s []T) []T {
 	if s == nil {
 		return []T{}
 	}

@@ -21,8 +21,8 @@ var templateFS embed.FS
 //go:embed static
 var staticFS embed.FS
 
-// page is what every template receives.
-type page struct {
+// PageData is what every template receives.
+type PageData struct {
 	Lang   string
 	Title  string // catalogue key of the page title
 	Actor  parcours.Actor
@@ -35,7 +35,7 @@ type page struct {
 	// Errors are the field errors of a submitted form, by field name; Form
 	// keeps what was typed so nothing is lost.
 	Errors    map[string]string
-	ErrorList []fieldMsg
+	ErrorList []FieldMsg
 	Form      map[string]string
 	Data      any
 	// Nav is the main navigation of the logged-in worker (ui_common.go).
@@ -46,13 +46,13 @@ type page struct {
 	CSRF string
 }
 
-type fieldMsg struct{ Field, Message string }
+type FieldMsg struct{ Field, Message string }
 
-// addErrors puts the field problems of e on the page, translated: the
+// AddErrors puts the field problems of e on the page, translated: the
 // first message of each field beside it, every message in the summary.
 // Field names get prefix (forms repeated on one page); a problem without a
 // field is shown on field def.
-func (p *page) addErrors(lang string, e *parcours.Error, prefix, def string) {
+func (p *PageData) AddErrors(lang string, e *parcours.Error, prefix, def string) {
 	fields := e.Fields
 	if len(fields) == 0 {
 		fields = []*parcours.Error{e}
@@ -70,7 +70,7 @@ func (p *page) addErrors(lang string, e *parcours.Error, prefix, def string) {
 		if _, dup := p.Errors[name]; !dup {
 			p.Errors[name] = msg
 		}
-		p.ErrorList = append(p.ErrorList, fieldMsg{Field: name, Message: msg})
+		p.ErrorList = append(p.ErrorList, FieldMsg{Field: name, Message: msg})
 	}
 }
 
@@ -86,9 +86,9 @@ func funcs() template.FuncMap {
 					return ""
 				}
 				if lang == "fr" {
-					return d.In(paris()).Format("02/01/2006")
+					return d.In(Paris()).Format("02/01/2006")
 				}
-				return d.In(paris()).Format("2006-01-02")
+				return d.In(Paris()).Format("2006-01-02")
 			case string:
 				if t, err := parcours.ParseDate(d); err == nil && lang == "fr" {
 					return t.Format("02/01/2006")
@@ -102,9 +102,9 @@ func funcs() template.FuncMap {
 				return ""
 			}
 			if lang == "fr" {
-				return t.In(paris()).Format("02/01/2006 à 15:04")
+				return t.In(Paris()).Format("02/01/2006 à 15:04")
 			}
-			return t.In(paris()).Format("2006-01-02 15:04")
+			return t.In(Paris()).Format("2006-01-02 15:04")
 		},
 		"upper": strings.ToUpper,
 		"dict": func(kv ...any) map[string]any {
@@ -125,7 +125,7 @@ func funcs() template.FuncMap {
 	}
 }
 
-func paris() *time.Location {
+func Paris() *time.Location {
 	loc, err := time.LoadLocation("Europe/Paris")
 	if err != nil {
 		return time.UTC
@@ -158,10 +158,10 @@ func parseTemplates() (map[string]*template.Template, error) {
 	return out, nil
 }
 
-// render executes a page template into a buffer, then writes it, so a
+// Render executes a page template into a buffer, then writes it, so a
 // template error never sends half a page. A request from htmx gets only
 // the "content" block when the page defines one.
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *page) error {
+func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, name string, p *PageData) error {
 	t, ok := s.tmpl[name]
 	if !ok {
 		return fmt.Errorf("template %s not found", name)
@@ -181,18 +181,18 @@ func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name
 	return err
 }
 
-func (s *Server) fillPage(r *http.Request, p *page) {
-	p.Lang = lang(r)
+func (s *Server) fillPage(r *http.Request, p *PageData) {
+	p.Lang = Lang(r)
 	p.Path = r.URL.Path
-	if a, ok := actor(r); ok {
+	if a, ok := Actor(r); ok {
 		p.Actor = a
-		p.Worker = worker(r)
+		p.Worker = Worker(r)
 		p.Nav = s.nav(r)
 		if p.Org == nil {
 			p.Org = s.pageOrg(r)
 		}
 	}
-	if sess := session(r); sess != nil {
+	if sess := Session(r); sess != nil {
 		p.CSRF = sess.CSRF
 	}
 }
@@ -204,9 +204,57 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 	if link := breakGlassLink(r, status, e); link != "" {
 		data["BreakGlass"] = link
 	}
-	p := &page{Title: "page.error.title", Data: data}
-	if err := s.render(w, r, status, "error.html", p); err != nil {
+	p := &PageData{Title: "page.error.title", Data: data}
+	if err := s.Render(w, r, status, "error.html", p); err != nil {
 		s.log.Error("render error page", "err", err.Error())
 		http.Error(w, http.StatusText(status), status)
 	}
+}
+
+// pageOrg returns the organisation of the signed-in worker, for the
+// layout's warnings; nil when nobody is signed in or it cannot be read.
+func (s *Server) pageOrg(r *http.Request) *parcours.Organization {
+	a, ok := Actor(r)
+	if !ok || s.svc.Orgs == nil || a.OrgID == "" {
+		return nil
+	}
+	o, err := s.svc.Orgs.Org(r.Context(), a, a.OrgID)
+	if err != nil {
+		return nil
+	}
+	return o
+}
+
+// FieldErrors fills p's field errors and error summary from err, in the
+// request's language; an error without a field is shown on field def (the
+// summary links to it).
+func FieldErrors(r *http.Request, p *PageData, err error, def string) {
+	e := parcours.AsError(err)
+	if e == nil {
+		return
+	}
+	p.Errors = nil
+	p.AddErrors(Lang(r), e, "", def)
+}
+
+// FormErrors puts the field problems of err on the page, translated. It
+// returns the message of a problem that belongs to no field (a conflict,
+// a malformed request) and whether err is one a form can show at all:
+// not-found, forbidden and internal errors are not.
+func FormErrors(lang string, err error, p *PageData) (string, bool) {
+	e := parcours.AsError(err)
+	if e == nil {
+		return "", false
+	}
+	switch e.Code {
+	case parcours.EInvalid, parcours.EBadRequest, parcours.EConflict:
+	default:
+		return "", false
+	}
+	if len(e.Fields) == 0 && e.Field == "" {
+		return i18n.T(lang, e.Key, e.Args...), true
+	}
+	p.Errors = nil
+	p.AddErrors(lang, e, "", "")
+	return "", true
 }

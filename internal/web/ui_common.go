@@ -56,7 +56,7 @@ var navLinks = []struct {
 // nav returns the navigation of the request's worker; nil when nobody is
 // logged in.
 func (s *Server) nav(r *http.Request) []navItem {
-	a, ok := actor(r)
+	a, ok := Actor(r)
 	if !ok {
 		return nil
 	}
@@ -65,7 +65,7 @@ func (s *Server) nav(r *http.Request) []navItem {
 		if l.roles != nil && !slices.Contains(l.roles, a.Role) {
 			continue
 		}
-		if !s.hasPage(l.href) {
+		if !s.HasPage(l.href) {
 			continue
 		}
 		cur := r.URL.Path == l.href || (l.href != "/" && strings.HasPrefix(r.URL.Path, l.href+"/"))
@@ -74,9 +74,9 @@ func (s *Server) nav(r *http.Request) []navItem {
 	return out
 }
 
-// hasPage reports whether a GET page is registered at href ("/" is the
+// HasPage reports whether a GET page is registered at href ("/" is the
 // home page, registered as "/{$}").
-func (s *Server) hasPage(href string) bool {
+func (s *Server) HasPage(href string) bool {
 	want := href
 	if href == "/" {
 		want = "/{$}"
@@ -102,7 +102,7 @@ type staticFile struct {
 // compressed once at start-up (htmx goes from ~50 KB to ~16 KB) and sent
 // compressed to every browser that accepts gzip. Files are embedded in the
 // binary, so their content hash is a strong ETag.
-func (s *Server) staticHandler() handlerFunc {
+func (s *Server) staticHandler() HandlerFunc {
 	files := map[string]*staticFile{}
 	sub, _ := fs.Sub(staticFS, "static")
 	_ = fs.WalkDir(sub, ".", func(p string, d fs.DirEntry, err error) error {
@@ -216,8 +216,8 @@ func (s *Server) keepPostedText(w http.ResponseWriter, r *http.Request) bool {
 	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && strings.HasPrefix(ref.Path, "/") {
 		next = ref.Path
 	}
-	p := &page{Title: "session.expired.title", Data: map[string]any{"Kept": kept, "Login": "/login?next=" + url.QueryEscape(next)}}
-	if err := s.render(w, r, http.StatusUnauthorized, "session_expired.html", p); err != nil {
+	p := &PageData{Title: "session.expired.title", Data: map[string]any{"Kept": kept, "Login": "/login?next=" + url.QueryEscape(next)}}
+	if err := s.Render(w, r, http.StatusUnauthorized, "session_expired.html", p); err != nil {
 		s.log.Error("render session expired", "err", err.Error())
 		return false
 	}
@@ -227,7 +227,7 @@ func (s *Server) keepPostedText(w http.ResponseWriter, r *http.Request) bool {
 // FormToken is a fresh random token for one rendered form: a page form
 // carries it as <input type="hidden" name="form_token"
 // value="{{$.FormToken}}">, and firstPost runs the form once per token.
-func (p *page) FormToken() string {
+func (p *PageData) FormToken() string {
 	b := make([]byte, 16)
 	rand.Read(b)
 	return hex.EncodeToString(b)
@@ -245,16 +245,16 @@ func (s *Server) firstPost(w http.ResponseWriter, r *http.Request) bool {
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 	if err := r.ParseForm(); err != nil {
-		s.fail(w, r, parcours.Errorf(parcours.EBadRequest, "error.bad_form"))
+		s.Fail(w, r, parcours.Errorf(parcours.EBadRequest, "error.bad_form"))
 		return false
 	}
 	token := r.PostForm.Get("form_token")
 	if token == "" {
 		return true
 	}
-	first, err := s.svc.Forms.First(r.Context(), mustActor(r), token)
+	first, err := s.svc.Forms.First(r.Context(), MustActor(r), token)
 	if err != nil {
-		s.fail(w, r, err)
+		s.Fail(w, r, err)
 		return false
 	}
 	if first {

@@ -17,7 +17,7 @@ func formServer(t *testing.T) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
-	s.handle("POST", "/test/notes", Page, func(w http.ResponseWriter, r *http.Request) error {
+	s.Handle("POST", "/test/notes", Page, func(w http.ResponseWriter, r *http.Request) error {
 		t.Error("the handler ran without a session")
 		return nil
 	}, nil)

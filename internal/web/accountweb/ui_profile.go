@@ -1,4 +1,4 @@
-package web
+package accountweb
 
 import (
 	"net/http"

@@ -1,9 +1,7 @@
-package web
+package accessweb
 
 import (
 	"net/http"
-	"net/url"
-	"strings"
 	"time"
 
 	"parcours/internal/access/breakglass"
@@ -152,17 +150,4 @@ func (s *Server) pageNotifications(w http.ResponseWriter, r *http.Request) error
 		return err
 	}
 	return s.render(w, r, http.StatusOK, "break_glass_notifications.html", &page{Title: "page.notifications.title", Data: list})
-}
-
-// breakGlassLink returns the break-glass form of the file a worker was
-// refused (403 on /persons/{id}), "" otherwise.
-func breakGlassLink(r *http.Request, status int, e *parcours.Error) string {
-	if status != http.StatusForbidden || e.Key != "error.forbidden" || r.Method != http.MethodGet {
-		return ""
-	}
-	id, ok := strings.CutPrefix(r.URL.Path, "/persons/")
-	if !ok || id == "" || strings.Contains(id, "/") {
-		return ""
-	}
-	return "/persons/" + url.PathEscape(id) + "/break-glass"
 }

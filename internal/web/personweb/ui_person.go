@@ -1,4 +1,4 @@
-package web
+package personweb
 
 import (
 	"net/http"
@@ -6,7 +6,6 @@ import (
 	"strconv"
 
 	"parcours/internal/access"
-	"parcours/internal/i18n"
 	"parcours/internal/parcours"
 	"parcours/internal/person"
 )
@@ -227,26 +226,4 @@ func (s *Server) pageUpdatePerson(w http.ResponseWriter, r *http.Request) error 
 	d.Global = global
 	pg.Data = d
 	return s.render(w, r, statusOf(parcours.ErrorCode(err)), "person_form.html", pg)
-}
-
-// formErrors puts the field problems of err on the page, translated. It
-// returns the message of a problem that belongs to no field (a conflict,
-// a malformed request) and whether err is one a form can show at all:
-// not-found, forbidden and internal errors are not.
-func formErrors(lang string, err error, p *page) (string, bool) {
-	e := parcours.AsError(err)
-	if e == nil {
-		return "", false
-	}
-	switch e.Code {
-	case parcours.EInvalid, parcours.EBadRequest, parcours.EConflict:
-	default:
-		return "", false
-	}
-	if len(e.Fields) == 0 && e.Field == "" {
-		return i18n.T(lang, e.Key, e.Args...), true
-	}
-	p.Errors = nil
-	p.addErrors(lang, e, "", "")
-	return "", true
 }

@@ -1,4 +1,4 @@
-package web
+package personweb
 
 import (
 	"net/http"

@@ -1,4 +1,4 @@
-package web
+package personweb
 
 import (
 	"net/http"
@@ -45,7 +45,7 @@ func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
 	if e == nil || (e.Code != parcours.EBadRequest && e.Code != parcours.EInvalid) {
 		return err
 	}
-	p.addErrors(lang(r), e, "", "q")
+	p.AddErrors(lang(r), e, "", "q")
 	return s.render(w, r, statusOf(e.Code), "search.html", p)
 }
 
@@ -74,6 +74,6 @@ func (s *Server) journalSearchPage(w http.ResponseWriter, r *http.Request) error
 	if e == nil || (e.Code != parcours.EBadRequest && e.Code != parcours.EInvalid) {
 		return err
 	}
-	p.addErrors(lang(r), e, "", "q")
+	p.AddErrors(lang(r), e, "", "q")
 	return s.render(w, r, statusOf(e.Code), "search_journal.html", p)
 }

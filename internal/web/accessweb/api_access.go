@@ -1,4 +1,4 @@
-package web
+package accessweb
 
 import (
 	"net/http"

@@ -1,4 +1,4 @@
-package web
+package casefileweb
 
 import (
 	"net/http"

@@ -1,8 +1,7 @@
-package web
+package personweb
 
 import (
 	"net/http"
-	"strconv"
 
 	"parcours/internal/parcours"
 	"parcours/internal/person"
@@ -32,25 +31,6 @@ func relationshipSchema() Schema {
 		values[i] = string(r)
 	}
 	return enum(values...)
-}
-
-var pageParams = []Param{
-	{Name: "cursor", Type: "string", Description: "next_cursor of the previous page"},
-	{Name: "limit", Type: "integer", Description: "page size, 1–200 (50 by default)"},
-}
-
-// pageArgs reads the cursor and limit of a list request.
-func pageArgs(r *http.Request) (string, int, error) {
-	q := r.URL.Query()
-	limit := 0
-	if v := q.Get("limit"); v != "" {
-		n, err := strconv.Atoi(v)
-		if err != nil || n < 1 || n > 200 {
-			return "", 0, parcours.FieldError(parcours.EBadRequest, "limit", "error.invalid_limit")
-		}
-		limit = n
-	}
-	return q.Get("cursor"), limit, nil
 }
 
 func (s *Server) personAPIRoutes() {

@@ -1,7 +1,6 @@
-package web
+package homeweb
 
 import (
-	"context"
 	"net/http"
 	"strconv"
 	"time"
@@ -9,33 +8,6 @@ import (
 	"parcours/internal/i18n"
 	"parcours/internal/parcours"
 )
-
-// DayItem is one line of "Ma journée": something to open, with a date.
-type DayItem struct {
-	Href  string
-	Label string // already-escaped text from data (a name, a title), never a key
-	// When is the appointment time or the due date; zero when it has none.
-	When time.Time
-	// Note is a catalogue key qualifying the item ("en retard", …), or "".
-	Note string
-}
-
-// Day is what "Ma journée" shows. A nil section means the feature that
-// owns it is not available, and the page says so; an empty one shows its
-// empty state.
-type Day struct {
-	Appointments []DayItem // today's appointments
-	OverdueTasks []DayItem // tasks past their due date
-	RecentFiles  []DayItem // person files the worker opened lately
-	ToReview     []DayItem // for managers: items waiting for review
-}
-
-// DaySource builds a worker's day. The features that own the data (agenda,
-// tasks, case files, access reviews) provide it; it must check access and
-// audit like any service method.
-type DaySource interface {
-	Day(ctx context.Context, actor parcours.Actor, now time.Time) (*Day, error)
-}
 
 // homeRoutes registers "Ma journée", the page a worker lands on.
 func (s *Server) homeRoutes() {

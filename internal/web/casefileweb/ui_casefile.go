@@ -1,4 +1,4 @@
-package web
+package casefileweb
 
 import (
 	"context"
@@ -180,7 +180,7 @@ func (s *Server) afterPost(w http.ResponseWriter, r *http.Request, err error, pr
 		return err
 	}
 	p := &page{Form: typedForm(r)}
-	p.addErrors(lang(r), e, prefix, "form")
+	p.AddErrors(lang(r), e, prefix, "form")
 	// The page is recomputed from the file; the form's values stay.
 	return s.showPersonFile(w, r, statusOf(e.Code), p)
 }
@@ -410,7 +410,7 @@ func (s *Server) settingsPosted(w http.ResponseWriter, r *http.Request, err erro
 		return err
 	}
 	p := &page{Form: typedForm(r)}
-	p.addErrors(lang(r), e, "", "")
+	p.AddErrors(lang(r), e, "", "")
 	return s.showCaseFileSettings(w, r, statusOf(e.Code), p)
 }
 

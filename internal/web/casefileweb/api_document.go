@@ -1,4 +1,4 @@
-package web
+package casefileweb
 
 import (
 	"bytes"
@@ -13,6 +13,7 @@ import (
 
 	"parcours/internal/casefile"
 	"parcours/internal/parcours"
+	"parcours/internal/web"
 )
 
 // documentJSON is a document as the API shows it, with where to fetch its
@@ -204,7 +205,7 @@ func (s *Server) apiDownloadDocument(w http.ResponseWriter, r *http.Request) err
 	_, err = io.Copy(w, content)
 	if err != nil {
 		// Headers are gone; the client sees a short body.
-		s.log.Warn("document download interrupted", "request_id", infoFrom(r.Context()).id)
+		s.log.Warn("document download interrupted", "request_id", web.RequestID(r))
 	}
 	return nil
 }

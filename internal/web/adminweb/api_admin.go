@@ -1,4 +1,4 @@
-package web
+package adminweb
 
 import (
 	"net/http"

@@ -1,7 +1,6 @@
-package web
+package accountweb
 
 import (
-	"crypto/subtle"
 	"encoding/base64"
 	"html/template"
 	"net"
@@ -17,15 +16,7 @@ import (
 // JavaScript: POST /login checks the password and opens a session that is
 // complete, or waits for the second factor (/login/totp), or for its
 // enrolment (/login/totp/setup). Until then the session opens no page.
-//
-// CSRF: every state-changing form of a Page route carries the session's
-// token in a hidden field "csrf" (page.CSRF), checked in constant time by
-// checkCSRF on top of http.CrossOriginProtection. htmx requests may send it
-// as the X-CSRF-Token header instead, and multipart upload forms in their
-// action URL (?csrf=…) when their handler streams the body. The login form itself has
-// no session yet to hold a token; it relies on the cross-origin check
-// (Sec-Fetch-Site / Origin), which refuses a form posted from another site,
-// so login CSRF is blocked without a pre-session cookie.
+// The CSRF check of every page form is the shell's (web/csrf.go).
 
 func (s *Server) authRoutes() {
 	s.handle("GET", "/login", Public, s.loginPage, nil)
@@ -35,51 +26,6 @@ func (s *Server) authRoutes() {
 	s.handle("GET", "/login/totp/setup", Public, s.totpSetupPage, nil)
 	s.handle("POST", "/login/totp/setup", Public, s.totpSetupSubmit, nil)
 	s.handle("POST", "/logout", Public, s.logout, nil)
-}
-
-// csrfField is the name of the hidden form field holding the token.
-const csrfField = "csrf"
-
-// checkCSRF refuses a state-changing request of a Page route whose form
-// (or X-CSRF-Token header, for htmx) does not carry the session's token.
-func (s *Server) checkCSRF(acc Access, next http.Handler) http.Handler {
-	if acc != Page {
-		return next
-	}
-	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		switch r.Method {
-		case http.MethodGet, http.MethodHead, http.MethodOptions:
-			next.ServeHTTP(w, r)
-			return
-		}
-		if !s.validCSRF(w, r) {
-			s.fail(w, r, parcours.Errorf(parcours.EForbidden, "auth.error.csrf"))
-			return
-		}
-		next.ServeHTTP(w, r)
-	})
-}
-
-// validCSRF reports whether the request carries its session's token.
-func (s *Server) validCSRF(w http.ResponseWriter, r *http.Request) bool {
-	sess := session(r)
-	if sess == nil || sess.CSRF == "" {
-		return false
-	}
-	got := r.Header.Get("X-CSRF-Token")
-	if got == "" && strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		// An upload form may carry the token in its action URL
-		// (action="…?csrf={{.CSRF}}"), so that a handler streaming the
-		// body with r.MultipartReader still finds it unread.
-		got = r.URL.Query().Get(csrfField)
-	}
-	if got == "" {
-		// Bound what parsing the form may read; uploads are the largest
-		// forms.
-		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+(1<<20))
-		got = r.PostFormValue(csrfField)
-	}
-	return subtle.ConstantTimeCompare([]byte(got), []byte(sess.CSRF)) == 1
 }
 
 // setSessionCookie gives the browser its session: __Host- prefixed, so
@@ -129,18 +75,6 @@ func withNext(path, next string) string {
 		return path
 	}
 	return path + "?next=" + url.QueryEscape(next)
-}
-
-// authFormError fills p's field errors and error summary from err, in the
-// request's language; an error without a field is shown on field def (the
-// summary links to it).
-func authFormError(r *http.Request, p *page, err error, def string) {
-	e := parcours.AsError(err)
-	if e == nil {
-		return
-	}
-	p.Errors = nil
-	p.addErrors(lang(r), e, "", def)
 }
 
 // loginPage shows the sign-in form; someone already signed in goes on.
@@ -217,7 +151,7 @@ func (s *Server) totpSubmit(w http.ResponseWriter, r *http.Request) error {
 	if sess == nil {
 		return nil
 	}
-	if !s.validCSRF(w, r) {
+	if !s.ValidCSRF(w, r) {
 		return parcours.Errorf(parcours.EForbidden, "auth.error.csrf")
 	}
 	next := r.PostFormValue("next")
@@ -290,7 +224,7 @@ func (s *Server) totpSetupSubmit(w http.ResponseWriter, r *http.Request) error {
 	if sess == nil {
 		return nil
 	}
-	if !s.validCSRF(w, r) {
+	if !s.ValidCSRF(w, r) {
 		return parcours.Errorf(parcours.EForbidden, "auth.error.csrf")
 	}
 	secret := r.PostFormValue("secret")
@@ -313,7 +247,7 @@ func (s *Server) totpSetupSubmit(w http.ResponseWriter, r *http.Request) error {
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	c, err := r.Cookie(auth.SessionCookie)
 	if err == nil && session(r) != nil {
-		if !s.validCSRF(w, r) {
+		if !s.ValidCSRF(w, r) {
 			return parcours.Errorf(parcours.EForbidden, "auth.error.csrf")
 		}
 		if err := s.svc.Auth.EndSession(r.Context(), c.Value); err != nil {
@@ -323,18 +257,4 @@ func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	clearSessionCookie(w)
 	http.Redirect(w, r, "/login", http.StatusSeeOther)
 	return nil
-}
-
-// pageOrg returns the organisation of the signed-in worker, for the
-// layout's warnings; nil when nobody is signed in or it cannot be read.
-func (s *Server) pageOrg(r *http.Request) *parcours.Organization {
-	a, ok := actor(r)
-	if !ok || s.svc.Orgs == nil || a.OrgID == "" {
-		return nil
-	}
-	o, err := s.svc.Orgs.Org(r.Context(), a, a.OrgID)
-	if err != nil {
-		return nil
-	}
-	return o
 }

@@ -1,0 +1,27 @@
+// Package routes lists the areas of the web shell. The shell (package web)
+// cannot import its areas, which import it; the wiring (internal/app)
+// hands this list to web.New. A new area is a package under internal/web
+// with a Register function, added here.
+package routes
+
+import (
+	"parcours/internal/web"
+	"parcours/internal/web/accessweb"
+	"parcours/internal/web/accountweb"
+	"parcours/internal/web/adminweb"
+	"parcours/internal/web/auditweb"
+	"parcours/internal/web/casefileweb"
+	"parcours/internal/web/homeweb"
+	"parcours/internal/web/personweb"
+)
+
+// Areas are every area of Parcours over HTTP, in registration order.
+var Areas = []web.Area{
+	personweb.Register,   // persons, households, search, merges, import
+	homeweb.Register,     // « Ma journée »
+	accountweb.Register,  // sign-in, second factor, profile, API tokens
+	adminweb.Register,    // workers, teams, settings
+	accessweb.Register,   // consent, break-glass, reviews, notifications
+	auditweb.Register,    // access log, audit search
+	casefileweb.Register, // the person's file: accompaniments, journal, tasks, documents
+}
