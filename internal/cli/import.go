@@ -78,6 +78,14 @@ func init() {
 			if len(rep.Problems) > 0 {
 				return &importFailed{len(rep.Problems)}
 			}
+			if rep.Applied {
+				// As after a seed: the new rows visible to index-only
+				// scans, the trigram and full-text pending lists merged.
+				if err := a.DB.Vacuum(ctx, "persons", "households", "situations", "person_terms", "search_terms",
+					"search_phons", "import_keys"); err != nil {
+					return err
+				}
+			}
 			return nil
 		},
 	})

@@ -45,6 +45,13 @@ func init() {
 			if err != nil {
 				return err
 			}
+			// A bulk load leaves PostgreSQL without a visibility map and
+			// with the trigram index's pending list full until autovacuum
+			// passes (or never, where it is off): searches and index-only
+			// reads would be measured slow for no reason of the code.
+			if err := db.Vacuum(ctx); err != nil {
+				return err
+			}
 			fmt.Fprintf(e.stderr, "seed: done, %d persons in %d households (%d situations) in %.1f s\n",
 				st.Persons, st.Households, st.Situations, st.Elapsed.Seconds())
 			return nil

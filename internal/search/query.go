@@ -39,17 +39,14 @@ type datePart struct{ year, month, day int }
 
 func (d datePart) empty() bool { return d.year == 0 }
 
-// likePrefix is a SQL LIKE pattern on YYYY-MM-DD dates.
-func (d datePart) likePrefix() string {
-	switch {
-	case d.empty():
-		return ""
-	case d.month == 0:
-		return strconv.Itoa(d.year) + "-%"
-	case d.day == 0:
-		return time.Date(d.year, time.Month(d.month), 1, 0, 0, 0, 0, time.UTC).Format("2006-01") + "-%"
+// yearRange is the birth dates (YYYY-MM-DD) of the year given, as the
+// bounds [from, before) of a text range; empty without a date. The month
+// and day only rank: a slip in them must not hide the person.
+func (d datePart) yearRange() (from, before string) {
+	if d.empty() {
+		return "", ""
 	}
-	return time.Date(d.year, time.Month(d.month), d.day, 0, 0, 0, 0, time.UTC).Format(time.DateOnly)
+	return strconv.Itoa(d.year), strconv.Itoa(d.year + 1)
 }
 
 var (

@@ -29,22 +29,23 @@ const (
 	scorePerEdit  = 0.15 // subtracted per typing mistake
 	scorePrefix   = 0.6  // the worker is still typing
 	minWordScore  = 0.55
+	scoreCommune  = 0.2
 )
 
-// wordScore compares a typed word (folded) with a name token.
-func wordScore(w, tok string) float64 {
-	if w == tok {
+// wordScore compares a typed word (folded, with its phonetic key) with an
+// indexed name token and the phonetic key stored with it.
+func wordScore(f form, t store.PersonTerm) float64 {
+	if f.word == t.Term {
 		return scoreExact
 	}
 	best := 0.0
-	if namekey.Phonetic(w) == namekey.Phonetic(tok) {
+	if f.phon == t.Phon {
 		best = scorePhonetic
 	}
-	max := namekey.MaxEdits(len([]rune(w)))
-	if d := namekey.Distance(w, tok, max); d <= max {
+	if d := namekey.Distance(f.word, t.Term, f.maxEdits); d <= f.maxEdits {
 		best = maxf(best, scoreExact-scorePerEdit*float64(d))
 	}
-	if len(w) >= 3 && strings.HasPrefix(tok, w) {
+	if len(f.word) >= 3 && strings.HasPrefix(t.Term, f.word) {
 		best = maxf(best, scorePrefix)
 	}
 	return best
@@ -57,32 +58,36 @@ func maxf(a, b float64) float64 {
 	return b
 }
 
-// scored is a candidate with its score.
+// scored is a candidate with its score; p is read only for the page
+// shown.
 type scored struct {
+	id    string
 	p     *parcours.Person
 	score float64
 	names float64 // the name part alone, in [0, 1]
+	all   bool    // every typed word matched one of the names
+	year  bool    // born in the typed year
 }
 
-// score ranks a candidate: the mean over typed words of their best match
-// among the person's tokens (so word order does not matter, and a birth
-// or a usage name both count), a bonus when the words cover both a
-// surname and a first name, then the birth date and the commune.
-func score(q *parsed, p *parcours.Person) scored {
-	terms := personTerms(p)
+// score ranks a candidate from its index entries: the mean over typed
+// words of their best match among the person's tokens (so word order does
+// not matter, and a birth or a usage name both count), a bonus when the
+// words cover both a surname and a first name, then the birth date. The
+// commune is added once the person is read (fetchPage).
+func score(q *parsed, slots []querySlot, c *store.IndexedPerson) scored {
 	total := 0.0
-	surname, first := false, false
-	for _, slot := range q.slots {
+	surname, first, all := false, false, true
+	for _, slot := range slots {
 		best, field := 0.0, ""
-		for _, w := range slot {
-			for _, t := range terms {
-				if s := wordScore(w, t.Term); s > best {
+		for _, f := range slot.forms {
+			for _, t := range c.Terms {
+				if s := wordScore(f, t); s > best {
 					best, field = s, t.Field
 				}
 			}
 		}
 		if best < minWordScore {
-			best = 0
+			best, all = 0, false
 		}
 		total += best
 		switch field {
@@ -92,23 +97,29 @@ func score(q *parsed, p *parcours.Person) scored {
 			first = true
 		}
 	}
-	names := total / float64(len(q.slots))
+	names := total / float64(len(slots))
 	s := names
 	if surname && first {
 		s += 0.05
 	}
+	year := false
 	if !q.date.empty() {
-		s += dateScore(q.date, p.BirthDate)
+		ds := dateScore(q.date, c.BirthDate)
+		s += ds
+		year = ds > 0
 	}
-	if q.commune != "" {
-		for _, c := range []string{p.BirthPlace, p.Address.City} {
-			if c != "" && namekey.Distance(q.commune, strings.Join(namekey.Words(c), " "), 1) <= 1 {
-				s += 0.2
-				break
-			}
+	return scored{id: c.ID, score: s, names: names, all: all, year: year}
+}
+
+// communeMatches tells whether the person was born or lives in the typed
+// commune, give or take a typing mistake.
+func communeMatches(commune string, p *parcours.Person) bool {
+	for _, c := range []string{p.BirthPlace, p.Address.City} {
+		if c != "" && namekey.Distance(commune, strings.Join(namekey.Words(c), " "), 1) <= 1 {
+			return true
 		}
 	}
-	return scored{p: p, score: s, names: names}
+	return false
 }
 
 // dateScore rewards a birth date that agrees with every part given, gives
@@ -128,18 +139,9 @@ func dateScore(d datePart, birth string) float64 {
 	return 0.2
 }
 
-// rank scores candidates, drops those whose names do not match well
-// enough, and orders the rest: best score first, then by name and id so
-// that both backends give the same order.
-func rank(q *parsed, cands []*parcours.Person) []scored {
-	out := make([]scored, 0, len(cands))
-	for _, p := range cands {
-		s := score(q, p)
-		if s.names < minNames(len(q.slots)) {
-			continue
-		}
-		out = append(out, s)
-	}
+// order sorts results best score first, then by name and id so that both
+// backends give the same order.
+func order(out []scored) {
 	sort.SliceStable(out, func(i, j int) bool {
 		a, b := out[i], out[j]
 		if d := a.score - b.score; d > 1e-9 || d < -1e-9 {
@@ -150,7 +152,6 @@ func rank(q *parsed, cands []*parcours.Person) []scored {
 		}
 		return a.p.ID < b.p.ID
 	})
-	return out
 }
 
 // minNames is the least name score a result needs: one word must match,

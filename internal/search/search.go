@@ -9,6 +9,7 @@ package search
 
 import (
 	"context"
+	"sort"
 
 	"parcours/internal/access"
 	"parcours/internal/audit"
@@ -33,10 +34,11 @@ type Result struct {
 	Score float64 `json:"score"`
 }
 
-// candidateLimit bounds the rows the database hands to the ranking: a
-// common surname at département scale has thousands of bearers; the ones
-// matching the most words best, and the date, come first.
-const candidateLimit = 150
+// candidateLimit bounds the persons one round of candidates reads from
+// the index: a common surname at département scale has thousands of
+// bearers; those born in the typed year, then those having the other
+// typed words too, come first.
+const candidateLimit = 200
 
 // termsPerWord bounds the dictionary tokens a typed word may stand for.
 const termsPerWord = 60
@@ -53,14 +55,11 @@ func (s *Service) Search(ctx context.Context, actor parcours.Actor, q Query) (*p
 	}
 	out := &parcours.Page[Result]{Items: []Result{}}
 	err = s.db.View(ctx, func(tx *store.Tx) error {
-		ranked, err := find(ctx, tx, actor, pq)
+		ranked, err := find(ctx, tx, actor, pq, pq.limit)
 		if err != nil {
 			return err
 		}
 		for _, r := range ranked {
-			if len(out.Items) == pq.limit {
-				break
-			}
 			out.Items = append(out.Items, Result{Person: identity(r.p), Score: round(r.score)})
 		}
 		// The search is a read of identities; what was searched is not
@@ -76,63 +75,185 @@ func (s *Service) Search(ctx context.Context, actor parcours.Actor, q Query) (*p
 }
 
 // find gathers candidates and ranks them, keeping only what the actor may
-// find.
-func find(ctx context.Context, tx *store.Tx, actor parcours.Actor, pq *parsed) ([]scored, error) {
-	var all []string
+// find, and returns the best page of them (every one when page is 0) with
+// their persons read.
+//
+// Candidates come from the rarest typed word first: the dictionaries
+// count the persons under each token and phonetic key, so the word whose
+// forms (as typed, look-alikes within the edit distance, phonetic key)
+// have the fewest bearers drives the search, restricted to the typed
+// birth year inside the index when there is one. Those candidates are
+// ranked on their stored index entries (no phonetic key is computed for
+// them). Only when none of them matches every typed word (a mistake in
+// the rare word itself, or a wrong year) does the search widen: the same
+// word without the year, then the next rarest word, and so on.
+func find(ctx context.Context, tx *store.Tx, actor parcours.Actor, pq *parsed, page int) ([]scored, error) {
+	qs, err := prepare(ctx, tx, pq)
+	if err != nil {
+		return nil, err
+	}
+	order := make([]int, len(qs))
+	for i := range order {
+		order[i] = i
+	}
+	sort.SliceStable(order, func(i, j int) bool { return qs[order[i]].cost < qs[order[j]].cost })
+	from, before := pq.date.yearRange()
+	dates := []bool{false}
+	if from != "" {
+		dates = []bool{true, false}
+	}
+	seen := map[string]bool{}
+	var ranked []scored
+rounds:
+	for _, i := range order {
+		others := make([]store.SearchSlot, 0, len(qs)-1)
+		for j := range qs {
+			if j != i {
+				others = append(others, qs[j].keys)
+			}
+		}
+		for _, withDate := range dates {
+			f, b := "", ""
+			if withDate {
+				f, b = from, before
+			}
+			cands, err := tx.SearchCandidates(ctx, scope(actor), qs[i].keys, others, f, b, candidateLimit)
+			if err != nil {
+				return nil, err
+			}
+			for _, c := range cands {
+				if seen[c.ID] || !visible(actor, &parcours.Person{OrgID: c.OrgID}) {
+					continue
+				}
+				seen[c.ID] = true
+				if s := score(pq, qs, c); s.names >= minNames(len(qs)) {
+					ranked = append(ranked, s)
+				}
+			}
+			for _, r := range ranked {
+				if r.all && (!withDate || r.year) {
+					break rounds
+				}
+			}
+		}
+	}
+	return fetchPage(ctx, tx, pq, ranked, page)
+}
+
+// fetchPage orders ranked, reads the persons of the best page (and of
+// those tied with its last one, which the order by name decides between),
+// and returns that page. The commune, when given, is scored on the persons
+// read, so then every candidate is read.
+func fetchPage(ctx context.Context, tx *store.Tx, pq *parsed, ranked []scored, page int) ([]scored, error) {
+	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].score > ranked[j].score+1e-9 })
+	n := len(ranked)
+	if page > 0 && pq.commune == "" && n > page {
+		last := ranked[page-1].score
+		for n = page; n < len(ranked) && ranked[n].score > last-1e-9; n++ {
+		}
+	}
+	ids := make([]string, n)
+	for i := range ids {
+		ids[i] = ranked[i].id
+	}
+	ps, err := tx.PersonsByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	byID := make(map[string]*parcours.Person, len(ps))
+	for _, p := range ps {
+		byID[p.ID] = p
+	}
+	out := make([]scored, 0, n)
+	for _, r := range ranked[:n] {
+		if r.p = byID[r.id]; r.p == nil {
+			continue // merged since it was indexed
+		}
+		if pq.commune != "" && communeMatches(pq.commune, r.p) {
+			r.score += scoreCommune
+		}
+		out = append(out, r)
+	}
+	order(out)
+	if page > 0 && len(out) > page {
+		out = out[:page]
+	}
+	return out, nil
+}
+
+// querySlot is a typed word ready to match: its forms with their
+// phonetic keys, the index keys it is looked up under, and how many
+// persons those keys cover.
+type querySlot struct {
+	forms []form
+	keys  store.SearchSlot
+	cost  int
+}
+
+type form struct {
+	word, phon string
+	maxEdits   int
+}
+
+// prepare looks the typed words up in the dictionaries: which are known
+// tokens, which tokens look like the others, and how many persons each
+// key covers.
+func prepare(ctx context.Context, tx *store.Tx, pq *parsed) ([]querySlot, error) {
+	var all, phons []string
 	for _, alts := range pq.slots {
-		all = append(all, alts...)
+		for _, w := range alts {
+			all = append(all, w)
+			phons = append(phons, namekey.Phonetic(w))
+		}
 	}
 	// A word that is a known name token is taken as typed: looking for
 	// look-alikes of every correct word would cost most of the search.
 	// Misspelt words, which are seldom someone's name, get the fuzzy
 	// step; phonetic keys cover the rest.
-	known, err := tx.KnownTerms(ctx, all)
+	known, err := tx.TermCounts(ctx, all)
 	if err != nil {
 		return nil, err
 	}
-	slots := make([]store.SearchSlot, 0, len(pq.slots))
+	phonCounts, err := tx.PhonCounts(ctx, phons)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]querySlot, 0, len(pq.slots))
 	for _, alts := range pq.slots {
-		var slot store.SearchSlot
+		var qs querySlot
 		seen := map[string]bool{}
+		seenPhon := map[string]bool{}
 		for _, w := range alts {
-			add := func(t string) {
-				if !seen[t] {
-					seen[t] = true
-					slot.Terms = append(slot.Terms, t)
-				}
-			}
+			f := form{word: w, phon: namekey.Phonetic(w), maxEdits: namekey.MaxEdits(len([]rune(w)))}
+			qs.forms = append(qs.forms, f)
 			if !seen[w] {
 				seen[w] = true
-				slot.Exact = append(slot.Exact, w)
+				qs.keys.Exact = append(qs.keys.Exact, w)
+				qs.cost += known[w]
 			}
-			slot.Phons = append(slot.Phons, namekey.Phonetic(w))
-			if known[w] {
+			if !seenPhon[f.phon] {
+				seenPhon[f.phon] = true
+				qs.keys.Phons = append(qs.keys.Phons, f.phon)
+				qs.cost += phonCounts[f.phon]
+			}
+			if _, ok := known[w]; ok {
 				continue
 			}
 			similar, err := tx.SimilarTerms(ctx, w, termsPerWord)
 			if err != nil {
 				return nil, err
 			}
-			max := namekey.MaxEdits(len([]rune(w)))
 			for _, t := range similar {
-				if namekey.Distance(w, t, max) <= max {
-					add(t)
+				if !seen[t.Term] && namekey.Distance(w, t.Term, f.maxEdits) <= f.maxEdits {
+					seen[t.Term] = true
+					qs.keys.Terms = append(qs.keys.Terms, t.Term)
+					qs.cost += t.Persons
 				}
 			}
 		}
-		slots = append(slots, slot)
+		out = append(out, qs)
 	}
-	cands, err := tx.PersonCandidates(ctx, scope(actor), slots, pq.date.likePrefix(), candidateLimit)
-	if err != nil {
-		return nil, err
-	}
-	visibleOnly := cands[:0]
-	for _, p := range cands {
-		if visible(actor, p) {
-			visibleOnly = append(visibleOnly, p)
-		}
-	}
-	return rank(pq, visibleOnly), nil
+	return out, nil
 }
 
 // scope is the organisations whose persons the database is asked about.

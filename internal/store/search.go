@@ -2,7 +2,8 @@ package store
 
 import (
 	"context"
-	"fmt"
+	"encoding/json"
+	"sort"
 	"strings"
 
 	"parcours/internal/parcours"
@@ -16,66 +17,135 @@ type PersonTerm struct {
 }
 
 // ReplacePersonTerms makes terms the search index of person p, replacing
-// what was there, and adds new tokens to the dictionary. The caller
-// computes the terms (package search/namekey) so that both backends index
-// the same keys. Each entry also carries p's organisation and birth date,
-// for PersonCandidates; no terms leaves p out of the index.
+// what was there, and keeps the dictionaries (tokens with their counts of
+// persons, phonetic keys with theirs) in step. The caller computes the
+// terms (package search/namekey) so that both backends index the same
+// keys. Each entry also carries p's organisation and birth date, for
+// SearchCandidates; no terms leaves p out of the index. Only what changed
+// is written: saving a person whose names and birth date are unchanged
+// touches no index row and no counter.
 func (tx *Tx) ReplacePersonTerms(ctx context.Context, p *parcours.Person, terms []PersonTerm) error {
-	if _, err := tx.exec(ctx, "DELETE FROM person_terms WHERE person_id = ?", p.ID); err != nil {
+	type entry struct{ phon, org, birth string }
+	old := map[[2]string]entry{}
+	rows, err := tx.query(ctx, "SELECT field, term, phon, org_id, birth_date FROM person_terms WHERE person_id = ?", p.ID)
+	if err != nil {
 		return err
 	}
-	seen := map[string]bool{}
+	for rows.Next() {
+		var f, t string
+		var e entry
+		if err := rows.Scan(&f, &t, &e.phon, &e.org, &e.birth); err != nil {
+			rows.Close()
+			return err
+		}
+		old[[2]string{f, t}] = e
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	want := map[[2]string]entry{}
 	for _, t := range terms {
-		k := t.Field + "\x00" + t.Term
-		if seen[k] {
+		want[[2]string{t.Field, t.Term}] = entry{t.Phon, p.OrgID, p.BirthDate}
+	}
+	// Counts are of persons, not of entries: a token in both the birth and
+	// the usage name counts once.
+	oldTerms, oldPhons := map[string]bool{}, map[string]bool{}
+	for k, e := range old {
+		oldTerms[k[1]], oldPhons[e.phon] = true, true
+		if w, ok := want[k]; ok && w == e {
 			continue
 		}
-		seen[k] = true
-		if _, err := tx.exec(ctx, "INSERT INTO person_terms (person_id, field, term, phon, org_id, birth_date) VALUES (?,?,?,?,?,?)",
-			p.ID, t.Field, t.Term, t.Phon, p.OrgID, p.BirthDate); err != nil {
+		if _, err := tx.exec(ctx, "DELETE FROM person_terms WHERE person_id = ? AND field = ? AND term = ?", p.ID, k[0], k[1]); err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, "INSERT INTO search_terms (term) VALUES (?) ON CONFLICT DO NOTHING", t.Term); err != nil {
+	}
+	newTerms, newPhons := map[string]bool{}, map[string]bool{}
+	for k, w := range want {
+		newTerms[k[1]], newPhons[w.phon] = true, true
+		if e, ok := old[k]; ok && e == w {
+			continue
+		}
+		if _, err := tx.exec(ctx, "INSERT INTO person_terms (person_id, field, term, phon, org_id, birth_date) VALUES (?,?,?,?,?,?)",
+			p.ID, k[0], k[1], w.phon, w.org, w.birth); err != nil {
 			return err
+		}
+	}
+	for t := range newTerms {
+		if !oldTerms[t] {
+			if _, err := tx.exec(ctx, "INSERT INTO search_terms (term, persons) VALUES (?, 1) ON CONFLICT (term) DO UPDATE SET persons = search_terms.persons + 1", t); err != nil {
+				return err
+			}
+		}
+	}
+	for t := range oldTerms {
+		if !newTerms[t] {
+			if _, err := tx.exec(ctx, "UPDATE search_terms SET persons = persons - 1 WHERE term = ? AND persons > 0", t); err != nil {
+				return err
+			}
+		}
+	}
+	for ph := range newPhons {
+		if !oldPhons[ph] {
+			if _, err := tx.exec(ctx, "INSERT INTO search_phons (phon, persons) VALUES (?, 1) ON CONFLICT (phon) DO UPDATE SET persons = search_phons.persons + 1", ph); err != nil {
+				return err
+			}
+		}
+	}
+	for ph := range oldPhons {
+		if !newPhons[ph] {
+			if _, err := tx.exec(ctx, "UPDATE search_phons SET persons = persons - 1 WHERE phon = ? AND persons > 0", ph); err != nil {
+				return err
+			}
 		}
 	}
 	return nil
 }
 
+// TermCount is a dictionary word (a name token or a phonetic key) and the
+// number of persons indexed under it.
+type TermCount struct {
+	Term    string
+	Persons int
+}
+
 // SimilarTerms returns up to limit dictionary tokens that share trigrams
-// with word, best first: pg_trgm on PostgreSQL, the FTS5 trigram index on
-// SQLite. It casts a wide net; the caller keeps those within its edit
-// distance, which makes the two backends agree. Words under three letters
-// have no trigram and return nothing.
-func (tx *Tx) SimilarTerms(ctx context.Context, word string, limit int) ([]string, error) {
+// with word, best first, with their counts of persons: pg_trgm on
+// PostgreSQL, the FTS5 trigram index on SQLite. It casts a wide net; the
+// caller keeps those within its edit distance, which makes the two
+// backends agree. Words under three letters have no trigram and return
+// nothing.
+func (tx *Tx) SimilarTerms(ctx context.Context, word string, limit int) ([]TermCount, error) {
 	if len([]rune(word)) < 3 {
 		return nil, nil
 	}
 	var q string
 	var args []any
 	if tx.db.dialect == Postgres {
-		// pg_trgm's default threshold: lower ones cost much more on a
-		// large dictionary, and the phonetic keys catch the short names
-		// that two typing mistakes leave with few trigrams in common.
-		// SET LOCAL lasts until the end of this (read-only) transaction.
-		if _, err := tx.exec(ctx, "SET LOCAL pg_trgm.similarity_threshold = 0.3"); err != nil {
-			return nil, err
-		}
-		q = "SELECT term FROM search_terms WHERE term % ? ORDER BY similarity(term, ?) DESC, term LIMIT ?"
+		// pg_trgm's default similarity threshold (0.3): lower ones cost
+		// much more on a large dictionary, and the phonetic keys catch
+		// the short names that two typing mistakes leave with few
+		// trigrams in common.
+		q = "SELECT term, persons FROM search_terms WHERE term % ? ORDER BY similarity(term, ?) DESC, term LIMIT ?"
 		args = []any{word, word, limit}
 	} else {
-		q = "SELECT term FROM search_terms_fts WHERE search_terms_fts MATCH ? ORDER BY rank, term LIMIT ?"
+		q = `SELECT s.term, s.persons FROM search_terms_fts f JOIN search_terms s ON s.rowid = f.rowid
+			WHERE search_terms_fts MATCH ? ORDER BY f.rank, s.term LIMIT ?`
 		args = []any{trigramQuery(word), limit}
 	}
+	return tx.termCounts(ctx, q, args...)
+}
+
+func (tx *Tx) termCounts(ctx context.Context, q string, args ...any) ([]TermCount, error) {
 	rows, err := tx.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []string
+	var out []TermCount
 	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
+		var t TermCount
+		if err := rows.Scan(&t.Term, &t.Persons); err != nil {
 			return nil, err
 		}
 		out = append(out, t)
@@ -109,60 +179,117 @@ type SearchSlot struct {
 	Phons []string
 }
 
-// PersonCandidates returns up to limit persons of the organisations orgIDs
-// (merged persons left out) having a token of at least one slot, best
-// first by a coarse score: for each slot, 3 for a token as typed, 2 for a
-// look-alike, 1 for a phonetic match, summed over the slots; then those
-// whose birth date matches the LIKE pattern datePrefix ("" for none); then
-// by id. The ranking proper is done by the caller on these.
-func (tx *Tx) PersonCandidates(ctx context.Context, orgIDs []string, slots []SearchSlot, datePrefix string, limit int) ([]*parcours.Person, error) {
-	if len(orgIDs) == 0 || len(slots) == 0 {
+func (s SearchSlot) terms() []string { return append(append([]string{}, s.Exact...), s.Terms...) }
+
+// IndexedPerson is a candidate of a search as the index knows it: enough
+// to rank it and to check that the actor may find it, without reading
+// the person.
+type IndexedPerson struct {
+	ID        string
+	OrgID     string
+	BirthDate string
+	Terms     []PersonTerm // with the phonetic keys stored at indexing
+}
+
+// SearchCandidates returns up to limit persons of the organisations orgIDs
+// indexed under one of the keys of slot (a token as typed or a look-alike,
+// or a phonetic key), with all their index entries. When bornFrom is not
+// empty only persons born in [bornFrom, bornBefore) are taken: a range of
+// the index. When there are more than limit, those matching the most of
+// the other slots' keys come first, then tokens as typed before look-
+// alikes before phonetic matches, then by id. The caller ranks them.
+func (tx *Tx) SearchCandidates(ctx context.Context, orgIDs []string, slot SearchSlot, others []SearchSlot, bornFrom, bornBefore string, limit int) ([]*IndexedPerson, error) {
+	if len(orgIDs) == 0 {
 		return nil, nil
 	}
-	if datePrefix == "" {
-		datePrefix = "-" // matches no date
-	}
-	orgs := placeholders(len(orgIDs))
 	var union []string
 	var args []any
-	// One SELECT per slot and per kind of key, never an OR: each is then
-	// an index-only scan (an OR makes PostgreSQL visit the table).
-	add := func(slot, quality int, column string, keys []string) {
+	orgIn, orgArg := tx.inList("org_id", orgIDs)
+	// One SELECT per kind of key, never an OR: each is then a range scan
+	// of one index, read from the index alone.
+	add := func(quality, column string, keys []string) {
 		if len(keys) == 0 {
 			return
 		}
-		union = append(union, fmt.Sprintf(`SELECT person_id, %d AS slot, %d AS q, CASE WHEN birth_date LIKE ? THEN 1 ELSE 0 END AS dm
-			FROM person_terms WHERE %s IN (%s) AND org_id IN (%s)`, slot, quality, column, placeholders(len(keys)), orgs))
-		args = append(args, datePrefix)
-		for _, k := range keys {
-			args = append(args, k)
+		in, arg := tx.inList(column, keys)
+		sel := "SELECT person_id, " + quality + " AS q FROM person_terms WHERE " + in + " AND " + orgIn
+		args = append(args, arg, orgArg)
+		if bornFrom != "" {
+			sel += " AND birth_date >= ? AND birth_date < ?"
+			args = append(args, bornFrom, bornBefore)
 		}
-		for _, o := range orgIDs {
-			args = append(args, o)
-		}
+		union = append(union, sel)
 	}
-	for i, s := range slots {
-		add(i, 3, "term", s.Exact)
-		add(i, 2, "term", s.Terms)
-		add(i, 1, "phon", s.Phons)
-	}
+	add("3", "term", slot.Exact)
+	add("2", "term", slot.Terms)
+	add("1", "phon", slot.Phons)
 	if len(union) == 0 {
 		return nil, nil
 	}
-	// Everything up to the LIMIT is answered from the person_terms
-	// indexes, which carry the organisation and the birth date; only the
-	// persons kept are read. The materialised CTE and CROSS JOIN keep
-	// both planners from driving the query from persons.
-	q := `WITH h AS MATERIALIZED (
-		SELECT y.person_id, SUM(y.q) AS score, MAX(y.dm) AS dm FROM (
-			SELECT x.person_id, x.slot, MAX(x.q) AS q, MAX(x.dm) AS dm
-			FROM (` + strings.Join(union, " UNION ALL ") + `) x GROUP BY x.person_id, x.slot) y
-		GROUP BY y.person_id ORDER BY score DESC, dm DESC, y.person_id LIMIT ?)
-		SELECT ` + prefixed("p.", personColumns) + ` FROM h CROSS JOIN persons p
-		WHERE p.id = h.person_id AND p.merged_into IS NULL
-		ORDER BY h.score DESC, h.dm DESC, p.id`
+	// How many of the other words a candidate also has: read by person
+	// (the primary key) for the candidates only, never the other words'
+	// posting lists.
+	var otherTerms, otherPhons []string
+	for _, o := range others {
+		otherTerms = append(otherTerms, o.terms()...)
+		otherPhons = append(otherPhons, o.Phons...)
+	}
+	other := "0"
+	if len(otherTerms)+len(otherPhons) > 0 {
+		tIn, tArg := tx.inList("o.term", append(otherTerms, "")) // never an empty list
+		pIn, pArg := tx.inList("o.phon", append(otherPhons, ""))
+		other = "(SELECT count(*) FROM person_terms o WHERE o.person_id = c.person_id AND (" + tIn + " OR " + pIn + "))"
+		args = append(args, tArg, pArg)
+	}
 	args = append(args, limit)
-	return tx.queryPersons(ctx, q, args...)
+	q := `WITH c AS MATERIALIZED (SELECT person_id, MAX(q) AS q FROM (` + strings.Join(union, " UNION ALL ") + `) x GROUP BY person_id),
+		k AS MATERIALIZED (SELECT c.person_id, ` + other + ` AS other, c.q FROM c ORDER BY other DESC, c.q DESC, c.person_id LIMIT ?)
+		SELECT t.person_id, t.org_id, t.birth_date, t.field, t.term, t.phon FROM k CROSS JOIN person_terms t
+		WHERE t.person_id = k.person_id ORDER BY k.other DESC, k.q DESC, k.person_id, t.field, t.term`
+	if tx.db.dialect == SQLite {
+		q = strings.Replace(q, "AS MATERIALIZED", "AS", -1) // SQLite ≥ 3.35 knows it, but plans CTEs well alone
+	}
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*IndexedPerson
+	for rows.Next() {
+		var id, org, birth string
+		var t PersonTerm
+		if err := rows.Scan(&id, &org, &birth, &t.Field, &t.Term, &t.Phon); err != nil {
+			return nil, err
+		}
+		if len(out) == 0 || out[len(out)-1].ID != id {
+			out = append(out, &IndexedPerson{ID: id, OrgID: org, BirthDate: birth})
+		}
+		last := out[len(out)-1]
+		last.Terms = append(last.Terms, t)
+	}
+	return out, rows.Err()
+}
+
+// PersonsByIDs returns the persons of ids that were not merged, in no
+// particular order.
+func (tx *Tx) PersonsByIDs(ctx context.Context, ids []string) ([]*parcours.Person, error) {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	in, arg := tx.inList("p.id", ids)
+	return tx.queryPersons(ctx, "SELECT "+prefixed("p.", personColumns)+" FROM persons p WHERE "+in+" AND p.merged_into IS NULL", arg)
+}
+
+// inList is "column IN (the values)" with one parameter whatever the
+// number of values, so that the statement text stays the same (and its
+// prepared form reusable): an array on PostgreSQL, a JSON array read by
+// json_each on SQLite.
+func (tx *Tx) inList(column string, values []string) (string, any) {
+	if tx.db.dialect == Postgres {
+		return column + " = ANY(?::text[])", values
+	}
+	b, _ := json.Marshal(values)
+	return column + " IN (SELECT value FROM json_each(?))", string(b)
 }
 
 func placeholders(n int) string {
@@ -179,37 +306,62 @@ func prefixed(prefix, cols string) string {
 }
 
 // InsertPersonTermsBulk indexes many new persons at once (seeding,
-// imports, reindexing): multi-row INSERTs, the dictionary grown with the
-// tokens it lacks. terms maps each person's id to its entries; the persons
-// must have no index rows yet.
+// imports, reindexing): multi-row INSERTs, the dictionaries grown with the
+// words they lack and their counts raised. terms maps each person's id to
+// its entries; the persons must have no index rows yet.
 func (tx *Tx) InsertPersonTermsBulk(ctx context.Context, persons []*parcours.Person, terms map[string][]PersonTerm) error {
 	var rows [][]any
-	dict := map[string]bool{}
+	var c dictCounts
 	for _, p := range persons {
-		seen := map[string]bool{}
-		for _, t := range terms[p.ID] {
-			if k := t.Field + "\x00" + t.Term; !seen[k] {
-				seen[k] = true
-				rows = append(rows, []any{p.ID, t.Field, t.Term, t.Phon, p.OrgID, p.BirthDate})
-				dict[t.Term] = true
-			}
-		}
+		rows = c.add(rows, p, terms[p.ID])
 	}
 	if err := tx.InsertRows(ctx, "person_terms", []string{"person_id", "field", "term", "phon", "org_id", "birth_date"}, rows); err != nil {
 		return err
 	}
-	words := make([]any, 0, len(dict))
-	for t := range dict {
-		words = append(words, t)
+	return c.write(ctx, tx)
+}
+
+// dictCounts gathers what a bulk load adds to the dictionaries.
+type dictCounts struct{ terms, phons map[string]int }
+
+// add appends p's index rows to rows and counts p once under each of its
+// distinct tokens and phonetic keys.
+func (c *dictCounts) add(rows [][]any, p *parcours.Person, terms []PersonTerm) [][]any {
+	if c.terms == nil {
+		c.terms, c.phons = map[string]int{}, map[string]int{}
 	}
-	const per = 5000
-	for start := 0; start < len(words); start += per {
-		chunk := words[start:min(len(words), start+per)]
-		q := "INSERT INTO search_terms (term) VALUES " + strings.TrimSuffix(strings.Repeat("(?),", len(chunk)), ",") + " ON CONFLICT DO NOTHING"
-		if tx.db.dialect == Postgres {
-			q = rebindOnce(q)
+	seen := map[string]bool{}
+	for _, t := range terms {
+		if k := t.Field + "\x00" + t.Term; !seen[k] {
+			seen[k] = true
+			rows = append(rows, []any{p.ID, t.Field, t.Term, t.Phon, p.OrgID, p.BirthDate})
 		}
-		if _, err := tx.tx.ExecContext(ctx, q, chunk...); err != nil {
+		if k := "t\x00" + t.Term; !seen[k] {
+			seen[k] = true
+			c.terms[t.Term]++
+		}
+		if k := "p\x00" + t.Phon; !seen[k] {
+			seen[k] = true
+			c.phons[t.Phon]++
+		}
+	}
+	return rows
+}
+
+// write adds the counts to the dictionaries, creating the words they lack.
+func (c *dictCounts) write(ctx context.Context, tx *Tx) error {
+	for _, d := range []struct {
+		table, column string
+		counts        map[string]int
+	}{{"search_terms", "term", c.terms}, {"search_phons", "phon", c.phons}} {
+		rows := make([][]any, 0, len(d.counts))
+		for k, n := range d.counts {
+			rows = append(rows, []any{k, int64(n)})
+		}
+		// Sorted, so that concurrent loads lock the rows in one order.
+		sort.Slice(rows, func(i, j int) bool { return rows[i][0].(string) < rows[j][0].(string) })
+		suffix := " ON CONFLICT (" + d.column + ") DO UPDATE SET persons = " + d.table + ".persons + excluded.persons"
+		if err := tx.insertRows(ctx, d.table, []string{d.column, "persons"}, rows, suffix); err != nil {
 			return err
 		}
 	}
@@ -271,27 +423,27 @@ func (tx *Tx) SearchJournal(ctx context.Context, orgID string, words, stems []st
 	return out, rows.Err()
 }
 
-// KnownTerms returns which of words are in the dictionary of name tokens.
-func (tx *Tx) KnownTerms(ctx context.Context, words []string) (map[string]bool, error) {
-	out := map[string]bool{}
-	if len(words) == 0 {
+// TermCounts returns the words of words that are in the dictionary of
+// name tokens, with their counts of persons.
+func (tx *Tx) TermCounts(ctx context.Context, words []string) (map[string]int, error) {
+	return tx.counts(ctx, "term", "search_terms", words)
+}
+
+// PhonCounts returns the phonetic keys of phons that some person has, with
+// their counts of persons.
+func (tx *Tx) PhonCounts(ctx context.Context, phons []string) (map[string]int, error) {
+	return tx.counts(ctx, "phon", "search_phons", phons)
+}
+
+func (tx *Tx) counts(ctx context.Context, column, table string, keys []string) (map[string]int, error) {
+	out := map[string]int{}
+	if len(keys) == 0 {
 		return out, nil
 	}
-	args := make([]any, len(words))
-	for i, w := range words {
-		args[i] = w
+	in, arg := tx.inList(column, keys)
+	cs, err := tx.termCounts(ctx, "SELECT "+column+", persons FROM "+table+" WHERE "+in, arg)
+	for _, c := range cs {
+		out[c.Term] = c.Persons
 	}
-	rows, err := tx.query(ctx, "SELECT term FROM search_terms WHERE term IN ("+placeholders(len(words))+")", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var t string
-		if err := rows.Scan(&t); err != nil {
-			return nil, err
-		}
-		out[t] = true
-	}
-	return out, rows.Err()
+	return out, err
 }

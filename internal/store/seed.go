@@ -191,8 +191,8 @@ var (
 // multi-row INSERTs. IDs are filled in place.
 func (tx *Tx) InsertSeed(ctx context.Context, hs []SeedHousehold) error {
 	now := ts(tx.now)
-	var hRows, pRows, sRows, recRows, termRows, dictRows, accRows, refRows, goalRows, entryRows [][]any
-	dict := map[string]bool{}
+	var hRows, pRows, sRows, recRows, termRows, accRows, refRows, goalRows, entryRows [][]any
+	var dict dictCounts
 	for i := range hs {
 		h := &hs[i]
 		if h.Household.ID == "" {
@@ -214,17 +214,7 @@ func (tx *Tx) InsertSeed(ctx context.Context, hs []SeedHousehold) error {
 			if h.RecordedBy != "" {
 				recRows = append(recRows, []any{p.ID, h.RecordedBy})
 			}
-			seen := map[string]bool{}
-			for _, t := range m.Terms {
-				if k := t.Field + "\x00" + t.Term; !seen[k] {
-					seen[k] = true
-					termRows = append(termRows, []any{p.ID, t.Field, t.Term, t.Phon})
-				}
-				if !dict[t.Term] {
-					dict[t.Term] = true
-					dictRows = append(dictRows, []any{t.Term})
-				}
-			}
+			termRows = dict.add(termRows, p, m.Terms)
 			for k := range m.Accompaniments {
 				sa := &m.Accompaniments[k]
 				a := &sa.Accompaniment
@@ -296,7 +286,7 @@ func (tx *Tx) InsertSeed(ctx context.Context, hs []SeedHousehold) error {
 		rows  [][]any
 	}{
 		{"person_recorders", []string{"person_id", "worker_id"}, recRows},
-		{"person_terms", []string{"person_id", "field", "term", "phon"}, termRows},
+		{"person_terms", []string{"person_id", "field", "term", "phon", "org_id", "birth_date"}, termRows},
 		{"accompaniments", []string{"id", "org_id", "person_id", "team_id", "referent_id", "kind", "start_date", "end_date",
 			"end_reason", "end_proof_document_id", "created_by", "created_at"}, accRows},
 		{"accompaniment_referents", []string{"accompaniment_id", "worker_id", "team_id", "from_at", "until_at"}, refRows},
@@ -308,8 +298,9 @@ func (tx *Tx) InsertSeed(ctx context.Context, hs []SeedHousehold) error {
 			return err
 		}
 	}
-	// The dictionary is shared by every person: words already known stay.
-	return tx.insertRows(ctx, "search_terms", []string{"term"}, dictRows, " ON CONFLICT DO NOTHING")
+	// The dictionaries are shared by every person: words already known
+	// have their counts raised.
+	return dict.write(ctx, tx)
 }
 
 // ContentDigest hashes the persons, households and situations of the
@@ -374,5 +365,45 @@ func (db *DB) Analyze(ctx context.Context) error {
 		q = "PRAGMA optimize=0x10002" // analyze every table that needs it
 	}
 	_, err := db.w.ExecContext(ctx, q)
+	return err
+}
+
+// Vacuum finishes a bulk load (seed, import) on PostgreSQL: the GIN
+// indexes' pending lists (trigram dictionary, journal full text) are
+// merged into the indexes, so that searches do not scan them, then VACUUM
+// (ANALYZE) sets the visibility map, which index-only scans need, and the
+// planner statistics. tables limits it to the tables a load touched; none
+// is every table. Autovacuum does the same in production over time; a
+// bulk load should not wait for it. On SQLite it is Analyze.
+func (db *DB) Vacuum(ctx context.Context, tables ...string) error {
+	if db.dialect == SQLite {
+		return db.Analyze(ctx)
+	}
+	rows, err := db.w.QueryContext(ctx, `SELECT c.oid::regclass::text FROM pg_class c JOIN pg_am a ON a.oid = c.relam
+		WHERE a.amname = 'gin' AND c.relkind = 'i' AND c.relnamespace = current_schema()::regnamespace ORDER BY 1`)
+	if err != nil {
+		return err
+	}
+	var gins []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			rows.Close()
+			return err
+		}
+		gins = append(gins, n)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	for _, g := range gins {
+		if _, err := db.w.ExecContext(ctx, "SELECT gin_clean_pending_list($1::regclass)", g); err != nil {
+			return err
+		}
+	}
+	// VACUUM cannot run in a transaction, nor take parameters: the table
+	// names are the callers' constants.
+	_, err = db.w.ExecContext(ctx, "VACUUM (ANALYZE) "+strings.Join(tables, ", "))
 	return err
 }
