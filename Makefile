@@ -20,9 +20,13 @@ lint:
 	$(GO) run honnef.co/go/tools/cmd/staticcheck@v0.8.2 $(PKGS)
 
 # Benchmarks and load runs against a real `parcours serve` on 127.0.0.1;
-# rewrites BENCHMARKS.md. Scale with BENCH_PERSONS (100000),
-# BENCH_DURATION (15s per scenario), BENCH_USERS (50), BENCH_BACKENDS
-# (sqlite,postgres), BENCH_GOBENCH (1). Defaults finish well under 30 min.
+# rewrites BENCHMARKS.md (after each backend). By default 500,000 persons
+# (~5 M journal entries) on both backends, from databases cached outside
+# the repository (BENCH_CACHE, ~/.cache/parcours-bench): the first run
+# seeds them (long), later runs reuse them. Scale with BENCH_PERSONS,
+# BENCH_DURATION (10s per measure), BENCH_WARMUP (3s), BENCH_USERS (16),
+# BENCH_BACKENDS (sqlite,postgres), BENCH_GOBENCH (0). `make test` never
+# runs it.
 bench: build
 	$(GO) run ./internal/bench/cmd/benchreport -bin bin/parcours -out BENCHMARKS.md
 

@@ -36,6 +36,8 @@ type Scenario struct {
 	// SQL runs the same read against the database directly, for the
 	// floor; nil when there is no meaningful equivalent (writes).
 	SQL func(ctx context.Context, db *sql.DB, n uint64) error
+	// Writes says SQL writes: it then gets a pool that may.
+	Writes bool
 }
 
 // Latency summarises one run.
@@ -49,8 +51,17 @@ type Latency struct {
 
 // Load sends sc to base (which must be a loopback URL) with users
 // concurrent users for d, each user sending its next request as soon as
-// the previous one is answered.
+// the previous one is answered (a closed loop).
 func Load(base, token string, sc Scenario, users int, d time.Duration) (*Latency, error) {
+	return Attack(base, token, sc, users, 0, d)
+}
+
+// Attack sends sc to base (which must be a loopback URL) for d. With rate
+// 0 it is a closed loop of users concurrent users; with a rate it is an
+// open loop: requests leave at that many per second whatever the answers
+// (vegeta's rate mode, up to 50 × users in flight), so latencies measure
+// the service, not a queue of users waiting on each other.
+func Attack(base, token string, sc Scenario, users int, rate float64, d time.Duration) (*Latency, error) {
 	u, err := url.Parse(base)
 	if err != nil || u.Hostname() != "127.0.0.1" {
 		return nil, fmt.Errorf("bench: refusing to send load to %q: only 127.0.0.1", base)
@@ -64,15 +75,57 @@ func Load(base, token string, sc Scenario, users int, d time.Duration) (*Latency
 		t.URL = base + t.URL
 		return nil
 	}
-	atk := vegeta.NewAttacker(vegeta.Workers(uint64(users)), vegeta.MaxWorkers(uint64(users)),
-		vegeta.Connections(users), vegeta.KeepAlive(true), vegeta.Timeout(30*time.Second))
+	opts := []func(*vegeta.Attacker){vegeta.Workers(uint64(users)), vegeta.MaxWorkers(uint64(users)),
+		vegeta.Connections(users), vegeta.KeepAlive(true), vegeta.Timeout(30 * time.Second)}
+	pace := vegeta.Rate{Freq: 0}
+	if rate > 0 {
+		pace = vegeta.Rate{Freq: max(1, int(rate+0.5)), Per: time.Second}
+		opts = []func(*vegeta.Attacker){vegeta.Workers(uint64(users)), vegeta.MaxWorkers(uint64(50 * users)),
+			vegeta.Connections(50 * users), vegeta.KeepAlive(true), vegeta.Timeout(30 * time.Second)}
+	}
+	atk := vegeta.NewAttacker(opts...)
 	var m vegeta.Metrics
-	for res := range atk.Attack(targeter, vegeta.Rate{Freq: 0}, d, sc.Name) {
+	for res := range atk.Attack(targeter, pace, d, sc.Name) {
 		m.Add(res)
 	}
 	m.Close()
 	return &Latency{Requests: m.Requests, P50: m.Latencies.P50, P95: m.Latencies.P95, P99: m.Latencies.P99,
 		Throughput: m.Throughput, Success: m.Success, Errors: first(m.Errors, 3)}, nil
+}
+
+// ProcCPU is the CPU time (user + system) a process has used so far,
+// from /proc/PID/stat.
+func ProcCPU(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", pid))
+	if err != nil {
+		return 0, err
+	}
+	// The command name (field 2) may hold spaces: fields count from the
+	// closing parenthesis.
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0, fmt.Errorf("bench: unreadable /proc/%d/stat", pid)
+	}
+	f := strings.Fields(string(b)[i+1:])
+	if len(f) < 13 {
+		return 0, fmt.Errorf("bench: short /proc/%d/stat", pid)
+	}
+	utime, _ := strconv.ParseInt(f[11], 10, 64)
+	stime, _ := strconv.ParseInt(f[12], 10, 64)
+	return time.Duration(utime+stime) * time.Second / clockTicks, nil
+}
+
+// clockTicks is USER_HZ, the unit of /proc/PID/stat times: 100 on every
+// Linux architecture Go supports.
+const clockTicks = 100
+
+// LoadAvg is the 1-minute load average: how busy the machine was.
+func LoadAvg() string {
+	b, err := os.ReadFile("/proc/loadavg")
+	if err != nil {
+		return "?"
+	}
+	return strings.Fields(string(b))[0]
 }
 
 func first(s []string, n int) []string { return s[:min(n, len(s))] }

@@ -72,3 +72,43 @@ func TestProcMemory_OfThisProcess(t *testing.T) {
 		t.Fatalf("machine %+v", m)
 	}
 }
+
+func TestAttack_OpenLoopSendsAtTheRate(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	defer srv.Close()
+	sc := Scenario{Name: "rate", Next: func(n uint64, t *vegeta.Target) { t.URL = "/" }}
+	l, err := Attack(srv.URL, "t", sc, 2, 50, time.Second)
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 50/s for one second: vegeta sends on schedule, not as fast as it
+	// can (a closed loop on a loopback server would send thousands).
+	if l.Requests < 40 || l.Requests > 60 || hits.Load() != int64(l.Requests) {
+		t.Fatalf("%d requests (%d received) at 50/s for 1 s", l.Requests, hits.Load())
+	}
+}
+
+func TestProcCPU_GrowsWithWork(t *testing.T) {
+	before, err := ProcCPU(os.Getpid())
+	if err != nil {
+		t.Skipf("no /proc: %v", err)
+	}
+	// Spin until the kernel has counted at least two more ticks: on a
+	// busy machine that takes longer than the CPU time itself.
+	after, deadline := before, time.Now().Add(30*time.Second)
+	for after < before+20*time.Millisecond && time.Now().Before(deadline) {
+		for i := 0; i < 1_000_000; i++ {
+			_ = i * i
+		}
+		if after, err = ProcCPU(os.Getpid()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if after < before+20*time.Millisecond {
+		t.Fatalf("CPU %s then %s after 30 s of spinning", before, after)
+	}
+	if l := LoadAvg(); l == "?" {
+		t.Fatal("no load average")
+	}
+}

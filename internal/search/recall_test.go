@@ -114,7 +114,7 @@ func TestRecall_Top5AtLeast98PercentOnBothBackends(t *testing.T) {
 
 // loadPopulation stores the population in bulk and indexes it as the
 // operator tools do; it returns person id → population key.
-func loadPopulation(t *testing.T, db *store.DB, orgID string, rows [][]string) map[string]string {
+func loadPopulation(t testing.TB, db *store.DB, orgID string, rows [][]string) map[string]string {
 	t.Helper()
 	byID := map[string]string{}
 	var ps []*parcours.Person
@@ -139,7 +139,7 @@ func loadPopulation(t *testing.T, db *store.DB, orgID string, rows [][]string) m
 	return byID
 }
 
-func readCSV(t *testing.T, path string, header []string) [][]string {
+func readCSV(t testing.TB, path string, header []string) [][]string {
 	t.Helper()
 	f, err := os.Open(path)
 	if err != nil {

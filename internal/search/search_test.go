@@ -22,7 +22,7 @@ type env struct {
 	recep   parcours.Actor // reception of org A
 }
 
-func newEnv(t *testing.T, db *store.DB) *env {
+func newEnv(t testing.TB, db *store.DB) *env {
 	t.Helper()
 	e := &env{db: db, persons: person.New(db), search: search.New(db)}
 	ctx := context.Background()

@@ -205,6 +205,11 @@ func (tx *Tx) SearchCandidates(ctx context.Context, orgIDs []string, slot Search
 	var union []string
 	var args []any
 	orgIn, orgArg := tx.inList("org_id", orgIDs)
+	if len(orgIDs) == 1 {
+		// An equality lets SQLite use the birth-date range of the index
+		// too; a list stops it at the token.
+		orgIn, orgArg = "org_id = ?", orgIDs[0]
+	}
 	// One SELECT per kind of key, never an OR: each is then a range scan
 	// of one index, read from the index alone.
 	add := func(quality, column string, keys []string) {

@@ -1,21 +1,29 @@
-// Command benchreport is `make bench`: for each backend it seeds a fresh
-// database with `parcours seed` (timed), starts `parcours serve` on
-// 127.0.0.1, drives it with 50 concurrent users per scenario (vegeta),
-// times the same reads as raw SQL, reads the server's memory from /proc,
-// runs the Go benchmarks, and rewrites BENCHMARKS.md.
+// Command benchreport is `make bench`: for each backend it takes a seeded
+// database from the cache (seeding and caching it the first time), works
+// on a throwaway copy of it, starts `parcours serve` on 127.0.0.1 and, for
+// each scenario, measures after a warm-up: one user's latency, the
+// capacity (closed-loop saturation throughput) with the CPU each request
+// costs serve and the database, an open loop at 60 % of that capacity
+// (vegeta's rate mode), and the same reads as raw SQL (latency, capacity,
+// CPU). The load average is recorded with every figure. It rewrites
+// BENCHMARKS.md after each backend, so that a run cut short keeps what
+// it measured.
 //
 // Scale and duration come from the environment (or the flags of the same
-// name in lower case): BENCH_PERSONS (100000), BENCH_DURATION (15s per
-// scenario), BENCH_USERS (50), BENCH_BACKENDS (sqlite,postgres),
-// BENCH_GOBENCH (1 to run the Go benchmarks), PARCOURS_TEST_POSTGRES (the
-// PostgreSQL server, postgres://postgres@127.0.0.1:5432/postgres by
-// default). Every database it creates is thrown away at the end.
+// name in lower case): BENCH_PERSONS (500000), BENCH_DURATION (10s per
+// measure), BENCH_WARMUP (3s), BENCH_USERS (16, the closed loop of the
+// capacity run), BENCH_BACKENDS (sqlite,postgres), BENCH_GOBENCH (0; 1
+// runs the Go benchmarks too), BENCH_CACHE (the cached databases;
+// $XDG_CACHE_HOME/parcours-bench or ~/.cache/parcours-bench, outside the
+// repository), PARCOURS_TEST_POSTGRES (the PostgreSQL server,
+// postgres://postgres@127.0.0.1:5432/postgres by default).
 package main
 
 import (
 	"bytes"
 	"context"
 	"database/sql"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
@@ -40,18 +48,26 @@ import (
 	"parcours/internal/bench"
 	"parcours/internal/demo/names"
 	"parcours/internal/parcours"
+	"parcours/internal/search/namekey"
 	"parcours/internal/store"
 )
+
+// seedVersion names the cached databases: bump it when what `parcours
+// seed` writes changes (generator, bulk loader, index layout), so that
+// the next run seeds afresh instead of measuring stale data.
+const seedVersion = 2
 
 type config struct {
 	persons  int
 	duration time.Duration
+	warmup   time.Duration
 	users    int
 	backends []string
 	gobench  bool
 	bin      string
 	out      string
 	pgAdmin  string
+	cache    string
 }
 
 func envOr(k, def string) string {
@@ -61,54 +77,67 @@ func envOr(k, def string) string {
 	return def
 }
 
+func defaultCache() string {
+	if d := os.Getenv("XDG_CACHE_HOME"); d != "" {
+		return filepath.Join(d, "parcours-bench")
+	}
+	if h, err := os.UserHomeDir(); err == nil {
+		return filepath.Join(h, ".cache", "parcours-bench")
+	}
+	return filepath.Join(os.TempDir(), "parcours-bench")
+}
+
 func main() {
 	var c config
 	var backends string
-	persons, _ := strconv.Atoi(envOr("BENCH_PERSONS", "100000"))
-	dur, _ := time.ParseDuration(envOr("BENCH_DURATION", "15s"))
-	users, _ := strconv.Atoi(envOr("BENCH_USERS", "50"))
-	flag.IntVar(&c.persons, "persons", persons, "persons to seed (env BENCH_PERSONS)")
-	flag.DurationVar(&c.duration, "duration", dur, "duration of each load scenario (env BENCH_DURATION)")
-	flag.IntVar(&c.users, "users", users, "concurrent users (env BENCH_USERS)")
+	persons, _ := strconv.Atoi(envOr("BENCH_PERSONS", "500000"))
+	dur, _ := time.ParseDuration(envOr("BENCH_DURATION", "10s"))
+	warm, _ := time.ParseDuration(envOr("BENCH_WARMUP", "3s"))
+	users, _ := strconv.Atoi(envOr("BENCH_USERS", "16"))
+	flag.IntVar(&c.persons, "persons", persons, "persons in the seeded database (env BENCH_PERSONS)")
+	flag.DurationVar(&c.duration, "duration", dur, "duration of each measure (env BENCH_DURATION)")
+	flag.DurationVar(&c.warmup, "warmup", warm, "warm-up before each scenario, not measured (env BENCH_WARMUP)")
+	flag.IntVar(&c.users, "users", users, "concurrent users of the capacity run (env BENCH_USERS)")
 	flag.StringVar(&backends, "backends", envOr("BENCH_BACKENDS", "sqlite,postgres"), "backends to measure (env BENCH_BACKENDS)")
-	flag.BoolVar(&c.gobench, "gobench", envOr("BENCH_GOBENCH", "1") == "1", "run the Go benchmarks too (env BENCH_GOBENCH)")
+	flag.BoolVar(&c.gobench, "gobench", envOr("BENCH_GOBENCH", "0") == "1", "run the Go benchmarks too (env BENCH_GOBENCH)")
 	flag.StringVar(&c.bin, "bin", "bin/parcours", "the parcours binary to measure")
 	flag.StringVar(&c.out, "out", "BENCHMARKS.md", "report to rewrite")
+	flag.StringVar(&c.cache, "cache", envOr("BENCH_CACHE", defaultCache()), "directory of the cached seeded databases (env BENCH_CACHE)")
 	flag.Parse()
 	c.backends = strings.Split(backends, ",")
 	c.pgAdmin = envOr("PARCOURS_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable")
-	if c.duration <= 0 || c.duration > 5*time.Minute || c.users < 1 || c.users > 500 || c.persons < 1000 {
+	if c.duration <= 0 || c.duration > 5*time.Minute || c.warmup < 0 || c.users < 1 || c.users > 500 || c.persons < 1000 {
 		fatal(errors.New("bench: duration must be in (0, 5m], users in [1, 500], persons ≥ 1000"))
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	started := time.Now()
-	rep := &report{cfg: c, machine: bench.ThisMachine(), date: started.UTC(), loadBefore: loadavg()}
+	rep := &report{cfg: c, machine: bench.ThisMachine(), date: started.UTC(), loadBefore: bench.LoadAvg()}
 	for _, b := range c.backends {
-		r, err := runBackend(ctx, c, strings.TrimSpace(b))
+		b = strings.TrimSpace(b)
+		r, err := runBackend(ctx, c, b)
 		if err != nil {
-			fatal(fmt.Errorf("%s: %w", b, err))
+			logf("%s: %v", b, err)
+			rep.failed = append(rep.failed, fmt.Sprintf("%s: %v", b, err))
+		} else {
+			rep.backends = append(rep.backends, r)
 		}
-		rep.backends = append(rep.backends, r)
+		rep.total, rep.loadAfter = time.Since(started), bench.LoadAvg()
+		if err := os.WriteFile(c.out, []byte(rep.markdown()), 0o644); err != nil {
+			fatal(err)
+		}
 	}
 	if c.gobench {
 		rep.gobench = goBenchmarks(ctx)
 	}
-	rep.total = time.Since(started)
-	rep.loadAfter = loadavg()
+	rep.total, rep.loadAfter = time.Since(started), bench.LoadAvg()
 	if err := os.WriteFile(c.out, []byte(rep.markdown()), 0o644); err != nil {
 		fatal(err)
 	}
 	fmt.Fprintf(os.Stderr, "bench: %s rewritten in %s\n", c.out, rep.total.Round(time.Second))
-}
-
-// loadavg is the 1-minute load average: how busy the shared machine was.
-func loadavg() string {
-	b, err := os.ReadFile("/proc/loadavg")
-	if err != nil {
-		return "?"
+	if len(rep.failed) > 0 {
+		os.Exit(1)
 	}
-	return strings.Fields(string(b))[0]
 }
 
 func fatal(err error) {
@@ -117,71 +146,291 @@ func fatal(err error) {
 }
 
 func logf(format string, args ...any) {
-	fmt.Fprintf(os.Stderr, "bench: "+format+"\n", args...)
+	fmt.Fprintf(os.Stderr, time.Now().UTC().Format("15:04:05")+" bench: "+format+"\n", args...)
 }
 
 // backendResult is what one backend measured.
 type backendResult struct {
 	name             string
-	seed, seedCPU    time.Duration // wall time, and CPU time of the seed process
+	seed             *seedRecord
 	persons, entries int
 	idleRSS, peakRSS int64
 	scenarios        []scenarioResult
 	heavyEntries     int
-	seedLog          string
 	serveLogTail     string
 }
 
+// measure is one run of a scenario, with the load average at its end.
+type measure struct {
+	lat  *bench.Latency
+	cpu  time.Duration // CPU per request (serve + database, or client + database for the floor)
+	load string
+}
+
 type scenarioResult struct {
-	name  string
-	http  *bench.Latency
-	floor *bench.Latency // nil without a raw-SQL equivalent
+	name        string
+	single      measure  // one user, closed loop
+	capacity    measure  // c.users users, closed loop
+	open        *measure // open loop at 60 % of capacity
+	openRate    float64
+	floorSingle *measure // raw SQL, one user; nil without an equivalent
+	floorCap    *measure // raw SQL, c.users users
+}
+
+// seedRecord is how a cached database was made; it is written next to
+// the database once the seed finished, and read by later runs.
+type seedRecord struct {
+	Backend     string  `json:"backend"`
+	Persons     int     `json:"persons"`
+	SeedVersion int     `json:"seed_version"`
+	WallSeconds float64 `json:"wall_seconds"`
+	CPUSeconds  float64 `json:"cpu_seconds"` // of the seed process
+	Log         string  `json:"log"`
+	Started     string  `json:"started"`
+	LoadStart   string  `json:"load_start"`
+	LoadEnd     string  `json:"load_end"`
+	reused      bool
 }
 
 // benchWorker is the worker whose token drives the load: a referent of
 // about a third of the département's households (see internal/demo).
 const benchWorker = "referent.rsa@rhone.example"
 
+func cacheKey(backend string, persons int) string {
+	return fmt.Sprintf("%s-v%d-p%d", backend, seedVersion, persons)
+}
+
+func pgCacheName(persons int) string { return fmt.Sprintf("parcours_bench_v%d_p%d", seedVersion, persons) }
+
+// cached returns the cached database of backend at c.persons, seeding it
+// first when it is not there. A lock file keeps two runs from seeding the
+// same database; the record is written last, so a seed cut short is
+// never taken for a finished one.
+func cached(ctx context.Context, c config, backend string) (dsn string, rec *seedRecord, err error) {
+	if err := os.MkdirAll(c.cache, 0o755); err != nil {
+		return "", nil, err
+	}
+	key := cacheKey(backend, c.persons)
+	lock, err := os.OpenFile(filepath.Join(c.cache, key+".lock"), os.O_CREATE|os.O_RDWR, 0o644)
+	if err != nil {
+		return "", nil, err
+	}
+	defer lock.Close()
+	logf("%s: waiting for the cache lock %s", backend, lock.Name())
+	if err := syscall.Flock(int(lock.Fd()), syscall.LOCK_EX); err != nil {
+		return "", nil, err
+	}
+	defer syscall.Flock(int(lock.Fd()), syscall.LOCK_UN)
+	recPath := filepath.Join(c.cache, key+".json")
+	final := filepath.Join(c.cache, key+".db")
+	if backend == "postgres" {
+		final = pgDSN(c.pgAdmin, pgCacheName(c.persons))
+	}
+	if b, err := os.ReadFile(recPath); err == nil {
+		rec = &seedRecord{}
+		if err := json.Unmarshal(b, rec); err == nil && exists(ctx, c, backend, final) {
+			rec.reused = true
+			logf("%s: reusing the cached database %s (seeded %s in %.0f s)", backend, key, rec.Started, rec.WallSeconds)
+			return final, rec, nil
+		}
+	}
+	var tmp string
+	switch backend {
+	case "sqlite":
+		tmp = final + ".tmp"
+		for _, suffix := range []string{"", "-wal", "-shm"} {
+			os.Remove(tmp + suffix)
+		}
+	case "postgres":
+		name := pgCacheName(c.persons) + "_tmp"
+		if err := pgExec(ctx, c.pgAdmin, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)", "CREATE DATABASE "+name); err != nil {
+			return "", nil, err
+		}
+		tmp = pgDSN(c.pgAdmin, name)
+		// The search migration needs these extensions; create them as
+		// the administrator, as an operator would.
+		if err := pgExec(ctx, tmp, "CREATE EXTENSION IF NOT EXISTS pg_trgm", "CREATE EXTENSION IF NOT EXISTS unaccent"); err != nil {
+			return "", nil, err
+		}
+	default:
+		return "", nil, fmt.Errorf("unknown backend %q", backend)
+	}
+	logf("%s: seeding %d persons into the cache (%s)", backend, c.persons, key)
+	rec = &seedRecord{Backend: backend, Persons: c.persons, SeedVersion: seedVersion, Started: time.Now().UTC().Format(time.RFC3339), LoadStart: bench.LoadAvg()}
+	t0 := time.Now()
+	var seedErr bytes.Buffer
+	cmd := exec.CommandContext(ctx, c.bin, "seed", "--persons", strconv.Itoa(c.persons), "--seed", "1", "--database", tmp)
+	cmd.Stderr = io.MultiWriter(&seedErr, os.Stderr)
+	if err := cmd.Run(); err != nil {
+		return "", nil, fmt.Errorf("seed: %w", err)
+	}
+	rec.WallSeconds = time.Since(t0).Seconds()
+	rec.CPUSeconds = (cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()).Seconds()
+	rec.Log, rec.LoadEnd = lastLine(seedErr.String()), bench.LoadAvg()
+	switch backend {
+	case "sqlite":
+		if err := os.Rename(tmp, final); err != nil {
+			return "", nil, err
+		}
+	case "postgres":
+		if err := pgExec(ctx, c.pgAdmin, "DROP DATABASE IF EXISTS "+pgCacheName(c.persons)+" WITH (FORCE)",
+			"ALTER DATABASE "+pgCacheName(c.persons)+"_tmp RENAME TO "+pgCacheName(c.persons)); err != nil {
+			return "", nil, err
+		}
+	}
+	b, _ := json.Marshal(rec)
+	return final, rec, os.WriteFile(recPath, b, 0o644)
+}
+
+func exists(ctx context.Context, c config, backend, dsn string) bool {
+	if backend == "sqlite" {
+		_, err := os.Stat(dsn)
+		return err == nil
+	}
+	db, err := sql.Open("pgx", c.pgAdmin)
+	if err != nil {
+		return false
+	}
+	defer db.Close()
+	var n int
+	u, _ := url.Parse(dsn)
+	err = db.QueryRowContext(ctx, "SELECT count(*) FROM pg_database WHERE datname = $1", strings.TrimPrefix(u.Path, "/")).Scan(&n)
+	return err == nil && n == 1
+}
+
+func pgDSN(admin, name string) string {
+	u, _ := url.Parse(admin)
+	u.Path = "/" + name
+	return u.String()
+}
+
+func pgExec(ctx context.Context, dsn string, stmts ...string) error {
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	for _, q := range stmts {
+		if _, err := db.ExecContext(ctx, q); err != nil {
+			return fmt.Errorf("PostgreSQL at %s: %w", redact(dsn), err)
+		}
+	}
+	return nil
+}
+
+// workingCopy copies the cached database so that the writes of a run
+// never change the cache: a file copy on SQLite, a database made from the
+// cached one as template on PostgreSQL. It returns the copy's DSN, its
+// database name on PostgreSQL, and what removes it.
+func workingCopy(ctx context.Context, c config, backend, cachedDSN, dir string) (string, string, func(), error) {
+	if backend == "sqlite" {
+		dst := filepath.Join(dir, "bench.db")
+		in, err := os.Open(cachedDSN)
+		if err != nil {
+			return "", "", nil, err
+		}
+		defer in.Close()
+		out, err := os.Create(dst)
+		if err != nil {
+			return "", "", nil, err
+		}
+		if _, err := io.Copy(out, in); err != nil {
+			out.Close()
+			return "", "", nil, err
+		}
+		return dst, "", func() {}, out.Close()
+	}
+	name := fmt.Sprintf("parcours_bench_run_%d", rand.Uint32())
+	// FILE_COPY copies the files as they are (visibility map included)
+	// instead of writing every block to the WAL.
+	if err := pgExec(ctx, c.pgAdmin, "CREATE DATABASE "+name+" TEMPLATE "+pgCacheName(c.persons)+" STRATEGY FILE_COPY"); err != nil {
+		return "", "", nil, err
+	}
+	drop := func() { _ = pgExec(context.Background(), c.pgAdmin, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)") }
+	return pgDSN(c.pgAdmin, name), name, drop, nil
+}
+
+// cpuMeter reads the CPU used so far by the processes a measure counts:
+// a process (serve, or this one for the raw-SQL floor) and, on
+// PostgreSQL, the server processes connected to the run's database.
+type cpuMeter struct {
+	pid    int
+	admin  *sql.DB // nil on SQLite, where the database is in the process
+	dbName string
+}
+
+func (m *cpuMeter) sample(ctx context.Context) (proc time.Duration, backends map[int]time.Duration) {
+	proc, _ = bench.ProcCPU(m.pid)
+	backends = map[int]time.Duration{}
+	if m.admin == nil {
+		return proc, backends
+	}
+	rows, err := m.admin.QueryContext(ctx, "SELECT pid FROM pg_stat_activity WHERE datname = $1", m.dbName)
+	if err != nil {
+		return proc, backends
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var pid int
+		if rows.Scan(&pid) == nil {
+			if t, err := bench.ProcCPU(pid); err == nil {
+				backends[pid] = t
+			}
+		}
+	}
+	return proc, backends
+}
+
+// during runs f and returns the CPU the counted processes used meanwhile.
+// Server processes that start during f count from zero; those that end
+// during it are missed (the pools keep theirs open).
+func (m *cpuMeter) during(ctx context.Context, f func() error) (time.Duration, error) {
+	p0, b0 := m.sample(ctx)
+	err := f()
+	p1, b1 := m.sample(ctx)
+	total := p1 - p0
+	for pid, t := range b1 {
+		total += t - b0[pid]
+	}
+	return total, err
+}
+
+func perRequest(cpu time.Duration, l *bench.Latency) time.Duration {
+	if l == nil || l.Requests == 0 {
+		return 0
+	}
+	return cpu / time.Duration(l.Requests)
+}
+
 func runBackend(ctx context.Context, c config, backend string) (*backendResult, error) {
 	res := &backendResult{name: backend}
+	cachedDSN, rec, err := cached(ctx, c, backend)
+	if err != nil {
+		return nil, err
+	}
+	res.seed = rec
 	tmp, err := os.MkdirTemp("", "parcours-bench-")
 	if err != nil {
 		return nil, err
 	}
 	defer os.RemoveAll(tmp)
-	var dsn string
-	switch backend {
-	case "sqlite":
-		dsn = filepath.Join(tmp, "bench.db")
-	case "postgres":
-		d, drop, err := throwawayPostgres(ctx, c.pgAdmin)
-		if err != nil {
-			return nil, err
-		}
-		defer drop()
-		dsn = d
-	default:
-		return nil, fmt.Errorf("unknown backend %q", backend)
+	logf("%s: copying the cached database", backend)
+	dsn, dbName, drop, err := workingCopy(ctx, c, backend, cachedDSN, tmp)
+	if err != nil {
+		return nil, err
 	}
-
-	logf("%s: seeding %d persons", backend, c.persons)
-	t0 := time.Now()
-	var seedErr bytes.Buffer
-	cmd := exec.CommandContext(ctx, c.bin, "seed", "--persons", strconv.Itoa(c.persons), "--seed", "1", "--database", dsn)
-	cmd.Stderr = io.MultiWriter(&seedErr, os.Stderr)
-	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("seed: %w", err)
-	}
-	res.seed = time.Since(t0)
-	res.seedCPU = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
-	res.seedLog = lastLine(seedErr.String())
+	defer drop()
 
 	db, err := store.Open(ctx, dsn)
 	if err != nil {
 		return nil, err
 	}
 	defer db.Close()
-	token, _, err := auth.New(db, slog.New(slog.NewTextHandler(io.Discard, nil))).CreateToken(ctx, parcours.SystemActor(), benchWorker, "bench")
+	if _, err := db.Migrate(ctx); err != nil { // a cache made before a later migration
+		return nil, err
+	}
+	authn := auth.New(db, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	token, _, err := authn.CreateToken(ctx, parcours.SystemActor(), benchWorker, "bench")
 	if err != nil {
 		return nil, fmt.Errorf("token: %w", err)
 	}
@@ -189,12 +438,25 @@ func runBackend(ctx context.Context, c config, backend string) (*backendResult, 
 	if err != nil {
 		return nil, err
 	}
+	sess, err := authn.NewSession(ctx, fx.workerID, true)
+	if err != nil {
+		return nil, fmt.Errorf("session: %w", err)
+	}
+	fx.cookie = auth.SessionCookie + "=" + sess.Secret
 	res.persons, res.entries, res.heavyEntries = fx.persons, fx.entries, fx.heavyEntries
-	floorDB, err := openFloor(dsn)
+	floorDB, floorWrite, err := openFloor(dsn)
 	if err != nil {
 		return nil, err
 	}
 	defer floorDB.Close()
+	defer floorWrite.Close()
+	var admin *sql.DB
+	if backend == "postgres" {
+		if admin, err = sql.Open("pgx", c.pgAdmin); err != nil {
+			return nil, err
+		}
+		defer admin.Close()
+	}
 
 	srv, err := startServe(ctx, c.bin, dsn, tmp)
 	if err != nil {
@@ -204,22 +466,66 @@ func runBackend(ctx context.Context, c config, backend string) (*backendResult, 
 	time.Sleep(3 * time.Second) // let start-up garbage settle
 	res.idleRSS, _, _ = bench.ProcMemory(srv.cmd.Process.Pid)
 	logf("%s: serve idle RSS %s", backend, bench.MB(res.idleRSS))
+	serveCPU := &cpuMeter{pid: srv.cmd.Process.Pid, admin: admin, dbName: dbName}
+	floorCPU := &cpuMeter{pid: os.Getpid(), admin: admin, dbName: dbName}
 
 	for _, sc := range scenarios(fx, store.DialectOf(dsn)) {
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
-		logf("%s: %s (%d users, %s)", backend, sc.Name, c.users, c.duration)
 		r := scenarioResult{name: sc.Name}
-		r.http, err = bench.Load(srv.base, token, sc, c.users, c.duration)
+		logf("%s: %s: warm-up %s", backend, sc.Name, c.warmup)
+		if c.warmup > 0 {
+			if _, err := bench.Attack(srv.base, token, sc, c.users, 0, c.warmup); err != nil {
+				return nil, err
+			}
+		}
+		logf("%s: %s: one user", backend, sc.Name)
+		if r.single.lat, err = bench.Attack(srv.base, token, sc, 1, 0, c.duration); err != nil {
+			return nil, err
+		}
+		r.single.load = bench.LoadAvg()
+		logf("%s: %s: capacity (%d users)", backend, sc.Name, c.users)
+		cpu, err := serveCPU.during(ctx, func() error {
+			var err error
+			r.capacity.lat, err = bench.Attack(srv.base, token, sc, c.users, 0, c.duration)
+			return err
+		})
 		if err != nil {
 			return nil, err
 		}
-		if sc.SQL != nil {
-			r.floor, err = bench.Floor(ctx, floorDB, sc, c.users, min(c.duration, 10*time.Second))
+		r.capacity.cpu, r.capacity.load = perRequest(cpu, r.capacity.lat), bench.LoadAvg()
+		r.openRate = 0.6 * r.capacity.lat.Throughput
+		if r.openRate >= 1 {
+			logf("%s: %s: open loop at %.0f/s", backend, sc.Name, r.openRate)
+			l, err := bench.Attack(srv.base, token, sc, c.users, r.openRate, c.duration)
 			if err != nil {
 				return nil, err
 			}
+			r.open = &measure{lat: l, load: bench.LoadAvg()}
+		}
+		if sc.SQL != nil {
+			logf("%s: %s: raw SQL", backend, sc.Name)
+			fd := max(c.duration/2, time.Second)
+			fdb := floorDB
+			if sc.Writes {
+				fdb = floorWrite
+			}
+			l, err := bench.Floor(ctx, fdb, sc, 1, fd)
+			if err != nil {
+				return nil, err
+			}
+			r.floorSingle = &measure{lat: l, load: bench.LoadAvg()}
+			var lc *bench.Latency
+			cpu, err := floorCPU.during(ctx, func() error {
+				var err error
+				lc, err = bench.Floor(ctx, fdb, sc, c.users, fd)
+				return err
+			})
+			if err != nil {
+				return nil, err
+			}
+			r.floorCap = &measure{lat: lc, cpu: perRequest(cpu, lc), load: bench.LoadAvg()}
 		}
 		res.scenarios = append(res.scenarios, r)
 	}
@@ -236,33 +542,6 @@ func lastLine(s string) string {
 	return s
 }
 
-// throwawayPostgres creates an empty database on the local server and
-// returns its DSN and the function that drops it.
-func throwawayPostgres(ctx context.Context, admin string) (string, func(), error) {
-	adb, err := sql.Open("pgx", admin)
-	if err != nil {
-		return "", nil, err
-	}
-	name := fmt.Sprintf("parcours_bench_%d", rand.Uint32())
-	if _, err := adb.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
-		adb.Close()
-		return "", nil, fmt.Errorf("PostgreSQL at %s: %w", redact(admin), err)
-	}
-	u, _ := url.Parse(admin)
-	u.Path = "/" + name
-	dsn := u.String()
-	// The search migration needs these extensions; create them as the
-	// administrator, as an operator would.
-	if db, err := sql.Open("pgx", dsn); err == nil {
-		_, _ = db.ExecContext(ctx, "CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE EXTENSION IF NOT EXISTS unaccent; CREATE EXTENSION IF NOT EXISTS fuzzystrmatch")
-		db.Close()
-	}
-	return dsn, func() {
-		_, _ = adb.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-		adb.Close()
-	}, nil
-}
-
 func redact(dsn string) string {
 	u, err := url.Parse(dsn)
 	if err != nil {
@@ -271,22 +550,31 @@ func redact(dsn string) string {
 	return u.Redacted()
 }
 
-// openFloor opens the pool the raw-SQL floor uses: like serve's read pool.
-func openFloor(dsn string) (*sql.DB, error) {
+// openFloor opens the pools the raw-SQL floor uses: like serve's read
+// pool, and a pool for writes (one connection on SQLite, which has one
+// writer).
+func openFloor(dsn string) (read, write *sql.DB, err error) {
 	if store.DialectOf(dsn) == store.Postgres {
 		db, err := sql.Open("pgx", dsn)
 		if err == nil {
 			db.SetMaxOpenConns(32)
 			db.SetMaxIdleConns(32)
 		}
-		return db, err
+		return db, db, err
 	}
-	db, err := sql.Open("sqlite", "file:"+dsn+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=query_only(1)")
-	if err == nil {
-		db.SetMaxOpenConns(8)
-		db.SetMaxIdleConns(8)
+	read, err = sql.Open("sqlite", "file:"+dsn+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=query_only(1)")
+	if err != nil {
+		return nil, nil, err
 	}
-	return db, err
+	read.SetMaxOpenConns(8)
+	read.SetMaxIdleConns(8)
+	write, err = sql.Open("sqlite", "file:"+dsn+"?_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_txlock=immediate")
+	if err != nil {
+		read.Close()
+		return nil, nil, err
+	}
+	write.SetMaxOpenConns(1)
+	return read, write, nil
 }
 
 type server struct {
@@ -372,12 +660,21 @@ func (l *limitedWriter) Write(p []byte) (int, error) {
 
 // fixtures are the ids the scenarios request, read from the seeded data.
 type fixtures struct {
-	orgID            string
+	orgID, workerID  string
+	cookie           string   // the bench worker's browser session
 	personIDs        []string // files the bench worker may open
+	accIDs, teamIDs  []string // an accompaniment of each, and its team
 	heavyIDs         []string // of them, files with ≥ 200 entries
-	queries          []string // search strings with typos
+	searches         []searchFixture
 	persons, entries int
 	heavyEntries     int
+}
+
+// searchFixture is a search as typed at a front desk (a typo in the
+// surname, a first name, the birth year) and, for the raw-SQL floor, the
+// surname's index token and the year.
+type searchFixture struct {
+	q, term, from, before string
 }
 
 func loadFixtures(ctx context.Context, db *sql.DB, d store.Dialect, email string) (*fixtures, error) {
@@ -388,35 +685,39 @@ func loadFixtures(ctx context.Context, db *sql.DB, d store.Dialect, email string
 		return s
 	}
 	fx := &fixtures{}
-	var workerID string
-	if err := db.QueryRowContext(ctx, q("SELECT id, org_id FROM workers WHERE email = ?"), email).Scan(&workerID, &fx.orgID); err != nil {
+	if err := db.QueryRowContext(ctx, q("SELECT id, org_id FROM workers WHERE email = ?"), email).Scan(&fx.workerID, &fx.orgID); err != nil {
 		return nil, fmt.Errorf("bench worker %s: %w", email, err)
 	}
 	db.QueryRowContext(ctx, "SELECT count(*) FROM persons").Scan(&fx.persons)
 	db.QueryRowContext(ctx, "SELECT count(*) FROM journal_entries").Scan(&fx.entries)
-	rows, err := db.QueryContext(ctx, q(`SELECT p.id, p.birth_name, p.first_names, p.birth_date FROM accompaniments a JOIN persons p ON p.id = a.person_id
-		WHERE a.referent_id = ? ORDER BY a.id LIMIT 5000`), workerID)
+	rows, err := db.QueryContext(ctx, q(`SELECT p.id, p.birth_name, p.first_names, p.birth_date, a.id, a.team_id FROM accompaniments a
+		JOIN persons p ON p.id = a.person_id WHERE a.referent_id = ? ORDER BY a.id LIMIT 5000`), fx.workerID)
 	if err != nil {
 		return nil, err
 	}
 	m := names.New(99)
 	for rows.Next() {
-		var id, last, first, birth string
-		if err := rows.Scan(&id, &last, &first, &birth); err != nil {
+		var id, last, first, birth, acc, team string
+		if err := rows.Scan(&id, &last, &first, &birth, &acc, &team); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		fx.personIDs = append(fx.personIDs, id)
-		if len(fx.queries) < 1000 {
-			fx.queries = append(fx.queries, typo(m, names.ASCII(strings.ToLower(last)))+" "+strings.SplitN(first, ",", 2)[0]+" "+birth[:4])
+		fx.personIDs, fx.accIDs, fx.teamIDs = append(fx.personIDs, id), append(fx.accIDs, acc), append(fx.teamIDs, team)
+		toks := namekey.Tokens(last)
+		if len(fx.searches) < 1000 && len(toks) > 0 && len(birth) >= 4 {
+			year, _ := strconv.Atoi(birth[:4])
+			fx.searches = append(fx.searches, searchFixture{
+				q:    typo(m, names.ASCII(strings.ToLower(last))) + " " + strings.SplitN(first, ",", 2)[0] + " " + birth[:4],
+				term: toks[0], from: strconv.Itoa(year), before: strconv.Itoa(year + 1),
+			})
 		}
 	}
 	rows.Close()
-	if len(fx.personIDs) == 0 {
+	if len(fx.personIDs) == 0 || len(fx.searches) == 0 {
 		return nil, errors.New("no accompanied person for the bench worker: was the database seeded with journals?")
 	}
 	rows, err = db.QueryContext(ctx, q(`SELECT e.person_id, count(*) FROM journal_entries e JOIN accompaniments a ON a.id = e.accompaniment_id
-		WHERE a.referent_id = ? GROUP BY e.person_id ORDER BY count(*) DESC LIMIT 50`), workerID)
+		WHERE a.referent_id = ? GROUP BY e.person_id ORDER BY count(*) DESC LIMIT 50`), fx.workerID)
 	if err != nil {
 		return nil, err
 	}
@@ -484,6 +785,7 @@ func scenarios(fx *fixtures, d store.Dialect) []bench.Scenario {
 		return "?"
 	}
 	pick := func(ids []string, n uint64) string { return ids[n%uint64(len(ids))] }
+	html := http.Header{"Cookie": {fx.cookie}, "Accept": {"text/html"}}
 	return []bench.Scenario{
 		{
 			Name: "get a person",
@@ -512,7 +814,15 @@ func scenarios(fx *fixtures, d store.Dialect) []bench.Scenario {
 		{
 			Name: "search (one typo + first name + year)",
 			Next: func(n uint64, t *vegeta.Target) {
-				t.URL = "/api/v1/persons?q=" + url.QueryEscape(fx.queries[n%uint64(len(fx.queries))])
+				t.URL = "/api/v1/persons?q=" + url.QueryEscape(fx.searches[n%uint64(len(fx.searches))].q)
+			},
+			// The floor reads the persons indexed under the surname as it
+			// should have been typed, born that year: what a search that
+			// knew the answer would read.
+			SQL: func(ctx context.Context, db *sql.DB, n uint64) error {
+				s := fx.searches[n%uint64(len(fx.searches))]
+				return drain(ctx, db, "SELECT "+prefixed("p.", personCols)+" FROM person_terms t JOIN persons p ON p.id = t.person_id WHERE t.term = "+ph(1)+
+					" AND t.org_id = "+ph(2)+" AND t.birth_date >= "+ph(3)+" AND t.birth_date < "+ph(4)+" LIMIT 20", s.term, fx.orgID, s.from, s.before)
 			},
 		},
 		{
@@ -524,8 +834,49 @@ func scenarios(fx *fixtures, d store.Dialect) []bench.Scenario {
 				t.Header = t.Header.Clone()
 				t.Header.Set("Content-Type", "application/json")
 			},
+			// The floor inserts the same row, unaudited, in its own
+			// transaction.
+			Writes: true,
+			SQL: func(ctx context.Context, db *sql.DB, n uint64) error {
+				i := n % uint64(len(fx.personIDs))
+				_, err := db.ExecContext(ctx, `INSERT INTO journal_entries (id, org_id, person_id, accompaniment_id, kind, occurred_at, summary,
+					confidentiality, team_id, author_id, created_at) VALUES (`+ph(1)+", "+ph(2)+", "+ph(3)+", "+ph(4)+", 'note', "+ph(5)+", "+ph(6)+
+					", 'team', "+ph(7)+", "+ph(8)+", "+ph(9)+")",
+					store.NewID(), fx.orgID, fx.personIDs[i], fx.accIDs[i], time.Now().UTC().Format(time.DateOnly),
+					fmt.Sprintf("Note de charge n° %d : appel reçu, point sur la demande de logement social.", n), fx.teamIDs[i], fx.workerID, time.Now().UnixMicro())
+				return err
+			},
+		},
+		{
+			Name: "person page (HTML)",
+			Next: func(n uint64, t *vegeta.Target) {
+				t.URL = "/persons/" + pick(fx.personIDs, n)
+				t.Header = html
+			},
+			// The floor reads what the page shows: the person, their
+			// accompaniments and the first page of their journal.
+			SQL: func(ctx context.Context, db *sql.DB, n uint64) error {
+				id := pick(fx.personIDs, n)
+				if err := drain(ctx, db, "SELECT "+personCols+" FROM persons WHERE id = "+ph(1), id); err != nil {
+					return err
+				}
+				if err := drain(ctx, db, "SELECT * FROM accompaniments WHERE person_id = "+ph(1), id); err != nil {
+					return err
+				}
+				return drain(ctx, db, "SELECT "+entryCols+" FROM journal_entries WHERE person_id = "+ph(1)+
+					" ORDER BY occurred_at DESC, created_at DESC, id DESC LIMIT 51", id)
+			},
 		},
 	}
+}
+
+// prefixed qualifies each column of a comma-separated list.
+func prefixed(prefix, cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		parts[i] = prefix + strings.TrimSpace(c)
+	}
+	return strings.Join(parts, ", ")
 }
 
 func goBenchmarks(ctx context.Context) string {
