@@ -200,7 +200,9 @@ func cacheKey(backend string, persons int) string {
 	return fmt.Sprintf("%s-v%d-p%d", backend, seedVersion, persons)
 }
 
-func pgCacheName(persons int) string { return fmt.Sprintf("parcours_bench_v%d_p%d", seedVersion, persons) }
+func pgCacheName(persons int) string {
+	return fmt.Sprintf("parcours_bench_v%d_p%d", seedVersion, persons)
+}
 
 // cached returns the cached database of backend at c.persons, seeding it
 // first when it is not there. A lock file keeps two runs from seeding the
