@@ -104,36 +104,56 @@ func find(ctx context.Context, tx *store.Tx, actor parcours.Actor, pq *parsed, p
 	}
 	seen := map[string]bool{}
 	var ranked []scored
-rounds:
-	for _, i := range order {
+	round := func(i int, withDate bool) error {
 		others := make([]store.SearchSlot, 0, len(qs)-1)
 		for j := range qs {
 			if j != i {
 				others = append(others, qs[j].keys)
 			}
 		}
-		for _, withDate := range dates {
-			f, b := "", ""
-			if withDate {
-				f, b = from, before
+		f, b := "", ""
+		if withDate {
+			f, b = from, before
+		}
+		cands, err := tx.SearchCandidates(ctx, scope(actor), qs[i].keys, others, f, b, candidateLimit)
+		if err != nil {
+			return err
+		}
+		for _, c := range cands {
+			if seen[c.ID] || !visible(actor, &parcours.Person{OrgID: c.OrgID}) {
+				continue
 			}
-			cands, err := tx.SearchCandidates(ctx, scope(actor), qs[i].keys, others, f, b, candidateLimit)
-			if err != nil {
+			seen[c.ID] = true
+			if s := score(pq, qs, c); s.names >= minNames(len(qs)) {
+				ranked = append(ranked, s)
+			}
+		}
+		return nil
+	}
+	strong := func(withDate bool) bool {
+		for _, r := range ranked {
+			if r.all && (!withDate || r.year) {
+				return true
+			}
+		}
+		return false
+	}
+rounds:
+	for _, i := range order {
+		for _, withDate := range dates {
+			if err := round(i, withDate); err != nil {
 				return nil, err
 			}
-			for _, c := range cands {
-				if seen[c.ID] || !visible(actor, &parcours.Person{OrgID: c.OrgID}) {
-					continue
+			if strong(withDate) {
+				if withDate && (page == 0 || len(ranked) < page) {
+					// The page is not full: homonyms born another year
+					// (or a mistyped year) come after, as the worker
+					// expects to see them.
+					if err := round(i, false); err != nil {
+						return nil, err
+					}
 				}
-				seen[c.ID] = true
-				if s := score(pq, qs, c); s.names >= minNames(len(qs)) {
-					ranked = append(ranked, s)
-				}
-			}
-			for _, r := range ranked {
-				if r.all && (!withDate || r.year) {
-					break rounds
-				}
+				break rounds
 			}
 		}
 	}
