@@ -46,3 +46,14 @@ func (s *Service) First(ctx context.Context, actor parcours.Actor, token string)
 	})
 	return first, err
 }
+
+// Release forgets that the actor sent the form carrying token: the form
+// was not done (refused, failed), and sending it again must run it.
+func (s *Service) Release(ctx context.Context, actor parcours.Actor, token string) error {
+	if err := access.Check(actor, access.SelfManage, access.Target{OrgID: actor.OrgID}); err != nil {
+		return err
+	}
+	return s.db.Transact(ctx, func(tx *store.Tx) error {
+		return tx.ReleaseFormToken(ctx, actor.WorkerID, token)
+	})
+}

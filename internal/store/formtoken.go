@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"fmt"
 	"time"
 )
 
@@ -13,14 +14,28 @@ func (tx *Tx) UseFormToken(ctx context.Context, workerID, token string) (bool, e
 	res, err := tx.exec(ctx, "INSERT INTO form_tokens (worker_id, token, used_at) VALUES (?, ?, ?) ON CONFLICT (worker_id, token) DO NOTHING",
 		workerID, token, ts(tx.now))
 	if err != nil {
-		return false, err
+		return false, fmt.Errorf("store: use form token of worker %s: %w", workerID, err)
 	}
 	n, err := res.RowsAffected()
-	return n == 1, err
+	if err != nil {
+		return false, fmt.Errorf("store: use form token of worker %s: %w", workerID, err)
+	}
+	return n == 1, nil
+}
+
+// ReleaseFormToken forgets that workerID sent the form carrying token, so
+// that it may be sent again: its handler did not succeed.
+func (tx *Tx) ReleaseFormToken(ctx context.Context, workerID, token string) error {
+	if _, err := tx.exec(ctx, "DELETE FROM form_tokens WHERE worker_id = ? AND token = ?", workerID, token); err != nil {
+		return fmt.Errorf("store: release form token of worker %s: %w", workerID, err)
+	}
+	return nil
 }
 
 // DeleteFormTokensBefore forgets the forms sent before t.
 func (tx *Tx) DeleteFormTokensBefore(ctx context.Context, t time.Time) error {
-	_, err := tx.exec(ctx, "DELETE FROM form_tokens WHERE used_at < ?", ts(t))
-	return err
+	if _, err := tx.exec(ctx, "DELETE FROM form_tokens WHERE used_at < ?", ts(t)); err != nil {
+		return fmt.Errorf("store: forget old form tokens: %w", err)
+	}
+	return nil
 }

@@ -154,8 +154,15 @@ func (s *Server) Handle(method, pattern string, acc Access, h HandlerFunc, op *O
 	label := method + " " + pattern
 	var inner http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		infoFrom(r.Context()).route = label
-		if acc == Page && r.Method == http.MethodPost && !s.firstPost(w, r) {
-			return // the same form sent twice (ui_common.go)
+		if acc == Page && r.Method == http.MethodPost {
+			token, run := s.firstPost(w, r)
+			if !run {
+				return // the same form sent twice (ui_common.go)
+			}
+			if token != "" {
+				s.runForm(w, r, h, token)
+				return
+			}
 		}
 		if err := h(w, r); err != nil {
 			s.Fail(w, r, err)

@@ -3,6 +3,7 @@ package web
 import (
 	"bytes"
 	"compress/gzip"
+	"context"
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
@@ -236,34 +237,64 @@ func (p *PageData) FormToken() string {
 // firstPost runs before a page form's handler. A form carrying a
 // form_token already sent by this worker is not run again: the second post
 // (double click, Enter pressed twice, back and resend) is sent back to the
-// page the form came from, which shows the result of the first. It reports
-// whether the handler may run. Forms without a token, and multipart
-// uploads (their body is the handler's to stream), are not checked.
-func (s *Server) firstPost(w http.ResponseWriter, r *http.Request) bool {
+// page the form came from, which shows the result of the first. It
+// reports whether the handler may run, and the token it claimed for this
+// run ("" when the form is not checked): runForm gives it back unless the
+// handler succeeds. Forms without a token, and multipart uploads (their
+// body is the handler's to stream), are not checked.
+func (s *Server) firstPost(w http.ResponseWriter, r *http.Request) (token string, run bool) {
 	if s.svc.Forms == nil || !strings.HasPrefix(r.Header.Get("Content-Type"), "application/x-www-form-urlencoded") {
-		return true
+		return "", true
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, 1<<20)
 	if err := r.ParseForm(); err != nil {
 		s.Fail(w, r, parcours.Errorf(parcours.EBadRequest, "error.bad_form"))
-		return false
+		return "", false
 	}
-	token := r.PostForm.Get("form_token")
+	token = r.PostForm.Get("form_token")
 	if token == "" {
-		return true
+		return "", true
 	}
 	first, err := s.svc.Forms.First(r.Context(), MustActor(r), token)
 	if err != nil {
 		s.Fail(w, r, err)
-		return false
+		return "", false
 	}
 	if first {
-		return true
+		return token, true
 	}
 	back := "/"
 	if ref, err := url.Parse(r.Referer()); err == nil && ref.Host == r.Host && strings.HasPrefix(ref.Path, "/") {
 		back = ref.Path
 	}
 	http.Redirect(w, r, back, http.StatusSeeOther)
-	return false
+	return "", false
+}
+
+// runForm runs the handler of a page form whose token firstPost claimed,
+// and gives the token back unless the handler succeeded (no error and a
+// status below 400): a form refused (422 with its messages), failed (500)
+// or interrupted (panic) was not done, so sending it again must run it,
+// not redirect as if it had been. The token is claimed before the run, not
+// after, so that two posts racing each other still run once.
+func (s *Server) runForm(w http.ResponseWriter, r *http.Request, h HandlerFunc, token string) {
+	sw := &statusWriter{ResponseWriter: w}
+	done := false
+	defer func() {
+		if done {
+			return
+		}
+		// The request may be cancelled (the browser gave up): the token is
+		// given back all the same.
+		ctx := context.WithoutCancel(r.Context())
+		if err := s.svc.Forms.Release(ctx, MustActor(r), token); err != nil {
+			s.log.Error("release form token", "request_id", infoFrom(r.Context()).id, "err", err.Error())
+		}
+	}()
+	err := h(sw, r)
+	if err != nil {
+		s.Fail(sw, r, err)
+		return
+	}
+	done = sw.status < http.StatusBadRequest // 0: nothing written, a success
 }

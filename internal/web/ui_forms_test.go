@@ -62,6 +62,65 @@ func TestForms_DoubleSubmitCreatesOnce(t *testing.T) {
 	})
 }
 
+// A form that did not succeed was not done: sending it again with the same
+// token runs it, rather than redirecting as if it had been saved. Refused
+// (422, the worker corrects a field and sends again) and failed (500, the
+// database was away for a moment) alike; once it succeeds, the token is
+// spent.
+func TestForms_FailedFormCanBeSentAgain(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		f := newFixture(t, e)
+		path := "/persons/" + f.Person.ID + "/journal"
+		form := func(token, summary string) map[string][]string {
+			return map[string][]string{"kind": {"interview"}, "summary": {summary}, "form_token": {token}}
+		}
+
+		// Refused: the service rejects the empty summary.
+		refused := "11111111111111111111111111111111"
+		if r := e.Page("POST", path, "worker", form(refused, "")); r.Status != http.StatusUnprocessableEntity {
+			t.Fatalf("an empty summary: %d, want 422", r.Status)
+		}
+		if r := e.Page("POST", path, "worker", form(refused, "Entretien corrigé puis renvoyé")); r.Status != http.StatusSeeOther ||
+			!strings.Contains(r.Header.Get("Location"), "saved=1") {
+			t.Fatalf("the corrected form sent again: %d to %q, want 303 to the saved file", r.Status, r.Header.Get("Location"))
+		}
+		if n := journalCount(t, e, f.Person.ID, "corrigé puis renvoyé"); n != 1 {
+			t.Fatalf("the corrected form made %d entries, want 1", n)
+		}
+
+		// Failed: the journal's table is away, the handler answers 500.
+		failed := "22222222222222222222222222222222"
+		alter := func(from, to string) {
+			t.Helper()
+			if _, err := e.App.DB.SQL().Exec("ALTER TABLE " + from + " RENAME TO " + to); err != nil {
+				t.Fatal(err)
+			}
+		}
+		alter("journal_entries", "journal_entries_away")
+		r := e.Page("POST", path, "worker", form(failed, "Entretien envoyé pendant une panne"))
+		alter("journal_entries_away", "journal_entries")
+		if r.Status != http.StatusInternalServerError {
+			t.Fatalf("a post while the journal is away: %d, want 500", r.Status)
+		}
+		if r := e.Page("POST", path, "worker", form(failed, "Entretien envoyé pendant une panne")); r.Status != http.StatusSeeOther ||
+			!strings.Contains(r.Header.Get("Location"), "saved=1") {
+			t.Fatalf("the form sent again after the failure: %d to %q, want 303 to the saved file", r.Status, r.Header.Get("Location"))
+		}
+		if n := journalCount(t, e, f.Person.ID, "pendant une panne"); n != 1 {
+			t.Fatalf("the form sent again after a failure made %d entries, want 1", n)
+		}
+
+		// Succeeded: the token is spent, a third post creates nothing.
+		if r := e.Page("POST", path, "worker", form(failed, "Entretien envoyé pendant une panne")); r.Status != http.StatusSeeOther ||
+			strings.Contains(r.Header.Get("Location"), "saved=1") {
+			t.Fatalf("the saved form sent once more: %d to %q, want 303 back to the page", r.Status, r.Header.Get("Location"))
+		}
+		if n := journalCount(t, e, f.Person.ID, "pendant une panne"); n != 1 {
+			t.Fatalf("the saved form sent once more made %d entries, want 1", n)
+		}
+	})
+}
+
 // The pages render a fresh token in each creation form.
 func TestForms_PagesCarryAFreshToken(t *testing.T) {
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
