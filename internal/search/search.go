@@ -230,11 +230,7 @@ func prepare(ctx context.Context, tx *store.Tx, pq *parsed) ([]querySlot, error)
 	// look-alikes of every correct word would cost most of the search.
 	// Misspelt words, which are seldom someone's name, get the fuzzy
 	// step; phonetic keys cover the rest.
-	known, err := tx.TermCounts(ctx, all)
-	if err != nil {
-		return nil, err
-	}
-	phonCounts, err := tx.PhonCounts(ctx, phons)
+	known, phonCounts, err := tx.DictionaryCounts(ctx, all, phons)
 	if err != nil {
 		return nil, err
 	}

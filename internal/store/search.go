@@ -440,6 +440,32 @@ func (tx *Tx) PhonCounts(ctx context.Context, phons []string) (map[string]int, e
 	return tx.counts(ctx, "phon", "search_phons", phons)
 }
 
+// DictionaryCounts is TermCounts and PhonCounts in one round trip.
+func (tx *Tx) DictionaryCounts(ctx context.Context, words, phons []string) (terms, keys map[string]int, err error) {
+	terms, keys = map[string]int{}, map[string]int{}
+	tIn, tArg := tx.inList("term", append(words, "")) // never an empty list
+	pIn, pArg := tx.inList("phon", append(phons, ""))
+	rows, err := tx.query(ctx, "SELECT 't', term, persons FROM search_terms WHERE "+tIn+
+		" UNION ALL SELECT 'p', phon, persons FROM search_phons WHERE "+pIn, tArg, pArg)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind, k string
+		var n int
+		if err := rows.Scan(&kind, &k, &n); err != nil {
+			return nil, nil, err
+		}
+		if kind == "t" {
+			terms[k] = n
+		} else {
+			keys[k] = n
+		}
+	}
+	return terms, keys, rows.Err()
+}
+
 func (tx *Tx) counts(ctx context.Context, column, table string, keys []string) (map[string]int, error) {
 	out := map[string]int{}
 	if len(keys) == 0 {
