@@ -37,6 +37,7 @@ import (
 	"os/exec"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"syscall"
@@ -113,8 +114,20 @@ func main() {
 	defer stop()
 	started := time.Now()
 	rep := &report{cfg: c, machine: bench.ThisMachine(), date: started.UTC(), loadBefore: bench.LoadAvg()}
-	for _, b := range c.backends {
-		b = strings.TrimSpace(b)
+	write := func() {
+		rep.total, rep.loadAfter = time.Since(started), bench.LoadAvg()
+		if err := os.WriteFile(c.out, []byte(rep.markdown()), 0o644); err != nil {
+			fatal(err)
+		}
+	}
+	for pending := trimAll(c.backends); len(pending) > 0; {
+		// Written before each backend too, so that a run stopped midway
+		// says which backends it did not get to.
+		rep.pending = slices.Clone(pending)
+		write()
+		b := nextBackend(ctx, c, pending)
+		pending = slices.DeleteFunc(pending, func(x string) bool { return x == b })
+		rep.pending = slices.Clone(pending)
 		r, err := runBackend(ctx, c, b)
 		if err != nil {
 			logf("%s: %v", b, err)
@@ -122,10 +135,7 @@ func main() {
 		} else {
 			rep.backends = append(rep.backends, r)
 		}
-		rep.total, rep.loadAfter = time.Since(started), bench.LoadAvg()
-		if err := os.WriteFile(c.out, []byte(rep.markdown()), 0o644); err != nil {
-			fatal(err)
-		}
+		write()
 	}
 	if c.gobench {
 		rep.gobench = goBenchmarks(ctx)
@@ -137,6 +147,44 @@ func main() {
 	fmt.Fprintf(os.Stderr, "bench: %s rewritten in %s\n", c.out, rep.total.Round(time.Second))
 	if len(rep.failed) > 0 {
 		os.Exit(1)
+	}
+}
+
+func trimAll(ss []string) []string {
+	out := make([]string, 0, len(ss))
+	for _, s := range ss {
+		out = append(out, strings.TrimSpace(s))
+	}
+	return out
+}
+
+// nextBackend picks the backend to measure next: the first whose cached
+// database is ready; while others are being seeded (by another run),
+// it waits for one of them rather than queue behind the slowest; else
+// the first, which this run then seeds.
+func nextBackend(ctx context.Context, c config, pending []string) string {
+	for {
+		seeding := false
+		for _, b := range pending {
+			key := cacheKey(b, c.persons)
+			if _, err := os.Stat(filepath.Join(c.cache, key+".json")); err == nil {
+				return b
+			}
+			if f, err := os.OpenFile(filepath.Join(c.cache, key+".lock"), os.O_CREATE|os.O_RDWR, 0o644); err == nil {
+				if syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB) != nil {
+					seeding = true
+				}
+				f.Close() // closing releases the lock if it was taken
+			}
+		}
+		if !seeding || ctx.Err() != nil {
+			return pending[0]
+		}
+		logf("waiting for a cached database being seeded (%s)", strings.Join(pending, ", "))
+		select {
+		case <-ctx.Done():
+		case <-time.After(15 * time.Second):
+		}
 	}
 }
 
@@ -271,8 +319,12 @@ func cached(ctx context.Context, c config, backend string) (dsn string, rec *see
 	rec.Log, rec.LoadEnd = lastLine(seedErr.String()), bench.LoadAvg()
 	switch backend {
 	case "sqlite":
-		if err := os.Rename(tmp, final); err != nil {
-			return "", nil, err
+		// The seed closed the database, which folds the write-ahead log
+		// into it; a log left over goes with it all the same.
+		for _, suffix := range []string{"-wal", "-shm", ""} {
+			if err := os.Rename(tmp+suffix, final+suffix); err != nil && (suffix == "" || !os.IsNotExist(err)) {
+				return "", nil, err
+			}
 		}
 	case "postgres":
 		if err := pgExec(ctx, c.pgAdmin, "DROP DATABASE IF EXISTS "+pgCacheName(c.persons)+" WITH (FORCE)",

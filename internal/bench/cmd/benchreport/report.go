@@ -16,6 +16,7 @@ type report struct {
 	total                 time.Duration
 	backends              []*backendResult
 	failed                []string
+	pending               []string // backends not measured yet when the file was written
 	gobench               string
 }
 
@@ -164,6 +165,9 @@ func (rep *report) markdown() string {
 	w("The machine is shared: other processes (builds, tests, browsers) may run during the measure. A load average well above the number of cores means the figures are those of a machine several times slower than an idle one: an upper bound of what this code costs. The load goes only to 127.0.0.1.\n\n")
 	for _, f := range rep.failed {
 		w("**Not measured:** %s\n\n", f)
+	}
+	if len(rep.pending) > 0 {
+		w("**Not measured yet:** %s: the run had not got to them (or their cached database was still being seeded) when this file was last written.\n\n", strings.Join(rep.pending, ", "))
 	}
 
 	w("## What is measured\n\n")
