@@ -150,8 +150,13 @@ func needToKnow(actor parcours.Actor, act Action, t Target) (decided bool, err e
 	}
 	if rel.BreakGlass != nil && p == partFile {
 		// The store returns only an open access, so expiry is already
-		// checked. Through break-glass every entry of the file is
-		// readable except those restricted to the referent.
+		// checked. A break-glass is read-and-note only: nothing done
+		// through it may outlive it (see lasting).
+		if lasting[act] {
+			return true, parcours.Errorf(parcours.EForbidden, "error.break_glass_read_and_note")
+		}
+		// Through break-glass every entry of the file is readable except
+		// those restricted to the referent.
 		if act == JournalEntryRead {
 			if t.Confidentiality == parcours.ConfReferent {
 				return true, parcours.NotFound()
@@ -162,6 +167,25 @@ func needToKnow(actor parcours.Actor, act Action, t Target) (decided bool, err e
 	}
 	return true, parcours.Forbidden()
 }
+
+// lasting are the actions a break-glass never allows: they would create a
+// relation to the person that outlives the access (an accompaniment, a
+// referent, a handover, a team, an assignment in one's own day), or move
+// the file's data where the access does not reach it (a merge into
+// another person, its undo, a household change, a referral), or decide
+// for the person (consent, identity). A break-glass reads what it opens
+// and adds journal entries, nothing else: whoever needs the file for
+// longer gets it through a handover (passation) from its referent or a
+// referral (orientation). An action on a person's file that is not listed
+// here is a read or a note; TestBreakGlass_EveryFileActionIsClassified
+// makes a new action choose.
+var lasting = set(PersonUpdate, HouseholdUpdate, ConsentWrite, FileShareExternal,
+	AccompanimentWrite, AccompanimentHandOv, HandoverAcknowledge, TaskWrite, DocumentWrite,
+	PersonMerge, PersonMergeUndo, MergeConfirmUnlike)
+
+// Lasting reports whether act is refused under a break-glass access
+// alone: for showing only the buttons that will work.
+func Lasting(act Action) bool { return lasting[act] }
 
 // Sees reports whether actor, related to a person by rel, may see
 // sensitive fields (social-security number, health): for redacting a

@@ -48,6 +48,21 @@ func TestNeedToKnow_DecidesFromRoleRelationBreakGlassAndObjections(t *testing.T)
 		{"break-glass opens team entries", worker, JournalEntryRead, glass, parcours.ConfTeam, ""},
 		{"break-glass never opens referent-only entries", worker, JournalEntryRead, glass, parcours.ConfReferent, parcours.ENotFound},
 		{"break-glass does not show the NIR", worker, SensitiveRead, glass, "", parcours.EForbidden},
+		{"break-glass adds a journal entry", worker, JournalWrite, glass, "", ""},
+		{"break-glass reads tasks and documents", worker, DocumentRead, glass, "", ""},
+		{"break-glass opens no accompaniment", worker, AccompanimentWrite, glass, "", parcours.EForbidden},
+		{"break-glass hands nothing over", manager, AccompanimentHandOv, glass, "", parcours.EForbidden},
+		{"break-glass acknowledges no handover", worker, HandoverAcknowledge, glass, "", parcours.EForbidden},
+		{"break-glass merges nothing", manager, PersonMerge, glass, "", parcours.EForbidden},
+		{"break-glass undoes no merge", worker, PersonMergeUndo, glass, "", parcours.EForbidden},
+		{"break-glass changes no consent", worker, ConsentWrite, glass, "", parcours.EForbidden},
+		{"break-glass moves no one between households", worker, HouseholdUpdate, glass, "", parcours.EForbidden},
+		{"break-glass assigns no task", worker, TaskWrite, glass, "", parcours.EForbidden},
+		{"the referent merges", worker, PersonMerge, referent, "", ""},
+		{"the team merges", manager, PersonMerge, team, "", ""},
+		{"same organisation merges nothing", manager, PersonMerge, none, "", parcours.EForbidden},
+		{"only a manager confirms an unlike merge", worker, MergeConfirmUnlike, referent, "", parcours.EForbidden},
+		{"a manager of the team confirms an unlike merge", manager, MergeConfirmUnlike, team, "", ""},
 		{"no_health_sharing keeps health from the team", worker, HealthRead, noHealth, "", parcours.EForbidden},
 		{"no_health_sharing leaves health to the referent", worker, HealthRead, noHealthRef, "", ""},
 		{"no_health_sharing leaves the rest to the team", worker, PersonRead, noHealth, "", ""},
@@ -80,6 +95,50 @@ func TestAuditSearch_ManagersAdminsAndTheDPO(t *testing.T) {
 		a := parcours.Actor{WorkerID: "w", OrgID: "o", Role: tc.role}
 		if got := Allowed(a, AuditSearch, Target{DPO: tc.dpo}); got != tc.ok {
 			t.Errorf("%s (dpo %v): allowed %v, want %v", tc.role, tc.dpo, got, tc.ok)
+		}
+	}
+}
+
+// TestBreakGlass_ReadAndNoteOnly checks the message of a refusal under
+// break-glass: it says why and how to get the file properly.
+func TestBreakGlass_ReadAndNoteOnly(t *testing.T) {
+	glass := &parcours.Relation{OrgID: "o", BreakGlass: &parcours.BreakGlass{ID: "bg"}}
+	err := Check(parcours.Actor{WorkerID: "w", OrgID: "o", Role: parcours.RoleWorker}, AccompanimentWrite, Target{OrgID: "o", Rel: glass})
+	if e := parcours.AsError(err); e == nil || e.Key != "error.break_glass_read_and_note" {
+		t.Fatalf("accompaniment under break-glass: %v, want error.break_glass_read_and_note", err)
+	}
+	// With a relation besides the break-glass, the relation decides.
+	both := &parcours.Relation{OrgID: "o", Team: true, BreakGlass: glass.BreakGlass}
+	if err := Check(parcours.Actor{WorkerID: "w", OrgID: "o", Role: parcours.RoleWorker}, AccompanimentWrite, Target{OrgID: "o", Rel: both}); err != nil {
+		t.Fatalf("team member with a break-glass: %v", err)
+	}
+}
+
+// breakGlassReadsAndNotes are the actions on a file a break-glass allows:
+// reads, and journal entries (with their correction by their author).
+var breakGlassReadsAndNotes = set(PersonRead, PersonFind, HouseholdRead, ConsentRead, SensitiveRead, HealthRead,
+	AccessLogRead, AccompanimentRead, JournalRead, JournalEntryRead, JournalPrivateRead, TaskRead, DocumentRead,
+	InterviewTemplateRead, JournalWrite, JournalAmend)
+
+// notAboutAFile are actions never checked against a person's relation.
+var notAboutAFile = set(PersonCreate, HouseholdCreate, OrgManage, WorkerManage, SelfManage, OrgCreate,
+	BreakGlassOpen, BreakGlassReview, AuditSearch, NotificationRead, AccompanimentKinds, InterviewTemplateManage, JobRun)
+
+// TestBreakGlass_EveryFileActionIsClassified makes every action a role
+// may do say whether a break-glass allows it: a new action that writes to
+// a file must be added to lasting (or, for a note, to the list above).
+func TestBreakGlass_EveryFileActionIsClassified(t *testing.T) {
+	for role, acts := range roleActions {
+		for act := range acts {
+			n := 0
+			for _, s := range []map[Action]bool{lasting, breakGlassReadsAndNotes, notAboutAFile} {
+				if s[act] {
+					n++
+				}
+			}
+			if n != 1 {
+				t.Errorf("%s (granted to %s) is in %d of lasting, reads-and-notes and not-about-a-file; want exactly 1", act, role, n)
+			}
 		}
 	}
 }

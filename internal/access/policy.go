@@ -23,6 +23,14 @@ const (
 	HouseholdCreate Action = "household.create"
 	HouseholdRead   Action = "household.read"
 	HouseholdUpdate Action = "household.update" // members and situation
+	// PersonMerge makes a duplicate part of another person's file; it
+	// needs the relation to both files (Check on each), and
+	// MergeConfirmUnlike when the two do not look alike.
+	PersonMerge     Action = "person.merge"
+	PersonMergeUndo Action = "person.merge.undo"
+	// MergeConfirmUnlike is a manager's confirmation that two files the
+	// duplicate detection does not find alike are the same person.
+	MergeConfirmUnlike Action = "person.merge.confirm_unlike"
 
 	OrgManage    Action = "org.manage"    // organisation settings, teams
 	WorkerManage Action = "worker.manage" // accounts, roles, memberships
@@ -63,9 +71,9 @@ type Target struct {
 var roleActions = map[parcours.Role]map[Action]bool{
 	parcours.RoleAdmin: set(OrgManage, WorkerManage, SelfManage, PersonFind),
 	parcours.RoleManager: set(SelfManage, PersonCreate, PersonRead, PersonFind, PersonUpdate,
-		HouseholdCreate, HouseholdRead, HouseholdUpdate),
+		HouseholdCreate, HouseholdRead, HouseholdUpdate, PersonMerge, PersonMergeUndo, MergeConfirmUnlike),
 	parcours.RoleWorker: set(SelfManage, PersonCreate, PersonRead, PersonFind, PersonUpdate,
-		HouseholdCreate, HouseholdRead, HouseholdUpdate),
+		HouseholdCreate, HouseholdRead, HouseholdUpdate, PersonMerge, PersonMergeUndo),
 	parcours.RoleReception: set(SelfManage, PersonCreate, PersonRead, PersonFind, HouseholdRead),
 }
 
@@ -120,6 +128,6 @@ func Allowed(actor parcours.Actor, act Action, t Target) bool {
 // readOf maps an action on an existing object to the action of reading
 // it.
 var readOf = map[Action]Action{
-	PersonRead: PersonRead, PersonUpdate: PersonRead,
+	PersonRead: PersonRead, PersonUpdate: PersonRead, PersonMerge: PersonRead, PersonMergeUndo: PersonRead,
 	HouseholdRead: HouseholdRead, HouseholdUpdate: HouseholdRead,
 }

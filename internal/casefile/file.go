@@ -79,7 +79,9 @@ func (s *Service) Open(ctx context.Context, actor parcours.Actor, personID strin
 			if err != nil && !errors.Is(err, store.ErrNoRows) {
 				return err
 			}
-			if h != nil && h.Situation != nil && !access.Allowed(actor, access.JournalRead, target) {
+			// Health is for the referent and the team (no_health_sharing:
+			// the referent), never for a break-glass access.
+			if h != nil && h.Situation != nil && !access.Allowed(actor, access.HealthRead, target) {
 				h.Situation.Health = ""
 			}
 			out.Household = h

@@ -112,8 +112,17 @@ func (s *Service) Acknowledge(ctx context.Context, actor parcours.Actor, handove
 		if err != nil {
 			return err
 		}
+		if h.OrgID != actor.OrgID && !actor.System {
+			return parcours.NotFound() // before gathering any fact about it
+		}
+		// The relation too, so that a break-glass alone acknowledges
+		// nothing (access.lasting).
+		rel, err := tx.Relation(ctx, actor.WorkerID, actor.TeamIDs, h.PersonID)
+		if err != nil {
+			return err
+		}
 		if err := access.Check(actor, access.HandoverAcknowledge, access.Target{OrgID: h.OrgID, PersonID: h.PersonID,
-			ReferentIDs: []string{h.ToReferentID}}); err != nil {
+			ReferentIDs: []string{h.ToReferentID}, Rel: rel}); err != nil {
 			return err
 		}
 		ok, err := tx.AcknowledgeHandover(ctx, h.ID)

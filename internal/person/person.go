@@ -192,8 +192,12 @@ func (s *Service) checkHousehold(ctx context.Context, tx *store.Tx, actor parcou
 		}
 		return "", nil
 	}
-	h, err := tx.Household(ctx, *in.HouseholdID)
-	if errors.Is(err, store.ErrNoRows) || (err == nil && h.OrgID != actor.OrgID) {
+	// Joining a household links the person to its members' files (a
+	// household accompaniment covers them; HouseholdRelation merges the
+	// members' relations): the actor must be allowed to change the
+	// household itself, which a break-glass never allows.
+	_, err := s.loadHousehold(ctx, tx, actor, access.HouseholdUpdate, *in.HouseholdID)
+	if parcours.ErrorCode(err) == parcours.ENotFound {
 		return "", parcours.FieldError(parcours.EInvalid, "household_id", "error.household_unknown")
 	}
 	if err != nil {

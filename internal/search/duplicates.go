@@ -64,6 +64,34 @@ func Duplicates(ctx context.Context, tx *store.Tx, actor parcours.Actor, p *parc
 	return out, nil
 }
 
+// Alike reports whether a and b are likely the same person by the rules
+// of the duplicate detection above (Duplicates would list one for the
+// other), in either direction: a merge of two files that are not alike
+// needs a manager's confirmation.
+func Alike(a, b *parcours.Person) bool {
+	return alikeFrom(a, b) || alikeFrom(b, a)
+}
+
+// alikeFrom scores other against a query made of p's identity, as
+// Duplicates does for a person about to be created.
+func alikeFrom(p, other *parcours.Person) bool {
+	surnames := []string{p.BirthName}
+	if p.UsageName != "" && p.UsageName != p.BirthName {
+		surnames = append(surnames, p.UsageName)
+	}
+	for _, surname := range surnames {
+		pq, err := parse(Query{Q: surname + " " + p.FirstNames, BirthDate: p.BirthDate})
+		if err != nil {
+			continue
+		}
+		r := score(pq, other)
+		if r.names >= minNames(len(pq.slots)) && likelySame(r, p) {
+			return true
+		}
+	}
+	return false
+}
+
 func likelySame(r scored, p *parcours.Person) bool {
 	// Real names hold no digits; when names do, the digits number look-
 	// alikes on purpose ("Enfant 1", "Enfant 2") and tell them apart.

@@ -32,9 +32,13 @@ func mergeOf(m *store.PersonMerge) *Merge {
 }
 
 // MergeInput is the body of a merge: the duplicate to absorb and why.
+// ConfirmNotAlike is a manager's confirmation that the two files are the
+// same person although the duplicate detection does not find them alike
+// (Alike); it is recorded in both files' audit trails.
 type MergeInput struct {
-	OtherID string `json:"other_id"`
-	Reason  string `json:"reason"`
+	OtherID         string `json:"other_id"`
+	Reason          string `json:"reason"`
+	ConfirmNotAlike bool   `json:"confirm_not_alike"`
 }
 
 // UndoInput is the body of an undo.
@@ -55,31 +59,38 @@ func checkReason(reason string) (string, error) {
 	return reason, nil
 }
 
-// loadForMerge returns a person the actor may change.
-func loadForMerge(ctx context.Context, tx *store.Tx, actor parcours.Actor, id, field string) (*parcours.Person, error) {
+// loadForMerge returns a person the actor may merge (act: PersonMerge,
+// PersonMergeUndo), with the actor's relation to them.
+func loadForMerge(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, id, field string) (*parcours.Person, *parcours.Relation, error) {
 	p, err := tx.Person(ctx, id)
 	if errors.Is(err, store.ErrNoRows) {
 		if field != "" {
-			return nil, parcours.FieldError(parcours.EInvalid, field, "error.person_unknown", id)
+			return nil, nil, parcours.FieldError(parcours.EInvalid, field, "error.person_unknown", id)
 		}
-		return nil, parcours.NotFound()
+		return nil, nil, parcours.NotFound()
 	}
 	if err != nil {
-		return nil, err
+		return nil, nil, err
+	}
+	if p.OrgID != actor.OrgID && !actor.System {
+		// Before gathering any fact about a person elsewhere.
+		if field != "" {
+			return nil, nil, parcours.FieldError(parcours.EInvalid, field, "error.person_unknown", id)
+		}
+		return nil, nil, parcours.NotFound()
 	}
 	// Merging changes both files: the actor must follow each person
-	// (need-to-know, access/need.go), not merely find them.
+	// (need-to-know, access/need.go), not merely find them, and a
+	// break-glass is not enough (access.lasting): a merge into a person
+	// one follows would keep the file readable after it expired.
 	rel, err := tx.Relation(ctx, actor.WorkerID, actor.TeamIDs, p.ID)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	if err := access.Check(actor, access.PersonUpdate, access.Target{OrgID: p.OrgID, PersonID: p.ID, Rel: rel}); err != nil {
-		if field != "" && parcours.ErrorCode(err) == parcours.ENotFound {
-			return nil, parcours.FieldError(parcours.EInvalid, field, "error.person_unknown", id)
-		}
-		return nil, err
+	if err := access.Check(actor, act, access.Target{OrgID: p.OrgID, PersonID: p.ID, Rel: rel}); err != nil {
+		return nil, nil, err
 	}
-	return p, nil
+	return p, rel, nil
 }
 
 // MergePersons makes other (a duplicate) part of keptID's file. Nothing of
@@ -88,12 +99,12 @@ func loadForMerge(ctx context.Context, tx *store.Tx, actor parcours.Actor, id, f
 // and are read through the pointer (store.MergedIDs), it leaves the search
 // results, and UndoMerge restores it as it was.
 func (s *Service) MergePersons(ctx context.Context, actor parcours.Actor, keptID string, in MergeInput) (*Merge, error) {
-	if err := access.Check(actor, access.PersonUpdate, access.Target{}); err != nil {
+	if err := access.Check(actor, access.PersonMerge, access.Target{}); err != nil {
 		return nil, err
 	}
 	var out *Merge
 	err := s.db.Transact(ctx, func(tx *store.Tx) error {
-		kept, err := loadForMerge(ctx, tx, actor, keptID, "")
+		kept, keptRel, err := loadForMerge(ctx, tx, actor, access.PersonMerge, keptID, "")
 		if err != nil {
 			return err
 		}
@@ -103,13 +114,33 @@ func (s *Service) MergePersons(ctx context.Context, actor parcours.Actor, keptID
 		if in.OtherID == kept.ID {
 			return parcours.FieldError(parcours.EInvalid, "other_id", "error.merge_same_person")
 		}
-		other, err := loadForMerge(ctx, tx, actor, in.OtherID, "other_id")
+		other, otherRel, err := loadForMerge(ctx, tx, actor, access.PersonMerge, in.OtherID, "other_id")
 		if err != nil {
 			return err
 		}
 		reason, err := checkReason(in.Reason)
 		if err != nil {
 			return err
+		}
+		// Two files that the duplicate detection does not find alike are
+		// merged only on a manager's word, given for both files.
+		confirmed := false
+		if !Alike(kept, other) {
+			if !in.ConfirmNotAlike {
+				return parcours.FieldError(parcours.EInvalid, "other_id", "error.merge_not_alike")
+			}
+			for _, t := range []access.Target{
+				{OrgID: kept.OrgID, PersonID: kept.ID, Rel: keptRel},
+				{OrgID: other.OrgID, PersonID: other.ID, Rel: otherRel},
+			} {
+				if err := access.Check(actor, access.MergeConfirmUnlike, t); err != nil {
+					if e := parcours.AsError(err); e != nil && e.Key == "error.forbidden" {
+						return parcours.FieldError(parcours.EForbidden, "confirm_not_alike", "error.merge_confirm_manager")
+					}
+					return err
+				}
+			}
+			confirmed = true
 		}
 		for _, p := range []*parcours.Person{kept, other} {
 			into, err := tx.MergedInto(ctx, p.ID)
@@ -132,13 +163,19 @@ func (s *Service) MergePersons(ctx context.Context, actor parcours.Actor, keptID
 		if err := tx.ReplacePersonTerms(ctx, other, nil); err != nil {
 			return err
 		}
-		// One event in each file's trail, so that both access logs tell it.
-		ev := audit.For(actor, "person.merge", "person_merge", m.ID, kept.ID)
-		ev.Reason = reason
-		tx.Audit(ev)
-		ev = audit.For(actor, "person.merge", "person_merge", m.ID, other.ID)
-		ev.Reason = reason
-		tx.Audit(ev)
+		// One event in each file's trail, so that both access logs tell
+		// it; a manager's confirmation of files not alike is an event of
+		// its own, before the merge it allowed.
+		for _, pid := range []string{kept.ID, other.ID} {
+			if confirmed {
+				ev := audit.For(actor, "person.merge.confirm_unlike", "person_merge", m.ID, pid)
+				ev.Reason = reason
+				tx.Audit(ev)
+			}
+			ev := audit.For(actor, "person.merge", "person_merge", m.ID, pid)
+			ev.Reason = reason
+			tx.Audit(ev)
+		}
 		out = mergeOf(m)
 		return nil
 	})
@@ -147,7 +184,7 @@ func (s *Service) MergePersons(ctx context.Context, actor parcours.Actor, keptID
 
 // UndoMerge separates the two files of a merge again.
 func (s *Service) UndoMerge(ctx context.Context, actor parcours.Actor, mergeID string, in UndoInput) (*Merge, error) {
-	if err := access.Check(actor, access.PersonUpdate, access.Target{}); err != nil {
+	if err := access.Check(actor, access.PersonMergeUndo, access.Target{}); err != nil {
 		return nil, err
 	}
 	var out *Merge
@@ -159,8 +196,15 @@ func (s *Service) UndoMerge(ctx context.Context, actor parcours.Actor, mergeID s
 		if err != nil {
 			return err
 		}
-		if err := access.Check(actor, access.PersonUpdate, access.Target{OrgID: m.OrgID}); err != nil {
-			return err
+		if m.OrgID != actor.OrgID && !actor.System {
+			return parcours.NotFound()
+		}
+		// An undo moves rows out of a file: those who follow both persons
+		// only, never through a break-glass.
+		for _, id := range []string{m.KeptID, m.AbsorbedID} {
+			if _, _, err := loadForMerge(ctx, tx, actor, access.PersonMergeUndo, id, ""); err != nil {
+				return err
+			}
 		}
 		reason, err := checkReason(in.Reason)
 		if err != nil {
@@ -214,7 +258,16 @@ func (s *Service) Merges(ctx context.Context, actor parcours.Actor, personID str
 		if err != nil {
 			return err
 		}
-		if err := access.Check(actor, access.PersonRead, access.Target{OrgID: p.OrgID}); err != nil {
+		if p.OrgID != actor.OrgID && !actor.System {
+			return parcours.NotFound() // before gathering any fact about it
+		}
+		// The merges tell which files are one person's: part of the file,
+		// read under the file's need-to-know like the rest of it.
+		rel, err := tx.Relation(ctx, actor.WorkerID, actor.TeamIDs, p.ID)
+		if err != nil {
+			return err
+		}
+		if err := access.Check(actor, access.PersonRead, access.Target{OrgID: p.OrgID, PersonID: p.ID, Rel: rel}); err != nil {
 			return err
 		}
 		ms, err := tx.MergesOf(ctx, p.ID)

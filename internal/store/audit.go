@@ -269,15 +269,24 @@ type AccessLogEntry struct {
 // AccessLog returns the audit events about the persons of a file (a
 // person and those merged into it, MergedIDs), newest first, with the
 // names of the organisations and workers involved.
+//
+// Only events of the person's own organisation (and of the system) make
+// up the log: an event another organisation's actor recorded with this
+// person's id — by mistake, the services never should — stays in that
+// organisation's trail and never shows here. Sharing a file with another
+// structure (referrals) will widen this to the structures it is shared
+// with, explicitly.
 func (tx *Tx) AccessLog(ctx context.Context, personIDs []string, limit int) ([]*AccessLogEntry, error) {
 	in, args := personIn("e.person_id", personIDs)
 	rows, err := tx.query(ctx, `SELECT e.seq, e.at, e.actor_id, e.org_id, e.role, e.action, e.object_type, e.object_id,
 		e.break_glass_id, e.reason, COALESCE(o.name, ''), COALESCE(o.show_worker_names, FALSE),
 		COALESCE(w.first_name, ''), COALESCE(w.last_name, ''), e.person_id
 		FROM audit_events e
+		JOIN persons p ON p.id = e.person_id
 		LEFT JOIN organizations o ON o.id = e.org_id
 		LEFT JOIN workers w ON w.id = e.actor_id
-		WHERE `+in+` ORDER BY e.at DESC, e.seq DESC LIMIT ?`, append(args, limit)...)
+		WHERE `+in+` AND (e.org_id = p.org_id OR e.actor_id = 'system')
+		ORDER BY e.at DESC, e.seq DESC LIMIT ?`, append(args, limit)...)
 	if err != nil {
 		return nil, err
 	}

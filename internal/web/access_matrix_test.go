@@ -51,7 +51,8 @@ func init() {
 			Body: func(f *fixture, who string) any {
 				return map[string]any{"informed_on": "2025-01-06", "method": "oral", "objections": []string{}}
 			},
-			Want: file(200, "reception", 403, "bg_active", 200), Audit: []string{"consent.update"}},
+			// A break-glass changes no consent (read-and-note only).
+			Want: file(200, "reception", 403, "bg_active", 403), Audit: []string{"consent.update"}},
 		matrixRow{Route: "POST /api/v1/persons/{id}/break-glass",
 			Path: func(f *fixture) string { return "/api/v1/persons/" + freshPerson(f) + "/break-glass" },
 			Body: func(f *fixture, who string) any {
@@ -102,7 +103,7 @@ func init() {
 			Body: func(f *fixture, who string) any {
 				return url.Values{"informed_on": {"2025-01-06"}, "method": {"written"}, "objections": {"no_external_sharing"}}
 			},
-			Want: file(see, "reception", 403), Audit: []string{"consent.update"}},
+			Want: file(see, "reception", 403, "bg_active", 403), Audit: []string{"consent.update"}},
 		matrixRow{Route: "GET /persons/{id}/break-glass", Path: page("/break-glass"), Page: true,
 			Want: all(http.StatusConflict, "reception", 403, "admin", 404, "worker2", 200, "bg_active", 200, "bg_expired", 200, "teammate", 409, "other", 404), Audit: []string{}},
 		matrixRow{Route: "POST /persons/{id}/break-glass", Page: true,

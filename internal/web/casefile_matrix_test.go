@@ -103,7 +103,7 @@ func freshAcc(f *fixture) *parcours.Accompaniment {
 
 // fileWant is the expectation of an action on the fixture person's file:
 // ok for those who follow the person (and bg_active, whose break-glass
-// opens the file), 403 for admin and reception (their role), 403 for the
+// opens the file to reads and journal entries; writeWant for the rest), 403 for admin and reception (their role), 403 for the
 // same organisation without relation, 404 for another organisation.
 func fileWant(ok int, overrides ...any) map[string]int {
 	m := all(ok, "admin", 403, "reception", 403, "worker2", 403, "bg_expired", 403, "bg_active", ok, "teammate", ok, "other", 404)
@@ -111,6 +111,13 @@ func fileWant(ok int, overrides ...any) map[string]int {
 		m[overrides[i].(string)] = overrides[i+1].(int)
 	}
 	return m
+}
+
+// writeWant is fileWant for a write a break-glass does not allow: it is
+// read-and-note only (access.lasting), so bg_active gets 403 like any
+// worker without relation.
+func writeWant(ok int, overrides ...any) map[string]int {
+	return fileWant(ok, append([]any{"bg_active", 403}, overrides...)...)
 }
 
 func init() {
@@ -127,24 +134,24 @@ func init() {
 			Body: func(f *fixture, who string) any {
 				return map[string]any{"kind": "budget", "referent_id": f.e.Workers["worker"].ID, "team_id": f.e.TeamA.ID}
 			},
-			Want: fileWant(created)},
+			Want: writeWant(created)},
 		matrixRow{Route: "GET /api/v1/persons/{id}/accompaniments", Path: person("/accompaniments"),
 			Want: fileWant(200, "reception", 200)},
 		matrixRow{Route: "POST /api/v1/accompaniments/{id}/end",
 			Path: func(f *fixture) string { return "/api/v1/accompaniments/" + freshAcc(f).ID + "/end" },
-			Body: body(map[string]any{"end_reason": "objectifs_atteints"}), Want: fileWant(200)},
+			Body: body(map[string]any{"end_reason": "objectifs_atteints"}), Want: writeWant(200)},
 		matrixRow{Route: "POST /api/v1/accompaniments/{id}/goals",
 			Path: func(f *fixture) string { return "/api/v1/accompaniments/" + cf(f).Acc.ID + "/goals" },
-			Body: body(map[string]any{"title": "Stabiliser le budget", "target_date": "2030-06-30"}), Want: fileWant(created)},
+			Body: body(map[string]any{"title": "Stabiliser le budget", "target_date": "2030-06-30"}), Want: writeWant(created)},
 		matrixRow{Route: "PATCH /api/v1/goals/{id}",
 			Path: func(f *fixture) string { return "/api/v1/goals/" + cf(f).Goal.ID },
-			Body: body(map[string]any{"status": "achieved"}), Want: fileWant(200)},
+			Body: body(map[string]any{"status": "achieved"}), Want: writeWant(200)},
 		matrixRow{Route: "POST /api/v1/accompaniments/{id}/handover",
 			Path: func(f *fixture) string { return "/api/v1/accompaniments/" + freshAcc(f).ID + "/handover" },
 			Body: func(f *fixture, who string) any {
 				return map[string]any{"referent_id": f.e.Workers["manager"].ID, "note": "Bon contact avec la personne."}
 			},
-			Want: fileWant(created)},
+			Want: writeWant(created)},
 		matrixRow{Route: "GET /api/v1/persons/{id}/handovers", Path: person("/handovers"), Want: fileWant(200)},
 		// Only the new referent acknowledges a handover.
 		matrixRow{Route: "POST /api/v1/handovers/{id}/acknowledge",
@@ -176,11 +183,11 @@ func init() {
 
 		// Tasks.
 		matrixRow{Route: "POST /api/v1/persons/{id}/tasks", Path: person("/tasks"),
-			Body: body(map[string]any{"title": "Envoyer le dossier FSL", "due_date": "2030-02-01"}), Want: fileWant(created)},
+			Body: body(map[string]any{"title": "Envoyer le dossier FSL", "due_date": "2030-02-01"}), Want: writeWant(created)},
 		matrixRow{Route: "GET /api/v1/persons/{id}/tasks", Path: person("/tasks"), Want: fileWant(200)},
 		matrixRow{Route: "PATCH /api/v1/tasks/{id}",
 			Path: func(f *fixture) string { return "/api/v1/tasks/" + cf(f).Task.ID },
-			Body: body(map[string]any{"status": "done"}), Want: fileWant(200)},
+			Body: body(map[string]any{"status": "done"}), Want: writeWant(200)},
 		matrixRow{Route: "GET /api/v1/tasks/mine", Path: fixed("/api/v1/tasks/mine"),
 			Want: all(200, "admin", 403, "reception", 403)},
 
@@ -188,7 +195,7 @@ func init() {
 		matrixRow{Route: "POST /api/v1/persons/{id}/documents", Path: person("/documents"),
 			Body: body(map[string]any{"kind": "justificatif_domicile", "title": "quittance.png",
 				"expires_on": "2030-01-01", "content_base64": base64.StdEncoding.EncodeToString(pngBytes)}),
-			Want: fileWant(created)},
+			Want: writeWant(created)},
 		matrixRow{Route: "GET /api/v1/persons/{id}/documents", Path: person("/documents"), Want: fileWant(200)},
 		matrixRow{Route: "GET /api/documents/{id}/content",
 			Path: func(f *fixture) string { return "/api/documents/" + cf(f).Doc.ID + "/content" }, Want: fileWant(200)},
@@ -215,43 +222,43 @@ func init() {
 			Body: func(f *fixture, who string) any {
 				return url.Values{"acc-kind": {"asg"}, "acc-referent_id": {f.e.Workers["worker"].ID}, "acc-team_id": {f.e.TeamA.ID}}
 			},
-			Want: fileWant(http.StatusSeeOther), Page: true},
+			Want: writeWant(http.StatusSeeOther), Page: true},
 		matrixRow{Route: "POST /persons/{id}/accompaniments/{acc}/end",
 			Path: func(f *fixture) string {
 				return "/persons/" + f.Person.ID + "/accompaniments/" + freshAcc(f).ID + "/end"
 			},
 			Body: func(f *fixture, who string) any { return url.Values{"end-end_reason": {"demenagement"}} },
-			Want: fileWant(http.StatusSeeOther), Page: true},
+			Want: writeWant(http.StatusSeeOther), Page: true},
 		matrixRow{Route: "POST /persons/{id}/accompaniments/{acc}/handover",
 			Path: func(f *fixture) string {
 				return "/persons/" + f.Person.ID + "/accompaniments/" + freshAcc(f).ID + "/handover"
 			},
 			Body: func(f *fixture, who string) any { return url.Values{"ho-referent_id": {f.e.Workers["manager"].ID}} },
-			Want: fileWant(http.StatusSeeOther), Page: true},
+			Want: writeWant(http.StatusSeeOther), Page: true},
 		matrixRow{Route: "POST /persons/{id}/accompaniments/{acc}/goals",
 			Path: func(f *fixture) string {
 				return "/persons/" + f.Person.ID + "/accompaniments/" + cf(f).Acc.ID + "/goals"
 			},
 			Body: func(f *fixture, who string) any { return url.Values{"goal-title": {"Reprendre une formation"}} },
-			Want: fileWant(http.StatusSeeOther), Page: true},
+			Want: writeWant(http.StatusSeeOther), Page: true},
 		matrixRow{Route: "POST /persons/{id}/goals/{goal}",
 			Path: func(f *fixture) string { return "/persons/" + f.Person.ID + "/goals/" + cf(f).Goal.ID },
 			Body: func(f *fixture, who string) any { return url.Values{"status": {"achieved"}} },
-			Want: fileWant(http.StatusSeeOther), Page: true},
+			Want: writeWant(http.StatusSeeOther), Page: true},
 		matrixRow{Route: "POST /persons/{id}/tasks", Path: func(f *fixture) string { return "/persons/" + f.Person.ID + "/tasks" },
 			Body: func(f *fixture, who string) any {
 				return url.Values{"task-title": {"Appeler le bailleur"}, "task-due_date": {"2030-03-01"}}
 			},
-			Want: fileWant(http.StatusSeeOther), Page: true},
+			Want: writeWant(http.StatusSeeOther), Page: true},
 		matrixRow{Route: "POST /persons/{id}/tasks/{task}/status",
 			Path: func(f *fixture) string { return "/persons/" + f.Person.ID + "/tasks/" + cf(f).Task.ID + "/status" },
 			Body: func(f *fixture, who string) any { return url.Values{"status": {"done"}} },
-			Want: fileWant(http.StatusSeeOther), Page: true},
+			Want: writeWant(http.StatusSeeOther), Page: true},
 		// A form without a file: refused after the access check (the
 		// upload itself is tested in internal/casefile).
 		matrixRow{Route: "POST /persons/{id}/documents", Path: func(f *fixture) string { return "/persons/" + f.Person.ID + "/documents" },
 			Body: func(f *fixture, who string) any { return url.Values{"doc-kind": {"rib"}} },
-			Want: fileWant(http.StatusUnprocessableEntity), Page: true},
+			Want: writeWant(http.StatusUnprocessableEntity), Page: true},
 		matrixRow{Route: "GET /documents/expiring", Path: fixed("/documents/expiring"),
 			Want: all(200, "admin", 403, "reception", 403), Page: true},
 		// The organisation's settings: kinds and interview templates.

@@ -41,7 +41,9 @@ func init() {
 				return "/api/v1/merges/" + m.ID + "/undo"
 			},
 			Body: func(f *fixture, who string) any { return map[string]any{"reason": "homonymes"} },
-			Want: all(200, "admin", 403, "reception", 403, "other", 404)},
+			// Like the merge: those who follow both persons, never
+			// through a break-glass.
+			Want: all(200, "admin", 403, "reception", 403, "other", 404, "worker2", 403, "bg_active", 403, "bg_expired", 403, "teammate", 200)},
 		matrixRow{Route: "GET /search", Path: fixed("/search?q=martin"), Page: true, Want: all(200)},
 	)
 }
@@ -65,6 +67,7 @@ func init() {
 func init() {
 	addRows(
 		matrixRow{Route: "GET /api/v1/persons/{id}/merges", Path: func(f *fixture) string { return "/api/v1/persons/" + f.Person.ID + "/merges" },
-			Want: all(200, "admin", 404, "other", 404)},
+			// Part of the file: need-to-know like the rest of it.
+			Want: all(200, "admin", 404, "other", 404, "worker2", 403, "bg_active", 200, "bg_expired", 403, "teammate", 200), Audit: []string{"person.merge.list"}},
 	)
 }

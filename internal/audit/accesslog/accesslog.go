@@ -123,8 +123,21 @@ func (s *Service) Search(ctx context.Context, actor parcours.Actor, f Filter) (*
 			out.NextCursor = strconv.FormatInt(evs[len(evs)-1].Seq, 10)
 		}
 		// The search names persons and workers: audited, with the person
-		// searched for when there is one.
-		tx.Audit(audit.For(actor, "audit.search", "audit", "", f.PersonID))
+		// searched for when there is one — only a person of the actor's
+		// own organisation: another organisation's person's access log
+		// must never tell of this organisation's searches, nor may the
+		// answer tell whether such a person exists.
+		personID := ""
+		if sf.PersonID != "" {
+			p, err := tx.Person(ctx, sf.PersonID)
+			if err != nil && !errors.Is(err, store.ErrNoRows) {
+				return err
+			}
+			if p != nil && p.OrgID == actor.OrgID {
+				personID = p.ID
+			}
+		}
+		tx.Audit(audit.For(actor, "audit.search", "audit", "", personID))
 		return nil
 	})
 	if err != nil {

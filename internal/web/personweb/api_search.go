@@ -58,7 +58,7 @@ func (s *Server) searchRoutes() {
 		"id": str(), "kept_id": str(), "absorbed_id": str(), "reason": str(), "merged_by": str(),
 		"merged_at": strFmt("date-time"), "undone_by": str(), "undone_at": strFmt("date-time"), "undo_reason": str(),
 	}))
-	s.schema("MergeInput", object([]string{"other_id", "reason"}, Schema{"other_id": str(), "reason": str()}))
+	s.schema("MergeInput", object([]string{"other_id", "reason"}, Schema{"other_id": str(), "reason": str(), "confirm_not_alike": boolean()}))
 	s.schema("UndoMergeInput", object([]string{"reason"}, Schema{"reason": str()}))
 	s.handle("POST", "/api/v1/persons/{id}/merge", API, s.apiMergePersons,
 		&Op{ID: "mergePersons", Summary: "Merge a duplicate (other_id) into this person; undoable", Tag: "persons",
