@@ -146,7 +146,11 @@ func TestBreakGlass_OpensNoAccompanimentAndExpiresEntirely(t *testing.T) {
 				t.Errorf("GET %s after the break-glass expired shows health or the referent-only entry: %s", path, r.Body)
 			}
 		}
-		var day struct{ Overdue, Today, ThisWeek []struct{ PersonID string `json:"person_id"` } }
+		var day struct {
+			Overdue, Today, ThisWeek []struct {
+				PersonID string `json:"person_id"`
+			}
+		}
 		call(t, e, "GET", "/api/v1/tasks/mine", "worker2", nil, 200, &day)
 		if len(day.Overdue)+len(day.Today)+len(day.ThisWeek) != 0 {
 			t.Errorf("worker2's day after the break-glass: %+v, want no task", day)
