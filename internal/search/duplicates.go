@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"parcours/internal/parcours"
+	"parcours/internal/search/namekey"
 	"parcours/internal/store"
 )
 
@@ -84,7 +85,18 @@ func alikeFrom(p, other *parcours.Person) bool {
 		if err != nil {
 			continue
 		}
-		r := score(pq, other)
+		// The same scoring as a search, on other's own terms: the typed
+		// forms need no dictionary look-up to be compared with them.
+		slots := make([]querySlot, 0, len(pq.slots))
+		for _, alts := range pq.slots {
+			var qs querySlot
+			for _, w := range alts {
+				qs.forms = append(qs.forms, form{word: w, phon: namekey.Phonetic(w), maxEdits: namekey.MaxEdits(len([]rune(w)))})
+			}
+			slots = append(slots, qs)
+		}
+		r := score(pq, slots, &store.IndexedPerson{ID: other.ID, OrgID: other.OrgID, BirthDate: other.BirthDate, Terms: personTerms(other)})
+		r.p = other
 		if r.names >= minNames(len(pq.slots)) && likelySame(r, p) {
 			return true
 		}
