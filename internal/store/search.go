@@ -281,6 +281,14 @@ func (tx *Tx) PersonsByIDs(ctx context.Context, ids []string) ([]*parcours.Perso
 	if len(ids) == 0 {
 		return nil, nil
 	}
+	if tx.db.dialect == SQLite {
+		// Driven from the list (CROSS JOIN fixes SQLite's join order):
+		// without statistics SQLite may otherwise walk the merged_into
+		// index over every person not merged.
+		b, _ := json.Marshal(ids)
+		return tx.queryPersons(ctx, "SELECT "+prefixed("p.", personColumns)+
+			" FROM json_each(?) j CROSS JOIN persons p ON p.id = j.value WHERE p.merged_into IS NULL", string(b))
+	}
 	in, arg := tx.inList("p.id", ids)
 	return tx.queryPersons(ctx, "SELECT "+prefixed("p.", personColumns)+" FROM persons p WHERE "+in+" AND p.merged_into IS NULL", arg)
 }
