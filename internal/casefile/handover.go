@@ -92,6 +92,14 @@ func (s *Service) Handover(ctx context.Context, actor parcours.Actor, accompanim
 		}
 		tx.Audit(audit.For(actor, "accompaniment.handover", "handover", h.ID, a.PersonID))
 		tx.Audit(audit.For(actor, "journal.create", "journal_entry", e.ID, a.PersonID))
+		// The new referent learns of it in their notifications, where the
+		// handover to acknowledge is one click away.
+		if h.ToReferentID != h.FromReferentID && h.ToReferentID != actor.WorkerID {
+			if err := tx.InsertNotification(ctx, &parcours.Notification{WorkerID: h.ToReferentID, Kind: NotifyHandover,
+				PersonID: h.PersonID, ObjectID: h.ID}); err != nil {
+				return err
+			}
+		}
 		return nil
 	})
 	if err != nil {
@@ -115,14 +123,16 @@ func (s *Service) Acknowledge(ctx context.Context, actor parcours.Actor, handove
 		if h.OrgID != actor.OrgID && !actor.System {
 			return parcours.NotFound() // before gathering any fact about it
 		}
-		// The relation too, so that a break-glass alone acknowledges
-		// nothing (access.lasting).
-		rel, err := tx.Relation(ctx, actor.WorkerID, actor.TeamIDs, h.PersonID)
+		// The file with the actor's relation: a break-glass alone
+		// acknowledges nothing (access.lasting), and the file's merge
+		// group says where the outgoing referent's tasks are.
+		f, err := s.openFile(ctx, tx, actor, access.AccompanimentRead, h.PersonID)
 		if err != nil {
 			return err
 		}
-		if err := access.Check(actor, access.HandoverAcknowledge, access.Target{OrgID: h.OrgID, PersonID: h.PersonID,
-			ReferentIDs: []string{h.ToReferentID}, Rel: rel}); err != nil {
+		t := f.target()
+		t.ReferentIDs = []string{h.ToReferentID}
+		if err := access.Check(actor, access.HandoverAcknowledge, t); err != nil {
 			return err
 		}
 		ok, err := tx.AcknowledgeHandover(ctx, h.ID)
@@ -133,6 +143,9 @@ func (s *Service) Acknowledge(ctx context.Context, actor parcours.Actor, handove
 			return parcours.Errorf(parcours.EConflict, "error.casefile.already_acknowledged")
 		}
 		tx.Audit(audit.For(actor, "handover.acknowledge", "handover", h.ID, h.PersonID))
+		if err := moveTasks(ctx, tx, actor, f, h); err != nil {
+			return err
+		}
 		h, err = tx.Handover(ctx, h.ID)
 		return err
 	})
@@ -140,6 +153,46 @@ func (s *Service) Acknowledge(ctx context.Context, actor parcours.Actor, handove
 		return nil, err
 	}
 	return h, nil
+}
+
+// NotifyHandover is the notification kind telling a worker that an
+// accompaniment was handed over to them (catalogue key
+// notification.handover).
+const NotifyHandover = "handover"
+
+// moveTasks gives the new referent the open tasks the outgoing referent
+// had on the file, once the handover is acknowledged: the outgoing
+// referent no longer follows the person and could not do them (403), and
+// they would fall between two chairs. Tasks tied to another accompaniment
+// the outgoing referent still refers, and, while they still refer one,
+// tasks tied to none, stay theirs. Each move is audited.
+func moveTasks(ctx context.Context, tx *store.Tx, actor parcours.Actor, f *file, h *parcours.Handover) error {
+	if h.FromReferentID == h.ToReferentID {
+		return nil // a change of team only: the referent keeps the work
+	}
+	stillRefers := map[string]bool{}
+	for _, a := range f.active {
+		if a.ReferentID == h.FromReferentID && a.ID != h.AccompanimentID {
+			stillRefers[a.ID] = true
+		}
+	}
+	tasks, err := tx.OpenTasksAssigned(ctx, f.group, h.FromReferentID)
+	if err != nil {
+		return err
+	}
+	for _, t := range tasks {
+		if stillRefers[t.AccompanimentID] || (t.AccompanimentID == "" && len(stillRefers) > 0) {
+			continue
+		}
+		moved, err := tx.ReassignTask(ctx, t.ID, h.FromReferentID, h.ToReferentID)
+		if err != nil {
+			return err
+		}
+		if moved {
+			tx.Audit(audit.For(actor, "task.reassign", "task", t.ID, t.PersonID))
+		}
+	}
+	return nil
 }
 
 // synthesis writes the pre-filled handover text, in French (the language
@@ -191,6 +244,32 @@ func (s *Service) synthesis(ctx context.Context, tx *store.Tx, f *file, a *parco
 	}
 	if len(tasks) == 0 {
 		b.WriteString(i18n.T(lang, "handover.synthesis.none") + "\n")
+	}
+
+	fmt.Fprintf(&b, "\n%s\n", i18n.T(lang, "handover.synthesis.documents"))
+	docs, err := tx.PersonDocuments(ctx, f.ids, nil, 30)
+	if err != nil {
+		return "", err
+	}
+	for _, d := range docs {
+		line := "- " + i18n.T(lang, "document_kind."+d.Kind) + " : " + clip(d.Title, 120)
+		if d.ExpiresOn != "" {
+			line += " (" + i18n.T(lang, "handover.synthesis.expires", frDate(d.ExpiresOn)) + ")"
+		}
+		b.WriteString(line + "\n")
+	}
+	if len(docs) == 0 {
+		b.WriteString(i18n.T(lang, "handover.synthesis.none") + "\n")
+	}
+
+	// The person's objections bind the new referent as they bound the
+	// previous one: they are said up front.
+	fmt.Fprintf(&b, "\n%s\n", i18n.T(lang, "handover.synthesis.objections"))
+	for _, o := range f.rel.Objections {
+		b.WriteString("- " + i18n.T(lang, "objection."+o) + "\n")
+	}
+	if len(f.rel.Objections) == 0 {
+		b.WriteString(i18n.T(lang, "handover.synthesis.no_objection") + "\n")
 	}
 
 	fmt.Fprintf(&b, "\n%s\n", i18n.T(lang, "handover.synthesis.entries"))

@@ -116,7 +116,7 @@ func (r *Relation) Objects(c string) bool { return r != nil && slices.Contains(r
 type Notification struct {
 	ID        string    `json:"id"`
 	WorkerID  string    `json:"worker_id"`
-	Kind      string    `json:"kind"` // "break_glass", "task_due_today", "task_overdue"
+	Kind      string    `json:"kind"` // "break_glass", "task_due_today", "task_overdue", "handover"
 	PersonID  string    `json:"person_id,omitempty"`
 	ObjectID  string    `json:"object_id,omitempty"`
 	CreatedAt time.Time `json:"created_at"`

@@ -100,3 +100,22 @@ func (tx *Tx) SetTaskStatus(ctx context.Context, id, status string) error {
 	_, err := tx.exec(ctx, "UPDATE tasks SET status = ?, done_at = ? WHERE id = ?", status, done, id)
 	return err
 }
+
+// OpenTasksAssigned returns the open tasks of the persons of a file
+// assigned to assigneeID, by due date: the work a handover moves.
+func (tx *Tx) OpenTasksAssigned(ctx context.Context, personIDs []string, assigneeID string) ([]*parcours.Task, error) {
+	in, args := personIn("person_id", personIDs)
+	return tx.scanTasks(ctx, "SELECT "+taskColumns+" FROM tasks WHERE "+in+" AND assignee_id = ? AND status = 'open' ORDER BY due_date, id",
+		append(args, assigneeID)...)
+}
+
+// ReassignTask gives an open task to another assignee. It returns false
+// when the task is no longer open or no longer assigned to from.
+func (tx *Tx) ReassignTask(ctx context.Context, id, from, to string) (bool, error) {
+	res, err := tx.exec(ctx, "UPDATE tasks SET assignee_id = ? WHERE id = ? AND assignee_id = ? AND status = 'open'", to, id, from)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
