@@ -122,6 +122,15 @@ func Negotiate(preference, acceptLanguage string) string {
 	if Supported(preference) {
 		return preference
 	}
+	if l, ok := Accepted(acceptLanguage); ok {
+		return l
+	}
+	return Default
+}
+
+// Accepted returns the supported language an Accept-Language header
+// prefers (highest q), and false when it names none we have.
+func Accepted(acceptLanguage string) (string, bool) {
 	best, bestQ := "", -1.0
 	for _, part := range strings.Split(acceptLanguage, ",") {
 		tag, params, _ := strings.Cut(strings.TrimSpace(part), ";")
@@ -134,8 +143,5 @@ func Negotiate(preference, acceptLanguage string) string {
 			best, bestQ = base, q
 		}
 	}
-	if best != "" {
-		return best
-	}
-	return Default
+	return best, best != ""
 }

@@ -66,7 +66,22 @@ func Lang(r *http.Request) string {
 	if w := Worker(r); w != nil {
 		pref = w.Language
 	}
-	return i18n.Negotiate(pref, r.Header.Get("Accept-Language"))
+	return negotiate(r, pref)
+}
+
+// negotiate picks the response language for a worker whose profile says
+// pref. Pages follow the profile (a browser sends its Accept-Language on
+// every request, so the worker's own choice must win there); the API
+// follows an Accept-Language header naming a language we have, because an
+// API client sets it on purpose for the response it wants to read.
+func negotiate(r *http.Request, pref string) string {
+	header := r.Header.Get("Accept-Language")
+	if isAPI(r) {
+		if l, ok := i18n.Accepted(header); ok {
+			return l
+		}
+	}
+	return i18n.Negotiate(pref, header)
 }
 
 // RequestID is the id of the request, as the user sees it on an error page

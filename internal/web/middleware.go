@@ -12,7 +12,6 @@ import (
 	"time"
 
 	"parcours/internal/auth"
-	"parcours/internal/i18n"
 	"parcours/internal/parcours"
 )
 
@@ -171,7 +170,7 @@ func (s *Server) authenticate(acc Access, next http.Handler) http.Handler {
 		if wk != nil {
 			pref = wk.Language
 		}
-		ctx = context.WithValue(ctx, keyLang, i18n.Negotiate(pref, r.Header.Get("Accept-Language")))
+		ctx = context.WithValue(ctx, keyLang, negotiate(r, pref))
 		r = r.WithContext(ctx)
 		if !authenticated && acc != Public {
 			if acc == Page {
