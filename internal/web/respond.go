@@ -8,6 +8,7 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"unicode/utf8"
 
 	"parcours/internal/i18n"
 	"parcours/internal/parcours"
@@ -100,8 +101,15 @@ func (s *Server) DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error
 	if ct != "" && !strings.HasPrefix(ct, "application/json") {
 		return parcours.Errorf(parcours.EUnsupported, "error.unsupported_type", ct)
 	}
-	body := http.MaxBytesReader(w, r.Body, s.cfg.MaxJSONBody)
-	dec := json.NewDecoder(body)
+	raw, err := io.ReadAll(http.MaxBytesReader(w, r.Body, s.cfg.MaxJSONBody))
+	if err != nil {
+		return JSONError(err, s.cfg.MaxJSONBody)
+	}
+	// encoding/json would replace invalid UTF-8 silently: refuse it.
+	if !utf8.Valid(raw) {
+		return BadTextError("")
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
 	dec.DisallowUnknownFields()
 	if err := dec.Decode(v); err != nil {
 		return JSONError(err, s.cfg.MaxJSONBody)
@@ -112,7 +120,7 @@ func (s *Server) DecodeJSON(w http.ResponseWriter, r *http.Request, v any) error
 		}
 		return parcours.Errorf(parcours.EBadRequest, "error.bad_json", "trailing data")
 	}
-	return nil
+	return CheckDecodedText(v)
 }
 
 func JSONError(err error, limit int64) error {

@@ -154,6 +154,10 @@ func (s *Server) Handle(method, pattern string, acc Access, h HandlerFunc, op *O
 	label := method + " " + pattern
 	var inner http.Handler = http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		infoFrom(r.Context()).route = label
+		if err := s.checkRequestText(w, r); err != nil {
+			s.Fail(w, r, err)
+			return
+		}
 		if acc == Page && r.Method == http.MethodPost {
 			token, run := s.firstPost(w, r)
 			if !run {

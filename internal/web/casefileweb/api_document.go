@@ -89,6 +89,9 @@ func (s *Server) apiUploadDocument(w http.ResponseWriter, r *http.Request) error
 			if in.Title == "" {
 				in.Title = part.FileName()
 			}
+			if web.BadText(in.Title) {
+				return web.BadTextError("title")
+			}
 			d, err := s.svc.CaseFile.AddDocument(r.Context(), mustActor(r), r.PathValue("id"), in, part)
 			if err != nil {
 				return err
@@ -102,6 +105,9 @@ func (s *Server) apiUploadDocument(w http.ResponseWriter, r *http.Request) error
 			return parcours.Errorf(parcours.EBadRequest, "error.casefile.bad_multipart")
 		}
 		v := strings.TrimSpace(string(b))
+		if web.BadText(name) || web.BadText(v) {
+			return web.BadTextError("") // a multipart field cannot be stored as text
+		}
 		switch name {
 		case "kind":
 			in.Kind = v
@@ -139,6 +145,9 @@ func (s *Server) apiUploadDocumentJSON(w http.ResponseWriter, r *http.Request) e
 			return parcours.FieldError(parcours.ETooLarge, "file", "error.casefile.file_too_large_plain")
 		}
 		return jsonError(err, limit)
+	}
+	if err := web.CheckDecodedText(&in); err != nil {
+		return err
 	}
 	content, err := base64.StdEncoding.DecodeString(in.ContentBase64)
 	if err != nil {

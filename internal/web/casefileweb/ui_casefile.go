@@ -11,6 +11,7 @@ import (
 	"parcours/internal/access"
 	"parcours/internal/casefile"
 	"parcours/internal/parcours"
+	"parcours/internal/web"
 )
 
 // The person file page (GET /persons/{id}): identity and household,
@@ -138,18 +139,31 @@ func (s *Server) showPersonFile(w http.ResponseWriter, r *http.Request, status i
 
 // parseForm reads a posted form (url-encoded or multipart), bounded.
 func (s *Server) parseForm(w http.ResponseWriter, r *http.Request) error {
-	if r.MultipartForm != nil || r.PostForm != nil {
-		return nil // already read by the CSRF check
+	// The CSRF check may have read it already.
+	if r.MultipartForm == nil && r.PostForm == nil {
+		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+1<<20)
+		var err error
+		if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
+			err = r.ParseMultipartForm(1 << 20)
+		} else {
+			err = r.ParseForm()
+		}
+		if err != nil {
+			return parcours.Errorf(parcours.EBadRequest, "error.casefile.bad_form")
+		}
 	}
-	r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+1<<20)
-	var err error
-	if strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data") {
-		err = r.ParseMultipartForm(1 << 20)
-	} else {
-		err = r.ParseForm()
-	}
-	if err != nil {
-		return parcours.Errorf(parcours.EBadRequest, "error.casefile.bad_form")
+	if r.MultipartForm != nil {
+		// Url-encoded forms were checked on the way in (checkRequestText).
+		if err := web.CheckValues(r.MultipartForm.Value); err != nil {
+			return err
+		}
+		for _, fhs := range r.MultipartForm.File {
+			for _, fh := range fhs {
+				if web.BadText(fh.Filename) {
+					return web.BadTextError("file")
+				}
+			}
+		}
 	}
 	return nil
 }
