@@ -6,6 +6,7 @@ package app
 import (
 	"context"
 	"log/slog"
+	"net/netip"
 	"os"
 	"path/filepath"
 	"time"
@@ -38,6 +39,9 @@ type Config struct {
 	// BreakGlassDuration is how long an exceptional access stays open
 	// (4 hours when zero).
 	BreakGlassDuration time.Duration
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For gives
+	// the client's address (login throttling).
+	TrustedProxies []netip.Prefix
 }
 
 // App is a running Parcours.
@@ -58,6 +62,10 @@ type App struct {
 	// documents, handovers).
 	CaseFile *casefile.Service
 }
+
+// ParseTrustedProxies reads serve's --trusted-proxies (IPs and CIDRs,
+// comma-separated) for Config.TrustedProxies; the web shell owns the rule.
+func ParseTrustedProxies(s string) ([]netip.Prefix, error) { return web.ParseTrustedProxies(s) }
 
 // Open connects to the database, migrates it and builds everything.
 func Open(ctx context.Context, cfg Config) (*App, error) {
@@ -102,7 +110,7 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a.CaseFile = casefile.New(db, casefile.Config{DataDir: cfg.DataDir, MaxUpload: cfg.MaxUpload})
 	a.Search.UseJournal(a.CaseFile) // journal search asks the case file what each actor may read
 	var err error
-	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload},
+	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload, TrustedProxies: cfg.TrustedProxies},
 		web.Services{Auth: a.Auth, Persons: a.Persons, Orgs: a.Orgs, Search: a.Search, Import: a.Import,
 			Consent: a.Consent, BreakGlass: a.BreakGlass, AccessLog: a.AccessLog, CaseFile: a.CaseFile,
 			Day: casefileweb.CaseFileDay(a.CaseFile), Forms: forms.New(db)},

@@ -40,6 +40,8 @@ type Common struct {
 	Database string
 	Addr     string
 	DataDir  string
+	// TrustedProxies is serve's --trusted-proxies, unparsed.
+	TrustedProxies string
 }
 
 var commands = map[string]*command{}
@@ -95,6 +97,14 @@ func commonFlags(fs *flag.FlagSet, c *Common) {
 		"database: a SQLite file path, or postgres://… for PostgreSQL (env PARCOURS_DATABASE)")
 	fs.StringVar(&c.DataDir, "data-dir", envOr("PARCOURS_DATA_DIR", "./data"),
 		"directory for documents and keys (env PARCOURS_DATA_DIR)")
+}
+
+// proxyFlag adds serve's --trusted-proxies: behind a reverse proxy, the
+// client address (login throttling) comes from X-Forwarded-For, but only
+// when the request arrives from one of these.
+func proxyFlag(fs *flag.FlagSet, c *Common) {
+	fs.StringVar(&c.TrustedProxies, "trusted-proxies", os.Getenv("PARCOURS_TRUSTED_PROXIES"),
+		"reverse proxies whose X-Forwarded-For is believed: IPs or CIDRs, comma-separated; none by default (env PARCOURS_TRUSTED_PROXIES)")
 }
 
 func addrFlag(fs *flag.FlagSet, c *Common) {

@@ -19,7 +19,7 @@ func init() {
 	register(&command{
 		name:    "serve",
 		summary: "Run the Parcours server (applies migrations first).",
-		flags:   func(fs *flag.FlagSet, c *Common) { addrFlag(fs, c); accessFlags(fs, c) },
+		flags:   func(fs *flag.FlagSet, c *Common) { addrFlag(fs, c); accessFlags(fs, c); proxyFlag(fs, c) },
 		run: func(ctx context.Context, e *env, c *Common, args []string) error {
 			if len(args) > 0 {
 				return &usageError{"serve takes no arguments"}
@@ -64,7 +64,12 @@ func openApp(ctx context.Context, e *env, c *Common) (*app.App, error) {
 	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
 		return nil, err
 	}
-	return app.Open(ctx, app.Config{Database: c.Database, DataDir: c.DataDir, Log: logger(e), Version: Version})
+	proxies, err := app.ParseTrustedProxies(c.TrustedProxies)
+	if err != nil {
+		return nil, &usageError{err.Error()}
+	}
+	return app.Open(ctx, app.Config{Database: c.Database, DataDir: c.DataDir, Log: logger(e), Version: Version,
+		TrustedProxies: proxies})
 }
 
 // serve listens on addr until ctx ends, then drains requests for up to 10

@@ -16,6 +16,7 @@ import (
 	"html/template"
 	"log/slog"
 	"net/http"
+	"net/netip"
 	"sort"
 	"strings"
 
@@ -69,6 +70,9 @@ type Config struct {
 	MaxUpload int64
 	// Version is shown in /healthz.
 	Version string
+	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
+	// believed (ClientIP); none by default.
+	TrustedProxies []netip.Prefix
 }
 
 // Access says how a route authenticates.

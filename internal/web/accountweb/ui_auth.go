@@ -3,7 +3,6 @@ package accountweb
 import (
 	"encoding/base64"
 	"html/template"
-	"net"
 	"net/http"
 	"net/url"
 	"strings"
@@ -39,16 +38,6 @@ func setSessionCookie(w http.ResponseWriter, secret string) {
 
 func clearSessionCookie(w http.ResponseWriter) {
 	http.SetCookie(w, &http.Cookie{Name: auth.SessionCookie, Value: "", Path: "/", Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode, MaxAge: -1})
-}
-
-// clientIP is the peer address. Forwarded headers are not trusted: anyone
-// could set them to dodge the per-address throttle.
-func clientIP(r *http.Request) string {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return r.RemoteAddr
-	}
-	return host
 }
 
 // safeNext returns next when it is a local path of Parcours, "/" otherwise,
@@ -94,7 +83,7 @@ func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
 
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 	email, password, next := r.PostFormValue("email"), r.PostFormValue("password"), r.PostFormValue("next")
-	res, err := s.svc.Auth.Login(r.Context(), email, password, clientIP(r))
+	res, err := s.svc.Auth.Login(r.Context(), email, password, s.ClientIP(r))
 	if err != nil {
 		if parcours.AsError(err) == nil {
 			return err
@@ -155,7 +144,7 @@ func (s *Server) totpSubmit(w http.ResponseWriter, r *http.Request) error {
 		return parcours.Errorf(parcours.EForbidden, "auth.error.csrf")
 	}
 	next := r.PostFormValue("next")
-	fresh, err := s.svc.Auth.CompleteTOTP(r.Context(), sess, r.PostFormValue("code"), clientIP(r))
+	fresh, err := s.svc.Auth.CompleteTOTP(r.Context(), sess, r.PostFormValue("code"), s.ClientIP(r))
 	if err != nil {
 		if parcours.AsError(err) == nil {
 			return err
