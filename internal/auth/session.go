@@ -31,6 +31,8 @@ type Session struct {
 	// Secret is the cookie value; set only when the session is created.
 	Secret string
 	idHash string
+	// totpPending is the sealed TOTP secret this session is enrolling.
+	totpPending string
 }
 
 // NewSession opens a session for a worker whose password (and, when
@@ -89,7 +91,7 @@ func (s *Service) ActorFromSession(ctx context.Context, secret string) (parcours
 			return parcours.Actor{}, nil, err
 		}
 	}
-	return w.Actor(), &Session{Worker: w, MFADone: row.MFADone, CSRF: row.CSRF, idHash: idHash}, nil
+	return w.Actor(), &Session{Worker: w, MFADone: row.MFADone, CSRF: row.CSRF, idHash: idHash, totpPending: row.TOTPPending}, nil
 }
 
 // EndSession logs a session out (audited as auth.logout). An unknown or

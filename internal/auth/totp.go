@@ -38,26 +38,17 @@ type TOTPEnrolment struct {
 	PNG    []byte // QR code of URL
 }
 
-// NewTOTPEnrolment draws a new secret for w. Nothing is stored until
-// ConfirmTOTP receives a valid code for it: a worker who abandons the
-// enrolment keeps their previous factor.
+// NewTOTPEnrolment draws a new secret for w, for operator tools (the
+// demo). Workers enrol through BeginTOTPEnrolment, which keeps the secret
+// server-side.
 func NewTOTPEnrolment(w *parcours.Worker) (*TOTPEnrolment, error) {
-	return TOTPEnrolmentFor(w, "")
+	return totpEnrolmentFor(w, nil)
 }
 
-// TOTPEnrolmentFor shows again an enrolment under way (the form came back
-// with a wrong code): same secret, same QR code. An empty secret draws a
-// new one.
-func TOTPEnrolmentFor(w *parcours.Worker, secret string) (*TOTPEnrolment, error) {
+// totpEnrolmentFor shows the enrolment of raw (a new secret when nil).
+func totpEnrolmentFor(w *parcours.Worker, raw []byte) (*TOTPEnrolment, error) {
 	opts := totp.GenerateOpts{Issuer: totpIssuer, AccountName: w.Email, Period: totpPeriod,
-		Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1}
-	if secret != "" {
-		raw, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(strings.ToUpper(strings.TrimSpace(secret)))
-		if err != nil || len(raw) < 10 {
-			return nil, parcours.FieldError(parcours.EBadRequest, "secret", "auth.error.totp_secret_invalid")
-		}
-		opts.Secret = raw
-	}
+		Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1, Secret: raw}
 	key, err := totp.Generate(opts)
 	if err != nil {
 		return nil, err
@@ -71,6 +62,51 @@ func TOTPEnrolmentFor(w *parcours.Worker, secret string) (*TOTPEnrolment, error)
 		return nil, err
 	}
 	return &TOTPEnrolment{Secret: key.Secret(), URL: key.URL(), PNG: buf.Bytes()}, nil
+}
+
+// BeginTOTPEnrolment returns the enrolment under way in sess: the secret
+// drawn by the server the first time and kept, sealed, with the session,
+// so that the page shows the same QR code after a wrong code or a reload.
+// Nothing changes for the worker until ConfirmTOTP receives a valid code
+// for it: a worker who abandons the enrolment keeps their previous factor.
+// The secret never comes back from the client, which only proves it holds
+// it (a client choosing its own secret could choose a known one).
+func (s *Service) BeginTOTPEnrolment(ctx context.Context, sess *Session) (*TOTPEnrolment, error) {
+	if sess == nil {
+		return nil, parcours.Errorf(parcours.EUnauthenticated, "error.unauthenticated")
+	}
+	w := sess.Worker
+	if secret, err := s.pendingTOTP(sess); err != nil {
+		return nil, err
+	} else if secret != "" {
+		raw, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(secret)
+		if err == nil {
+			return totpEnrolmentFor(w, raw)
+		}
+	}
+	e, err := totpEnrolmentFor(w, nil) // 20 random bytes (pquerna/otp, crypto/rand)
+	if err != nil {
+		return nil, err
+	}
+	sealed, err := s.seal(w.ID, e.Secret)
+	if err != nil {
+		return nil, err
+	}
+	if err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		return tx.SetSessionTOTPPending(ctx, sess.idHash, sealed)
+	}); err != nil {
+		return nil, err
+	}
+	sess.totpPending = sealed
+	return e, nil
+}
+
+// pendingTOTP returns the secret sess is enrolling, "" if none.
+func (s *Service) pendingTOTP(sess *Session) (string, error) {
+	if sess.totpPending == "" {
+		return "", nil
+	}
+	return s.open(sess.Worker.ID, sess.totpPending)
 }
 
 // totpStep returns the time step a code matches for secret at now, or
@@ -177,7 +213,7 @@ func (s *Service) CompleteTOTP(ctx context.Context, sess *Session, code, ip stri
 // enrol (session waiting for its factor), and a signed-in worker replacing
 // theirs (every other session is then ended). The returned session
 // replaces sess.
-func (s *Service) ConfirmTOTP(ctx context.Context, sess *Session, secret, code string) (*Session, error) {
+func (s *Service) ConfirmTOTP(ctx context.Context, sess *Session, code string) (*Session, error) {
 	if sess == nil {
 		return nil, parcours.Errorf(parcours.EUnauthenticated, "error.unauthenticated")
 	}
@@ -190,9 +226,14 @@ func (s *Service) ConfirmTOTP(ctx context.Context, sess *Session, secret, code s
 		// factor yet; otherwise a stolen password could replace it.
 		return nil, parcours.Forbidden()
 	}
-	secret = strings.ToUpper(strings.TrimSpace(secret))
-	if raw, err := base32.StdEncoding.WithPadding(base32.NoPadding).DecodeString(secret); err != nil || len(raw) < 10 {
-		return nil, parcours.FieldError(parcours.EBadRequest, "secret", "auth.error.totp_secret_invalid")
+	secret, err := s.pendingTOTP(sess)
+	if err != nil {
+		return nil, err
+	}
+	if secret == "" {
+		// No enrolment under way in this session (the page was never
+		// shown, or the session was replaced meanwhile).
+		return nil, parcours.FieldError(parcours.EInvalid, "code", "auth.error.totp_no_enrolment")
 	}
 	step, ok := totpStep(secret, code, s.db.Now())
 	if !ok {
@@ -232,7 +273,7 @@ func (s *Service) ConfirmTOTP(ctx context.Context, sess *Session, secret, code s
 // factor from the profile: the current password is asked again first
 // (changing an authenticator needs re-authentication), and a wrong one
 // counts towards the account lockout.
-func (s *Service) ReplaceTOTP(ctx context.Context, sess *Session, password, secret, code string) (*Session, error) {
+func (s *Service) ReplaceTOTP(ctx context.Context, sess *Session, password, code string) (*Session, error) {
 	if sess == nil || !sess.MFADone {
 		return nil, parcours.Errorf(parcours.EUnauthenticated, "error.unauthenticated")
 	}
@@ -256,7 +297,7 @@ func (s *Service) ReplaceTOTP(ctx context.Context, sess *Session, password, secr
 		s.log.LogAttrs(ctx, slog.LevelWarn, "totp change refused", slog.String("worker_id", w.ID), slog.String("reason", "wrong_password"))
 		return nil, parcours.FieldError(parcours.EInvalid, "current_password", "auth.error.current_password_wrong")
 	}
-	return s.ConfirmTOTP(ctx, sess, secret, code)
+	return s.ConfirmTOTP(ctx, sess, code)
 }
 
 // replaceSession ends sess and opens a complete one for the same worker

@@ -11,6 +11,8 @@ type SessionRow struct {
 	LastSeenAt int64
 	MFADone    bool
 	CSRF       string
+	// TOTPPending is the sealed TOTP secret being enrolled, "" if none.
+	TOTPPending string
 }
 
 // InsertSession stores a new session.
@@ -24,8 +26,8 @@ func (tx *Tx) InsertSession(ctx context.Context, s *SessionRow) error {
 // Session returns a session by the hash of its secret.
 func (tx *Tx) Session(ctx context.Context, idHash string) (*SessionRow, error) {
 	var s SessionRow
-	err := tx.queryRow(ctx, "SELECT id_hash, worker_id, created_at, last_seen_at, mfa_done, csrf_token FROM sessions WHERE id_hash = ?", idHash).
-		Scan(&s.IDHash, &s.WorkerID, &s.CreatedAt, &s.LastSeenAt, &s.MFADone, &s.CSRF)
+	err := tx.queryRow(ctx, "SELECT id_hash, worker_id, created_at, last_seen_at, mfa_done, csrf_token, totp_pending FROM sessions WHERE id_hash = ?", idHash).
+		Scan(&s.IDHash, &s.WorkerID, &s.CreatedAt, &s.LastSeenAt, &s.MFADone, &s.CSRF, &s.TOTPPending)
 	if err != nil {
 		return nil, err
 	}
@@ -41,6 +43,13 @@ func (tx *Tx) TouchSession(ctx context.Context, idHash string) error {
 // CompleteSessionMFA marks the second factor done on a session.
 func (tx *Tx) CompleteSessionMFA(ctx context.Context, idHash string) error {
 	_, err := tx.exec(ctx, "UPDATE sessions SET mfa_done = ?, last_seen_at = ? WHERE id_hash = ?", true, ts(tx.now), idHash)
+	return err
+}
+
+// SetSessionTOTPPending keeps the (sealed) TOTP secret a session is
+// enrolling.
+func (tx *Tx) SetSessionTOTPPending(ctx context.Context, idHash, sealed string) error {
+	_, err := tx.exec(ctx, "UPDATE sessions SET totp_pending = ? WHERE id_hash = ?", sealed, idHash)
 	return err
 }
 

@@ -318,7 +318,8 @@ func TestLogin_TOTPRelaxedForWorkersButNotForAdmins(t *testing.T) {
 	})
 }
 
-var secretRe = regexp.MustCompile(`name="secret" value="([A-Z2-7]+)"`)
+// secretRe reads the key the enrolment page shows for manual entry.
+var secretRe = regexp.MustCompile(`<code>([A-Z2-7]+)</code>`)
 
 func TestLogin_FirstLoginEnrolsTOTP(t *testing.T) {
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
@@ -334,10 +335,10 @@ func TestLogin_FirstLoginEnrolsTOTP(t *testing.T) {
 			t.Fatalf("enrolment page: %d, want a QR code as a data: PNG and the secret in text", page.Status)
 		}
 		tok := csrfRe.FindStringSubmatch(body)[1]
-		if r := b.do("POST", "/login/totp/setup", url.Values{"csrf": {tok}, "secret": {m[1]}, "code": {wrongCode(m[1], at, 123456)}}); r.Status != http.StatusUnprocessableEntity {
+		if r := b.do("POST", "/login/totp/setup", url.Values{"csrf": {tok}, "code": {wrongCode(m[1], at, 123456)}}); r.Status != http.StatusUnprocessableEntity {
 			t.Fatalf("wrong enrolment code: %d, want 422", r.Status)
 		}
-		r := b.do("POST", "/login/totp/setup", url.Values{"csrf": {tok}, "secret": {m[1]}, "code": {auth.TOTPCode(m[1], at)}, "next": {"/profile"}})
+		r := b.do("POST", "/login/totp/setup", url.Values{"csrf": {tok}, "code": {auth.TOTPCode(m[1], at)}, "next": {"/profile"}})
 		if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/profile" {
 			t.Fatalf("enrolment: %d → %q", r.Status, r.Header.Get("Location"))
 		}
@@ -370,7 +371,7 @@ func TestLogin_FirstLoginEnrolsTOTP(t *testing.T) {
 		}
 		// A half-signed-in session cannot replace an existing factor.
 		tok2 := csrfRe.FindStringSubmatch(string(b2.do("GET", "/login/totp", nil).Body))[1]
-		if r := b2.do("POST", "/login/totp/setup", url.Values{"csrf": {tok2}, "secret": {m[1]}, "code": {auth.TOTPCode(m[1], at)}}); r.Status != http.StatusForbidden {
+		if r := b2.do("POST", "/login/totp/setup", url.Values{"csrf": {tok2}, "code": {auth.TOTPCode(m[1], at)}}); r.Status != http.StatusForbidden {
 			t.Fatalf("re-enrolment from a half-signed-in session: %d, want 403", r.Status)
 		}
 	})
@@ -788,11 +789,11 @@ func TestProfile_ReplacingTOTPAsksThePasswordAndEndsOtherSessions(t *testing.T) 
 		}
 		tok := csrfRe.FindStringSubmatch(string(page.Body))[1]
 		code := auth.TOTPCode(m[1], e.App.DB.Now())
-		r := here.do("POST", "/profile/totp", url.Values{"csrf": {tok}, "secret": {m[1]}, "code": {code}, "current_password": {"pas le bon"}})
+		r := here.do("POST", "/profile/totp", url.Values{"csrf": {tok}, "code": {code}, "current_password": {"pas le bon"}})
 		if r.Status != http.StatusUnprocessableEntity {
 			t.Fatalf("wrong password: %d, want 422", r.Status)
 		}
-		r = here.do("POST", "/profile/totp", url.Values{"csrf": {tok}, "secret": {m[1]}, "code": {code}, "current_password": {testPassword}})
+		r = here.do("POST", "/profile/totp", url.Values{"csrf": {tok}, "code": {code}, "current_password": {testPassword}})
 		if r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/profile?done=totp" {
 			t.Fatalf("replacement: %d → %q", r.Status, r.Header.Get("Location"))
 		}

@@ -182,21 +182,16 @@ func (s *Server) totpSetupPage(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, withNext("/login/totp", r.URL.Query().Get("next")), http.StatusSeeOther)
 		return nil
 	}
-	return s.renderTOTPSetup(w, r, sess.Worker, "", "/login/totp/setup", nil)
+	return s.renderTOTPSetup(w, r, sess, "/login/totp/setup", nil)
 }
 
-// renderTOTPSetup shows the enrolment form for secret (a new one when
-// empty), with the error of a failed attempt if any.
-func (s *Server) renderTOTPSetup(w http.ResponseWriter, r *http.Request, wk *parcours.Worker, secret, action string, failure error) error {
-	e, err := auth.TOTPEnrolmentFor(wk, secret)
+// renderTOTPSetup shows the enrolment form of the session's enrolment
+// (the server draws the secret and keeps it), with the error of a failed
+// attempt if any.
+func (s *Server) renderTOTPSetup(w http.ResponseWriter, r *http.Request, sess *auth.Session, action string, failure error) error {
+	e, err := s.svc.Auth.BeginTOTPEnrolment(r.Context(), sess)
 	if err != nil {
-		if parcours.AsError(err) == nil {
-			return err
-		}
-		failure, e = err, nil
-		if e, err = auth.NewTOTPEnrolment(wk); err != nil {
-			return err
-		}
+		return err
 	}
 	p := &page{Title: "page.totp_setup.title", Data: enrolmentData(e, action),
 		Form: map[string]string{"next": safeNext(r.FormValue("next"))}}
@@ -216,13 +211,12 @@ func (s *Server) totpSetupSubmit(w http.ResponseWriter, r *http.Request) error {
 	if !s.ValidCSRF(w, r) {
 		return parcours.Errorf(parcours.EForbidden, "auth.error.csrf")
 	}
-	secret := r.PostFormValue("secret")
-	fresh, err := s.svc.Auth.ConfirmTOTP(r.Context(), sess, secret, r.PostFormValue("code"))
+	fresh, err := s.svc.Auth.ConfirmTOTP(r.Context(), sess, r.PostFormValue("code"))
 	if err != nil {
 		if parcours.AsError(err) == nil || parcours.ErrorCode(err) == parcours.EForbidden {
 			return err
 		}
-		return s.renderTOTPSetup(w, r, sess.Worker, secret, "/login/totp/setup", err)
+		return s.renderTOTPSetup(w, r, sess, "/login/totp/setup", err)
 	}
 	setSessionCookie(w, fresh.Secret)
 	http.Redirect(w, r, safeNext(r.PostFormValue("next")), http.StatusSeeOther)

@@ -90,17 +90,16 @@ func (s *Server) profileLanguage(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) profileTOTPPage(w http.ResponseWriter, r *http.Request) error {
-	return s.renderTOTPSetup(w, r, worker(r), "", "/profile/totp", nil)
+	return s.renderTOTPSetup(w, r, session(r), "/profile/totp", nil)
 }
 
 func (s *Server) profileTOTPSubmit(w http.ResponseWriter, r *http.Request) error {
-	secret := r.PostFormValue("secret")
-	fresh, err := s.svc.Auth.ReplaceTOTP(r.Context(), session(r), r.PostFormValue("current_password"), secret, r.PostFormValue("code"))
+	fresh, err := s.svc.Auth.ReplaceTOTP(r.Context(), session(r), r.PostFormValue("current_password"), r.PostFormValue("code"))
 	if err != nil {
 		if parcours.AsError(err) == nil || parcours.ErrorCode(err) == parcours.EForbidden {
 			return err
 		}
-		return s.renderTOTPSetup(w, r, worker(r), secret, "/profile/totp", err)
+		return s.renderTOTPSetup(w, r, session(r), "/profile/totp", err)
 	}
 	setSessionCookie(w, fresh.Secret)
 	http.Redirect(w, r, "/profile?done=totp", http.StatusSeeOther)
