@@ -177,6 +177,24 @@ func WriteAnchor(dataDir string, a Anchor) error {
 	if old, err := ReadAnchor(dataDir); err == nil && old != nil && old.Seq >= a.Seq {
 		return nil
 	}
+	return writeAnchor(dataDir, a)
+}
+
+// ResetAnchor replaces the anchor of dataDir with a, even backwards, or
+// removes it when a is nil: only after a restore, whose database is not
+// the one the old anchor saw.
+func ResetAnchor(dataDir string, a *Anchor) error {
+	if a == nil {
+		err := os.Remove(AnchorFile(dataDir))
+		if errors.Is(err, fs.ErrNotExist) {
+			return nil
+		}
+		return err
+	}
+	return writeAnchor(dataDir, *a)
+}
+
+func writeAnchor(dataDir string, a Anchor) error {
 	path := AnchorFile(dataDir)
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err

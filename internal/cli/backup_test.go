@@ -40,12 +40,12 @@ func TestBackup_RoundTripOnEachBackend(t *testing.T) {
 				t.Fatalf("%d persons after the second seed", n)
 			}
 			// ...are not undone without --force,
-			_, _, err := runTool(t, "restore", file, "--database", dsn)
+			_, _, err := runTool(t, "restore", file, "--database", dsn, "--data-dir", t.TempDir())
 			if err == nil || !strings.Contains(Message(err), "--force") {
 				t.Fatalf("restore over data without --force: %v", err)
 			}
 			// and are with it.
-			if _, stderr, err := runTool(t, "restore", file, "--force", "--database", dsn); err != nil {
+			if _, stderr, err := runTool(t, "restore", file, "--force", "--database", dsn, "--data-dir", t.TempDir()); err != nil {
 				t.Fatalf("restore: %v %s", err, stderr)
 			}
 			if n := count(t, dsn, "SELECT count(*) FROM persons"); n != 150 {

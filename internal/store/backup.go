@@ -71,7 +71,21 @@ func Restore(ctx context.Context, dsn, file string, force bool) error {
 		}
 		return pgTool(ctx, "pg_restore", dsn, "--clean", "--if-exists", "--no-owner", "--single-transaction", file)
 	}
-	target := strings.TrimPrefix(dsn, "sqlite://")
+	target := sqlitePath(dsn)
+	// A running server (or any process with the database open) holds the
+	// shared lock: replacing the file under it would make it write on to
+	// the old, unlinked file, losing everything it acknowledges from now
+	// on. The exclusive lock also keeps anyone from opening it meanwhile.
+	lock, err := lockSQLite(target, true)
+	if errors.Is(err, errDatabaseBusy) {
+		return parcours.Errorf(parcours.EConflict, "backup.error.in_use", target)
+	}
+	if err != nil {
+		return err
+	}
+	if lock != nil {
+		defer lock.Close()
+	}
 	if info, err := os.Stat(target); err == nil && info.Size() > 0 && !force {
 		return parcours.Errorf(parcours.EConflict, "backup.error.target_exists", target)
 	}

@@ -13,6 +13,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"os"
 	"strings"
 	"sync"
 	"time"
@@ -56,6 +57,10 @@ type DB struct {
 	w       *sql.DB
 	r       *sql.DB
 	dsn     string
+	// lock is the shared lock on a SQLite database's lock file, held
+	// while the database is open so that restore refuses to replace it
+	// (lock_unix.go); nil on PostgreSQL.
+	lock *os.File
 
 	rebound sync.Map // query string → rebound query, for PostgreSQL
 	// Now is the clock; tests may replace it.
@@ -98,8 +103,24 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", db.dialect, err)
 	}
+	if db.dialect == SQLite {
+		if db.lock, err = lockSQLite(sqlitePath(dsn), false); err != nil {
+			db.Close()
+			if errors.Is(err, errDatabaseBusy) {
+				return nil, fmt.Errorf("the database %s is being restored: try again once the restore is done", sqlitePath(dsn))
+			}
+			return nil, fmt.Errorf("lock %s: %w", sqlitePath(dsn), err)
+		}
+	}
 	return db, nil
 }
+
+// errDatabaseBusy: another process holds the SQLite lock file the other
+// way (shared against a restore's exclusive lock, or the reverse).
+var errDatabaseBusy = errors.New("database in use by another process")
+
+// sqlitePath is the file of a SQLite DSN.
+func sqlitePath(dsn string) string { return strings.TrimPrefix(dsn, "sqlite://") }
 
 // Dialect returns the backend in use.
 func (db *DB) Dialect() Dialect { return db.dialect }
@@ -109,6 +130,10 @@ func (db *DB) Close() error {
 	err := db.w.Close()
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
+	}
+	if db.lock != nil {
+		err = errors.Join(err, db.lock.Close()) // releases the flock
+		db.lock = nil
 	}
 	return err
 }
