@@ -8,7 +8,6 @@ import (
 	"log/slog"
 	"net/netip"
 	"os"
-	"path/filepath"
 	"time"
 
 	"parcours/internal/access/breakglass"
@@ -18,6 +17,7 @@ import (
 	"parcours/internal/casefile"
 	"parcours/internal/forms"
 	"parcours/internal/importer"
+	"parcours/internal/keyring"
 	"parcours/internal/org"
 	"parcours/internal/person"
 	"parcours/internal/search"
@@ -42,6 +42,9 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For gives
 	// the client's address (login throttling).
 	TrustedProxies []netip.Prefix
+	// MasterKey wraps the keys every instance shares (PARCOURS_MASTER_KEY,
+	// 32 bytes); nil: the data directory's keys/master.key.
+	MasterKey []byte
 }
 
 // App is a running Parcours.
@@ -61,6 +64,9 @@ type App struct {
 	// CaseFile is the shared case file (accompaniments, journal, tasks,
 	// documents, handovers).
 	CaseFile *casefile.Service
+	// AuditKey signs the audit retention checkpoints; shared by every
+	// instance (package keyring).
+	AuditKey []byte
 }
 
 // ParseTrustedProxies reads serve's --trusted-proxies (IPs and CIDRs,
@@ -98,8 +104,23 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	}
 	a := &App{Config: cfg, DB: db}
 	a.Auth = auth.New(db, cfg.Log)
-	// TOTP secrets are encrypted with a key beside the documents.
-	a.Auth.UseKeyFile(filepath.Join(cfg.DataDir, "keys", "totp.key"))
+	// The keys every instance shares, from the database, wrapped by the
+	// master key: an instance with another master key stops here.
+	ring, err := keyring.New(db, cfg.MasterKey, cfg.DataDir, true)
+	if err != nil {
+		return nil, err
+	}
+	ctx := context.Background()
+	totpKey, err := ring.Key(ctx, keyring.TOTP, true)
+	if err != nil {
+		return nil, err
+	}
+	if err := a.Auth.UseKey(totpKey); err != nil {
+		return nil, err
+	}
+	if a.AuditKey, err = ring.Key(ctx, keyring.AuditCheckpoint, true); err != nil {
+		return nil, err
+	}
 	a.Persons = person.New(db)
 	a.Orgs = org.New(db)
 	a.Search = search.New(db)
@@ -109,7 +130,6 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a.AccessLog = accesslog.New(db)
 	a.CaseFile = casefile.New(db, casefile.Config{DataDir: cfg.DataDir, MaxUpload: cfg.MaxUpload})
 	a.Search.UseJournal(a.CaseFile) // journal search asks the case file what each actor may read
-	var err error
 	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload, TrustedProxies: cfg.TrustedProxies},
 		web.Services{Auth: a.Auth, Persons: a.Persons, Orgs: a.Orgs, Search: a.Search, Import: a.Import,
 			Consent: a.Consent, BreakGlass: a.BreakGlass, AccessLog: a.AccessLog, CaseFile: a.CaseFile,

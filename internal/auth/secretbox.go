@@ -16,13 +16,13 @@ import (
 
 // TOTP secrets are stored encrypted (AES-256-GCM, the worker id as
 // associated data so a sealed secret cannot be moved to another account)
-// with a key kept in a file beside the documents, not in the database: a
-// leaked database dump or backup does not give anyone the second factors.
+// with a key that is not readable from the database alone: a leaked
+// database dump or backup does not give anyone the second factors.
 // Secrets written in clear by operator tools (the demo) are still read.
 //
-// The key file is created on first use, readable by its owner only. Every
-// instance serving one database must share it (as they share the data
-// directory); losing it means every worker enrols a new factor.
+// The server uses the key every instance shares (UseKey, package keyring:
+// stored in the database, wrapped by the master key). UseKeyFile, a key
+// file created on first use, remains for tools and tests.
 
 const sealedPrefix = "enc1:"
 
@@ -39,6 +39,25 @@ type secretBox struct {
 // (created if missing). Without it, secrets are stored in clear: tests and
 // tools that have no data directory.
 func (s *Service) UseKeyFile(path string) { s.box = &secretBox{path: path} }
+
+// UseKey sets the key that encrypts TOTP secrets at rest: the key every
+// instance shares (package keyring), 32 bytes.
+func (s *Service) UseKey(key []byte) error {
+	b := &secretBox{}
+	b.once.Do(func() {
+		block, err := aes.NewCipher(key)
+		if err != nil {
+			b.err = err
+			return
+		}
+		b.aead, b.err = cipher.NewGCM(block)
+	})
+	if b.err != nil {
+		return fmt.Errorf("TOTP key: %w", b.err)
+	}
+	s.box = b
+	return nil
+}
 
 func (b *secretBox) load() (cipher.AEAD, error) {
 	b.once.Do(func() {

@@ -35,8 +35,8 @@ func init() {
 				return err
 			}
 			defer db.Close()
-			key, err := audit.LoadKey(c.DataDir, false)
-			if err != nil && !errors.Is(err, audit.ErrNoKey) {
+			key, err := auditKey(ctx, c, db, false)
+			if err != nil {
 				return err
 			}
 			anchor, err := audit.ReadAnchor(c.DataDir)
@@ -90,7 +90,7 @@ func init() {
 				return err
 			}
 			defer db.Close()
-			key, err := audit.LoadKey(c.DataDir, true)
+			key, err := auditKey(ctx, c, db, true)
 			if err != nil {
 				return err
 			}
@@ -186,10 +186,7 @@ func accessJob(c *Common, a *app.App) (jobs.Job, error) {
 		return jobs.Job{}, &usageError{fmt.Sprintf("break-glass duration %s: must be between 30m and 24h", d)}
 	}
 	a.BreakGlass.Duration = serveAccess.breakGlass
-	key, err := audit.LoadKey(c.DataDir, true)
-	if err != nil {
-		return jobs.Job{}, err
-	}
+	key := a.AuditKey // shared by every instance (package keyring)
 	log := a.Config.Log
 	return jobs.Job{Name: "audit", Every: 24 * time.Hour, Local: true, Run: func(ctx context.Context) (int, error) {
 		purged := 0

@@ -66,15 +66,15 @@ func reanchorAfterRestore(ctx context.Context, e *env, c *Common, file string) e
 		return err
 	}
 	defer db.Close()
+	key, err := auditKey(ctx, c, db, false) // migrates a backup of an older version
+	if err != nil {
+		return err
+	}
 	if err := db.Transact(ctx, func(tx *store.Tx) error {
 		tx.Audit(audit.For(parcours.SystemActor(), "backup.restore", "backup", filepath.Base(file), ""))
 		return nil
 	}); err != nil {
 		return fmt.Errorf("record the restore in the audit trail: %w", err)
-	}
-	key, err := audit.LoadKey(c.DataDir, false)
-	if err != nil && !errors.Is(err, audit.ErrNoKey) {
-		return err
 	}
 	rep, err := db.VerifyAudit(ctx, key)
 	if errors.Is(err, audit.ErrNoKey) {

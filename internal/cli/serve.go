@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"parcours/internal/app"
+	"parcours/internal/keyring"
 	"parcours/internal/store"
 )
 
@@ -68,8 +69,40 @@ func openApp(ctx context.Context, e *env, c *Common) (*app.App, error) {
 	if err != nil {
 		return nil, &usageError{err.Error()}
 	}
+	master, err := masterKey()
+	if err != nil {
+		return nil, err
+	}
 	return app.Open(ctx, app.Config{Database: c.Database, DataDir: c.DataDir, Log: logger(e), Version: Version,
-		TrustedProxies: proxies})
+		TrustedProxies: proxies, MasterKey: master})
+}
+
+// masterKey is PARCOURS_MASTER_KEY decoded, nil when unset (then the
+// data directory's keys/master.key wraps the shared keys).
+func masterKey() ([]byte, error) {
+	v := os.Getenv(keyring.MasterKeyEnv)
+	if v == "" {
+		return nil, nil
+	}
+	return keyring.ParseMasterKey(v)
+}
+
+// auditKey returns the key of the audit retention checkpoints for a
+// command that opened db itself (migrated first: the key lives in the
+// database). Without create, nil when there is none.
+func auditKey(ctx context.Context, c *Common, db *store.DB, create bool) ([]byte, error) {
+	if _, err := db.Migrate(ctx); err != nil {
+		return nil, err
+	}
+	master, err := masterKey()
+	if err != nil {
+		return nil, err
+	}
+	ring, err := keyring.New(db, master, c.DataDir, create)
+	if err != nil {
+		return nil, err
+	}
+	return ring.Key(ctx, keyring.AuditCheckpoint, create)
 }
 
 // serve listens on addr until ctx ends, then drains requests for up to 10

@@ -1,6 +1,7 @@
 package store_test
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"io"
@@ -32,7 +33,10 @@ func TestAuditChain_TwoInstancesOnOnePostgres(t *testing.T) {
 		if _, err := db.Migrate(ctx); err != nil {
 			t.Fatal(err)
 		}
-		a, err := app.New(app.Config{Database: dsn, DataDir: t.TempDir(), Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, db)
+		// Each its own data directory, one master key (PARCOURS_MASTER_KEY):
+		// the instances share the keys stored in the database.
+		a, err := app.New(app.Config{Database: dsn, DataDir: t.TempDir(), MasterKey: bytes.Repeat([]byte{7}, 32),
+			Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, db)
 		if err != nil {
 			t.Fatal(err)
 		}

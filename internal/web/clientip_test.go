@@ -29,7 +29,7 @@ func TestLogin_ThrottleKeysOnForwardedAddressOnlyFromTrustedProxies(t *testing.T
 		if err != nil {
 			t.Fatal(err)
 		}
-		a, err := app.New(app.Config{Database: "test", DataDir: t.TempDir(), TrustedProxies: proxies,
+		a, err := app.New(app.Config{Database: "test", DataDir: e.App.Config.DataDir, TrustedProxies: proxies,
 			Log: slog.New(slog.NewTextHandler(&strings.Builder{}, nil))}, e.App.DB)
 		if err != nil {
 			t.Fatal(err)
