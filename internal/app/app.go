@@ -18,6 +18,7 @@ import (
 	"parcours/internal/forms"
 	"parcours/internal/importer"
 	"parcours/internal/keyring"
+	"parcours/internal/noteflags"
 	"parcours/internal/org"
 	"parcours/internal/person"
 	"parcours/internal/search"
@@ -133,7 +134,7 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload, TrustedProxies: cfg.TrustedProxies},
 		web.Services{Auth: a.Auth, Persons: a.Persons, Orgs: a.Orgs, Search: a.Search, Import: a.Import,
 			Consent: a.Consent, BreakGlass: a.BreakGlass, AccessLog: a.AccessLog, CaseFile: a.CaseFile,
-			Day: casefileweb.CaseFileDay(a.CaseFile), Forms: forms.New(db)},
+			Day: casefileweb.CaseFileDay(a.CaseFile), Forms: forms.New(db), NoteFlags: noteflags.New(db)},
 		routes.Areas...)
 	if err != nil {
 		return nil, err

@@ -29,6 +29,7 @@ import (
 	"parcours/internal/casefile"
 	"parcours/internal/forms"
 	"parcours/internal/importer"
+	"parcours/internal/noteflags"
 	"parcours/internal/org"
 	"parcours/internal/parcours"
 	"parcours/internal/person"
@@ -57,6 +58,9 @@ type Services struct {
 	Day DaySource
 	// Forms makes a page form sent twice run once (ui_common.go).
 	Forms *forms.Service
+	// NoteFlags is the « relecture éthique » of notes (review.go,
+	// web/reviewweb); nil leaves forms without it.
+	NoteFlags *noteflags.Service
 }
 
 // Config is what the server needs besides the services.

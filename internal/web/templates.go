@@ -38,6 +38,9 @@ type PageData struct {
 	ErrorList []FieldMsg
 	Form      map[string]string
 	Data      any
+	// Review is the « relecture éthique » of the form just posted
+	// (review.go), shown under its field; nil otherwise.
+	Review *ReviewBox
 	// Nav is the main navigation of the logged-in worker (ui_common.go).
 	Nav []navItem
 	// CSRF is the session's anti-forgery token: every state-changing form
@@ -79,6 +82,14 @@ func (p *PageData) AddErrors(lang string, e *parcours.Error, prefix, def string)
 func funcs() template.FuncMap {
 	return template.FuncMap{
 		"t": func(lang, key string, args ...any) string { return i18n.T(lang, key, args...) },
+		// reviewFor is the page's review box when it is about field id,
+		// else an empty one for it (review.go).
+		"reviewFor": func(b *ReviewBox, field, id, lang string) *ReviewBox {
+			if b != nil && b.ID == id {
+				return b
+			}
+			return &ReviewBox{Lang: lang, Field: field, ID: id}
+		},
 		"date": func(lang string, v any) string {
 			switch d := v.(type) {
 			case time.Time:

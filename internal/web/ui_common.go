@@ -51,6 +51,7 @@ var navLinks = []struct {
 	{"/admin", "nav.admin", []parcours.Role{parcours.RoleAdmin}},
 	{"/documents/expiring", "nav.documents_expiring", []parcours.Role{parcours.RoleManager, parcours.RoleWorker}},
 	{"/settings/casefile", "nav.casefile_settings", []parcours.Role{parcours.RoleAdmin, parcours.RoleManager}},
+	{"/review/stats", "nav.review_stats", []parcours.Role{parcours.RoleManager}},
 	{"/profile", "nav.profile", nil},
 }
 

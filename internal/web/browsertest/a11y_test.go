@@ -64,6 +64,7 @@ func pagesFor(who string, f *demo) []visit {
 		{name: "consent", route: "GET /persons/{id}/consent", path: person + "/consent"},
 		{name: "break-glass request", route: "GET /persons/{id}/break-glass", path: person + "/break-glass"},
 		{name: "case file settings (kinds, interview templates)", route: "GET /settings/casefile", path: "/settings/casefile", status: statusFor(who, 200, "reception", 403)},
+		{name: "relecture éthique, counts per team and month", route: "GET /review/stats", path: "/review/stats", status: statusFor(who, 403, "manager", 200)},
 		{name: "documents expiring within 30 days", route: "GET /documents/expiring", path: "/documents/expiring", status: statusFor(who, 200, "admin", 403, "reception", 403)},
 	}
 	if who == "admin" {

@@ -216,17 +216,41 @@ func (s *Server) pageAddEntry(w http.ResponseWriter, r *http.Request) error {
 			in.Participants = append(in.Participants, name)
 		}
 	}
-	_, err := s.svc.CaseFile.AddEntry(r.Context(), mustActor(r), r.PathValue("id"), in)
+	if done, err := s.reviewFirst(w, r, "summary", in.Summary, in.Confidentiality); done {
+		return err
+	}
+	e, err := s.svc.CaseFile.AddEntry(r.Context(), mustActor(r), r.PathValue("id"), in)
+	if err == nil {
+		s.ReviewSaved(r, e.TeamID, in.Summary, in.Confidentiality)
+	}
 	return s.afterPost(w, r, err, "", "journal")
+}
+
+// reviewFirst shows the file again with the « relecture éthique » of a
+// note instead of saving it, when the worker asked for it (« Relire ») or
+// has not seen its flags yet (no JavaScript); it never refuses the save
+// that follows (web/review.go).
+func (s *Server) reviewFirst(w http.ResponseWriter, r *http.Request, field, text, confidentiality string) (bool, error) {
+	box := s.ReviewBeforeSave(r, field, text, confidentiality)
+	if box == nil {
+		return false, nil
+	}
+	return true, s.showPersonFile(w, r, http.StatusOK, &page{Form: typedForm(r), Review: box})
 }
 
 func (s *Server) pageAmend(w http.ResponseWriter, r *http.Request) error {
 	if err := s.parseForm(w, r); err != nil {
 		return err
 	}
-	_, err := s.svc.CaseFile.Amend(r.Context(), mustActor(r), r.PathValue("entry"), casefile.AmendmentInput{
+	r.URL.RawQuery = url.Values{"amend": {r.PathValue("entry")}}.Encode() // shown again on a mistake or a review
+	if done, err := s.reviewFirst(w, r, "amend-summary", r.PostFormValue("amend-summary"), ""); done {
+		return err
+	}
+	e, err := s.svc.CaseFile.Amend(r.Context(), mustActor(r), r.PathValue("entry"), casefile.AmendmentInput{
 		Summary: r.PostFormValue("amend-summary")})
-	r.URL.RawQuery = url.Values{"amend": {r.PathValue("entry")}}.Encode() // shown again on a mistake
+	if err == nil {
+		s.ReviewSaved(r, e.TeamID, r.PostFormValue("amend-summary"), "")
+	}
 	return s.afterPost(w, r, err, "amend-", "journal")
 }
 
@@ -272,9 +296,13 @@ func (s *Server) pageHandover(w http.ResponseWriter, r *http.Request) error {
 	if err := s.parseForm(w, r); err != nil {
 		return err
 	}
-	_, err := s.svc.CaseFile.Handover(r.Context(), mustActor(r), r.PathValue("acc"), casefile.HandoverInput{
+	if done, err := s.reviewFirst(w, r, "ho-note", r.PostFormValue("ho-note"), ""); done {
+		return err
+	}
+	h, err := s.svc.CaseFile.Handover(r.Context(), mustActor(r), r.PathValue("acc"), casefile.HandoverInput{
 		ReferentID: r.PostFormValue("ho-referent_id"), TeamID: r.PostFormValue("ho-team_id"), Note: r.PostFormValue("ho-note")})
 	if err == nil {
+		s.ReviewSaved(r, h.FromTeamID, r.PostFormValue("ho-note"), "")
 		// Whoever handed over their last link to the person no longer
 		// follows the file: send them to their day, not to a refusal.
 		follows, ferr := s.svc.CaseFile.Follows(r.Context(), mustActor(r), r.PathValue("id"))

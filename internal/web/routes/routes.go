@@ -13,6 +13,7 @@ import (
 	"parcours/internal/web/casefileweb"
 	"parcours/internal/web/homeweb"
 	"parcours/internal/web/personweb"
+	"parcours/internal/web/reviewweb"
 )
 
 // Areas are every area of Parcours over HTTP, in registration order.
@@ -24,4 +25,5 @@ var Areas = []web.Area{
 	accessweb.Register,   // consent, break-glass, reviews, notifications
 	auditweb.Register,    // access log, audit search
 	casefileweb.Register, // the person's file: accompaniments, journal, tasks, documents
+	reviewweb.Register,   // « relecture éthique » of notes, managers' counts
 }
