@@ -26,17 +26,6 @@ func badMonths() error {
 
 func badForm() error { return parcours.Errorf(parcours.EBadRequest, "error.bad_form") }
 
-// Register adds the routes of the « relecture éthique » to the shell.
-func Register(shell *web.Server) {
-	s := &server{Server: shell, svc: shell.Services().NoteFlags}
-	s.routes()
-}
-
-type server struct {
-	*web.Server
-	svc *noteflags.Service
-}
-
 func (s *server) routes() {
 	s.Schema("ReviewRequest", web.Object([]string{"text"}, web.Schema{
 		"text":            web.Schema{"type": "string", "maxLength": noteflags.MaxRunes, "description": "the note to review; never stored or logged"},
