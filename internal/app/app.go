@@ -68,6 +68,8 @@ type App struct {
 	// AuditKey signs the audit retention checkpoints; shared by every
 	// instance (package keyring).
 	AuditKey []byte
+	// NoteFlags is the « relecture éthique » of notes and its counts.
+	NoteFlags *noteflags.Service
 }
 
 // ParseTrustedProxies reads serve's --trusted-proxies (IPs and CIDRs,
@@ -130,11 +132,12 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a.BreakGlass = breakglass.New(db, cfg.BreakGlassDuration)
 	a.AccessLog = accesslog.New(db)
 	a.CaseFile = casefile.New(db, casefile.Config{DataDir: cfg.DataDir, MaxUpload: cfg.MaxUpload})
+	a.NoteFlags = noteflags.New(db)
 	a.Search.UseJournal(a.CaseFile) // journal search asks the case file what each actor may read
 	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload, TrustedProxies: cfg.TrustedProxies},
 		web.Services{Auth: a.Auth, Persons: a.Persons, Orgs: a.Orgs, Search: a.Search, Import: a.Import,
 			Consent: a.Consent, BreakGlass: a.BreakGlass, AccessLog: a.AccessLog, CaseFile: a.CaseFile,
-			Day: casefileweb.CaseFileDay(a.CaseFile), Forms: forms.New(db), NoteFlags: noteflags.New(db)},
+			Day: casefileweb.CaseFileDay(a.CaseFile), Forms: forms.New(db), NoteFlags: a.NoteFlags},
 		routes.Areas...)
 	if err != nil {
 		return nil, err

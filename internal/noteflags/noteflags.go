@@ -42,6 +42,18 @@ func New(db *store.DB) *Service {
 	return &Service{db: db, a: review.Default(), now: time.Now}
 }
 
+// UseLexicon adds an organisation's own lexicon (the format of
+// internal/review/data/lexicon.tsv) to the embedded one. Call it before
+// serving; an entry that does not parse is an error naming its line.
+func (s *Service) UseLexicon(extra []byte) error {
+	a, err := review.New(extra)
+	if err != nil {
+		return err
+	}
+	s.a = a
+	return nil
+}
+
 // Check returns the flagged spans of text. It needs no database and
 // records nothing.
 func (s *Service) Check(ctx context.Context, actor parcours.Actor, text, confidentiality string) ([]review.Span, error) {
