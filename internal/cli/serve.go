@@ -20,7 +20,12 @@ func init() {
 	register(&command{
 		name:    "serve",
 		summary: "Run the Parcours server (applies migrations first).",
-		flags:   func(fs *flag.FlagSet, c *Common) { addrFlag(fs, c); accessFlags(fs, c); proxyFlag(fs, c); reviewFlags(fs, c) },
+		flags: func(fs *flag.FlagSet, c *Common) {
+			addrFlag(fs, c)
+			accessFlags(fs, c)
+			proxyFlag(fs, c)
+			reviewFlags(fs, c)
+		},
 		run: func(ctx context.Context, e *env, c *Common, args []string) error {
 			if len(args) > 0 {
 				return &usageError{"serve takes no arguments"}
