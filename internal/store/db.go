@@ -194,14 +194,17 @@ func (tx *Tx) Now() time.Time { return tx.now }
 func (tx *Tx) Dialect() Dialect { return tx.db.dialect }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	observe(ctx, q)
 	return tx.tx.ExecContext(ctx, tx.db.rebind(q), args...)
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
+	observe(ctx, q)
 	return tx.tx.QueryContext(ctx, tx.db.rebind(q), args...)
 }
 
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+	observe(ctx, q)
 	return tx.tx.QueryRowContext(ctx, tx.db.rebind(q), args...)
 }
 
@@ -237,6 +240,7 @@ func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (err err
 		pool = db.r
 		opts = &sql.TxOptions{ReadOnly: db.dialect == Postgres}
 	}
+	observe(ctx, Begin)
 	stx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
 		return err

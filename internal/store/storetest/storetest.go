@@ -16,7 +16,9 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -180,4 +182,57 @@ func Open(t testing.TB, d store.Dialect) *store.DB {
 		t.Fatal(err)
 	}
 	return db
+}
+
+// Counter counts the SQL statements and transactions run on behalf of a
+// context (store.WithObserver): the statement budgets of a request are
+// asserted with it, never with a clock.
+type Counter struct {
+	mu           sync.Mutex
+	Statements   []string // in order, as written (before rebinding)
+	Transactions int
+}
+
+// Context returns ctx reporting to c.
+func (c *Counter) Context(ctx context.Context) context.Context {
+	return store.WithObserver(ctx, func(q string) {
+		c.mu.Lock()
+		defer c.mu.Unlock()
+		if q == store.Begin {
+			c.Transactions++
+			return
+		}
+		c.Statements = append(c.Statements, q)
+	})
+}
+
+// Count returns the number of statements so far, leaving out those that
+// begin with one of skip (after collapsing white space).
+func (c *Counter) Count(skip ...string) int {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	n := 0
+	for _, q := range c.Statements {
+		q = strings.Join(strings.Fields(q), " ")
+		if !slices.ContainsFunc(skip, func(p string) bool { return strings.HasPrefix(q, p) }) {
+			n++
+		}
+	}
+	return n
+}
+
+// String lists the statements, one a line, for a failing test.
+func (c *Counter) String() string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d statements in %d transactions:\n", len(c.Statements), c.Transactions)
+	for i, q := range c.Statements {
+		q = strings.Join(strings.Fields(q), " ")
+		if len(q) > 140 {
+			q = q[:140] + "…"
+		}
+		fmt.Fprintf(&b, "%3d  %s\n", i+1, q)
+	}
+	return b.String()
 }
