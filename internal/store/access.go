@@ -3,7 +3,6 @@ package store
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"slices"
 
 	"parcours/internal/parcours"
@@ -48,70 +47,15 @@ func (tx *Tx) rememberBreakGlass(workerID, personID string, bg *parcours.BreakGl
 // no person of the group has ever been accompanied. The break-glass is
 // the one opened on personID itself.
 func (tx *Tx) Relation(ctx context.Context, workerID string, teamIDs []string, personID string) (*parcours.Relation, error) {
-	rel := &parcours.Relation{PersonID: personID}
-	var into sql.NullString
-	if err := tx.queryRow(ctx, "SELECT org_id, merged_into FROM persons WHERE id = ?", personID).Scan(&rel.OrgID, &into); err != nil {
-		return nil, err
-	}
-	group, err := tx.FileGroup(ctx, personID, into.String)
+	facts, err := tx.FileFacts(ctx, workerID, teamIDs, []string{personID}, false)
 	if err != nil {
 		return nil, err
 	}
-	in, inArgs := personIn("person_id", group)
-	// A household accompaniment links its referent and team to every
-	// current member of the household.
-	covering, coveringArgs, err := tx.coveringAccompaniments(ctx, group)
-	if err != nil {
-		return nil, err
+	f := facts[personID]
+	if f == nil {
+		return nil, sql.ErrNoRows
 	}
-	rows, err := tx.query(ctx, "SELECT referent_id, team_id, end_date FROM accompaniments WHERE "+covering, coveringArgs...)
-	if err != nil {
-		return nil, err
-	}
-	accompanied := false
-	for rows.Next() {
-		var referent, team, end string
-		if err := rows.Scan(&referent, &team, &end); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		accompanied = true
-		if end != "" {
-			continue // an ended accompaniment no longer links anyone
-		}
-		rel.Referent = rel.Referent || referent == workerID
-		rel.Team = rel.Team || slices.Contains(teamIDs, team)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	if !accompanied {
-		recorders, err := tx.stringList(ctx, "SELECT worker_id FROM person_recorders WHERE "+in, inArgs...)
-		if err != nil {
-			return nil, err
-		}
-		for _, recorder := range recorders {
-			rel.Referent = rel.Referent || recorder == workerID
-			teams, err := tx.stringList(ctx, "SELECT team_id FROM worker_teams WHERE worker_id = ?", recorder)
-			if err != nil {
-				return nil, err
-			}
-			for _, t := range teams {
-				rel.Team = rel.Team || slices.Contains(teamIDs, t)
-			}
-		}
-	}
-	if rel.Objections, err = tx.stringList(ctx, "SELECT DISTINCT category FROM consent_objections WHERE "+in+" ORDER BY category", inArgs...); err != nil {
-		return nil, err
-	}
-	bg, err := tx.ActiveBreakGlass(ctx, workerID, personID)
-	if err != nil && !errors.Is(err, sql.ErrNoRows) {
-		return nil, err
-	}
-	rel.BreakGlass = bg
-	tx.rememberBreakGlass(workerID, personID, bg)
-	return rel, nil
+	return f.Rel, nil
 }
 
 // FileGroup returns the persons whose rows make up personID's file:
@@ -192,11 +136,16 @@ func (tx *Tx) HouseholdRelation(ctx context.Context, workerID string, teamIDs []
 		rel.Team = true
 		return rel, nil
 	}
+	facts, err := tx.FileFacts(ctx, workerID, teamIDs, members, false)
+	if err != nil {
+		return nil, err
+	}
 	for _, id := range members {
-		r, err := tx.Relation(ctx, workerID, teamIDs, id)
-		if err != nil {
-			return nil, err
+		f := facts[id]
+		if f == nil {
+			continue
 		}
+		r := f.Rel
 		rel.Referent = rel.Referent || r.Referent
 		rel.Team = rel.Team || r.Team
 		if rel.BreakGlass == nil {

@@ -1,9 +1,13 @@
 package store
 
 import (
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
+	"slices"
+	"strconv"
+	"strings"
 
 	"parcours/internal/parcours"
 )
@@ -153,18 +157,66 @@ func (tx *Tx) SetHouseholdMember(ctx context.Context, personID, householdID stri
 	return err
 }
 
-// Household returns a household with its members and current situation.
+// Household returns a household with its members and current situation,
+// in one statement (a union of the household, member and situation rows).
 func (tx *Tx) Household(ctx context.Context, id string) (*parcours.Household, error) {
-	var h parcours.Household
-	var created int64
-	if err := tx.queryRow(ctx, "SELECT id, org_id, name, created_at FROM households WHERE id = ?", id).Scan(&h.ID, &h.OrgID, &h.Name, &created); err != nil {
+	rows, err := tx.query(ctx, `SELECT 'h', id, org_id, name, CAST(created_at AS TEXT), '', '', '', '', '', '' FROM households WHERE id = ?
+		UNION ALL SELECT 'm', id, CAST(relationship AS TEXT), birth_name, usage_name, first_names, CAST(created_at AS TEXT), '', '', '', '' FROM persons WHERE household_id = ?
+		UNION ALL SELECT 's', s.id, s.household_id, s.housing, s.income_sources, s.employment, CAST(s.monthly_income AS TEXT), s.health, s.valid_from, s.recorded_by, CAST(s.created_at AS TEXT)
+			FROM (SELECT `+situationColumns+` FROM situations WHERE household_id = ? ORDER BY created_at DESC, id DESC LIMIT 1) s`, id, id, id)
+	if err != nil {
 		return nil, err
 	}
-	h.CreatedAt = fromTS(created)
-	if err := tx.loadHouseholds(ctx, []*parcours.Household{&h}); err != nil {
+	defer rows.Close()
+	var h *parcours.Household
+	type member struct {
+		parcours.HouseholdMember
+		created int64
+	}
+	var members []member
+	var sit *parcours.Situation
+	v := make(textRow, 11)
+	dest := make([]any, len(v))
+	for i := range v {
+		dest[i] = &v[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		switch v[0].String {
+		case "h":
+			created, _ := strconv.ParseInt(v[4].String, 10, 64)
+			h = &parcours.Household{ID: v[1].String, OrgID: v[2].String, Name: v[3].String, CreatedAt: fromTS(created)}
+		case "m":
+			p := parcours.Person{ID: v[1].String, BirthName: v[3].String, UsageName: v[4].String, FirstNames: v[5].String}
+			created, _ := strconv.ParseInt(v[6].String, 10, 64)
+			members = append(members, member{parcours.HouseholdMember{PersonID: p.ID, Relationship: parcours.Relationship(v[2].String),
+				DisplayName: p.DisplayName()}, created})
+		case "s":
+			if sit, err = scanSituation(v[1:]); err != nil {
+				return nil, err
+			}
+		}
+	}
+	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	return &h, nil
+	if h == nil {
+		return nil, ErrNoRows
+	}
+	slices.SortFunc(members, func(a, b member) int {
+		if a.created != b.created {
+			return cmp.Compare(a.created, b.created)
+		}
+		return strings.Compare(a.PersonID, b.PersonID)
+	})
+	h.Members = []parcours.HouseholdMember{}
+	for _, m := range members {
+		h.Members = append(h.Members, m.HouseholdMember)
+	}
+	h.Situation = sit
+	return h, nil
 }
 
 // HouseholdPage is one page of households ordered by id (creation order).

@@ -388,26 +388,21 @@ func (tx *Tx) UnindexedPersons(ctx context.Context, after string, limit int) ([]
 		AND NOT EXISTS (SELECT 1 FROM person_terms t WHERE t.person_id = p.id) ORDER BY p.id LIMIT ?`, after, limit)
 }
 
-// JournalHit is a journal entry matching a full-text search.
-type JournalHit struct {
-	ID       string
-	PersonID string
-	Summary  string
-}
-
 // SearchJournal returns up to limit entries of org whose summary matches
 // words, best first: French stemming over unaccented text on PostgreSQL
 // (stems are the words as typed), word prefixes over the FTS5 index on
 // SQLite (stems are the caller's crude French stems, see search). words
-// and stems are folded letters and digits only.
-func (tx *Tx) SearchJournal(ctx context.Context, orgID string, words, stems []string, limit int) ([]JournalHit, error) {
+// and stems are folded letters and digits only. The entries are whole
+// rows, unchecked: the journal search passes them through the door
+// (file.Readable) before showing any.
+func (tx *Tx) SearchJournal(ctx context.Context, orgID string, words, stems []string, limit int) ([]*parcours.JournalEntry, error) {
 	if len(words) == 0 {
 		return nil, nil
 	}
 	var q string
 	var args []any
 	if tx.db.dialect == Postgres {
-		q = `SELECT j.id, j.person_id, j.summary FROM journal_entries j, plainto_tsquery('french', parcours_unaccent(?)) q
+		q = `SELECT ` + prefixed("j.", journalColumns) + ` FROM journal_entries j, plainto_tsquery('french', parcours_unaccent(?)) q
 			WHERE j.org_id = ? AND to_tsvector('french', parcours_unaccent(j.summary)) @@ q
 			ORDER BY ts_rank(to_tsvector('french', parcours_unaccent(j.summary)), q) DESC, j.created_at DESC, j.id LIMIT ?`
 		args = []any{strings.Join(words, " "), orgID, limit}
@@ -416,7 +411,7 @@ func (tx *Tx) SearchJournal(ctx context.Context, orgID string, words, stems []st
 		for i, s := range stems {
 			terms[i] = `"` + strings.ReplaceAll(s, `"`, `""`) + `"*`
 		}
-		q = `SELECT j.id, j.person_id, j.summary FROM journal_fts f JOIN journal_entries j ON j.rowid = f.rowid
+		q = `SELECT ` + prefixed("j.", journalColumns) + ` FROM journal_fts f JOIN journal_entries j ON j.rowid = f.rowid
 			WHERE journal_fts MATCH ? AND j.org_id = ? ORDER BY f.rank, j.created_at DESC, j.id LIMIT ?`
 		args = []any{strings.Join(terms, " "), orgID, limit}
 	}
@@ -425,13 +420,13 @@ func (tx *Tx) SearchJournal(ctx context.Context, orgID string, words, stems []st
 		return nil, err
 	}
 	defer rows.Close()
-	var out []JournalHit
+	var out []*parcours.JournalEntry
 	for rows.Next() {
-		var h JournalHit
-		if err := rows.Scan(&h.ID, &h.PersonID, &h.Summary); err != nil {
+		e, err := scanEntry(rows)
+		if err != nil {
 			return nil, err
 		}
-		out = append(out, h)
+		out = append(out, e)
 	}
 	return out, rows.Err()
 }

@@ -1,0 +1,349 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"parcours/internal/parcours"
+)
+
+// FileFacts is what deciding on a person's file needs, gathered by
+// FileFacts in one statement: the person, their merge group, every
+// accompaniment that covers the group, and the worker's relation.
+type FileFacts struct {
+	Person *parcours.Person
+	// Into is the person this one was merged into, "" when none.
+	Into string
+	// IDs are the person and every person merged into it, directly or
+	// through earlier merges (MergedIDs): the rows the file lists.
+	IDs []string
+	// Group is the whole merge group (FileGroup): IDs, or, for an absorbed
+	// duplicate, the group of the person at the top of the merge chain.
+	Group []string
+	// Accompaniments are every accompaniment covering the group (the
+	// group's own and those of the households its members belong to),
+	// active first, then newest start first; without goals or referent
+	// history (AccompanimentDetails). Active are the open ones, oldest
+	// start first.
+	Accompaniments []*parcours.Accompaniment
+	Active         []*parcours.Accompaniment
+	// Rel is the worker's relation to the person (Relation).
+	Rel *parcours.Relation
+	// LastVisit is the worker's previous visit of the file, when asked.
+	LastVisit time.Time
+}
+
+// factColumns is the width of the rows of the facts statement: a kind,
+// the person asked about, then up to 22 values as text.
+const factColumns = 22
+
+// FileFacts gathers, for each of personIDs, the facts of FileFacts in one
+// statement: a union of tagged rows (p: person, o: own ids, g: group, a:
+// accompaniment, r: recorder and team, c: objection, b: break-glass, v:
+// last visit). visit asks for the worker's last visit too. A person that
+// does not exist is absent from the map.
+//
+// The rules of Relation apply: accompaniments and recorders of every
+// person of the merge group count (recorders only while the group was
+// never accompanied), objections of the whole group, and the break-glass
+// opened on the person itself.
+func (tx *Tx) FileFacts(ctx context.Context, workerID string, teamIDs []string, personIDs []string, visit bool) (map[string]*FileFacts, error) {
+	out := map[string]*FileFacts{}
+	if len(personIDs) == 0 {
+		return out, nil
+	}
+	in := placeholders(len(personIDs))
+	ids := make([]any, len(personIDs))
+	for i, id := range personIDs {
+		ids[i] = id
+	}
+	pad := func(n int) string { return strings.Repeat(", NULL", factColumns-n) }
+	text := func(cols string) string {
+		parts := strings.Split(cols, ",")
+		for i, c := range parts {
+			parts[i] = "CAST(" + strings.TrimSpace(c) + " AS TEXT)"
+		}
+		return strings.Join(parts, ", ")
+	}
+	// The two halves of the accompaniments are separate so that each may
+	// use its index (an OR of sub-selects is a full scan on PostgreSQL).
+	q := `WITH RECURSIVE
+up(start, id, into_id, depth) AS (
+	SELECT id, id, merged_into, 0 FROM persons WHERE id IN (` + in + `)
+	UNION ALL
+	SELECT up.start, p.id, p.merged_into, up.depth + 1 FROM persons p JOIN up ON p.id = up.into_id WHERE up.depth < 100
+),
+grp(start, id) AS (
+	SELECT start, id FROM up WHERE into_id IS NULL
+	UNION
+	SELECT grp.start, p.id FROM persons p JOIN grp ON p.merged_into = grp.id
+),
+own(start, id) AS (
+	SELECT id, id FROM persons WHERE id IN (` + in + `)
+	UNION
+	SELECT own.start, p.id FROM persons p JOIN own ON p.merged_into = own.id
+),
+hh(start, id) AS (
+	SELECT DISTINCT grp.start, p.household_id FROM grp JOIN persons p ON p.id = grp.id WHERE p.household_id IS NOT NULL AND p.household_id <> ''
+),
+acc AS (
+	SELECT grp.start AS start, ` + prefixed("a.", accompanimentColumns) + ` FROM grp JOIN accompaniments a ON a.person_id = grp.id
+	UNION
+	SELECT hh.start, ` + prefixed("a.", accompanimentColumns) + ` FROM hh JOIN accompaniments a ON a.household_id = hh.id AND a.household_id <> ''
+)
+SELECT 'p', id, ` + text(personColumns) + `, CAST(merged_into AS TEXT) FROM persons WHERE id IN (` + in + `)
+UNION ALL SELECT 'o', start, id` + pad(1) + ` FROM own
+UNION ALL SELECT 'g', start, id` + pad(1) + ` FROM grp
+UNION ALL SELECT 'a', start, ` + text(prefixed("acc.", accompanimentColumns)) + pad(13) + ` FROM acc
+UNION ALL SELECT 'r', grp.start, pr.worker_id, wt.team_id` + pad(2) + ` FROM grp JOIN person_recorders pr ON pr.person_id = grp.id LEFT JOIN worker_teams wt ON wt.worker_id = pr.worker_id
+UNION ALL SELECT DISTINCT 'c', grp.start, co.category` + pad(1) + ` FROM grp JOIN consent_objections co ON co.person_id = grp.id
+UNION ALL SELECT 'b', person_id, ` + text(breakGlassColumns) + pad(11) + ` FROM break_glass WHERE worker_id = ? AND person_id IN (` + in + `) AND expires_at > ?`
+	args := append(append(append(append([]any{}, ids...), ids...), ids...), workerID)
+	args = append(append(args, ids...), ts(tx.now))
+	if visit {
+		q += `
+UNION ALL SELECT 'v', person_id, CAST(visited_at AS TEXT)` + pad(1) + ` FROM casefile_visits WHERE worker_id = ? AND person_id IN (` + in + `)`
+		args = append(append(args, workerID), ids...)
+	}
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	type gathered struct {
+		facts       *FileFacts
+		recorders   map[string][]string
+		breakGlass  *parcours.BreakGlass
+		objections  []string
+		accompanied bool
+	}
+	all := map[string]*gathered{}
+	get := func(id string) *gathered {
+		g := all[id]
+		if g == nil {
+			g = &gathered{facts: &FileFacts{}, recorders: map[string][]string{}}
+			all[id] = g
+		}
+		return g
+	}
+	vals := make([]sql.NullString, factColumns+2)
+	dest := make([]any, len(vals))
+	for i := range vals {
+		dest[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return nil, err
+		}
+		g := get(vals[1].String)
+		v := vals[2:]
+		row := textRow(v)
+		switch vals[0].String {
+		case "p":
+			p, _, err := scanPerson(row)
+			if err != nil {
+				return nil, err
+			}
+			g.facts.Person = p
+			g.facts.Into = v[21].String
+		case "o":
+			g.facts.IDs = append(g.facts.IDs, v[0].String)
+		case "g":
+			g.facts.Group = append(g.facts.Group, v[0].String)
+		case "a":
+			a, err := scanAccompaniment(row)
+			if err != nil {
+				return nil, err
+			}
+			g.facts.Accompaniments = append(g.facts.Accompaniments, a)
+		case "r":
+			g.recorders[v[0].String] = append(g.recorders[v[0].String], v[1].String)
+		case "c":
+			g.objections = append(g.objections, v[0].String)
+		case "b":
+			b, err := scanBreakGlass(row)
+			if err != nil {
+				return nil, err
+			}
+			if g.breakGlass == nil || b.ExpiresAt.After(g.breakGlass.ExpiresAt) {
+				g.breakGlass = b
+			}
+		case "v":
+			n, _ := strconv.ParseInt(v[0].String, 10, 64)
+			g.facts.LastVisit = fromTS(n)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for id, g := range all {
+		f := g.facts
+		if f.Person == nil {
+			continue
+		}
+		// The person first, then the duplicates merged into them, as
+		// MergedIDs lists them.
+		slices.Sort(f.IDs)
+		f.IDs = slices.DeleteFunc(f.IDs, func(s string) bool { return s == id })
+		f.IDs = append([]string{id}, f.IDs...)
+		slices.Sort(f.Group)
+		slices.SortFunc(f.Accompaniments, func(a, b *parcours.Accompaniment) int {
+			if (a.EndDate == "") != (b.EndDate == "") {
+				if a.EndDate == "" {
+					return -1
+				}
+				return 1
+			}
+			if c := strings.Compare(b.StartDate, a.StartDate); c != 0 {
+				return c
+			}
+			return strings.Compare(b.ID, a.ID)
+		})
+		rel := &parcours.Relation{PersonID: id, OrgID: f.Person.OrgID, BreakGlass: g.breakGlass}
+		for _, a := range f.Accompaniments {
+			if a.EndDate != "" {
+				continue // an ended accompaniment no longer links anyone
+			}
+			f.Active = append(f.Active, a)
+			rel.Referent = rel.Referent || a.ReferentID == workerID
+			rel.Team = rel.Team || slices.Contains(teamIDs, a.TeamID)
+		}
+		slices.SortFunc(f.Active, func(a, b *parcours.Accompaniment) int {
+			if c := strings.Compare(a.StartDate, b.StartDate); c != 0 {
+				return c
+			}
+			return strings.Compare(a.ID, b.ID)
+		})
+		if len(f.Accompaniments) == 0 {
+			// Never accompanied: the worker who recorded the person and
+			// their teams follow them.
+			for recorder, teams := range g.recorders {
+				rel.Referent = rel.Referent || recorder == workerID
+				for _, t := range teams {
+					rel.Team = rel.Team || (t != "" && slices.Contains(teamIDs, t))
+				}
+			}
+		}
+		slices.Sort(g.objections)
+		rel.Objections = slices.Compact(g.objections)
+		if rel.Objections == nil {
+			rel.Objections = []string{}
+		}
+		f.Rel = rel
+		tx.rememberBreakGlass(workerID, id, g.breakGlass)
+		out[id] = f
+	}
+	return out, nil
+}
+
+// textRow scans a row of text values into the typed destinations of the
+// usual scanners (scanPerson, scanAccompaniment, scanBreakGlass).
+type textRow []sql.NullString
+
+func (r textRow) Scan(dest ...any) error {
+	for i, d := range dest {
+		v := r[i]
+		switch d := d.(type) {
+		case *string:
+			*d = v.String
+		case *sql.NullString:
+			*d = v
+		case *int64:
+			n, err := strconv.ParseInt(v.String, 10, 64)
+			if err != nil && v.Valid {
+				return err
+			}
+			*d = n
+		case *int:
+			n, err := strconv.Atoi(v.String)
+			if err != nil && v.Valid {
+				return err
+			}
+			*d = n
+		default:
+			if s, ok := d.(sql.Scanner); ok {
+				if err := s.Scan(v.String); err != nil {
+					return err
+				}
+				continue
+			}
+			return sql.ErrNoRows
+		}
+	}
+	return nil
+}
+
+// RecordVisit records now as worker's last visit of person's file (the
+// previous one comes with FileFacts).
+func (tx *Tx) RecordVisit(ctx context.Context, workerID, personID string) error {
+	_, err := tx.exec(ctx, `INSERT INTO casefile_visits (worker_id, person_id, visited_at) VALUES (?,?,?)
+		ON CONFLICT (worker_id, person_id) DO UPDATE SET visited_at = excluded.visited_at`, workerID, personID, ts(tx.now))
+	return err
+}
+
+// AmendmentsByPerson maps every amended entry of the persons of a file to
+// the ids of its amendments, oldest first: one indexed read by person,
+// whatever the number of entries shown.
+func (tx *Tx) AmendmentsByPerson(ctx context.Context, personIDs []string) (map[string][]string, error) {
+	in, args := personIn("person_id", personIDs)
+	rows, err := tx.query(ctx, "SELECT id, amends FROM journal_entries WHERE "+in+" AND amends IS NOT NULL ORDER BY created_at, id", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string][]string{}
+	for rows.Next() {
+		var id, of string
+		if err := rows.Scan(&id, &of); err != nil {
+			return nil, err
+		}
+		out[of] = append(out[of], id)
+	}
+	return out, rows.Err()
+}
+
+// AccompanimentDetails fills the goals and the referent history of as in
+// one statement (a union of goal rows and referent rows).
+func (tx *Tx) AccompanimentDetails(ctx context.Context, as []*parcours.Accompaniment) error {
+	if len(as) == 0 {
+		return nil
+	}
+	byID := make(map[string]*parcours.Accompaniment, len(as))
+	ids := make([]string, 0, len(as))
+	for _, a := range as {
+		byID[a.ID] = a
+		ids = append(ids, a.ID)
+		a.Goals, a.Referents = []parcours.Goal{}, []parcours.ReferentPeriod{}
+	}
+	in, args := personIn("accompaniment_id", ids)
+	rows, err := tx.query(ctx, `SELECT 'g', id, accompaniment_id, title, status, start_date, target_date, closed_date, created_at, 0 FROM goals WHERE `+in+`
+		UNION ALL SELECT 'r', '', accompaniment_id, worker_id, team_id, '', '', '', from_at, until_at FROM accompaniment_referents WHERE `+in+`
+		ORDER BY 1, 9, 2, 4`, append(args, args...)...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var kind string
+		var g parcours.Goal
+		var from, until int64
+		if err := rows.Scan(&kind, &g.ID, &g.AccompanimentID, &g.Title, &g.Status, &g.StartDate, &g.TargetDate, &g.ClosedDate, &from, &until); err != nil {
+			return err
+		}
+		a := byID[g.AccompanimentID]
+		if a == nil {
+			continue
+		}
+		if kind == "g" {
+			g.CreatedAt = fromTS(from)
+			a.Goals = append(a.Goals, g)
+			continue
+		}
+		a.Referents = append(a.Referents, parcours.ReferentPeriod{WorkerID: g.Title, TeamID: g.Status, From: fromTS(from), Until: fromTS(until)})
+	}
+	return rows.Err()
+}
