@@ -133,7 +133,6 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a.AccessLog = accesslog.New(db)
 	a.CaseFile = casefile.New(db, casefile.Config{DataDir: cfg.DataDir, MaxUpload: cfg.MaxUpload})
 	a.NoteFlags = noteflags.New(db)
-	a.Search.UseJournal(a.CaseFile) // journal search asks the case file what each actor may read
 	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload, TrustedProxies: cfg.TrustedProxies},
 		web.Services{Auth: a.Auth, Persons: a.Persons, Orgs: a.Orgs, Search: a.Search, Import: a.Import,
 			Consent: a.Consent, BreakGlass: a.BreakGlass, AccessLog: a.AccessLog, CaseFile: a.CaseFile,

@@ -2,12 +2,12 @@ package casefile
 
 import (
 	"context"
-	"errors"
 	"regexp"
 	"strings"
 
 	"parcours/internal/access"
 	"parcours/internal/audit"
+	"parcours/internal/file"
 	"parcours/internal/parcours"
 	"parcours/internal/store"
 )
@@ -43,15 +43,21 @@ type EndInput struct {
 // first edited.
 func kinds(ctx context.Context, tx *store.Tx, orgID string) ([]parcours.AccompanimentKind, error) {
 	ks, err := tx.AccompanimentKinds(ctx, orgID)
-	if err != nil || len(ks) > 0 {
-		return ks, err
+	return withDefaultKinds(ks), err
+}
+
+// withDefaultKinds is the catalogue ks, or the defaults while it was never
+// written.
+func withDefaultKinds(ks []parcours.AccompanimentKind) []parcours.AccompanimentKind {
+	if len(ks) > 0 {
+		return ks
 	}
 	ks = make([]parcours.AccompanimentKind, len(parcours.DefaultAccompanimentKinds))
 	for i, k := range parcours.DefaultAccompanimentKinds {
 		k.Active = true
 		ks[i] = k
 	}
-	return ks, nil
+	return ks
 }
 
 // Kinds returns the catalogue of accompaniment kinds of the actor's
@@ -119,12 +125,12 @@ func (s *Service) PutKind(ctx context.Context, actor parcours.Actor, k parcours.
 func (s *Service) CreateAccompaniment(ctx context.Context, actor parcours.Actor, personID string, in AccompanimentInput) (*parcours.Accompaniment, error) {
 	var a *parcours.Accompaniment
 	err := s.db.Transact(ctx, func(tx *store.Tx) error {
-		f, err := s.openFile(ctx, tx, actor, access.AccompanimentWrite, personID)
+		f, err := file.Open(ctx, tx, actor, access.AccompanimentWrite, personID)
 		if err != nil {
 			return err
 		}
 		todayDate := today(tx.Now())
-		a = &parcours.Accompaniment{OrgID: f.person.OrgID, PersonID: f.person.ID, Kind: strings.TrimSpace(in.Kind),
+		a = &parcours.Accompaniment{OrgID: f.Person.OrgID, PersonID: f.Person.ID, Kind: strings.TrimSpace(in.Kind),
 			TeamID: in.TeamID, ReferentID: in.ReferentID, StartDate: in.StartDate, CreatedBy: actor.WorkerID}
 		if a.ReferentID == "" {
 			a.ReferentID = actor.WorkerID
@@ -148,10 +154,10 @@ func (s *Service) CreateAccompaniment(ctx context.Context, actor parcours.Actor,
 		}
 		date(&v, "start_date", a.StartDate, true, mustDate(todayDate))
 		if in.Household {
-			if f.person.HouseholdID == "" {
+			if f.Person.HouseholdID == "" {
 				v.Add("household", "error.casefile.no_household")
 			}
-			a.HouseholdID = f.person.HouseholdID
+			a.HouseholdID = f.Person.HouseholdID
 		}
 		ref, err := caseWorker(ctx, tx, a.OrgID, a.ReferentID, "referent_id", "error.casefile.referent_unknown")
 		if err != nil {
@@ -186,7 +192,7 @@ func (s *Service) CreateAccompaniment(ctx context.Context, actor parcours.Actor,
 		if err := tx.InsertAccompaniment(ctx, a); err != nil {
 			return err
 		}
-		tx.Audit(audit.For(actor, "accompaniment.create", "accompaniment", a.ID, a.PersonID))
+		f.Audit("accompaniment.create", "accompaniment", a.ID)
 		return nil
 	})
 	if err != nil {
@@ -230,16 +236,17 @@ func (s *Service) Accompaniments(ctx context.Context, actor parcours.Actor, pers
 	limit = clampLimit(limit)
 	out := &parcours.Page[*parcours.Accompaniment]{Items: []*parcours.Accompaniment{}}
 	err = s.db.View(ctx, func(tx *store.Tx) error {
-		f, err := s.openFile(ctx, tx, actor, access.AccompanimentRead, personID)
+		f, err := file.Open(ctx, tx, actor, access.AccompanimentRead, personID)
 		if err != nil {
 			return err
 		}
-		all, err := tx.PersonAccompaniments(ctx, f.ids)
+		all, err := f.Accompaniments(ctx)
 		if err != nil {
 			return err
 		}
 		// A person has a handful of accompaniments: they are loaded whole
-		// (three queries) and paged here by position.
+		// (with the file, then goals and referents in one query) and paged
+		// here by position.
 		start := 0
 		if after != nil {
 			for i, a := range all {
@@ -254,7 +261,7 @@ func (s *Service) Accompaniments(ctx context.Context, actor parcours.Actor, pers
 		if start+limit < len(all) {
 			out.NextCursor = parcours.EncodeCursor([]string{out.Items[len(out.Items)-1].ID})
 		}
-		tx.Audit(audit.For(actor, "accompaniment.list", "person", f.person.ID, f.person.ID))
+		f.Audit("accompaniment.list", "person", f.Person.ID)
 		return nil
 	})
 	return out, err
@@ -272,19 +279,9 @@ func redactAccompaniment(actor parcours.Actor, a *parcours.Accompaniment) *parco
 }
 
 // accompaniment loads an accompaniment and its file, checking act.
-func (s *Service) accompaniment(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, id string) (*parcours.Accompaniment, *file, error) {
-	a, err := tx.Accompaniment(ctx, id)
-	if errors.Is(err, store.ErrNoRows) {
-		return nil, nil, parcours.NotFound()
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	f, err := s.openFile(ctx, tx, actor, act, a.PersonID)
-	if err != nil {
-		return nil, nil, err
-	}
-	return a, f, nil
+func (s *Service) accompaniment(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, id string) (*parcours.Accompaniment, *file.File, error) {
+	f, a, err := file.OpenAccompaniment(ctx, tx, actor, act, id)
+	return a, f, err
 }
 
 // EndAccompaniment ends an accompaniment with a reason from the list and,
@@ -293,7 +290,7 @@ func (s *Service) EndAccompaniment(ctx context.Context, actor parcours.Actor, id
 	var a *parcours.Accompaniment
 	err := s.db.Transact(ctx, func(tx *store.Tx) error {
 		var err error
-		var f *file
+		var f *file.File
 		if a, f, err = s.accompaniment(ctx, tx, actor, access.AccompanimentWrite, id); err != nil {
 			return err
 		}
@@ -312,11 +309,11 @@ func (s *Service) EndAccompaniment(ctx context.Context, actor parcours.Actor, id
 			choice(&v, "end_reason", in.EndReason, parcours.EndReasons, true)
 		}
 		if in.ProofDocumentID != "" {
-			d, err := tx.Document(ctx, in.ProofDocumentID)
-			if err != nil && !errors.Is(err, store.ErrNoRows) {
+			d, err := f.Document(ctx, in.ProofDocumentID)
+			if err != nil {
 				return err
 			}
-			if d == nil || !f.owns(d.PersonID) {
+			if d == nil {
 				v.Add("proof_document_id", "error.casefile.document_unknown")
 			}
 		}
@@ -330,8 +327,8 @@ func (s *Service) EndAccompaniment(ctx context.Context, actor parcours.Actor, id
 		if !ok {
 			return parcours.Errorf(parcours.EConflict, "error.casefile.already_ended")
 		}
-		tx.Audit(audit.For(actor, "accompaniment.end", "accompaniment", a.ID, a.PersonID))
-		a, err = tx.Accompaniment(ctx, a.ID)
+		f.AuditAbout("accompaniment.end", "accompaniment", a.ID, a.PersonID)
+		a, err = f.Reload(ctx, a)
 		return err
 	})
 	if err != nil {
@@ -344,7 +341,7 @@ func (s *Service) EndAccompaniment(ctx context.Context, actor parcours.Actor, id
 func (s *Service) AddGoal(ctx context.Context, actor parcours.Actor, accompanimentID string, in GoalInput) (*parcours.Goal, error) {
 	var g *parcours.Goal
 	err := s.db.Transact(ctx, func(tx *store.Tx) error {
-		a, _, err := s.accompaniment(ctx, tx, actor, access.AccompanimentWrite, accompanimentID)
+		a, f, err := s.accompaniment(ctx, tx, actor, access.AccompanimentWrite, accompanimentID)
 		if err != nil {
 			return err
 		}
@@ -358,7 +355,7 @@ func (s *Service) AddGoal(ctx context.Context, actor parcours.Actor, accompanime
 		if err := tx.InsertGoal(ctx, g); err != nil {
 			return err
 		}
-		tx.Audit(audit.For(actor, "goal.create", "goal", g.ID, a.PersonID))
+		f.AuditAbout("goal.create", "goal", g.ID, a.PersonID)
 		return nil
 	})
 	if err != nil {
@@ -372,18 +369,11 @@ func (s *Service) AddGoal(ctx context.Context, actor parcours.Actor, accompanime
 func (s *Service) UpdateGoal(ctx context.Context, actor parcours.Actor, goalID string, in GoalInput) (*parcours.Goal, error) {
 	var g *parcours.Goal
 	err := s.db.Transact(ctx, func(tx *store.Tx) error {
-		var err error
-		g, err = tx.Goal(ctx, goalID)
-		if errors.Is(err, store.ErrNoRows) {
-			return parcours.NotFound()
-		}
+		f, a, g0, err := file.OpenGoal(ctx, tx, actor, access.AccompanimentWrite, goalID)
 		if err != nil {
 			return err
 		}
-		a, _, err := s.accompaniment(ctx, tx, actor, access.AccompanimentWrite, g.AccompanimentID)
-		if err != nil {
-			return err
-		}
+		g = g0
 		if in.Title != nil {
 			g.Title = strings.TrimSpace(*in.Title)
 		}
@@ -407,7 +397,7 @@ func (s *Service) UpdateGoal(ctx context.Context, actor parcours.Actor, goalID s
 		if err := tx.UpdateGoal(ctx, g); err != nil {
 			return err
 		}
-		tx.Audit(audit.For(actor, "goal.update", "goal", g.ID, a.PersonID))
+		f.AuditAbout("goal.update", "goal", g.ID, a.PersonID)
 		return nil
 	})
 	if err != nil {

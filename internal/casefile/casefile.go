@@ -18,7 +18,6 @@ import (
 	"time"
 	"unicode/utf8"
 
-	"parcours/internal/access"
 	"parcours/internal/parcours"
 	"parcours/internal/store"
 )
@@ -64,128 +63,6 @@ func today(now time.Time) string {
 func mustDate(s string) time.Time {
 	d, _ := parcours.ParseDate(s)
 	return d
-}
-
-// file is what the policy needs to know about a person's file.
-type file struct {
-	person *parcours.Person
-	rel    *parcours.Relation // the actor's relation to the person
-	// ids are the persons whose rows the file lists: the person and every
-	// duplicate merged into it (store.MergedIDs). Merges rewrite nothing,
-	// so the kept file reads its absorbed duplicates' rows through them.
-	ids []string
-	// into is the person this one was merged into, "" when none.
-	into string
-	// group is the whole merge group (store.FileGroup): ids, or, for an
-	// absorbed duplicate, the kept person's ids. Its active accompaniments
-	// say who follows the person, for the policy.
-	group  []string
-	active []*parcours.Accompaniment
-}
-
-// owns reports whether a row of personID belongs to the same person: an
-// entry, accompaniment or document anywhere in the merge group may be
-// linked to from the file.
-func (f *file) owns(personID string) bool { return slices.Contains(f.group, personID) }
-
-// openFile loads the person, checks act on it and gathers the active
-// accompaniments. A person of another organisation is NotFound.
-func (s *Service) openFile(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, personID string) (*file, error) {
-	p, err := tx.Person(ctx, personID)
-	if errors.Is(err, store.ErrNoRows) {
-		return nil, parcours.NotFound()
-	}
-	if err != nil {
-		return nil, err
-	}
-	if p.OrgID != actor.OrgID && !actor.System {
-		return nil, parcours.NotFound() // before gathering any fact about it
-	}
-	rel, err := tx.Relation(ctx, actor.WorkerID, actor.TeamIDs, p.ID)
-	if err != nil {
-		return nil, err
-	}
-	if err := access.Check(actor, act, access.Target{OrgID: p.OrgID, PersonID: p.ID, Rel: rel}); err != nil {
-		return nil, err
-	}
-	// An absorbed duplicate's own rows are judged like the kept file's:
-	// by who follows the merge group. Unmerged or kept, the group is the
-	// file's own ids.
-	into, err := tx.MergedInto(ctx, p.ID)
-	if err != nil {
-		return nil, err
-	}
-	group, err := tx.FileGroup(ctx, p.ID, into)
-	if err != nil {
-		return nil, err
-	}
-	ids := group
-	if into != "" {
-		if ids, err = tx.MergedIDs(ctx, p.ID); err != nil {
-			return nil, err
-		}
-	}
-	active, err := tx.ActiveAccompanimentsOf(ctx, group)
-	if err != nil {
-		return nil, err
-	}
-	return &file{person: p, rel: rel, ids: ids, into: into, group: group, active: active}, nil
-}
-
-// accompaniment returns one of the person's accompaniments: from the
-// active ones already loaded, else (an ended one) from the store. Another
-// person's is an invalid input.
-func (f *file) accompaniment(ctx context.Context, tx *store.Tx, id string) (*parcours.Accompaniment, error) {
-	for _, a := range f.active {
-		if a.ID == id {
-			return a, nil
-		}
-	}
-	a, err := tx.Accompaniment(ctx, id)
-	if errors.Is(err, store.ErrNoRows) || (err == nil && !f.owns(a.PersonID)) {
-		return nil, parcours.FieldError(parcours.EInvalid, "accompaniment_id", "error.casefile.accompaniment_unknown")
-	}
-	return a, err
-}
-
-// target is the file-level target of an action on the file.
-func (f *file) target() access.Target {
-	return access.Target{OrgID: f.person.OrgID, PersonID: f.person.ID, Rel: f.rel}
-}
-
-// entryTarget states an entry's facts for the policy.
-func (f *file) entryTarget(e *parcours.JournalEntry) access.Target {
-	t := access.Target{OrgID: f.person.OrgID, PersonID: f.person.ID, Rel: f.rel, TeamID: e.TeamID, AuthorID: e.AuthorID,
-		Confidentiality: e.Confidentiality}
-	for _, a := range f.active {
-		t.FollowingTeamIDs = append(t.FollowingTeamIDs, a.TeamID)
-		if a.ID == e.AccompanimentID {
-			t.ReferentIDs = []string{a.ReferentID}
-		}
-	}
-	if t.ReferentIDs == nil {
-		// Not tied to an active accompaniment: "the referent" is whoever
-		// refers the person now.
-		for _, a := range f.active {
-			t.ReferentIDs = append(t.ReferentIDs, a.ReferentID)
-		}
-	}
-	return t
-}
-
-// canRead reports whether the actor may read entry e of the file.
-func (f *file) canRead(actor parcours.Actor, e *parcours.JournalEntry) bool {
-	return access.Allowed(actor, access.JournalEntryRead, f.entryTarget(e))
-}
-
-// redactEntry hides the private synthesis from all but its author.
-func (f *file) redactEntry(actor parcours.Actor, e *parcours.JournalEntry) *parcours.JournalEntry {
-	if e.PrivateSynthesis == "" || access.Allowed(actor, access.JournalPrivateRead, f.entryTarget(e)) {
-		return e
-	}
-	c := *e
-	c.PrivateSynthesis = ""
-	return &c
 }
 
 // caseWorker checks that id is an enabled worker or manager of org: who

@@ -16,6 +16,7 @@ import (
 
 	"parcours/internal/access"
 	"parcours/internal/audit"
+	"parcours/internal/file"
 	"parcours/internal/parcours"
 	"parcours/internal/store"
 )
@@ -145,11 +146,11 @@ func (s *Service) AddDocument(ctx context.Context, actor parcours.Actor, personI
 	// Check the actor and the metadata before reading a byte of content.
 	var orgID string
 	err := s.db.View(ctx, func(tx *store.Tx) error {
-		f, err := s.openFile(ctx, tx, actor, access.DocumentWrite, personID)
+		f, err := file.Open(ctx, tx, actor, access.DocumentWrite, personID)
 		if err != nil {
 			return err
 		}
-		orgID = f.person.OrgID
+		orgID = f.Person.OrgID
 		return validateDocument(ctx, tx, &in, f, today(tx.Now()))
 	})
 	if err != nil {
@@ -169,7 +170,7 @@ func (s *Service) AddDocument(ctx context.Context, actor parcours.Actor, personI
 	err = s.db.Transact(ctx, func(tx *store.Tx) error {
 		// Checked again inside the write: the file may have changed hands
 		// since the first look.
-		if _, err := s.openFile(ctx, tx, actor, access.DocumentWrite, personID); err != nil {
+		if _, err := file.Open(ctx, tx, actor, access.DocumentWrite, personID); err != nil {
 			return err
 		}
 		if err := tx.InsertDocument(ctx, d); err != nil {
@@ -198,7 +199,7 @@ func (s *Service) removeIfUnused(ctx context.Context, sha string) {
 	})
 }
 
-func validateDocument(ctx context.Context, tx *store.Tx, in *DocumentInput, f *file, todayDate string) error {
+func validateDocument(ctx context.Context, tx *store.Tx, in *DocumentInput, f *file.File, todayDate string) error {
 	in.Kind = strings.TrimSpace(in.Kind)
 	in.Title = strings.Map(func(r rune) rune {
 		if unicode.IsControl(r) {
@@ -211,12 +212,12 @@ func validateDocument(ctx context.Context, tx *store.Tx, in *DocumentInput, f *f
 	maxLen(&v, "title", in.Title, 200)
 	date(&v, "expires_on", in.ExpiresOn, false, mustDate("9999-12-31"))
 	if in.AccompanimentID != "" {
-		a, err := tx.Accompaniment(ctx, in.AccompanimentID)
-		if err != nil && !errors.Is(err, store.ErrNoRows) {
-			return err
-		}
-		if a == nil || !f.owns(a.PersonID) {
-			v.Add("accompaniment_id", "error.casefile.accompaniment_unknown")
+		if _, err := f.Accompaniment(ctx, in.AccompanimentID, "accompaniment_id"); err != nil {
+			e := parcours.AsError(err)
+			if e == nil {
+				return err
+			}
+			v.Add(e.Field, e.Key)
 		}
 	}
 	return v.Err()
@@ -231,11 +232,11 @@ func (s *Service) Documents(ctx context.Context, actor parcours.Actor, personID,
 	limit = clampLimit(limit)
 	out := &parcours.Page[*parcours.Document]{Items: []*parcours.Document{}}
 	err = s.db.View(ctx, func(tx *store.Tx) error {
-		f, err := s.openFile(ctx, tx, actor, access.DocumentRead, personID)
+		f, err := file.Open(ctx, tx, actor, access.DocumentRead, personID)
 		if err != nil {
 			return err
 		}
-		list, err := tx.PersonDocuments(ctx, f.ids, after, limit+1)
+		list, err := f.Documents(ctx, after, limit+1)
 		if err != nil {
 			return err
 		}
@@ -244,7 +245,7 @@ func (s *Service) Documents(ctx context.Context, actor parcours.Actor, personID,
 			out.NextCursor = parcours.EncodeCursor(store.DocumentKey(list[limit-1]))
 		}
 		out.Items = list
-		tx.Audit(audit.For(actor, "document.list", "person", f.person.ID, f.person.ID))
+		f.Audit("document.list", "person", f.Person.ID)
 		return nil
 	})
 	return out, err
@@ -255,18 +256,12 @@ func (s *Service) Documents(ctx context.Context, actor parcours.Actor, personID,
 func (s *Service) OpenDocument(ctx context.Context, actor parcours.Actor, id string) (*parcours.Document, io.ReadCloser, error) {
 	var d *parcours.Document
 	err := s.db.View(ctx, func(tx *store.Tx) error {
-		var err error
-		d, err = tx.Document(ctx, id)
-		if errors.Is(err, store.ErrNoRows) {
-			return parcours.NotFound()
-		}
+		f, doc, err := file.OpenDocument(ctx, tx, actor, access.DocumentRead, id)
 		if err != nil {
 			return err
 		}
-		if _, err := s.openFile(ctx, tx, actor, access.DocumentRead, d.PersonID); err != nil {
-			return err
-		}
-		tx.Audit(audit.For(actor, "document.download", "document", d.ID, d.PersonID))
+		d = doc
+		f.AuditAbout("document.download", "document", d.ID, d.PersonID)
 		return nil
 	})
 	if err != nil {

@@ -2,12 +2,10 @@ package casefile
 
 import (
 	"context"
-	"errors"
-	"slices"
 	"time"
 
 	"parcours/internal/access"
-	"parcours/internal/audit"
+	"parcours/internal/file"
 	"parcours/internal/parcours"
 	"parcours/internal/store"
 )
@@ -66,90 +64,73 @@ func (s *Service) Open(ctx context.Context, actor parcours.Actor, personID strin
 	}
 	out := &File{}
 	err = s.db.Transact(ctx, func(tx *store.Tx) error {
-		f, err := s.openFile(ctx, tx, actor, access.PersonRead, personID)
+		f, err := file.OpenVisit(ctx, tx, actor, access.PersonRead, personID)
 		if err != nil {
 			return err
 		}
-		p := *f.person
+		p := *f.Person
 		p.NIR = "" // not shown on the page; the identity form has it
 		out.Person = &p
-		target := f.target()
-		if p.HouseholdID != "" && access.Allowed(actor, access.HouseholdRead, target) {
-			h, err := tx.Household(ctx, p.HouseholdID)
-			if err != nil && !errors.Is(err, store.ErrNoRows) {
+		out.LastVisit = f.LastVisit
+		if f.Can(access.HouseholdRead) {
+			if out.Household, err = f.Household(ctx); err != nil {
 				return err
 			}
-			// Health is for the referent and the team (no_health_sharing:
-			// the referent), never for a break-glass access.
-			if h != nil && h.Situation != nil && !access.Allowed(actor, access.HealthRead, target) {
-				h.Situation.Health = ""
-			}
-			out.Household = h
 		}
-		if out.Workers, err = tx.WorkerNames(ctx, p.OrgID); err != nil {
-			return err
-		}
-		out.Teams = map[string]string{}
-		teams, err := tx.Teams(ctx, p.OrgID)
+		dir, err := tx.OrgDirectory(ctx, p.OrgID)
 		if err != nil {
 			return err
 		}
-		for _, t := range teams {
+		out.Workers, out.TeamList, out.CaseWorkers = dir.WorkerNames, dir.Teams, dir.CaseWorkers
+		out.Teams = map[string]string{}
+		for _, t := range dir.Teams {
 			out.Teams[t.ID] = t.Name
 		}
-		out.TeamList = teams
-		if out.CaseWorkers, err = tx.CaseWorkers(ctx, p.OrgID); err != nil {
-			return err
-		}
-		out.CanAccompaniments = access.Allowed(actor, access.AccompanimentRead, target)
-		out.CanWriteAccompaniment = access.Allowed(actor, access.AccompanimentWrite, target)
-		out.CanJournal = access.Allowed(actor, access.JournalRead, target)
-		out.CanWriteJournal = access.Allowed(actor, access.JournalWrite, target)
-		out.CanTasks = access.Allowed(actor, access.TaskRead, target)
-		out.CanWriteTasks = access.Allowed(actor, access.TaskWrite, target)
-		out.CanDocuments = access.Allowed(actor, access.DocumentRead, target)
-		out.CanWriteDocuments = access.Allowed(actor, access.DocumentWrite, target)
-		out.CanHandover = access.Allowed(actor, access.AccompanimentHandOv, target)
+		out.CanAccompaniments = f.Can(access.AccompanimentRead)
+		out.CanWriteAccompaniment = f.Can(access.AccompanimentWrite)
+		out.CanJournal = f.Can(access.JournalRead)
+		out.CanWriteJournal = f.Can(access.JournalWrite)
+		out.CanTasks = f.Can(access.TaskRead)
+		out.CanWriteTasks = f.Can(access.TaskWrite)
+		out.CanDocuments = f.Can(access.DocumentRead)
+		out.CanWriteDocuments = f.Can(access.DocumentWrite)
+		out.CanHandover = f.Can(access.AccompanimentHandOv)
 		if out.CanAccompaniments {
-			all, err := tx.PersonAccompaniments(ctx, f.ids)
+			all, err := f.Accompaniments(ctx)
 			if err != nil {
 				return err
 			}
 			for _, a := range all {
 				out.Accompaniments = append(out.Accompaniments, redactAccompaniment(actor, a))
 			}
-			if out.Kinds, err = kinds(ctx, tx, p.OrgID); err != nil {
-				return err
-			}
+			out.Kinds = withDefaultKinds(dir.Kinds)
 		}
 		if out.CanJournal {
-			if out.Handovers, err = tx.PersonHandovers(ctx, f.ids); err != nil {
+			if out.Handovers, err = f.Handovers(ctx); err != nil {
 				return err
 			}
-			if out.Journal, err = s.journalPage(ctx, tx, actor, f, q, after, 50); err != nil {
+			if out.Journal, err = s.journalPage(ctx, f, q, after, 50); err != nil {
 				return err
 			}
-			if out.Templates, err = tx.InterviewTemplates(ctx, p.OrgID); err != nil {
-				return err
-			}
+			out.Templates = dir.Templates
 		}
 		if out.CanTasks {
-			if out.Tasks, err = tx.PersonTasks(ctx, f.ids, true, nil, 100); err != nil {
+			if out.Tasks, err = f.Tasks(ctx, true, nil, 100); err != nil {
 				return err
 			}
 		}
 		if out.CanDocuments {
-			if out.Documents, err = tx.PersonDocuments(ctx, f.ids, nil, 100); err != nil {
+			if out.Documents, err = f.Documents(ctx, nil, 100); err != nil {
 				return err
 			}
 		}
-		if err := mergedNames(ctx, tx, f, out); err != nil {
+		if err := mergedNames(ctx, f, out); err != nil {
 			return err
 		}
-		if out.LastVisit, err = tx.LastVisit(ctx, actor.WorkerID, p.ID); err != nil {
+		if err := f.RecordVisit(ctx); err != nil {
 			return err
 		}
-		tx.Audit(audit.For(actor, "casefile.open", "person", p.ID, p.ID))
+		f.Audit("casefile.open", "person", p.ID)
 		return nil
 	})
 	if err != nil {
@@ -159,22 +140,18 @@ func (s *Service) Open(ctx context.Context, actor parcours.Actor, personID strin
 }
 
 // mergedNames fills the persons a merged file points to, in one query.
-func mergedNames(ctx context.Context, tx *store.Tx, f *file, out *File) error {
-	ids := slices.Clone(f.ids[1:])
-	if f.into != "" {
-		ids = append(ids, f.into)
-	}
-	if len(ids) == 0 {
+func mergedNames(ctx context.Context, f *file.File, out *File) error {
+	if len(f.IDs) == 1 && f.Into == "" {
 		return nil
 	}
-	names, err := tx.PersonNames(ctx, ids)
+	names, err := f.MergedNames(ctx)
 	if err != nil {
 		return err
 	}
-	if f.into != "" {
-		out.MergedInto = &MergedPerson{ID: f.into, Name: names[f.into]}
+	if f.Into != "" {
+		out.MergedInto = &MergedPerson{ID: f.Into, Name: names[f.Into]}
 	}
-	for _, id := range f.ids[1:] {
+	for _, id := range f.IDs[1:] {
 		out.Absorbed = append(out.Absorbed, MergedPerson{ID: id, Name: names[id]})
 	}
 	return nil
@@ -186,7 +163,7 @@ func mergedNames(ctx context.Context, tx *store.Tx, f *file, out *File) error {
 // personal data and so writes no audit event.
 func (s *Service) Follows(ctx context.Context, actor parcours.Actor, personID string) (bool, error) {
 	err := s.db.View(ctx, func(tx *store.Tx) error {
-		_, err := s.openFile(ctx, tx, actor, access.PersonRead, personID)
+		_, err := file.Open(ctx, tx, actor, access.PersonRead, personID)
 		return err
 	})
 	switch parcours.ErrorCode(err) {

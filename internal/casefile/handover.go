@@ -2,13 +2,13 @@ package casefile
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"strings"
 	"unicode/utf8"
 
 	"parcours/internal/access"
 	"parcours/internal/audit"
+	"parcours/internal/file"
 	"parcours/internal/i18n"
 	"parcours/internal/parcours"
 	"parcours/internal/store"
@@ -112,29 +112,11 @@ func (s *Service) Handover(ctx context.Context, actor parcours.Actor, accompanim
 func (s *Service) Acknowledge(ctx context.Context, actor parcours.Actor, handoverID string) (*parcours.Handover, error) {
 	var h *parcours.Handover
 	err := s.db.Transact(ctx, func(tx *store.Tx) error {
-		var err error
-		h, err = tx.Handover(ctx, handoverID)
-		if errors.Is(err, store.ErrNoRows) {
-			return parcours.NotFound()
-		}
+		f, h0, err := file.OpenHandover(ctx, tx, actor, access.HandoverAcknowledge, handoverID)
 		if err != nil {
 			return err
 		}
-		if h.OrgID != actor.OrgID && !actor.System {
-			return parcours.NotFound() // before gathering any fact about it
-		}
-		// The file with the actor's relation: a break-glass alone
-		// acknowledges nothing (access.lasting), and the file's merge
-		// group says where the outgoing referent's tasks are.
-		f, err := s.openFile(ctx, tx, actor, access.AccompanimentRead, h.PersonID)
-		if err != nil {
-			return err
-		}
-		t := f.target()
-		t.ReferentIDs = []string{h.ToReferentID}
-		if err := access.Check(actor, access.HandoverAcknowledge, t); err != nil {
-			return err
-		}
+		h = h0
 		ok, err := tx.AcknowledgeHandover(ctx, h.ID)
 		if err != nil {
 			return err
@@ -142,11 +124,11 @@ func (s *Service) Acknowledge(ctx context.Context, actor parcours.Actor, handove
 		if !ok {
 			return parcours.Errorf(parcours.EConflict, "error.casefile.already_acknowledged")
 		}
-		tx.Audit(audit.For(actor, "handover.acknowledge", "handover", h.ID, h.PersonID))
+		f.AuditAbout("handover.acknowledge", "handover", h.ID, h.PersonID)
 		if err := moveTasks(ctx, tx, actor, f, h); err != nil {
 			return err
 		}
-		h, err = tx.Handover(ctx, h.ID)
+		h, err = f.Handover(ctx, h.ID)
 		return err
 	})
 	if err != nil {
@@ -166,17 +148,17 @@ const NotifyHandover = "handover"
 // they would fall between two chairs. Tasks tied to another accompaniment
 // the outgoing referent still refers, and, while they still refer one,
 // tasks tied to none, stay theirs. Each move is audited.
-func moveTasks(ctx context.Context, tx *store.Tx, actor parcours.Actor, f *file, h *parcours.Handover) error {
+func moveTasks(ctx context.Context, tx *store.Tx, actor parcours.Actor, f *file.File, h *parcours.Handover) error {
 	if h.FromReferentID == h.ToReferentID {
 		return nil // a change of team only: the referent keeps the work
 	}
 	stillRefers := map[string]bool{}
-	for _, a := range f.active {
+	for _, a := range f.Active {
 		if a.ReferentID == h.FromReferentID && a.ID != h.AccompanimentID {
 			stillRefers[a.ID] = true
 		}
 	}
-	tasks, err := tx.OpenTasksAssigned(ctx, f.group, h.FromReferentID)
+	tasks, err := tx.OpenTasksAssigned(ctx, f.Group, h.FromReferentID)
 	if err != nil {
 		return err
 	}
@@ -198,14 +180,14 @@ func moveTasks(ctx context.Context, tx *store.Tx, actor parcours.Actor, f *file,
 // synthesis writes the pre-filled handover text, in French (the language
 // of the file). It draws only on what the team could read: entries
 // restricted to the referent and private syntheses stay out.
-func (s *Service) synthesis(ctx context.Context, tx *store.Tx, f *file, a *parcours.Accompaniment) (string, error) {
+func (s *Service) synthesis(ctx context.Context, tx *store.Tx, f *file.File, a *parcours.Accompaniment) (string, error) {
 	const lang = i18n.Default
 	var b strings.Builder
 	fmt.Fprintf(&b, "%s\n", i18n.T(lang, "handover.synthesis.title", kindLabel(ctx, tx, a), frDate(a.StartDate)))
 
-	if f.person.HouseholdID != "" {
-		sit, err := tx.CurrentSituation(ctx, f.person.HouseholdID)
-		if err != nil && !errors.Is(err, store.ErrNoRows) {
+	if f.Person.HouseholdID != "" {
+		sit, err := f.CurrentSituation(ctx)
+		if err != nil {
 			return "", err
 		}
 		if sit != nil {
@@ -235,7 +217,7 @@ func (s *Service) synthesis(ctx context.Context, tx *store.Tx, f *file, a *parco
 	}
 
 	fmt.Fprintf(&b, "\n%s\n", i18n.T(lang, "handover.synthesis.tasks"))
-	tasks, err := tx.PersonTasks(ctx, f.ids, true, nil, 20)
+	tasks, err := f.Tasks(ctx, true, nil, 20)
 	if err != nil {
 		return "", err
 	}
@@ -247,7 +229,7 @@ func (s *Service) synthesis(ctx context.Context, tx *store.Tx, f *file, a *parco
 	}
 
 	fmt.Fprintf(&b, "\n%s\n", i18n.T(lang, "handover.synthesis.documents"))
-	docs, err := tx.PersonDocuments(ctx, f.ids, nil, 30)
+	docs, err := f.Documents(ctx, nil, 30)
 	if err != nil {
 		return "", err
 	}
@@ -265,15 +247,15 @@ func (s *Service) synthesis(ctx context.Context, tx *store.Tx, f *file, a *parco
 	// The person's objections bind the new referent as they bound the
 	// previous one: they are said up front.
 	fmt.Fprintf(&b, "\n%s\n", i18n.T(lang, "handover.synthesis.objections"))
-	for _, o := range f.rel.Objections {
+	for _, o := range f.Rel.Objections {
 		b.WriteString("- " + i18n.T(lang, "objection."+o) + "\n")
 	}
-	if len(f.rel.Objections) == 0 {
+	if len(f.Rel.Objections) == 0 {
 		b.WriteString(i18n.T(lang, "handover.synthesis.no_objection") + "\n")
 	}
 
 	fmt.Fprintf(&b, "\n%s\n", i18n.T(lang, "handover.synthesis.entries"))
-	entries, err := tx.JournalPage(ctx, f.ids, store.JournalFilter{}, nil, 30)
+	entries, err := f.JournalRows(ctx, store.JournalFilter{}, nil, 30)
 	if err != nil {
 		return "", err
 	}
@@ -315,16 +297,16 @@ func clip(s string, n int) string {
 func (s *Service) Handovers(ctx context.Context, actor parcours.Actor, personID string) ([]*parcours.Handover, error) {
 	out := []*parcours.Handover{}
 	err := s.db.View(ctx, func(tx *store.Tx) error {
-		f, err := s.openFile(ctx, tx, actor, access.JournalRead, personID)
+		f, err := file.Open(ctx, tx, actor, access.JournalRead, personID)
 		if err != nil {
 			return err
 		}
-		list, err := tx.PersonHandovers(ctx, f.ids)
+		list, err := f.Handovers(ctx)
 		if err != nil {
 			return err
 		}
 		out = append(out, list...)
-		tx.Audit(audit.For(actor, "handover.list", "person", f.person.ID, f.person.ID))
+		f.Audit("handover.list", "person", f.Person.ID)
 		return nil
 	})
 	return out, err

@@ -2,11 +2,11 @@ package casefile
 
 import (
 	"context"
-	"errors"
 	"strings"
 
 	"parcours/internal/access"
 	"parcours/internal/audit"
+	"parcours/internal/file"
 	"parcours/internal/parcours"
 	"parcours/internal/store"
 )
@@ -74,12 +74,12 @@ func validateEntry(e *parcours.JournalEntry, todayDate string) error {
 func (s *Service) AddEntry(ctx context.Context, actor parcours.Actor, personID string, in EntryInput) (*parcours.JournalEntry, error) {
 	var e *parcours.JournalEntry
 	err := s.db.Transact(ctx, func(tx *store.Tx) error {
-		f, err := s.openFile(ctx, tx, actor, access.JournalWrite, personID)
+		f, err := file.Open(ctx, tx, actor, access.JournalWrite, personID)
 		if err != nil {
 			return err
 		}
 		todayDate := today(tx.Now())
-		e = &parcours.JournalEntry{OrgID: f.person.OrgID, PersonID: f.person.ID, Kind: in.Kind, OccurredAt: in.OccurredAt,
+		e = &parcours.JournalEntry{OrgID: f.Person.OrgID, PersonID: f.Person.ID, Kind: in.Kind, OccurredAt: in.OccurredAt,
 			Summary: strings.TrimSpace(in.Summary), Mode: in.Mode, Confidentiality: in.Confidentiality,
 			AccompanimentID: in.AccompanimentID, AuthorID: actor.WorkerID, PrivateSynthesis: strings.TrimSpace(in.PrivateSynthesis)}
 		for _, p := range in.Participants {
@@ -99,7 +99,7 @@ func (s *Service) AddEntry(ctx context.Context, actor parcours.Actor, personID s
 		// The entry belongs to its accompaniment's team, else to the
 		// author's first team.
 		if e.AccompanimentID != "" {
-			a, err := f.accompaniment(ctx, tx, e.AccompanimentID)
+			a, err := f.Accompaniment(ctx, e.AccompanimentID, "accompaniment_id")
 			if err != nil {
 				return err
 			}
@@ -110,7 +110,7 @@ func (s *Service) AddEntry(ctx context.Context, actor parcours.Actor, personID s
 		if err := tx.InsertJournalEntries(ctx, e); err != nil {
 			return err
 		}
-		tx.Audit(audit.For(actor, "journal.create", "journal_entry", e.ID, e.PersonID))
+		f.Audit("journal.create", "journal_entry", e.ID)
 		return nil
 	})
 	if err != nil {
@@ -124,22 +124,17 @@ func (s *Service) AddEntry(ctx context.Context, actor parcours.Actor, personID s
 func (s *Service) Amend(ctx context.Context, actor parcours.Actor, entryID string, in AmendmentInput) (*parcours.JournalEntry, error) {
 	var e *parcours.JournalEntry
 	err := s.db.Transact(ctx, func(tx *store.Tx) error {
-		orig, err := tx.JournalEntry(ctx, entryID)
-		if errors.Is(err, store.ErrNoRows) {
-			return parcours.Errorf(parcours.ENotFound, "error.casefile.entry_not_found")
-		}
+		f, orig, err := file.OpenEntry(ctx, tx, actor, access.JournalWrite, entryID)
 		if err != nil {
+			if orig == nil && parcours.ErrorCode(err) == parcours.ENotFound {
+				return parcours.Errorf(parcours.ENotFound, "error.casefile.entry_not_found")
+			}
 			return err
 		}
-		f, err := s.openFile(ctx, tx, actor, access.JournalWrite, orig.PersonID)
-		if err != nil {
-			return err
-		}
-		t := f.entryTarget(orig)
-		if err := access.Check(actor, access.JournalEntryRead, t); err != nil {
+		if err := f.CheckEntry(access.JournalEntryRead, orig); err != nil {
 			return parcours.Errorf(parcours.ENotFound, "error.casefile.entry_not_found")
 		}
-		if err := access.Check(actor, access.JournalAmend, t); err != nil {
+		if err := f.CheckEntry(access.JournalAmend, orig); err != nil {
 			return err
 		}
 		todayDate := today(tx.Now())
@@ -156,7 +151,7 @@ func (s *Service) Amend(ctx context.Context, actor parcours.Actor, entryID strin
 		if err := tx.InsertJournalEntries(ctx, e); err != nil {
 			return err
 		}
-		tx.Audit(audit.For(actor, "journal.amend", "journal_entry", e.ID, e.PersonID))
+		f.AuditAbout("journal.amend", "journal_entry", e.ID, e.PersonID)
 		return nil
 	})
 	if err != nil {
@@ -169,27 +164,20 @@ func (s *Service) Amend(ctx context.Context, actor parcours.Actor, entryID strin
 func (s *Service) Entry(ctx context.Context, actor parcours.Actor, id string) (*parcours.JournalEntry, error) {
 	var out *parcours.JournalEntry
 	err := s.db.View(ctx, func(tx *store.Tx) error {
-		e, err := tx.JournalEntry(ctx, id)
-		if errors.Is(err, store.ErrNoRows) {
-			return parcours.NotFound()
-		}
+		f, e, err := file.OpenEntry(ctx, tx, actor, access.JournalRead, id)
 		if err != nil {
 			return err
 		}
-		f, err := s.openFile(ctx, tx, actor, access.JournalRead, e.PersonID)
-		if err != nil {
+		if err := f.CheckEntry(access.JournalEntryRead, e); err != nil {
 			return err
 		}
-		if err := access.Check(actor, access.JournalEntryRead, f.entryTarget(e)); err != nil {
-			return err
-		}
-		am, err := tx.AmendmentsOf(ctx, []string{e.ID})
+		am, err := f.Amendments(ctx)
 		if err != nil {
 			return err
 		}
 		e.AmendedBy = am[e.ID]
-		out = f.redactEntry(actor, e)
-		tx.Audit(audit.For(actor, "journal.read", "journal_entry", e.ID, e.PersonID))
+		out = f.Redact(e)
+		f.AuditAbout("journal.read", "journal_entry", e.ID, e.PersonID)
 		return nil
 	})
 	return out, err
@@ -208,15 +196,15 @@ func (s *Service) Journal(ctx context.Context, actor parcours.Actor, personID st
 	limit = clampLimit(limit)
 	var out *parcours.Page[*parcours.JournalEntry]
 	err = s.db.View(ctx, func(tx *store.Tx) error {
-		f, err := s.openFile(ctx, tx, actor, access.JournalRead, personID)
+		f, err := file.Open(ctx, tx, actor, access.JournalRead, personID)
 		if err != nil {
 			return err
 		}
-		out, err = s.journalPage(ctx, tx, actor, f, q, after, limit)
+		out, err = s.journalPage(ctx, f, q, after, limit)
 		if err != nil {
 			return err
 		}
-		tx.Audit(audit.For(actor, "journal.list", "person", f.person.ID, f.person.ID))
+		f.Audit("journal.list", "person", f.Person.ID)
 		return nil
 	})
 	return out, err
@@ -224,26 +212,24 @@ func (s *Service) Journal(ctx context.Context, actor parcours.Actor, personID st
 
 // journalPage reads batches until it has limit visible entries (plus one,
 // to know whether there is a next page) or the journal ends. Entries the
-// actor may not read are skipped: they do not exist for them.
-func (s *Service) journalPage(ctx context.Context, tx *store.Tx, actor parcours.Actor, f *file, q JournalQuery, after []string, limit int) (*parcours.Page[*parcours.JournalEntry], error) {
+// actor may not read are skipped: they do not exist for them. Amendments
+// are read once for the whole file, by person.
+func (s *Service) journalPage(ctx context.Context, f *file.File, q JournalQuery, after []string, limit int) (*parcours.Page[*parcours.JournalEntry], error) {
 	filter := store.JournalFilter{Kind: q.Kind, AuthorID: q.AuthorID, AccompanimentID: q.AccompanimentID, From: q.From, To: q.To}
 	out := &parcours.Page[*parcours.JournalEntry]{Items: []*parcours.JournalEntry{}}
 	batch := limit + 1
 	var more bool
 	for {
-		rows, err := tx.JournalPage(ctx, f.ids, filter, after, batch)
+		rows, err := f.JournalRows(ctx, filter, after, batch)
 		if err != nil {
 			return nil, err
 		}
-		for _, e := range rows {
-			if !f.canRead(actor, e) {
-				continue
-			}
+		for _, e := range f.CanRead(rows) {
 			if len(out.Items) == limit {
 				more = true
 				break
 			}
-			out.Items = append(out.Items, f.redactEntry(actor, e))
+			out.Items = append(out.Items, e)
 		}
 		if more || len(rows) < batch {
 			break
@@ -254,11 +240,10 @@ func (s *Service) journalPage(ctx context.Context, tx *store.Tx, actor parcours.
 	if more {
 		out.NextCursor = parcours.EncodeCursor(store.JournalKey(out.Items[len(out.Items)-1]))
 	}
-	ids := make([]string, len(out.Items))
-	for i, e := range out.Items {
-		ids[i] = e.ID
+	if len(out.Items) == 0 {
+		return out, nil
 	}
-	am, err := tx.AmendmentsOf(ctx, ids)
+	am, err := f.Amendments(ctx)
 	if err != nil {
 		return nil, err
 	}

@@ -2,12 +2,12 @@ package casefile
 
 import (
 	"context"
-	"errors"
 	"strings"
 	"time"
 
 	"parcours/internal/access"
 	"parcours/internal/audit"
+	"parcours/internal/file"
 	"parcours/internal/parcours"
 	"parcours/internal/store"
 )
@@ -32,11 +32,11 @@ type TaskUpdate struct {
 func (s *Service) CreateTask(ctx context.Context, actor parcours.Actor, personID string, in TaskInput) (*parcours.Task, error) {
 	var t *parcours.Task
 	err := s.db.Transact(ctx, func(tx *store.Tx) error {
-		f, err := s.openFile(ctx, tx, actor, access.TaskWrite, personID)
+		f, err := file.Open(ctx, tx, actor, access.TaskWrite, personID)
 		if err != nil {
 			return err
 		}
-		t = &parcours.Task{OrgID: f.person.OrgID, PersonID: f.person.ID, Title: strings.TrimSpace(in.Title), DueDate: in.DueDate,
+		t = &parcours.Task{OrgID: f.Person.OrgID, PersonID: f.Person.ID, Title: strings.TrimSpace(in.Title), DueDate: in.DueDate,
 			AssigneeID: in.AssigneeID, AccompanimentID: in.AccompanimentID, JournalEntryID: in.JournalEntryID,
 			Status: parcours.TaskOpen, CreatedBy: actor.WorkerID}
 		if t.AssigneeID == "" {
@@ -53,20 +53,20 @@ func (s *Service) CreateTask(ctx context.Context, actor parcours.Actor, personID
 			v.Add(e.Field, e.Key)
 		}
 		if t.AccompanimentID != "" {
-			a, err := tx.Accompaniment(ctx, t.AccompanimentID)
-			if err != nil && !errors.Is(err, store.ErrNoRows) {
-				return err
-			}
-			if a == nil || !f.owns(a.PersonID) {
-				v.Add("accompaniment_id", "error.casefile.accompaniment_unknown")
+			if _, err := f.Accompaniment(ctx, t.AccompanimentID, "accompaniment_id"); err != nil {
+				e := parcours.AsError(err)
+				if e == nil {
+					return err
+				}
+				v.Add(e.Field, e.Key)
 			}
 		}
 		if t.JournalEntryID != "" {
-			e, err := tx.JournalEntry(ctx, t.JournalEntryID)
-			if err != nil && !errors.Is(err, store.ErrNoRows) {
+			e, err := f.Entry(ctx, t.JournalEntryID)
+			if err != nil && parcours.AsError(err) == nil {
 				return err
 			}
-			if e == nil || !f.owns(e.PersonID) || !f.canRead(actor, e) {
+			if err != nil {
 				v.Add("journal_entry_id", "error.casefile.entry_not_found")
 			} else if t.AccompanimentID == "" {
 				t.AccompanimentID = e.AccompanimentID
@@ -78,7 +78,7 @@ func (s *Service) CreateTask(ctx context.Context, actor parcours.Actor, personID
 		if err := tx.InsertTasks(ctx, t); err != nil {
 			return err
 		}
-		tx.Audit(audit.For(actor, "task.create", "task", t.ID, t.PersonID))
+		f.Audit("task.create", "task", t.ID)
 		return nil
 	})
 	if err != nil {
@@ -96,11 +96,11 @@ func (s *Service) Tasks(ctx context.Context, actor parcours.Actor, personID stri
 	limit = clampLimit(limit)
 	out := &parcours.Page[*parcours.Task]{Items: []*parcours.Task{}}
 	err = s.db.View(ctx, func(tx *store.Tx) error {
-		f, err := s.openFile(ctx, tx, actor, access.TaskRead, personID)
+		f, err := file.Open(ctx, tx, actor, access.TaskRead, personID)
 		if err != nil {
 			return err
 		}
-		list, err := tx.PersonTasks(ctx, f.ids, openOnly, after, limit+1)
+		list, err := f.Tasks(ctx, openOnly, after, limit+1)
 		if err != nil {
 			return err
 		}
@@ -110,7 +110,7 @@ func (s *Service) Tasks(ctx context.Context, actor parcours.Actor, personID stri
 			out.NextCursor = parcours.EncodeCursor([]string{last.DueDate, last.ID})
 		}
 		out.Items = list
-		tx.Audit(audit.For(actor, "task.list", "person", f.person.ID, f.person.ID))
+		f.Audit("task.list", "person", f.Person.ID)
 		return nil
 	})
 	return out, err
@@ -159,17 +159,11 @@ func (s *Service) Mine(ctx context.Context, actor parcours.Actor) (*MyTasks, err
 func (s *Service) UpdateTask(ctx context.Context, actor parcours.Actor, id string, in TaskUpdate) (*parcours.Task, error) {
 	var t *parcours.Task
 	err := s.db.Transact(ctx, func(tx *store.Tx) error {
-		var err error
-		t, err = tx.Task(ctx, id)
-		if errors.Is(err, store.ErrNoRows) {
-			return parcours.NotFound()
-		}
+		f, t0, err := file.OpenTask(ctx, tx, actor, access.TaskWrite, id)
 		if err != nil {
 			return err
 		}
-		if _, err := s.openFile(ctx, tx, actor, access.TaskWrite, t.PersonID); err != nil {
-			return err
-		}
+		t = t0
 		var v parcours.Problems
 		choice(&v, "status", in.Status, []string{parcours.TaskOpen, parcours.TaskDone, parcours.TaskCancelled}, true)
 		if err := v.Err(); err != nil {
@@ -178,10 +172,10 @@ func (s *Service) UpdateTask(ctx context.Context, actor parcours.Actor, id strin
 		if err := tx.SetTaskStatus(ctx, t.ID, in.Status); err != nil {
 			return err
 		}
-		if t, err = tx.Task(ctx, t.ID); err != nil {
+		if t, err = f.Task(ctx, t.ID); err != nil {
 			return err
 		}
-		tx.Audit(audit.For(actor, "task.update", "task", t.ID, t.PersonID))
+		f.AuditAbout("task.update", "task", t.ID, t.PersonID)
 		return nil
 	})
 	if err != nil {

@@ -2,7 +2,6 @@ package person
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -11,6 +10,7 @@ import (
 
 	"parcours/internal/access"
 	"parcours/internal/audit"
+	"parcours/internal/file"
 	"parcours/internal/parcours"
 	"parcours/internal/store"
 )
@@ -135,7 +135,7 @@ func (s *Service) CreateHousehold(ctx context.Context, actor parcours.Actor, in 
 		}
 		tx.Audit(audit.For(actor, "household.create", "household", h.ID, ""))
 		var err error
-		h, err = tx.Household(ctx, h.ID)
+		h, err = file.FindHousehold(ctx, tx, actor, h.ID)
 		return err
 	})
 	if err != nil {
@@ -160,10 +160,11 @@ func (s *Service) RenameHousehold(ctx context.Context, actor parcours.Actor, id,
 	name = strings.TrimSpace(name)
 	var h *parcours.Household
 	err := s.db.Transact(ctx, func(tx *store.Tx) error {
-		var err error
-		if h, err = s.loadHousehold(ctx, tx, actor, access.HouseholdUpdate, id); err != nil {
+		hf, err := file.OpenHousehold(ctx, tx, actor, access.HouseholdUpdate, id)
+		if err != nil {
 			return err
 		}
+		h = hf.Household
 		var v parcours.Problems
 		if utf8.RuneCountInString(name) > 150 {
 			v.Add("name", "error.field_too_long", "field.household_name", 150)
@@ -174,8 +175,8 @@ func (s *Service) RenameHousehold(ctx context.Context, actor parcours.Actor, id,
 		if err := tx.RenameHousehold(ctx, h.ID, name); err != nil {
 			return err
 		}
-		tx.Audit(audit.For(actor, "household.update", "household", h.ID, ""))
-		h, err = tx.Household(ctx, h.ID)
+		hf.Audit("household.update", "household", h.ID, "")
+		h, err = hf.Reload(ctx)
 		return err
 	})
 	if err != nil {
@@ -189,10 +190,11 @@ func (s *Service) RenameHousehold(ctx context.Context, actor parcours.Actor, id,
 func (s *Service) RecordSituation(ctx context.Context, actor parcours.Actor, householdID string, in SituationInput) (*parcours.Situation, error) {
 	var sit *parcours.Situation
 	err := s.db.Transact(ctx, func(tx *store.Tx) error {
-		h, err := s.loadHousehold(ctx, tx, actor, access.HouseholdUpdate, householdID)
+		hf, err := file.OpenHousehold(ctx, tx, actor, access.HouseholdUpdate, householdID)
 		if err != nil {
 			return err
 		}
+		h := hf.Household
 		var v parcours.Problems
 		in.validate(&v, "", today(tx.Now()))
 		if err := v.Err(); err != nil {
@@ -212,10 +214,11 @@ func (s *Service) RecordSituation(ctx context.Context, actor parcours.Actor, hou
 func (s *Service) SetMember(ctx context.Context, actor parcours.Actor, householdID string, m MemberInput) (*parcours.Household, error) {
 	var h *parcours.Household
 	err := s.db.Transact(ctx, func(tx *store.Tx) error {
-		var err error
-		if h, err = s.loadHousehold(ctx, tx, actor, access.HouseholdUpdate, householdID); err != nil {
+		hf, err := file.OpenHousehold(ctx, tx, actor, access.HouseholdUpdate, householdID)
+		if err != nil {
 			return err
 		}
+		h = hf.Household
 		var v parcours.Problems
 		if m.PersonID == "" {
 			v.Add("person_id", "error.field_required", "field.person_id")
@@ -233,8 +236,8 @@ func (s *Service) SetMember(ctx context.Context, actor parcours.Actor, household
 		if err := tx.SetHouseholdMember(ctx, m.PersonID, h.ID, m.Relationship); err != nil {
 			return err
 		}
-		tx.Audit(audit.For(actor, "household.member.add", "household", h.ID, m.PersonID))
-		h, err = tx.Household(ctx, h.ID)
+		hf.Audit("household.member.add", "household", h.ID, m.PersonID)
+		h, err = hf.Reload(ctx)
 		return err
 	})
 	if err != nil {
@@ -255,41 +258,6 @@ func (s *Service) checkMember(ctx context.Context, tx *store.Tx, actor parcours.
 	return false, err
 }
 
-func (s *Service) loadHousehold(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, id string) (*parcours.Household, error) {
-	h, _, err := s.loadHouseholdFile(ctx, tx, actor, act, id)
-	return h, err
-}
-
-// loadHouseholdFile is loadHousehold with the actor's relation to the
-// household's members, for deciding what of it to show.
-func (s *Service) loadHouseholdFile(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, id string) (*parcours.Household, *parcours.Relation, error) {
-	h, err := tx.Household(ctx, id)
-	if errors.Is(err, store.ErrNoRows) {
-		return nil, nil, parcours.NotFound()
-	}
-	if err != nil {
-		return nil, nil, err
-	}
-	// A household is part of its members' files: need-to-know applies
-	// through their relations (store.Tx.HouseholdRelation).
-	rel, err := tx.HouseholdRelation(ctx, actor.WorkerID, actor.TeamIDs, h.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := access.Check(actor, act, access.Target{OrgID: h.OrgID, Rel: rel}); err != nil {
-		return nil, nil, err
-	}
-	return h, rel, nil
-}
-
-// hideHealth reports whether the health note must be left out for the
-// actor: it is for the referent and the team (only the referent when a
-// member objected to sharing health, no_health_sharing), never for a
-// break-glass access (access/need.go).
-func hideHealth(actor parcours.Actor, rel *parcours.Relation) bool {
-	return !actor.System && rel != nil && !access.Sees(actor, access.HealthRead, rel)
-}
-
 func withoutHealth(s *parcours.Situation) *parcours.Situation {
 	c := *s
 	c.Health = ""
@@ -299,20 +267,21 @@ func withoutHealth(s *parcours.Situation) *parcours.Situation {
 // GetHousehold returns a household with members and current situation.
 func (s *Service) GetHousehold(ctx context.Context, actor parcours.Actor, id string) (*parcours.Household, error) {
 	var h *parcours.Household
-	var rel *parcours.Relation
+	var hides bool
 	err := s.db.View(ctx, func(tx *store.Tx) error {
-		var err error
-		if h, rel, err = s.loadHouseholdFile(ctx, tx, actor, access.HouseholdRead, id); err != nil {
+		hf, err := file.OpenHousehold(ctx, tx, actor, access.HouseholdRead, id)
+		if err != nil {
 			return err
 		}
-		tx.Audit(audit.For(actor, "household.read", "household", h.ID, ""))
+		h, hides = hf.Household, hf.HidesHealth()
+		hf.Audit("household.read", "household", h.ID, "")
 		return nil
 	})
 	if err != nil {
 		return nil, err
 	}
 	h = redactHousehold(actor, h)
-	if h.Situation != nil && hideHealth(actor, rel) {
+	if h.Situation != nil && hides {
 		h.Situation = withoutHealth(h.Situation)
 	}
 	return h, nil
@@ -321,18 +290,17 @@ func (s *Service) GetHousehold(ctx context.Context, actor parcours.Actor, id str
 // SituationHistory returns every recorded situation of a household.
 func (s *Service) SituationHistory(ctx context.Context, actor parcours.Actor, householdID string) ([]*parcours.Situation, error) {
 	var out []*parcours.Situation
-	var rel *parcours.Relation
+	var hides bool
 	err := s.db.View(ctx, func(tx *store.Tx) error {
-		var h *parcours.Household
-		var err error
-		h, rel, err = s.loadHouseholdFile(ctx, tx, actor, access.HouseholdRead, householdID)
+		hf, err := file.OpenHousehold(ctx, tx, actor, access.HouseholdRead, householdID)
 		if err != nil {
 			return err
 		}
-		if out, err = tx.SituationHistory(ctx, h.ID); err != nil {
+		if out, err = hf.SituationHistory(ctx); err != nil {
 			return err
 		}
-		tx.Audit(audit.For(actor, "situation.history.read", "household", h.ID, ""))
+		hides = hf.HidesHealth()
+		hf.Audit("situation.history.read", "household", hf.Household.ID, "")
 		return nil
 	})
 	if err != nil {
@@ -341,7 +309,7 @@ func (s *Service) SituationHistory(ctx context.Context, actor parcours.Actor, ho
 	items := make([]*parcours.Situation, len(out))
 	for i, sit := range out {
 		items[i] = redactSituation(actor, sit)
-		if hideHealth(actor, rel) {
+		if hides {
 			items[i] = withoutHealth(items[i])
 		}
 	}

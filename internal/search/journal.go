@@ -6,22 +6,11 @@ import (
 	"unicode/utf8"
 
 	"parcours/internal/access"
+	"parcours/internal/file"
 	"parcours/internal/parcours"
 	"parcours/internal/search/namekey"
 	"parcours/internal/store"
 )
-
-// EntryReader returns one journal entry if the actor may read it, with
-// what they may not see removed, and audits the read. The case-file
-// service is the one implementation: the journal search asks it about
-// every hit, so the confidentiality rules live in one place.
-type EntryReader interface {
-	Entry(ctx context.Context, actor parcours.Actor, id string) (*parcours.JournalEntry, error)
-}
-
-// UseJournal gives the service the case file's entry reader; without it
-// the journal search answers nothing.
-func (s *Service) UseJournal(r EntryReader) { s.entries = r }
 
 // JournalQuery is a full-text search in the journals.
 type JournalQuery struct {
@@ -74,32 +63,25 @@ func (s *Service) SearchJournal(ctx context.Context, actor parcours.Actor, q Jou
 	for i, w := range words {
 		stems[i] = stem(w)
 	}
-	var hits []store.JournalHit
+	out := &parcours.Page[JournalResult]{Items: []JournalResult{}}
 	err := s.db.View(ctx, func(tx *store.Tx) error {
-		var err error
-		hits, err = tx.SearchJournal(ctx, actor.OrgID, words, stems, journalCandidates)
-		return err
+		hits, err := tx.SearchJournal(ctx, actor.OrgID, words, stems, journalCandidates)
+		if err != nil {
+			return err
+		}
+		// The door keeps what the actor may read and audits each read,
+		// opening every file concerned at once.
+		entries, err := file.Readable(ctx, tx, actor, hits, limit)
+		if err != nil {
+			return err
+		}
+		for _, e := range entries {
+			out.Items = append(out.Items, JournalResult{Entry: e, Snippet: snippet(e.Summary, stems)})
+		}
+		return nil
 	})
 	if err != nil {
 		return nil, err
-	}
-	out := &parcours.Page[JournalResult]{Items: []JournalResult{}}
-	if s.entries == nil {
-		return out, nil
-	}
-	for _, h := range hits {
-		if len(out.Items) == limit {
-			break
-		}
-		e, err := s.entries.Entry(ctx, actor, h.ID)
-		switch parcours.ErrorCode(err) {
-		case "":
-		case parcours.ENotFound, parcours.EForbidden:
-			continue // an entry the actor may not read does not exist for them
-		default:
-			return nil, err
-		}
-		out.Items = append(out.Items, JournalResult{Entry: e, Snippet: snippet(e.Summary, stems)})
 	}
 	return out, nil
 }

@@ -20,8 +20,7 @@ import (
 
 // Service is the search service.
 type Service struct {
-	db      *store.DB
-	entries EntryReader // the case file's, for the journal search
+	db *store.DB
 }
 
 // New returns a Service on db.

@@ -14,6 +14,7 @@ import (
 
 	"parcours/internal/access"
 	"parcours/internal/audit"
+	"parcours/internal/file"
 	"parcours/internal/parcours"
 	"parcours/internal/store"
 )
@@ -46,14 +47,8 @@ func New(db *store.DB, d time.Duration) *Service {
 // person's file, before they write a reason (the form page asks it).
 func (s *Service) Check(ctx context.Context, actor parcours.Actor, personID string) error {
 	return s.db.View(ctx, func(tx *store.Tx) error {
-		rel, err := tx.Relation(ctx, actor.WorkerID, actor.TeamIDs, personID)
-		if errors.Is(err, store.ErrNoRows) {
-			return parcours.NotFound()
-		}
-		if err != nil {
-			return err
-		}
-		return access.Check(actor, access.BreakGlassOpen, access.Target{OrgID: rel.OrgID, PersonID: personID, Rel: rel})
+		_, err := file.Open(ctx, tx, actor, access.BreakGlassOpen, personID)
+		return err
 	})
 }
 
@@ -62,16 +57,11 @@ func (s *Service) Open(ctx context.Context, actor parcours.Actor, personID, reas
 	reason = strings.TrimSpace(reason)
 	var b *parcours.BreakGlass
 	err := s.db.Transact(ctx, func(tx *store.Tx) error {
-		rel, err := tx.Relation(ctx, actor.WorkerID, actor.TeamIDs, personID)
-		if errors.Is(err, store.ErrNoRows) {
-			return parcours.NotFound()
-		}
+		f, err := file.Open(ctx, tx, actor, access.BreakGlassOpen, personID)
 		if err != nil {
 			return err
 		}
-		if err := access.Check(actor, access.BreakGlassOpen, access.Target{OrgID: rel.OrgID, PersonID: personID, Rel: rel}); err != nil {
-			return err
-		}
+		rel := f.Rel
 		switch n := utf8.RuneCountInString(reason); {
 		case n == 0:
 			return parcours.FieldError(parcours.EInvalid, "reason", "error.field_required", "field.reason")
@@ -88,7 +78,7 @@ func (s *Service) Open(ctx context.Context, actor parcours.Actor, personID, reas
 		if err := tx.InsertBreakGlass(ctx, b, s.Duration); err != nil {
 			return err
 		}
-		followers, err := tx.FileFollowers(ctx, personID)
+		followers, err := f.Followers(ctx)
 		if err != nil {
 			return err
 		}

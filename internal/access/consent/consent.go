@@ -1,19 +1,18 @@
 // Package consent records that a person was informed of the processing of
 // their data and of its sharing, and what they object to. The objections
-// are enforced by package access, from the facts store.Tx.Relation
-// gathers; this package only keeps the record, audited like the rest of
+// are enforced by package access, from the facts the door (package
+// file) gathers; this package only keeps the record, audited like the rest of
 // the file.
 package consent
 
 import (
 	"context"
-	"errors"
 	"slices"
 	"strings"
 	"time"
 
 	"parcours/internal/access"
-	"parcours/internal/audit"
+	"parcours/internal/file"
 	"parcours/internal/parcours"
 	"parcours/internal/store"
 )
@@ -35,33 +34,18 @@ type Input struct {
 	Objections []string `json:"objections"`
 }
 
-// openFile gathers the actor's relation to the person and checks act on it.
-func openFile(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, personID string) (*parcours.Relation, error) {
-	rel, err := tx.Relation(ctx, actor.WorkerID, actor.TeamIDs, personID)
-	if errors.Is(err, store.ErrNoRows) {
-		return nil, parcours.NotFound()
-	}
-	if err != nil {
-		return nil, err
-	}
-	if err := access.Check(actor, act, access.Target{OrgID: rel.OrgID, PersonID: personID, Rel: rel}); err != nil {
-		return nil, err
-	}
-	return rel, nil
-}
-
 // Get returns what was recorded about the person's information.
 func (s *Service) Get(ctx context.Context, actor parcours.Actor, personID string) (*parcours.Consent, error) {
 	var c *parcours.Consent
 	err := s.db.View(ctx, func(tx *store.Tx) error {
-		if _, err := openFile(ctx, tx, actor, access.ConsentRead, personID); err != nil {
+		f, err := file.Open(ctx, tx, actor, access.ConsentRead, personID)
+		if err != nil {
 			return err
 		}
-		var err error
-		if c, err = tx.Consent(ctx, personID); err != nil {
+		if c, err = f.Consent(ctx); err != nil {
 			return err
 		}
-		tx.Audit(audit.For(actor, "consent.read", "consent", personID, personID))
+		f.Audit("consent.read", "consent", personID)
 		return nil
 	})
 	return c, err
@@ -72,7 +56,8 @@ func (s *Service) Get(ctx context.Context, actor parcours.Actor, personID string
 func (s *Service) Record(ctx context.Context, actor parcours.Actor, personID string, in Input) (*parcours.Consent, error) {
 	var c *parcours.Consent
 	err := s.db.Transact(ctx, func(tx *store.Tx) error {
-		if _, err := openFile(ctx, tx, actor, access.ConsentWrite, personID); err != nil {
+		f, err := file.Open(ctx, tx, actor, access.ConsentWrite, personID)
+		if err != nil {
 			return err
 		}
 		c = &parcours.Consent{PersonID: personID, InformedOn: strings.TrimSpace(in.InformedOn), Method: in.Method,
@@ -83,12 +68,12 @@ func (s *Service) Record(ctx context.Context, actor parcours.Actor, personID str
 		}
 		if c.DocumentID != "" {
 			// The signed notice must be one of the person's documents.
-			d, err := tx.Document(ctx, c.DocumentID)
-			if errors.Is(err, store.ErrNoRows) || (err == nil && d.PersonID != personID) {
-				return parcours.FieldError(parcours.EInvalid, "document_id", "error.consent_document_unknown")
-			}
+			d, err := f.Document(ctx, c.DocumentID)
 			if err != nil {
 				return err
+			}
+			if d == nil {
+				return parcours.FieldError(parcours.EInvalid, "document_id", "error.consent_document_unknown")
 			}
 		}
 		c.Objections = objections
@@ -96,7 +81,7 @@ func (s *Service) Record(ctx context.Context, actor parcours.Actor, personID str
 		if err := tx.PutConsent(ctx, c); err != nil {
 			return err
 		}
-		tx.Audit(audit.For(actor, "consent.update", "consent", personID, personID))
+		f.Audit("consent.update", "consent", personID)
 		return nil
 	})
 	if err != nil {

@@ -6,7 +6,6 @@ package accesslog
 
 import (
 	"context"
-	"errors"
 	"io"
 	"strconv"
 	"strings"
@@ -15,6 +14,7 @@ import (
 	"parcours/internal/access"
 	"parcours/internal/audit"
 	"parcours/internal/csvsafe"
+	"parcours/internal/file"
 	"parcours/internal/parcours"
 	"parcours/internal/store"
 )
@@ -46,23 +46,13 @@ type Entry struct {
 func (s *Service) PersonLog(ctx context.Context, actor parcours.Actor, personID string) ([]*Entry, error) {
 	var out []*Entry
 	err := s.db.View(ctx, func(tx *store.Tx) error {
-		rel, err := tx.Relation(ctx, actor.WorkerID, actor.TeamIDs, personID)
-		if errors.Is(err, store.ErrNoRows) {
-			return parcours.NotFound()
-		}
+		f, err := file.Open(ctx, tx, actor, access.AccessLogRead, personID)
 		if err != nil {
-			return err
-		}
-		if err := access.Check(actor, access.AccessLogRead, access.Target{OrgID: rel.OrgID, PersonID: personID, Rel: rel}); err != nil {
 			return err
 		}
 		// A merged duplicate's events are part of the kept person's log:
 		// merges rewrite nothing, the trail is read through them.
-		ids, err := tx.MergedIDs(ctx, personID)
-		if err != nil {
-			return err
-		}
-		rows, err := tx.AccessLog(ctx, ids, 500)
+		rows, err := f.AccessLog(ctx, 500)
 		if err != nil {
 			return err
 		}
@@ -77,7 +67,7 @@ func (s *Service) PersonLog(ctx context.Context, actor parcours.Actor, personID 
 			}
 			out = append(out, e)
 		}
-		tx.Audit(audit.For(actor, "access_log.read", "person", personID, personID))
+		f.Audit("access_log.read", "person", personID)
 		return nil
 	})
 	return out, err
@@ -129,12 +119,13 @@ func (s *Service) Search(ctx context.Context, actor parcours.Actor, f Filter) (*
 		// answer tell whether such a person exists.
 		personID := ""
 		if sf.PersonID != "" {
-			p, err := tx.Person(ctx, sf.PersonID)
-			if err != nil && !errors.Is(err, store.ErrNoRows) {
+			// The door opens only the actor's organisation's persons.
+			files, err := file.OpenMany(ctx, tx, actor, []string{sf.PersonID}, false)
+			if err != nil {
 				return err
 			}
-			if p != nil && p.OrgID == actor.OrgID {
-				personID = p.ID
+			if f := files[sf.PersonID]; f != nil && f.Person.OrgID == actor.OrgID {
+				personID = f.Person.ID
 			}
 		}
 		tx.Audit(audit.For(actor, "audit.search", "audit", "", personID))

@@ -1,0 +1,249 @@
+// Package file is the one door to a person's file (dossier): every read or
+// write of person-scoped data — the person, their household and
+// situation, consent, accompaniments, journal, amendments, tasks,
+// documents, break-glass, merges, access log — goes through a *File
+// obtained from Open (or one of the Open… functions that find the person
+// from an object).
+//
+// Open loads the person and their merge group and gathers the actor's
+// relation in one statement (store.Tx.FileFacts), and checks the action
+// with package access; the File then answers Can(action) for pages that
+// show or hide buttons, filters lists (CanRead), reads the parts of the
+// file (each read checks its own action first) and records audit events
+// in the caller's transaction (Audit). The store's per-person queries are
+// called from this package only: TestOnlyTheDoorReadsPersons fails
+// otherwise.
+//
+// The package holds no policy of its own (that is package access) and
+// never imports internal/web.
+package file
+
+import (
+	"context"
+	"errors"
+	"slices"
+	"time"
+
+	"parcours/internal/access"
+	"parcours/internal/audit"
+	"parcours/internal/parcours"
+	"parcours/internal/store"
+)
+
+// File is one actor's view of one person's file, inside one transaction.
+type File struct {
+	tx    *store.Tx
+	actor parcours.Actor
+
+	// Person is the person, as stored (redact before showing).
+	Person *parcours.Person
+	// Rel is the actor's relation to the person.
+	Rel *parcours.Relation
+	// IDs are the person and the duplicates merged into them: the rows the
+	// file lists. Into is the person this one was merged into, "" if none.
+	IDs  []string
+	Into string
+	// Group is the whole merge group: rows anywhere in it belong to the
+	// same person (Owns).
+	Group []string
+	// Active are the open accompaniments covering the group: who follows
+	// the person, for the policy.
+	Active []*parcours.Accompaniment
+	// LastVisit is the actor's previous visit (OpenVisit only).
+	LastVisit time.Time
+
+	all []*parcours.Accompaniment
+}
+
+// Open loads personID's file for actor and checks act on it. A person of
+// another organisation (or none) is NotFound, decided before any fact
+// about them is gathered into the answer.
+func Open(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, personID string) (*File, error) {
+	return open(ctx, tx, actor, act, personID, false)
+}
+
+// OpenVisit is Open for the person page: it also reads the actor's
+// previous visit, in the same statement.
+func OpenVisit(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, personID string) (*File, error) {
+	return open(ctx, tx, actor, act, personID, true)
+}
+
+func open(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, personID string, visit bool) (*File, error) {
+	files, err := OpenMany(ctx, tx, actor, []string{personID}, visit)
+	if err != nil {
+		return nil, err
+	}
+	f := files[personID]
+	if f == nil {
+		return nil, parcours.NotFound()
+	}
+	if err := f.Check(act); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// OpenMany opens the files of several persons at once, in one statement,
+// without checking any action: lists and search results ask each File
+// Can(…) (or CanRead) before showing anything of it. Persons that do not
+// exist or belong to another organisation are absent from the map.
+func OpenMany(ctx context.Context, tx *store.Tx, actor parcours.Actor, personIDs []string, visit bool) (map[string]*File, error) {
+	ids := slices.Compact(slices.Sorted(slices.Values(personIDs)))
+	facts, err := tx.FileFacts(ctx, actor.WorkerID, actor.TeamIDs, ids, visit)
+	if err != nil {
+		return nil, err
+	}
+	out := make(map[string]*File, len(facts))
+	for id, ff := range facts {
+		if ff.Person.OrgID != actor.OrgID && !actor.System {
+			continue
+		}
+		out[id] = &File{tx: tx, actor: actor, Person: ff.Person, Rel: ff.Rel, IDs: ff.IDs, Into: ff.Into,
+			Group: ff.Group, Active: ff.Active, LastVisit: ff.LastVisit, all: ff.Accompaniments}
+	}
+	return out, nil
+}
+
+// Actor is who opened the file.
+func (f *File) Actor() parcours.Actor { return f.actor }
+
+// Target is the file-level target of an action.
+func (f *File) Target() access.Target {
+	return access.Target{OrgID: f.Person.OrgID, PersonID: f.Person.ID, Rel: f.Rel}
+}
+
+// Check returns nil when the actor may do act on the file, else the
+// policy's error.
+func (f *File) Check(act access.Action) error { return access.Check(f.actor, act, f.Target()) }
+
+// Can reports whether the actor may do act on the file: what a page asks
+// before showing a button or a section.
+func (f *File) Can(act access.Action) bool { return f.Check(act) == nil }
+
+// Sees reports whether the actor may see the sensitive part act names
+// (access.SensitiveRead, access.HealthRead): for redacting fields.
+func (f *File) Sees(act access.Action) bool { return access.Sees(f.actor, act, f.Rel) }
+
+// Owns reports whether a row of personID belongs to this person: an
+// entry, accompaniment or document anywhere in the merge group.
+func (f *File) Owns(personID string) bool { return slices.Contains(f.Group, personID) }
+
+// Audit records an event about the file in the caller's transaction.
+func (f *File) Audit(action, objectType, objectID string) {
+	f.AuditAbout(action, objectType, objectID, f.Person.ID)
+}
+
+// AuditAbout records an event about a row of the file that belongs to
+// another person of the merge group (personID).
+func (f *File) AuditAbout(action, objectType, objectID, personID string) {
+	f.tx.Audit(audit.For(f.actor, action, objectType, objectID, personID))
+}
+
+// EntryTarget states a journal entry's facts for the policy.
+func (f *File) EntryTarget(e *parcours.JournalEntry) access.Target {
+	t := f.Target()
+	t.TeamID, t.AuthorID, t.Confidentiality = e.TeamID, e.AuthorID, e.Confidentiality
+	for _, a := range f.Active {
+		t.FollowingTeamIDs = append(t.FollowingTeamIDs, a.TeamID)
+		if a.ID == e.AccompanimentID {
+			t.ReferentIDs = []string{a.ReferentID}
+		}
+	}
+	if t.ReferentIDs == nil {
+		// Not tied to an active accompaniment: "the referent" is whoever
+		// refers the person now.
+		for _, a := range f.Active {
+			t.ReferentIDs = append(t.ReferentIDs, a.ReferentID)
+		}
+	}
+	return t
+}
+
+// CheckEntry applies act (access.JournalEntryRead, JournalAmend…) to one
+// entry of the file.
+func (f *File) CheckEntry(act access.Action, e *parcours.JournalEntry) error {
+	return access.Check(f.actor, act, f.EntryTarget(e))
+}
+
+// CanRead keeps the entries the actor may read, redacted (Redact): the
+// batch check of a list.
+func (f *File) CanRead(entries []*parcours.JournalEntry) []*parcours.JournalEntry {
+	out := make([]*parcours.JournalEntry, 0, len(entries))
+	for _, e := range entries {
+		if f.CheckEntry(access.JournalEntryRead, e) == nil {
+			out = append(out, f.Redact(e))
+		}
+	}
+	return out
+}
+
+// Redact hides the private synthesis from all but its author.
+func (f *File) Redact(e *parcours.JournalEntry) *parcours.JournalEntry {
+	if e.PrivateSynthesis == "" || f.CheckEntry(access.JournalPrivateRead, e) == nil {
+		return e
+	}
+	c := *e
+	c.PrivateSynthesis = ""
+	return &c
+}
+
+// notFound maps the store's "no rows" to the user's NotFound.
+func notFound(err error) error {
+	if errors.Is(err, store.ErrNoRows) {
+		return parcours.NotFound()
+	}
+	return err
+}
+
+// Readable keeps, of journal entries taken from any files of the actor's
+// organisation (the journal search's hits), the first limit the actor may
+// read, in order, redacted, with their amendments, and records a
+// journal.read event for each. Every file concerned is opened in one
+// statement and the amendments read in one more, whatever the number of
+// hits.
+func Readable(ctx context.Context, tx *store.Tx, actor parcours.Actor, entries []*parcours.JournalEntry, limit int) ([]*parcours.JournalEntry, error) {
+	out := []*parcours.JournalEntry{}
+	if len(entries) == 0 || limit <= 0 {
+		return out, nil
+	}
+	persons := make([]string, 0, len(entries))
+	for _, e := range entries {
+		persons = append(persons, e.PersonID)
+	}
+	files, err := OpenMany(ctx, tx, actor, persons, false)
+	if err != nil {
+		return nil, err
+	}
+	var owners []*File
+	var ids []string
+	for _, e := range entries {
+		if len(out) == limit {
+			break
+		}
+		f := files[e.PersonID]
+		if f == nil || !f.Can(access.JournalRead) || f.CheckEntry(access.JournalEntryRead, e) != nil {
+			continue // an entry the actor may not read does not exist for them
+		}
+		out = append(out, f.Redact(e))
+		owners = append(owners, f)
+		if !slices.Contains(ids, e.PersonID) {
+			ids = append(ids, f.IDs...)
+		}
+	}
+	if len(out) == 0 {
+		return out, nil
+	}
+	am, err := tx.AmendmentsByPerson(ctx, slices.Compact(slices.Sorted(slices.Values(ids))))
+	if err != nil {
+		return nil, err
+	}
+	for i, e := range out {
+		if list := am[e.ID]; len(list) > 0 {
+			c := *e
+			c.AmendedBy = list
+			out[i] = &c
+		}
+		owners[i].AuditAbout("journal.read", "journal_entry", e.ID, e.PersonID)
+	}
+	return out, nil
+}
