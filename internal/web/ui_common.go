@@ -17,6 +17,7 @@ import (
 	"strings"
 	"time"
 
+	"parcours/internal/access"
 	"parcours/internal/i18n"
 	"parcours/internal/parcours"
 )
@@ -33,25 +34,27 @@ type navItem struct {
 }
 
 // navLinks lists the main navigation in order: the page it opens, its
-// label and the roles that see it (nil: every role). A link is shown only
-// when its page is registered, so the menu grows as features land and
-// never points at a page that does not exist.
+// label and the actions its page needs (nil: every signed-in worker). The
+// policy (package access) decides who sees a link, as it decides who may
+// open the page; the menu keeps no role table of its own. A link is shown
+// only when its page is registered, so the menu grows as features land
+// and never points at a page that does not exist.
 var navLinks = []struct {
 	href, key string
-	roles     []parcours.Role
+	acts      []access.Action
 }{
 	{"/", "nav.home", nil},
 	{"/persons", "nav.persons", nil},
 	{"/search", "nav.search", nil},
-	{"/import", "nav.import", []parcours.Role{parcours.RoleManager, parcours.RoleWorker}},
-	{"/access-log", "nav.access_log", []parcours.Role{parcours.RoleAdmin, parcours.RoleManager}},
-	{"/audit", "nav.audit", []parcours.Role{parcours.RoleAdmin, parcours.RoleManager}},
-	{"/break-glass/reviews", "nav.break_glass_reviews", []parcours.Role{parcours.RoleManager}},
+	{"/import", "nav.import", []access.Action{access.PersonCreate, access.HouseholdCreate}},
+	{"/access-log", "nav.access_log", []access.Action{access.AuditSearch}},
+	{"/audit", "nav.audit", []access.Action{access.AuditSearch}},
+	{"/break-glass/reviews", "nav.break_glass_reviews", []access.Action{access.BreakGlassReview}},
 	{"/notifications", "nav.notifications", nil},
-	{"/admin", "nav.admin", []parcours.Role{parcours.RoleAdmin}},
-	{"/documents/expiring", "nav.documents_expiring", []parcours.Role{parcours.RoleManager, parcours.RoleWorker}},
-	{"/settings/casefile", "nav.casefile_settings", []parcours.Role{parcours.RoleAdmin, parcours.RoleManager}},
-	{"/review/stats", "nav.review_stats", []parcours.Role{parcours.RoleManager}},
+	{"/admin", "nav.admin", []access.Action{access.WorkerManage}},
+	{"/documents/expiring", "nav.documents_expiring", []access.Action{access.DocumentRead}},
+	{"/settings/casefile", "nav.casefile_settings", []access.Action{access.AccompanimentKinds}},
+	{"/review/stats", "nav.review_stats", []access.Action{access.ReviewStats}},
 	{"/profile", "nav.profile", nil},
 }
 
@@ -64,14 +67,10 @@ func (s *Server) nav(r *http.Request) []navItem {
 	}
 	var out []navItem
 	for _, l := range navLinks {
-		if l.roles != nil && !slices.Contains(l.roles, a.Role) {
-			continue
+		if !slices.ContainsFunc(l.acts, func(act access.Action) bool { return !access.Allowed(a, act, access.Target{}) }) && s.HasPage(l.href) {
+			cur := r.URL.Path == l.href || (l.href != "/" && strings.HasPrefix(r.URL.Path, l.href+"/"))
+			out = append(out, navItem{Href: l.href, Key: l.key, Current: cur})
 		}
-		if !s.HasPage(l.href) {
-			continue
-		}
-		cur := r.URL.Path == l.href || (l.href != "/" && strings.HasPrefix(r.URL.Path, l.href+"/"))
-		out = append(out, navItem{Href: l.href, Key: l.key, Current: cur})
 	}
 	return out
 }

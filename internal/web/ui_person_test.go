@@ -341,3 +341,31 @@ func TestPersonPages_FormWithoutNIRFieldKeepsTheStoredNIR(t *testing.T) {
 		}
 	})
 }
+
+// TestPersonPages_EditLinkOnlyWhereTheServiceAccepts checks that the
+// persons list offers « modifier » on the files the actor follows and not
+// on the others of the organisation, which the service refuses (403): the
+// page asks the door, row by row, instead of judging by role.
+func TestPersonPages_EditLinkOnlyWhereTheServiceAccepts(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		ctx := t.Context()
+		mine, err := e.App.Persons.Create(ctx, e.Actor("worker"), person.Input{BirthName: ptr("SUIVIE"), FirstNames: ptr("Anne"), BirthDate: ptr("1970-02-03")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		theirs, err := e.App.Persons.Create(ctx, e.Actor("worker2"), person.Input{BirthName: ptr("AUTRE"), FirstNames: ptr("Paul"), BirthDate: ptr("1971-02-03")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		html := string(e.Page("GET", "/persons", "worker", nil).Body)
+		if !strings.Contains(html, `href="/persons/`+mine.ID+`/edit"`) {
+			t.Error("no « modifier » on the file the worker follows")
+		}
+		if strings.Contains(html, `href="/persons/`+theirs.ID+`/edit"`) {
+			t.Error("« modifier » offered on a file the worker does not follow")
+		}
+		if r := e.Page("GET", "/persons/"+theirs.ID+"/edit", "worker", nil); r.Status != 403 {
+			t.Errorf("edit form of a file the worker does not follow: %d, want 403", r.Status)
+		}
+	})
+}

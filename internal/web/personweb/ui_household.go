@@ -154,8 +154,12 @@ func (s *Server) renderHousehold(w http.ResponseWriter, r *http.Request, status 
 	if err != nil {
 		return err
 	}
+	canEdit, err := s.svc.Persons.CanHousehold(ctx, a, access.HouseholdUpdate, h.ID)
+	if err != nil {
+		return err
+	}
 	d := &householdData{H: h, History: hist, Income: income, Global: global,
-		CanEdit:         access.Allowed(a, access.HouseholdUpdate, access.Target{OrgID: h.OrgID}),
+		CanEdit:         canEdit,
 		CanCreatePerson: access.Allowed(a, access.PersonCreate, access.Target{}),
 		Relationships:   parcours.Relationships, HousingKinds: parcours.HousingKinds,
 		IncomeKinds: parcours.IncomeKinds, EmploymentKinds: parcours.EmploymentKinds}

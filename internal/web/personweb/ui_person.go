@@ -52,9 +52,18 @@ func (s *Server) pagePersons(w http.ResponseWriter, r *http.Request) error {
 		CanHousehold: access.Allowed(a, access.HouseholdCreate, access.Target{}),
 		SeeHousehold: access.Allowed(a, access.HouseholdRead, access.Target{OrgID: a.OrgID}),
 	}
-	canEdit := access.Allowed(a, access.PersonUpdate, access.Target{OrgID: a.OrgID})
+	// « modifier » only on the files the service will let the actor
+	// change: the door checks each row's relation, in one query.
+	ids := make([]string, len(list.Items))
+	for i, p := range list.Items {
+		ids[i] = p.ID
+	}
+	canEdit, err := s.svc.Persons.Can(r.Context(), a, access.PersonUpdate, ids)
+	if err != nil {
+		return err
+	}
 	for _, p := range list.Items {
-		d.Rows = append(d.Rows, personRow{Person: p, CanEdit: canEdit})
+		d.Rows = append(d.Rows, personRow{Person: p, CanEdit: canEdit[p.ID]})
 	}
 	if list.NextCursor != "" {
 		d.Next = "/persons?cursor=" + url.QueryEscape(list.NextCursor)

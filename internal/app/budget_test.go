@@ -1,0 +1,119 @@
+package app_test
+
+import (
+	"net/http"
+	"net/http/httptest"
+	"strings"
+	"testing"
+
+	"parcours/internal/app/apptest"
+	"parcours/internal/store/storetest"
+)
+
+func TestMain(m *testing.M) { storetest.Main(m) }
+
+// notCounted are the statements a budget leaves out, by their beginning:
+//   - authentication (the API token or the session, the worker and their
+//     teams, the token's last use), which the token → actor cache takes
+//     off the request path;
+//   - the audit chain's own reads (the chain lock and the chain's last
+//     link), which the sealer takes off the request path when events are
+//     written unchained.
+//
+// Everything else the request runs is counted, the audit events it
+// writes and the layout's organisation included.
+var notCounted = []string{
+	"SELECT id, worker_id, name, prefix, created_at, last_used_at, revoked_at FROM api_tokens",
+	"UPDATE api_tokens SET last_used_at",
+	"SELECT id_hash, worker_id, created_at, last_seen_at, mfa_done, csrf_token FROM sessions",
+	"UPDATE sessions SET last_seen_at",
+	"SELECT id, org_id, email, first_name, last_name, role, disabled, language, totp_enabled, created_at FROM workers WHERE id = ?",
+	"SELECT team_id FROM worker_teams WHERE worker_id = ? ORDER BY team_id",
+	"SELECT pg_advisory_xact_lock(",
+	"SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1",
+	"SELECT last_seq, last_hash FROM audit_checkpoints ORDER BY last_seq DESC LIMIT 1",
+}
+
+// counted serves req with a statement counter on its context.
+func counted(t *testing.T, e *apptest.Env, req *http.Request, want int) (*apptest.Response, *storetest.Counter) {
+	t.Helper()
+	c := &storetest.Counter{}
+	r := e.Serve(req.WithContext(c.Context(req.Context())))
+	if r.Status != want {
+		t.Fatalf("%s %s: %d %s", req.Method, req.URL, r.Status, r.Body)
+	}
+	return r, c
+}
+
+func apiRequest(e *apptest.Env, method, path, who, body string) *http.Request {
+	var req *http.Request
+	if body == "" {
+		req = httptest.NewRequest(method, path, nil)
+	} else {
+		req = httptest.NewRequest(method, path, strings.NewReader(body))
+		req.Header.Set("Content-Type", "application/json")
+	}
+	req.Header.Set("Authorization", "Bearer "+e.Tokens[who])
+	return req
+}
+
+// budgetFile is a person followed by the worker, with a household, an
+// accompaniment with a goal, journal entries (one amended), a task and a
+// consent record: a file whose page has something in every section.
+func budgetFile(t *testing.T, e *apptest.Env, name string) string {
+	t.Helper()
+	var p struct{ ID string }
+	do := func(method, path string, body any, want int, out any) {
+		t.Helper()
+		r := e.Do(method, path, "worker", body)
+		if r.Status != want {
+			t.Fatalf("%s %s: %d %s", method, path, r.Status, r.Body)
+		}
+		if out != nil {
+			r.Decode(t, out)
+		}
+	}
+	do("POST", "/api/v1/persons", map[string]any{"birth_name": name, "first_names": "Jeanne", "birth_date": "1980-01-02", "sex": "F", "force": true}, 201, &p)
+	do("POST", "/api/v1/households", map[string]any{"name": "Foyer " + name, "members": []map[string]any{{"person_id": p.ID, "relationship": "reference"}},
+		"situation": map[string]any{"housing": "locataire_social"}}, 201, nil)
+	do("POST", "/api/v1/persons/"+p.ID+"/accompaniments", map[string]any{"kind": "rsa", "start_date": "2026-01-01",
+		"referent_id": e.Workers["worker"].ID, "team_id": e.TeamA.ID, "goals": []map[string]any{{"title": "Trouver un logement"}}}, 201, nil)
+	var entry struct{ ID string }
+	for i := 0; i < 3; i++ {
+		do("POST", "/api/v1/persons/"+p.ID+"/journal", map[string]any{"kind": "interview", "summary": "Entretien budget " + name}, 201, &entry)
+	}
+	do("POST", "/api/v1/journal/"+entry.ID+"/amendments", map[string]any{"summary": "Entretien budget corrigé"}, 201, nil)
+	do("POST", "/api/v1/persons/"+p.ID+"/tasks", map[string]any{"title": "Relancer la CAF", "due_date": "2026-12-01"}, 201, nil)
+	return p.ID
+}
+
+// TestStatementBudget_OpeningAndWritingAFile asserts how many SQL
+// statements the file's main requests cost, on both backends: a count, not
+// a time, so it holds on any machine. The relation is gathered in one
+// statement with the person and their merge group, the page's catalogues
+// in one more, amendments are read by person.
+func TestStatementBudget_OpeningAndWritingAFile(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		id := budgetFile(t, e, "BUDGET")
+		check := func(what string, c *storetest.Counter, max int) {
+			t.Helper()
+			if n := c.Count(notCounted...); n > max {
+				t.Errorf("%s: %d statements, budget %d\n%s", what, n, max, c)
+			}
+		}
+
+		req := httptest.NewRequest("GET", "/persons/"+id, nil)
+		req.AddCookie(e.Session("worker"))
+		r, c := counted(t, e, req, http.StatusOK)
+		if !strings.Contains(string(r.Body), "Trouver un logement") || !strings.Contains(string(r.Body), "Relancer la CAF") {
+			t.Fatal("the person page misses its accompaniment or its task")
+		}
+		check("GET /persons/{id}", c, 12)
+
+		_, c = counted(t, e, apiRequest(e, "GET", "/api/v1/persons/"+id, "worker", ""), http.StatusOK)
+		check("GET /api/v1/persons/{id}", c, 4)
+
+		_, c = counted(t, e, apiRequest(e, "POST", "/api/v1/persons/"+id+"/journal", "worker", `{"kind":"interview","summary":"Appel de suivi"}`), http.StatusCreated)
+		check("POST /api/v1/persons/{id}/journal", c, 8)
+	})
+}
