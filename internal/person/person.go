@@ -290,8 +290,10 @@ func (s *Service) Update(ctx context.Context, actor parcours.Actor, id string, i
 		if !ok {
 			return parcours.Errorf(parcours.EConflict, "error.version_conflict")
 		}
-		if err := search.IndexPerson(ctx, tx, p); err != nil {
-			return err
+		if f.Into == "" { // a merged duplicate stays out of the index
+			if err := search.IndexPerson(ctx, tx, p); err != nil {
+				return err
+			}
 		}
 		f.Audit("person.update", "person", p.ID)
 		return nil
