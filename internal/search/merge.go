@@ -9,6 +9,7 @@ import (
 
 	"parcours/internal/access"
 	"parcours/internal/audit"
+	"parcours/internal/file"
 	"parcours/internal/parcours"
 	"parcours/internal/store"
 )
@@ -59,38 +60,18 @@ func checkReason(reason string) (string, error) {
 	return reason, nil
 }
 
-// loadForMerge returns a person the actor may merge (act: PersonMerge,
-// PersonMergeUndo), with the actor's relation to them.
-func loadForMerge(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, id, field string) (*parcours.Person, *parcours.Relation, error) {
-	p, err := tx.Person(ctx, id)
-	if errors.Is(err, store.ErrNoRows) {
-		if field != "" {
-			return nil, nil, parcours.FieldError(parcours.EInvalid, field, "error.person_unknown", id)
-		}
-		return nil, nil, parcours.NotFound()
+// loadForMerge opens, through the door, the file of a person the actor
+// may merge (act: PersonMerge, PersonMergeUndo). Merging changes both
+// files: the actor must follow each person (need-to-know,
+// access/need.go), not merely find them, and a break-glass is not enough
+// (access.lasting): a merge into a person one follows would keep the file
+// readable after it expired.
+func loadForMerge(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, id, field string) (*file.File, error) {
+	f, err := file.Open(ctx, tx, actor, act, id)
+	if err != nil && field != "" && parcours.ErrorCode(err) == parcours.ENotFound {
+		return nil, parcours.FieldError(parcours.EInvalid, field, "error.person_unknown", id)
 	}
-	if err != nil {
-		return nil, nil, err
-	}
-	if p.OrgID != actor.OrgID && !actor.System {
-		// Before gathering any fact about a person elsewhere.
-		if field != "" {
-			return nil, nil, parcours.FieldError(parcours.EInvalid, field, "error.person_unknown", id)
-		}
-		return nil, nil, parcours.NotFound()
-	}
-	// Merging changes both files: the actor must follow each person
-	// (need-to-know, access/need.go), not merely find them, and a
-	// break-glass is not enough (access.lasting): a merge into a person
-	// one follows would keep the file readable after it expired.
-	rel, err := tx.Relation(ctx, actor.WorkerID, actor.TeamIDs, p.ID)
-	if err != nil {
-		return nil, nil, err
-	}
-	if err := access.Check(actor, act, access.Target{OrgID: p.OrgID, PersonID: p.ID, Rel: rel}); err != nil {
-		return nil, nil, err
-	}
-	return p, rel, nil
+	return f, err
 }
 
 // MergePersons makes other (a duplicate) part of keptID's file. Nothing of
@@ -104,20 +85,22 @@ func (s *Service) MergePersons(ctx context.Context, actor parcours.Actor, keptID
 	}
 	var out *Merge
 	err := s.db.Transact(ctx, func(tx *store.Tx) error {
-		kept, keptRel, err := loadForMerge(ctx, tx, actor, access.PersonMerge, keptID, "")
+		keptFile, err := loadForMerge(ctx, tx, actor, access.PersonMerge, keptID, "")
 		if err != nil {
 			return err
 		}
+		kept, keptRel := keptFile.Person, keptFile.Rel
 		if strings.TrimSpace(in.OtherID) == "" {
 			return parcours.FieldError(parcours.EInvalid, "other_id", "error.field_required", "field.merge_other_id")
 		}
 		if in.OtherID == kept.ID {
 			return parcours.FieldError(parcours.EInvalid, "other_id", "error.merge_same_person")
 		}
-		other, otherRel, err := loadForMerge(ctx, tx, actor, access.PersonMerge, in.OtherID, "other_id")
+		otherFile, err := loadForMerge(ctx, tx, actor, access.PersonMerge, in.OtherID, "other_id")
 		if err != nil {
 			return err
 		}
+		other, otherRel := otherFile.Person, otherFile.Rel
 		reason, err := checkReason(in.Reason)
 		if err != nil {
 			return err
@@ -142,14 +125,8 @@ func (s *Service) MergePersons(ctx context.Context, actor parcours.Actor, keptID
 			}
 			confirmed = true
 		}
-		for _, p := range []*parcours.Person{kept, other} {
-			into, err := tx.MergedInto(ctx, p.ID)
-			if err != nil {
-				return err
-			}
-			if into != "" {
-				return parcours.Errorf(parcours.EConflict, "error.merge_already_merged")
-			}
+		if keptFile.Into != "" || otherFile.Into != "" {
+			return parcours.Errorf(parcours.EConflict, "error.merge_already_merged")
 		}
 		m := &store.PersonMerge{OrgID: kept.OrgID, KeptID: kept.ID, AbsorbedID: other.ID, Reason: reason, MergedBy: actor.WorkerID}
 		ok, err := tx.InsertMerge(ctx, m)
@@ -201,10 +178,13 @@ func (s *Service) UndoMerge(ctx context.Context, actor parcours.Actor, mergeID s
 		}
 		// An undo moves rows out of a file: those who follow both persons
 		// only, never through a break-glass.
+		var absorbed *parcours.Person
 		for _, id := range []string{m.KeptID, m.AbsorbedID} {
-			if _, _, err := loadForMerge(ctx, tx, actor, access.PersonMergeUndo, id, ""); err != nil {
+			f, err := loadForMerge(ctx, tx, actor, access.PersonMergeUndo, id, "")
+			if err != nil {
 				return err
 			}
+			absorbed = f.Person // the last one
 		}
 		reason, err := checkReason(in.Reason)
 		if err != nil {
@@ -221,10 +201,6 @@ func (s *Service) UndoMerge(ctx context.Context, actor parcours.Actor, mergeID s
 		if !ok {
 			return parcours.Errorf(parcours.EConflict, "error.merge_already_undone")
 		}
-		absorbed, err := tx.Person(ctx, m.AbsorbedID)
-		if err != nil {
-			return err
-		}
 		if err := IndexPerson(ctx, tx, absorbed); err != nil {
 			return err
 		}
@@ -239,45 +215,26 @@ func (s *Service) UndoMerge(ctx context.Context, actor parcours.Actor, mergeID s
 	return out, err
 }
 
-// MergedIDs returns personID and the ids of the duplicates merged into it,
-// for services reading a whole file.
-func MergedIDs(ctx context.Context, tx *store.Tx, personID string) ([]string, error) {
-	return tx.MergedIDs(ctx, personID)
-}
-
 // Merges lists the merges a person took part in (kept or absorbed),
 // newest first, so that a worker finds the one to undo. It is a read of
 // the person's file, audited.
 func (s *Service) Merges(ctx context.Context, actor parcours.Actor, personID string) ([]*Merge, error) {
 	out := []*Merge{}
 	err := s.db.View(ctx, func(tx *store.Tx) error {
-		p, err := tx.Person(ctx, personID)
-		if errors.Is(err, store.ErrNoRows) {
-			return parcours.NotFound()
-		}
-		if err != nil {
-			return err
-		}
-		if p.OrgID != actor.OrgID && !actor.System {
-			return parcours.NotFound() // before gathering any fact about it
-		}
 		// The merges tell which files are one person's: part of the file,
 		// read under the file's need-to-know like the rest of it.
-		rel, err := tx.Relation(ctx, actor.WorkerID, actor.TeamIDs, p.ID)
+		f, err := file.Open(ctx, tx, actor, access.PersonRead, personID)
 		if err != nil {
 			return err
 		}
-		if err := access.Check(actor, access.PersonRead, access.Target{OrgID: p.OrgID, PersonID: p.ID, Rel: rel}); err != nil {
-			return err
-		}
-		ms, err := tx.MergesOf(ctx, p.ID)
+		ms, err := f.Merges(ctx)
 		if err != nil {
 			return err
 		}
 		for _, m := range ms {
 			out = append(out, mergeOf(m))
 		}
-		tx.Audit(audit.For(actor, "person.merge.list", "person", p.ID, p.ID))
+		f.Audit("person.merge.list", "person", f.Person.ID)
 		return nil
 	})
 	if err != nil {

@@ -242,7 +242,7 @@ func TestMerge_HidesTheDuplicateKeepsEverythingAndUndoes(t *testing.T) {
 			t.Fatalf("after merge: %d results", len(got))
 		}
 		var ids []string
-		_ = db.View(ctx, func(tx *store.Tx) error { ids, err = search.MergedIDs(ctx, tx, kept.ID); return err })
+		_ = db.View(ctx, func(tx *store.Tx) error { ids, err = tx.MergedIDs(ctx, kept.ID); return err })
 		if len(ids) != 2 || ids[1] != dup.ID {
 			t.Fatalf("MergedIDs = %v", ids)
 		}
