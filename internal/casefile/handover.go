@@ -158,7 +158,7 @@ func moveTasks(ctx context.Context, tx *store.Tx, actor parcours.Actor, f *file.
 			stillRefers[a.ID] = true
 		}
 	}
-	tasks, err := tx.OpenTasksAssigned(ctx, f.Group, h.FromReferentID)
+	tasks, err := f.OpenTasksAssigned(ctx, h.FromReferentID)
 	if err != nil {
 		return err
 	}

@@ -27,7 +27,7 @@ var personQueries = []string{
 	"Consent", "ActiveBreakGlass", "FileFollowers", "AccessLog",
 	"PersonAccompaniments", "ActiveAccompanimentsOf", "Accompaniment", "AccompanimentDetails", "Goal",
 	"PersonHandovers", "Handover", "JournalPage", "JournalEntry", "AmendmentsOf", "AmendmentsByPerson",
-	"PersonTasks", "Task", "PersonDocuments", "Document", "LastVisit", "RecordVisit",
+	"PersonTasks", "Task", "OpenTasksAssigned", "PersonDocuments", "Document", "LastVisit", "RecordVisit",
 }
 
 // doorPackages may call them: the store that defines them and the door.

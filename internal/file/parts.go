@@ -309,3 +309,9 @@ func OpenGoal(ctx context.Context, tx *store.Tx, actor parcours.Actor, act acces
 	f, a, err := OpenAccompaniment(ctx, tx, actor, act, g.AccompanimentID)
 	return f, a, g, err
 }
+
+// OpenTasksAssigned returns the file's open tasks assigned to a worker
+// (a handover moves them to the new referent).
+func (f *File) OpenTasksAssigned(ctx context.Context, workerID string) ([]*parcours.Task, error) {
+	return f.tx.OpenTasksAssigned(ctx, f.Group, workerID)
+}
