@@ -19,6 +19,7 @@ import (
 	"unicode/utf8"
 
 	"parcours/internal/access"
+	"parcours/internal/audit"
 	"parcours/internal/parcours"
 	"parcours/internal/store"
 )
@@ -99,6 +100,7 @@ func (s *Service) openFile(ctx context.Context, tx *store.Tx, actor parcours.Act
 		return nil, err
 	}
 	if p.OrgID != actor.OrgID && !actor.System {
+		tx.AuditDenial(audit.Denied(actor, p.ID, p.OrgID))
 		return nil, parcours.NotFound() // before gathering any fact about it
 	}
 	rel, err := tx.Relation(ctx, actor.WorkerID, actor.TeamIDs, p.ID)
@@ -106,6 +108,7 @@ func (s *Service) openFile(ctx context.Context, tx *store.Tx, actor parcours.Act
 		return nil, err
 	}
 	if err := access.Check(actor, act, access.Target{OrgID: p.OrgID, PersonID: p.ID, Rel: rel}); err != nil {
+		tx.AuditDenial(audit.Denied(actor, p.ID, p.OrgID))
 		return nil, err
 	}
 	// An absorbed duplicate's own rows are judged like the kept file's:

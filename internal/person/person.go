@@ -235,6 +235,7 @@ func (s *Service) loadFile(ctx context.Context, tx *store.Tx, actor parcours.Act
 		return nil, nil, err
 	}
 	if err := access.Check(actor, act, access.Target{OrgID: p.OrgID, PersonID: p.ID, Rel: rel}); err != nil {
+		tx.AuditDenial(audit.Denied(actor, p.ID, p.OrgID))
 		return nil, nil, err
 	}
 	return p, rel, nil

@@ -87,6 +87,9 @@ func (s *Service) SearchJournal(ctx context.Context, actor parcours.Actor, q Jou
 	if s.entries == nil {
 		return out, nil
 	}
+	// Hits the actor may not read are left out, not refused: no denial
+	// is recorded for them (store.Filtering).
+	ctx = store.Filtering(ctx)
 	for _, h := range hits {
 		if len(out.Items) == limit {
 			break

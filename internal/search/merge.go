@@ -74,6 +74,7 @@ func loadForMerge(ctx context.Context, tx *store.Tx, actor parcours.Actor, act a
 	}
 	if p.OrgID != actor.OrgID && !actor.System {
 		// Before gathering any fact about a person elsewhere.
+		tx.AuditDenial(audit.Denied(actor, p.ID, p.OrgID))
 		if field != "" {
 			return nil, nil, parcours.FieldError(parcours.EInvalid, field, "error.person_unknown", id)
 		}
@@ -88,6 +89,7 @@ func loadForMerge(ctx context.Context, tx *store.Tx, actor parcours.Actor, act a
 		return nil, nil, err
 	}
 	if err := access.Check(actor, act, access.Target{OrgID: p.OrgID, PersonID: p.ID, Rel: rel}); err != nil {
+		tx.AuditDenial(audit.Denied(actor, p.ID, p.OrgID))
 		return nil, nil, err
 	}
 	return p, rel, nil

@@ -53,7 +53,11 @@ func (s *Service) Check(ctx context.Context, actor parcours.Actor, personID stri
 		if err != nil {
 			return err
 		}
-		return access.Check(actor, access.BreakGlassOpen, access.Target{OrgID: rel.OrgID, PersonID: personID, Rel: rel})
+		if err := access.Check(actor, access.BreakGlassOpen, access.Target{OrgID: rel.OrgID, PersonID: personID, Rel: rel}); err != nil {
+			tx.AuditDenial(audit.Denied(actor, personID, rel.OrgID))
+			return err
+		}
+		return nil
 	})
 }
 
@@ -70,6 +74,7 @@ func (s *Service) Open(ctx context.Context, actor parcours.Actor, personID, reas
 			return err
 		}
 		if err := access.Check(actor, access.BreakGlassOpen, access.Target{OrgID: rel.OrgID, PersonID: personID, Rel: rel}); err != nil {
+			tx.AuditDenial(audit.Denied(actor, personID, rel.OrgID))
 			return err
 		}
 		switch n := utf8.RuneCountInString(reason); {

@@ -45,6 +45,7 @@ func openFile(ctx context.Context, tx *store.Tx, actor parcours.Actor, act acces
 		return nil, err
 	}
 	if err := access.Check(actor, act, access.Target{OrgID: rel.OrgID, PersonID: personID, Rel: rel}); err != nil {
+		tx.AuditDenial(audit.Denied(actor, personID, rel.OrgID))
 		return nil, err
 	}
 	return rel, nil

@@ -54,6 +54,7 @@ func (s *Service) PersonLog(ctx context.Context, actor parcours.Actor, personID 
 			return err
 		}
 		if err := access.Check(actor, access.AccessLogRead, access.Target{OrgID: rel.OrgID, PersonID: personID, Rel: rel}); err != nil {
+			tx.AuditDenial(audit.Denied(actor, personID, rel.OrgID))
 			return err
 		}
 		// A merged duplicate's events are part of the kept person's log:
