@@ -35,6 +35,9 @@ const (
 	amendByAuthor = "only the author amends an entry of a file they may read"
 	// Merging is refused to the role before either file is opened.
 	mergeByRole = "refused by role before any file is opened"
+	// Only the new referent acknowledges; the handover is refused to the
+	// others before the file is opened.
+	ackByReferent = "only the new referent acknowledges a handover"
 )
 
 var routeAudits = map[string]auditSpec{
@@ -62,7 +65,6 @@ var routeAudits = map[string]auditSpec{
 	"GET /api/v1/persons/{id}/documents":               {Audit: []string{"document.list"}, routeAudit: routeAudit{OnFile: true}},
 	"GET /api/v1/persons/{id}/handovers":               {Audit: []string{"handover.list"}, routeAudit: routeAudit{OnFile: true}},
 	"GET /api/v1/persons/{id}/journal":                 {Audit: []string{"journal.list"}, routeAudit: routeAudit{OnFile: true}},
-	"GET /api/v1/persons/{id}/merges":                  {Audit: []string{"person.merge.list"}},
 	"GET /api/v1/persons/{id}/tasks":                   {Audit: []string{"task.list"}, routeAudit: routeAudit{OnFile: true}},
 	"GET /api/v1/search/journal":                       {Audit: []string{"journal.read"}, AuditBy: noHitFor("admin", "bg_expired", "other", "reception", "worker2")},
 	"GET /api/v1/tasks/mine":                           {Audit: []string{"task.mine"}},
@@ -108,13 +110,13 @@ var routeAudits = map[string]auditSpec{
 	"POST /api/v1/accompaniments/{id}/end":             {Audit: []string{"accompaniment.end"}, routeAudit: routeAudit{OnFile: true}},
 	"POST /api/v1/accompaniments/{id}/goals":           {Audit: []string{"goal.create"}, routeAudit: routeAudit{OnFile: true}},
 	"POST /api/v1/accompaniments/{id}/handover":        {Audit: []string{"accompaniment.handover", "journal.create"}, routeAudit: routeAudit{OnFile: true}},
-	"POST /api/v1/handovers/{id}/acknowledge":          {Audit: []string{"handover.acknowledge"}},
+	"POST /api/v1/handovers/{id}/acknowledge":          {Audit: []string{"handover.acknowledge"}, routeAudit: routeAudit{OnFile: true, NotDenied: map[string]string{"manager": ackByReferent, "teammate": ackByReferent, "reception": ackByReferent, "other": ackByReferent}}},
 	"POST /api/v1/households":                          {Audit: []string{"household.create"}},
 	"POST /api/v1/households/{id}/members":             {Audit: []string{"household.member.add"}},
 	"POST /api/v1/households/{id}/situations":          {Audit: []string{"situation.create"}},
 	"POST /api/v1/interview-templates":                 {Audit: []string{"interview_template.create"}},
 	"POST /api/v1/journal/{id}/amendments":             {Audit: []string{"journal.amend"}, routeAudit: routeAudit{OnFile: true, NotDenied: map[string]string{"bg_active": amendByAuthor, "manager": amendByAuthor, "teammate": amendByAuthor}}},
-	"POST /api/v1/merges/{id}/undo":                    {Audit: []string{"person.merge.undo", "person.merge.undo"}},
+	"POST /api/v1/merges/{id}/undo":                    {Audit: []string{"person.merge.undo", "person.merge.undo"}, routeAudit: routeAudit{OnFile: true, NotDenied: map[string]string{"admin": mergeByRole, "reception": mergeByRole, "other": mergeByRole}}},
 	"POST /api/v1/persons":                             {Audit: []string{"person.create"}},
 	"POST /api/v1/persons/{id}/accompaniments":         {Audit: []string{"accompaniment.create"}, routeAudit: routeAudit{OnFile: true}},
 	"POST /api/v1/persons/{id}/break-glass":            {routeAudit: routeAudit{OnFile: true}},
@@ -126,7 +128,7 @@ var routeAudits = map[string]auditSpec{
 	"POST /api/v1/teams":                               {Audit: []string{"team.create"}},
 	"POST /api/v1/tokens":                              {Audit: []string{"token.create"}},
 	"POST /api/v1/workers":                             {Audit: []string{"worker.create"}},
-	"POST /handovers/{id}/acknowledge":                 {Audit: []string{"handover.acknowledge"}},
+	"POST /handovers/{id}/acknowledge":                 {Audit: []string{"handover.acknowledge"}, routeAudit: routeAudit{OnFile: true, NotDenied: map[string]string{"manager": ackByReferent, "teammate": ackByReferent, "reception": ackByReferent, "other": ackByReferent}}},
 	"POST /households":                                 {Audit: []string{"household.create"}},
 	"POST /households/{id}":                            {Audit: []string{"household.update"}},
 	"POST /households/{id}/members":                    {Audit: []string{"household.member.add"}},
