@@ -15,3 +15,22 @@ func For(actor parcours.Actor, action, objectType, objectID, personID string) Ev
 		RequestID:  actor.RequestID,
 	}
 }
+
+// ActionDenied is the action of a refused attempt on a person's file.
+const ActionDenied = "access.denied"
+
+// Denied is the event of a refused attempt (403 or 404) on the file of the
+// person personID, of organisation personOrgID. It says who tried, on
+// which file and in which request (the request id leads to the route in
+// the logs), and nothing of the file itself. Only an attempt from within
+// the person's organisation is linked to the person, and so is found by
+// that organisation's audit search on the person: another organisation's
+// attempt stays in its own organisation's trail, so that nothing another
+// organisation does is written into the person's records.
+func Denied(actor parcours.Actor, personID, personOrgID string) Event {
+	ev := For(actor, ActionDenied, "person", personID, "")
+	if personOrgID == actor.OrgID {
+		ev.PersonID = personID
+	}
+	return ev
+}

@@ -69,15 +69,27 @@ func OpenVisit(ctx context.Context, tx *store.Tx, actor parcours.Actor, act acce
 }
 
 func open(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, personID string, visit bool) (*File, error) {
-	files, err := OpenMany(ctx, tx, actor, []string{personID}, visit)
+	facts, err := tx.FileFacts(ctx, actor.WorkerID, actor.TeamIDs, []string{personID}, visit)
 	if err != nil {
 		return nil, err
 	}
-	f := files[personID]
-	if f == nil {
+	ff := facts[personID]
+	if ff == nil {
 		return nil, parcours.NotFound()
 	}
+	if ff.Person.OrgID != actor.OrgID && !actor.System {
+		// The attempt is recorded, but not in that person's access log:
+		// audit.Denied links it to the person only inside the actor's
+		// organisation.
+		tx.AuditDenial(audit.Denied(actor, personID, ff.Person.OrgID))
+		return nil, parcours.NotFound()
+	}
+	f := &File{tx: tx, actor: actor, Person: ff.Person, Rel: ff.Rel, IDs: ff.IDs, Into: ff.Into,
+		Group: ff.Group, Active: ff.Active, LastVisit: ff.LastVisit, all: ff.Accompaniments}
 	if err := f.Check(act); err != nil {
+		// A refused attempt on an existing file is itself audited (ids
+		// only); Can, which pages ask to show buttons, records nothing.
+		tx.AuditDenial(audit.Denied(actor, personID, ff.Person.OrgID))
 		return nil, err
 	}
 	return f, nil

@@ -5,6 +5,7 @@ import (
 	"errors"
 
 	"parcours/internal/access"
+	"parcours/internal/audit"
 	"parcours/internal/parcours"
 	"parcours/internal/store"
 )
@@ -265,6 +266,7 @@ func OpenHandover(ctx context.Context, tx *store.Tx, actor parcours.Actor, act a
 	t := f.Target()
 	t.ReferentIDs = []string{h.ToReferentID}
 	if err := access.Check(actor, act, t); err != nil {
+		tx.AuditDenial(audit.Denied(actor, f.Person.ID, f.Person.OrgID))
 		return nil, nil, err
 	}
 	return f, h, nil

@@ -11,6 +11,7 @@ import (
 	"github.com/google/uuid"
 
 	"parcours/internal/audit"
+	"parcours/internal/parcours"
 )
 
 // AuditRecord is what a service asks to be audited; the store seals it
@@ -36,6 +37,37 @@ func (tx *Tx) Audit(ev AuditRecord) {
 		}
 	}
 	tx.pending = append(tx.pending, ev)
+}
+
+// AuditDenial queues the event of a refused attempt (audit.Denied), noted
+// where the policy refuses. It is written only when the transaction ends
+// with that refusal (403 or 404) — and so rolls back — in a short write
+// transaction of its own. A refusal the service recovers from, or one
+// followed by another failure (a conflict, a bad input), is not an
+// attempt refused, and is not written; nor are the refusals under
+// Filtering.
+func (tx *Tx) AuditDenial(ev AuditRecord) {
+	tx.denied = append(tx.denied, ev)
+}
+
+type filteringKey struct{}
+
+// Filtering marks ctx as a filter over many objects, such as a search
+// leaving out the hits the actor may not read: a refusal under it hides
+// one object from a list the actor was allowed to ask for, and is not
+// recorded as an attempt.
+func Filtering(ctx context.Context) context.Context {
+	return context.WithValue(ctx, filteringKey{}, true)
+}
+
+// refused reports whether err is a refusal to record: forbidden or not
+// found, outside Filtering.
+func refused(ctx context.Context, err error) bool {
+	if filtering, _ := ctx.Value(filteringKey{}).(bool); filtering {
+		return false
+	}
+	code := parcours.ErrorCode(err)
+	return code == parcours.EForbidden || code == parcours.ENotFound
 }
 
 // auditLockKey serialises chain appends across every Parcours instance

@@ -180,7 +180,11 @@ type Tx struct {
 	// pending audit events are chained and inserted just before COMMIT,
 	// so that the chain lock is held as briefly as possible.
 	pending []AuditRecord
-	write   bool
+	// denied are the events of refused attempts (AuditDenial): written
+	// even when the transaction rolls back, since the refusal is what
+	// they record.
+	denied []AuditRecord
+	write  bool
 	// breakGlass remembers what Relation found, so that Audit stamps the
 	// events without asking again (access.go).
 	breakGlass map[breakGlassKey]*breakGlassMark
@@ -222,18 +226,34 @@ func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
 }
 
 func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) error {
-	var err error
+	var (
+		err    error
+		denied []AuditRecord
+	)
 	for attempt := 0; attempt < 5; attempt++ {
-		err = db.once(ctx, write, fn)
+		denied, err = db.once(ctx, write, fn)
 		if err == nil || !retryable(err) || ctx.Err() != nil {
-			return err
+			break
 		}
 		time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
+	}
+	if len(denied) > 0 && refused(ctx, err) {
+		// The refusal rolled the transaction back; its record is written
+		// by one of its own. A refusal that cannot be recorded is not
+		// answered as a plain refusal.
+		if derr := db.run(ctx, true, func(w *Tx) error {
+			w.pending = append(w.pending, denied...)
+			return nil
+		}); derr != nil {
+			return fmt.Errorf("store: record a refused access: %w", derr)
+		}
 	}
 	return err
 }
 
-func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (err error) {
+// once runs fn in one transaction. When fn fails it returns the refused
+// attempts fn recorded (AuditDenial), for run to write.
+func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (denied []AuditRecord, err error) {
 	pool := db.w
 	var opts *sql.TxOptions
 	if !write {
@@ -243,7 +263,7 @@ func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (err err
 	observe(ctx, Begin)
 	stx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	tx := &Tx{db: db, tx: stx, now: db.Now(), write: write}
 	defer func() {
@@ -252,26 +272,26 @@ func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (err err
 		}
 	}()
 	if err = fn(tx); err != nil {
-		return err
+		return tx.denied, err
 	}
 	if len(tx.pending) > 0 && write {
 		if err = tx.flushAudit(ctx); err != nil {
-			return err
+			return nil, err
 		}
 	}
 	if err = stx.Commit(); err != nil {
-		return err
+		return nil, err
 	}
 	if len(tx.pending) > 0 && !write {
 		// Reads are audited too: record them in a write transaction of
 		// their own, carrying the same events.
 		pending := tx.pending
-		return db.run(ctx, true, func(w *Tx) error {
+		return nil, db.run(ctx, true, func(w *Tx) error {
 			w.pending = append(w.pending, pending...)
 			return nil
 		})
 	}
-	return nil
+	return nil, nil
 }
 
 func retryable(err error) bool {

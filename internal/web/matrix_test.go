@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"os"
 	"slices"
 	"sort"
 	"strings"
@@ -77,11 +78,54 @@ type matrixRow struct {
 	// Page marks HTML pages, where an anonymous visitor is redirected to
 	// the login page instead of getting 401.
 	Page bool
-	// Audit, when not nil, lists the actions of the audit events a
-	// successful request (status below 400) must record, in order; a
-	// refused request must record none. Every event bg_active causes on
-	// the fixture person must carry the break-glass id and reason.
-	Audit []string
+	// Audit lists the actions of the audit events a successful request
+	// (status below 400) must record, in order; AuditBy replaces it for
+	// the callers it names (a page reads, and so records, what the
+	// caller's role shows). NoAudit says instead why a success records
+	// nothing. Every row states Audit or NoAudit, here or in its
+	// routeAudit (audit_matrix_test.go): TestRouteMatrix fails otherwise.
+	// Every event bg_active causes on the fixture person must carry the
+	// break-glass id and reason.
+	Audit   []string
+	AuditBy map[string][]string
+	NoAudit string
+	routeAudit
+}
+
+// routeAudit is what a route's refusals and failures record.
+type routeAudit struct {
+	// OnFile marks a route decided on the fixture person's file: a
+	// refusal (403, 404) of a signed-in caller records exactly one
+	// access.denied event (object ids only; linked to the person only for
+	// a caller of the person's organisation), except for the callers of
+	// NotDenied, refused before any file is opened, with the reason. On
+	// other routes a refusal records nothing.
+	OnFile    bool
+	NotDenied map[string]string
+	// OnError lists the events of a request answered with another error
+	// (409, 422): a form shown again with its messages reads the file it
+	// is on. Nil: nothing.
+	OnError []string
+}
+
+// auditStated fills row's audit expectations from its routeAudits entry
+// and reports a row that states none, or states them twice.
+func auditStated(row matrixRow) (matrixRow, error) {
+	ra, ok := routeAudits[row.Route]
+	if ok {
+		if row.Audit != nil || row.NoAudit != "" {
+			if ra.Audit != nil || ra.NoAudit != "" {
+				return row, fmt.Errorf("matrix: %s states its audit twice (row and routeAudits)", row.Route)
+			}
+		} else {
+			row.Audit, row.AuditBy, row.NoAudit = ra.Audit, ra.AuditBy, ra.NoAudit
+		}
+		row.routeAudit = ra.routeAudit
+	}
+	if (row.Audit == nil) == (row.NoAudit == "") {
+		return row, fmt.Errorf("matrix: %s must state the audit events of a success (Audit) or why there are none (NoAudit), not both or neither", row.Route)
+	}
+	return row, nil
 }
 
 var matrixRows []matrixRow
@@ -229,17 +273,29 @@ func checkAudit(t *testing.T, f *fixture, key, who string, row matrixRow, status
 		if who != "bg_active" && ev.BreakGlass != "" && !strings.HasPrefix(ev.Action, "break_glass.") {
 			t.Errorf("%s as %s: event %s marked with break-glass %q", key, who, ev.Action, ev.BreakGlass)
 		}
-	}
-	if row.Audit == nil {
-		return
+		// Another organisation's attempt is never written into the
+		// person's records (their access log).
+		if ev.Action == audit.ActionDenied && who == "other" && ev.PersonID != "" {
+			t.Errorf("%s as %s: the denial is linked to the other organisation's person", key, who)
+		}
 	}
 	var got []string
 	for _, ev := range evs {
 		got = append(got, ev.Action)
 	}
-	want := row.Audit
-	if status >= 400 {
-		want = nil
+	var want []string
+	switch {
+	case status < 400:
+		want = row.Audit
+		if by, ok := row.AuditBy[who]; ok {
+			want = by
+		}
+	case status == http.StatusForbidden || status == http.StatusNotFound:
+		if _, before := row.NotDenied[who]; row.OnFile && !before && who != "anonymous" {
+			want = []string{audit.ActionDenied}
+		}
+	case status != http.StatusUnauthorized:
+		want = row.OnError
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("%s as %s (status %d): audit events %v, want %v", key, who, status, got, want)
@@ -249,10 +305,21 @@ func checkAudit(t *testing.T, f *fixture, key, who string, row matrixRow, status
 func ptr[T any](v T) *T { return &v }
 
 func TestRouteMatrix(t *testing.T) {
+	// MATRIX_DUMP=file writes what each request answered and recorded, to
+	// write the audit line of a new route (audit_matrix_test.go).
+	var dump *os.File
+	if p := os.Getenv("MATRIX_DUMP"); p != "" {
+		dump, _ = os.Create(p)
+		defer dump.Close()
+	}
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		f := newFixture(t, e)
 		byRoute := map[string]matrixRow{}
 		for _, r := range matrixRows {
+			r, err := auditStated(r)
+			if err != nil {
+				t.Error(err)
+			}
 			if _, dup := byRoute[r.Route]; dup {
 				t.Errorf("matrix: route %s has two rows", r.Route)
 			}
@@ -311,7 +378,15 @@ func TestRouteMatrix(t *testing.T) {
 				if got != want {
 					t.Errorf("%s as %s: status %d, want %d (body %s)", key, who, got, want, truncate(resp.Body))
 				}
-				checkAudit(t, f, key, who, row, got, auditSince(t, e, before))
+				evs := auditSince(t, e, before)
+				if dump != nil {
+					var acts []string
+					for _, ev := range evs {
+						acts = append(acts, ev.Action+"/"+ev.PersonID)
+					}
+					fmt.Fprintf(dump, "%s\t%s\t%s\t%d\t%s\n", e.Dialect, key, who, got, strings.Join(acts, ","))
+				}
+				checkAudit(t, f, key, who, row, got, evs)
 			}
 		}
 	})
