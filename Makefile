@@ -10,7 +10,9 @@ build:
 
 # Everything: unit tests, storage and HTTP tests on SQLite and PostgreSQL,
 # browser tests. With CI=true a missing PostgreSQL or browser fails.
+# go.mod must be tidy: a dependency added without `go mod tidy` fails here.
 test:
+	$(GO) mod tidy -diff
 	$(GO) vet $(PKGS)
 	$(GO) test -count=1 -timeout $(TIMEOUT) $(PKGS)
 

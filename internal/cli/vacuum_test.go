@@ -15,7 +15,7 @@ import (
 func TestSeedAndImport_VacuumPostgreSQL(t *testing.T) {
 	t.Parallel()
 	vacuumed := func(t *testing.T, dsn, table string) int {
-		return count(t, dsn, "SELECT count(*) FROM pg_stat_user_tables WHERE relname = $1 AND last_vacuum IS NOT NULL AND last_analyze IS NOT NULL", table)
+		return count(t, dsn, "SELECT count(*) FROM pg_stat_user_tables WHERE schemaname = current_schema() AND relname = $1 AND last_vacuum IS NOT NULL AND last_analyze IS NOT NULL", table)
 	}
 	t.Run("seed", func(t *testing.T) {
 		t.Parallel()
