@@ -280,8 +280,11 @@ type ExpiringDocument struct {
 	PersonName string
 }
 
-// Expiring lists the documents of the actor's organisation that expire
-// within 30 days (from today), soonest first, with their person's name.
+// Expiring lists the documents that expire within 30 days (from today),
+// soonest first, with their person's name: of the persons the actor
+// follows (referent or team), not of the whole organisation. A renewal
+// list is everyday work, so a break-glass, opened for one file and one
+// reason, adds nothing to it.
 func (s *Service) Expiring(ctx context.Context, actor parcours.Actor) ([]ExpiringDocument, error) {
 	if err := access.Check(actor, access.DocumentRead, access.Target{}); err != nil {
 		return nil, err
@@ -294,7 +297,20 @@ func (s *Service) Expiring(ctx context.Context, actor parcours.Actor) ([]Expirin
 		if err != nil {
 			return err
 		}
+		ids := make([]string, 0, len(list))
 		for _, d := range list {
+			ids = append(ids, d.PersonID)
+		}
+		// Through the door: one statement for every file of the list.
+		files, err := file.OpenMany(ctx, tx, actor, ids, false)
+		if err != nil {
+			return err
+		}
+		for _, d := range list {
+			f := files[d.PersonID]
+			if f == nil || !(f.Rel.Referent || f.Rel.Team) || !f.Can(access.DocumentRead) {
+				continue
+			}
 			out = append(out, ExpiringDocument{Document: d.Document, PersonName: d.PersonName})
 		}
 		tx.Audit(audit.For(actor, "document.expiring", "document", "", ""))

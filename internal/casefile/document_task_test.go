@@ -60,6 +60,17 @@ func TestDocuments_StoredByHashDownloadedAndExpiring(t *testing.T) {
 			t.Errorf("expiring = %+v, want only %s", exp.Items, soon.ID)
 		}
 
+		// Need-to-know: a worker of the organisation who does not follow
+		// the person sees none of their documents in the renewal list.
+		var none2 struct{ Items []docJSON }
+		call(t, e, "GET", "/api/v1/documents/expiring", "worker2", nil, 200, &none2)
+		if len(none2.Items) != 0 {
+			t.Errorf("worker2's renewal list = %+v, want nothing of a person they do not follow", none2.Items)
+		}
+		if pg := e.Page("GET", "/documents/expiring", "worker2", nil); strings.Contains(html.UnescapeString(string(pg.Body)), "MARTIN Léa") {
+			t.Errorf("worker2's renewal page names a person they do not follow")
+		}
+
 		// The same list as a page, with the person's name.
 		pg := e.Page("GET", "/documents/expiring", "manager", nil)
 		if body := html.UnescapeString(string(pg.Body)); pg.Status != 200 || !strings.Contains(body, "MARTIN Léa") ||
