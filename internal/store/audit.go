@@ -44,28 +44,16 @@ func (tx *Tx) Audit(ev AuditRecord) {
 // with that refusal (403 or 404) — and so rolls back — in a short write
 // transaction of its own. A refusal the service recovers from, or one
 // followed by another failure (a conflict, a bad input), is not an
-// attempt refused, and is not written; nor are the refusals under
-// Filtering.
+// attempt refused, and is not written. Lists that leave out what the
+// actor may not read (the door's OpenMany, Readable, CanRead) never note
+// a denial, so a hidden hit is no attempt.
 func (tx *Tx) AuditDenial(ev AuditRecord) {
 	tx.denied = append(tx.denied, ev)
 }
 
-type filteringKey struct{}
-
-// Filtering marks ctx as a filter over many objects, such as a search
-// leaving out the hits the actor may not read: a refusal under it hides
-// one object from a list the actor was allowed to ask for, and is not
-// recorded as an attempt.
-func Filtering(ctx context.Context) context.Context {
-	return context.WithValue(ctx, filteringKey{}, true)
-}
-
 // refused reports whether err is a refusal to record: forbidden or not
-// found, outside Filtering.
-func refused(ctx context.Context, err error) bool {
-	if filtering, _ := ctx.Value(filteringKey{}).(bool); filtering {
-		return false
-	}
+// found.
+func refused(err error) bool {
 	code := parcours.ErrorCode(err)
 	return code == parcours.EForbidden || code == parcours.ENotFound
 }

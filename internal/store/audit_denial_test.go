@@ -12,8 +12,8 @@ import (
 )
 
 // A refusal noted with AuditDenial is written although its transaction
-// rolls back; a refusal recovered from, one followed by another failure,
-// or one under Filtering is not an attempt refused, and leaves nothing.
+// rolls back; a refusal recovered from, or one followed by another
+// failure, is not an attempt refused, and leaves nothing.
 func TestAuditDenial_WrittenOnlyForARefusal(t *testing.T) {
 	t.Parallel()
 	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
@@ -49,7 +49,6 @@ func TestAuditDenial_WrittenOnlyForARefusal(t *testing.T) {
 			{"recovered: the request succeeded", ctx, false, nil, 0},
 			{"another failure", ctx, false, parcours.Errorf(parcours.EConflict, "error.conflict"), 0},
 			{"an internal error", ctx, true, errors.New("boom"), 0},
-			{"filtering a list", store.Filtering(ctx), true, parcours.Forbidden(), 0},
 		}
 		for _, c := range cases {
 			before := count()

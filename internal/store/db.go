@@ -237,7 +237,7 @@ func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) error {
 		}
 		time.Sleep(time.Duration(attempt+1) * 5 * time.Millisecond)
 	}
-	if len(denied) > 0 && refused(ctx, err) {
+	if len(denied) > 0 && refused(err) {
 		// The refusal rolled the transaction back; its record is written
 		// by one of its own. A refusal that cannot be recorded is not
 		// answered as a plain refusal.
