@@ -22,11 +22,11 @@ import (
 
 	"github.com/prometheus/client_golang/prometheus"
 
-	"parcours/internal/access/breakglass"
-	"parcours/internal/access/consent"
-	"parcours/internal/audit/accesslog"
+	"parcours/internal/accesslog"
 	"parcours/internal/auth"
+	"parcours/internal/breakglass"
 	"parcours/internal/casefile"
+	"parcours/internal/consent"
 	"parcours/internal/forms"
 	"parcours/internal/importer"
 	"parcours/internal/noteflags"

@@ -3,8 +3,8 @@ package accessweb
 import (
 	"net/http"
 
-	"parcours/internal/access/breakglass"
-	"parcours/internal/access/consent"
+	"parcours/internal/breakglass"
+	"parcours/internal/consent"
 	"parcours/internal/parcours"
 )
 

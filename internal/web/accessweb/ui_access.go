@@ -4,8 +4,8 @@ import (
 	"net/http"
 	"time"
 
-	"parcours/internal/access/breakglass"
-	"parcours/internal/access/consent"
+	"parcours/internal/breakglass"
+	"parcours/internal/consent"
 	"parcours/internal/parcours"
 )
 

@@ -6,8 +6,8 @@ import (
 	"strconv"
 	"time"
 
+	"parcours/internal/accesslog"
 	"parcours/internal/audit"
-	"parcours/internal/audit/accesslog"
 	"parcours/internal/i18n"
 	"parcours/internal/parcours"
 )
