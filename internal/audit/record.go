@@ -28,8 +28,19 @@ const ActionDenied = "access.denied"
 // attempt stays in its own organisation's trail, so that nothing another
 // organisation does is written into the person's records.
 func Denied(actor parcours.Actor, personID, personOrgID string) Event {
-	ev := For(actor, ActionDenied, "person", personID, "")
-	if personOrgID == actor.OrgID {
+	return denied(actor, "person", personID, personID, personOrgID)
+}
+
+// DeniedHousehold is Denied for a household: the event names the
+// household, and is linked to its reference person (whose access log shows
+// household reads) only inside the household's organisation.
+func DeniedHousehold(actor parcours.Actor, householdID, personID, orgID string) Event {
+	return denied(actor, "household", householdID, personID, orgID)
+}
+
+func denied(actor parcours.Actor, objectType, objectID, personID, orgID string) Event {
+	ev := For(actor, ActionDenied, objectType, objectID, "")
+	if orgID == actor.OrgID {
 		ev.PersonID = personID
 	}
 	return ev

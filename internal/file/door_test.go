@@ -28,6 +28,7 @@ var personQueries = []string{
 	"PersonAccompaniments", "ActiveAccompanimentsOf", "Accompaniment", "AccompanimentDetails", "Goal",
 	"PersonHandovers", "Handover", "JournalPage", "JournalEntry", "AmendmentsOf", "AmendmentsByPerson",
 	"PersonTasks", "Task", "OpenTasksAssigned", "PersonDocuments", "Document", "LastVisit", "RecordVisit",
+	"OpenTasksWithPersons", "RecentVisits",
 }
 
 // doorPackages may call them: the store that defines them and the door.

@@ -28,6 +28,7 @@ func OpenHousehold(ctx context.Context, tx *store.Tx, actor parcours.Actor, act 
 		return nil, notFound(err)
 	}
 	if h.OrgID != actor.OrgID && !actor.System {
+		tx.AuditDenial(audit.DeniedHousehold(actor, h.ID, referencePerson(h), h.OrgID))
 		return nil, parcours.NotFound()
 	}
 	rel, err := tx.HouseholdRelation(ctx, actor.WorkerID, actor.TeamIDs, h.ID)
@@ -36,9 +37,25 @@ func OpenHousehold(ctx context.Context, tx *store.Tx, actor parcours.Actor, act 
 	}
 	hf := &Household{tx: tx, actor: actor, Household: h, Rel: rel}
 	if err := hf.Check(act); err != nil {
+		// As for a person's file: a refused attempt is audited, ids only.
+		tx.AuditDenial(audit.DeniedHousehold(actor, h.ID, referencePerson(h), h.OrgID))
 		return nil, err
 	}
 	return hf, nil
+}
+
+// referencePerson is the member whose records show the household's
+// events: the reference person, else the first member, else none.
+func referencePerson(h *parcours.Household) string {
+	for _, m := range h.Members {
+		if m.Relationship == parcours.RelReference {
+			return m.PersonID
+		}
+	}
+	if len(h.Members) > 0 {
+		return h.Members[0].PersonID
+	}
+	return ""
 }
 
 // FindHousehold returns a household of the actor's organisation for

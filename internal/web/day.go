@@ -27,8 +27,11 @@ type DayItem struct {
 type Day struct {
 	Appointments []DayItem // today's appointments
 	OverdueTasks []DayItem // tasks past their due date
-	RecentFiles  []DayItem // person files the worker opened lately
-	ToReview     []DayItem // for managers: items waiting for review
+	// HiddenTasks counts the worker's open tasks on files they may no
+	// longer read: the page says how many, never what.
+	HiddenTasks int
+	RecentFiles []DayItem // person files the worker opened lately
+	ToReview    []DayItem // for managers: items waiting for review
 }
 
 // DaySource builds a worker's day. The features that own the data (agenda,

@@ -96,3 +96,43 @@ func TestDenial_RefusedAttemptIsAuditedWithoutPersonalData(t *testing.T) {
 		}
 	})
 }
+
+// A household is part of its members' files: a refused attempt on it is
+// audited like one on a file, naming the household and linked to its
+// reference person only inside the household's organisation.
+func TestDenial_RefusedHouseholdAttemptIsAudited(t *testing.T) {
+	t.Parallel()
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		f := newFixture(t, e)
+		path := "/api/v1/households/" + f.Household.ID
+
+		before := lastSeq(t, e)
+		if r := e.Do("GET", path, "worker2", nil); r.Status != http.StatusForbidden {
+			t.Fatalf("worker2 on the household: %d, want 403", r.Status)
+		}
+		want := audit.Event{ActorID: e.Workers["worker2"].ID, OrgID: e.OrgA.ID, Action: audit.ActionDenied,
+			ObjectType: "household", ObjectID: f.Household.ID, PersonID: f.Person.ID}
+		if evs := deniedSince(t, e, before); len(evs) != 1 || evs[0] != want {
+			t.Errorf("worker2's refusal on the household: %+v, want one %+v", evs, want)
+		}
+
+		before = lastSeq(t, e)
+		if r := e.Do("GET", path, "other", nil); r.Status != http.StatusNotFound {
+			t.Fatalf("another organisation on the household: %d, want 404", r.Status)
+		}
+		want = audit.Event{ActorID: e.Workers["other"].ID, OrgID: e.OrgB.ID, Action: audit.ActionDenied,
+			ObjectType: "household", ObjectID: f.Household.ID}
+		if evs := deniedSince(t, e, before); len(evs) != 1 || evs[0] != want {
+			t.Errorf("the other organisation's refusal on the household: %+v, want one %+v (not linked to the person)", evs, want)
+		}
+
+		// The worker who follows the household reads it and leaves no denial.
+		before = lastSeq(t, e)
+		if r := e.Do("GET", path, "worker", nil); r.Status != http.StatusOK {
+			t.Fatalf("the referent on the household: %d", r.Status)
+		}
+		if evs := deniedSince(t, e, before); len(evs) != 0 {
+			t.Errorf("an allowed read recorded denials: %+v", evs)
+		}
+	})
+}

@@ -13,6 +13,8 @@ import (
 
 	"parcours/internal/app/apptest"
 	"parcours/internal/casefile"
+	"parcours/internal/parcours"
+	"parcours/internal/store"
 )
 
 func TestHome_WorkerSeesDaySectionsWithEmptyStates(t *testing.T) {
@@ -304,6 +306,38 @@ func TestPageWeight_MainPagesUnder100KB(t *testing.T) {
 		}
 		if checked == 0 {
 			t.Fatal("no main page answered 200")
+		}
+	})
+}
+
+// A task assigned to a worker on a file they do not follow (left there by
+// an old reassignment, or by an import) shows neither the person nor the
+// title on « Ma journée »: the day goes through the door like the file.
+// The worker is told how many such tasks they hold, so none is lost.
+func TestHome_TaskOnAFileNotFollowedShowsNothingOfIt(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		f := newFixture(t, e)
+		past := time.Now().AddDate(0, 0, -2).Format(time.DateOnly)
+		err := e.App.DB.Transact(t.Context(), func(tx *store.Tx) error {
+			return tx.InsertTasks(t.Context(), &parcours.Task{OrgID: e.OrgA.ID, PersonID: f.Person.ID, Title: "Appeler le bailleur",
+				DueDate: past, AssigneeID: e.Workers["worker2"].ID, Status: parcours.TaskOpen, CreatedBy: e.Workers["worker"].ID})
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := e.Do("GET", "/api/v1/persons/"+f.Person.ID, "worker2", nil); r.Status != http.StatusForbidden {
+			t.Fatalf("worker2 reads the file (%d): the fixture no longer isolates her", r.Status)
+		}
+		body := string(e.Page("GET", "/", "worker2", nil).Body)
+		if strings.Contains(body, "Appeler le bailleur") || strings.Contains(body, "MARTIN") || strings.Contains(body, f.Person.ID) {
+			t.Error("« Ma journée » shows a task's title or person on a file the worker may not read")
+		}
+		if !strings.Contains(body, `id="tasks-hidden"`) || !strings.Contains(body, "que vous ne suivez plus : 1.") {
+			t.Error("« Ma journée » does not tell the worker she holds a task on a file she no longer follows")
+		}
+		// The worker who follows the file is not told of hidden tasks.
+		if mine := string(e.Page("GET", "/", "worker", nil).Body); strings.Contains(mine, `id="tasks-hidden"`) {
+			t.Error("a worker with no hidden task is told she has some")
 		}
 	})
 }

@@ -391,7 +391,7 @@ func (d caseFileDay) Day(ctx context.Context, actor parcours.Actor, now time.Tim
 	if err != nil {
 		return nil, err
 	}
-	day := &Day{RecentFiles: []DayItem{}}
+	day := &Day{RecentFiles: []DayItem{}, HiddenTasks: wd.HiddenTasks}
 	if wd.Tasks != nil {
 		day.OverdueTasks = []DayItem{}
 		for _, t := range wd.Tasks {
