@@ -47,6 +47,13 @@ type Input struct {
 	// worker saw them and decided); without it Create answers a conflict
 	// listing them.
 	Force bool `json:"force,omitempty"`
+	// NotDuplicateReason, with Force, says why the likely duplicates are
+	// not the same person; it is recorded against each of them. The
+	// page requires it; the API records it when given.
+	NotDuplicateReason string `json:"not_duplicate_reason,omitempty"`
+	// RequireReason (pages) refuses Force without a reason while likely
+	// duplicates exist, listing them again.
+	RequireReason bool `json:"-"`
 }
 
 func (in *Input) apply(p *parcours.Person) {
@@ -149,18 +156,38 @@ func (s *Service) Create(ctx context.Context, actor parcours.Actor, in Input) (*
 		if in.HouseholdID != nil {
 			p.HouseholdID = *in.HouseholdID
 		}
-		if !in.Force {
+		reason := strings.TrimSpace(in.NotDuplicateReason)
+		if len([]rune(reason)) > 1000 {
+			return parcours.FieldError(parcours.EInvalid, "not_duplicate_reason", "error.field_too_long", "field.not_duplicate_reason", 1000)
+		}
+		var dismissed []string
+		if !in.Force || reason != "" || in.RequireReason {
 			dups, err := search.Duplicates(ctx, tx, actor, p)
 			if err != nil {
 				return err
 			}
-			if len(dups) > 0 {
+			if len(dups) > 0 && !in.Force {
 				return &parcours.Error{Code: parcours.EConflict, Key: "error.likely_duplicates",
 					Details: map[string]any{"candidates": dups}}
+			}
+			if len(dups) > 0 && reason == "" && in.RequireReason {
+				return &parcours.Error{Code: parcours.EInvalid, Key: "error.field_required", Args: []any{"field.not_duplicate_reason"},
+					Field: "not_duplicate_reason", Details: map[string]any{"candidates": dups}}
+			}
+			for _, d := range dups {
+				dismissed = append(dismissed, d.ID)
 			}
 		}
 		if err := tx.InsertPerson(ctx, p, rel); err != nil {
 			return err
+		}
+		if len(dismissed) > 0 && !actor.System {
+			// « Ce n'est pas la même personne »: why, against each
+			// candidate shown, for whoever later reviews a merge.
+			if err := tx.RecordNotDuplicates(ctx, p.ID, dismissed, reason, actor.WorkerID); err != nil {
+				return err
+			}
+			tx.Audit(audit.For(actor, "person.not_duplicate", "person", p.ID, p.ID))
 		}
 		if !actor.System {
 			// Until an accompaniment exists, the worker who recorded the

@@ -2,7 +2,10 @@ package search
 
 import (
 	"context"
+	"slices"
 	"strings"
+
+	"parcours/internal/file"
 
 	"parcours/internal/parcours"
 	"parcours/internal/search/namekey"
@@ -16,7 +19,17 @@ type Candidate struct {
 	UsageName  string  `json:"usage_name"`
 	FirstNames string  `json:"first_names"`
 	BirthDate  string  `json:"birth_date"`
-	Score      float64 `json:"score"`
+	Sex        parcours.Sex `json:"sex"`
+	// City is the commune of the address (where the person lives).
+	City  string  `json:"city"`
+	Score float64 `json:"score"`
+	// Matched says what made the candidate likely the same person:
+	// "same_names" or "alike_names", and "same_birth_date" or
+	// "same_birth_year", and "same_city".
+	Matched []string `json:"matched"`
+	// Referents are the names of the referents of the candidate's open
+	// accompaniments: whom to ask before creating a second file.
+	Referents []string `json:"referents"`
 }
 
 // duplicateNames is the least name score for a likely duplicate with the
@@ -57,12 +70,72 @@ func Duplicates(ctx context.Context, tx *store.Tx, actor parcours.Actor, p *parc
 			continue
 		}
 		out = append(out, Candidate{ID: r.p.ID, BirthName: r.p.BirthName, UsageName: r.p.UsageName,
-			FirstNames: r.p.FirstNames, BirthDate: r.p.BirthDate, Score: round(r.score)})
+			FirstNames: r.p.FirstNames, BirthDate: r.p.BirthDate, Sex: r.p.Sex, City: r.p.Address.City, Score: round(r.score),
+			Matched: matched(r, p), Referents: []string{}})
 		if len(out) == 10 {
 			break
 		}
 	}
-	return out, nil
+	return out, referents(ctx, tx, actor, out)
+}
+
+// matched names what made r likely the same person as p.
+func matched(r scored, p *parcours.Person) []string {
+	var m []string
+	if r.names >= 0.999 {
+		m = append(m, "same_names")
+	} else {
+		m = append(m, "alike_names")
+	}
+	if r.p.BirthDate == p.BirthDate {
+		m = append(m, "same_birth_date")
+	} else {
+		m = append(m, "same_birth_year")
+	}
+	if c := strings.TrimSpace(p.Address.City); c != "" && strings.EqualFold(c, strings.TrimSpace(r.p.Address.City)) {
+		m = append(m, "same_city")
+	}
+	return m
+}
+
+// referents fills the referents of the candidates' open accompaniments:
+// the worker about to create a second file should ask them first. Who
+// follows a person is what the duplicate check exists for, so it is shown
+// to whoever may find the person (access.PersonFind, checked by find),
+// without the accompaniment itself.
+func referents(ctx context.Context, tx *store.Tx, actor parcours.Actor, cs []Candidate) error {
+	if len(cs) == 0 {
+		return nil
+	}
+	ids := make([]string, len(cs))
+	for i, c := range cs {
+		ids[i] = c.ID
+	}
+	files, err := file.OpenMany(ctx, tx, actor, ids, false)
+	if err != nil {
+		return err
+	}
+	var names map[string]string
+	for i := range cs {
+		f := files[cs[i].ID]
+		if f == nil {
+			continue
+		}
+		for _, a := range f.Active {
+			if a.ReferentID == "" {
+				continue
+			}
+			if names == nil {
+				if names, err = tx.WorkerNames(ctx, actor.OrgID); err != nil {
+					return err
+				}
+			}
+			if n := names[a.ReferentID]; n != "" && !slices.Contains(cs[i].Referents, n) {
+				cs[i].Referents = append(cs[i].Referents, n)
+			}
+		}
+	}
+	return nil
 }
 
 // Alike reports whether a and b are likely the same person by the rules

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 
 	"parcours/internal/parcours"
@@ -159,4 +160,35 @@ func (tx *Tx) HouseholdRelation(ctx context.Context, workerID string, teamIDs []
 	}
 	slices.Sort(rel.Objections)
 	return rel, nil
+}
+
+// RecordNotDuplicates notes that the worker created personID knowing it
+// looked like each of candidates, and why they are not the same person.
+func (tx *Tx) RecordNotDuplicates(ctx context.Context, personID string, candidates []string, reason, workerID string) error {
+	for _, c := range candidates {
+		if _, err := tx.exec(ctx, `INSERT INTO person_not_duplicates (person_id, candidate_id, reason, worker_id, recorded_at)
+			VALUES (?, ?, ?, ?, ?)`, personID, c, reason, workerID, ts(tx.now)); err != nil {
+			return fmt.Errorf("store: record not-duplicates of %s: %w", personID, err)
+		}
+	}
+	return nil
+}
+
+// NotDuplicates returns, for personID, the candidates dismissed at its
+// creation and the reason given.
+func (tx *Tx) NotDuplicates(ctx context.Context, personID string) (map[string]string, error) {
+	rows, err := tx.query(ctx, "SELECT candidate_id, reason FROM person_not_duplicates WHERE person_id = ?", personID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := map[string]string{}
+	for rows.Next() {
+		var c, r string
+		if err := rows.Scan(&c, &r); err != nil {
+			return nil, err
+		}
+		out[c] = r
+	}
+	return out, rows.Err()
 }

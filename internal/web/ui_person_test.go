@@ -369,3 +369,62 @@ func TestPersonPages_EditLinkOnlyWhereTheServiceAccepts(t *testing.T) {
 		}
 	})
 }
+
+// Creating a person born the same day as one with a like name shows the
+// candidates (names, birth date, commune, referent, what matched) with a
+// link to each, and a confirmation that needs a reason, which is recorded
+// against each candidate.
+func TestPersonPages_DuplicateShowsCandidatesThenCreatesWithReason(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		louise := e.Page("POST", "/persons", "worker", url.Values{
+			"birth_name": {"BRUN"}, "first_names": {"Louise"}, "birth_date": {"1973-12-19"}, "sex": {"F"}, "address.city": {"Lyon 3e"}})
+		if louise.Status != 303 {
+			t.Fatalf("first person: %d %s", louise.Status, truncate(louise.Body))
+		}
+		louiseID := strings.TrimPrefix(louise.Header.Get("Location"), "/persons/")
+		before := personCount(t, e)
+		form := url.Values{"birth_name": {"BRUN"}, "first_names": {"Louis"}, "birth_date": {"1973-12-19"}, "sex": {"M"}, "address.city": {"Lyon 3e"}}
+		resp := e.Page("POST", "/persons", "worker", form)
+		html := string(resp.Body)
+		if resp.Status != 409 {
+			t.Fatalf("duplicate: %d, want 409", resp.Status)
+		}
+		for _, want := range []string{`href="/persons/` + louiseID + `"`, "BRUN Louise", "19/12/1973", "Lyon 3e",
+			"même date de naissance", "nom et prénoms proches", "même commune", "Référent·e",
+			`name="force" value="true"`, "Ce n&#39;est pas la même personne — créer", `name="first_names" value="Louis"`} {
+			if !strings.Contains(html, want) {
+				t.Errorf("the duplicate warning lacks %q", want)
+			}
+		}
+		if strings.Contains(html, "force=true") {
+			t.Error("the page still tells the worker to send force=true")
+		}
+		// Confirmed without a reason: refused, the field named, the
+		// candidates still shown, nothing created.
+		form.Set("force", "true")
+		resp = e.Page("POST", "/persons", "worker", form)
+		if resp.Status != 422 && resp.Status != 400 {
+			t.Fatalf("confirmation without a reason: %d", resp.Status)
+		}
+		assertFieldError(t, string(resp.Body), "not_duplicate_reason", "la même personne » est obligatoire")
+		if !strings.Contains(string(resp.Body), `href="/persons/`+louiseID+`"`) {
+			t.Error("the candidates are gone once the reason is missing")
+		}
+		if n := personCount(t, e); n != before {
+			t.Fatalf("created without a reason: %d persons, want %d", n, before)
+		}
+		form.Set("not_duplicate_reason", "Prénom différent, vérifié sur la carte d'identité")
+		resp = e.Page("POST", "/persons", "worker", form)
+		if resp.Status != 303 {
+			t.Fatalf("confirmed: %d %s", resp.Status, truncate(resp.Body))
+		}
+		louisID := strings.TrimPrefix(resp.Header.Get("Location"), "/persons/")
+		var cand, reason string
+		if err := e.App.DB.SQL().QueryRow(rebind(e, "SELECT candidate_id, reason FROM person_not_duplicates WHERE person_id = ?"), louisID).Scan(&cand, &reason); err != nil {
+			t.Fatal(err)
+		}
+		if cand != louiseID || reason != "Prénom différent, vérifié sur la carte d'identité" {
+			t.Errorf("recorded %q %q", cand, reason)
+		}
+	})
+}

@@ -21,7 +21,7 @@ func personSchemas(s *Server) {
 	s.schema("PersonInput", object(nil, Schema{
 		"birth_name": str(), "usage_name": str(), "first_names": str(), "birth_date": strFmt("date"), "birth_place": str(),
 		"sex": enum("F", "M", "X"), "phone": str(), "email": str(), "address": ref("Address"), "nir": str(),
-		"caf_number": str(), "household_id": str(), "relationship": relationshipSchema(), "version": integer(), "force": boolean(),
+		"caf_number": str(), "household_id": str(), "relationship": relationshipSchema(), "version": integer(), "force": boolean(), "not_duplicate_reason": str(),
 	}))
 }
 

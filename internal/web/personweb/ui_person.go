@@ -8,6 +8,7 @@ import (
 	"parcours/internal/access"
 	"parcours/internal/parcours"
 	"parcours/internal/person"
+	"parcours/internal/search"
 )
 
 // The persons pages: the list, and the forms to create and edit a person.
@@ -88,6 +89,11 @@ type personFormData struct {
 	Sexes         []parcours.Sex
 	// Global is a problem that belongs to no single field (a conflict).
 	Global string
+	// Candidates are the likely duplicates of the person being created:
+	// the worker opens them, or says they are another person and why.
+	Candidates []search.Candidate
+	// Hidden are the typed fields, sent again by the confirmation form.
+	Hidden [][2]string
 }
 
 // personFields are the form fields of a person, named as the service
@@ -171,6 +177,12 @@ func (s *Server) pageCreatePerson(w http.ResponseWriter, r *http.Request) error 
 		rel := parcours.Relationship(typed["relationship"])
 		in.HouseholdID, in.Relationship = &id, &rel
 	}
+	if r.PostFormValue("force") == "true" {
+		// « Ce n'est pas la même personne — créer »: the reason is
+		// required and recorded against each candidate.
+		in.Force, in.RequireReason, in.NotDuplicateReason = true, true, r.PostFormValue("not_duplicate_reason")
+		typed["not_duplicate_reason"] = in.NotDuplicateReason
+	}
 	p, err := s.svc.Persons.Create(r.Context(), a, in)
 	if err == nil {
 		http.Redirect(w, r, "/persons/"+p.ID, http.StatusSeeOther)
@@ -186,6 +198,19 @@ func (s *Server) pageCreatePerson(w http.ResponseWriter, r *http.Request) error 
 		return derr
 	}
 	d.Global = global
+	if e := parcours.AsError(err); e != nil {
+		if m, ok := e.Details.(map[string]any); ok {
+			d.Candidates, _ = m["candidates"].([]search.Candidate)
+		}
+	}
+	if len(d.Candidates) > 0 {
+		d.Global = ""
+		for _, f := range append(personFields, "household_id", "relationship") {
+			if v := typed[f]; v != "" {
+				d.Hidden = append(d.Hidden, [2]string{f, v})
+			}
+		}
+	}
 	pg.Data = d
 	return s.render(w, r, statusOf(parcours.ErrorCode(err)), "person_form.html", pg)
 }
