@@ -189,3 +189,40 @@ func (s *Service) Notifications(ctx context.Context, actor parcours.Actor) ([]*p
 	})
 	return out, err
 }
+
+// MarkNotificationRead marks one of the actor's notifications read and
+// returns it; another worker's notification is not found. Marking is part
+// of reading one's own notifications: no person's file is read.
+func (s *Service) MarkNotificationRead(ctx context.Context, actor parcours.Actor, id string) (*parcours.Notification, error) {
+	if err := access.Check(actor, access.NotificationRead, access.Target{}); err != nil {
+		return nil, err
+	}
+	var out *parcours.Notification
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		if _, err := tx.MarkNotificationsRead(ctx, actor.WorkerID, []string{id}); err != nil {
+			return err
+		}
+		n, err := tx.Notification(ctx, actor.WorkerID, id)
+		if errors.Is(err, store.ErrNoRows) {
+			return parcours.NotFound()
+		}
+		out = n
+		return err
+	})
+	return out, err
+}
+
+// MarkAllNotificationsRead marks every unread notification of the actor
+// read and returns how many there were.
+func (s *Service) MarkAllNotificationsRead(ctx context.Context, actor parcours.Actor) (int, error) {
+	if err := access.Check(actor, access.NotificationRead, access.Target{}); err != nil {
+		return 0, err
+	}
+	var n int64
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		var err error
+		n, err = tx.MarkNotificationsRead(ctx, actor.WorkerID, nil)
+		return err
+	})
+	return int(n), err
+}

@@ -146,3 +146,43 @@ func (tx *Tx) Notifications(ctx context.Context, workerID string, limit int) ([]
 	}
 	return out, rows.Err()
 }
+
+// MarkNotificationsRead marks a worker's unread notifications read: those
+// of ids, or all of them when ids is empty. Another worker's notification
+// is never touched. It returns how many were marked.
+func (tx *Tx) MarkNotificationsRead(ctx context.Context, workerID string, ids []string) (int64, error) {
+	q := `UPDATE notifications SET read_at = ? WHERE worker_id = ? AND read_at = 0`
+	args := []any{ts(tx.now), workerID}
+	if len(ids) > 0 {
+		q += " AND id IN (" + placeholders(len(ids)) + ")"
+		for _, id := range ids {
+			args = append(args, id)
+		}
+	}
+	res, err := tx.exec(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	return res.RowsAffected()
+}
+
+// Notification returns one notification of a worker (ErrNoRows for
+// another worker's).
+func (tx *Tx) Notification(ctx context.Context, workerID, id string) (*parcours.Notification, error) {
+	var n parcours.Notification
+	var created, read int64
+	err := tx.queryRow(ctx, `SELECT id, worker_id, kind, person_id, object_id, created_at, read_at FROM notifications
+		WHERE worker_id = ? AND id = ?`, workerID, id).Scan(&n.ID, &n.WorkerID, &n.Kind, &n.PersonID, &n.ObjectID, &created, &read)
+	if err != nil {
+		return nil, err
+	}
+	n.CreatedAt, n.ReadAt = fromTS(created), fromTS(read)
+	return &n, nil
+}
+
+// UnreadNotifications counts a worker's unread notifications.
+func (tx *Tx) UnreadNotifications(ctx context.Context, workerID string) (int, error) {
+	var n int
+	err := tx.queryRow(ctx, `SELECT COUNT(*) FROM notifications WHERE worker_id = ? AND read_at = 0`, workerID).Scan(&n)
+	return n, err
+}

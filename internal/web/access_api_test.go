@@ -468,3 +468,86 @@ func TestHealth_OnlyForTheReferentAndTheTeam(t *testing.T) {
 		}
 	})
 }
+
+// A worker marks notifications read one by one or all at once; the list
+// says which are unread; nobody marks another worker's.
+func TestNotifications_MarkReadOneAndAll(t *testing.T) {
+	t.Parallel()
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		f := newFixture(t, e)
+		first, second, third := notificationFor(f, "worker"), notificationFor(f, "worker"), notificationFor(f, "worker")
+		theirs := notificationFor(f, "worker2")
+
+		unread := func(who string) map[string]bool {
+			var list struct {
+				Items []struct {
+					ID     string `json:"id"`
+					ReadAt string `json:"read_at"`
+				} `json:"items"`
+			}
+			e.Do("GET", "/api/v1/notifications", who, nil).Decode(t, &list)
+			out := map[string]bool{}
+			for _, n := range list.Items {
+				out[n.ID] = n.ReadAt == ""
+			}
+			return out
+		}
+		if u := unread("worker"); !u[first] || !u[second] || !u[third] {
+			t.Fatalf("new notifications are not unread: %v", u)
+		}
+		if r := e.Do("POST", "/api/v1/notifications/"+theirs+"/read", "worker", nil); r.Status != http.StatusNotFound {
+			t.Errorf("marking a colleague's notification: %d, want 404", r.Status)
+		}
+		if !unread("worker2")[theirs] {
+			t.Error("a colleague's attempt marked worker2's notification read")
+		}
+
+		r := e.Do("POST", "/api/v1/notifications/"+first+"/read", "worker", nil)
+		var n struct {
+			ID     string `json:"id"`
+			ReadAt string `json:"read_at"`
+		}
+		r.Decode(t, &n)
+		if r.Status != http.StatusOK || n.ID != first || n.ReadAt == "" {
+			t.Fatalf("marking one read: %d %+v", r.Status, n)
+		}
+		if u := unread("worker"); u[first] || !u[second] || !u[third] {
+			t.Errorf("after marking one: %v, want only the first read", u)
+		}
+
+		// The page offers both actions without JavaScript, one button per
+		// unread notification (the fixture's break-glass notified her too).
+		still := 0
+		for _, u := range unread("worker") {
+			if u {
+				still++
+			}
+		}
+		body := string(e.Page("GET", "/notifications", "worker", nil).Body)
+		if still < 2 || strings.Count(body, "Marquer comme lue") != still || !strings.Contains(body, `action="/notifications/read"`) {
+			t.Errorf("the page does not offer to mark each of the %d unread notifications and all of them:\n%s", still, body)
+		}
+		if p := e.Page("POST", "/notifications/read", "worker", map[string][]string{}); p.Status != http.StatusSeeOther {
+			t.Fatalf("marking all from the page: %d", p.Status)
+		}
+		for id, u := range unread("worker") {
+			if u {
+				t.Errorf("after marking all, %s is still unread", id)
+			}
+		}
+		if !unread("worker2")[theirs] {
+			t.Error("marking all read touched a colleague's notification")
+		}
+		var marked struct {
+			Marked int `json:"marked"`
+		}
+		e.Do("POST", "/api/v1/notifications/read", "worker", nil).Decode(t, &marked)
+		if marked.Marked != 0 {
+			t.Errorf("marking all again marked %d, want 0", marked.Marked)
+		}
+		body = string(e.Page("GET", "/notifications", "worker", nil).Body)
+		if strings.Contains(body, "Marquer comme lue") || strings.Contains(body, "Tout marquer comme lu") {
+			t.Error("the page still offers to mark read when nothing is unread")
+		}
+	})
+}

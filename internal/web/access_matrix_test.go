@@ -9,6 +9,7 @@ import (
 
 	"parcours/internal/parcours"
 	"parcours/internal/person"
+	"parcours/internal/store"
 )
 
 // Rows of the access feature: the person's information and objections,
@@ -76,6 +77,12 @@ func init() {
 			Want:  all(403, "manager", 200, "other", 404),
 			Audit: []string{"break_glass.review"}},
 		matrixRow{Route: "GET /api/v1/notifications", Path: fixed("/api/v1/notifications"), Want: all(200), Audit: []string{}},
+		// Only the worker it was sent to may mark a notification read.
+		matrixRow{Route: "POST /api/v1/notifications/{id}/read",
+			Path: func(f *fixture) string { return "/api/v1/notifications/" + notificationFor(f, "worker") + "/read" },
+			Want: all(404, "worker", 200), NoAudit: "the caller's own notifications: no person's file"},
+		matrixRow{Route: "POST /api/v1/notifications/read", Path: fixed("/api/v1/notifications/read"),
+			Want: all(200), NoAudit: "the caller's own notifications: no person's file"},
 		matrixRow{Route: "GET /api/v1/persons/{id}/access-log", Path: personPath("/access-log"),
 			Want: file(200, "reception", 403, "bg_active", 200), Audit: []string{"access_log.read"}},
 		matrixRow{Route: "GET /api/v1/audit/events", Path: fixed("/api/v1/audit/events?action=person."),
@@ -124,9 +131,26 @@ func init() {
 			},
 			Want: all(403, "manager", see, "other", 404), Audit: []string{"break_glass.review"}},
 		matrixRow{Route: "GET /notifications", Path: fixed("/notifications"), Page: true, Want: all(200)},
+		matrixRow{Route: "POST /notifications/{id}/read", Page: true,
+			Path: func(f *fixture) string { return "/notifications/" + notificationFor(f, "worker") + "/read" },
+			Want: all(404, "worker", see), NoAudit: "the caller's own notifications: no person's file"},
+		matrixRow{Route: "POST /notifications/read", Path: fixed("/notifications/read"), Page: true,
+			Want: all(see), NoAudit: "the caller's own notifications: no person's file"},
 		matrixRow{Route: "GET /persons/{id}/access-log", Path: page("/access-log"), Page: true,
 			Want: file(200, "reception", 403), Audit: []string{"access_log.read"}},
 		matrixRow{Route: "GET /audit", Path: fixed("/audit?action=break_glass."), Page: true,
 			Want: all(403, "manager", 200, "admin", 200), Audit: []string{"audit.search"}},
 	)
+}
+
+// notificationFor stores an unread notification for a cast member about
+// the fixture person and returns its id.
+func notificationFor(f *fixture, who string) string {
+	n := &parcours.Notification{WorkerID: f.e.Workers[who].ID, Kind: "handover", PersonID: f.Person.ID}
+	if err := f.e.App.DB.Transact(context.Background(), func(tx *store.Tx) error {
+		return tx.InsertNotification(context.Background(), n)
+	}); err != nil {
+		f.e.T.Fatal(err)
+	}
+	return n.ID
 }

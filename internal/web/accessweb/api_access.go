@@ -6,6 +6,7 @@ import (
 	"parcours/internal/breakglass"
 	"parcours/internal/consent"
 	"parcours/internal/parcours"
+	"parcours/internal/web"
 )
 
 // The person's information and objections, break-glass accesses and their
@@ -36,6 +37,7 @@ func accessSchemas(s *Server) {
 		"id": str(), "worker_id": str(), "kind": str(), "person_id": str(), "object_id": str(),
 		"created_at": strFmt("date-time"), "read_at": strFmt("date-time"),
 	}))
+	s.schema("NotificationsMarked", object([]string{"marked"}, Schema{"marked": web.Integer()}))
 }
 
 func (s *Server) accessAPIRoutes() {
@@ -55,6 +57,28 @@ func (s *Server) accessAPIRoutes() {
 			Request: "BreakGlassReviewInput", Response: "BreakGlass"})
 	s.handle("GET", "/api/v1/notifications", API, s.apiNotifications,
 		&Op{ID: "listNotifications", Summary: "The worker's notifications, newest first", Tag: "access", Response: "Notification", List: true})
+	s.handle("POST", "/api/v1/notifications/{id}/read", API, s.apiMarkNotificationRead,
+		&Op{ID: "markNotificationRead", Summary: "Mark one of the worker's notifications read", Tag: "access", Response: "Notification"})
+	s.handle("POST", "/api/v1/notifications/read", API, s.apiMarkAllNotificationsRead,
+		&Op{ID: "markAllNotificationsRead", Summary: "Mark every unread notification of the worker read", Tag: "access", Response: "NotificationsMarked"})
+}
+
+func (s *Server) apiMarkNotificationRead(w http.ResponseWriter, r *http.Request) error {
+	n, err := s.svc.BreakGlass.MarkNotificationRead(r.Context(), mustActor(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, n)
+	return nil
+}
+
+func (s *Server) apiMarkAllNotificationsRead(w http.ResponseWriter, r *http.Request) error {
+	n, err := s.svc.BreakGlass.MarkAllNotificationsRead(r.Context(), mustActor(r))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, map[string]int{"marked": n})
+	return nil
 }
 
 func (s *Server) apiGetConsent(w http.ResponseWriter, r *http.Request) error {

@@ -22,6 +22,8 @@ func (s *Server) accessPageRoutes() {
 	s.handle("GET", "/break-glass/reviews", Page, s.pageBreakGlassReviews, nil)
 	s.handle("POST", "/break-glass/{id}/review", Page, s.pageReviewBreakGlass, nil)
 	s.handle("GET", "/notifications", Page, s.pageNotifications, nil)
+	s.handle("POST", "/notifications/{id}/read", Page, s.pageMarkNotificationRead, nil)
+	s.handle("POST", "/notifications/read", Page, s.pageMarkAllNotificationsRead, nil)
 }
 
 type consentPage struct {
@@ -149,5 +151,34 @@ func (s *Server) pageNotifications(w http.ResponseWriter, r *http.Request) error
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "break_glass_notifications.html", &page{Title: "page.notifications.title", Data: list})
+	unread := 0
+	for _, n := range list {
+		if n.ReadAt.IsZero() {
+			unread++
+		}
+	}
+	return s.render(w, r, http.StatusOK, "break_glass_notifications.html", &page{Title: "page.notifications.title",
+		Data: &notificationsPage{Items: list, Unread: unread, Marked: r.URL.Query().Get("marked") != ""}})
+}
+
+type notificationsPage struct {
+	Items  []*parcours.Notification
+	Unread int
+	Marked bool
+}
+
+func (s *Server) pageMarkNotificationRead(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.svc.BreakGlass.MarkNotificationRead(r.Context(), mustActor(r), r.PathValue("id")); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/notifications?marked=1", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) pageMarkAllNotificationsRead(w http.ResponseWriter, r *http.Request) error {
+	if _, err := s.svc.BreakGlass.MarkAllNotificationsRead(r.Context(), mustActor(r)); err != nil {
+		return err
+	}
+	http.Redirect(w, r, "/notifications?marked=1", http.StatusSeeOther)
+	return nil
 }
