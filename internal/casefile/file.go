@@ -31,6 +31,9 @@ type File struct {
 	// LastVisit is the viewer's previous visit (zero on the first): what
 	// is newer is marked "nouveau depuis votre dernière visite".
 	LastVisit time.Time
+	// Viewer is the worker the file is shown to; Today their date (the
+	// journal form's date, prefilled where it shows).
+	Viewer, Today string
 	// Names of the organisation's workers and teams, by id.
 	Workers map[string]string
 	Teams   map[string]string
@@ -50,6 +53,12 @@ type File struct {
 
 // New reports whether something made at t is newer than the last visit.
 func (f *File) New(t time.Time) bool { return !f.LastVisit.IsZero() && t.After(f.LastVisit) }
+
+// NewEntry reports whether a journal entry is new to the viewer: written
+// since their last visit, by someone else (one's own entry is never news).
+func (f *File) NewEntry(e *parcours.JournalEntry) bool {
+	return e.AuthorID != f.Viewer && f.New(e.CreatedAt)
+}
 
 // Open gathers a person's file for the person page, with the journal
 // filtered by q and paged by cursor, and records the visit. It is one
@@ -72,6 +81,7 @@ func (s *Service) Open(ctx context.Context, actor parcours.Actor, personID strin
 		p.NIR = "" // not shown on the page; the identity form has it
 		out.Person = &p
 		out.LastVisit = f.LastVisit
+		out.Viewer, out.Today = actor.WorkerID, today(tx.Now())
 		if f.Can(access.HouseholdRead) {
 			if out.Household, err = f.Household(ctx); err != nil {
 				return err

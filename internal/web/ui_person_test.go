@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"parcours/internal/app/apptest"
 	"parcours/internal/parcours"
@@ -427,4 +428,68 @@ func TestPersonPages_DuplicateShowsCandidatesThenCreatesWithReason(t *testing.T)
 			t.Errorf("recorded %q %q", cand, reason)
 		}
 	})
+}
+
+// « Ajouter au journal » is the first section of the file, its date shown
+// (today), the rare forms folded; after saving, « Enregistré. » is where
+// the page lands, with a link to the entry, which is never « nouveau »
+// for its own author; a cleared date is refused, not turned into today.
+func TestPersonPage_AddToJournalFirstAndSavedInView(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		resp := e.Page("POST", "/persons", "worker", url.Values{
+			"birth_name": {"FAURE"}, "first_names": {"Inès"}, "birth_date": {"1988-02-14"}, "sex": {"F"}})
+		id := strings.TrimPrefix(resp.Header.Get("Location"), "/persons/")
+		page := e.Page("GET", "/persons/"+id, "worker", nil)
+		html := string(page.Body)
+		add, ident := strings.Index(html, `id="add-entry"`), strings.Index(html, `id="identity"`)
+		if add < 0 || ident < 0 || add > ident {
+			t.Fatalf("« Ajouter au journal » (%d) is not before the identity (%d)", add, ident)
+		}
+		if !strings.Contains(html, "Ajouter au journal") {
+			t.Error("no « Ajouter au journal » heading")
+		}
+		today := e.App.DB.Now().In(mustParis(t)).Format("2006-01-02")
+		if tag := fieldTag(t, html, "occurred_at"); !strings.Contains(tag, `value="`+today+`"`) {
+			t.Errorf("the date is not prefilled with today (%s): %s", today, tag)
+		}
+		if !regexp.MustCompile(`<details>\s*<summary>Ouvrir un accompagnement</summary>`).MatchString(html) {
+			t.Error("the accompaniment form is not folded")
+		}
+		// A cleared date: refused, the field named.
+		resp = e.Page("POST", "/persons/"+id+"/journal", "worker", url.Values{"kind": {"note"}, "occurred_at": {""}, "summary": {"Appel reçu."}})
+		if resp.Status != 422 {
+			t.Fatalf("empty date: %d, want 422", resp.Status)
+		}
+		assertFieldError(t, string(resp.Body), "occurred_at", "Le champ « date » est obligatoire.")
+		resp = e.Page("POST", "/persons/"+id+"/journal", "worker", url.Values{"kind": {"note"}, "occurred_at": {today}, "summary": {"Appel reçu."}})
+		loc := resp.Header.Get("Location")
+		if resp.Status != 303 || !strings.Contains(loc, "saved=add-entry") || !strings.HasSuffix(loc, "#add-entry") {
+			t.Fatalf("saved: %d to %q", resp.Status, loc)
+		}
+		entry := regexp.MustCompile(`entry=([^&#]+)`).FindStringSubmatch(loc)
+		path, _, _ := strings.Cut(loc, "#")
+		html = string(e.Page("GET", path, "worker", nil).Body)
+		sec := html[strings.Index(html, `id="add-entry"`):]
+		sec = sec[:strings.Index(sec, "</section>")]
+		if !strings.Contains(sec, "Enregistré.") || entry == nil || !strings.Contains(sec, `href="#entry-`+entry[1]+`"`) {
+			t.Errorf("« Enregistré. » with a link to the entry is not in the section the page lands on: %s", sec)
+		}
+		if strings.Contains(html, "Nouveau depuis votre dernière visite") {
+			t.Error("the worker's own entry is marked new")
+		}
+		// Someone else's entry is.
+		e.Page("POST", "/persons/"+id+"/journal", "manager", url.Values{"kind": {"note"}, "occurred_at": {today}, "summary": {"Note de la responsable."}})
+		if html := string(e.Page("GET", "/persons/"+id, "worker", nil).Body); !strings.Contains(html, "Nouveau depuis votre dernière visite : 1") {
+			t.Error("the manager's entry is not marked new for the worker")
+		}
+	})
+}
+
+func mustParis(t *testing.T) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
 }

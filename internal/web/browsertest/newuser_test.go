@@ -1,6 +1,7 @@
 package browsertest
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -161,4 +162,84 @@ func TestNewUser_CheckboxesBesideTheirLabels(t *testing.T) {
 		t.Fatalf("only %d checkboxes and radios measured: the pages lost them?", measured)
 	}
 	t.Logf("%d checkboxes and radios measured", measured)
+}
+
+// tabsTo presses Tab from the top of the page until css has the focus and
+// returns how many presses it took (at most 200).
+func (u *user) tabsTo(css string) int {
+	u.t.Helper()
+	Eval[bool](u.tab, `(() => { document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0); return true })()`)
+	match := `document.activeElement && document.activeElement.matches(` + jsString(css) + `)`
+	for n := 1; n <= 200; n++ {
+		u.tab.Do("Tab", chromedp.KeyEvent("\t"))
+		if Eval[bool](u.tab, match) {
+			return n
+		}
+	}
+	u.t.Fatalf("%s never reached with the Tab key", css)
+	return 0
+}
+
+// inView reports whether the first element matching css is entirely in
+// the viewport.
+func inView(tab *Tab, css string) bool {
+	return Eval[bool](tab, `(() => { const el = document.querySelector(`+jsString(css)+`); if (!el) return false;
+		const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight })()`)
+}
+
+// 3. « Ajouter au journal » is on the first screen of the file, on a
+// desktop and on a phone; after saving, « Enregistré. » is in view, and
+// the worker's own entry is not « nouveau ».
+func TestNewUser_AddToJournalAtTheTop(t *testing.T) {
+	e := New(t, store.SQLite)
+	f := seedDemo(t, e.Env)
+	for _, width := range []int64{1280, 360} {
+		for _, js := range []bool{true, false} {
+			opts := []TabOption{Width(width)}
+			if !js {
+				opts = append(opts, NoJS())
+			}
+			u := &user{t: t, e: e, tab: e.NewTab(opts...)}
+			u.tab.LoginAs("worker")
+			where := fmt.Sprintf("%d px, js=%v", width, js)
+			u.tab.Go("/persons/" + f.person)
+			if !inView(u.tab, "#add-entry-title") {
+				t.Errorf("%s: « Ajouter au journal » is not on the first screen (top at %v px)", where,
+					Eval[float64](u.tab, `document.getElementById("add-entry-title").getBoundingClientRect().top`))
+			}
+			if n := u.tabsTo("#f-summary"); n > 30 { // 74 when the form was under the journal
+				t.Errorf("%s: %d Tab presses to reach the note, want at most 30", where, n)
+			}
+			if got := Eval[string](u.tab, `document.getElementById("f-occurred_at").value`); got == "" {
+				t.Errorf("%s: the date of the note is not shown", where)
+			}
+			note := "Appel de Mme Martin : rendez-vous CAF fixé (" + where + ")."
+			u.fill("#f-summary", note)
+			Eval[bool](u.tab, `(() => { const f = document.getElementById("new-entry"); f.querySelectorAll("button").forEach(b => b.removeAttribute("data-flow")); f.querySelector("button[type=submit]:not([name])").setAttribute("data-flow", "save"); return true })()`)
+			if st := u.tab.Navigating("save the note", chromedp.Click(chromedp.CSS(`[data-flow="save"]`))); st != 200 {
+				t.Fatalf("%s: saving answered %d", where, st)
+			}
+			if Eval[bool](u.tab, `!!document.querySelector("#add-entry .review-flags, #add-entry .review-text")`) {
+				// The « relecture éthique » shows its points first (without
+				// JavaScript): save again, as the worker would.
+				u.tab.Navigating("save after the review", chromedp.Click(chromedp.CSS(`#new-entry button[type=submit]:not([name])`)))
+			}
+			if !inView(u.tab, "#add-entry .flash") {
+				t.Errorf("%s: « Enregistré. » is not in view after saving", where)
+			}
+			entry := Eval[string](u.tab, `(() => { const a = document.querySelector("#add-entry .flash a"); return a ? a.getAttribute("href") : "" })()`)
+			if entry == "" {
+				t.Fatalf("%s: no link to the saved entry", where)
+			}
+			if txt := Eval[string](u.tab, `document.querySelector(`+jsString(entry)+`).textContent`); !strings.Contains(txt, note) {
+				t.Errorf("%s: the link leads to %q", where, txt)
+			}
+			if Eval[bool](u.tab, `[...document.querySelectorAll(".journal .tag")].some(t => t.textContent.includes("Nouveau"))`) {
+				t.Errorf("%s: the worker's own entry is marked new", where)
+			}
+			if js && width == 1280 {
+				reportViolations(t, "worker", "/persons/{id} (saved)", u.tab.Axe())
+			}
+		}
+	}
 }

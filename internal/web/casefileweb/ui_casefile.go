@@ -56,7 +56,12 @@ type fileData struct {
 	Active, Ended []*parcours.Accompaniment
 	KindLabels    map[string]string
 	NewCount      int
-	Saved         bool
+	// SavedIn is the section whose form was just saved: its « Enregistré. »
+	// shows there, where the page scrolls to; SavedEntry the new entry.
+	SavedIn, SavedEntry string
+	// Rare forms are folded; each opens when it holds errors (or, for
+	// the journal filters, when a filter is on).
+	OpenAccompanimentForm, OpenFilters, OpenTaskForm, OpenDocumentForm bool
 	EntryKinds    []string
 	Modes         []string
 	Confs         []string
@@ -84,7 +89,21 @@ func (s *Server) showPersonFile(w http.ResponseWriter, r *http.Request, status i
 	}
 	d := &fileData{File: f, Query: q, KindLabels: map[string]string{}, EntryKinds: parcours.EntryKinds,
 		Modes: parcours.InterviewModes, Confs: parcours.Confidentialities, EndReasons: parcours.EndReasons, GoalStatuses: parcours.GoalStatuses,
-		DocKinds: parcours.DocumentKinds, Saved: query.Get("saved") != "" && status == http.StatusOK}
+		DocKinds: parcours.DocumentKinds}
+	if status == http.StatusOK && savedSections[query.Get("saved")] {
+		d.SavedIn, d.SavedEntry = query.Get("saved"), query.Get("entry")
+	}
+	for k := range p.Errors {
+		switch {
+		case strings.HasPrefix(k, "acc-"):
+			d.OpenAccompanimentForm = true
+		case strings.HasPrefix(k, "task-"):
+			d.OpenTaskForm = true
+		case strings.HasPrefix(k, "doc-"):
+			d.OpenDocumentForm = true
+		}
+	}
+	d.OpenFilters = q != (casefile.JournalQuery{})
 	for _, k := range f.Kinds {
 		d.KindLabels[k.Code] = k.Label
 	}
@@ -97,6 +116,11 @@ func (s *Server) showPersonFile(w http.ResponseWriter, r *http.Request, status i
 	}
 	if p.Form == nil {
 		p.Form = map[string]string{}
+	}
+	if _, typed := p.Form["occurred_at"]; !typed {
+		// Shown, so the worker sees (and may change) the date the entry
+		// will bear: an empty date is refused, never silently today.
+		p.Form["occurred_at"] = f.Today
 	}
 	// "Utiliser une trame": the interview template fills the summary of
 	// the new entry, to be completed.
@@ -111,7 +135,7 @@ func (s *Server) showPersonFile(w http.ResponseWriter, r *http.Request, status i
 	}
 	if f.Journal != nil {
 		for _, e := range f.Journal.Items {
-			if f.New(e.CreatedAt) {
+			if f.NewEntry(e) {
 				d.NewCount++
 			}
 			if e.ID == query.Get("amend") && e.AuthorID == a.WorkerID {
@@ -186,7 +210,7 @@ func typedForm(r *http.Request) map[string]string {
 // (not found, forbidden) are shown as such.
 func (s *Server) afterPost(w http.ResponseWriter, r *http.Request, err error, prefix, anchor string) error {
 	if err == nil {
-		http.Redirect(w, r, "/persons/"+r.PathValue("id")+"?saved=1#"+anchor, http.StatusSeeOther)
+		http.Redirect(w, r, "/persons/"+r.PathValue("id")+"?saved="+anchor+"#"+anchor, http.StatusSeeOther)
 		return nil
 	}
 	e := parcours.AsError(err)
@@ -198,6 +222,9 @@ func (s *Server) afterPost(w http.ResponseWriter, r *http.Request, err error, pr
 	// The page is recomputed from the file; the form's values stay.
 	return s.showPersonFile(w, r, statusOf(e.Code), p)
 }
+
+// savedSections are the sections a saved form sends the worker back to.
+var savedSections = map[string]bool{"add-entry": true, "journal": true, "accompaniments": true, "handovers": true, "tasks": true, "documents": true}
 
 // pageAddEntry adds a journal entry from the form of the file page.
 func (s *Server) pageAddEntry(w http.ResponseWriter, r *http.Request) error {
@@ -219,11 +246,20 @@ func (s *Server) pageAddEntry(w http.ResponseWriter, r *http.Request) error {
 	if done, err := s.reviewFirst(w, r, "summary", in.Summary, in.Confidentiality); done {
 		return err
 	}
+	if _, sent := r.PostForm["occurred_at"]; sent && strings.TrimSpace(in.OccurredAt) == "" {
+		// The form shows today's date; a worker who cleared it has not
+		// said when it happened.
+		return s.afterPost(w, r, parcours.FieldError(parcours.EInvalid, "occurred_at", "error.field_required", "field.cf.occurred_at"), "", "add-entry")
+	}
 	e, err := s.svc.CaseFile.AddEntry(r.Context(), mustActor(r), r.PathValue("id"), in)
 	if err == nil {
 		s.ReviewSaved(r, e.TeamID, in.Summary, in.Confidentiality)
+		// Back at the top of the file, the message and a link to the
+		// entry in view.
+		http.Redirect(w, r, "/persons/"+r.PathValue("id")+"?saved=add-entry&entry="+url.QueryEscape(e.ID)+"#add-entry", http.StatusSeeOther)
+		return nil
 	}
-	return s.afterPost(w, r, err, "", "journal")
+	return s.afterPost(w, r, err, "", "add-entry")
 }
 
 // reviewFirst shows the file again with the « relecture éthique » of a
