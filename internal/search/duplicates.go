@@ -14,11 +14,11 @@ import (
 
 // Candidate is a likely duplicate of a person about to be created.
 type Candidate struct {
-	ID         string  `json:"id"`
-	BirthName  string  `json:"birth_name"`
-	UsageName  string  `json:"usage_name"`
-	FirstNames string  `json:"first_names"`
-	BirthDate  string  `json:"birth_date"`
+	ID         string       `json:"id"`
+	BirthName  string       `json:"birth_name"`
+	UsageName  string       `json:"usage_name"`
+	FirstNames string       `json:"first_names"`
+	BirthDate  string       `json:"birth_date"`
 	Sex        parcours.Sex `json:"sex"`
 	// City is the commune of the address (where the person lives).
 	City  string  `json:"city"`

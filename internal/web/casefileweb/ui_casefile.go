@@ -62,13 +62,13 @@ type fileData struct {
 	// Rare forms are folded; each opens when it holds errors (or, for
 	// the journal filters, when a filter is on).
 	OpenAccompanimentForm, OpenFilters, OpenTaskForm, OpenDocumentForm bool
-	EntryKinds    []string
-	Modes         []string
-	Confs         []string
-	EndReasons    []string
-	GoalStatuses  []string
-	DocKinds      []string
-	Template      string // id of the interview template in use
+	EntryKinds                                                         []string
+	Modes                                                              []string
+	Confs                                                              []string
+	EndReasons                                                         []string
+	GoalStatuses                                                       []string
+	DocKinds                                                           []string
+	Template                                                           string // id of the interview template in use
 	// AmendEntry is the actor's entry being corrected (?amend=id);
 	// TaskFrom the entry a new task is made from (?task_from=id).
 	AmendEntry, TaskFrom *parcours.JournalEntry
