@@ -144,5 +144,26 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	return a, nil
 }
 
+// StartAuditSealer runs this instance's audit sealer until stop is
+// called: it chains the audit events the requests write unchained, every
+// store.SealEvery, while this instance holds the sealer's lease (one
+// sealer per database; another instance takes the lease over when this
+// one stops renewing it). "parcours serve" starts it; without it (the
+// one-shot commands, the tests) each transaction seals its own events.
+// stop ends it and seals what is left.
+func (a *App) StartAuditSealer(ctx context.Context) (stop func()) {
+	a.DB.SetSealInline(false)
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	holder := store.NewID() // this instance, for the lease
+	go func() {
+		defer close(done)
+		a.DB.RunAuditSealer(ctx, holder, func(err error) {
+			a.Config.Log.Error("audit sealer", "error", err.Error())
+		})
+	}()
+	return func() { cancel(); <-done }
+}
+
 // Close releases the database.
 func (a *App) Close() error { return a.DB.Close() }

@@ -22,10 +22,33 @@ type auditBroken struct{ p *audit.Problem }
 
 func (e *auditBroken) Error() string { return e.p.Error() }
 
+// auditUnsealed is the other failure of "audit verify": events the sealer
+// should have chained long ago still wait (no server, or its sealer
+// failing). Exit code 1.
+type auditUnsealed struct {
+	n      int64
+	oldest time.Time
+	limit  time.Duration
+}
+
+func (e *auditUnsealed) Error() string {
+	return fmt.Sprintf("%d audit event(s) not sealed into the chain for more than %s (the oldest recorded at %s): "+
+		"is a server running, and is its sealer failing? (see its log)", e.n, e.limit, e.oldest.Format(time.RFC3339))
+}
+
 func init() {
+	var unsealedLimit time.Duration
 	register(&command{
 		name:    "audit verify",
-		summary: "Check the audit hash chain: exit 0 when intact, 1 naming the first broken event.",
+		summary: "Check the audit hash chain: exit 0 when intact, 1 naming the first broken event or events left unsealed.",
+		flags: func(fs *flag.FlagSet, c *Common) {
+			def, err := time.ParseDuration(envOr("PARCOURS_AUDIT_UNSEALED_LIMIT", "10s"))
+			if err != nil {
+				def = 10 * time.Second // a bad twin: the flag's usage shows the default
+			}
+			fs.DurationVar(&unsealedLimit, "unsealed-limit", def,
+				"fail when audit events recorded longer ago than this still wait for the sealer (env PARCOURS_AUDIT_UNSEALED_LIMIT)")
+		},
 		run: func(ctx context.Context, e *env, c *Common, args []string) error {
 			if len(args) > 0 {
 				return &usageError{"audit verify takes no arguments"}
@@ -56,6 +79,11 @@ func init() {
 			}
 			if rep.Problem != nil {
 				return &auditBroken{rep.Problem}
+			}
+			if n, oldest, err := db.Unsealed(ctx, db.Now().Add(-unsealedLimit)); err != nil {
+				return err
+			} else if n > 0 {
+				return &auditUnsealed{n: n, oldest: oldest, limit: unsealedLimit}
 			}
 			// An intact chain is anchored in the data directory, so that
 			// deleting its newest events later does not go unnoticed.

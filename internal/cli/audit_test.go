@@ -187,3 +187,48 @@ func TestAuditVerify_AnchorCatchesDeletedNewestEvents(t *testing.T) {
 		})
 	}
 }
+
+// Events left unsealed longer than --unsealed-limit (no server, or its
+// sealer failing) fail "audit verify"; younger ones do not, and once
+// sealed the chain verifies.
+func TestAuditVerifyCommand_FailsOnEventsLeftUnsealed(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(d.String(), func(t *testing.T) {
+			ctx := context.Background()
+			dsn := storetest.DSN(t, d)
+			db, err := store.Open(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db.Close()
+			if _, err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			db.SetSealInline(false) // as when a sealer is in charge
+			db.Now = func() time.Time { return time.Now().UTC().Add(-time.Minute) }
+			if err := db.Transact(ctx, func(tx *store.Tx) error {
+				tx.Audit(audit.Event{ActorID: "w", Action: "person.read", PersonID: "p"})
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+			run := func(args ...string) (string, error) {
+				var out, errb bytes.Buffer
+				err := Run(ctx, append([]string{"audit", "verify", "--database", dsn, "--data-dir", t.TempDir()}, args...), nil, &out, &errb)
+				return out.String(), err
+			}
+			if _, err := run(); err == nil || ExitCode(err) != 1 || !strings.Contains(Message(err), "1 audit event(s) not sealed") {
+				t.Fatalf("an event unsealed for a minute: %v (exit %d), want exit 1 saying so", err, ExitCode(err))
+			}
+			if out, err := run("--unsealed-limit", "2m"); err != nil {
+				t.Fatalf("within --unsealed-limit 2m: %q, %v; want exit 0", out, err)
+			}
+			if n, err := db.SealAudit(ctx); err != nil || n != 1 {
+				t.Fatalf("seal: %d, %v", n, err)
+			}
+			if out, err := run(); err != nil || !strings.Contains(out, "1 events checked") {
+				t.Fatalf("sealed: %q, %v; want exit 0 and 1 event", out, err)
+			}
+		})
+	}
+}

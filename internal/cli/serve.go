@@ -128,6 +128,10 @@ func serve(ctx context.Context, e *env, a *app.App, addr string, ready func(stri
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
+	// Requests write their audit events unchained; the sealer chains them
+	// (one per database, under a lease). Stopped after the last request.
+	stopSealer := a.StartAuditSealer(context.WithoutCancel(ctx))
+	defer stopSealer()
 	a.Config.Log.Info("listening", "addr", ln.Addr().String(), "database", store.DialectOf(a.Config.Database).String())
 	if ready != nil {
 		ready(ln.Addr().String())

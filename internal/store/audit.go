@@ -14,13 +14,17 @@ import (
 	"parcours/internal/parcours"
 )
 
-// AuditRecord is what a service asks to be audited; the store seals it
-// into the chain at commit.
+// AuditRecord is what a service asks to be audited; the store writes it
+// in the same transaction and the sealer chains it later (audit_seal.go).
 type AuditRecord = audit.Event
 
-// Audit queues an audit event; it is chained and written in the same
-// transaction, just before COMMIT. A transaction that rolls back leaves no
-// event, and no change is committed without its event.
+// Audit queues an audit event; it is written, unchained, in the same
+// transaction just before COMMIT (audit_pending), and chained into the
+// trail by the sealer (SealAudit). A transaction that rolls back leaves no
+// event, and no change is committed without its event. A read's events
+// are written before the read returns: on PostgreSQL in the read's own
+// transaction, on SQLite (whose readers cannot write) in one write
+// transaction shared by the reads of the moment (group commit).
 //
 // An event about a person whose file the actor holds an open break-glass
 // access to is stamped with its id and reason: here when this transaction
@@ -58,47 +62,68 @@ func refused(err error) bool {
 	return code == parcours.EForbidden || code == parcours.ENotFound
 }
 
-// auditLockKey serialises chain appends across every Parcours instance
-// sharing one PostgreSQL database.
+// auditLockKey serialises the sealers (and the retention purge) of every
+// Parcours instance sharing one PostgreSQL database. Requests never take
+// it.
 const auditLockKey = 0x7061726373 // "parcs"
 
-func (tx *Tx) flushAudit(ctx context.Context) error {
-	if tx.db.dialect == Postgres {
-		if _, err := tx.exec(ctx, "SELECT pg_advisory_xact_lock(?)", int64(auditLockKey)); err != nil {
-			return err
-		}
-	}
-	var seq int64
-	var hash string
-	err := tx.queryRow(ctx, "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").Scan(&seq, &hash)
-	if errors.Is(err, sql.ErrNoRows) {
-		// After a retention purge the chain continues from the checkpoint.
-		err = tx.queryRow(ctx, "SELECT last_seq, last_hash FROM audit_checkpoints ORDER BY last_seq DESC LIMIT 1").Scan(&seq, &hash)
-		if errors.Is(err, sql.ErrNoRows) {
-			seq, hash, err = 0, audit.GenesisHash, nil
-		}
-	}
-	if err != nil {
-		return err
-	}
-	if err := tx.stampBreakGlass(ctx); err != nil {
-		return err
-	}
-	for i := range tx.pending {
-		ev := &tx.pending[i]
+// pendingColumns are the columns of audit_pending a request writes.
+const pendingColumns = "id, at, actor_id, org_id, role, action, object_type, object_id, person_id, request_id, break_glass_id, reason"
+
+// insertPendingSQL is the PostgreSQL form: one statement, one array per
+// column, whatever the number of events.
+const insertPendingSQL = "INSERT INTO audit_pending (" + pendingColumns + `) SELECT * FROM unnest(
+	?::text[], ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[])`
+
+// pendingPerStatement bounds the rows of one SQLite INSERT (12 parameters
+// each, well under SQLite's 32766).
+const pendingPerStatement = 500
+
+// insertPending writes evs unchained into audit_pending, in one statement
+// (SQLite: one per 500 events), so that a request costs as many
+// statements for one event as for fifty.
+func (tx *Tx) insertPending(ctx context.Context, evs []AuditRecord) error {
+	for i := range evs {
+		ev := &evs[i]
 		if ev.ID == "" {
 			ev.ID = NewID()
 		}
-		ev.At = tx.now.Truncate(1000) // microseconds, as stored
-		ev.Seal(seq, hash)
-		if _, err := tx.exec(ctx, `INSERT INTO audit_events
-			(seq, id, at, actor_id, org_id, role, action, object_type, object_id, person_id, request_id, break_glass_id, reason, prev_hash, hash)
-			VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-			ev.Seq, ev.ID, ts(ev.At), ev.ActorID, ev.OrgID, ev.Role, ev.Action, ev.ObjectType, ev.ObjectID,
-			ev.PersonID, ev.RequestID, ev.BreakGlass, ev.Reason, ev.PrevHash, ev.Hash); err != nil {
+		if ev.At.IsZero() {
+			ev.At = tx.now.Truncate(time.Microsecond) // as stored
+		}
+	}
+	if tx.db.dialect == Postgres {
+		cols := make([][]string, 11)
+		at := make([]int64, len(evs))
+		for i := range evs {
+			ev := &evs[i]
+			at[i] = ts(ev.At)
+			for c, v := range [...]string{ev.ID, ev.ActorID, ev.OrgID, ev.Role, ev.Action, ev.ObjectType, ev.ObjectID,
+				ev.PersonID, ev.RequestID, ev.BreakGlass, ev.Reason} {
+				cols[c] = append(cols[c], v)
+			}
+		}
+		_, err := tx.exec(ctx, insertPendingSQL, cols[0], at, cols[1], cols[2], cols[3], cols[4], cols[5], cols[6],
+			cols[7], cols[8], cols[9], cols[10])
+		return err
+	}
+	for start := 0; start < len(evs); start += pendingPerStatement {
+		chunk := evs[start:min(len(evs), start+pendingPerStatement)]
+		var q strings.Builder
+		q.WriteString("INSERT INTO audit_pending (" + pendingColumns + ") VALUES ")
+		args := make([]any, 0, 12*len(chunk))
+		for i := range chunk {
+			ev := &chunk[i]
+			if i > 0 {
+				q.WriteByte(',')
+			}
+			q.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?)")
+			args = append(args, ev.ID, ts(ev.At), ev.ActorID, ev.OrgID, ev.Role, ev.Action, ev.ObjectType, ev.ObjectID,
+				ev.PersonID, ev.RequestID, ev.BreakGlass, ev.Reason)
+		}
+		if _, err := tx.exec(ctx, q.String(), args...); err != nil {
 			return err
 		}
-		seq, hash = ev.Seq, ev.Hash
 	}
 	return nil
 }
@@ -297,16 +322,22 @@ type AccessLogEntry struct {
 // structure (referrals) will widen this to the structures it is shared
 // with, explicitly.
 func (tx *Tx) AccessLog(ctx context.Context, personIDs []string, limit int) ([]*AccessLogEntry, error) {
-	in, args := personIn("e.person_id", personIDs)
+	// Events the sealer has not chained yet (audit_pending, seq 0) are
+	// shown too: the log is current the moment a request returns.
+	in, args := personIn("person_id", personIDs)
 	rows, err := tx.query(ctx, `SELECT e.seq, e.at, e.actor_id, e.org_id, e.role, e.action, e.object_type, e.object_id,
 		e.break_glass_id, e.reason, COALESCE(o.name, ''), COALESCE(o.show_worker_names, FALSE),
 		COALESCE(w.first_name, ''), COALESCE(w.last_name, ''), e.person_id
-		FROM audit_events e
+		FROM (SELECT seq, at, actor_id, org_id, role, action, object_type, object_id, break_glass_id, reason, person_id
+			FROM audit_events WHERE `+in+`
+			UNION ALL
+			SELECT 0, at, actor_id, org_id, role, action, object_type, object_id, break_glass_id, reason, person_id
+			FROM audit_pending WHERE `+in+`) e
 		JOIN persons p ON p.id = e.person_id
 		LEFT JOIN organizations o ON o.id = e.org_id
 		LEFT JOIN workers w ON w.id = e.actor_id
-		WHERE `+in+` AND (e.org_id = p.org_id OR e.actor_id = 'system')
-		ORDER BY e.at DESC, e.seq DESC LIMIT ?`, append(args, limit)...)
+		WHERE e.org_id = p.org_id OR e.actor_id = 'system'
+		ORDER BY e.at DESC, e.seq = 0 DESC, e.seq DESC LIMIT ?`, append(append(args, args...), limit)...)
 	if err != nil {
 		return nil, err
 	}

@@ -18,8 +18,9 @@ import (
 
 // Two Parcours instances (two apps, two connection pools) on one
 // PostgreSQL database, writing and reading at the same time: the chain
-// must stay gapless and valid, which the advisory lock taken at commit
-// guarantees.
+// must stay gapless and valid. Each transaction seals inline here (no
+// sealer runs): the sealing transactions of both instances take turns
+// under the advisory lock; see audit_seal_test.go for the sealers.
 func TestAuditChain_TwoInstancesOnOnePostgres(t *testing.T) {
 	dsn := storetest.DSN(t, store.Postgres)
 	ctx := context.Background()

@@ -16,6 +16,7 @@ import (
 	"os"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -63,6 +64,12 @@ type DB struct {
 	lock *os.File
 
 	rebound sync.Map // query string → rebound query, for PostgreSQL
+	// sealLater is set while a sealer runs (RunAuditSealer): then
+	// transactions leave their audit events to it instead of sealing
+	// them inline (audit_seal.go).
+	sealLater atomic.Bool
+	// reads groups the reads' audit writes on SQLite (audit_seal.go).
+	reads readAudits
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
 }
@@ -177,9 +184,11 @@ type Tx struct {
 	db  *DB
 	tx  *sql.Tx
 	now time.Time
-	// pending audit events are chained and inserted just before COMMIT,
-	// so that the chain lock is held as briefly as possible.
+	// pending audit events are inserted, unchained, just before COMMIT;
+	// stamped when their break-glass stamp is done already (a group
+	// commit of reads, stamped each by its read).
 	pending []AuditRecord
+	stamped bool
 	// denied are the events of refused attempts (AuditDenial): written
 	// even when the transaction rolls back, since the refusal is what
 	// they record.
@@ -219,8 +228,10 @@ func (db *DB) Transact(ctx context.Context, fn func(*Tx) error) error {
 	return db.run(ctx, true, fn)
 }
 
-// View runs fn in a read-only transaction. fn may still record audit
-// events: they are written by a short write transaction after the read.
+// View runs fn in a read transaction. fn may still record audit events,
+// committed before View returns: on PostgreSQL in the same transaction, on
+// SQLite (whose read connections cannot write) by a write transaction
+// shared with the concurrent reads (group commit, audit_seal.go).
 func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
 	return db.run(ctx, false, fn)
 }
@@ -229,9 +240,10 @@ func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) error {
 	var (
 		err    error
 		denied []AuditRecord
+		wrote  bool
 	)
 	for attempt := 0; attempt < 5; attempt++ {
-		denied, err = db.once(ctx, write, fn)
+		denied, wrote, err = db.once(ctx, write, fn)
 		if err == nil || !retryable(err) || ctx.Err() != nil {
 			break
 		}
@@ -248,22 +260,31 @@ func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) error {
 			return fmt.Errorf("store: record a refused access: %w", derr)
 		}
 	}
+	if err == nil && wrote {
+		// Committed with its events; chained now unless a sealer runs.
+		if serr := db.sealInline(); serr != nil {
+			return fmt.Errorf("store: seal the audit trail: %w", serr)
+		}
+	}
 	return err
 }
 
 // once runs fn in one transaction. When fn fails it returns the refused
-// attempts fn recorded (AuditDenial), for run to write.
-func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (denied []AuditRecord, err error) {
+// attempts fn recorded (AuditDenial), for run to write; wrote tells that
+// the transaction committed audit events, for run to seal.
+func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (denied []AuditRecord, wrote bool, err error) {
 	pool := db.w
 	var opts *sql.TxOptions
 	if !write {
+		// On PostgreSQL a read writes its audit events in its own
+		// transaction, so it is not read-only. SQLite's read connections
+		// are (query_only): the events go to a group commit.
 		pool = db.r
-		opts = &sql.TxOptions{ReadOnly: db.dialect == Postgres}
 	}
 	observe(ctx, Begin)
 	stx, err := pool.BeginTx(ctx, opts)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	tx := &Tx{db: db, tx: stx, now: db.Now(), write: write}
 	defer func() {
@@ -272,26 +293,41 @@ func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (denied 
 		}
 	}()
 	if err = fn(tx); err != nil {
-		return tx.denied, err
+		return tx.denied, false, err
 	}
-	if len(tx.pending) > 0 && write {
-		if err = tx.flushAudit(ctx); err != nil {
-			return nil, err
+	var reads []AuditRecord
+	if len(tx.pending) > 0 {
+		if !tx.stamped {
+			if err = tx.stampBreakGlass(ctx); err != nil {
+				return nil, false, err
+			}
+		}
+		if write || db.dialect == Postgres {
+			if err = tx.insertPending(ctx, tx.pending); err != nil {
+				return nil, false, err
+			}
+			wrote = true
+		} else {
+			reads = tx.pending
 		}
 	}
 	if err = stx.Commit(); err != nil {
-		return nil, err
+		return nil, false, err
 	}
-	if len(tx.pending) > 0 && !write {
-		// Reads are audited too: record them in a write transaction of
-		// their own, carrying the same events.
-		pending := tx.pending
-		return nil, db.run(ctx, true, func(w *Tx) error {
-			w.pending = append(w.pending, pending...)
-			return nil
-		})
+	if len(reads) > 0 {
+		// Set when and who now: the group commit's transaction is later
+		// and shared.
+		for i := range reads {
+			if reads[i].ID == "" {
+				reads[i].ID = NewID()
+			}
+			if reads[i].At.IsZero() {
+				reads[i].At = tx.now.Truncate(time.Microsecond)
+			}
+		}
+		return nil, false, db.recordReads(ctx, reads)
 	}
-	return nil, nil
+	return nil, wrote, nil
 }
 
 func retryable(err error) bool {

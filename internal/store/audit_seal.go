@@ -1,0 +1,337 @@
+package store
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"strings"
+	"sync"
+	"time"
+
+	"parcours/internal/audit"
+)
+
+// Sealing the audit trail.
+//
+// Requests write their audit events unchained into audit_pending, in their
+// own transaction (insertPending): no lock, no read of the chain's end on
+// the request path. The sealer chains them: in one transaction it takes
+// the oldest pending events (in the order of n), gives each the next
+// sequence number and its hash, inserts them into audit_events and deletes
+// them from audit_pending. One sealer runs per database, under the
+// "audit.sealer" lease (RunAuditSealer, started by "parcours serve"); on
+// PostgreSQL an advisory lock inside the sealing transaction keeps the
+// chain gapless even if two sealers overlap (a lease taken over from a
+// paused instance), and SQLite has a single writer anyway.
+//
+// Where no sealer runs — the one-shot commands, the tests — the store
+// seals right after each transaction that wrote events (inline sealing),
+// so the chain is complete when the call returns.
+
+// sealBatch is the number of events one sealing transaction chains.
+const sealBatch = 1000
+
+// SealAudit chains every pending audit event and returns how many it
+// sealed. It is safe to call from any number of instances at once.
+func (db *DB) SealAudit(ctx context.Context) (int, error) {
+	total := 0
+	for {
+		n, err := db.sealOnce(ctx)
+		total += n
+		if err != nil || n < sealBatch {
+			return total, err
+		}
+	}
+}
+
+func (db *DB) sealOnce(ctx context.Context) (int, error) {
+	var sealed int
+	err := db.Transact(ctx, func(tx *Tx) error {
+		sealed = 0
+		if tx.db.dialect == Postgres {
+			if _, err := tx.exec(ctx, "SELECT pg_advisory_xact_lock(?)", int64(auditLockKey)); err != nil {
+				return err
+			}
+		}
+		rows, err := tx.query(ctx, "SELECT n, "+pendingColumns+" FROM audit_pending ORDER BY n LIMIT ?", sealBatch)
+		if err != nil {
+			return err
+		}
+		var (
+			ns  []int64
+			evs []audit.Event
+		)
+		for rows.Next() {
+			var n, at int64
+			var ev audit.Event
+			if err := rows.Scan(&n, &ev.ID, &at, &ev.ActorID, &ev.OrgID, &ev.Role, &ev.Action, &ev.ObjectType, &ev.ObjectID,
+				&ev.PersonID, &ev.RequestID, &ev.BreakGlass, &ev.Reason); err != nil {
+				rows.Close()
+				return err
+			}
+			ev.At = fromTS(at)
+			ns, evs = append(ns, n), append(evs, ev)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		if len(evs) == 0 {
+			return nil
+		}
+		seq, hash, err := tx.chainEnd(ctx)
+		if err != nil {
+			return err
+		}
+		for i := range evs {
+			evs[i].Seal(seq, hash)
+			seq, hash = evs[i].Seq, evs[i].Hash
+		}
+		if err := tx.insertSealed(ctx, evs); err != nil {
+			return err
+		}
+		if tx.db.dialect == Postgres {
+			// Rows of other transactions may commit with a smaller n
+			// meanwhile: delete exactly those chained.
+			if _, err := tx.exec(ctx, "DELETE FROM audit_pending WHERE n = ANY(?::bigint[])", ns); err != nil {
+				return err
+			}
+		} else if _, err := tx.exec(ctx, "DELETE FROM audit_pending WHERE n <= ?", ns[len(ns)-1]); err != nil {
+			// SQLite has one writer: every n up to the last one read was
+			// committed before this transaction began, and read.
+			return err
+		}
+		sealed = len(evs)
+		return nil
+	})
+	return sealed, err
+}
+
+// chainEnd returns the sequence number and hash of the chain's last
+// event: the genesis, or after a retention purge that emptied the trail,
+// the last checkpoint.
+func (tx *Tx) chainEnd(ctx context.Context) (int64, string, error) {
+	var seq int64
+	var hash string
+	err := tx.queryRow(ctx, "SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1").Scan(&seq, &hash)
+	if errors.Is(err, sql.ErrNoRows) {
+		err = tx.queryRow(ctx, "SELECT last_seq, last_hash FROM audit_checkpoints ORDER BY last_seq DESC LIMIT 1").Scan(&seq, &hash)
+		if errors.Is(err, sql.ErrNoRows) {
+			return 0, audit.GenesisHash, nil
+		}
+	}
+	return seq, hash, err
+}
+
+// insertSealed inserts chained events into audit_events, many a statement.
+func (tx *Tx) insertSealed(ctx context.Context, evs []audit.Event) error {
+	const per = 500 // 15 parameters each
+	for start := 0; start < len(evs); start += per {
+		chunk := evs[start:min(len(evs), start+per)]
+		var q strings.Builder
+		q.WriteString("INSERT INTO audit_events (" + auditColumns + ") VALUES ")
+		args := make([]any, 0, 15*len(chunk))
+		for i := range chunk {
+			ev := &chunk[i]
+			if i > 0 {
+				q.WriteByte(',')
+			}
+			q.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
+			args = append(args, ev.Seq, ev.ID, ts(ev.At), ev.ActorID, ev.OrgID, ev.Role, ev.Action, ev.ObjectType, ev.ObjectID,
+				ev.PersonID, ev.RequestID, ev.BreakGlass, ev.Reason, ev.PrevHash, ev.Hash)
+		}
+		s := q.String()
+		if tx.db.dialect == Postgres {
+			s = rebindOnce(s) // not cached: chunk sizes vary
+		}
+		observe(ctx, s)
+		if _, err := tx.tx.ExecContext(ctx, s, args...); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// SetSealInline turns inline sealing on (the default: each transaction
+// that wrote audit events seals them before returning) or off (a sealer
+// runs, or a test seals with SealAudit when it chooses).
+func (db *DB) SetSealInline(on bool) { db.sealLater.Store(!on) }
+
+// sealInline seals after a transaction that wrote audit events, unless a
+// sealer runs. Its statements are not the request's: they run on a
+// context of their own, which no statement counter observes.
+func (db *DB) sealInline() error {
+	if db.sealLater.Load() {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	_, err := db.SealAudit(ctx)
+	return err
+}
+
+// SealerLease is the name of the sealer's lease in job_leases.
+const SealerLease = "audit.sealer"
+
+// Sealer timing: how often the lease holder seals, how long its lease
+// lasts, and how often it renews it.
+const (
+	SealEvery     = 100 * time.Millisecond
+	sealerLease   = 5 * time.Second
+	sealerRenewal = time.Second
+)
+
+// RunAuditSealer seals the audit trail every SealEvery while this
+// instance (holder) holds the sealer's lease, taking the lease over when
+// its holder stops renewing it. It turns inline sealing off while it runs
+// and returns when ctx ends, after releasing the lease, turning inline
+// sealing back on and sealing what is left. onError hears of the failures
+// (the loop goes on).
+func (db *DB) RunAuditSealer(ctx context.Context, holder string, onError func(error)) {
+	db.SetSealInline(false)
+	defer func() {
+		db.SetSealInline(true)
+		fctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+		defer cancel()
+		if err := db.releaseLease(fctx, SealerLease, holder); err != nil {
+			onError(err)
+		}
+		if _, err := db.SealAudit(fctx); err != nil {
+			onError(err)
+		}
+	}()
+	tick := time.NewTicker(SealEvery)
+	defer tick.Stop()
+	var held bool
+	var renew time.Time
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-tick.C:
+		}
+		if now := db.Now(); !now.Before(renew) {
+			won, err := db.holdLease(ctx, SealerLease, holder, now, sealerLease)
+			if err != nil {
+				if ctx.Err() == nil {
+					onError(err)
+				}
+				held = false
+				continue
+			}
+			held, renew = won, now.Add(sealerRenewal)
+		}
+		if !held {
+			continue
+		}
+		if _, err := db.SealAudit(ctx); err != nil && ctx.Err() == nil {
+			onError(err)
+		}
+	}
+}
+
+// holdLease takes the lease name for holder until now+ttl, or renews it
+// when holder has it already, and reports whether holder holds it.
+func (db *DB) holdLease(ctx context.Context, name, holder string, now time.Time, ttl time.Duration) (bool, error) {
+	var won bool
+	err := db.Transact(ctx, func(tx *Tx) error {
+		res, err := tx.exec(ctx, `INSERT INTO job_leases (name, holder, expires_at) VALUES (?,?,?)
+			ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at
+			WHERE job_leases.expires_at <= ? OR job_leases.holder = excluded.holder`,
+			name, holder, ts(now.Add(ttl)), ts(now))
+		if err != nil {
+			return err
+		}
+		n, err := res.RowsAffected()
+		won = n == 1
+		return err
+	})
+	return won, err
+}
+
+// releaseLease ends holder's lease name, if it still holds it.
+func (db *DB) releaseLease(ctx context.Context, name, holder string) error {
+	return db.Transact(ctx, func(tx *Tx) error {
+		_, err := tx.exec(ctx, "UPDATE job_leases SET expires_at = 0 WHERE name = ? AND holder = ?", name, holder)
+		return err
+	})
+}
+
+// Unsealed counts the audit events still waiting for the sealer that were
+// recorded before cutoff, and gives the oldest one's instant.
+func (db *DB) Unsealed(ctx context.Context, cutoff time.Time) (int64, time.Time, error) {
+	var n int64
+	var oldest sql.NullInt64
+	err := db.r.QueryRowContext(ctx, db.rebind("SELECT COUNT(*), MIN(at) FROM audit_pending WHERE at < ?"), ts(cutoff)).Scan(&n, &oldest)
+	if err != nil || !oldest.Valid {
+		return n, time.Time{}, err
+	}
+	return n, fromTS(oldest.Int64), nil
+}
+
+// readAudits is the group commit of the reads' audit events on SQLite,
+// whose read connections cannot write: a read hands its events over and
+// waits; whoever finds no write in progress starts one, which takes every
+// event handed over meanwhile into one transaction, and so on until none
+// is left. Under load many reads share one commit; alone, a read pays one
+// short write.
+type readAudits struct {
+	mu      sync.Mutex
+	queue   []*readAudit
+	running bool
+}
+
+type readAudit struct {
+	evs  []AuditRecord
+	done chan error
+}
+
+// recordReads writes the audit events of a committed read and returns
+// once they are committed (or failed).
+func (db *DB) recordReads(ctx context.Context, evs []AuditRecord) error {
+	// The request's share of the grouped write, for the statement budgets.
+	observe(ctx, "INSERT INTO audit_pending ("+pendingColumns+") VALUES …")
+	r := &readAudit{evs: evs, done: make(chan error, 1)}
+	g := &db.reads
+	g.mu.Lock()
+	g.queue = append(g.queue, r)
+	if !g.running {
+		g.running = true
+		go db.writeReads()
+	}
+	g.mu.Unlock()
+	select {
+	case err := <-r.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+func (db *DB) writeReads() {
+	g := &db.reads
+	for {
+		g.mu.Lock()
+		batch := g.queue
+		g.queue = nil
+		if len(batch) == 0 {
+			g.running = false
+			g.mu.Unlock()
+			return
+		}
+		g.mu.Unlock()
+		var evs []AuditRecord
+		for _, r := range batch {
+			evs = append(evs, r.evs...)
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err := db.run(ctx, true, func(w *Tx) error {
+			w.pending, w.stamped = evs, true // stamped by each read
+			return nil
+		})
+		cancel()
+		for _, r := range batch {
+			r.done <- err
+		}
+	}
+}
