@@ -87,3 +87,9 @@ func negotiate(r *http.Request, pref string) string {
 // RequestID is the id of the request, as the user sees it on an error page
 // and the logs record it.
 func RequestID(r *http.Request) string { return infoFrom(r.Context()).id }
+
+// WithLang sets the language of the response, for a page that offers its
+// own choice (a public notice read in English at the desk).
+func WithLang(ctx context.Context, lang string) context.Context {
+	return context.WithValue(ctx, keyLang, lang)
+}

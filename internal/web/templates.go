@@ -118,6 +118,7 @@ func funcs() template.FuncMap {
 			return t.In(Paris()).Format("2006-01-02 15:04")
 		},
 		"upper": strings.ToUpper,
+		"list":  func(v ...string) []string { return v },
 		"dict": func(kv ...any) map[string]any {
 			m := map[string]any{}
 			for i := 0; i+1 < len(kv); i += 2 {

@@ -47,6 +47,7 @@ func pagesFor(who string, f *demo) []visit {
 		{name: "profile, password change with errors", route: "GET /profile", path: "/profile", status: 200, submit: `form[action="/profile/password"]`},
 		{name: "TOTP enrolment", route: "GET /profile/totp", path: "/profile/totp", status: 200},
 		{name: "notifications", route: "GET /notifications", path: "/notifications"},
+		{name: "information notice, as the person reads it", route: "GET /organizations/{id}/notice", path: "/organizations/" + f.org + "/notice", status: 200},
 		{name: "import", route: "GET /import", path: "/import"},
 		{name: "new household", route: "GET /households/new", path: "/households/new"},
 		{name: "household", route: "GET /households/{id}", path: "/households/" + f.household},
@@ -72,6 +73,7 @@ func pagesFor(who string, f *demo) []visit {
 			visit{name: "administration, new worker with errors", route: "GET /admin", path: "/admin", status: 200, submit: `form[action="/admin/workers"]`},
 			visit{name: "teams, new team with errors", route: "GET /admin/teams", path: "/admin/teams", status: 200, submit: `form[action="/admin/teams"]`},
 			visit{name: "settings", route: "GET /admin/settings", path: "/admin/settings", status: 200},
+			visit{name: "information notice texts", route: "GET /admin/notice", path: "/admin/notice", status: 200},
 			visit{name: "a worker's account", route: "GET /admin/workers/{id}", path: "/admin/workers/" + f.workers["worker"], status: 200},
 		)
 	}
@@ -97,13 +99,14 @@ type demo struct {
 	accompanimentToEnd string
 	template           string            // id of an interview template of org A
 	household          string            // her household
+	org                string            // her organisation
 	workers            map[string]string // cast name → worker id
 }
 
 func seedDemo(t *testing.T, e *apptest.Env) *demo {
 	t.Helper()
 	p := createPerson(t, e, "worker", "MARTIN", "Léa", "1990-04-12")
-	d := &demo{person: p, workers: map[string]string{}}
+	d := &demo{person: p, workers: map[string]string{}, org: e.OrgA.ID}
 	h, err := e.App.Persons.CreateHousehold(t.Context(), e.Actor("worker"), person.HouseholdInput{
 		Name: "Foyer Martin", Members: []person.MemberInput{{PersonID: p, Relationship: parcours.RelReference}},
 	})

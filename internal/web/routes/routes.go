@@ -12,6 +12,7 @@ import (
 	"parcours/internal/web/auditweb"
 	"parcours/internal/web/casefileweb"
 	"parcours/internal/web/homeweb"
+	"parcours/internal/web/noticeweb"
 	"parcours/internal/web/personweb"
 	"parcours/internal/web/reviewweb"
 )
@@ -26,4 +27,5 @@ var Areas = []web.Area{
 	auditweb.Register,    // access log, audit search
 	casefileweb.Register, // the person's file: accompaniments, journal, tasks, documents
 	reviewweb.Register,   // « relecture éthique » of notes, managers' counts
+	noticeweb.Register,   // the organisation's information notice, public
 }
