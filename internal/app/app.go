@@ -21,6 +21,7 @@ import (
 	"parcours/internal/noteflags"
 	"parcours/internal/org"
 	"parcours/internal/person"
+	"parcours/internal/rights"
 	"parcours/internal/search"
 	"parcours/internal/store"
 	"parcours/internal/web"
@@ -70,6 +71,9 @@ type App struct {
 	AuditKey []byte
 	// NoteFlags is the « relecture éthique » of notes and its counts.
 	NoteFlags *noteflags.Service
+	// Rights is access to rights day to day: catalogue, procedures,
+	// autonomy checks, mandates.
+	Rights *rights.Service
 }
 
 // ParseTrustedProxies reads serve's --trusted-proxies (IPs and CIDRs,
@@ -133,10 +137,12 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a.AccessLog = accesslog.New(db)
 	a.CaseFile = casefile.New(db, casefile.Config{DataDir: cfg.DataDir, MaxUpload: cfg.MaxUpload})
 	a.NoteFlags = noteflags.New(db)
+	a.Rights = rights.New(db)
 	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload, TrustedProxies: cfg.TrustedProxies},
 		web.Services{Auth: a.Auth, Persons: a.Persons, Orgs: a.Orgs, Search: a.Search, Import: a.Import,
 			Consent: a.Consent, BreakGlass: a.BreakGlass, AccessLog: a.AccessLog, CaseFile: a.CaseFile,
-			Day: casefileweb.CaseFileDay(a.CaseFile), Forms: forms.New(db), NoteFlags: a.NoteFlags},
+			Day: casefileweb.CaseFileDay(a.CaseFile), Forms: forms.New(db), NoteFlags: a.NoteFlags,
+			Rights: a.Rights},
 		routes.Areas...)
 	if err != nil {
 		return nil, err

@@ -29,6 +29,7 @@ var personQueries = []string{
 	"PersonHandovers", "Handover", "JournalPage", "JournalEntry", "AmendmentsOf", "AmendmentsByPerson",
 	"PersonTasks", "Task", "OpenTasksAssigned", "PersonDocuments", "Document", "LastVisit", "RecordVisit",
 	"OpenTasksWithPersons", "RecentVisits",
+	"PersonProcedures", "Procedure", "ProceduresToFollow", "PersonAutonomyChecks", "PersonMandates", "Mandate", "MandatesEnding",
 }
 
 // doorPackages may call them: the store that defines them and the door.

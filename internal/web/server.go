@@ -33,6 +33,7 @@ import (
 	"parcours/internal/org"
 	"parcours/internal/parcours"
 	"parcours/internal/person"
+	"parcours/internal/rights"
 	"parcours/internal/search"
 )
 
@@ -61,6 +62,9 @@ type Services struct {
 	// NoteFlags is the « relecture éthique » of notes (review.go,
 	// web/reviewweb); nil leaves forms without it.
 	NoteFlags *noteflags.Service
+	// Rights is access to rights: catalogue, procedures, autonomy checks,
+	// mandates (web/rightsweb).
+	Rights *rights.Service
 }
 
 // Config is what the server needs besides the services.

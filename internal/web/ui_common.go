@@ -55,6 +55,8 @@ var navLinks = []struct {
 	{"/documents/expiring", "nav.documents_expiring", []access.Action{access.DocumentRead}},
 	{"/settings/casefile", "nav.casefile_settings", []access.Action{access.AccompanimentKinds}},
 	{"/review/stats", "nav.review_stats", []access.Action{access.ReviewStats}},
+	{"/procedures/follow-up", "nav.procedures_follow_up", []access.Action{access.ProcedureRead}},
+	{"/rights", "nav.rights", []access.Action{access.RightsCatalogueRead}},
 	{"/profile", "nav.profile", nil},
 }
 

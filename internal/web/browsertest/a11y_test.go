@@ -67,6 +67,12 @@ func pagesFor(who string, f *demo) []visit {
 		{name: "case file settings (kinds, interview templates)", route: "GET /settings/casefile", path: "/settings/casefile", status: statusFor(who, 200, "reception", 403)},
 		{name: "relecture éthique, counts per team and month", route: "GET /review/stats", path: "/review/stats", status: statusFor(who, 403, "manager", 200)},
 		{name: "documents expiring within 30 days", route: "GET /documents/expiring", path: "/documents/expiring", status: statusFor(who, 200, "admin", 403, "reception", 403)},
+		{name: "rights and procedures tab, empty procedure sent", route: "GET /persons/{id}/rights", path: person + "/rights",
+			status: statusFor(who, 200, "worker2", 403, "other", 404, "admin", 403, "reception", 403),
+			submit: map[bool]string{true: `form[action$="/procedures"]`}[who == "worker"]},
+		{name: "my procedures to follow up", route: "GET /procedures/follow-up", path: "/procedures/follow-up", status: statusFor(who, 200, "admin", 403, "reception", 403)},
+		{name: "catalogue of rights and aids, empty aid sent", route: "GET /rights", path: "/rights", status: 200,
+			submit: map[bool]string{true: `form[action="/rights/aids"]`}[who == "admin"]},
 	}
 	if who == "admin" {
 		v = append(v,

@@ -15,6 +15,7 @@ import (
 	"parcours/internal/web/noticeweb"
 	"parcours/internal/web/personweb"
 	"parcours/internal/web/reviewweb"
+	"parcours/internal/web/rightsweb"
 )
 
 // Areas are every area of Parcours over HTTP, in registration order.
@@ -28,4 +29,5 @@ var Areas = []web.Area{
 	casefileweb.Register, // the person's file: accompaniments, journal, tasks, documents
 	reviewweb.Register,   // « relecture éthique » of notes, managers' counts
 	noticeweb.Register,   // the organisation's information notice, public
+	rightsweb.Register,   // access to rights: catalogue, procedures, autonomy, mandates
 }

@@ -1,0 +1,138 @@
+package file
+
+import (
+	"context"
+
+	"parcours/internal/access"
+	"parcours/internal/parcours"
+	"parcours/internal/store"
+)
+
+// The rights part of a file (issue 12): procedures, autonomy checks and
+// mandates. Each read checks its own action.
+
+// Procedures returns the file's procedures, newest first.
+func (f *File) Procedures(ctx context.Context) ([]*parcours.Procedure, error) {
+	if err := f.Check(access.ProcedureRead); err != nil {
+		return nil, err
+	}
+	return f.tx.PersonProcedures(ctx, f.IDs)
+}
+
+// AutonomyChecks returns the file's digital autonomy checks, oldest
+// first.
+func (f *File) AutonomyChecks(ctx context.Context) ([]*parcours.AutonomyCheck, error) {
+	if err := f.Check(access.AutonomyRead); err != nil {
+		return nil, err
+	}
+	return f.tx.PersonAutonomyChecks(ctx, f.IDs)
+}
+
+// Mandates returns the file's mandates, newest first.
+func (f *File) Mandates(ctx context.Context) ([]*parcours.Mandate, error) {
+	if err := f.Check(access.MandateRead); err != nil {
+		return nil, err
+	}
+	return f.tx.PersonMandates(ctx, f.IDs)
+}
+
+// OpenProcedure opens the file of a procedure and returns it.
+func OpenProcedure(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, id string) (*File, *parcours.Procedure, error) {
+	p, err := tx.Procedure(ctx, id)
+	if err != nil {
+		return nil, nil, notFound(err)
+	}
+	f, err := Open(ctx, tx, actor, act, p.PersonID)
+	return f, p, err
+}
+
+// Procedure returns one procedure of the file, else NotFound.
+func (f *File) Procedure(ctx context.Context, id string) (*parcours.Procedure, error) {
+	p, err := f.tx.Procedure(ctx, id)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	if !f.Owns(p.PersonID) {
+		return nil, parcours.NotFound()
+	}
+	return p, nil
+}
+
+// OpenMandate opens the file of a mandate and returns it.
+func OpenMandate(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, id string) (*File, *parcours.Mandate, error) {
+	m, err := tx.Mandate(ctx, id)
+	if err != nil {
+		return nil, nil, notFound(err)
+	}
+	f, err := Open(ctx, tx, actor, act, m.PersonID)
+	return f, m, err
+}
+
+// Mandate returns one mandate of the file, else NotFound.
+func (f *File) Mandate(ctx context.Context, id string) (*parcours.Mandate, error) {
+	m, err := f.tx.Mandate(ctx, id)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	if !f.Owns(m.PersonID) {
+		return nil, parcours.NotFound()
+	}
+	return m, nil
+}
+
+// ProceduresToFollow returns the actor's open procedures with a next step
+// due on or before until, of files the actor may still read, with the
+// person's name; each file shown is audited (procedure.follow_up). The
+// files are opened in one statement.
+func ProceduresToFollow(ctx context.Context, tx *store.Tx, actor parcours.Actor, until string, limit int) ([]*parcours.Procedure, error) {
+	list, err := tx.ProceduresToFollow(ctx, actor.WorkerID, until, limit)
+	if err != nil || len(list) == 0 {
+		return []*parcours.Procedure{}, err
+	}
+	ids := make([]string, 0, len(list))
+	for _, p := range list {
+		ids = append(ids, p.PersonID)
+	}
+	files, err := OpenMany(ctx, tx, actor, ids, false)
+	if err != nil {
+		return nil, err
+	}
+	out := []*parcours.Procedure{}
+	for _, p := range list {
+		f := files[p.PersonID]
+		if f == nil || !f.Can(access.ProcedureRead) {
+			continue
+		}
+		p.PersonName = f.Person.DisplayName()
+		out = append(out, p)
+	}
+	return out, nil
+}
+
+// MandatesEnding returns the actor's unrevoked mandates ending between
+// from and until, of files the actor may still read.
+func MandatesEnding(ctx context.Context, tx *store.Tx, actor parcours.Actor, from, until string) ([]*parcours.Mandate, map[string]string, error) {
+	list, err := tx.MandatesEnding(ctx, actor.WorkerID, from, until)
+	names := map[string]string{}
+	if err != nil || len(list) == 0 {
+		return []*parcours.Mandate{}, names, err
+	}
+	ids := make([]string, 0, len(list))
+	for _, m := range list {
+		ids = append(ids, m.PersonID)
+	}
+	files, err := OpenMany(ctx, tx, actor, ids, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := []*parcours.Mandate{}
+	for _, m := range list {
+		f := files[m.PersonID]
+		if f == nil || !f.Can(access.MandateRead) {
+			continue
+		}
+		names[m.PersonID] = f.Person.DisplayName()
+		out = append(out, m)
+	}
+	return out, names, nil
+}

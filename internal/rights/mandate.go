@@ -1,0 +1,268 @@
+package rights
+
+import (
+	"context"
+	"strings"
+	"time"
+
+	"parcours/internal/access"
+	"parcours/internal/file"
+	"parcours/internal/parcours"
+	"parcours/internal/store"
+)
+
+// AutonomyInput is a digital autonomy check.
+type AutonomyInput struct {
+	CheckedOn     string `json:"checked_on"`
+	Equipment     string `json:"equipment"`
+	Connection    string `json:"connection"`
+	Email         string `json:"email"`
+	FranceConnect string `json:"franceconnect"`
+	Alone         string `json:"alone"`
+	Language      string `json:"language"`
+}
+
+// AddAutonomyCheck records a dated digital autonomy check on a file.
+func (s *Service) AddAutonomyCheck(ctx context.Context, actor parcours.Actor, personID string, in AutonomyInput) (c *parcours.AutonomyCheck, err error) {
+	defer wrap(&err, "rights: autonomy check")
+	err = s.db.Transact(ctx, func(tx *store.Tx) error {
+		f, err := file.Open(ctx, tx, actor, access.AutonomyWrite, personID)
+		if err != nil {
+			return err
+		}
+		today := Today(tx.Now())
+		c = &parcours.AutonomyCheck{PersonID: f.Person.ID, CheckedOn: in.CheckedOn, Equipment: in.Equipment, Connection: in.Connection,
+			Email: in.Email, FranceConnect: in.FranceConnect, Alone: in.Alone, Language: in.Language, CreatedBy: actor.WorkerID}
+		if c.CheckedOn == "" {
+			c.CheckedOn = today
+		}
+		var v parcours.Problems
+		date(&v, "checked_on", c.CheckedOn, true, mustDate(today))
+		choice(&v, "equipment", c.Equipment, parcours.AutonomyEquipment, true)
+		choice(&v, "connection", c.Connection, parcours.AutonomyConnection, true)
+		choice(&v, "email", c.Email, parcours.AutonomyEmail, true)
+		choice(&v, "franceconnect", c.FranceConnect, parcours.AutonomyFC, true)
+		choice(&v, "alone", c.Alone, parcours.AutonomyAlone, true)
+		choice(&v, "language", c.Language, parcours.AutonomyLanguage, true)
+		if err := v.Err(); err != nil {
+			return err
+		}
+		c.Score = c.AutonomyScore()
+		if err := tx.InsertAutonomyCheck(ctx, f.Person.OrgID, c); err != nil {
+			return err
+		}
+		f.Audit("autonomy.create", "autonomy_check", c.ID)
+		return nil
+	})
+	return c, err
+}
+
+// AutonomyChecks lists a person's checks, oldest first: the progress.
+func (s *Service) AutonomyChecks(ctx context.Context, actor parcours.Actor, personID string) (out []*parcours.AutonomyCheck, err error) {
+	defer wrap(&err, "rights: autonomy checks")
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		f, err := file.Open(ctx, tx, actor, access.AutonomyRead, personID)
+		if err != nil {
+			return err
+		}
+		if out, err = f.AutonomyChecks(ctx); err != nil {
+			return err
+		}
+		f.Audit("autonomy.list", "person", f.Person.ID)
+		return nil
+	})
+	return out, err
+}
+
+// MandateInput is a mandate the person gives: to a worker of the
+// structure (the actor by default), for named procedures (right codes of
+// the catalogue), starting today or later, for at most a year.
+type MandateInput struct {
+	WorkerID   string   `json:"worker_id"`
+	Procedures []string `json:"procedures"`
+	StartDate  string   `json:"start_date"`
+	EndDate    string   `json:"end_date"`
+	DocumentID string   `json:"document_id"`
+}
+
+// RevokeInput is the person's revocation, recorded by a worker.
+type RevokeInput struct {
+	RevokedOn string `json:"revoked_on"`
+	Note      string `json:"note"`
+}
+
+// CreateMandate records a mandate. A mandate longer than one year or
+// starting in the past is refused (422).
+func (s *Service) CreateMandate(ctx context.Context, actor parcours.Actor, personID string, in MandateInput) (m *parcours.Mandate, err error) {
+	defer wrap(&err, "rights: create mandate")
+	err = s.db.Transact(ctx, func(tx *store.Tx) error {
+		f, err := file.Open(ctx, tx, actor, access.MandateWrite, personID)
+		if err != nil {
+			return err
+		}
+		today := Today(tx.Now())
+		m = &parcours.Mandate{OrgID: f.Person.OrgID, PersonID: f.Person.ID, WorkerID: in.WorkerID, StartDate: in.StartDate,
+			EndDate: in.EndDate, DocumentID: in.DocumentID, CreatedBy: actor.WorkerID}
+		if m.WorkerID == "" {
+			m.WorkerID = actor.WorkerID
+		}
+		if m.StartDate == "" {
+			m.StartDate = today
+		}
+		var v parcours.Problems
+		w, err := tx.Worker(ctx, m.WorkerID)
+		if err != nil || w.OrgID != m.OrgID || w.Disabled || (w.Role != parcours.RoleWorker && w.Role != parcours.RoleManager) {
+			v.Add("worker_id", "error.rights.mandate_worker", label("worker_id"))
+		}
+		cat, err := catalogue(ctx, tx, m.OrgID, true)
+		if err != nil {
+			return err
+		}
+		seen := map[string]bool{}
+		for _, code := range in.Procedures {
+			if code = strings.TrimSpace(code); code == "" || seen[code] {
+				continue
+			}
+			seen[code] = true
+			if cat.Find(code) == nil {
+				v.Add("procedures", "error.rights.unknown_right", code)
+				continue
+			}
+			m.Procedures = append(m.Procedures, code)
+		}
+		if len(m.Procedures) == 0 && len(in.Procedures) == 0 {
+			v.Add("procedures", "error.field_required", label("procedures"))
+		}
+		date(&v, "start_date", m.StartDate, true, time.Time{})
+		date(&v, "end_date", m.EndDate, true, time.Time{})
+		if start, err1 := parcours.ParseDate(m.StartDate); err1 == nil {
+			if m.StartDate < today {
+				v.Add("start_date", "error.rights.mandate_start_past", label("start_date"))
+			}
+			if end, err2 := parcours.ParseDate(m.EndDate); err2 == nil {
+				if !end.After(start) {
+					v.Add("end_date", "error.rights.mandate_end_before_start", label("end_date"))
+				} else if end.After(start.AddDate(1, 0, 0)) {
+					v.Add("end_date", "error.rights.mandate_too_long", label("end_date"))
+				}
+			}
+		}
+		if m.DocumentID != "" {
+			d, err := f.Document(ctx, m.DocumentID)
+			if err != nil {
+				return err
+			}
+			if d == nil {
+				v.Add("document_id", "error.rights.document_unknown", label("document_id"))
+			}
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if err := tx.InsertMandate(ctx, m); err != nil {
+			return err
+		}
+		m.Status = m.StatusOn(today)
+		f.Audit("mandate.create", "mandate", m.ID)
+		return nil
+	})
+	return m, err
+}
+
+// RevokeMandate records that the person revoked a mandate (any time; 409
+// when already revoked).
+func (s *Service) RevokeMandate(ctx context.Context, actor parcours.Actor, id string, in RevokeInput) (m *parcours.Mandate, err error) {
+	defer wrap(&err, "rights: revoke mandate %s", id)
+	err = s.db.Transact(ctx, func(tx *store.Tx) error {
+		f, old, err := file.OpenMandate(ctx, tx, actor, access.MandateWrite, id)
+		if err != nil {
+			return err
+		}
+		today := Today(tx.Now())
+		on := in.RevokedOn
+		if on == "" {
+			on = today
+		}
+		var v parcours.Problems
+		date(&v, "revoked_on", on, true, mustDate(today))
+		maxLen(&v, "note", in.Note, 500)
+		if err := v.Err(); err != nil {
+			return err
+		}
+		ok, err := tx.RevokeMandate(ctx, old.ID, on, actor.WorkerID, strings.TrimSpace(in.Note))
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return parcours.Errorf(parcours.EConflict, "error.rights.mandate_already_revoked")
+		}
+		if m, err = f.Mandate(ctx, id); err != nil {
+			return err
+		}
+		m.Status = m.StatusOn(today)
+		f.Audit("mandate.revoke", "mandate", m.ID)
+		return nil
+	})
+	return m, err
+}
+
+// Mandates lists a person's mandates, newest first, with their status.
+func (s *Service) Mandates(ctx context.Context, actor parcours.Actor, personID string) (out []*parcours.Mandate, err error) {
+	defer wrap(&err, "rights: mandates")
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		f, err := file.Open(ctx, tx, actor, access.MandateRead, personID)
+		if err != nil {
+			return err
+		}
+		if out, err = f.Mandates(ctx); err != nil {
+			return err
+		}
+		today := Today(tx.Now())
+		for _, m := range out {
+			m.Status = m.StatusOn(today)
+		}
+		f.Audit("mandate.list", "person", f.Person.ID)
+		return nil
+	})
+	return out, err
+}
+
+// Printable is what the printable mandate shows.
+type Printable struct {
+	Mandate    *parcours.Mandate
+	Person     *parcours.Person
+	WorkerName string
+	OrgName    string
+	Names      map[string]string // right code → name
+}
+
+// PrintMandate returns a mandate with what its printed form needs.
+func (s *Service) PrintMandate(ctx context.Context, actor parcours.Actor, id string) (out *Printable, err error) {
+	defer wrap(&err, "rights: print mandate %s", id)
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		f, m, err := file.OpenMandate(ctx, tx, actor, access.MandateWrite, id)
+		if err != nil {
+			return err
+		}
+		m.Status = m.StatusOn(Today(tx.Now()))
+		out = &Printable{Mandate: m, Person: f.Person, Names: map[string]string{}}
+		if w, err := tx.Worker(ctx, m.WorkerID); err == nil {
+			out.WorkerName = w.FirstName + " " + w.LastName
+		}
+		if o, err := tx.Organization(ctx, m.OrgID); err == nil {
+			out.OrgName = o.Name
+		}
+		cat, err := catalogue(ctx, tx, m.OrgID, false)
+		if err != nil {
+			return err
+		}
+		for _, c := range m.Procedures {
+			if r := cat.Find(c); r != nil {
+				out.Names[c] = r.Name
+			}
+		}
+		f.Audit("mandate.print", "mandate", m.ID)
+		return nil
+	})
+	return out, err
+}
