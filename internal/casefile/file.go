@@ -2,6 +2,7 @@ package casefile
 
 import (
 	"context"
+	"slices"
 	"time"
 
 	"parcours/internal/access"
@@ -31,6 +32,12 @@ type File struct {
 	// LastVisit is the viewer's previous visit (zero on the first): what
 	// is newer is marked "nouveau depuis votre dernière visite".
 	LastVisit time.Time
+	// Alerts are what an appointment needs to know at a glance: the
+	// person's objections to sharing (for those who may read the
+	// consent), the documents expired or expiring within 30 days and the
+	// overdue tasks (for those who see them), and the viewer's own open
+	// break-glass.
+	Alerts Alerts
 	// Viewer is the worker the file is shown to; Today their date (the
 	// journal form's date, prefilled where it shows).
 	Viewer, Today string
@@ -49,6 +56,47 @@ type File struct {
 
 	CanAccompaniments, CanWriteAccompaniment, CanJournal, CanWriteJournal bool
 	CanTasks, CanWriteTasks, CanDocuments, CanWriteDocuments, CanHandover bool
+}
+
+// Alerts sum up, at the top of the file, what needs attention.
+type Alerts struct {
+	Objections       []string
+	DocumentsToRenew int
+	OverdueTasks     int
+	BreakGlassUntil  time.Time
+}
+
+// Any reports whether there is something to show.
+func (a Alerts) Any() bool {
+	return len(a.Objections) > 0 || a.DocumentsToRenew > 0 || a.OverdueTasks > 0 || !a.BreakGlassUntil.IsZero()
+}
+
+// Age is the person's age in whole years today, -1 when the birth date
+// is unknown.
+func (f *File) Age() int {
+	b, err := time.Parse(time.DateOnly, f.Person.BirthDate)
+	t, err2 := time.Parse(time.DateOnly, f.Today)
+	if err != nil || err2 != nil {
+		return -1
+	}
+	age := t.Year() - b.Year()
+	if t.Month() < b.Month() || (t.Month() == b.Month() && t.Day() < b.Day()) {
+		age--
+	}
+	return age
+}
+
+// Referents are the names of the referents of the active accompaniments.
+func (f *File) Referents() []string {
+	var out []string
+	for _, a := range f.Accompaniments {
+		if a.Active() && a.ReferentID != "" {
+			if n := f.Workers[a.ReferentID]; n != "" && !slices.Contains(out, n) {
+				out = append(out, n)
+			}
+		}
+	}
+	return out
 }
 
 // New reports whether something made at t is newer than the last visit.
@@ -137,6 +185,7 @@ func (s *Service) Open(ctx context.Context, actor parcours.Actor, personID strin
 		if err := mergedNames(ctx, f, out); err != nil {
 			return err
 		}
+		out.Alerts = alerts(f, out)
 		if err := f.RecordVisit(ctx); err != nil {
 			return err
 		}
@@ -147,6 +196,30 @@ func (s *Service) Open(ctx context.Context, actor parcours.Actor, personID strin
 		return nil, err
 	}
 	return out, nil
+}
+
+// alerts gathers the top-of-file alerts from what the file already holds:
+// no extra read, so nothing more to audit.
+func alerts(f *file.File, out *File) Alerts {
+	var a Alerts
+	if f.Can(access.ConsentRead) && f.Rel != nil {
+		a.Objections = f.Rel.Objections
+	}
+	soon := mustDate(out.Today).AddDate(0, 0, 30).Format(time.DateOnly)
+	for _, d := range out.Documents {
+		if d.ExpiresOn != "" && d.ExpiresOn <= soon {
+			a.DocumentsToRenew++
+		}
+	}
+	for _, t := range out.Tasks {
+		if t.Status == parcours.TaskOpen && t.DueDate != "" && t.DueDate < out.Today {
+			a.OverdueTasks++
+		}
+	}
+	if f.Rel != nil && f.Rel.BreakGlass != nil {
+		a.BreakGlassUntil = f.Rel.BreakGlass.ExpiresAt
+	}
+	return a
 }
 
 // mergedNames fills the persons a merged file points to, in one query.

@@ -15,6 +15,9 @@ import (
 	"path"
 	"sort"
 	"strings"
+
+	"golang.org/x/text/feature/plural"
+	"golang.org/x/text/language"
 )
 
 // Default is the language used when nothing else is known.
@@ -71,9 +74,13 @@ func Supported(lang string) bool {
 	return ok
 }
 
-// Has reports whether key exists in the default language.
+// Has reports whether key exists in the default language, as a message
+// or as the plural forms N reads (key.one, key.other…).
 func Has(key string) bool {
 	_, ok := catalog[Default][key]
+	if !ok {
+		_, ok = catalog[Default][key+".other"]
+	}
 	return ok
 }
 
@@ -144,4 +151,28 @@ func Accepted(acceptLanguage string) (string, bool) {
 		}
 	}
 	return best, best != ""
+}
+
+// N translates the plural form of key for count n in lang, by the CLDR
+// rules of golang.org/x/text (French: « 0 tâche », « 1 tâche », « 2
+// tâches »; English: « 0 tasks », « 1 task »): the catalogue holds
+// key+".one" and key+".other" (and ".many" where a language needs it); n
+// is the first argument of the message.
+func N(lang, key string, n int, args ...any) string {
+	tag := language.Make(lang)
+	if !Supported(lang) {
+		tag = language.Make(Default)
+	}
+	form := "other"
+	switch plural.Cardinal.MatchPlural(tag, n, 0, 0, 0, 0) {
+	case plural.One:
+		form = "one"
+	case plural.Many:
+		form = "many"
+	}
+	k := key + "." + form
+	if _, ok := catalog[Default][k]; !ok {
+		k = key + ".other"
+	}
+	return T(lang, k, append([]any{n}, args...)...)
 }

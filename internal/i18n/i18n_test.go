@@ -51,3 +51,19 @@ func TestT_FormatsAndTranslatesFieldArgs(t *testing.T) {
 		t.Fatal("unknown key should be returned as is")
 	}
 }
+
+// Plurals follow the language's rules: French counts 0 and 1 as one.
+func TestN_PluralRules(t *testing.T) {
+	for _, c := range []struct {
+		lang string
+		n    int
+		want string
+	}{
+		{"fr", 0, "0 tâche en retard"}, {"fr", 1, "1 tâche en retard"}, {"fr", 2, "2 tâches en retard"},
+		{"en", 0, "0 overdue tasks"}, {"en", 1, "1 overdue task"}, {"en", 2, "2 overdue tasks"},
+	} {
+		if got := N(c.lang, "cf.alert.overdue_tasks", c.n); got != c.want {
+			t.Errorf("N(%s, %d) = %q, want %q", c.lang, c.n, got, c.want)
+		}
+	}
+}

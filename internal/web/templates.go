@@ -82,6 +82,8 @@ func (p *PageData) AddErrors(lang string, e *parcours.Error, prefix, def string)
 func funcs() template.FuncMap {
 	return template.FuncMap{
 		"t": func(lang, key string, args ...any) string { return i18n.T(lang, key, args...) },
+		// tn is "t" for a count: the plural form of key for n (i18n.N).
+		"tn": func(lang, key string, n int, args ...any) string { return i18n.N(lang, key, n, args...) },
 		// reviewFor is the page's review box when it is about field id,
 		// else an empty one for it (review.go).
 		"reviewFor": func(b *ReviewBox, field, id, lang string) *ReviewBox {

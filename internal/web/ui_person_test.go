@@ -493,3 +493,42 @@ func mustParis(t *testing.T) *time.Location {
 	}
 	return loc
 }
+
+// The top of the file: age and birth date (by sex), phone, address,
+// référent·e, and the alerts of an appointment; a break-glass banner with
+// its end for the one using it.
+func TestPersonPage_TopOfTheFileAndAlerts(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		resp := e.Page("POST", "/persons", "worker", url.Values{
+			"birth_name": {"BRUN"}, "first_names": {"Louis"}, "birth_date": {"1973-12-19"}, "sex": {"M"},
+			"phone": {"06 12 34 56 78"}, "address.line1": {"12 rue Garibaldi"}, "address.postal_code": {"69003"}, "address.city": {"Lyon 3e"}})
+		id := strings.TrimPrefix(resp.Header.Get("Location"), "/persons/")
+		today := e.App.DB.Now().In(mustParis(t))
+		for _, due := range []int{-2, -1} {
+			r := e.Do("POST", "/api/v1/persons/"+id+"/tasks", "worker", map[string]any{"title": "Relancer", "due_date": today.AddDate(0, 0, due).Format("2006-01-02"), "assignee_id": e.Workers["worker"].ID})
+			if r.Status != 201 {
+				t.Fatalf("task: %d %s", r.Status, r.Body)
+			}
+		}
+		if r := e.Do("POST", "/api/v1/persons/"+id+"/consent", "worker", map[string]any{"informed_on": today.Format("2006-01-02"), "method": "oral", "objections": []string{"no_health_sharing"}}); r.Status >= 300 {
+			t.Fatalf("consent: %d %s", r.Status, r.Body)
+		}
+		html := string(e.Page("GET", "/persons/"+id, "worker", nil).Body)
+		age := today.Year() - 1973
+		if today.Month() < 12 || today.Day() < 19 {
+			age--
+		}
+		for _, want := range []string{strconv.Itoa(age) + " ans — né le 19/12/1973", `href="tel:`, ">06 12 34 56 78</a>", "12 rue Garibaldi, 69003 Lyon 3e",
+			"Référent·e", "2 tâches en retard", "Oppositions au partage"} {
+			if !strings.Contains(html, want) {
+				t.Errorf("the top of the file lacks %q", want)
+			}
+		}
+		if strings.Contains(html, "Né·e le") {
+			t.Error("« Né·e » although the sex is recorded")
+		}
+		if strings.Contains(html, "break-glass-banner") {
+			t.Error("a break-glass banner without a break-glass")
+		}
+	})
+}

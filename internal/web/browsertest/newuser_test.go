@@ -4,9 +4,14 @@ import (
 	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"parcours/internal/casefile"
+	"parcours/internal/consent"
+	"parcours/internal/parcours"
+	"parcours/internal/person"
 	"parcours/internal/store"
 )
 
@@ -242,4 +247,73 @@ func TestNewUser_AddToJournalAtTheTop(t *testing.T) {
 			}
 		}
 	}
+}
+
+// 4. The top of the file holds what an appointment needs — age, phone,
+// address (as an address, not a birthplace), référent·e — and the open
+// alerts (objections, overdue tasks, the viewer's break-glass with its end
+// time); on a phone the header and banners leave most of the screen to
+// the file.
+func TestNewUser_TopOfTheFileForAnAppointment(t *testing.T) {
+	e := New(t, store.SQLite)
+	f := seedDemo(t, e.Env)
+	phone, line1, postal, city := "06 12 34 56 78", "12 rue Garibaldi", "69003", "Lyon 3e"
+	if _, err := e.App.Persons.Update(t.Context(), e.Actor("worker"), f.person, person.Input{
+		Phone: &phone, Address: &parcours.Address{Line1: line1, PostalCode: postal, City: city}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.App.CaseFile.CreateTask(t.Context(), e.Actor("worker"), f.person, casefile.TaskInput{
+		Title: "Relancer la CAF", DueDate: time.Now().AddDate(0, 0, -3).Format("2006-01-02"), AssigneeID: e.Workers["worker"].ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.App.Consent.Record(t.Context(), e.Actor("worker"), f.person, consent.Input{
+		InformedOn: time.Now().Format("2006-01-02"), Method: "oral", Objections: []string{"no_external_sharing"}}); err != nil {
+		t.Fatal(err)
+	}
+	for _, width := range []int64{1280, 360} {
+		for _, js := range []bool{true, false} {
+			where := fmt.Sprintf("%d px, js=%v", width, js)
+			opts := []TabOption{Width(width)}
+			if !js {
+				opts = append(opts, NoJS())
+			}
+			tab := e.NewTab(opts...)
+			tab.LoginAs("worker")
+			tab.Go("/persons/" + f.person)
+			top := tab.Text(".file-summary")
+			for _, want := range []string{"Âge", " ans — née le 12/04/1990", phone, line1, postal + " " + city, "Référent·e"} {
+				if !strings.Contains(top, want) {
+					t.Errorf("%s: the top of the file lacks %q: %s", where, want, top)
+				}
+			}
+			alerts := tab.Text(".alerts")
+			for _, want := range []string{"Oppositions au partage", "Pas de partage avec d'autres structures", "1 tâche en retard"} {
+				if !strings.Contains(alerts, want) {
+					t.Errorf("%s: the alerts lack %q: %s", where, want, alerts)
+				}
+			}
+			if !inView(tab, ".alerts") {
+				t.Errorf("%s: the alerts are not on the first screen", where)
+			}
+			if width == 360 {
+				if h := Eval[float64](tab, `document.querySelector("main h1").getBoundingClientRect().top`); h > 200 {
+					t.Errorf("%s: the header takes %v px above the name, more than 200 of a phone's screen", where, h)
+				}
+			}
+			if js && width == 1280 {
+				reportViolations(t, "worker", "/persons/{id} (top of the file)", tab.Axe())
+			}
+		}
+	}
+	// A break-glass shows its end time as a banner to the one using it.
+	if _, err := e.App.BreakGlass.Open(t.Context(), e.Actor("worker2"), f.person, "Appel du 115, la référente est absente."); err != nil {
+		t.Fatal(err)
+	}
+	tab := e.NewTab(Width(360))
+	tab.LoginAs("worker2")
+	tab.Go("/persons/" + f.person)
+	if b := tab.Text("#break-glass-banner"); !strings.Contains(b, "jusqu'au") || !strings.Contains(b, time.Now().Format("02/01/2006")) && !strings.Contains(b, time.Now().AddDate(0, 0, 1).Format("02/01/2006")) {
+		t.Errorf("the break-glass banner does not say until when: %q", b)
+	}
+	reportViolations(t, "worker2", "/persons/{id} (break-glass)", tab.Axe())
 }
