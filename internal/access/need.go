@@ -111,7 +111,7 @@ func init() {
 // search, open to managers and to the organisation's data-protection
 // officer whatever their role.
 func special(actor parcours.Actor, act Action, t Target) (decided bool, err error) {
-	if act == AuditSearch && t.DPO {
+	if dpoActions[act] && t.DPO {
 		return true, nil
 	}
 	return false, nil

@@ -123,7 +123,7 @@ var breakGlassReadsAndNotes = set(PersonRead, PersonFind, HouseholdRead, Consent
 // notAboutAFile are actions never checked against a person's relation.
 var notAboutAFile = set(PersonCreate, HouseholdCreate, OrgManage, WorkerManage, SelfManage, OrgCreate,
 	BreakGlassOpen, BreakGlassReview, AuditSearch, NotificationRead, AccompanimentKinds, InterviewTemplateManage, JobRun,
-	ReviewText, ReviewStats)
+	ReviewText, ReviewStats, RetentionManage)
 
 // TestBreakGlass_EveryFileActionIsClassified makes every action a role
 // may do say whether a break-glass allows it: a new action that writes to

@@ -21,6 +21,7 @@ import (
 	"parcours/internal/noteflags"
 	"parcours/internal/org"
 	"parcours/internal/person"
+	"parcours/internal/retention"
 	"parcours/internal/rights"
 	"parcours/internal/search"
 	"parcours/internal/store"
@@ -74,6 +75,8 @@ type App struct {
 	// Rights is access to rights day to day: catalogue, procedures,
 	// autonomy checks, mandates.
 	Rights *rights.Service
+	// Retention keeps only what the law allows: rules, plans, purge.
+	Retention *retention.Service
 }
 
 // ParseTrustedProxies reads serve's --trusted-proxies (IPs and CIDRs,
@@ -138,11 +141,12 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a.CaseFile = casefile.New(db, casefile.Config{DataDir: cfg.DataDir, MaxUpload: cfg.MaxUpload})
 	a.NoteFlags = noteflags.New(db)
 	a.Rights = rights.New(db)
+	a.Retention = retention.New(db, cfg.DataDir)
 	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload, TrustedProxies: cfg.TrustedProxies},
 		web.Services{Auth: a.Auth, Persons: a.Persons, Orgs: a.Orgs, Search: a.Search, Import: a.Import,
 			Consent: a.Consent, BreakGlass: a.BreakGlass, AccessLog: a.AccessLog, CaseFile: a.CaseFile,
 			Day: casefileweb.CaseFileDay(a.CaseFile), Forms: forms.New(db), NoteFlags: a.NoteFlags,
-			Rights: a.Rights},
+			Rights: a.Rights, Retention: a.Retention},
 		routes.Areas...)
 	if err != nil {
 		return nil, err

@@ -32,6 +32,7 @@ func newScheduler(c *Common, a *app.App) (*jobs.Scheduler, error) {
 		return int(n.Sessions + n.Throttles), err
 	}})
 	s.Add(auditJob)
+	s.Add(retentionJob(a))
 	return s, nil
 }
 
@@ -54,7 +55,7 @@ func init() {
 		name:    "jobs run-once",
 		summary: "Run the background jobs (or one, with --job) once now, then exit.",
 		flags: func(fs *flag.FlagSet, c *Common) {
-			fs.StringVar(&name, "job", "", "run only this job: task-reminders, session-cleanup or audit")
+			fs.StringVar(&name, "job", "", "run only this job: task-reminders, session-cleanup, audit or retention-plan")
 			accessFlags(fs, c)
 		},
 		run: func(ctx context.Context, e *env, c *Common, args []string) error {

@@ -33,6 +33,7 @@ import (
 	"parcours/internal/org"
 	"parcours/internal/parcours"
 	"parcours/internal/person"
+	"parcours/internal/retention"
 	"parcours/internal/rights"
 	"parcours/internal/search"
 )
@@ -65,6 +66,9 @@ type Services struct {
 	// Rights is access to rights: catalogue, procedures, autonomy checks,
 	// mandates (web/rightsweb).
 	Rights *rights.Service
+	// Retention is the retention rules, plans and their review
+	// (web/retentionweb).
+	Retention *retention.Service
 }
 
 // Config is what the server needs besides the services.

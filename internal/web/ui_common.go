@@ -57,6 +57,7 @@ var navLinks = []struct {
 	{"/review/stats", "nav.review_stats", []access.Action{access.ReviewStats}},
 	{"/procedures/follow-up", "nav.procedures_follow_up", []access.Action{access.ProcedureRead}},
 	{"/rights", "nav.rights", []access.Action{access.RightsCatalogueRead}},
+	{"/retention", "nav.retention", []access.Action{access.RetentionManage}},
 	{"/profile", "nav.profile", nil},
 }
 

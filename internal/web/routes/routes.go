@@ -14,20 +14,22 @@ import (
 	"parcours/internal/web/homeweb"
 	"parcours/internal/web/noticeweb"
 	"parcours/internal/web/personweb"
+	"parcours/internal/web/retentionweb"
 	"parcours/internal/web/reviewweb"
 	"parcours/internal/web/rightsweb"
 )
 
 // Areas are every area of Parcours over HTTP, in registration order.
 var Areas = []web.Area{
-	personweb.Register,   // persons, households, search, merges, import
-	homeweb.Register,     // « Ma journée »
-	accountweb.Register,  // sign-in, second factor, profile, API tokens
-	adminweb.Register,    // workers, teams, settings
-	accessweb.Register,   // consent, break-glass, reviews, notifications
-	auditweb.Register,    // access log, audit search
-	casefileweb.Register, // the person's file: accompaniments, journal, tasks, documents
-	reviewweb.Register,   // « relecture éthique » of notes, managers' counts
-	noticeweb.Register,   // the organisation's information notice, public
-	rightsweb.Register,   // access to rights: catalogue, procedures, autonomy, mandates
+	personweb.Register,    // persons, households, search, merges, import
+	homeweb.Register,      // « Ma journée »
+	accountweb.Register,   // sign-in, second factor, profile, API tokens
+	adminweb.Register,     // workers, teams, settings
+	accessweb.Register,    // consent, break-glass, reviews, notifications
+	auditweb.Register,     // access log, audit search
+	casefileweb.Register,  // the person's file: accompaniments, journal, tasks, documents
+	reviewweb.Register,    // « relecture éthique » of notes, managers' counts
+	noticeweb.Register,    // the organisation's information notice, public
+	rightsweb.Register,    // access to rights: catalogue, procedures, autonomy, mandates
+	retentionweb.Register, // retention rules, plans and their review
 }

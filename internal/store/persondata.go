@@ -1,0 +1,87 @@
+package store
+
+// PersonData is the one list of where a person's data lives. Retention
+// reads it twice: to find a file's last contact (the dates each area
+// records) and to anonymise a file (what each table keeps, blanks or
+// deletes). An area that adds a table with a person_id column (or a
+// reference to persons) adds its line here, in the same change:
+// TestPersonData_CoversEveryPersonTable fails otherwise, so that no
+// table escapes the purge.
+//
+// Anonymisation keeps what the statistics need (birth year, sex, commune,
+// household composition, accompaniment kinds and dates, journal entry
+// kinds and dates, task and handover dates) and deletes or blanks the
+// rest (names, contact, NIR and CAF numbers, texts, documents).
+var PersonData = []PersonTable{
+	{Table: "persons", Column: "id", Kind: "identity",
+		Contacts: []Contact{{Column: "created_at", Instant: true}},
+		// Handled by anonymisePersons: the birth date keeps its year,
+		// postal code and city are the commune.
+		Special: "names, birth place, contact, NIR and CAF numbers blanked; birth date cut to the year"},
+	{Table: "persons", Column: "merged_into", Keep: "the merge pointer: a merge group is anonymised as a whole"},
+	{Table: "accompaniments", Column: "person_id", Kind: "accompaniments",
+		Contacts: []Contact{{Column: "start_date"}, {Column: "end_date", Where: "end_date <> ''"}},
+		Set:      "end_proof_document_id = ''"},
+	{Table: "journal_entries", Column: "person_id", Kind: "journal",
+		Contacts: []Contact{{Column: "occurred_at"}},
+		Set:      "summary = '', participants = '[]', private_synthesis = ''"},
+	{Table: "tasks", Column: "person_id", Kind: "tasks",
+		Contacts: []Contact{{Column: "done_at", Instant: true, Where: "status = 'done'"}},
+		Set:      "title = ''"},
+	{Table: "documents", Column: "person_id", Kind: "documents",
+		Contacts: []Contact{{Column: "created_at", Instant: true}},
+		// Their contents are removed from the data dir after the commit,
+		// when no other row names the same content.
+		Delete: true},
+	{Table: "handovers", Column: "person_id", Set: "synthesis = '', note = ''"},
+	{Table: "casefile_visits", Column: "person_id", Delete: true},
+	{Table: "consents", Column: "person_id", Delete: true},
+	{Table: "consent_objections", Column: "person_id", Delete: true},
+	{Table: "break_glass", Column: "person_id", Set: "reason = '', review_note = ''"},
+	{Table: "notifications", Column: "person_id", Delete: true},
+	{Table: "person_recorders", Column: "person_id", Delete: true},
+	{Table: "person_terms", Column: "person_id",
+		Special: "the search index: entries deleted and the dictionaries' counts kept in step (words no one bears any more removed)"},
+	{Table: "person_merges", Column: "kept_id", Set: "reason = '', undo_reason = ''",
+		Match: "kept_id IN {ids} OR absorbed_id IN {ids}"},
+	{Table: "person_merges", Column: "absorbed_id", Keep: "anonymised with kept_id"},
+	{Table: "import_keys", Column: "object_id", Delete: true, Match: "kind = 'person' AND object_id IN {ids}"},
+	{Table: "goals", Column: "accompaniment_id", Set: "title = ''",
+		Match: "accompaniment_id IN (SELECT id FROM accompaniments WHERE person_id IN {ids})"},
+	{Table: "audit_events", Column: "person_id", Keep: "identifiers only; the hash chain must stay verifiable"},
+	{Table: "retention_batch_items", Column: "person_id", Keep: "identifiers and dates only: the record of what retention did"},
+	{Table: "retention_guard", Column: "person_id", Keep: "rows exist only inside the anonymisation's transaction"},
+}
+
+// PersonTable is one table holding a person's data.
+type PersonTable struct {
+	Table string
+	// Column names the person (a persons.id).
+	Column string
+	// Kind is the data kind of the rows for the intermediate archive
+	// durations (retention_archive_rules); tables without contact dates
+	// leave it empty.
+	Kind string
+	// Contacts are the dates of the rows that count as a contact with
+	// the person (their latest is the file's last contact).
+	Contacts []Contact
+	// What anonymisation does, exactly one of: Delete the rows; Set
+	// (SQL assignments blanking free text); Special (done by code in
+	// retention.go, described); Keep (why nothing changes).
+	Delete  bool
+	Set     string
+	Special string
+	Keep    string
+	// Match selects the rows of the persons when Column alone does not:
+	// SQL where {ids} is the set of person ids. Default: Column IN {ids}.
+	Match string
+}
+
+// Contact is a date column counting as a contact with the person.
+type Contact struct {
+	Column string
+	// Instant: a BIGINT microseconds column; else a TEXT YYYY-MM-DD date.
+	Instant bool
+	// Where narrows the rows (SQL over the table's columns).
+	Where string
+}
