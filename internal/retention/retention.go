@@ -43,6 +43,14 @@ const (
 	ActionAnonymise = "anonymise"
 )
 
+// The plans, batches and files as the store holds them, named here for
+// the web area (which never imports the store).
+type (
+	Plan  = store.RetentionPlan
+	Batch = store.RetentionBatch
+	File  = store.RetentionFile
+)
+
 // Service is retention.
 type Service struct {
 	db      *store.DB

@@ -2,7 +2,6 @@ package retention_test
 
 import (
 	"context"
-	"database/sql"
 	"encoding/base64"
 	"fmt"
 	"net/http"
@@ -223,6 +222,12 @@ func TestRetention_PlanReviewApply_AnonymisesOnlyApprovedInactiveFiles(t *testin
 		if len(found.Items) != 1 {
 			t.Errorf("search for a kept person: %+v", found.Items)
 		}
+		call(t, e, "GET", "/api/v1/persons?limit=200", "manager", nil, 200, &found)
+		for _, it := range found.Items {
+			if it.ID == w.old.ID {
+				t.Errorf("the persons list still shows the anonymised person")
+			}
+		}
 		// The journal search does not find the blanked text either.
 		r = e.Do("GET", "/api/v1/search/journal?q=loyer", "worker", nil)
 		if strings.Contains(string(r.Body), w.oldEntry) {
@@ -378,4 +383,36 @@ func rebind(e *apptest.Env, q string) string {
 	return b.String()
 }
 
-var _ = sql.ErrNoRows
+
+// TestRetention_ManagersAndTheDPOOnly: an administrator designated DPO
+// reviews plans; without the designation, 403; another organisation's
+// batch is 404.
+func TestRetention_ManagersAndTheDPOOnly(t *testing.T) {
+	t.Parallel()
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		ctx := context.Background()
+		call(t, e, "GET", "/api/v1/retention/settings", "admin", nil, http.StatusForbidden, nil)
+		if err := e.App.DB.Transact(ctx, func(tx *store.Tx) error {
+			return tx.DesignateDPO(ctx, e.Workers["admin"].ID, e.OrgA.ID, true)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		var st retention.Settings
+		call(t, e, "GET", "/api/v1/retention/settings", "admin", nil, 200, &st)
+		if st.ActiveMonths != retention.DefaultActiveMonths {
+			t.Errorf("default active months = %d", st.ActiveMonths)
+		}
+		var plan planOut
+		call(t, e, "POST", "/api/v1/retention/plans", "admin", nil, http.StatusCreated, &plan)
+		id, _ := plan.batch(t, retention.ActionAnonymise)
+		call(t, e, "GET", "/api/v1/retention/batches/"+id, "admin", nil, 200, nil)
+		// Org B's manager does not see org A's batch.
+		if err := e.App.DB.Transact(ctx, func(tx *store.Tx) error {
+			return tx.DesignateDPO(ctx, e.Workers["other"].ID, e.OrgB.ID, true)
+		}); err != nil {
+			t.Fatal(err)
+		}
+		call(t, e, "GET", "/api/v1/retention/batches/"+id, "other", nil, http.StatusNotFound, nil)
+		call(t, e, "POST", "/api/v1/retention/batches/"+id+"/decision", "other", map[string]any{"decision": "approve", "reason": "pas à moi"}, http.StatusNotFound, nil)
+	})
+}

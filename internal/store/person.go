@@ -106,8 +106,9 @@ type PersonPage struct {
 // (birth_name, first_names, id), or from the start when after is nil.
 func (tx *Tx) ListPersons(ctx context.Context, orgID string, after []string, limit int) (*PersonPage, error) {
 	// Persons merged into another record (internal/search) are left out:
-	// the record they were merged into stands for them.
-	q := "SELECT " + personColumns + " FROM persons WHERE org_id = ? AND merged_into IS NULL"
+	// the record they were merged into stands for them. Anonymised persons
+	// (internal/retention) are no one's file any more.
+	q := "SELECT " + personColumns + " FROM persons WHERE org_id = ? AND merged_into IS NULL AND anonymised_at = 0"
 	args := []any{orgID}
 	if len(after) == 3 {
 		// A row-value comparison, in the order of the persons_org_list

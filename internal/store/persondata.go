@@ -45,6 +45,8 @@ var PersonData = []PersonTable{
 	{Table: "person_merges", Column: "kept_id", Set: "reason = '', undo_reason = ''",
 		Match: "kept_id IN {ids} OR absorbed_id IN {ids}"},
 	{Table: "person_merges", Column: "absorbed_id", Keep: "anonymised with kept_id"},
+	{Table: "person_not_duplicates", Column: "person_id", Delete: true, Match: "person_id IN {ids} OR candidate_id IN {ids}"},
+	{Table: "person_not_duplicates", Column: "candidate_id", Keep: "deleted with person_id (either side)"},
 	{Table: "import_keys", Column: "object_id", Delete: true, Match: "kind = 'person' AND object_id IN {ids}"},
 	{Table: "goals", Column: "accompaniment_id", Set: "title = ''",
 		Match: "accompaniment_id IN (SELECT id FROM accompaniments WHERE person_id IN {ids})"},

@@ -46,7 +46,9 @@ func init() {
 		matrixRow{Route: "GET /api/v1/retention/batches/{id}", Path: func(f *fixture) string { return "/api/v1/retention/batches/" + batch(f) },
 			Want: managers, Audit: []string{"retention.batch.read"}},
 		matrixRow{Route: "POST /api/v1/retention/batches/{id}/decision", Path: func(f *fixture) string { return "/api/v1/retention/batches/" + batch(f) + "/decision" },
-			Body: func(*fixture, string) any { return map[string]any{"decision": "postpone", "reason": "À revoir le mois prochain"} },
+			Body: func(*fixture, string) any {
+				return map[string]any{"decision": "postpone", "reason": "À revoir le mois prochain"}
+			},
 			Want: managers, Audit: []string{"retention.batch.postpone"}},
 		matrixRow{Route: "GET /retention", Path: fixed("/retention"), Page: true, Want: managers,
 			NoAudit: "the organisation's rules and its plans' counts: no person named"},

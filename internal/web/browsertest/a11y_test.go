@@ -66,6 +66,9 @@ func pagesFor(who string, f *demo) []visit {
 		{name: "break-glass request", route: "GET /persons/{id}/break-glass", path: person + "/break-glass"},
 		{name: "case file settings (kinds, interview templates)", route: "GET /settings/casefile", path: "/settings/casefile", status: statusFor(who, 200, "reception", 403)},
 		{name: "relecture éthique, counts per team and month", route: "GET /review/stats", path: "/review/stats", status: statusFor(who, 403, "manager", 200)},
+		{name: "retention rules and plans", route: "GET /retention", path: "/retention", status: statusFor(who, 403, "manager", 200)},
+		{name: "retention batch, decision sent empty", route: "GET /retention/batches/{id}", path: "/retention/batches/" + f.retentionBatch, status: statusFor(who, 403, "manager", 200),
+			submit: map[bool]string{true: `form[action$="/decision"]`}[who == "manager"]},
 		{name: "documents expiring within 30 days", route: "GET /documents/expiring", path: "/documents/expiring", status: statusFor(who, 200, "admin", 403, "reception", 403)},
 		{name: "rights and procedures tab, empty procedure sent", route: "GET /persons/{id}/rights", path: person + "/rights",
 			status: statusFor(who, 200, "worker2", 403, "other", 404, "admin", 403, "reception", 403),
@@ -106,6 +109,7 @@ type demo struct {
 	template           string            // id of an interview template of org A
 	household          string            // her household
 	org                string            // her organisation
+	retentionBatch     string            // a batch of org A's retention plan (issue 15)
 	workers            map[string]string // cast name → worker id
 }
 
@@ -120,6 +124,13 @@ func seedDemo(t *testing.T, e *apptest.Env) *demo {
 		t.Fatal(err)
 	}
 	d.household = h.ID
+	if e.App.Retention != nil {
+		plan, err := e.App.Retention.PlanOrg(t.Context(), parcours.SystemActor(), e.OrgA.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.retentionBatch = plan.Batches[0].ID
+	}
 	for name, w := range e.Workers {
 		d.workers[name] = w.ID
 	}

@@ -12,7 +12,6 @@ import (
 
 	"parcours/internal/parcours"
 	"parcours/internal/retention"
-	"parcours/internal/store"
 	"parcours/internal/web"
 )
 
@@ -107,12 +106,12 @@ func instant(t time.Time) *time.Time {
 	return &t
 }
 
-func toBatch(b *store.RetentionBatch) batchJSON {
+func toBatch(b *retention.Batch) batchJSON {
 	return batchJSON{ID: b.ID, PlanID: b.PlanID, Action: b.Action, Status: b.Status, Files: b.Files, Reason: b.Reason,
 		DecidedBy: b.DecidedBy, DecidedAt: instant(b.DecidedAt), Applied: b.Applied, AppliedAt: instant(b.AppliedAt)}
 }
 
-func toPlan(p *store.RetentionPlan) planJSON {
+func toPlan(p *retention.Plan) planJSON {
 	out := planJSON{ID: p.ID, Day: p.Day, Status: p.Status, CreatedAt: p.CreatedAt, Batches: []batchJSON{}}
 	for _, b := range p.Batches {
 		out.Batches = append(out.Batches, toBatch(b))
@@ -206,7 +205,7 @@ func (s *server) apiDecide(w http.ResponseWriter, r *http.Request) error {
 type pageData struct {
 	Settings retention.Settings
 	Kinds    []string
-	Plans    []*store.RetentionPlan
+	Plans    []*retention.Plan
 }
 
 var flashes = map[string]string{
