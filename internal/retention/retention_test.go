@@ -383,7 +383,6 @@ func rebind(e *apptest.Env, q string) string {
 	return b.String()
 }
 
-
 // TestRetention_ManagersAndTheDPOOnly: an administrator designated DPO
 // reviews plans; without the designation, 403; another organisation's
 // batch is 404.

@@ -50,6 +50,21 @@ var PersonData = []PersonTable{
 	{Table: "import_keys", Column: "object_id", Delete: true, Match: "kind = 'person' AND object_id IN {ids}"},
 	{Table: "goals", Column: "accompaniment_id", Set: "title = ''",
 		Match: "accompaniment_id IN (SELECT id FROM accompaniments WHERE person_id IN {ids})"},
+	// Access to rights (issue 12): procedures and mandates count as
+	// contacts; their codes, statuses, help levels, obstacles and amounts
+	// stay for statistics, free text goes. A procedure's aid decision may
+	// need an intermediate archive (10 years for accounting): kind
+	// "procedures".
+	{Table: "procedures", Column: "person_id", Kind: "procedures",
+		Contacts: []Contact{{Column: "updated_at", Instant: true}},
+		Set:      "next_step = '', note = ''"},
+	{Table: "mandates", Column: "person_id", Kind: "mandates",
+		Contacts: []Contact{{Column: "start_date"}},
+		Set:      "document_id = NULL, revocation_note = ''"},
+	{Table: "autonomy_checks", Column: "person_id", Kind: "procedures",
+		Contacts: []Contact{{Column: "checked_on"}},
+		Keep:     "answers are codes (equipment, connection, …), kept for the digital obstacles statistics"},
+	{Table: "audit_pending", Column: "person_id", Keep: "audit events waiting to be sealed: identifiers only"},
 	{Table: "audit_events", Column: "person_id", Keep: "identifiers only; the hash chain must stay verifiable"},
 	{Table: "retention_batch_items", Column: "person_id", Keep: "identifiers and dates only: the record of what retention did"},
 	{Table: "retention_guard", Column: "person_id", Keep: "rows exist only inside the anonymisation's transaction"},
