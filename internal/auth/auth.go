@@ -16,11 +16,15 @@ type Service struct {
 	db  *store.DB
 	log *slog.Logger
 	box *secretBox // encrypts TOTP secrets at rest; nil: in clear
+	// tokens caches what API tokens resolve to (tokencache.go).
+	tokens *tokenCache
 }
 
 // New returns a Service on db.
 func New(db *store.DB, log *slog.Logger) *Service {
-	return &Service{db: db, log: log}
+	s := &Service{db: db, log: log, tokens: newTokenCache()}
+	db.OnActorChange(s.tokens.forget)
+	return s
 }
 
 // SessionCookie is the name of the session cookie. The __Host- prefix

@@ -135,17 +135,31 @@ func (s *Service) RevokeToken(ctx context.Context, actor parcours.Actor, id stri
 }
 
 // ActorFromToken authenticates a bearer token. Unknown, revoked and
-// disabled-owner tokens all give the same unauthenticated error.
+// disabled-owner tokens all give the same unauthenticated error. What a
+// token resolves to is cached for TokenCacheTTL (tokencache.go), so a
+// request with a known token asks the database nothing to authenticate.
 func (s *Service) ActorFromToken(ctx context.Context, secret string) (parcours.Actor, *parcours.Worker, error) {
 	unauth := parcours.Errorf(parcours.EUnauthenticated, "error.unauthenticated")
 	if !strings.HasPrefix(secret, tokenPrefix) || len(secret) > 100 {
 		return parcours.Actor{}, nil, unauth
 	}
+	hash := hashSecret(secret)
+	now := s.db.Now()
+	cacheable := s.db.ActorCacheUsable()
+	if cacheable {
+		if e, ok := s.tokens.get(hash, now); ok {
+			if err := s.touchToken(ctx, hash, e.tokenID, e.lastUsed, now); err != nil {
+				return parcours.Actor{}, nil, err
+			}
+			return e.worker.Actor(), &e.worker, nil
+		}
+	}
+	gen := s.tokens.generation()
 	var w *parcours.Worker
 	var tok *store.APIToken
 	err := s.db.View(ctx, func(tx *store.Tx) error {
 		var err error
-		if tok, err = tx.TokenByHash(ctx, hashSecret(secret)); err != nil {
+		if tok, err = tx.TokenByHash(ctx, hash); err != nil {
 			return err
 		}
 		w, err = tx.Worker(ctx, tok.WorkerID)
@@ -160,12 +174,24 @@ func (s *Service) ActorFromToken(ctx context.Context, secret string) (parcours.A
 	if w.Disabled {
 		return parcours.Actor{}, nil, unauth
 	}
-	// Last use is kept to the minute: recording every request would turn
-	// every API read into a write.
-	if now := s.db.Now(); now.Sub(microTime(tok.LastUsedAt)) > time.Minute {
-		if err := s.db.Transact(ctx, func(tx *store.Tx) error { return tx.TouchAPIToken(ctx, tok.ID) }); err != nil {
-			return parcours.Actor{}, nil, err
-		}
+	if cacheable {
+		s.tokens.put(hash, cachedToken{worker: *w, tokenID: tok.ID, lastUsed: microTime(tok.LastUsedAt), expires: now.Add(TokenCacheTTL)}, gen)
+	}
+	if err := s.touchToken(ctx, hash, tok.ID, microTime(tok.LastUsedAt), now); err != nil {
+		return parcours.Actor{}, nil, err
 	}
 	return w.Actor(), w, nil
+}
+
+// touchToken records the token's last use, kept to the minute: recording
+// every request would turn every API read into a write.
+func (s *Service) touchToken(ctx context.Context, hash, id string, last, now time.Time) error {
+	if now.Sub(last) <= time.Minute {
+		return nil
+	}
+	if err := s.db.Transact(ctx, func(tx *store.Tx) error { return tx.TouchAPIToken(ctx, id) }); err != nil {
+		return err
+	}
+	s.tokens.used(hash, now)
+	return nil
 }

@@ -70,6 +70,8 @@ type DB struct {
 	sealLater atomic.Bool
 	// reads groups the reads' audit writes on SQLite (audit_seal.go).
 	reads readAudits
+	// actors tells the actor caches of changes (actors.go).
+	actors actorHub
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
 }
@@ -134,6 +136,7 @@ func (db *DB) Dialect() Dialect { return db.dialect }
 
 // Close closes the pools.
 func (db *DB) Close() error {
+	db.stopActors()
 	err := db.w.Close()
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
@@ -189,6 +192,9 @@ type Tx struct {
 	// commit of reads, stamped each by its read).
 	pending []AuditRecord
 	stamped bool
+	// actorsChanged are the workers whose credentials or facts this
+	// transaction changed, announced at commit (actors.go).
+	actorsChanged []string
 	// denied are the events of refused attempts (AuditDenial): written
 	// even when the transaction rolls back, since the refusal is what
 	// they record.
@@ -311,8 +317,16 @@ func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (denied 
 			reads = tx.pending
 		}
 	}
+	if len(tx.actorsChanged) > 0 {
+		if err = tx.notifyActors(ctx); err != nil {
+			return nil, false, err
+		}
+	}
 	if err = stx.Commit(); err != nil {
 		return nil, false, err
+	}
+	for _, id := range tx.actorsChanged {
+		db.actorChanged(id)
 	}
 	if len(reads) > 0 {
 		// Set when and who now: the group commit's transaction is later

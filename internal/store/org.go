@@ -131,6 +131,7 @@ func (tx *Tx) InsertWorker(ctx context.Context, w *parcours.Worker, passwordHash
 
 // SetWorkerTeams replaces the team memberships of a worker.
 func (tx *Tx) SetWorkerTeams(ctx context.Context, workerID string, teamIDs []string) error {
+	tx.markActorChanged(workerID)
 	if _, err := tx.exec(ctx, "DELETE FROM worker_teams WHERE worker_id = ?", workerID); err != nil {
 		return err
 	}
@@ -144,6 +145,7 @@ func (tx *Tx) SetWorkerTeams(ctx context.Context, workerID string, teamIDs []str
 
 // UpdateWorker saves the profile fields of w (not credentials).
 func (tx *Tx) UpdateWorker(ctx context.Context, w *parcours.Worker) error {
+	tx.markActorChanged(w.ID)
 	_, err := tx.exec(ctx, `UPDATE workers SET first_name = ?, last_name = ?, role = ?, disabled = ?, language = ? WHERE id = ?`,
 		w.FirstName, w.LastName, string(w.Role), w.Disabled, w.Language, w.ID)
 	return err
@@ -231,12 +233,14 @@ func (tx *Tx) WorkerSecrets(ctx context.Context, id string) (*WorkerSecrets, err
 
 // SetPassword replaces a worker's password hash.
 func (tx *Tx) SetPassword(ctx context.Context, workerID, hash string) error {
+	tx.markActorChanged(workerID)
 	_, err := tx.exec(ctx, "UPDATE workers SET password_hash = ?, password_changed_at = ? WHERE id = ?", hash, ts(tx.now), workerID)
 	return err
 }
 
 // SetTOTP stores (or clears, with secret "") a worker's TOTP secret.
 func (tx *Tx) SetTOTP(ctx context.Context, workerID, secret string, enabled bool) error {
+	tx.markActorChanged(workerID)
 	_, err := tx.exec(ctx, "UPDATE workers SET totp_secret = ?, totp_enabled = ?, totp_last_step = 0 WHERE id = ?", secret, enabled, workerID)
 	return err
 }

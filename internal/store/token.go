@@ -64,6 +64,7 @@ func (tx *Tx) APITokens(ctx context.Context, workerID string) ([]*APIToken, erro
 
 // RevokeAPIToken revokes a token of a worker; false when there is none.
 func (tx *Tx) RevokeAPIToken(ctx context.Context, workerID, id string) (bool, error) {
+	tx.markActorChanged(workerID)
 	res, err := tx.exec(ctx, "UPDATE api_tokens SET revoked_at = ? WHERE id = ? AND worker_id = ? AND revoked_at = 0", ts(tx.now), id, workerID)
 	if err != nil {
 		return false, err
