@@ -39,7 +39,24 @@ type Entry struct {
 	// BreakGlass and Reason tell an exceptional access and why.
 	BreakGlass bool   `json:"break_glass"`
 	Reason     string `json:"reason,omitempty"`
+	// Count is how many times the same worker did the same reading
+	// within ReadGroup of each other (1 for a single event); At is then
+	// the latest, Since the first.
+	Count int       `json:"count"`
+	Since time.Time `json:"since,omitzero"`
+
+	actorID string
 }
+
+// ReadGroup is the span within which a worker's repeated reads of a file
+// (reloading the page, paging the journal) make one line of the log.
+const ReadGroup = 30 * time.Minute
+
+// readActions are the reads grouped when repeated; changes are never
+// grouped.
+var readActions = map[string]bool{"casefile.open": true, "person.read": true, "journal.read": true, "journal.list": true,
+	"accompaniment.list": true, "handover.list": true, "task.list": true, "document.list": true, "consent.read": true,
+	"access_log.read": true, "document.read": true, "document.download": true}
 
 // PersonLog returns the person's access log, newest first. Reading it is
 // itself audited (and appears in it).
@@ -56,21 +73,51 @@ func (s *Service) PersonLog(ctx context.Context, actor parcours.Actor, personID 
 		if err != nil {
 			return err
 		}
+		// Managers and the data-protection officer answer « who read this
+		// file? »: they see names whatever the organisation's setting,
+		// which decides for everyone else.
+		names := actor.Role == parcours.RoleManager
+		if !names && !actor.System {
+			if names, err = tx.IsDPO(ctx, actor.WorkerID); err != nil {
+				return err
+			}
+		}
 		out = make([]*Entry, 0, len(rows))
 		for _, r := range rows {
-			e := &Entry{At: r.At, Organization: r.OrgName, Role: r.Role, Action: r.Action, BreakGlass: r.BreakGlass != "", Reason: r.Reason}
-			if r.ShowWorkerNames {
+			e := &Entry{At: r.At, Organization: r.OrgName, Role: r.Role, Action: r.Action, BreakGlass: r.BreakGlass != "", Reason: r.Reason,
+				Count: 1, actorID: r.ActorID}
+			if r.ShowWorkerNames || (names && r.OrgID == actor.OrgID) {
 				e.Worker = strings.TrimSpace(r.WorkerFirstName + " " + r.WorkerLastName)
 			}
 			if r.ActorID == "system" {
 				e.Organization, e.Role = "", "system"
 			}
-			out = append(out, e)
+			out = group(out, e)
 		}
 		f.Audit("access_log.read", "person", personID)
 		return nil
 	})
 	return out, err
+}
+
+// group appends e (older than every entry of out) to the log, or counts it
+// in the previous line when it repeats the same read by the same worker
+// within ReadGroup of that line's first read.
+func group(out []*Entry, e *Entry) []*Entry {
+	if n := len(out); n > 0 && readActions[e.Action] {
+		last := out[n-1]
+		first := last.At
+		if !last.Since.IsZero() {
+			first = last.Since
+		}
+		if last.Action == e.Action && last.actorID == e.actorID && last.actorID != "" && last.BreakGlass == e.BreakGlass &&
+			first.Sub(e.At) <= ReadGroup {
+			last.Count++
+			last.Since = e.At
+			return out
+		}
+	}
+	return append(out, e)
 }
 
 // Filter is an audit search, as typed by the user: dates YYYY-MM-DD
@@ -135,6 +182,71 @@ func (s *Service) Search(ctx context.Context, actor parcours.Actor, f Filter) (*
 		return nil, err
 	}
 	return out, nil
+}
+
+// Names are the names an audit page shows instead of ids: the workers of
+// the actor's organisation (every one, for the filter) and the persons the
+// events are about.
+type Names struct {
+	Workers map[string]string
+	Persons map[string]string
+}
+
+// SearchNamed is Search with the names of the workers and persons of the
+// page, read in the same transaction, for the audit page.
+func (s *Service) SearchNamed(ctx context.Context, actor parcours.Actor, f Filter) (*parcours.Page[audit.Event], *Names, error) {
+	page, err := s.Search(ctx, actor, f)
+	if err != nil {
+		return nil, nil, err
+	}
+	n := &Names{Persons: map[string]string{}}
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		if n.Workers, err = tx.WorkerNames(ctx, actor.OrgID); err != nil {
+			return err
+		}
+		var ids []string
+		for _, e := range page.Items {
+			if e.PersonID != "" {
+				ids = append(ids, e.PersonID)
+			}
+		}
+		if len(ids) == 0 {
+			return nil
+		}
+		// Who the events are about, by name: the door opens the actor's
+		// organisation's persons only; the search itself is audited.
+		files, err := file.OpenMany(ctx, tx, actor, ids, false)
+		if err != nil {
+			return err
+		}
+		for id, f := range files {
+			n.Persons[id] = f.Person.DisplayName()
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	return page, n, nil
+}
+
+// Workers lists the names of the actor's organisation's workers, for the
+// audit page's filter, to a manager or the data-protection officer.
+func (s *Service) Workers(ctx context.Context, actor parcours.Actor) (map[string]string, error) {
+	var out map[string]string
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		dpo, err := tx.IsDPO(ctx, actor.WorkerID)
+		if err != nil {
+			return err
+		}
+		if err := access.Check(actor, access.AuditSearch, access.Target{DPO: dpo}); err != nil {
+			return err
+		}
+		out, err = tx.WorkerNames(ctx, actor.OrgID)
+		return err
+	})
+	return out, err
 }
 
 func parse(f Filter) (store.AuditFilter, error) {

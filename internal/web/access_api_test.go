@@ -551,3 +551,40 @@ func TestNotifications_MarkReadOneAndAll(t *testing.T) {
 		}
 	})
 }
+
+// « Who read this file? »: managers see the names and functions of the
+// workers who opened it, repeated reads within 30 minutes make one line;
+// the audit page speaks in names and French words and filters by name.
+func TestAccessLog_ManagersSeeWhoReadAndRepeatsAreGrouped(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		p := recordPerson(t, e, "worker", "ROUX")
+		for range 3 {
+			if r := e.Page("GET", "/persons/"+p.ID, "worker", nil); r.Status != 200 {
+				t.Fatalf("open the file: %d", r.Status)
+			}
+		}
+		log := string(e.Page("GET", "/persons/"+p.ID+"/access-log", "manager", nil).Body)
+		for _, want := range []string{"Prénom WORKER (intervenant·e social·e)", "a ouvert le dossier (3 fois, de ", "."} {
+			if !strings.Contains(log, want) {
+				t.Errorf("the manager's access log lacks %q", want)
+			}
+		}
+		if n := strings.Count(log, "a ouvert le dossier"); n != 1 {
+			t.Errorf("3 reloads make %d lines, want 1", n)
+		}
+		if own := string(e.Page("GET", "/persons/"+p.ID+"/access-log", "worker", nil).Body); strings.Contains(own, "Prénom WORKER (") {
+			t.Error("a worker sees names although the organisation did not choose to show them")
+		}
+		audit := string(e.Page("GET", "/audit?person=roux+camille", "manager", nil).Body)
+		for _, want := range []string{"ROUX Camille", "Prénom WORKER", "a ouvert le dossier", `<select id="f-worker_id"`, `<select id="f-action"`} {
+			if !strings.Contains(audit, want) {
+				t.Errorf("the audit page lacks %q", want)
+			}
+		}
+		for _, bad := range []string{">casefile.open<", ">" + e.Workers["worker"].ID + " "} {
+			if strings.Contains(audit, bad) {
+				t.Errorf("the audit page shows the code %q", bad)
+			}
+		}
+	})
+}

@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"parcours/internal/accesslog"
 	"parcours/internal/audit"
 	"parcours/internal/i18n"
 	"parcours/internal/parcours"
+	"parcours/internal/web"
 )
 
 // The person's access log and the audit search (JSON and CSV).
@@ -58,7 +60,7 @@ var auditQuery = []Param{
 func (s *Server) auditAPIRoutes() {
 	s.schema("AccessLogEntry", object([]string{"at", "organization", "role", "action", "break_glass", "text"}, Schema{
 		"at": strFmt("date-time"), "organization": str(), "role": str(), "worker": str(), "action": str(),
-		"break_glass": boolean(), "reason": str(), "text": str(),
+		"break_glass": boolean(), "reason": str(), "text": str(), "count": integer(), "since": strFmt("date-time"),
 	}))
 	s.schema("AuditEvent", object([]string{"seq", "id", "at", "actor_id", "action"}, Schema{
 		"seq": integer(), "id": str(), "at": strFmt("date-time"), "actor_id": str(), "organization_id": str(), "role": str(),
@@ -93,11 +95,15 @@ func accessLogText(lang string, e *accesslog.Entry) string {
 	}
 	who := i18n.T(lang, "access_log.role."+e.Role)
 	if e.Worker != "" {
-		who = e.Worker + " (" + who + ")"
+		who = i18n.T(lang, "access_log.named", e.Worker, i18n.T(lang, "access_log.function."+e.Role))
 	}
 	text := i18n.T(lang, "access_log.sentence", who, e.Organization, i18n.T(lang, what))
 	if e.Organization == "" {
 		text = i18n.T(lang, "access_log.sentence_system", i18n.T(lang, what))
+	}
+	if e.Count > 1 {
+		// Repeated reads within 30 minutes make one line (accesslog.group).
+		text = strings.TrimSuffix(text, ".") + " " + i18n.N(lang, "access_log.repeated", e.Count, e.Since.In(web.Paris()).Format("15:04"), e.At.In(web.Paris()).Format("15:04")) + "."
 	}
 	if e.BreakGlass {
 		text += " " + i18n.T(lang, "access_log.break_glass", e.Reason)

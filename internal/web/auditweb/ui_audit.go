@@ -3,9 +3,14 @@ package auditweb
 import (
 	"net/http"
 	"net/url"
+	"sort"
+	"strings"
+	"time"
 
 	"parcours/internal/audit"
+	"parcours/internal/i18n"
 	"parcours/internal/parcours"
+	"parcours/internal/search"
 )
 
 // Pages of the audit: the person's access log and the audit search.
@@ -32,34 +37,127 @@ func (s *Server) pageAccessLog(w http.ResponseWriter, r *http.Request) error {
 
 type auditPage struct {
 	Searched bool
-	Events   []audit.Event
+	Rows     []auditRow
 	CSV      string // link to the CSV export of the same search
 	Next     string // link to the next page
+	// The filters by name: the workers and the actions to choose from,
+	// the person found by name (or the persons to choose between).
+	Workers  []option
+	Actions  []option
+	Person   string // name of the person filtered on
+	Matches  []option
+	NotFound bool
+}
+
+// auditRow is an audit event as the page shows it: names and French words
+// instead of ids and codes.
+type auditRow struct {
+	audit.Event
+	Actor, Function, What, Person string
+}
+
+type option struct{ Value, Label string }
+
+// auditActions are the actions offered in the filter, in the catalogue's
+// words (access_log.action.*).
+func auditActions(lang string) []option {
+	var out []option
+	for _, k := range i18n.Keys(i18n.Default) {
+		if a, ok := strings.CutPrefix(k, "access_log.action."); ok && a != "other" {
+			out = append(out, option{Value: a, Label: i18n.T(lang, k)})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Label < out[j].Label })
+	return out
 }
 
 func (s *Server) pageAudit(w http.ResponseWriter, r *http.Request) error {
+	a := mustActor(r)
+	l := lang(r)
 	q := r.URL.Query()
 	form := map[string]string{}
-	for _, k := range []string{"person_id", "worker_id", "action", "from", "to"} {
+	for _, k := range []string{"person_id", "person", "worker_id", "action", "from", "to"} {
 		form[k] = q.Get(k)
+	}
+	names, err := s.svc.AccessLog.Workers(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	d := &auditPage{Actions: auditActions(l)}
+	for id, n := range names {
+		d.Workers = append(d.Workers, option{Value: id, Label: n})
+	}
+	sort.Slice(d.Workers, func(i, j int) bool { return d.Workers[i].Label < d.Workers[j].Label })
+	pg := &page{Title: "page.audit.title", Form: form, Data: d}
+	// A person is filtered by name: one match is the filter, several are
+	// offered to choose from.
+	if name := strings.TrimSpace(form["person"]); name != "" && form["person_id"] == "" {
+		found, err := s.svc.Search.Search(r.Context(), a, search.Query{Q: name, Limit: 10})
+		if err != nil {
+			if _, ok := formErrors(l, err, pg); !ok {
+				return err
+			}
+			return s.render(w, r, statusOf(parcours.ErrorCode(err)), "audit.html", pg)
+		}
+		switch len(found.Items) {
+		case 0:
+			d.NotFound = true
+			return s.render(w, r, http.StatusOK, "audit.html", pg)
+		case 1:
+			form["person_id"] = found.Items[0].ID
+		default:
+			for _, p := range found.Items {
+				v := url.Values{}
+				for k, x := range form {
+					if x != "" && k != "person" {
+						v.Set(k, x)
+					}
+				}
+				v.Set("person_id", p.ID)
+				v.Set("person", p.DisplayName())
+				d.Matches = append(d.Matches, option{Value: "/audit?" + v.Encode(), Label: p.DisplayName() + " — " + i18n.T(l, "search.born", dateFR(l, p.BirthDate))})
+			}
+			return s.render(w, r, http.StatusOK, "audit.html", pg)
+		}
 	}
 	f, err := auditFilter(r)
 	if err != nil {
 		return err
 	}
-	page0, err := s.svc.AccessLog.Search(r.Context(), mustActor(r), f)
-	pg := &page{Title: "page.audit.title", Form: form}
+	f.PersonID = form["person_id"]
+	page0, who, err := s.svc.AccessLog.SearchNamed(r.Context(), a, f)
 	if err != nil {
-		if _, ok := formErrors(lang(r), err, pg); !ok {
+		if _, ok := formErrors(l, err, pg); !ok {
 			return err
 		}
-		pg.Data = &auditPage{}
 		return s.render(w, r, statusOf(parcours.ErrorCode(err)), "audit.html", pg)
 	}
-	d := &auditPage{Searched: true, Events: page0.Items}
+	d.Searched = true
+	if f.PersonID != "" {
+		d.Person = who.Persons[f.PersonID]
+		if d.Person == "" {
+			d.Person = form["person"]
+		}
+	}
+	for _, e := range page0.Items {
+		row := auditRow{Event: e, Actor: who.Workers[e.ActorID], Function: i18n.T(l, "access_log.function."+e.Role), Person: who.Persons[e.PersonID]}
+		if e.ActorID == "system" {
+			row.Actor = i18n.T(l, "access_log.function.system")
+		}
+		if row.Actor == "" {
+			row.Actor = i18n.T(l, "audit.other_org")
+		}
+		what := "access_log.action." + e.Action
+		if !i18n.Has(what) {
+			row.What = e.Action
+		} else {
+			row.What = i18n.T(l, what)
+		}
+		d.Rows = append(d.Rows, row)
+	}
 	csvQ := url.Values{}
 	for k, v := range form {
-		if v != "" {
+		if v != "" && k != "person" {
 			csvQ.Set(k, v)
 		}
 	}
@@ -69,6 +167,13 @@ func (s *Server) pageAudit(w http.ResponseWriter, r *http.Request) error {
 		nq.Set("cursor", page0.NextCursor)
 		d.Next = "/audit?" + nq.Encode()
 	}
-	pg.Data = d
 	return s.render(w, r, http.StatusOK, "audit.html", pg)
+}
+
+// dateFR shows a YYYY-MM-DD date as the reader writes dates.
+func dateFR(lang, d string) string {
+	if t, err := time.Parse(time.DateOnly, d); err == nil && lang == "fr" {
+		return t.Format("02/01/2006")
+	}
+	return d
 }

@@ -317,3 +317,46 @@ func TestNewUser_TopOfTheFileForAnAppointment(t *testing.T) {
 	}
 	reportViolations(t, "worker2", "/persons/{id} (break-glass)", tab.Axe())
 }
+
+// 5. A manager answers « who read this file? »: names and functions,
+// reloads grouped, and the audit page searched by a person's name, in
+// French words.
+func TestNewUser_WhoReadThisFile(t *testing.T) {
+	e := New(t, store.SQLite)
+	f := seedDemo(t, e.Env)
+	reader := e.NewTab()
+	reader.LoginAs("worker")
+	for range 3 {
+		reader.Go("/persons/" + f.person)
+	}
+	bothWays(t, e, "manager", func(t *testing.T, u *user, js bool) {
+		u.tab.Go("/persons/" + f.person + "/access-log")
+		log := u.tab.Text("main")
+		if !strings.Contains(log, "Prénom WORKER (intervenant·e social·e)") || !strings.Contains(log, "a ouvert le dossier (3 fois") {
+			t.Errorf("the access log does not say who read the file: %s", log)
+		}
+		if strings.Contains(log, "Un·e travailleur·se social·e") {
+			t.Error("the access log still says « Un·e travailleur·se social·e »")
+		}
+		if js {
+			reportViolations(t, "manager", "/persons/{id}/access-log", u.tab.Axe())
+		}
+		u.tab.Go("/audit")
+		u.fill("#f-person", "martin lea")
+		if st := u.submitFrom("#f-person"); st != 200 {
+			t.Fatalf("audit search answered %d", st)
+		}
+		table := u.tab.Text("main table")
+		for _, want := range []string{"MARTIN Léa", "Prénom WORKER", "a ouvert le dossier"} {
+			if !strings.Contains(table, want) {
+				t.Errorf("the audit lacks %q: %s", want, table)
+			}
+		}
+		if strings.Contains(table, "casefile.open") || strings.Contains(table, f.person) {
+			t.Errorf("the audit shows codes or ids: %s", table)
+		}
+		if js {
+			reportViolations(t, "manager", "/audit (by name)", u.tab.Axe())
+		}
+	})
+}
