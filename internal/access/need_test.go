@@ -118,12 +118,12 @@ func TestBreakGlass_ReadAndNoteOnly(t *testing.T) {
 // reads, and journal entries (with their correction by their author).
 var breakGlassReadsAndNotes = set(PersonRead, PersonFind, HouseholdRead, ConsentRead, SensitiveRead, HealthRead,
 	AccessLogRead, AccompanimentRead, JournalRead, JournalEntryRead, JournalPrivateRead, TaskRead, DocumentRead,
-	InterviewTemplateRead, JournalWrite, JournalAmend)
+	InterviewTemplateRead, JournalWrite, JournalAmend, DataRequestRead)
 
 // notAboutAFile are actions never checked against a person's relation.
 var notAboutAFile = set(PersonCreate, HouseholdCreate, OrgManage, WorkerManage, SelfManage, OrgCreate,
 	BreakGlassOpen, BreakGlassReview, AuditSearch, NotificationRead, AccompanimentKinds, InterviewTemplateManage, JobRun,
-	ReviewText, ReviewStats, RetentionManage)
+	ReviewText, ReviewStats, RetentionManage, DataRequestHandle)
 
 // TestBreakGlass_EveryFileActionIsClassified makes every action a role
 // may do say whether a break-glass allows it: a new action that writes to

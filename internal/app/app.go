@@ -15,6 +15,7 @@ import (
 	"parcours/internal/breakglass"
 	"parcours/internal/casefile"
 	"parcours/internal/consent"
+	"parcours/internal/datarights"
 	"parcours/internal/forms"
 	"parcours/internal/importer"
 	"parcours/internal/keyring"
@@ -77,6 +78,9 @@ type App struct {
 	Rights *rights.Service
 	// Retention keeps only what the law allows: rules, plans, purge.
 	Retention *retention.Service
+	// DataRights are the person's requests about their data, with the
+	// legal clock.
+	DataRights *datarights.Service
 }
 
 // ParseTrustedProxies reads serve's --trusted-proxies (IPs and CIDRs,
@@ -142,11 +146,12 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a.NoteFlags = noteflags.New(db)
 	a.Rights = rights.New(db)
 	a.Retention = retention.New(db, cfg.DataDir)
+	a.DataRights = datarights.New(db)
 	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload, TrustedProxies: cfg.TrustedProxies},
 		web.Services{Auth: a.Auth, Persons: a.Persons, Orgs: a.Orgs, Search: a.Search, Import: a.Import,
 			Consent: a.Consent, BreakGlass: a.BreakGlass, AccessLog: a.AccessLog, CaseFile: a.CaseFile,
 			Day: casefileweb.CaseFileDay(a.CaseFile), Forms: forms.New(db), NoteFlags: a.NoteFlags,
-			Rights: a.Rights, Retention: a.Retention},
+			Rights: a.Rights, Retention: a.Retention, DataRights: a.DataRights},
 		routes.Areas...)
 	if err != nil {
 		return nil, err

@@ -27,6 +27,10 @@ func newScheduler(c *Common, a *app.App) (*jobs.Scheduler, error) {
 	s.Add(jobs.Job{Name: "task-reminders", Every: time.Hour, Run: func(ctx context.Context) (int, error) {
 		return a.CaseFile.SendTaskReminders(ctx, system)
 	}})
+	// Hourly too: a request due yesterday is announced late this morning.
+	s.Add(jobs.Job{Name: "data-requests-overdue", Every: time.Hour, Run: func(ctx context.Context) (int, error) {
+		return a.DataRights.NotifyOverdue(ctx, system)
+	}})
 	s.Add(jobs.Job{Name: "session-cleanup", Every: 15 * time.Minute, Run: func(ctx context.Context) (int, error) {
 		n, err := a.Auth.CleanUp(ctx, system)
 		return int(n.Sessions + n.Throttles), err

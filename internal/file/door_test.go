@@ -30,6 +30,7 @@ var personQueries = []string{
 	"PersonTasks", "Task", "OpenTasksAssigned", "PersonDocuments", "Document", "LastVisit", "RecordVisit",
 	"OpenTasksWithPersons", "RecentVisits",
 	"PersonProcedures", "Procedure", "ProceduresToFollow", "PersonAutonomyChecks", "PersonMandates", "Mandate", "MandatesEnding",
+	"DataRequest", "PersonDataRequests", "OrgDataRequests", "OverdueDataRequests",
 }
 
 // doorPackages may call them: the store that defines them and the door.

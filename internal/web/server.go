@@ -27,6 +27,7 @@ import (
 	"parcours/internal/breakglass"
 	"parcours/internal/casefile"
 	"parcours/internal/consent"
+	"parcours/internal/datarights"
 	"parcours/internal/forms"
 	"parcours/internal/importer"
 	"parcours/internal/noteflags"
@@ -69,6 +70,8 @@ type Services struct {
 	// Retention is the retention rules, plans and their review
 	// (web/retentionweb).
 	Retention *retention.Service
+	// DataRights are the person's requests about their data (web/datarightsweb).
+	DataRights *datarights.Service
 }
 
 // Config is what the server needs besides the services.

@@ -272,3 +272,7 @@ func FormErrors(lang string, err error, p *PageData) (string, bool) {
 	p.AddErrors(lang, e, "", "")
 	return "", true
 }
+
+// Today is today's date in France (YYYY-MM-DD), to prefill a date field
+// visibly and to tell what is late.
+func Today() string { return time.Now().In(Paris()).Format(time.DateOnly) }

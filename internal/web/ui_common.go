@@ -50,6 +50,7 @@ var navLinks = []struct {
 	{"/access-log", "nav.access_log", []access.Action{access.AuditSearch}},
 	{"/audit", "nav.audit", []access.Action{access.AuditSearch}},
 	{"/break-glass/reviews", "nav.break_glass_reviews", []access.Action{access.BreakGlassReview}},
+	{"/data-requests", "nav.data_requests", []access.Action{access.DataRequestHandle}},
 	{"/notifications", "nav.notifications", nil},
 	{"/admin", "nav.admin", []access.Action{access.WorkerManage}},
 	{"/documents/expiring", "nav.documents_expiring", []access.Action{access.DocumentRead}},

@@ -11,6 +11,7 @@ import (
 	"parcours/internal/web/adminweb"
 	"parcours/internal/web/auditweb"
 	"parcours/internal/web/casefileweb"
+	"parcours/internal/web/datarightsweb"
 	"parcours/internal/web/homeweb"
 	"parcours/internal/web/noticeweb"
 	"parcours/internal/web/personweb"
@@ -21,15 +22,16 @@ import (
 
 // Areas are every area of Parcours over HTTP, in registration order.
 var Areas = []web.Area{
-	personweb.Register,    // persons, households, search, merges, import
-	homeweb.Register,      // « Ma journée »
-	accountweb.Register,   // sign-in, second factor, profile, API tokens
-	adminweb.Register,     // workers, teams, settings
-	accessweb.Register,    // consent, break-glass, reviews, notifications
-	auditweb.Register,     // access log, audit search
-	casefileweb.Register,  // the person's file: accompaniments, journal, tasks, documents
-	reviewweb.Register,    // « relecture éthique » of notes, managers' counts
-	noticeweb.Register,    // the organisation's information notice, public
-	rightsweb.Register,    // access to rights: catalogue, procedures, autonomy, mandates
-	retentionweb.Register, // retention rules, plans and their review
+	personweb.Register,     // persons, households, search, merges, import
+	homeweb.Register,       // « Ma journée »
+	accountweb.Register,    // sign-in, second factor, profile, API tokens
+	adminweb.Register,      // workers, teams, settings
+	accessweb.Register,     // consent, break-glass, reviews, notifications
+	auditweb.Register,      // access log, audit search
+	casefileweb.Register,   // the person's file: accompaniments, journal, tasks, documents
+	reviewweb.Register,     // « relecture éthique » of notes, managers' counts
+	noticeweb.Register,     // the organisation's information notice, public
+	rightsweb.Register,     // access to rights: catalogue, procedures, autonomy, mandates
+	retentionweb.Register,  // retention rules, plans and their review
+	datarightsweb.Register, // the person's requests about their data, with the legal clock
 }

@@ -1,0 +1,232 @@
+// Package datarightsweb serves the person's requests about their data
+// (RGPD art. 15 to 21) over HTTP: recorded on the file, listed by due date
+// for managers and the data-protection officer, extended once, answered.
+// Pages and JSON API side by side; it calls the shell's exported API
+// directly.
+package datarightsweb
+
+import (
+	"net/http"
+
+	"parcours/internal/datarights"
+	"parcours/internal/parcours"
+	"parcours/internal/web"
+)
+
+// Register adds the routes of this area to the shell (see web/routes).
+func Register(s *web.Server) {
+	a := &area{Server: s, svc: s.Services().DataRights}
+	s.Schema("DataRequest", web.Object([]string{"id", "organization_id", "person_id", "kind", "channel", "received_on", "due_on", "created_at"}, web.Schema{
+		"id": web.Str(), "organization_id": web.Str(), "person_id": web.Str(), "person_name": web.Str(),
+		"kind": web.Enum(parcours.DataRequestKinds...), "channel": web.Enum(parcours.DataRequestChannels...),
+		"received_on": web.StrFmt("date"), "details": web.Str(), "due_on": web.StrFmt("date"), "extended_reason": web.Str(),
+		"outcome": web.Enum(parcours.DataRequestOutcomes...), "answer": web.Str(), "answered_on": web.StrFmt("date"),
+		"answered_by": web.Str(), "created_by": web.Str(), "created_at": web.StrFmt("date-time"),
+	}))
+	s.Schema("DataRequestInput", web.Object([]string{"kind", "channel", "received_on"}, web.Schema{
+		"kind": web.Enum(parcours.DataRequestKinds...), "channel": web.Enum(parcours.DataRequestChannels...),
+		"received_on": web.StrFmt("date"), "details": web.Str(),
+	}))
+	s.Schema("DataRequestExtension", web.Object([]string{"reason"}, web.Schema{"reason": web.Str()}))
+	s.Schema("DataRequestAnswer", web.Object([]string{"outcome", "answer"}, web.Schema{
+		"outcome": web.Enum(parcours.DataRequestOutcomes...), "answer": web.Str(),
+	}))
+
+	s.Handle("POST", "/api/v1/persons/{id}/data-requests", web.API, a.apiRecord,
+		&web.Op{ID: "recordDataRequest", Summary: "Record a request of the person about their data (due one month after receipt)", Tag: "data-rights",
+			Request: "DataRequestInput", Response: "DataRequest", Status: http.StatusCreated})
+	s.Handle("GET", "/api/v1/persons/{id}/data-requests", web.API, a.apiForPerson,
+		&web.Op{ID: "listPersonDataRequests", Summary: "The person's requests about their data", Tag: "data-rights", Response: "DataRequest", List: true})
+	s.Handle("GET", "/api/v1/data-requests", web.API, a.apiToHandle,
+		&web.Op{ID: "listDataRequests", Summary: "The organisation's requests, soonest due first (managers, DPO)", Tag: "data-rights",
+			Response: "DataRequest", List: true, Query: []web.Param{{Name: "status", Type: "string", Description: "open (default) or all"}}})
+	s.Handle("POST", "/api/v1/data-requests/{id}/extend", web.API, a.apiExtend,
+		&web.Op{ID: "extendDataRequest", Summary: "Extend the delay by two months, once, with the reason (managers, DPO)", Tag: "data-rights",
+			Request: "DataRequestExtension", Response: "DataRequest"})
+	s.Handle("POST", "/api/v1/data-requests/{id}/answer", web.API, a.apiAnswer,
+		&web.Op{ID: "answerDataRequest", Summary: "Record the answer given to the person (managers, DPO)", Tag: "data-rights",
+			Request: "DataRequestAnswer", Response: "DataRequest"})
+
+	s.Handle("GET", "/persons/{id}/data-requests", web.Page, a.pagePerson, nil)
+	s.Handle("POST", "/persons/{id}/data-requests", web.Page, a.pageRecord, nil)
+	s.Handle("GET", "/data-requests", web.Page, a.pageToHandle, nil)
+	s.Handle("POST", "/data-requests/{id}/extend", web.Page, a.pageExtend, nil)
+	s.Handle("POST", "/data-requests/{id}/answer", web.Page, a.pageAnswer, nil)
+}
+
+type area struct {
+	*web.Server
+	svc *datarights.Service
+}
+
+type input struct {
+	Kind       string `json:"kind"`
+	Channel    string `json:"channel"`
+	ReceivedOn string `json:"received_on"`
+	Details    string `json:"details"`
+}
+
+func (a *area) apiRecord(w http.ResponseWriter, r *http.Request) error {
+	var in input
+	if err := a.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	req, err := a.svc.Record(r.Context(), web.MustActor(r), r.PathValue("id"), datarights.Input(in))
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusCreated, req)
+	return nil
+}
+
+func (a *area) apiForPerson(w http.ResponseWriter, r *http.Request) error {
+	list, err := a.svc.ForPerson(r.Context(), web.MustActor(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, parcours.Page[*parcours.DataRequest]{Items: list})
+	return nil
+}
+
+func (a *area) apiToHandle(w http.ResponseWriter, r *http.Request) error {
+	status := r.URL.Query().Get("status")
+	if status != "" && status != "open" && status != "all" {
+		return parcours.FieldError(parcours.EInvalid, "status", "error.invalid_choice", "field.status", status)
+	}
+	list, err := a.svc.ToHandle(r.Context(), web.MustActor(r), status != "all")
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, parcours.Page[*parcours.DataRequest]{Items: list})
+	return nil
+}
+
+func (a *area) apiExtend(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Reason string `json:"reason"`
+	}
+	if err := a.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	req, err := a.svc.Extend(r.Context(), web.MustActor(r), r.PathValue("id"), in.Reason)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, req)
+	return nil
+}
+
+func (a *area) apiAnswer(w http.ResponseWriter, r *http.Request) error {
+	var in struct {
+		Outcome string `json:"outcome"`
+		Answer  string `json:"answer"`
+	}
+	if err := a.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	req, err := a.svc.Answer(r.Context(), web.MustActor(r), r.PathValue("id"), datarights.AnswerInput{Outcome: in.Outcome, Answer: in.Answer})
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, req)
+	return nil
+}
+
+// personPage is a file's requests and the form to record one.
+type personPage struct {
+	PersonID string
+	Items    []*parcours.DataRequest
+	Kinds    []string
+	Channels []string
+	Today    string
+	Global   string
+}
+
+func (a *area) pagePerson(w http.ResponseWriter, r *http.Request) error {
+	return a.renderPerson(w, r, http.StatusOK, &web.PageData{Form: map[string]string{}}, "")
+}
+
+func (a *area) renderPerson(w http.ResponseWriter, r *http.Request, status int, pd *web.PageData, global string) error {
+	id := r.PathValue("id")
+	list, err := a.svc.ForPerson(r.Context(), web.MustActor(r), id)
+	if err != nil {
+		return err
+	}
+	pd.Title = "page.data_requests.person"
+	if pd.Flash == "" && r.URL.Query().Get("done") != "" {
+		pd.Flash = "data_request.recorded"
+	}
+	pd.Data = &personPage{PersonID: id, Items: list, Kinds: parcours.DataRequestKinds, Channels: parcours.DataRequestChannels,
+		Today: web.Today(), Global: global}
+	return a.Render(w, r, status, "data_requests_person.html", pd)
+}
+
+func (a *area) pageRecord(w http.ResponseWriter, r *http.Request) error {
+	in := datarights.Input{Kind: r.PostFormValue("kind"), Channel: r.PostFormValue("channel"),
+		ReceivedOn: r.PostFormValue("received_on"), Details: r.PostFormValue("details")}
+	_, err := a.svc.Record(r.Context(), web.MustActor(r), r.PathValue("id"), in)
+	if err == nil {
+		http.Redirect(w, r, "/persons/"+r.PathValue("id")+"/data-requests?done=1", http.StatusSeeOther)
+		return nil
+	}
+	pd := &web.PageData{Form: map[string]string{"kind": in.Kind, "channel": in.Channel, "received_on": in.ReceivedOn, "details": in.Details}}
+	global, ok := web.FormErrors(web.Lang(r), err, pd)
+	if !ok {
+		return err
+	}
+	return a.renderPerson(w, r, web.StatusOf(parcours.ErrorCode(err)), pd, global)
+}
+
+// handlePage is the organisation's requests, soonest due first.
+type handlePage struct {
+	Items    []*parcours.DataRequest
+	Outcomes []string
+	Today    string
+	All      bool
+	Global   string
+}
+
+func (a *area) pageToHandle(w http.ResponseWriter, r *http.Request) error {
+	return a.renderToHandle(w, r, http.StatusOK, &web.PageData{}, "")
+}
+
+func (a *area) renderToHandle(w http.ResponseWriter, r *http.Request, status int, pd *web.PageData, global string) error {
+	all := r.URL.Query().Get("status") == "all"
+	list, err := a.svc.ToHandle(r.Context(), web.MustActor(r), !all)
+	if err != nil {
+		return err
+	}
+	pd.Title = "page.data_requests.title"
+	if pd.Flash == "" && r.URL.Query().Get("done") != "" {
+		pd.Flash = "data_request.saved"
+	}
+	pd.Data = &handlePage{Items: list, Outcomes: parcours.DataRequestOutcomes, Today: web.Today(), All: all, Global: global}
+	return a.Render(w, r, status, "data_requests.html", pd)
+}
+
+func (a *area) pageExtend(w http.ResponseWriter, r *http.Request) error {
+	_, err := a.svc.Extend(r.Context(), web.MustActor(r), r.PathValue("id"), r.PostFormValue("reason"))
+	return a.afterChange(w, r, err)
+}
+
+func (a *area) pageAnswer(w http.ResponseWriter, r *http.Request) error {
+	_, err := a.svc.Answer(r.Context(), web.MustActor(r), r.PathValue("id"),
+		datarights.AnswerInput{Outcome: r.PostFormValue("outcome"), Answer: r.PostFormValue("answer")})
+	return a.afterChange(w, r, err)
+}
+
+func (a *area) afterChange(w http.ResponseWriter, r *http.Request, err error) error {
+	if err == nil {
+		http.Redirect(w, r, "/data-requests?done=1", http.StatusSeeOther)
+		return nil
+	}
+	pd := &web.PageData{}
+	global, ok := web.FormErrors(web.Lang(r), err, pd)
+	if !ok {
+		return err
+	}
+	if global == "" && len(pd.ErrorList) > 0 {
+		global = pd.ErrorList[0].Message
+	}
+	return a.renderToHandle(w, r, web.StatusOf(parcours.ErrorCode(err)), pd, global)
+}
