@@ -64,6 +64,11 @@ var PersonData = []PersonTable{
 	{Table: "autonomy_checks", Column: "person_id", Kind: "procedures",
 		Contacts: []Contact{{Column: "checked_on"}},
 		Keep:     "answers are codes (equipment, connection, …), kept for the digital obstacles statistics"},
+	// Requests about one's data (RGPD art. 15-21): what was asked, when
+	// and how it was answered stays, as proof the organisation answered
+	// in time; the person's words and the answer's text go.
+	{Table: "data_requests", Column: "person_id", Contacts: []Contact{{Column: "received_on"}},
+		Set: "details = '', answer = '', extended_reason = ''"},
 	{Table: "audit_pending", Column: "person_id", Keep: "audit events waiting to be sealed: identifiers only"},
 	{Table: "audit_events", Column: "person_id", Keep: "identifiers only; the hash chain must stay verifiable"},
 	{Table: "retention_batch_items", Column: "person_id", Keep: "identifiers and dates only: the record of what retention did"},
