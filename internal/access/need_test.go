@@ -118,12 +118,13 @@ func TestBreakGlass_ReadAndNoteOnly(t *testing.T) {
 // reads, and journal entries (with their correction by their author).
 var breakGlassReadsAndNotes = set(PersonRead, PersonFind, HouseholdRead, ConsentRead, SensitiveRead, HealthRead,
 	AccessLogRead, AccompanimentRead, JournalRead, JournalEntryRead, JournalPrivateRead, TaskRead, DocumentRead,
-	InterviewTemplateRead, JournalWrite, JournalAmend, DataRequestRead)
+	InterviewTemplateRead, JournalWrite, JournalAmend, DataRequestRead, ReferralRead)
 
 // notAboutAFile are actions never checked against a person's relation.
 var notAboutAFile = set(PersonCreate, HouseholdCreate, OrgManage, WorkerManage, SelfManage, OrgCreate,
 	BreakGlassOpen, BreakGlassReview, AuditSearch, NotificationRead, AccompanimentKinds, InterviewTemplateManage, JobRun,
-	ReviewText, ReviewStats, RetentionManage, DataRequestHandle)
+	ReviewText, ReviewStats, RetentionManage, DataRequestHandle,
+	ReferralInbox, DirectoryRead, DirectoryManage)
 
 // TestBreakGlass_EveryFileActionIsClassified makes every action a role
 // may do say whether a break-glass allows it: a new action that writes to

@@ -46,9 +46,14 @@ type Target struct {
 
 	// Facts about a part of a person's file, gathered by the casefile
 	// service and judged by the rules of casefile.go. Zero when unused.
-	PersonID        string
-	TeamID          string // team the object belongs to (journal entry)
-	AuthorID        string // author of a journal entry
+	PersonID string
+	TeamID   string // team the object belongs to (journal entry)
+	AuthorID string // author of a journal entry
+	// EntryID and EntryOrgID are a journal entry's id and the
+	// organisation that wrote it ("" for the person's): an entry written
+	// by a receiving organisation is theirs (referral.go).
+	EntryID         string
+	EntryOrgID      string
 	Confidentiality string // journal entry: team, referent, organization
 	// ReferentIDs are the current referents concerned: of the entry's
 	// accompaniment, else of every active accompaniment of the person;
@@ -95,6 +100,14 @@ func Check(actor parcours.Actor, act Action, t Target) error {
 		return parcours.Errorf(parcours.EUnauthenticated, "error.unauthenticated")
 	}
 	if t.OrgID != "" && t.OrgID != actor.OrgID {
+		if t.Rel != nil && t.Rel.Share != nil && t.Rel.Share.OrgID == actor.OrgID {
+			// A file shared with the actor's organisation by referral:
+			// the extract and nothing else (referral.go).
+			return shared(actor, act, t)
+		}
+		return parcours.NotFound()
+	}
+	if foreignEntry(actor, act, t) {
 		return parcours.NotFound()
 	}
 	if decided, err := special(actor, act, t); decided {

@@ -22,9 +22,11 @@ import (
 	"parcours/internal/noteflags"
 	"parcours/internal/org"
 	"parcours/internal/person"
+	"parcours/internal/referral"
 	"parcours/internal/retention"
 	"parcours/internal/rights"
 	"parcours/internal/search"
+	"parcours/internal/servicedir"
 	"parcours/internal/store"
 	"parcours/internal/web"
 	"parcours/internal/web/casefileweb"
@@ -81,6 +83,10 @@ type App struct {
 	// DataRights are the person's requests about their data, with the
 	// legal clock.
 	DataRights *datarights.Service
+	// Directory is the service directory; Referrals the orientations to
+	// its services and the scoped share they open.
+	Directory *servicedir.Service
+	Referrals *referral.Service
 }
 
 // ParseTrustedProxies reads serve's --trusted-proxies (IPs and CIDRs,
@@ -147,11 +153,14 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a.Rights = rights.New(db)
 	a.Retention = retention.New(db, cfg.DataDir)
 	a.DataRights = datarights.New(db)
+	a.Directory = servicedir.New(db)
+	a.Referrals = referral.New(db)
 	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload, TrustedProxies: cfg.TrustedProxies},
 		web.Services{Auth: a.Auth, Persons: a.Persons, Orgs: a.Orgs, Search: a.Search, Import: a.Import,
 			Consent: a.Consent, BreakGlass: a.BreakGlass, AccessLog: a.AccessLog, CaseFile: a.CaseFile,
 			Day: casefileweb.CaseFileDay(a.CaseFile), Forms: forms.New(db), NoteFlags: a.NoteFlags,
-			Rights: a.Rights, Retention: a.Retention, DataRights: a.DataRights},
+			Rights: a.Rights, Retention: a.Retention, DataRights: a.DataRights,
+			Directory: a.Directory, Referrals: a.Referrals},
 		routes.Areas...)
 	if err != nil {
 		return nil, err

@@ -56,6 +56,9 @@ type File struct {
 
 	CanAccompaniments, CanWriteAccompaniment, CanJournal, CanWriteJournal bool
 	CanTasks, CanWriteTasks, CanDocuments, CanWriteDocuments, CanHandover bool
+	// CanRefer: the actor may orient the person to a service (a referral
+	// sharing an extract of the file).
+	CanRefer bool
 }
 
 // Alerts sum up, at the top of the file, what needs attention.
@@ -153,6 +156,7 @@ func (s *Service) Open(ctx context.Context, actor parcours.Actor, personID strin
 		out.CanDocuments = f.Can(access.DocumentRead)
 		out.CanWriteDocuments = f.Can(access.DocumentWrite)
 		out.CanHandover = f.Can(access.AccompanimentHandOv)
+		out.CanRefer = f.Can(access.FileShareExternal)
 		if out.CanAccompaniments {
 			all, err := f.Accompaniments(ctx)
 			if err != nil {

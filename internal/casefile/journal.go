@@ -79,7 +79,7 @@ func (s *Service) AddEntry(ctx context.Context, actor parcours.Actor, personID s
 			return err
 		}
 		todayDate := today(tx.Now())
-		e = &parcours.JournalEntry{OrgID: f.Person.OrgID, PersonID: f.Person.ID, Kind: in.Kind, OccurredAt: in.OccurredAt,
+		e = &parcours.JournalEntry{OrgID: f.WriterOrg(), PersonID: f.Person.ID, Kind: in.Kind, OccurredAt: in.OccurredAt,
 			Summary: strings.TrimSpace(in.Summary), Mode: in.Mode, Confidentiality: in.Confidentiality,
 			AccompanimentID: in.AccompanimentID, AuthorID: actor.WorkerID, PrivateSynthesis: strings.TrimSpace(in.PrivateSynthesis)}
 		for _, p := range in.Participants {

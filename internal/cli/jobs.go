@@ -31,6 +31,11 @@ func newScheduler(c *Common, a *app.App) (*jobs.Scheduler, error) {
 	s.Add(jobs.Job{Name: "data-requests-overdue", Every: time.Hour, Run: func(ctx context.Context) (int, error) {
 		return a.DataRights.NotifyOverdue(ctx, system)
 	}})
+	// Referrals: expire those past their expiry, remind the unanswered
+	// ones after the sending organisation's delay (package referral).
+	s.Add(jobs.Job{Name: "referral-reminders", Every: time.Hour, Run: func(ctx context.Context) (int, error) {
+		return a.Referrals.SendReminders(ctx, system)
+	}})
 	s.Add(jobs.Job{Name: "session-cleanup", Every: 15 * time.Minute, Run: func(ctx context.Context) (int, error) {
 		n, err := a.Auth.CleanUp(ctx, system)
 		return int(n.Sessions + n.Throttles), err
@@ -59,7 +64,7 @@ func init() {
 		name:    "jobs run-once",
 		summary: "Run the background jobs (or one, with --job) once now, then exit.",
 		flags: func(fs *flag.FlagSet, c *Common) {
-			fs.StringVar(&name, "job", "", "run only this job: task-reminders, session-cleanup, audit or retention-plan")
+			fs.StringVar(&name, "job", "", "run only this job: task-reminders, referral-reminders, session-cleanup, audit or retention-plan")
 			accessFlags(fs, c)
 		},
 		run: func(ctx context.Context, e *env, c *Common, args []string) error {

@@ -31,6 +31,7 @@ var personQueries = []string{
 	"OpenTasksWithPersons", "RecentVisits",
 	"PersonProcedures", "Procedure", "ProceduresToFollow", "PersonAutonomyChecks", "PersonMandates", "Mandate", "MandatesEnding",
 	"DataRequest", "PersonDataRequests", "OrgDataRequests", "OverdueDataRequests",
+	"ActiveShare", "Referral",
 }
 
 // doorPackages may call them: the store that defines them and the door.

@@ -78,11 +78,21 @@ func open(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Ac
 		return nil, parcours.NotFound()
 	}
 	if ff.Person.OrgID != actor.OrgID && !actor.System {
-		// The attempt is recorded, but not in that person's access log:
-		// audit.Denied links it to the person only inside the actor's
-		// organisation.
-		tx.AuditDenial(audit.Denied(actor, personID, ff.Person.OrgID))
-		return nil, parcours.NotFound()
+		// Another organisation's file exists for the actor only while it
+		// is shared with the actor's organisation by referral: the policy
+		// then allows the extract and nothing else (access.shared).
+		sh, err := tx.ActiveShare(ctx, ff.Group, actor.OrgID)
+		if err != nil {
+			return nil, err
+		}
+		if sh == nil {
+			// The attempt is recorded, but not in that person's access
+			// log: audit.Denied links it to the person only inside the
+			// actor's organisation.
+			tx.AuditDenial(audit.Denied(actor, personID, ff.Person.OrgID))
+			return nil, parcours.NotFound()
+		}
+		ff.Rel.Share = sh
 	}
 	f := &File{tx: tx, actor: actor, Person: ff.Person, Rel: ff.Rel, IDs: ff.IDs, Into: ff.Into,
 		Group: ff.Group, Active: ff.Active, LastVisit: ff.LastVisit, all: ff.Accompaniments}
@@ -155,6 +165,7 @@ func (f *File) AuditAbout(action, objectType, objectID, personID string) {
 func (f *File) EntryTarget(e *parcours.JournalEntry) access.Target {
 	t := f.Target()
 	t.TeamID, t.AuthorID, t.Confidentiality = e.TeamID, e.AuthorID, e.Confidentiality
+	t.EntryID, t.EntryOrgID = e.ID, e.OrgID
 	for _, a := range f.Active {
 		t.FollowingTeamIDs = append(t.FollowingTeamIDs, a.TeamID)
 		if a.ID == e.AccompanimentID {

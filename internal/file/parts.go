@@ -3,6 +3,7 @@ package file
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"parcours/internal/access"
 	"parcours/internal/audit"
@@ -33,16 +34,23 @@ func (f *File) Accompaniments(ctx context.Context) ([]*parcours.Accompaniment, e
 // Another person's, or none, is an invalid input for field.
 func (f *File) Accompaniment(ctx context.Context, id, field string) (*parcours.Accompaniment, error) {
 	for _, a := range f.all {
-		if a.ID == id {
+		if a.ID == id && f.ownAccompaniment(a) {
 			c := *a
 			return &c, nil
 		}
 	}
 	a, err := f.tx.Accompaniment(ctx, id)
-	if errors.Is(err, store.ErrNoRows) || (err == nil && !f.Owns(a.PersonID)) {
+	if errors.Is(err, store.ErrNoRows) || (err == nil && (!f.Owns(a.PersonID) || !f.ownAccompaniment(a))) {
 		return nil, parcours.FieldError(parcours.EInvalid, field, "error.casefile.accompaniment_unknown")
 	}
 	return a, err
+}
+
+// own keeps, of a file shared by referral, what belongs to the actor's
+// organisation: the sending organisation's accompaniments are not part of
+// the extract.
+func (f *File) ownAccompaniment(a *parcours.Accompaniment) bool {
+	return f.Rel.Share == nil || a.OrgID == f.actor.OrgID
 }
 
 // Handovers returns the handovers of the file's accompaniments, newest
@@ -51,6 +59,9 @@ func (f *File) Accompaniment(ctx context.Context, id, field string) (*parcours.A
 func (f *File) Handovers(ctx context.Context) ([]*parcours.Handover, error) {
 	if err := f.Check(access.JournalRead); err != nil {
 		return nil, err
+	}
+	if f.Rel.Share != nil {
+		return []*parcours.Handover{}, nil // never part of an extract
 	}
 	return f.tx.PersonHandovers(ctx, f.IDs)
 }
@@ -95,7 +106,11 @@ func (f *File) Tasks(ctx context.Context, openOnly bool, after []string, limit i
 	if err := f.Check(access.TaskRead); err != nil {
 		return nil, err
 	}
-	return f.tx.PersonTasks(ctx, f.IDs, openOnly, after, limit)
+	list, err := f.tx.PersonTasks(ctx, f.IDs, openOnly, after, limit)
+	if err != nil || f.Rel.Share == nil {
+		return list, err
+	}
+	return slices.DeleteFunc(list, func(t *parcours.Task) bool { return !f.Rel.Share.HasTask(t.ID) }), nil
 }
 
 // Documents returns the file's documents, newest first.
@@ -103,7 +118,11 @@ func (f *File) Documents(ctx context.Context, after []string, limit int) ([]*par
 	if err := f.Check(access.DocumentRead); err != nil {
 		return nil, err
 	}
-	return f.tx.PersonDocuments(ctx, f.IDs, after, limit)
+	list, err := f.tx.PersonDocuments(ctx, f.IDs, after, limit)
+	if err != nil || f.Rel.Share == nil {
+		return list, err
+	}
+	return slices.DeleteFunc(list, func(d *parcours.Document) bool { return !f.Rel.Share.HasDocument(d.ID) }), nil
 }
 
 // Document returns one document of the file (anywhere in its merge
@@ -111,6 +130,9 @@ func (f *File) Documents(ctx context.Context, after []string, limit int) ([]*par
 func (f *File) Document(ctx context.Context, id string) (*parcours.Document, error) {
 	d, err := f.tx.Document(ctx, id)
 	if errors.Is(err, store.ErrNoRows) || (err == nil && !f.Owns(d.PersonID)) {
+		return nil, nil
+	}
+	if err == nil && f.Rel.Share != nil && !f.Rel.Share.HasDocument(d.ID) {
 		return nil, nil
 	}
 	return d, err
@@ -223,6 +245,9 @@ func OpenTask(ctx context.Context, tx *store.Tx, actor parcours.Actor, act acces
 		return nil, nil, notFound(err)
 	}
 	f, err := Open(ctx, tx, actor, act, t.PersonID)
+	if err == nil && f.Rel.Share != nil && !f.Rel.Share.HasTask(t.ID) {
+		return nil, nil, f.deny()
+	}
 	return f, t, err
 }
 
@@ -233,6 +258,9 @@ func OpenDocument(ctx context.Context, tx *store.Tx, actor parcours.Actor, act a
 		return nil, nil, notFound(err)
 	}
 	f, err := Open(ctx, tx, actor, act, d.PersonID)
+	if err == nil && f.Rel.Share != nil && !f.Rel.Share.HasDocument(d.ID) {
+		return nil, nil, f.deny()
+	}
 	return f, d, err
 }
 
@@ -284,7 +312,7 @@ func (f *File) Task(ctx context.Context, id string) (*parcours.Task, error) {
 	if err != nil {
 		return nil, notFound(err)
 	}
-	if !f.Owns(t.PersonID) {
+	if !f.Owns(t.PersonID) || (f.Rel.Share != nil && !f.Rel.Share.HasTask(t.ID)) {
 		return nil, parcours.NotFound()
 	}
 	return t, nil

@@ -105,6 +105,10 @@ type Relation struct {
 	BreakGlass *BreakGlass
 	// Objections are the person's objections to sharing.
 	Objections []string
+	// Share is what the person's file shares with the worker's
+	// organisation by referral, when the worker is of another
+	// organisation; nil otherwise.
+	Share *Share
 }
 
 // Objects reports whether the person objects to category c.

@@ -318,9 +318,9 @@ type AccessLogEntry struct {
 // Only events of the person's own organisation (and of the system) make
 // up the log: an event another organisation's actor recorded with this
 // person's id — by mistake, the services never should — stays in that
-// organisation's trail and never shows here. Sharing a file with another
-// structure (referrals) will widen this to the structures it is shared
-// with, explicitly.
+// organisation's trail and never shows here, except for the
+// organisations the file was referred to (referrals): their reads of the
+// extract are part of the person's log, named by structure.
 func (tx *Tx) AccessLog(ctx context.Context, personIDs []string, limit int) ([]*AccessLogEntry, error) {
 	// Events the sealer has not chained yet (audit_pending, seq 0) are
 	// shown too: the log is current the moment a request returns.
@@ -336,7 +336,7 @@ func (tx *Tx) AccessLog(ctx context.Context, personIDs []string, limit int) ([]*
 		JOIN persons p ON p.id = e.person_id
 		LEFT JOIN organizations o ON o.id = e.org_id
 		LEFT JOIN workers w ON w.id = e.actor_id
-		WHERE e.org_id = p.org_id OR e.actor_id = 'system'
+		WHERE e.org_id = p.org_id OR e.actor_id = 'system' OR `+referralOrgsClause+`
 		ORDER BY e.at DESC, e.seq = 0 DESC, e.seq DESC LIMIT ?`, append(append(args, args...), limit)...)
 	if err != nil {
 		return nil, err

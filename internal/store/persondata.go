@@ -69,6 +69,10 @@ var PersonData = []PersonTable{
 	// in time; the person's words and the answer's text go.
 	{Table: "data_requests", Column: "person_id", Contacts: []Contact{{Column: "received_on"}},
 		Set: "details = '', answer = '', extended_reason = ''"},
+	// Referrals (issue 10): who sent the person where, when and with what
+	// answer stays for the statistics; the free text goes. Their extract
+	// (referral_items) holds object ids only.
+	{Table: "referrals", Column: "person_id", Set: "reason = '', note = '', refusal_reason = '', legal_ground = ''"},
 	{Table: "audit_pending", Column: "person_id", Keep: "audit events waiting to be sealed: identifiers only"},
 	{Table: "audit_events", Column: "person_id", Keep: "identifiers only; the hash chain must stay verifiable"},
 	{Table: "retention_batch_items", Column: "person_id", Keep: "identifiers and dates only: the record of what retention did"},

@@ -37,13 +37,15 @@ var everyone = append(append(append([]string{}, apptest.Cast...), relationCaller
 //
 //	teammate   a worker of the referent's team;
 //	bg_active  a worker without relation, with an open break-glass access;
-//	bg_expired a worker without relation, whose break-glass has expired.
+//	bg_expired a worker without relation, whose break-glass has expired;
+//	third      a worker of a third organisation (an association), for
+//	           the rows where "other" (org B) receives a referral.
 //
 // A row that does not name them expects for them what it expects for
 // "worker2", a worker of the same organisation: rows about the fixture
 // person's file name them (teammate sees the file, bg_active sees it
 // through break-glass).
-var relationCallers = []string{"teammate", "bg_active", "bg_expired"}
+var relationCallers = []string{"teammate", "bg_active", "bg_expired", "third"}
 
 // want returns the row's expectation for who, with the defaults above.
 func (r matrixRow) want(who string) (int, bool) {
@@ -53,6 +55,8 @@ func (r matrixRow) want(who string) (int, bool) {
 	switch who {
 	case "teammate", "bg_active", "bg_expired":
 		return r.want("worker2")
+	case "third":
+		return r.want("other")
 	}
 	return 0, false
 }
@@ -194,8 +198,21 @@ func addRelationCallers(t *testing.T, e *apptest.Env, f *fixture) {
 	ctx := t.Context()
 	teams := map[string]string{"teammate": e.TeamA.ID, "bg_active": e.TeamA2.ID, "bg_expired": e.TeamA2.ID}
 	err := e.App.DB.Transact(ctx, func(tx *store.Tx) error {
+		orgC := &parcours.Organization{Name: "Association Test", Kind: parcours.OrgAssociation}
+		if err := tx.InsertOrganization(ctx, orgC); err != nil {
+			return err
+		}
+		teamC := &parcours.Team{OrgID: orgC.ID, Name: "Permanence sociale"}
+		if err := tx.InsertTeam(ctx, teamC); err != nil {
+			return err
+		}
+		teams["third"] = teamC.ID
 		for _, name := range relationCallers {
-			w := &parcours.Worker{OrgID: e.OrgA.ID, Email: name + "@ccas.test", FirstName: "Prénom", LastName: strings.ToUpper(name),
+			org := e.OrgA.ID
+			if name == "third" {
+				org = orgC.ID
+			}
+			w := &parcours.Worker{OrgID: org, Email: name + "@ccas.test", FirstName: "Prénom", LastName: strings.ToUpper(name),
 				Role: parcours.RoleWorker, TeamIDs: []string{teams[name]}}
 			if err := tx.InsertWorker(ctx, w, ""); err != nil {
 				return err
@@ -284,14 +301,20 @@ func checkAudit(t *testing.T, f *fixture, key, who string, row matrixRow, status
 		got = append(got, ev.Action)
 	}
 	var want []string
+	// A row that does not name "third" expects for them what it expects
+	// for "other": another organisation (see want).
+	as := who
+	if _, named := row.Want["third"]; who == "third" && !named {
+		as = "other"
+	}
 	switch {
 	case status < 400:
 		want = row.Audit
-		if by, ok := row.AuditBy[who]; ok {
+		if by, ok := row.AuditBy[as]; ok {
 			want = by
 		}
 	case status == http.StatusForbidden || status == http.StatusNotFound:
-		if _, before := row.NotDenied[who]; row.OnFile && !before && who != "anonymous" {
+		if _, before := row.NotDenied[as]; row.OnFile && !before && who != "anonymous" {
 			want = []string{audit.ActionDenied}
 		}
 	case status != http.StatusUnauthorized:

@@ -34,9 +34,11 @@ import (
 	"parcours/internal/org"
 	"parcours/internal/parcours"
 	"parcours/internal/person"
+	"parcours/internal/referral"
 	"parcours/internal/retention"
 	"parcours/internal/rights"
 	"parcours/internal/search"
+	"parcours/internal/servicedir"
 )
 
 // Services are the domain services the handlers call.
@@ -72,6 +74,10 @@ type Services struct {
 	Retention *retention.Service
 	// DataRights are the person's requests about their data (web/datarightsweb).
 	DataRights *datarights.Service
+	// Directory is the service directory; Referrals the orientations
+	// (web/referralweb).
+	Directory *servicedir.Service
+	Referrals *referral.Service
 }
 
 // Config is what the server needs besides the services.

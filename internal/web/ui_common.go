@@ -51,6 +51,8 @@ var navLinks = []struct {
 	{"/audit", "nav.audit", []access.Action{access.AuditSearch}},
 	{"/break-glass/reviews", "nav.break_glass_reviews", []access.Action{access.BreakGlassReview}},
 	{"/data-requests", "nav.data_requests", []access.Action{access.DataRequestHandle}},
+	{"/services", "nav.services", []access.Action{access.DirectoryRead}},
+	{"/referrals", "nav.referrals", []access.Action{access.ReferralInbox}},
 	{"/notifications", "nav.notifications", nil},
 	{"/admin", "nav.admin", []access.Action{access.WorkerManage}},
 	{"/documents/expiring", "nav.documents_expiring", []access.Action{access.DocumentRead}},

@@ -12,6 +12,7 @@ import (
 	"parcours/internal/casefile"
 	"parcours/internal/parcours"
 	"parcours/internal/person"
+	"parcours/internal/referral"
 	"parcours/internal/store"
 	"parcours/internal/web"
 )
@@ -80,6 +81,21 @@ func pagesFor(who string, f *demo) []visit {
 		{name: "my procedures to follow up", route: "GET /procedures/follow-up", path: "/procedures/follow-up", status: statusFor(who, 200, "admin", 403, "reception", 403)},
 		{name: "catalogue of rights and aids, empty aid sent", route: "GET /rights", path: "/rights", status: 200,
 			submit: map[bool]string{true: `form[action="/rights/aids"]`}[who == "admin"]},
+		{name: "service directory", route: "GET /services", path: "/services?theme=logement-hebergement", status: 200},
+		{name: "service directory, bad commune", route: "GET /services", path: "/services?commune=abc", status: 422},
+		{name: "referral boxes", route: "GET /referrals", path: "/referrals?box=received", status: statusFor(who, 200, "admin", 403, "reception", 403)},
+		{name: "referral statistics", route: "GET /referrals/stats", path: "/referrals/stats", status: statusFor(who, 200, "admin", 403, "reception", 403)},
+		// The referral of Noah PETIT to org B: the sender's team, and
+		// "other" of the receiving organisation, who may answer (a
+		// refusal sent without its reason).
+		{name: "a referral with its extract", route: "GET /referrals/{id}", path: "/referrals/" + f.referral,
+			status: statusFor(who, 200, "admin", 404, "reception", 403, "worker2", 403),
+			submit: map[bool]string{true: `form[action$="/refuse"]`}[who == "other"]},
+		{name: "referral letter", route: "GET /referrals/{id}/letter", path: "/referrals/" + f.referral + "/letter",
+			status: statusFor(who, 200, "admin", 404, "reception", 403, "worker2", 403)},
+		{name: "new referral, sent empty", route: "GET /persons/{id}/referrals/new", path: person + "/referrals/new",
+			status: statusFor(who, 200, "admin", 404, "reception", 403, "worker2", 403, "other", 404),
+			submit: map[bool]string{true: `form[action$="/referrals"]`}[who == "worker"]},
 	}
 	if who == "admin" {
 		v = append(v,
@@ -111,6 +127,9 @@ type demo struct {
 	// accompanimentToEnd is a second one, for the flow to end.
 	accompanimentToEnd string
 	template           string            // id of an interview template of org A
+	// referral sends "Noah PETIT" (followed by worker) to a service of
+	// org B, with one journal entry in its extract.
+	referral, referred string
 	household          string            // her household
 	org                string            // her organisation
 	retentionBatch     string            // a batch of org A's retention plan (issue 15)
@@ -169,7 +188,45 @@ func seedDemo(t *testing.T, e *apptest.Env) *demo {
 			t.Fatal(err)
 		}
 	}
+	if e.App.Referrals != nil {
+		d.referred, d.referral = seedReferral(t, e)
+	}
 	return d
+}
+
+// seedReferral enters a service of org B in the directory and refers a
+// new person to it, with one journal entry and the consent.
+func seedReferral(t *testing.T, e *apptest.Env) (personID, referralID string) {
+	t.Helper()
+	ctx := t.Context()
+	personID = createPerson(t, e, "worker", "PETIT", "Noah", "1996-08-21")
+	en, err := e.App.CaseFile.AddEntry(ctx, e.Actor("worker"), personID, casefile.EntryInput{Kind: parcours.EntryNote,
+		Summary: "Demande de logement social déposée, en attente."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var sv *parcours.Service
+	err = e.App.DB.Transact(ctx, func(tx *store.Tx) error {
+		st := &parcours.Structure{OrgID: e.OrgB.ID, Nom: e.OrgB.Name, CreatedBy: e.OrgB.ID, CodeInsee: "69266", Commune: "Villeurbanne"}
+		if err := tx.InsertStructure(ctx, st); err != nil {
+			return err
+		}
+		sv = &parcours.Service{StructureID: st.ID, OrgID: e.OrgB.ID, TeamID: e.TeamB.ID, Nom: "Accompagnement social lié au logement",
+			Thematiques: []string{"logement-hebergement--etre-accompagne-pour-se-loger"}, CodeInsee: "69266", Commune: "Villeurbanne",
+			ZoneDiffusionType: "departement", ZoneDiffusionCode: "69", ModesAccueil: []string{"en-presentiel"},
+			HorairesAccueil: "Du lundi au vendredi, 9 h – 12 h", OrientationParcours: true}
+		return tx.InsertService(ctx, sv)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := e.App.Referrals.Create(ctx, e.Actor("worker"), personID, referral.Input{ServiceID: sv.ID,
+		Reason: "Recherche de logement : accompagnement ASLL", EntryIDs: []string{en.ID}, Basis: "consent",
+		ConsentOn: time.Now().Format(time.DateOnly), ConsentHow: "oral"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return personID, r.ID
 }
 
 // TestAccessibility_EveryPageForEveryRole logs in as each role, visits

@@ -15,6 +15,7 @@ import (
 	"parcours/internal/web/homeweb"
 	"parcours/internal/web/noticeweb"
 	"parcours/internal/web/personweb"
+	"parcours/internal/web/referralweb"
 	"parcours/internal/web/retentionweb"
 	"parcours/internal/web/reviewweb"
 	"parcours/internal/web/rightsweb"
@@ -34,4 +35,5 @@ var Areas = []web.Area{
 	rightsweb.Register,     // access to rights: catalogue, procedures, autonomy, mandates
 	retentionweb.Register,  // retention rules, plans and their review
 	datarightsweb.Register, // the person's requests about their data, with the legal clock
+	referralweb.Register,   // service directory, referrals and their scoped share
 }

@@ -1,0 +1,177 @@
+package file
+
+import (
+	"context"
+	"errors"
+	"slices"
+
+	"parcours/internal/access"
+	"parcours/internal/audit"
+	"parcours/internal/parcours"
+	"parcours/internal/store"
+)
+
+// Referrals: the extract a referral shares, chosen by the sender among
+// what they may read, and read by the receiving organisation through the
+// share (parcours.Share, judged by access.shared).
+
+// deny records a refused attempt on the file and returns NotFound.
+func (f *File) deny() error {
+	f.tx.AuditDenial(audit.Denied(f.actor, f.Person.ID, f.Person.OrgID))
+	return parcours.NotFound()
+}
+
+// Share is what the file shares with the actor's organisation by
+// referral; nil for the person's own organisation.
+func (f *File) Share() *parcours.Share { return f.Rel.Share }
+
+// WriterOrg is the organisation new journal entries of the actor belong
+// to: a receiving organisation's entries are its own, not the sender's.
+func (f *File) WriterOrg() string {
+	if f.Rel.Share != nil {
+		return f.actor.OrgID
+	}
+	return f.Person.OrgID
+}
+
+// OpenReferral opens the file of a referral for act and returns the
+// referral with its extract. The receiving organisation opens it through
+// the share, and only while this referral is one of the open ones: a
+// refused, expired, cancelled or ended referral grants nothing (404).
+func OpenReferral(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, id string) (*File, *parcours.Referral, error) {
+	r, err := tx.Referral(ctx, id)
+	if err != nil {
+		return nil, nil, notFound(err)
+	}
+	if actor.OrgID != r.FromOrgID && actor.OrgID != r.ToOrgID && !actor.System {
+		return nil, nil, parcours.NotFound()
+	}
+	f, err := Open(ctx, tx, actor, act, r.PersonID)
+	if err != nil {
+		return nil, nil, err
+	}
+	if f.Rel.Share != nil && !slices.Contains(f.Rel.Share.ReferralIDs, r.ID) {
+		return nil, nil, f.deny()
+	}
+	return f, r, nil
+}
+
+// CheckExtract makes sure the actor may read every item they put in an
+// extract: each entry (by its confidentiality), document and task of the
+// file. The first one they may not read is an invalid input naming it,
+// without saying whether it exists.
+func (f *File) CheckExtract(ctx context.Context, entryIDs, documentIDs, taskIDs []string) error {
+	for _, id := range entryIDs {
+		if !f.Can(access.JournalRead) {
+			return parcours.FieldError(parcours.EInvalid, "entry_ids", "error.referral.unreadable_entry", id)
+		}
+		if _, err := f.Entry(ctx, id); err != nil {
+			return parcours.FieldError(parcours.EInvalid, "entry_ids", "error.referral.unreadable_entry", id)
+		}
+	}
+	for _, id := range documentIDs {
+		d, err := f.Document(ctx, id)
+		if err != nil {
+			return err
+		}
+		if d == nil || !f.Can(access.DocumentRead) {
+			return parcours.FieldError(parcours.EInvalid, "document_ids", "error.referral.unreadable_document", id)
+		}
+	}
+	for _, id := range taskIDs {
+		if !f.Can(access.TaskRead) {
+			return parcours.FieldError(parcours.EInvalid, "task_ids", "error.referral.unreadable_task", id)
+		}
+		if _, err := f.Task(ctx, id); err != nil {
+			return parcours.FieldError(parcours.EInvalid, "task_ids", "error.referral.unreadable_task", id)
+		}
+	}
+	return nil
+}
+
+// Extract is what a referral shows of the file: the identity, the
+// situation parts chosen, the chosen entries, documents and tasks, and —
+// for the receiving organisation — the entries it wrote since.
+type Extract struct {
+	Person    *parcours.Person
+	Situation *parcours.Situation // only the parts chosen; nil when none
+	Entries   []*parcours.JournalEntry
+	Documents []*parcours.Document
+	Tasks     []*parcours.Task
+	// Own are the receiving organisation's own entries, newest first.
+	Own []*parcours.JournalEntry
+}
+
+// Extract reads r's extract, each item through the policy: the sender
+// sees what they may still read of it, the receiver exactly it (and
+// their own entries).
+func (f *File) Extract(ctx context.Context, r *parcours.Referral) (*Extract, error) {
+	if err := f.Check(access.ReferralRead); err != nil {
+		return nil, err
+	}
+	p := *f.Person
+	if !f.Sees(access.SensitiveRead) {
+		p.NIR = ""
+	}
+	x := &Extract{Person: &p, Entries: []*parcours.JournalEntry{}, Documents: []*parcours.Document{},
+		Tasks: []*parcours.Task{}, Own: []*parcours.JournalEntry{}}
+	for _, id := range r.EntryIDs {
+		if e, err := f.Entry(ctx, id); err == nil {
+			x.Entries = append(x.Entries, f.Redact(e))
+		}
+	}
+	if f.Can(access.DocumentRead) {
+		for _, id := range r.DocumentIDs {
+			d, err := f.Document(ctx, id)
+			if err != nil {
+				return nil, err
+			}
+			if d != nil {
+				x.Documents = append(x.Documents, d)
+			}
+		}
+	}
+	if f.Can(access.TaskRead) {
+		for _, id := range r.TaskIDs {
+			if t, err := f.Task(ctx, id); err == nil {
+				x.Tasks = append(x.Tasks, t)
+			}
+		}
+	}
+	if len(r.SituationParts) > 0 && f.Person.HouseholdID != "" {
+		// The situation is read for the parts the sender chose only:
+		// never health, never the rest.
+		s, err := f.tx.CurrentSituation(ctx, f.Person.HouseholdID)
+		if err != nil && !errors.Is(err, store.ErrNoRows) {
+			return nil, err
+		}
+		if s != nil {
+			part := &parcours.Situation{ID: s.ID, HouseholdID: s.HouseholdID, ValidFrom: s.ValidFrom, IncomeSources: []string{}}
+			for _, p := range r.SituationParts {
+				switch p {
+				case "housing":
+					part.Housing = s.Housing
+				case "income":
+					part.IncomeSources, part.MonthlyIncome = s.IncomeSources, s.MonthlyIncome
+				case "employment":
+					part.Employment = s.Employment
+				}
+			}
+			x.Situation = part
+		}
+	}
+	if f.Rel.Share != nil && f.Can(access.JournalRead) {
+		// What the receiving organisation wrote in the file, through the
+		// entry-by-entry check.
+		rows, err := f.tx.JournalPage(ctx, f.IDs, store.JournalFilter{}, nil, 200)
+		if err != nil {
+			return nil, err
+		}
+		for _, e := range f.CanRead(rows) {
+			if e.OrgID == f.actor.OrgID {
+				x.Own = append(x.Own, e)
+			}
+		}
+	}
+	return x, nil
+}

@@ -1,0 +1,409 @@
+// Package referral is the orientation of a person from one organisation
+// to a service of the directory (package servicedir): the reason, the
+// extract of the file chosen field by field and entry by entry, the
+// person's consent or the legal ground, the answer of the receiving
+// service, its follow-up, reminders and statistics.
+//
+// The extract is shared through the door (package file) and decided by
+// the policy (package access, referral.go): this package never reads a
+// file otherwise, and never decides who may see what.
+package referral
+
+import (
+	"context"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"parcours/internal/access"
+	"parcours/internal/audit"
+	"parcours/internal/file"
+	"parcours/internal/parcours"
+	"parcours/internal/store"
+)
+
+// DefaultExpiry is how long a referral waits for an answer before it
+// expires (and its share ends).
+const DefaultExpiry = 30 * 24 * time.Hour
+
+// Notification kinds (catalogue keys notification.<kind>).
+const (
+	KindReceived = "referral_received"
+	KindAnswered = "referral_answered"
+	KindReminder = "referral_reminder"
+)
+
+// Service is the referral service.
+type Service struct {
+	db     *store.DB
+	Expiry time.Duration
+}
+
+// New returns a Service on db.
+func New(db *store.DB) *Service { return &Service{db: db, Expiry: DefaultExpiry} }
+
+// Input is a new referral.
+type Input struct {
+	ServiceID string `json:"service_id"`
+	Reason    string `json:"reason"`
+	Note      string `json:"note"`
+	// The extract, beyond the identity: nothing by default.
+	EntryIDs       []string `json:"entry_ids"`
+	DocumentIDs    []string `json:"document_ids"`
+	TaskIDs        []string `json:"task_ids"`
+	SituationParts []string `json:"situation_parts"`
+	// Basis is "consent" (ConsentOn, ConsentHow) or "legal" (LegalGround).
+	Basis       string `json:"basis"`
+	ConsentOn   string `json:"consent_on"`
+	ConsentHow  string `json:"consent_how"`
+	LegalGround string `json:"legal_ground"`
+}
+
+func (in *Input) check(today string) error {
+	var p parcours.Problems
+	p.Required("service_id", in.ServiceID, 100)
+	p.Required("reason", in.Reason, 2000)
+	p.MaxLen("note", in.Note, 4000)
+	for _, s := range in.SituationParts {
+		if !slices.Contains(parcours.SituationParts, s) {
+			p.Add("situation_parts", "error.referral.unknown_part", s)
+		}
+	}
+	switch in.Basis {
+	case "consent":
+		d, _ := time.Parse(time.DateOnly, today)
+		p.Date("consent_on", in.ConsentOn, true, d)
+		if !slices.Contains(parcours.InformationMethods, in.ConsentHow) {
+			p.Add("consent_how", "error.field_required", "field.consent_how")
+		}
+	case "legal":
+		p.Required("legal_ground", in.LegalGround, 500)
+	default:
+		p.Add("basis", "error.field_required", "field.basis")
+	}
+	if n := len(in.EntryIDs) + len(in.DocumentIDs) + len(in.TaskIDs); n > 200 {
+		p.Add("entry_ids", "error.referral.extract_too_long", 200)
+	}
+	return p.Err()
+}
+
+func today(now time.Time) string {
+	loc, err := time.LoadLocation("Europe/Paris")
+	if err != nil {
+		loc = time.UTC
+	}
+	return now.In(loc).Format(time.DateOnly)
+}
+
+// Create refers the person to a service with the chosen extract. The
+// actor must be able to share the file (access.FileShareExternal: not
+// under a break-glass, not when the person objects) and to read every
+// item of the extract (422 naming the first one they may not read).
+func (s *Service) Create(ctx context.Context, actor parcours.Actor, personID string, in Input) (*parcours.Referral, error) {
+	var r *parcours.Referral
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		f, err := file.Open(ctx, tx, actor, access.FileShareExternal, personID)
+		if err != nil {
+			return err
+		}
+		in.Reason, in.Note = strings.TrimSpace(in.Reason), strings.TrimSpace(in.Note)
+		if err := in.check(today(tx.Now())); err != nil {
+			return err
+		}
+		sv, err := tx.Service(ctx, in.ServiceID)
+		if err == store.ErrNoRows {
+			return parcours.FieldError(parcours.EInvalid, "service_id", "error.referral.service_unknown", "field.service_id")
+		}
+		if err != nil {
+			return err
+		}
+		if sv.OrgID == actor.OrgID {
+			return parcours.FieldError(parcours.EInvalid, "service_id", "error.referral.own_service", "field.service_id")
+		}
+		if err := f.CheckExtract(ctx, in.EntryIDs, in.DocumentIDs, in.TaskIDs); err != nil {
+			return err
+		}
+		r = &parcours.Referral{PersonID: f.Person.ID, FromOrgID: actor.OrgID, SentBy: actor.WorkerID, ServiceID: sv.ID,
+			ServiceNom: sv.Nom, ToOrgID: sv.OrgID, Reason: in.Reason, Note: in.Note, Status: parcours.ReferralSent, Basis: in.Basis,
+			EntryIDs: orEmpty(in.EntryIDs), DocumentIDs: orEmpty(in.DocumentIDs), TaskIDs: orEmpty(in.TaskIDs),
+			SituationParts: orEmpty(in.SituationParts), ExpiresAt: tx.Now().Add(s.Expiry).Truncate(time.Microsecond)}
+		if in.Basis == "consent" {
+			r.ConsentOn, r.ConsentHow = in.ConsentOn, in.ConsentHow
+		} else {
+			r.LegalGround = strings.TrimSpace(in.LegalGround)
+		}
+		if err := tx.InsertReferral(ctx, r); err != nil {
+			return err
+		}
+		f.Audit("referral.create", "referral", r.ID)
+		if sv.OrgID != "" {
+			to, err := tx.ReferralRecipients(ctx, sv.OrgID, sv.TeamID)
+			if err != nil {
+				return err
+			}
+			for _, w := range to {
+				// Identifiers only: the notification names no person of
+				// another organisation.
+				if err := tx.InsertNotification(ctx, &parcours.Notification{WorkerID: w, Kind: KindReceived, ObjectID: r.ID}); err != nil {
+					return err
+				}
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// View is a referral as its page shows it: the referral, its extract,
+// and what the actor may do with it.
+type View struct {
+	Referral  *parcours.Referral `json:"referral"`
+	Extract   *file.Extract      `json:"-"`
+	Receiving bool               `json:"-"` // the actor is of the receiving organisation
+	CanAnswer bool               `json:"-"`
+	CanCancel bool               `json:"-"`
+	CanEnd    bool               `json:"-"`
+	CanWrite  bool               `json:"-"`
+}
+
+// Get returns a referral with its extract, read through the door and
+// audited (referral.read on the person: a read by the receiving
+// structure is in the person's access log, named by structure). The
+// receiving organisation's first reading marks it received.
+func (s *Service) Get(ctx context.Context, actor parcours.Actor, id string) (*View, error) {
+	var v *View
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		f, r, err := file.OpenReferral(ctx, tx, actor, access.ReferralRead, id)
+		if err != nil {
+			return err
+		}
+		x, err := f.Extract(ctx, r)
+		if err != nil {
+			return err
+		}
+		receiving := f.Share() != nil
+		if receiving && r.Status == parcours.ReferralSent {
+			r.Status, r.ReceivedAt = parcours.ReferralReceived, tx.Now().Truncate(time.Microsecond)
+			if err := tx.UpdateReferral(ctx, r); err != nil {
+				return err
+			}
+			f.Audit("referral.receive", "referral", r.ID)
+		}
+		f.Audit("referral.read", "referral", r.ID)
+		v = &View{Referral: r, Extract: x, Receiving: receiving,
+			CanAnswer: receiving && parcours.ReferralPending(r.Status) && f.Can(access.ReferralAnswer),
+			CanEnd:    receiving && r.Status == parcours.ReferralAccepted && f.Can(access.ReferralEnd),
+			CanWrite:  receiving && f.Can(access.JournalWrite),
+			CanCancel: !receiving && (parcours.ReferralPending(r.Status) || r.Status == parcours.ReferralAccepted) && f.Can(access.ReferralCancel)}
+		return nil
+	})
+	return v, err
+}
+
+// Accept takes the person in: the receiving organisation now follows
+// them (the referral holds its follow-up, ended by End) and writes in the
+// file. Accepting an answered referral is a conflict.
+func (s *Service) Accept(ctx context.Context, actor parcours.Actor, id string) (*parcours.Referral, error) {
+	return s.answer(ctx, actor, id, access.ReferralAnswer, func(tx *store.Tx, r *parcours.Referral) (string, error) {
+		if !parcours.ReferralPending(r.Status) {
+			return "", parcours.Errorf(parcours.EConflict, "error.referral.already_answered")
+		}
+		r.Status, r.AnsweredAt, r.AnsweredBy = parcours.ReferralAccepted, tx.Now().Truncate(time.Microsecond), actor.WorkerID
+		return "referral.accept", nil
+	})
+}
+
+// Refuse declines the referral with a reason; the share ends at once.
+func (s *Service) Refuse(ctx context.Context, actor parcours.Actor, id, reason string) (*parcours.Referral, error) {
+	reason = strings.TrimSpace(reason)
+	return s.answer(ctx, actor, id, access.ReferralAnswer, func(tx *store.Tx, r *parcours.Referral) (string, error) {
+		if !parcours.ReferralPending(r.Status) {
+			return "", parcours.Errorf(parcours.EConflict, "error.referral.already_answered")
+		}
+		if reason == "" {
+			return "", parcours.FieldError(parcours.EInvalid, "refusal_reason", "error.field_required", "field.refusal_reason")
+		}
+		if utf8.RuneCountInString(reason) > 1000 {
+			return "", parcours.FieldError(parcours.EInvalid, "refusal_reason", "error.field_too_long", "field.refusal_reason", 1000)
+		}
+		r.Status, r.AnsweredAt, r.AnsweredBy, r.RefusalReason = parcours.ReferralRefused, tx.Now().Truncate(time.Microsecond), actor.WorkerID, reason
+		return "referral.refuse", nil
+	})
+}
+
+// End ends the receiving organisation's follow-up: the share ends at
+// once.
+func (s *Service) End(ctx context.Context, actor parcours.Actor, id string) (*parcours.Referral, error) {
+	return s.answer(ctx, actor, id, access.ReferralEnd, func(tx *store.Tx, r *parcours.Referral) (string, error) {
+		if r.Status != parcours.ReferralAccepted {
+			return "", parcours.Errorf(parcours.EConflict, "error.referral.not_accepted")
+		}
+		r.Status, r.EndedAt, r.EndedBy = parcours.ReferralEnded, tx.Now().Truncate(time.Microsecond), actor.WorkerID
+		return "referral.end", nil
+	})
+}
+
+// Cancel withdraws a referral (sending side): the share ends at once.
+func (s *Service) Cancel(ctx context.Context, actor parcours.Actor, id string) (*parcours.Referral, error) {
+	return s.answer(ctx, actor, id, access.ReferralCancel, func(tx *store.Tx, r *parcours.Referral) (string, error) {
+		if !parcours.ReferralPending(r.Status) && r.Status != parcours.ReferralAccepted {
+			return "", parcours.Errorf(parcours.EConflict, "error.referral.closed")
+		}
+		r.Status, r.EndedAt, r.EndedBy = parcours.ReferralCancelled, tx.Now().Truncate(time.Microsecond), actor.WorkerID
+		return "referral.cancel", nil
+	})
+}
+
+// answer opens the referral's file for act and applies change, on the
+// side act belongs to: answering and ending are the receiving
+// organisation's (through the share), cancelling the sender's.
+func (s *Service) answer(ctx context.Context, actor parcours.Actor, id string, act access.Action,
+	change func(*store.Tx, *parcours.Referral) (string, error)) (*parcours.Referral, error) {
+	var r *parcours.Referral
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		f, got, err := file.OpenReferral(ctx, tx, actor, act, id)
+		if err != nil {
+			return err
+		}
+		r = got
+		event, err := change(tx, r)
+		if err != nil {
+			return err
+		}
+		if err := tx.UpdateReferral(ctx, r); err != nil {
+			return err
+		}
+		f.Audit(event, "referral", r.ID)
+		if event == "referral.accept" || event == "referral.refuse" {
+			return tx.InsertNotification(ctx, &parcours.Notification{WorkerID: r.SentBy, Kind: KindAnswered, PersonID: r.PersonID, ObjectID: r.ID})
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// Box is "sent" (the referrals the actor sent: « mes orientations ») or
+// "received" (the referrals sent to the actor's organisation).
+const (
+	BoxSent     = "sent"
+	BoxReceived = "received"
+)
+
+// Item is a referral in a box, with how long it waited for an answer.
+type Item struct {
+	*parcours.Referral
+	// Delay is the time to the answer, or until now while pending.
+	DelayHours int `json:"delay_hours"`
+}
+
+// List returns a box, newest first. It names no person: the list opens no
+// file; each referral's page does, through the door.
+func (s *Service) List(ctx context.Context, actor parcours.Actor, box, status string) ([]Item, error) {
+	if err := access.Check(actor, access.ReferralInbox, access.Target{}); err != nil {
+		return nil, err
+	}
+	f := store.ReferralFilter{Status: status}
+	switch box {
+	case BoxSent, "":
+		f.SentBy = actor.WorkerID
+	case BoxReceived:
+		f.ToOrgID = actor.OrgID
+	default:
+		return nil, parcours.FieldError(parcours.EInvalid, "box", "error.referral.box", "field.box")
+	}
+	if status != "" && !slices.Contains(parcours.ReferralStatuses, status) {
+		return nil, parcours.FieldError(parcours.EInvalid, "status", "error.referral.status", "field.referral_status")
+	}
+	var out []Item
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		list, err := tx.Referrals(ctx, f)
+		if err != nil {
+			return err
+		}
+		tx.Audit(audit.For(actor, "referral.list", "referral", box, ""))
+		out = make([]Item, 0, len(list))
+		for _, r := range list {
+			end := r.AnsweredAt
+			if end.IsZero() {
+				end = tx.Now()
+			}
+			out = append(out, Item{Referral: r, DelayHours: int(end.Sub(r.CreatedAt).Hours())})
+		}
+		return nil
+	})
+	return out, err
+}
+
+// Draft is what the new-referral form offers: the services one may refer
+// to (of other organisations, or external) and the parts of the file the
+// actor may put in the extract.
+type Draft struct {
+	Person    *parcours.Person
+	Services  []*parcours.Service
+	Entries   []*parcours.JournalEntry
+	Documents []*parcours.Document
+	Tasks     []*parcours.Task
+	Parts     []string
+}
+
+// Prepare reads what the new-referral form offers, through the door,
+// audited as one read of the file (referral.prepare).
+func (s *Service) Prepare(ctx context.Context, actor parcours.Actor, personID string) (*Draft, error) {
+	var d *Draft
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		f, err := file.Open(ctx, tx, actor, access.FileShareExternal, personID)
+		if err != nil {
+			return err
+		}
+		p := *f.Person
+		p.NIR = ""
+		d = &Draft{Person: &p, Parts: parcours.SituationParts, Entries: []*parcours.JournalEntry{},
+			Documents: []*parcours.Document{}, Tasks: []*parcours.Task{}}
+		all, err := tx.Services(ctx, store.ServiceFilter{Limit: 500})
+		if err != nil {
+			return err
+		}
+		for _, sv := range all {
+			if sv.OrgID != actor.OrgID {
+				d.Services = append(d.Services, sv)
+			}
+		}
+		if f.Can(access.JournalRead) {
+			rows, err := f.JournalRows(ctx, store.JournalFilter{}, nil, 100)
+			if err != nil {
+				return err
+			}
+			d.Entries = f.CanRead(rows)
+		}
+		if f.Can(access.DocumentRead) {
+			if d.Documents, err = f.Documents(ctx, nil, 100); err != nil {
+				return err
+			}
+		}
+		if f.Can(access.TaskRead) {
+			if d.Tasks, err = f.Tasks(ctx, true, nil, 100); err != nil {
+				return err
+			}
+		}
+		f.Audit("referral.prepare", "person", f.Person.ID)
+		return nil
+	})
+	return d, err
+}
+
+// DelayDays is Delay in whole days, for the boxes.
+func (i Item) DelayDays() int { return i.DelayHours / 24 }

@@ -1,0 +1,196 @@
+package store
+
+import (
+	"context"
+	"fmt"
+	"strings"
+
+	"parcours/internal/parcours"
+)
+
+// The service directory (package servicedir): structures and services in
+// the data·inclusion field names, shared by the whole instance.
+
+const structureColumns = `id, COALESCE(org_id, ''), nom, siret, commune, code_insee, adresse, telephone, courriel, site_web, source, created_by_org, created_at`
+
+// InsertStructure adds a structure of the directory.
+func (tx *Tx) InsertStructure(ctx context.Context, st *parcours.Structure) (err error) {
+	defer wrap(&err, "store: insert structure")
+	if st.ID == "" {
+		st.ID = NewID()
+	}
+	st.CreatedAt = tx.now.Truncate(1000)
+	if st.Source == "" {
+		st.Source = "parcours"
+	}
+	_, err = tx.exec(ctx, `INSERT INTO directory_structures (id, org_id, nom, siret, commune, code_insee, adresse, telephone, courriel, site_web, source, created_by_org, created_at)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`, st.ID, nullString(st.OrgID), st.Nom, st.SIRET, st.Commune, st.CodeInsee, st.Adresse,
+		st.Telephone, st.Courriel, st.SiteWeb, st.Source, st.CreatedBy, ts(st.CreatedAt))
+	return err
+}
+
+// Structure returns one structure of the directory.
+func (tx *Tx) Structure(ctx context.Context, id string) (*parcours.Structure, error) {
+	var st parcours.Structure
+	var at int64
+	err := tx.queryRow(ctx, "SELECT "+structureColumns+" FROM directory_structures WHERE id = ?", id).Scan(&st.ID, &st.OrgID, &st.Nom,
+		&st.SIRET, &st.Commune, &st.CodeInsee, &st.Adresse, &st.Telephone, &st.Courriel, &st.SiteWeb, &st.Source, &st.CreatedBy, &at)
+	st.CreatedAt = fromTS(at)
+	return &st, err
+}
+
+// Structures lists the directory's structures by name.
+func (tx *Tx) Structures(ctx context.Context) ([]*parcours.Structure, error) {
+	rows, err := tx.query(ctx, "SELECT "+structureColumns+" FROM directory_structures ORDER BY nom, id")
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*parcours.Structure{}
+	for rows.Next() {
+		var st parcours.Structure
+		var at int64
+		if err := rows.Scan(&st.ID, &st.OrgID, &st.Nom, &st.SIRET, &st.Commune, &st.CodeInsee, &st.Adresse, &st.Telephone,
+			&st.Courriel, &st.SiteWeb, &st.Source, &st.CreatedBy, &at); err != nil {
+			return nil, err
+		}
+		st.CreatedAt = fromTS(at)
+		out = append(out, &st)
+	}
+	return out, rows.Err()
+}
+
+func bars(list []string) string {
+	if len(list) == 0 {
+		return "|"
+	}
+	return "|" + strings.Join(list, "|") + "|"
+}
+
+func unbars(s string) []string {
+	s = strings.Trim(s, "|")
+	if s == "" {
+		return []string{}
+	}
+	return strings.Split(s, "|")
+}
+
+// InsertService adds a service to a structure of the directory.
+func (tx *Tx) InsertService(ctx context.Context, sv *parcours.Service) (err error) {
+	defer wrap(&err, "store: insert service")
+	if sv.ID == "" {
+		sv.ID = NewID()
+	}
+	sv.CreatedAt = tx.now.Truncate(1000)
+	_, err = tx.exec(ctx, `INSERT INTO directory_services (id, structure_id, team_id, nom, presentation_resume, thematiques, commune, code_insee,
+		zone_diffusion_type, zone_diffusion_code, pre_requis, telephone, courriel, horaires_accueil, modes_accueil, orientation_parcours, created_at)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, sv.ID, sv.StructureID, sv.TeamID, sv.Nom, sv.PresentationResume, bars(sv.Thematiques),
+		sv.Commune, sv.CodeInsee, sv.ZoneDiffusionType, sv.ZoneDiffusionCode, sv.PreRequis, sv.Telephone, sv.Courriel, sv.HorairesAccueil,
+		bars(sv.ModesAccueil), sv.OrientationParcours, ts(sv.CreatedAt))
+	return err
+}
+
+const serviceColumns = `s.id, s.structure_id, st.nom, COALESCE(st.org_id, ''), s.team_id, s.nom, s.presentation_resume, s.thematiques, s.commune, s.code_insee,
+	s.zone_diffusion_type, s.zone_diffusion_code, s.pre_requis, s.telephone, s.courriel, s.horaires_accueil, s.modes_accueil, s.orientation_parcours, s.created_at`
+
+func scanService(row interface{ Scan(...any) error }) (*parcours.Service, error) {
+	var sv parcours.Service
+	var them, modes string
+	var at int64
+	if err := row.Scan(&sv.ID, &sv.StructureID, &sv.StructureNom, &sv.OrgID, &sv.TeamID, &sv.Nom, &sv.PresentationResume, &them,
+		&sv.Commune, &sv.CodeInsee, &sv.ZoneDiffusionType, &sv.ZoneDiffusionCode, &sv.PreRequis, &sv.Telephone, &sv.Courriel,
+		&sv.HorairesAccueil, &modes, &sv.OrientationParcours, &at); err != nil {
+		return nil, err
+	}
+	sv.Thematiques, sv.ModesAccueil, sv.CreatedAt = unbars(them), unbars(modes), fromTS(at)
+	return &sv, nil
+}
+
+// Service returns one service of the directory, with its structure's
+// name and organisation.
+func (tx *Tx) Service(ctx context.Context, id string) (*parcours.Service, error) {
+	return scanService(tx.queryRow(ctx, "SELECT "+serviceColumns+" FROM directory_services s JOIN directory_structures st ON st.id = s.structure_id WHERE s.id = ?", id))
+}
+
+// ServiceFilter selects services: Theme is a thématique (its sub-themes
+// match too), CodeInsee a commune served (by the service's commune or its
+// zone: the commune itself, its département, the whole country), Q words
+// of the service's or structure's name or presentation, OrgID the
+// services of one organisation.
+type ServiceFilter struct {
+	Theme     string
+	CodeInsee string
+	Q         string
+	OrgID     string
+	Limit     int
+}
+
+// likeEscape escapes LIKE's wildcards in a user's words.
+func likeEscape(s string) string {
+	return strings.NewReplacer(`\`, `\\`, `%`, `\%`, `_`, `\_`).Replace(s)
+}
+
+// departementOf returns the département code of an INSEE commune code:
+// two characters, three for the overseas départements (97x).
+func departementOf(insee string) string {
+	if strings.HasPrefix(insee, "97") && len(insee) >= 3 {
+		return insee[:3]
+	}
+	if len(insee) >= 2 {
+		return insee[:2]
+	}
+	return insee
+}
+
+// Services searches the directory, by structure then service name.
+func (tx *Tx) Services(ctx context.Context, f ServiceFilter) (_ []*parcours.Service, err error) {
+	defer wrap(&err, "store: services")
+	q := "SELECT " + serviceColumns + " FROM directory_services s JOIN directory_structures st ON st.id = s.structure_id WHERE 1=1"
+	var args []any
+	if f.Theme != "" {
+		// "|theme|" or "|theme--sub|": the bars stop a prefix of another
+		// theme's name from matching.
+		q += ` AND (s.thematiques LIKE ? ESCAPE '\' OR s.thematiques LIKE ? ESCAPE '\')`
+		args = append(args, "%|"+likeEscape(f.Theme)+"|%", "%|"+likeEscape(f.Theme)+"--%")
+	}
+	if f.CodeInsee != "" {
+		q += ` AND (s.code_insee = ? OR (s.zone_diffusion_type = 'commune' AND s.zone_diffusion_code = ?)
+			OR (s.zone_diffusion_type = 'departement' AND s.zone_diffusion_code = ?) OR s.zone_diffusion_type = 'pays')`
+		args = append(args, f.CodeInsee, f.CodeInsee, departementOf(f.CodeInsee))
+	}
+	for _, w := range strings.Fields(strings.ToLower(f.Q)) {
+		pat := "%" + likeEscape(w) + "%"
+		q += ` AND (LOWER(s.nom) LIKE ? ESCAPE '\' OR LOWER(st.nom) LIKE ? ESCAPE '\' OR LOWER(s.presentation_resume) LIKE ? ESCAPE '\' OR LOWER(s.commune) LIKE ? ESCAPE '\')`
+		args = append(args, pat, pat, pat, pat)
+	}
+	if f.OrgID != "" {
+		q += " AND st.org_id = ?"
+		args = append(args, f.OrgID)
+	}
+	if f.Limit <= 0 {
+		f.Limit = 200
+	}
+	q += " ORDER BY st.nom, s.nom, s.id LIMIT ?"
+	args = append(args, f.Limit)
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := []*parcours.Service{}
+	for rows.Next() {
+		sv, err := scanService(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, sv)
+	}
+	return out, rows.Err()
+}
+
+// wrap adds context to a store error (pkgsite's derrors.Wrap).
+func wrap(err *error, msg string) {
+	if *err != nil && *err != ErrNoRows {
+		*err = fmt.Errorf("%s: %w", msg, *err)
+	}
+}

@@ -1,0 +1,262 @@
+package referralweb
+
+import (
+	"net/http"
+
+	"parcours/internal/parcours"
+	"parcours/internal/referral"
+	"parcours/internal/servicedir"
+	"parcours/internal/web"
+)
+
+// The JSON API of the directory and of referrals.
+
+func (s *server) directoryAPI() {
+	str, strFmt, arr := web.Str, web.StrFmt, web.ArrayOf
+	s.Schema("DirectoryService", web.Object([]string{"id", "structure_id", "structure_nom", "nom", "thematiques", "modes_accueil", "orientation_parcours", "created_at"}, web.Schema{
+		"id": str(), "structure_id": str(), "structure_nom": str(), "organization_id": str(), "team_id": str(), "nom": str(),
+		"presentation_resume": str(), "thematiques": arr(str()), "commune": str(), "code_insee": str(),
+		"zone_diffusion_type": web.Enum(parcours.ZoneTypes...), "zone_diffusion_code": str(), "pre_requis": str(),
+		"telephone": str(), "courriel": str(), "horaires_accueil": str(), "modes_accueil": arr(web.Enum(parcours.ModesAccueil...)),
+		"orientation_parcours": web.Boolean(), "created_at": strFmt("date-time"),
+	}))
+	s.Schema("DirectoryServiceInput", web.Object([]string{"structure_id", "nom", "thematiques"}, web.Schema{
+		"structure_id": str(), "team_id": str(), "nom": str(), "presentation_resume": str(), "thematiques": arr(str()),
+		"commune": str(), "code_insee": str(), "zone_diffusion_type": web.Enum(parcours.ZoneTypes...), "zone_diffusion_code": str(),
+		"pre_requis": str(), "telephone": str(), "courriel": str(), "horaires_accueil": str(), "modes_accueil": arr(web.Enum(parcours.ModesAccueil...)),
+	}))
+	s.Schema("DirectoryStructure", web.Object([]string{"id", "nom", "source", "created_at"}, web.Schema{
+		"id": str(), "organization_id": str(), "nom": str(), "siret": str(), "commune": str(), "code_insee": str(), "adresse": str(),
+		"telephone": str(), "courriel": str(), "site_web": str(), "source": str(), "created_at": strFmt("date-time"),
+	}))
+	s.Schema("DirectoryStructureInput", web.Object([]string{"nom"}, web.Schema{
+		"own": web.Boolean(), "nom": str(), "siret": str(), "commune": str(), "code_insee": str(), "adresse": str(),
+		"telephone": str(), "courriel": str(), "site_web": str(),
+	}))
+	s.Handle("GET", "/api/v1/services", web.API, s.apiServices, &web.Op{ID: "listServices", Tag: "referral", List: true,
+		Summary: "Search the service directory (data·inclusion fields) by thématique, commune (INSEE code) and words", Response: "DirectoryService",
+		Query: []web.Param{{Name: "theme", Description: "a data·inclusion thématique; its sub-themes match too"},
+			{Name: "commune", Description: "INSEE code of a commune served"}, {Name: "q", Description: "words of the name or presentation"}}})
+	s.Handle("GET", "/api/v1/structures", web.API, s.apiStructures, &web.Op{ID: "listStructures", Tag: "referral", List: true,
+		Summary: "The structures of the directory", Response: "DirectoryStructure"})
+	s.Handle("POST", "/api/v1/structures", web.API, s.apiCreateStructure, &web.Op{ID: "createStructure", Tag: "referral",
+		Summary: "Enter a structure in the directory: one's own organisation or an external one (administrators)",
+		Request: "DirectoryStructureInput", Response: "DirectoryStructure", Status: http.StatusCreated})
+	s.Handle("POST", "/api/v1/services", web.API, s.apiCreateService, &web.Op{ID: "createService", Tag: "referral",
+		Summary: "Add a service to a structure one's organisation entered (administrators)",
+		Request: "DirectoryServiceInput", Response: "DirectoryService", Status: http.StatusCreated})
+}
+
+func (s *server) apiServices(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	list, err := s.svc.Directory.Search(r.Context(), web.MustActor(r), servicedir.Query{Theme: q.Get("theme"), Commune: q.Get("commune"), Q: q.Get("q")})
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, parcours.Page[*parcours.Service]{Items: list})
+	return nil
+}
+
+func (s *server) apiStructures(w http.ResponseWriter, r *http.Request) error {
+	list, err := s.svc.Directory.Structures(r.Context(), web.MustActor(r))
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, parcours.Page[*parcours.Structure]{Items: list})
+	return nil
+}
+
+func (s *server) apiCreateStructure(w http.ResponseWriter, r *http.Request) error {
+	var in servicedir.StructureInput
+	if err := s.decode(w, r, &in); err != nil {
+		return err
+	}
+	st, err := s.svc.Directory.CreateStructure(r.Context(), web.MustActor(r), in)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusCreated, st)
+	return nil
+}
+
+func (s *server) apiCreateService(w http.ResponseWriter, r *http.Request) error {
+	var in servicedir.ServiceInput
+	if err := s.decode(w, r, &in); err != nil {
+		return err
+	}
+	sv, err := s.svc.Directory.CreateService(r.Context(), web.MustActor(r), in)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusCreated, sv)
+	return nil
+}
+
+// referralJSON is a referral with its extract, as GET /referrals/{id}
+// returns it.
+type referralJSON struct {
+	*parcours.Referral
+	Extract extractJSON `json:"extract"`
+}
+
+type extractJSON struct {
+	Person    *parcours.Person         `json:"person"`
+	Situation *parcours.Situation      `json:"situation,omitempty"`
+	Entries   []*parcours.JournalEntry `json:"entries"`
+	Documents []*parcours.Document     `json:"documents"`
+	Tasks     []*parcours.Task         `json:"tasks"`
+	Own       []*parcours.JournalEntry `json:"own_entries"`
+}
+
+func toJSON(v *referral.View) referralJSON {
+	x := v.Extract
+	return referralJSON{Referral: v.Referral, Extract: extractJSON{Person: x.Person, Situation: x.Situation, Entries: x.Entries,
+		Documents: x.Documents, Tasks: x.Tasks, Own: x.Own}}
+}
+
+func (s *server) referralAPI() {
+	str, strFmt, arr := web.Str, web.StrFmt, web.ArrayOf
+	refProps := web.Schema{
+		"id": str(), "person_id": str(), "from_organization_id": str(), "sent_by": str(), "service_id": str(), "service_nom": str(),
+		"to_organization_id": str(), "reason": str(), "note": str(), "status": web.Enum(parcours.ReferralStatuses...),
+		"basis": web.Enum(parcours.ReferralBases...), "consent_on": strFmt("date"), "consent_how": web.Enum(parcours.InformationMethods...),
+		"legal_ground": str(), "entry_ids": arr(str()), "document_ids": arr(str()), "task_ids": arr(str()),
+		"situation_parts": arr(web.Enum(parcours.SituationParts...)), "created_at": strFmt("date-time"), "received_at": strFmt("date-time"),
+		"answered_at": strFmt("date-time"), "answered_by": str(), "refusal_reason": str(), "ended_at": strFmt("date-time"),
+		"ended_by": str(), "expires_at": strFmt("date-time"), "reminded_at": strFmt("date-time"),
+	}
+	required := []string{"id", "person_id", "from_organization_id", "sent_by", "service_id", "reason", "status", "basis", "created_at", "expires_at"}
+	s.Schema("Referral", web.Object(required, refProps))
+	item := web.Schema{"delay_hours": web.Integer()}
+	for k, v := range refProps {
+		item[k] = v
+	}
+	s.Schema("ReferralItem", web.Object(append(required, "delay_hours"), item))
+	withExtract := web.Schema{"extract": web.Object([]string{"person", "entries", "documents", "tasks", "own_entries"}, web.Schema{
+		"person": web.Schema{"type": "object"}, "situation": web.Schema{"type": "object"},
+		"entries": arr(web.Schema{"type": "object"}), "documents": arr(web.Schema{"type": "object"}),
+		"tasks": arr(web.Schema{"type": "object"}), "own_entries": arr(web.Schema{"type": "object"}),
+	})}
+	for k, v := range refProps {
+		withExtract[k] = v
+	}
+	s.Schema("ReferralWithExtract", web.Object(append(required, "extract"), withExtract))
+	s.Schema("ReferralInput", web.Object([]string{"service_id", "reason", "basis"}, web.Schema{
+		"service_id": str(), "reason": str(), "note": str(), "entry_ids": arr(str()), "document_ids": arr(str()), "task_ids": arr(str()),
+		"situation_parts": arr(web.Enum(parcours.SituationParts...)), "basis": web.Enum(parcours.ReferralBases...),
+		"consent_on": strFmt("date"), "consent_how": web.Enum(parcours.InformationMethods...), "legal_ground": str(),
+	}))
+	s.Schema("ReferralRefusal", web.Object([]string{"refusal_reason"}, web.Schema{"refusal_reason": str()}))
+	s.Schema("ReferralStats", web.Object([]string{"service_id", "service_nom", "count", "accepted", "refused", "pending", "expired", "cancelled", "refusal_reasons"}, web.Schema{
+		"service_id": str(), "service_nom": str(), "count": web.Integer(), "accepted": web.Integer(), "refused": web.Integer(),
+		"pending": web.Integer(), "expired": web.Integer(), "cancelled": web.Integer(),
+		"median_hours_to_answer": web.Schema{"type": []string{"integer", "null"}},
+		"refusal_reasons":        arr(web.Object([]string{"reason", "count"}, web.Schema{"reason": str(), "count": web.Integer()})),
+	}))
+
+	s.Handle("POST", "/api/v1/persons/{id}/referrals", web.API, s.apiCreate, &web.Op{ID: "createReferral", Tag: "referral",
+		Summary: "Refer the person to a service with an extract of the file chosen item by item, and the consent or legal ground",
+		Request: "ReferralInput", Response: "Referral", Status: http.StatusCreated})
+	s.Handle("GET", "/api/v1/referrals", web.API, s.apiList, &web.Op{ID: "listReferrals", Tag: "referral", List: true,
+		Summary: "The referrals one sent (box=sent) or one's organisation received (box=received)", Response: "ReferralItem",
+		Query: []web.Param{{Name: "box", Description: "sent (default) or received"}, {Name: "status", Description: "one status"}}})
+	s.Handle("GET", "/api/v1/referrals/stats", web.API, s.apiStats, &web.Op{ID: "referralStats", Tag: "referral", List: true,
+		Summary: "Per service: count, answers, median time to answer and refusal reasons, of a period", Response: "ReferralStats",
+		Query: []web.Param{{Name: "box", Description: "received (default) or sent"}, {Name: "from", Description: "first day, YYYY-MM-DD"},
+			{Name: "to", Description: "day after the last, YYYY-MM-DD"}}})
+	s.Handle("GET", "/api/v1/referrals/{id}", web.API, s.apiGet, &web.Op{ID: "getReferral", Tag: "referral",
+		Summary: "A referral with its extract (the receiving organisation: exactly the extract and its own entries)", Response: "ReferralWithExtract"})
+	for _, a := range []struct{ verb, summary, req string }{
+		{"accept", "Accept a referral (receiving organisation): it then follows the person and writes in the file", ""},
+		{"refuse", "Refuse a referral with a reason (receiving organisation); the share ends", "ReferralRefusal"},
+		{"cancel", "Cancel a referral (sending organisation); the share ends", ""},
+		{"end", "End the receiving organisation's follow-up; the share ends", ""},
+	} {
+		s.Handle("POST", "/api/v1/referrals/{id}/"+a.verb, web.API, s.apiAct(a.verb), &web.Op{ID: a.verb + "Referral", Tag: "referral",
+			Summary: a.summary, Request: a.req, Response: "Referral"})
+	}
+}
+
+func (s *server) apiCreate(w http.ResponseWriter, r *http.Request) error {
+	var in referral.Input
+	if err := s.decode(w, r, &in); err != nil {
+		return err
+	}
+	ref, err := s.svc.Referrals.Create(r.Context(), web.MustActor(r), r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusCreated, ref)
+	return nil
+}
+
+func (s *server) apiList(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	list, err := s.svc.Referrals.List(r.Context(), web.MustActor(r), q.Get("box"), q.Get("status"))
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, parcours.Page[referral.Item]{Items: list})
+	return nil
+}
+
+func (s *server) apiStats(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	from, err := parseDay("from", q.Get("from"))
+	if err != nil {
+		return err
+	}
+	to, err := parseDay("to", q.Get("to"))
+	if err != nil {
+		return err
+	}
+	list, err := s.svc.Referrals.Statistics(r.Context(), web.MustActor(r), q.Get("box"), from, to)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, parcours.Page[*referral.Stats]{Items: list})
+	return nil
+}
+
+func (s *server) apiGet(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.svc.Referrals.Get(r.Context(), web.MustActor(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, toJSON(v))
+	return nil
+}
+
+// act runs one of the referral's transitions.
+func (s *server) act(r *http.Request, verb, reason string) (*parcours.Referral, error) {
+	a, id := web.MustActor(r), r.PathValue("id")
+	switch verb {
+	case "accept":
+		return s.svc.Referrals.Accept(r.Context(), a, id)
+	case "refuse":
+		return s.svc.Referrals.Refuse(r.Context(), a, id, reason)
+	case "cancel":
+		return s.svc.Referrals.Cancel(r.Context(), a, id)
+	default:
+		return s.svc.Referrals.End(r.Context(), a, id)
+	}
+}
+
+func (s *server) apiAct(verb string) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		var in struct {
+			RefusalReason string `json:"refusal_reason"`
+		}
+		if verb == "refuse" {
+			if err := s.decode(w, r, &in); err != nil {
+				return err
+			}
+		}
+		ref, err := s.act(r, verb, in.RefusalReason)
+		if err != nil {
+			return err
+		}
+		web.WriteJSON(w, http.StatusOK, ref)
+		return nil
+	}
+}

@@ -1,0 +1,235 @@
+package referralweb
+
+import (
+	"net/http"
+	"net/url"
+	"strings"
+
+	"parcours/internal/casefile"
+	"parcours/internal/parcours"
+	"parcours/internal/referral"
+	"parcours/internal/servicedir"
+	"parcours/internal/web"
+)
+
+// The pages: the directory, the boxes, a referral with its extract and
+// its answers, the new-referral form, the letter and the statistics.
+// Every form works without JavaScript and redirects after a success.
+
+func (s *server) pages() {
+	s.Handle("GET", "/services", web.Page, s.pageServices, nil)
+	s.Handle("GET", "/referrals", web.Page, s.pageBoxes, nil)
+	s.Handle("GET", "/referrals/stats", web.Page, s.pageStats, nil)
+	s.Handle("GET", "/referrals/{id}", web.Page, s.pageReferral, nil)
+	s.Handle("GET", "/referrals/{id}/letter", web.Page, s.pageLetter, nil)
+	for _, verb := range []string{"accept", "refuse", "cancel", "end"} {
+		s.Handle("POST", "/referrals/{id}/"+verb, web.Page, s.pageAct(verb), nil)
+	}
+	s.Handle("POST", "/referrals/{id}/entries", web.Page, s.pageWrite, nil)
+	s.Handle("GET", "/persons/{id}/referrals/new", web.Page, s.pageNew, nil)
+	s.Handle("POST", "/persons/{id}/referrals", web.Page, s.pageCreate, nil)
+}
+
+type servicesPage struct {
+	Themes   []string
+	Services []*parcours.Service
+	Searched bool
+}
+
+func (s *server) pageServices(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	in := servicedir.Query{Theme: q.Get("theme"), Commune: q.Get("commune"), Q: q.Get("q")}
+	p := &web.PageData{Title: "page.services.title", Form: map[string]string{"theme": in.Theme, "commune": in.Commune, "q": in.Q}}
+	d := &servicesPage{Themes: parcours.Thematiques, Searched: in != servicedir.Query{}}
+	p.Data = d
+	list, err := s.svc.Directory.Search(r.Context(), web.MustActor(r), in)
+	if err != nil {
+		if _, ok := web.FormErrors(web.Lang(r), err, p); !ok {
+			return err
+		}
+		return s.Render(w, r, web.StatusOf(parcours.ErrorCode(err)), "services.html", p)
+	}
+	d.Services = list
+	return s.Render(w, r, http.StatusOK, "services.html", p)
+}
+
+// ThemeKey is the catalogue key of a thématique's label.
+func (servicesPage) ThemeKey(code string) string { return servicedir.ThemeLabelKey(code) }
+
+type boxesPage struct {
+	Box      string
+	Status   string
+	Statuses []string
+	Items    []referral.Item
+}
+
+func (s *server) pageBoxes(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	box := q.Get("box")
+	if box == "" {
+		box = referral.BoxSent
+	}
+	list, err := s.svc.Referrals.List(r.Context(), web.MustActor(r), box, q.Get("status"))
+	if err != nil {
+		return err
+	}
+	return s.Render(w, r, http.StatusOK, "referrals.html", &web.PageData{Title: "page.referrals.title",
+		Data: &boxesPage{Box: box, Status: q.Get("status"), Statuses: parcours.ReferralStatuses, Items: list}})
+}
+
+type statsPage struct {
+	Box   string
+	Stats []*referral.Stats
+}
+
+func (s *server) pageStats(w http.ResponseWriter, r *http.Request) error {
+	q := r.URL.Query()
+	from, err := parseDay("from", q.Get("from"))
+	if err != nil {
+		return err
+	}
+	to, err := parseDay("to", q.Get("to"))
+	if err != nil {
+		return err
+	}
+	box := q.Get("box")
+	if box == "" {
+		box = referral.BoxReceived
+	}
+	list, err := s.svc.Referrals.Statistics(r.Context(), web.MustActor(r), box, from, to)
+	if err != nil {
+		return err
+	}
+	return s.Render(w, r, http.StatusOK, "referral_stats.html", &web.PageData{Title: "page.referral_stats.title",
+		Form: map[string]string{"from": q.Get("from"), "to": q.Get("to")}, Data: &statsPage{Box: box, Stats: list}})
+}
+
+func (s *server) showReferral(w http.ResponseWriter, r *http.Request, status int, p *web.PageData, tmpl string) error {
+	v, err := s.svc.Referrals.Get(r.Context(), web.MustActor(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if p == nil {
+		p = &web.PageData{}
+	}
+	p.Title, p.Data = "page.referral.title", &referralPage{View: v, Kinds: parcours.EntryKinds, Confs: parcours.Confidentialities}
+	if tmpl == "referral_letter.html" {
+		p.Title = "page.referral_letter.title"
+	}
+	if p.Flash == "" && r.URL.Query().Get("saved") == "1" {
+		p.Flash = "referral.saved"
+	}
+	return s.Render(w, r, status, tmpl, p)
+}
+
+// referralPage is a referral's page: the referral with its extract and
+// the choices of the journal form.
+type referralPage struct {
+	*referral.View
+	Kinds, Confs []string
+}
+
+func (s *server) pageReferral(w http.ResponseWriter, r *http.Request) error {
+	return s.showReferral(w, r, http.StatusOK, nil, "referral.html")
+}
+
+func (s *server) pageLetter(w http.ResponseWriter, r *http.Request) error {
+	return s.showReferral(w, r, http.StatusOK, nil, "referral_letter.html")
+}
+
+// afterPost redirects to the referral after a success, or shows it again
+// with the form's messages.
+func (s *server) afterPost(w http.ResponseWriter, r *http.Request, err error) error {
+	if err == nil {
+		http.Redirect(w, r, "/referrals/"+r.PathValue("id")+"?saved=1", http.StatusSeeOther)
+		return nil
+	}
+	e := parcours.AsError(err)
+	if e == nil || (e.Code != parcours.EInvalid && e.Code != parcours.EConflict) {
+		return err
+	}
+	p := &web.PageData{Form: map[string]string{}}
+	for k := range r.PostForm {
+		p.Form[k] = r.PostForm.Get(k)
+	}
+	p.AddErrors(web.Lang(r), e, "", "form")
+	return s.showReferral(w, r, web.StatusOf(e.Code), p, "referral.html")
+}
+
+func (s *server) pageAct(verb string) web.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) error {
+		if err := r.ParseForm(); err != nil {
+			return parcours.Errorf(parcours.EBadRequest, "error.bad_json", "form")
+		}
+		_, err := s.act(r, verb, r.PostForm.Get("refusal_reason"))
+		return s.afterPost(w, r, err)
+	}
+}
+
+// pageWrite adds an entry to the journal from a referral's page: the
+// receiving organisation's note, once the referral is accepted.
+func (s *server) pageWrite(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return parcours.Errorf(parcours.EBadRequest, "error.bad_json", "form")
+	}
+	// The person is named by the form; the door decides whether the
+	// actor may write in that file (for the receiving organisation:
+	// through the share, once accepted).
+	_, err := s.svc.CaseFile.AddEntry(r.Context(), web.MustActor(r), r.PostForm.Get("person_id"), casefile.EntryInput{
+		Kind: r.PostForm.Get("kind"), Summary: r.PostForm.Get("summary"), Confidentiality: r.PostForm.Get("confidentiality"),
+		OccurredAt: r.PostForm.Get("occurred_at")})
+	return s.afterPost(w, r, err)
+}
+
+func (s *server) pageNew(w http.ResponseWriter, r *http.Request) error {
+	return s.showNew(w, r, http.StatusOK, &web.PageData{Form: map[string]string{"basis": "consent", "consent_how": "oral"}}, nil)
+}
+
+type newPage struct {
+	Draft   *referral.Draft
+	Methods []string
+	Checked map[string]bool
+}
+
+func (s *server) showNew(w http.ResponseWriter, r *http.Request, status int, p *web.PageData, checked map[string]bool) error {
+	d, err := s.svc.Referrals.Prepare(r.Context(), web.MustActor(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	if checked == nil {
+		checked = map[string]bool{}
+	}
+	p.Title, p.Data = "page.referral_new.title", &newPage{Draft: d, Methods: parcours.InformationMethods, Checked: checked}
+	return s.Render(w, r, status, "referral_new.html", p)
+}
+
+func (s *server) pageCreate(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return parcours.Errorf(parcours.EBadRequest, "error.bad_json", "form")
+	}
+	f := r.PostForm
+	in := referral.Input{ServiceID: f.Get("service_id"), Reason: f.Get("reason"), Note: f.Get("note"), EntryIDs: f["entry_ids"],
+		DocumentIDs: f["document_ids"], TaskIDs: f["task_ids"], SituationParts: f["situation_parts"], Basis: f.Get("basis"),
+		ConsentOn: f.Get("consent_on"), ConsentHow: f.Get("consent_how"), LegalGround: f.Get("legal_ground")}
+	ref, err := s.svc.Referrals.Create(r.Context(), web.MustActor(r), r.PathValue("id"), in)
+	if err == nil {
+		http.Redirect(w, r, "/referrals/"+url.PathEscape(ref.ID)+"?saved=1", http.StatusSeeOther)
+		return nil
+	}
+	e := parcours.AsError(err)
+	if e == nil || e.Code != parcours.EInvalid {
+		return err
+	}
+	p := &web.PageData{Form: map[string]string{}}
+	checked := map[string]bool{}
+	for k, vs := range f {
+		p.Form[k] = f.Get(k)
+		if strings.HasSuffix(k, "_ids") || k == "situation_parts" {
+			for _, v := range vs {
+				checked[v] = true
+			}
+		}
+	}
+	p.AddErrors(web.Lang(r), e, "", "form")
+	return s.showNew(w, r, web.StatusOf(e.Code), p, checked)
+}
