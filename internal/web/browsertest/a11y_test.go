@@ -126,7 +126,7 @@ type demo struct {
 	accompaniment string // her accompaniment, worker as referent ("" before the case file)
 	// accompanimentToEnd is a second one, for the flow to end.
 	accompanimentToEnd string
-	template           string            // id of an interview template of org A
+	template           string // id of an interview template of org A
 	// referral sends "Noah PETIT" (followed by worker) to a service of
 	// org B, with one journal entry in its extract.
 	referral, referred string
