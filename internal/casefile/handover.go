@@ -21,6 +21,33 @@ type HandoverInput struct {
 	ReferentID string `json:"referent_id"`
 	TeamID     string `json:"team_id"`
 	Note       string `json:"note"`
+	// Synthesis, when given, is the synthesis as the outgoing referent
+	// reviewed and edited it (HandoverDraft prepares it); empty, the
+	// prepared synthesis is used as is.
+	Synthesis string `json:"synthesis"`
+}
+
+// HandoverDraft prepares the synthesis of a handover of the accompaniment
+// without handing anything over, for the outgoing referent to review and
+// edit before sending it.
+func (s *Service) HandoverDraft(ctx context.Context, actor parcours.Actor, accompanimentID string) (string, error) {
+	var out string
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		a, f, err := s.accompaniment(ctx, tx, actor, access.AccompanimentHandOv, accompanimentID)
+		if err != nil {
+			return err
+		}
+		if !a.Active() {
+			return parcours.Errorf(parcours.EConflict, "error.casefile.already_ended")
+		}
+		if out, err = s.synthesis(ctx, tx, f, a); err != nil {
+			return err
+		}
+		// It quotes the journal: a read of it.
+		f.Audit("handover.prepare", "accompaniment", a.ID)
+		return nil
+	})
+	return out, err
 }
 
 // Handover hands an accompaniment over to a new referent or team: the
@@ -50,6 +77,7 @@ func (s *Service) Handover(ctx context.Context, actor parcours.Actor, accompanim
 		}
 		var v parcours.Problems
 		maxLen(&v, "note", h.Note, 5000)
+		maxLen(&v, "synthesis", in.Synthesis, 20000)
 		if _, err := caseWorker(ctx, tx, a.OrgID, h.ToReferentID, "referent_id", "error.casefile.referent_unknown"); err != nil {
 			e := parcours.AsError(err)
 			if e == nil {
@@ -70,8 +98,10 @@ func (s *Service) Handover(ctx context.Context, actor parcours.Actor, accompanim
 		if err := v.Err(); err != nil {
 			return err
 		}
-		if h.Synthesis, err = s.synthesis(ctx, tx, f, a); err != nil {
-			return err
+		if h.Synthesis = strings.TrimSpace(in.Synthesis); h.Synthesis == "" {
+			if h.Synthesis, err = s.synthesis(ctx, tx, f, a); err != nil {
+				return err
+			}
 		}
 		if err := tx.ChangeReferent(ctx, a.ID, h.ToReferentID, h.ToTeamID); err != nil {
 			return err
@@ -259,9 +289,15 @@ func (s *Service) synthesis(ctx context.Context, tx *store.Tx, f *file.File, a *
 	if err != nil {
 		return "", err
 	}
+	// An entry corrected since says what its correction says: only the
+	// correction is quoted.
+	amended, err := f.Amendments(ctx)
+	if err != nil {
+		return "", err
+	}
 	shown := 0
 	for _, e := range entries {
-		if e.Confidentiality == parcours.ConfReferent || shown == 5 {
+		if e.Confidentiality == parcours.ConfReferent || len(amended[e.ID]) > 0 || shown == 5 {
 			continue
 		}
 		shown++

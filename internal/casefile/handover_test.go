@@ -1,6 +1,7 @@
 package casefile_test
 
 import (
+	"html"
 	"net/http"
 	"sort"
 	"strings"
@@ -182,6 +183,46 @@ func TestHandoverPage_FormerReferentGoesToTheirDay(t *testing.T) {
 		call(t, e, "GET", "/api/v1/persons/"+p.ID+"/accompaniments", "worker2", nil, 200, &accs)
 		if len(accs.Items) != 2 {
 			t.Fatalf("new referent sees %d accompaniments, want 2", len(accs.Items))
+		}
+	})
+}
+
+// The synthesis is prepared for the outgoing referent to review and edit
+// before sending; an entry corrected since is quoted by its correction
+// only; what is sent is what they edited.
+func TestHandoverPage_SynthesisReviewedEditedWithoutCorrectedEntries(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		p := newPerson(t, e, "worker")
+		var acc accJSON
+		call(t, e, "POST", "/api/v1/persons/"+p.ID+"/accompaniments", "worker", map[string]any{"kind": "asll"}, 201, &acc)
+		var wrong struct{ ID string }
+		call(t, e, "POST", "/api/v1/persons/"+p.ID+"/journal", "worker", map[string]any{"kind": "note", "summary": "Dette de loyer : 9 000 €.", "accompaniment_id": acc.ID}, 201, &wrong)
+		call(t, e, "POST", "/api/v1/journal/"+wrong.ID+"/amendments", "worker", map[string]any{"summary": "Dette de loyer : 900 €."}, 201, nil)
+		form := map[string][]string{"ho-referent_id": {e.Workers["worker2"].ID}, "ho-team_id": {e.TeamA2.ID}, "ho-note": {"Relais."}, "ho-prepare": {"1"}}
+		r := e.Page("POST", "/persons/"+p.ID+"/accompaniments/"+acc.ID+"/handover", "worker", form)
+		body := html.UnescapeString(string(r.Body))
+		if r.Status != http.StatusOK || !strings.Contains(body, `name="ho-synthesis"`) {
+			t.Fatalf("prepare: %d, no synthesis to review", r.Status)
+		}
+		syn := body[strings.Index(body, `name="ho-synthesis"`):]
+		syn = syn[:strings.Index(syn, "</textarea>")]
+		if !strings.Contains(syn, "900 €") || strings.Contains(syn, "9 000 €") {
+			t.Errorf("the prepared synthesis quotes the corrected entry: %s", syn)
+		}
+		var hs struct{ Items []handoverJSON }
+		call(t, e, "GET", "/api/v1/persons/"+p.ID+"/handovers", "worker", nil, 200, &hs)
+		if len(hs.Items) != 0 {
+			t.Fatal("preparing the synthesis handed over")
+		}
+		delete(form, "ho-prepare")
+		form["ho-synthesis"] = []string{"Synthèse relue : dette de 900 €, plan d'apurement en cours."}
+		r = e.Page("POST", "/persons/"+p.ID+"/accompaniments/"+acc.ID+"/handover", "worker", form)
+		if r.Status != http.StatusSeeOther {
+			t.Fatalf("send: %d", r.Status)
+		}
+		call(t, e, "GET", "/api/v1/persons/"+p.ID+"/handovers", "worker2", nil, 200, &hs)
+		if len(hs.Items) != 1 || hs.Items[0].Synthesis != "Synthèse relue : dette de 900 €, plan d'apurement en cours." {
+			t.Fatalf("sent synthesis: %+v", hs.Items)
 		}
 	})
 }

@@ -282,7 +282,16 @@ func mainFlow(t *testing.T, d store.Dialect, how driver, opts ...TabOption) {
 	// Need-to-know: with no accompaniment left in their team, the former
 	// referent no longer follows the person and is sent to their day with
 	// a confirmation instead of back to the file.
+	// First the synthesis is prepared, to review and edit; then sent.
 	if st := u.submitFrom(hoForm + ` textarea[name="ho-note"]`); st != 200 {
+		t.Fatalf("preparing the handover answered %d", st)
+	}
+	synthesis := hoForm + ` textarea[name="ho-synthesis"]`
+	if !Eval[bool](u.tab, `!!document.querySelector(`+jsString(synthesis)+`)`) {
+		t.Fatal("the prepared synthesis is not shown for review before the handover")
+	}
+	u.fill(synthesis, "\nÀ relire ensemble au premier rendez-vous.")
+	if st := u.submitFrom(synthesis); st != 200 {
 		t.Fatalf("the handover answered %d", st)
 	}
 	if !strings.Contains(u.tab.Text("main"), "Passation enregistrée") {

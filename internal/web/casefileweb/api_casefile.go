@@ -43,7 +43,7 @@ func casefileSchemas(s *Server) {
 			"from_referent_id": str(), "to_referent_id": str(), "from_team_id": str(), "to_team_id": str(),
 			"synthesis": str(), "note": str(), "created_by": str(), "created_at": strFmt("date-time"), "acknowledged_at": strFmt("date-time"),
 		}))
-	s.schema("HandoverInput", object(nil, Schema{"referent_id": str(), "team_id": str(), "note": str()}))
+	s.schema("HandoverInput", object(nil, Schema{"referent_id": str(), "team_id": str(), "note": str(), "synthesis": str()}))
 	s.schema("AccompanimentKind", object([]string{"code", "label", "active"}, Schema{"code": str(), "label": str(), "active": boolean()}))
 	s.schema("AccompanimentKindInput", object([]string{"label"}, Schema{"label": str(), "active": boolean()}))
 }

@@ -62,6 +62,9 @@ type fileData struct {
 	// Rare forms are folded; each opens when it holds errors (or, for
 	// the journal filters, when a filter is on).
 	OpenAccompanimentForm, OpenFilters, OpenTaskForm, OpenDocumentForm bool
+	// DraftFor is the accompaniment whose handover form shows the
+	// synthesis prepared for review (Form["ho-synthesis"]).
+	DraftFor string
 	EntryKinds                                                         []string
 	Modes                                                              []string
 	Confs                                                              []string
@@ -87,7 +90,11 @@ func (s *Server) showPersonFile(w http.ResponseWriter, r *http.Request, status i
 	if err != nil {
 		return err
 	}
-	d := &fileData{File: f, Query: q, KindLabels: map[string]string{}, EntryKinds: parcours.EntryKinds,
+	draftFor, _ := p.Data.(handoverDraft)
+	if draftFor == "" && p.Form["ho-synthesis"] != "" {
+		draftFor = handoverDraft(r.PathValue("acc")) // sent back with errors or for the review
+	}
+	d := &fileData{File: f, Query: q, DraftFor: string(draftFor), KindLabels: map[string]string{}, EntryKinds: parcours.EntryKinds,
 		Modes: parcours.InterviewModes, Confs: parcours.Confidentialities, EndReasons: parcours.EndReasons, GoalStatuses: parcours.GoalStatuses,
 		DocKinds: parcours.DocumentKinds}
 	if status == http.StatusOK && savedSections[query.Get("saved")] {
@@ -332,11 +339,23 @@ func (s *Server) pageHandover(w http.ResponseWriter, r *http.Request) error {
 	if err := s.parseForm(w, r); err != nil {
 		return err
 	}
+	if r.PostFormValue("ho-prepare") != "" {
+		// First step: the synthesis the system prepares, shown in the form
+		// for the outgoing referent to review and edit before sending.
+		draft, err := s.svc.CaseFile.HandoverDraft(r.Context(), mustActor(r), r.PathValue("acc"))
+		if err != nil {
+			return s.afterPost(w, r, err, "ho-", "handovers")
+		}
+		form := typedForm(r)
+		form["ho-synthesis"] = draft
+		return s.showPersonFile(w, r, http.StatusOK, &page{Form: form, Data: handoverDraft(r.PathValue("acc"))})
+	}
 	if done, err := s.reviewFirst(w, r, "ho-note", r.PostFormValue("ho-note"), ""); done {
 		return err
 	}
 	h, err := s.svc.CaseFile.Handover(r.Context(), mustActor(r), r.PathValue("acc"), casefile.HandoverInput{
-		ReferentID: r.PostFormValue("ho-referent_id"), TeamID: r.PostFormValue("ho-team_id"), Note: r.PostFormValue("ho-note")})
+		ReferentID: r.PostFormValue("ho-referent_id"), TeamID: r.PostFormValue("ho-team_id"), Note: r.PostFormValue("ho-note"),
+		Synthesis: r.PostFormValue("ho-synthesis")})
 	if err == nil {
 		s.ReviewSaved(r, h.FromTeamID, r.PostFormValue("ho-note"), "")
 		// Whoever handed over their last link to the person no longer
@@ -352,6 +371,10 @@ func (s *Server) pageHandover(w http.ResponseWriter, r *http.Request) error {
 	}
 	return s.afterPost(w, r, err, "ho-", "handovers")
 }
+
+// handoverDraft marks, for showPersonFile, the accompaniment whose
+// handover form shows its prepared synthesis.
+type handoverDraft string
 
 func (s *Server) pageAddTask(w http.ResponseWriter, r *http.Request) error {
 	if err := s.parseForm(w, r); err != nil {
