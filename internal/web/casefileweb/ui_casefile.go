@@ -64,14 +64,14 @@ type fileData struct {
 	OpenAccompanimentForm, OpenFilters, OpenTaskForm, OpenDocumentForm bool
 	// DraftFor is the accompaniment whose handover form shows the
 	// synthesis prepared for review (Form["ho-synthesis"]).
-	DraftFor string
-	EntryKinds                                                         []string
-	Modes                                                              []string
-	Confs                                                              []string
-	EndReasons                                                         []string
-	GoalStatuses                                                       []string
-	DocKinds                                                           []string
-	Template                                                           string // id of the interview template in use
+	DraftFor     string
+	EntryKinds   []string
+	Modes        []string
+	Confs        []string
+	EndReasons   []string
+	GoalStatuses []string
+	DocKinds     []string
+	Template     string // id of the interview template in use
 	// AmendEntry is the actor's entry being corrected (?amend=id);
 	// TaskFrom the entry a new task is made from (?task_from=id).
 	AmendEntry, TaskFrom *parcours.JournalEntry
