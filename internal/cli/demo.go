@@ -104,12 +104,20 @@ func createDemo(ctx context.Context, e *env, path, dataDir string, force bool, p
 	}
 	// Documents go through the case file service, as uploads do: about
 	// three persons in ten get some.
-	docs, err := demo.AddDocuments(ctx, casefile.New(db, casefile.Config{DataDir: dataDir}), s, st.Accompanied, persons*3/10, 2026, now)
+	cf := casefile.New(db, casefile.Config{DataDir: dataDir})
+	docs, err := demo.AddDocuments(ctx, cf, s, st.Accompanied, persons*3/10, 2026, now)
 	if err != nil {
 		return err
 	}
-	fmt.Fprintf(e.stderr, "demo: %d persons in %d households, %d journal entries, %d tasks, %d documents written to %s (files under %s)\n",
-		st.Persons, st.Households, st.Entries, tasks, docs.Documents, path, dataDir)
+	// The service directory, and referrals between the CCAS and the
+	// Département both ways (accepted, pending past its reminder,
+	// refused), and to an association.
+	refs, err := demo.AddReferrals(ctx, db, s, cf, now)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "demo: %d persons in %d households, %d journal entries, %d tasks, %d documents, %d services, %d referrals written to %s (files under %s)\n",
+		st.Persons, st.Households, st.Entries, tasks, docs.Documents, refs.Services, refs.Referrals, path, dataDir)
 	printLogins(e.stdout, s.Logins(true), now)
 	return nil
 }

@@ -309,3 +309,24 @@ func (tx *Tx) SetReferralReminderDays(ctx context.Context, orgID string, days in
 // referralOrgsClause is the access log's condition for the events of an
 // organisation a file was referred to (its reads of the extract).
 const referralOrgsClause = `EXISTS (SELECT 1 FROM referrals rf WHERE rf.person_id = e.person_id AND rf.to_org_id = e.org_id AND rf.to_org_id <> '')`
+
+// ReferentPersons returns up to limit ids of the persons whose active
+// accompaniment has worker as referent (the demo's referrals start from
+// them), oldest accompaniment first.
+func (tx *Tx) ReferentPersons(ctx context.Context, workerID string, limit int) ([]string, error) {
+	rows, err := tx.query(ctx, `SELECT person_id, MIN(start_date) FROM accompaniments WHERE referent_id = ? AND end_date = ''
+		GROUP BY person_id ORDER BY 2, 1 LIMIT ?`, workerID, limit)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var id, start string
+		if err := rows.Scan(&id, &start); err != nil {
+			return nil, err
+		}
+		out = append(out, id)
+	}
+	return out, rows.Err()
+}

@@ -1,0 +1,88 @@
+package demo
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"parcours/internal/casefile"
+	"parcours/internal/parcours"
+	"parcours/internal/referral"
+	"parcours/internal/store"
+	"parcours/internal/store/storetest"
+)
+
+// The demo's referrals: the CCAS and the Département exchange them both
+// ways, one accepted (with the receiving service's note), one pending
+// past its reminder, one refused with a reason, and one goes to the
+// association by letter.
+func TestAddReferrals_BothWaysPendingRemindedRefusedWithReason(t *testing.T) {
+	ctx := context.Background()
+	today := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		s, err := EnsureSetting(ctx, db, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Populate(ctx, db, s, Options{Persons: 300, Seed: 2026, Today: today, Journals: true}); err != nil {
+			t.Fatal(err)
+		}
+		db.Now = func() time.Time { return today }
+		cf := casefile.New(db, casefile.Config{DataDir: t.TempDir()})
+		st, err := AddReferrals(ctx, db, s, cf, today)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Services != 6 || st.Referrals != 5 {
+			t.Fatalf("stats %+v", st)
+		}
+		refs := referral.New(db)
+		box := func(org int, b string) []referral.Item {
+			t.Helper()
+			var all []referral.Item
+			for _, w := range s.Workers[org] {
+				if w.Role != parcours.RoleWorker {
+					continue
+				}
+				list, err := refs.List(ctx, w.Actor(), b, "")
+				if err != nil {
+					t.Fatal(err)
+				}
+				if b == referral.BoxReceived {
+					return list
+				}
+				all = append(all, list...)
+			}
+			return all
+		}
+		statuses := map[string]int{}
+		for org := range 2 {
+			for _, it := range box(org, referral.BoxSent) {
+				statuses[it.Status]++
+				if it.Status == parcours.ReferralRefused && it.RefusalReason == "" {
+					t.Errorf("refused without a reason: %+v", it.Referral)
+				}
+				if parcours.ReferralPending(it.Status) && it.DelayDays() >= 8 && it.RemindedAt.IsZero() {
+					t.Errorf("pending past its reminder, not reminded: %+v", it.Referral)
+				}
+			}
+			if len(box(org, referral.BoxReceived)) == 0 {
+				t.Errorf("%s received no referral", s.Orgs[org].Name)
+			}
+		}
+		if statuses[parcours.ReferralAccepted] != 1 || statuses[parcours.ReferralRefused] != 1 || statuses[parcours.ReferralSent]+statuses[parcours.ReferralReceived] != 3 {
+			t.Errorf("statuses %v", statuses)
+		}
+		reminded := 0
+		for org := range 2 {
+			for _, it := range box(org, referral.BoxSent) {
+				if !it.RemindedAt.IsZero() {
+					reminded++
+				}
+			}
+		}
+		if reminded != 1 {
+			t.Errorf("%d referrals reminded, want the one pending for 11 days", reminded)
+		}
+	})
+}
