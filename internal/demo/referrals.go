@@ -88,7 +88,7 @@ func AddReferrals(ctx context.Context, db *store.DB, s *Setting, cf *casefile.Se
 		{Nom: "Épicerie solidaire", PresentationResume: "Produits à petit prix, sur orientation d'un travailleur social.",
 			Thematiques: []string{"equipement-et-alimentation--alimentation"}, HorairesAccueil: "Mardi et jeudi, 14 h – 18 h"},
 		{Nom: "Point conseil budget", PresentationResume: "Conseils gratuits et confidentiels pour gérer son budget, prévenir le surendettement.",
-			Thematiques: []string{"gestion-financiere--prevention-et-gestion-du-surendettement", "gestion-financiere--apprendre-a-gerer-son-budget"},
+			Thematiques:     []string{"gestion-financiere--prevention-et-gestion-du-surendettement", "gestion-financiere--apprendre-a-gerer-son-budget"},
 			HorairesAccueil: "Sur rendez-vous"},
 	} {
 		sv.StructureID, sv.Commune, sv.CodeInsee, sv.ZoneDiffusionType, sv.ZoneDiffusionCode = asso.ID, "Villeurbanne", "69266", "commune", "69266"
