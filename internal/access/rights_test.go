@@ -10,3 +10,8 @@ func init() {
 		notAboutAFile[a] = true
 	}
 }
+
+func init() {
+	breakGlassReadsAndNotes[BudgetRead], breakGlassReadsAndNotes[AidRead] = true, true
+	notAboutAFile[CommissionManage] = true
+}

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"parcours/internal/accesslog"
+	"parcours/internal/aid"
 	"parcours/internal/auth"
 	"parcours/internal/breakglass"
 	"parcours/internal/casefile"
@@ -87,6 +88,8 @@ type App struct {
 	// its services and the scoped share they open.
 	Directory *servicedir.Service
 	Referrals *referral.Service
+	// Aid is the household budget, aid requests and commissions.
+	Aid *aid.Service
 }
 
 // ParseTrustedProxies reads serve's --trusted-proxies (IPs and CIDRs,
@@ -155,12 +158,13 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a.DataRights = datarights.New(db)
 	a.Directory = servicedir.New(db)
 	a.Referrals = referral.New(db)
+	a.Aid = aid.New(db)
 	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload, TrustedProxies: cfg.TrustedProxies},
 		web.Services{Auth: a.Auth, Persons: a.Persons, Orgs: a.Orgs, Search: a.Search, Import: a.Import,
 			Consent: a.Consent, BreakGlass: a.BreakGlass, AccessLog: a.AccessLog, CaseFile: a.CaseFile,
 			Day: casefileweb.CaseFileDay(a.CaseFile), Forms: forms.New(db), NoteFlags: a.NoteFlags,
 			Rights: a.Rights, Retention: a.Retention, DataRights: a.DataRights,
-			Directory: a.Directory, Referrals: a.Referrals},
+			Directory: a.Directory, Referrals: a.Referrals, Aid: a.Aid},
 		routes.Areas...)
 	if err != nil {
 		return nil, err

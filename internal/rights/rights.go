@@ -285,3 +285,19 @@ func mustDate(s string) time.Time {
 	d, _ := parcours.ParseDate(s)
 	return d
 }
+
+// Aids returns the organisation's own aids (aides facultatives), for the
+// aid requests: the defaults until its administrators edit them.
+func Aids(ctx context.Context, tx *store.Tx, orgID string) ([]*parcours.Right, error) {
+	c, err := catalogue(ctx, tx, orgID, false)
+	if err != nil {
+		return nil, err
+	}
+	out := []*parcours.Right{}
+	for _, r := range c.Items {
+		if r.Kind == parcours.RightLocalAid {
+			out = append(out, r)
+		}
+	}
+	return out, nil
+}

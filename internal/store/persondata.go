@@ -64,6 +64,15 @@ var PersonData = []PersonTable{
 	{Table: "autonomy_checks", Column: "person_id", Kind: "procedures",
 		Contacts: []Contact{{Column: "checked_on"}},
 		Keep:     "answers are codes (equipment, connection, …), kept for the digital obstacles statistics"},
+	// Aid requests (issue 12): the request counts as a contact; aid,
+	// amounts, statuses and dates stay (accounting, statistics), the
+	// reasons and the creditor's name go.
+	{Table: "aid_requests", Column: "person_id", Kind: "procedures",
+		Contacts: []Contact{{Column: "created_at", Instant: true}},
+		Set:      "reason = '', motive = '', creditor_name = ''"},
+	// A budget line paid to a member: category and amount stay with the
+	// household's budget, the free label goes.
+	{Table: "budget_lines", Column: "person_id", Set: "label = ''"},
 	// Requests about one's data (RGPD art. 15-21): what was asked, when
 	// and how it was answered stays, as proof the organisation answered
 	// in time; the person's words and the answer's text go.

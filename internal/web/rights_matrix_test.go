@@ -97,7 +97,9 @@ func init() {
 		matrixRow{Route: "GET /api/v1/persons/{id}/mandates", Path: person("/mandates"), Want: fileWant(200),
 			Audit: []string{"mandate.list"}, routeAudit: onFile},
 		matrixRow{Route: "POST /api/v1/persons/{id}/mandates", Path: person("/mandates"),
-			Body: func(*fixture, string) any { return map[string]any{"procedures": []string{"apl"}, "end_date": inDays(200)} },
+			Body: func(*fixture, string) any {
+				return map[string]any{"procedures": []string{"apl"}, "end_date": inDays(200)}
+			},
 			Want: writeWant(created), Audit: []string{"mandate.create"}, routeAudit: onFile},
 		matrixRow{Route: "POST /api/v1/mandates/{id}/revoke",
 			Path: func(f *fixture) string { return "/api/v1/mandates/" + freshMandate(f).ID + "/revoke" },
@@ -123,7 +125,9 @@ func init() {
 			},
 			Want: writeWant(seeOther), Page: true, Audit: []string{"mandate.create"}, routeAudit: onFile},
 		matrixRow{Route: "POST /persons/{id}/mandates/{mandate}/revoke",
-			Path: func(f *fixture) string { return "/persons/" + f.Person.ID + "/mandates/" + freshMandate(f).ID + "/revoke" },
+			Path: func(f *fixture) string {
+				return "/persons/" + f.Person.ID + "/mandates/" + freshMandate(f).ID + "/revoke"
+			},
 			Want: writeWant(seeOther), Page: true, Audit: []string{"mandate.revoke"}, routeAudit: onFile},
 		matrixRow{Route: "GET /api/v1/mandates/{id}/pdf",
 			Path: func(f *fixture) string { return "/api/v1/mandates/" + rf(f).Mandate.ID + "/pdf" },

@@ -23,6 +23,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"parcours/internal/accesslog"
+	"parcours/internal/aid"
 	"parcours/internal/auth"
 	"parcours/internal/breakglass"
 	"parcours/internal/casefile"
@@ -78,6 +79,9 @@ type Services struct {
 	// (web/referralweb).
 	Directory *servicedir.Service
 	Referrals *referral.Service
+	// Aid is the household budget, aid requests and commissions
+	// (web/rightsweb).
+	Aid *aid.Service
 }
 
 // Config is what the server needs besides the services.

@@ -61,6 +61,7 @@ var navLinks = []struct {
 	{"/procedures/follow-up", "nav.procedures_follow_up", []access.Action{access.ProcedureRead}},
 	{"/rights", "nav.rights", []access.Action{access.RightsCatalogueRead}},
 	{"/retention", "nav.retention", []access.Action{access.RetentionManage}},
+	{"/commissions", "nav.commissions", []access.Action{access.CommissionManage}},
 	{"/profile", "nav.profile", nil},
 }
 

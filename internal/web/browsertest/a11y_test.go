@@ -8,6 +8,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"parcours/internal/aid"
 	"parcours/internal/app/apptest"
 	"parcours/internal/casefile"
 	"parcours/internal/parcours"
@@ -96,6 +97,15 @@ func pagesFor(who string, f *demo) []visit {
 		{name: "new referral, sent empty", route: "GET /persons/{id}/referrals/new", path: person + "/referrals/new",
 			status: statusFor(who, 200, "admin", 404, "reception", 403, "worker2", 403, "other", 404),
 			submit: map[bool]string{true: `form[action$="/referrals"]`}[who == "worker"]},
+		{name: "household budget", route: "GET /households/{id}/budget", path: "/households/" + f.household + "/budget",
+			status: statusFor(who, 200, "admin", 403, "reception", 403, "other", 404, "worker2", 403)},
+		{name: "household aid requests, empty request sent", route: "GET /households/{id}/aid", path: "/households/" + f.household + "/aid",
+			status: statusFor(who, 200, "admin", 403, "reception", 403, "other", 404, "worker2", 403),
+			submit: map[bool]string{true: `form[action$="/aid-requests"]`}[who == "worker"]},
+		{name: "commissions, empty commission sent", route: "GET /commissions", path: "/commissions", status: statusFor(who, 403, "manager", 200),
+			submit: map[bool]string{true: `form[action="/commissions"]`}[who == "manager"]},
+		{name: "a commission and its agenda", route: "GET /commissions/{id}", path: "/commissions/" + f.commission,
+			status: statusFor(who, 403, "manager", 200, "other", 404)},
 	}
 	if who == "admin" {
 		v = append(v,
@@ -134,6 +144,8 @@ type demo struct {
 	org                string            // her organisation
 	retentionBatch     string            // a batch of org A's retention plan (issue 15)
 	workers            map[string]string // cast name → worker id
+	// commission has one request of the household on its agenda.
+	commission string
 }
 
 func seedDemo(t *testing.T, e *apptest.Env) *demo {
@@ -191,6 +203,9 @@ func seedDemo(t *testing.T, e *apptest.Env) *demo {
 	if e.App.Referrals != nil {
 		d.referred, d.referral = seedReferral(t, e)
 	}
+	if e.App.Aid != nil {
+		seedAid(t, e, d)
+	}
 	return d
 }
 
@@ -227,6 +242,31 @@ func seedReferral(t *testing.T, e *apptest.Env) (personID, referralID string) {
 		t.Fatal(err)
 	}
 	return personID, r.ID
+}
+
+// seedAid gives the household a budget and a request before a commission.
+func seedAid(t *testing.T, e *apptest.Env, d *demo) {
+	t.Helper()
+	ctx := t.Context()
+	if _, err := e.App.Aid.SaveBudget(ctx, e.Actor("worker"), d.household, aid.BudgetInput{Adults: 1, Children: 1, Dependents: 1,
+		Lines: []parcours.BudgetLine{{Kind: parcours.LineResource, Category: "rsa", MonthlyCents: 72000},
+			{Kind: parcours.LineCharge, Category: "loyer", MonthlyCents: 41000}}}); err != nil {
+		t.Fatal(err)
+	}
+	c, err := e.App.Aid.CreateCommission(ctx, e.Actor("manager"), aid.CommissionInput{MeetsOn: time.Now().AddDate(0, 0, 7).Format("2006-01-02"),
+		Members: []string{"Mme Roche, vice-présidente"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.commission = c.ID
+	r, err := e.App.Aid.CreateRequest(ctx, e.Actor("worker"), aid.RequestInput{HouseholdID: d.household, AidCode: "secours_urgence",
+		AmountCents: 15000, Reason: "Facture d'énergie impayée."})
+	if err == nil {
+		_, err = e.App.Aid.PlaceOnAgenda(ctx, e.Actor("worker"), r.ID, aid.AgendaInput{CommissionID: c.ID})
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
 }
 
 // TestAccessibility_EveryPageForEveryRole logs in as each role, visits

@@ -20,6 +20,8 @@ func Register(shell *web.Server) {
 	s.schemas()
 	s.apiRoutes()
 	s.pageRoutes()
+	s.aidAPIRoutes()
+	s.aidPageRoutes()
 }
 
 type server struct {

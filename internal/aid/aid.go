@@ -1,0 +1,615 @@
+// Package aid is the household budget and the financial help requests of
+// the structure (aides facultatives, issue 12): a dated budget with its
+// reste à vivre per unit of consumption and family quotient, requests
+// instructed by the worker with the budget of the day, the commission that
+// decides them, the decision letter, the minutes and the payment.
+//
+// Every method takes the acting worker; household-scoped reads and writes
+// go through the door (package file), which checks the action and audits
+// in the same transaction. It never imports internal/web and never logs
+// personal data.
+package aid
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"parcours/internal/access"
+	"parcours/internal/audit"
+	"parcours/internal/file"
+	"parcours/internal/parcours"
+	"parcours/internal/rights"
+	"parcours/internal/store"
+)
+
+// Service keeps budgets, aid requests and commissions.
+type Service struct {
+	db *store.DB
+}
+
+// New returns a Service on db.
+func New(db *store.DB) *Service { return &Service{db: db} }
+
+func wrap(err *error, format string, args ...any) {
+	if *err != nil && parcours.AsError(*err) == nil {
+		*err = fmt.Errorf(format+": %w", append(args, *err)...)
+	}
+}
+
+func label(field string) string { return "field.aid." + field }
+
+func maxLen(v *parcours.Problems, field, val string, max int) {
+	if utf8.RuneCountInString(val) > max {
+		v.Add(field, "error.field_too_long", label(field), max)
+	}
+}
+
+// BudgetInput is a new version of a household's budget.
+type BudgetInput struct {
+	ValidFrom  string                `json:"valid_from"`
+	Adults     int                   `json:"adults"`
+	Children   int                   `json:"children"`
+	Dependents int                   `json:"dependents"`
+	Couple     bool                  `json:"couple"`
+	Lines      []parcours.BudgetLine `json:"lines"`
+	Note       string                `json:"note"`
+}
+
+// BudgetView is a household's budget: the current version and the
+// history.
+type BudgetView struct {
+	HouseholdID   string             `json:"household_id"`
+	HouseholdName string             `json:"household_name"`
+	Current       *parcours.Budget   `json:"current"`
+	History       []*parcours.Budget `json:"history"`
+	// Members name the household's members, for the lines' person_id.
+	Members []parcours.HouseholdMember `json:"members"`
+	CanEdit bool                       `json:"-"`
+}
+
+// Budget returns a household's budget, current version first.
+func (s *Service) Budget(ctx context.Context, actor parcours.Actor, householdID string) (out *BudgetView, err error) {
+	defer wrap(&err, "aid: budget")
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		h, err := file.OpenHousehold(ctx, tx, actor, access.BudgetRead, householdID)
+		if err != nil {
+			return err
+		}
+		list, err := h.Budgets(ctx)
+		if err != nil {
+			return err
+		}
+		out = &BudgetView{HouseholdID: h.Household.ID, HouseholdName: h.Household.Name, History: list,
+			Members: h.Household.Members, CanEdit: h.Can(access.BudgetWrite)}
+		if len(list) > 0 {
+			out.Current = list[0]
+		}
+		h.Audit("budget.read", "household", h.Household.ID, h.Reference())
+		return nil
+	})
+	return out, err
+}
+
+// SaveBudget records a new version of a household's budget (the previous
+// ones are kept).
+func (s *Service) SaveBudget(ctx context.Context, actor parcours.Actor, householdID string, in BudgetInput) (b *parcours.Budget, err error) {
+	defer wrap(&err, "aid: save budget")
+	err = s.db.Transact(ctx, func(tx *store.Tx) error {
+		h, err := file.OpenHousehold(ctx, tx, actor, access.BudgetWrite, householdID)
+		if err != nil {
+			return err
+		}
+		today := rights.Today(tx.Now())
+		b = &parcours.Budget{HouseholdID: h.Household.ID, ValidFrom: in.ValidFrom, Adults: in.Adults, Children: in.Children,
+			Dependents: in.Dependents, Couple: in.Couple, Note: strings.TrimSpace(in.Note), CreatedBy: actor.WorkerID, Lines: []parcours.BudgetLine{}}
+		if b.ValidFrom == "" {
+			b.ValidFrom = today
+		}
+		var v parcours.Problems
+		v.Date("valid_from", b.ValidFrom, true, mustDate(today))
+		count := func(field string, n, lo, hi int) {
+			if n < lo || n > hi {
+				v.Add(field, "error.aid.count_range", label(field), lo, hi)
+			}
+		}
+		count("adults", b.Adults, 1, 20)
+		count("children", b.Children, 0, 20)
+		count("dependents", b.Dependents, 0, 20)
+		maxLen(&v, "note", b.Note, 2000)
+		if len(in.Lines) > 80 {
+			v.Add("lines", "error.aid.too_many_lines", 80)
+		}
+		members := map[string]bool{}
+		for _, m := range h.Household.Members {
+			members[m.PersonID] = true
+		}
+		for i, l := range in.Lines {
+			field := fmt.Sprintf("lines[%d]", i)
+			l.Label = strings.TrimSpace(l.Label)
+			var cats []string
+			switch l.Kind {
+			case parcours.LineResource:
+				cats = parcours.ResourceCategories
+			case parcours.LineCharge:
+				cats = parcours.ChargeCategories
+			case parcours.LineDebt:
+				cats = parcours.DebtCategories
+				if l.Plan == "" {
+					l.Plan = "none"
+				}
+				if !slices.Contains(parcours.DebtPlans, l.Plan) {
+					v.Add(field+".plan", "error.invalid_choice", label("plan"), l.Plan)
+				}
+			default:
+				v.Add(field+".kind", "error.invalid_choice", label("kind"), l.Kind)
+				continue
+			}
+			if !slices.Contains(cats, l.Category) {
+				v.Add(field+".category", "error.invalid_choice", label("category"), l.Category)
+			}
+			if l.PersonID != "" && !members[l.PersonID] {
+				v.Add(field+".person_id", "error.aid.not_a_member", label("person_id"))
+			}
+			if l.Kind != parcours.LineDebt {
+				l.RemainingCents, l.Plan = 0, ""
+			}
+			rights.Amount(&v, field+".monthly_cents", label("monthly_cents"), l.MonthlyCents)
+			rights.Amount(&v, field+".remaining_cents", label("remaining_cents"), l.RemainingCents)
+			maxLen(&v, field+".label", l.Label, 200)
+			b.Lines = append(b.Lines, l)
+		}
+		if err := v.Err(); err != nil {
+			return err
+		}
+		b.Compute()
+		if err := tx.InsertBudget(ctx, h.Household.OrgID, b); err != nil {
+			return err
+		}
+		h.Audit("budget.create", "budget", b.ID, h.Reference())
+		return nil
+	})
+	return b, err
+}
+
+func mustDate(s string) time.Time {
+	d, _ := parcours.ParseDate(s)
+	return d
+}
+
+// RequestInput is a new aid request on a household.
+type RequestInput struct {
+	HouseholdID string `json:"household_id"`
+	PersonID    string `json:"person_id"`
+	AidCode     string `json:"aid_code"`
+	AmountCents int64  `json:"amount_cents"`
+	Reason      string `json:"reason"`
+}
+
+// CreateRequest records an aid request with the household's current
+// budget. An aid's ceiling is warned, never enforced.
+func (s *Service) CreateRequest(ctx context.Context, actor parcours.Actor, in RequestInput) (a *parcours.AidRequest, err error) {
+	defer wrap(&err, "aid: create request")
+	err = s.db.Transact(ctx, func(tx *store.Tx) error {
+		h, err := file.OpenHousehold(ctx, tx, actor, access.AidWrite, in.HouseholdID)
+		if err != nil {
+			return err
+		}
+		a = &parcours.AidRequest{OrgID: h.Household.OrgID, HouseholdID: h.Household.ID, PersonID: in.PersonID, AidCode: in.AidCode,
+			AmountCents: in.AmountCents, Reason: strings.TrimSpace(in.Reason), Status: parcours.AidInstruction, CreatedBy: actor.WorkerID,
+			Warnings: []string{}}
+		var v parcours.Problems
+		if a.PersonID == "" {
+			a.PersonID = h.Reference()
+		}
+		if !slices.ContainsFunc(h.Household.Members, func(m parcours.HouseholdMember) bool { return m.PersonID == a.PersonID }) {
+			v.Add("person_id", "error.aid.not_a_member", label("person_id"))
+		}
+		aids, err := rights.Aids(ctx, tx, a.OrgID)
+		if err != nil {
+			return err
+		}
+		var aidRule *parcours.Right
+		for _, r := range aids {
+			if r.Code == a.AidCode && r.ActiveOn(rights.Today(tx.Now())) {
+				aidRule = r
+			}
+		}
+		if a.AidCode == "" {
+			v.Add("aid_code", "error.field_required", label("aid_code"))
+		} else if aidRule == nil {
+			v.Add("aid_code", "error.aid.unknown_aid", a.AidCode)
+		} else {
+			a.AidName = aidRule.Name
+		}
+		if a.AmountCents == 0 {
+			v.Add("amount_cents", "error.field_required", label("amount_cents"))
+		}
+		rights.Amount(&v, "amount_cents", label("amount_cents"), a.AmountCents)
+		if a.Reason == "" {
+			v.Add("reason", "error.field_required", label("reason"))
+		}
+		maxLen(&v, "reason", a.Reason, 2000)
+		if err := v.Err(); err != nil {
+			return err
+		}
+		budgets, err := h.Budgets(ctx)
+		if err != nil {
+			return err
+		}
+		today := rights.Today(tx.Now())
+		for _, b := range budgets {
+			if b.ValidFrom <= today {
+				a.BudgetID = b.ID
+				break
+			}
+		}
+		if aidRule.CeilingCents > 0 {
+			since := tx.Now().AddDate(0, -max(aidRule.PeriodMonths, 12), 0).UnixMicro()
+			if aidRule.PeriodMonths > 0 {
+				since = tx.Now().AddDate(0, -aidRule.PeriodMonths, 0).UnixMicro()
+			}
+			got, err := h.GrantedSince(ctx, a.AidCode, since)
+			if err != nil {
+				return err
+			}
+			if got+a.AmountCents > aidRule.CeilingCents {
+				a.Warnings = append(a.Warnings, "ceiling")
+			}
+		}
+		if err := tx.InsertAidRequest(ctx, a); err != nil {
+			return err
+		}
+		h.Audit("aid_request.create", "aid_request", a.ID, a.PersonID)
+		return nil
+	})
+	return a, err
+}
+
+// HouseholdView is a household's aid requests and what the page offers.
+type HouseholdView struct {
+	HouseholdID   string                     `json:"household_id"`
+	HouseholdName string                     `json:"household_name"`
+	Requests      []*parcours.AidRequest     `json:"items"`
+	Members       []parcours.HouseholdMember `json:"-"`
+	Aids          []*parcours.Right          `json:"-"`
+	Commissions   []*parcours.Commission     `json:"-"`
+	Current       *parcours.Budget           `json:"-"`
+	CanWrite      bool                       `json:"-"`
+}
+
+// HouseholdRequests lists a household's aid requests, newest first.
+func (s *Service) HouseholdRequests(ctx context.Context, actor parcours.Actor, householdID string) (out *HouseholdView, err error) {
+	defer wrap(&err, "aid: household requests")
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		h, err := file.OpenHousehold(ctx, tx, actor, access.AidRead, householdID)
+		if err != nil {
+			return err
+		}
+		out = &HouseholdView{HouseholdID: h.Household.ID, HouseholdName: h.Household.Name, Members: h.Household.Members,
+			CanWrite: h.Can(access.AidWrite)}
+		if out.Requests, err = h.AidRequests(ctx); err != nil {
+			return err
+		}
+		if out.Aids, err = rights.Aids(ctx, tx, h.Household.OrgID); err != nil {
+			return err
+		}
+		if out.Commissions, err = tx.Commissions(ctx, h.Household.OrgID); err != nil {
+			return err
+		}
+		if h.Can(access.BudgetRead) {
+			list, err := h.Budgets(ctx)
+			if err != nil {
+				return err
+			}
+			if len(list) > 0 {
+				out.Current = list[0]
+			}
+		}
+		h.Audit("aid_request.list", "household", h.Household.ID, h.Reference())
+		return nil
+	})
+	return out, err
+}
+
+// Request returns one aid request of a household the actor follows.
+func (s *Service) Request(ctx context.Context, actor parcours.Actor, id string) (out *parcours.AidRequest, err error) {
+	defer wrap(&err, "aid: request")
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		h, a, err := file.OpenAidRequest(ctx, tx, actor, access.AidRead, id)
+		if err != nil {
+			return err
+		}
+		out = a
+		h.Audit("aid_request.read", "aid_request", a.ID, a.PersonID)
+		return nil
+	})
+	return out, err
+}
+
+// AgendaInput places a request on a commission's agenda.
+type AgendaInput struct {
+	CommissionID string `json:"commission_id"`
+}
+
+// PlaceOnAgenda puts a request before a commission (409 once decided).
+func (s *Service) PlaceOnAgenda(ctx context.Context, actor parcours.Actor, id string, in AgendaInput) (out *parcours.AidRequest, err error) {
+	defer wrap(&err, "aid: place on agenda")
+	err = s.db.Transact(ctx, func(tx *store.Tx) error {
+		h, a, err := file.OpenAidRequest(ctx, tx, actor, access.AidWrite, id)
+		if err != nil {
+			return err
+		}
+		if parcours.AidDecided(a.Status) {
+			return parcours.Errorf(parcours.EConflict, "error.aid.already_decided")
+		}
+		c, err := tx.Commission(ctx, in.CommissionID)
+		if err != nil || c.OrgID != a.OrgID {
+			return parcours.FieldError(parcours.EInvalid, "commission_id", "error.aid.unknown_commission")
+		}
+		ok, err := tx.PlaceOnAgenda(ctx, a.ID, c.ID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return parcours.Errorf(parcours.EConflict, "error.aid.already_decided")
+		}
+		a.Status, a.CommissionID = parcours.AidOnAgenda, c.ID
+		out = a
+		h.Audit("aid_request.agenda", "aid_request", a.ID, a.PersonID)
+		return nil
+	})
+	return out, err
+}
+
+// PaymentInput records the payment of a granted aid: to the person or
+// directly to a creditor (landlord, energy supplier).
+type PaymentInput struct {
+	Payee        string `json:"payee"`
+	CreditorName string `json:"creditor_name"`
+	Status       string `json:"status"`
+	PaidOn       string `json:"paid_on"`
+}
+
+// RecordPayment records the payment of a granted aid (409 otherwise).
+func (s *Service) RecordPayment(ctx context.Context, actor parcours.Actor, id string, in PaymentInput) (out *parcours.AidRequest, err error) {
+	defer wrap(&err, "aid: payment")
+	err = s.db.Transact(ctx, func(tx *store.Tx) error {
+		h, a, err := file.OpenAidRequest(ctx, tx, actor, access.AidWrite, id)
+		if err != nil {
+			return err
+		}
+		if a.Status != parcours.AidGranted && a.Status != parcours.AidPartial {
+			return parcours.Errorf(parcours.EConflict, "error.aid.not_granted")
+		}
+		var v parcours.Problems
+		in.CreditorName = strings.TrimSpace(in.CreditorName)
+		if !slices.Contains(parcours.Payees, in.Payee) {
+			v.Add("payee", "error.invalid_choice", label("payee"), in.Payee)
+		}
+		if in.Payee == parcours.PayeeCreditor && in.CreditorName == "" {
+			v.Add("creditor_name", "error.field_required", label("creditor_name"))
+		}
+		if in.Payee == parcours.PayeePerson {
+			in.CreditorName = ""
+		}
+		maxLen(&v, "creditor_name", in.CreditorName, 200)
+		if !slices.Contains(parcours.PaymentStatuses, in.Status) {
+			v.Add("status", "error.invalid_choice", label("payment_status"), in.Status)
+		}
+		today := rights.Today(tx.Now())
+		if in.Status == "paid" && in.PaidOn == "" {
+			in.PaidOn = today
+		}
+		if in.Status != "paid" {
+			in.PaidOn = ""
+		}
+		v.Date("paid_on", in.PaidOn, false, mustDate(today))
+		if err := v.Err(); err != nil {
+			return err
+		}
+		if err := tx.SetAidPayment(ctx, a.ID, in.Payee, in.CreditorName, in.Status, in.PaidOn); err != nil {
+			return err
+		}
+		a.Payee, a.CreditorName, a.PaymentStatus, a.PaidOn = in.Payee, in.CreditorName, in.Status, in.PaidOn
+		out = a
+		h.Audit("aid_request.payment", "aid_request", a.ID, a.PersonID)
+		return nil
+	})
+	return out, err
+}
+
+// CommissionInput is a new commission.
+type CommissionInput struct {
+	MeetsOn string   `json:"meets_on"`
+	Members []string `json:"members"`
+}
+
+// CreateCommission sets up a commission (managers).
+func (s *Service) CreateCommission(ctx context.Context, actor parcours.Actor, in CommissionInput) (c *parcours.Commission, err error) {
+	defer wrap(&err, "aid: create commission")
+	if err := access.Check(actor, access.CommissionManage, access.Target{OrgID: actor.OrgID}); err != nil {
+		return nil, err
+	}
+	c = &parcours.Commission{OrgID: actor.OrgID, MeetsOn: in.MeetsOn, CreatedBy: actor.WorkerID, Members: []string{}}
+	var v parcours.Problems
+	v.Date("meets_on", c.MeetsOn, true, time.Time{})
+	for _, m := range in.Members {
+		if m = strings.TrimSpace(m); m != "" {
+			maxLen(&v, "members", m, 200)
+			c.Members = append(c.Members, m)
+		}
+	}
+	if len(c.Members) == 0 {
+		v.Add("members", "error.field_required", label("members"))
+	}
+	if err := v.Err(); err != nil {
+		return nil, err
+	}
+	err = s.db.Transact(ctx, func(tx *store.Tx) error {
+		if err := tx.InsertCommission(ctx, c); err != nil {
+			return err
+		}
+		tx.Audit(audit.For(actor, "commission.create", "commission", c.ID, ""))
+		return nil
+	})
+	return c, err
+}
+
+// Commissions lists the organisation's commissions (dates and members:
+// no person's data).
+func (s *Service) Commissions(ctx context.Context, actor parcours.Actor) (out []*parcours.Commission, err error) {
+	defer wrap(&err, "aid: commissions")
+	if err := access.Check(actor, access.CommissionManage, access.Target{OrgID: actor.OrgID}); err != nil {
+		return nil, err
+	}
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		out, err = tx.Commissions(ctx, actor.OrgID)
+		return err
+	})
+	return out, err
+}
+
+// CommissionView is a commission with its agenda.
+type CommissionView struct {
+	Commission *parcours.Commission   `json:"commission"`
+	Agenda     []*file.AgendaItem     `json:"-"`
+	Items      []*parcours.AidRequest `json:"agenda"`
+	OrgName    string                 `json:"-"`
+}
+
+// Commission returns a commission and its agenda (managers); each request
+// shown is audited.
+func (s *Service) Commission(ctx context.Context, actor parcours.Actor, id string) (*CommissionView, error) {
+	return s.commission(ctx, actor, id, "")
+}
+
+// Minutes returns a commission with its agenda for the minutes (PDF),
+// audited as commission.minutes besides each request read.
+func (s *Service) Minutes(ctx context.Context, actor parcours.Actor, id string) (*CommissionView, error) {
+	return s.commission(ctx, actor, id, "commission.minutes")
+}
+
+func (s *Service) commission(ctx context.Context, actor parcours.Actor, id, event string) (out *CommissionView, err error) {
+	defer wrap(&err, "aid: commission")
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		c, items, err := file.CommissionAgenda(ctx, tx, actor, id)
+		if err != nil {
+			return err
+		}
+		out = &CommissionView{Commission: c, Agenda: items, Items: []*parcours.AidRequest{}}
+		for _, it := range items {
+			out.Items = append(out.Items, it.Request)
+		}
+		if o, err := tx.Organization(ctx, c.OrgID); err == nil {
+			out.OrgName = o.Name
+		}
+		if event != "" {
+			tx.Audit(audit.For(actor, event, "commission", c.ID, ""))
+		}
+		return nil
+	})
+	return out, err
+}
+
+// DecisionInput is the commission's decision on one request.
+type DecisionInput struct {
+	Decision    string `json:"decision"`
+	AmountCents int64  `json:"amount_cents"`
+	Motive      string `json:"motive"`
+}
+
+// Decide records the commission's decision on a request on its agenda;
+// 409 when it was already decided.
+func (s *Service) Decide(ctx context.Context, actor parcours.Actor, id string, in DecisionInput) (out *parcours.AidRequest, err error) {
+	defer wrap(&err, "aid: decide")
+	err = s.db.Transact(ctx, func(tx *store.Tx) error {
+		it, err := file.OpenAgendaItem(ctx, tx, actor, access.CommissionManage, id)
+		if err != nil {
+			return err
+		}
+		a := it.Request
+		if parcours.AidDecided(a.Status) {
+			return parcours.Errorf(parcours.EConflict, "error.aid.already_decided")
+		}
+		if a.Status != parcours.AidOnAgenda {
+			return parcours.FieldError(parcours.EInvalid, "commission_id", "error.aid.not_on_agenda")
+		}
+		var v parcours.Problems
+		in.Motive = strings.TrimSpace(in.Motive)
+		switch in.Decision {
+		case parcours.AidGranted:
+			if in.AmountCents == 0 {
+				in.AmountCents = a.AmountCents
+			}
+		case parcours.AidPartial:
+			if in.AmountCents <= 0 || in.AmountCents >= a.AmountCents {
+				v.Add("amount_cents", "error.aid.partial_amount", label("amount_cents"), parcours.FormatEuros(a.AmountCents))
+			}
+		case parcours.AidRefused:
+			in.AmountCents = 0
+			if in.Motive == "" {
+				v.Add("motive", "error.aid.motive_required", label("motive"))
+			}
+		case parcours.AidAdjourned:
+			in.AmountCents = 0
+		default:
+			v.Add("decision", "error.invalid_choice", label("decision"), in.Decision)
+		}
+		rights.Amount(&v, "amount_cents", label("amount_cents"), in.AmountCents)
+		maxLen(&v, "motive", in.Motive, 2000)
+		if err := v.Err(); err != nil {
+			return err
+		}
+		ok, err := tx.DecideAid(ctx, a.ID, in.Decision, in.AmountCents, in.Motive, actor.WorkerID)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return parcours.Errorf(parcours.EConflict, "error.aid.already_decided")
+		}
+		a.Status, a.DecidedCents, a.Motive, a.DecidedAt, a.DecidedBy = in.Decision, in.AmountCents, in.Motive, tx.Now(), actor.WorkerID
+		out = a
+		tx.Audit(audit.For(actor, "aid_request.decide", "aid_request", a.ID, a.PersonID))
+		return nil
+	})
+	return out, err
+}
+
+// Letter is what the decision letter prints: one request, its household's
+// applicant, and nothing of any other household.
+type Letter struct {
+	OrgName   string
+	Request   *parcours.AidRequest
+	Applicant *parcours.Person
+	MeetsOn   string
+}
+
+// DecisionLetter returns the decision letter's data (the request must be
+// decided: 409 otherwise). Commission members and the workers who follow
+// the household print it.
+func (s *Service) DecisionLetter(ctx context.Context, actor parcours.Actor, id string) (out *Letter, err error) {
+	defer wrap(&err, "aid: letter")
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		it, err := file.OpenAgendaItem(ctx, tx, actor, access.AidRead, id)
+		if err != nil {
+			return err
+		}
+		if !parcours.AidDecided(it.Request.Status) {
+			return parcours.Errorf(parcours.EConflict, "error.aid.not_decided")
+		}
+		out = &Letter{Request: it.Request, Applicant: it.Applicant}
+		if o, err := tx.Organization(ctx, it.Request.OrgID); err == nil {
+			out.OrgName = o.Name
+		}
+		if c, err := tx.Commission(ctx, it.Request.CommissionID); err == nil {
+			out.MeetsOn = c.MeetsOn
+		}
+		tx.Audit(audit.For(actor, "aid_request.letter", "aid_request", it.Request.ID, it.Request.PersonID))
+		return nil
+	})
+	return out, err
+}

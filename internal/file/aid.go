@@ -1,0 +1,147 @@
+package file
+
+import (
+	"context"
+
+	"parcours/internal/access"
+	"parcours/internal/audit"
+	"parcours/internal/parcours"
+	"parcours/internal/store"
+)
+
+// The household's budget and aid requests (issue 12), and the
+// commission's agenda.
+
+// Budgets returns every budget version of the household, current first,
+// with their figures.
+func (h *Household) Budgets(ctx context.Context) ([]*parcours.Budget, error) {
+	if err := h.Check(access.BudgetRead); err != nil {
+		return nil, err
+	}
+	return h.tx.HouseholdBudgets(ctx, h.Household.ID)
+}
+
+// AidRequests returns the household's aid requests, newest first.
+func (h *Household) AidRequests(ctx context.Context) ([]*parcours.AidRequest, error) {
+	if err := h.Check(access.AidRead); err != nil {
+		return nil, err
+	}
+	return h.tx.HouseholdAidRequests(ctx, h.Household.ID)
+}
+
+// GrantedSince sums what the household was granted of an aid since an
+// instant (microseconds): for the ceiling warning.
+func (h *Household) GrantedSince(ctx context.Context, aidCode string, since int64) (int64, error) {
+	if err := h.Check(access.AidRead); err != nil {
+		return 0, err
+	}
+	return h.tx.GrantedSince(ctx, h.Household.ID, aidCode, since)
+}
+
+// Budget returns one budget version of the household; nil if none.
+func (h *Household) Budget(ctx context.Context, id string) (*parcours.Budget, error) {
+	if err := h.Check(access.BudgetRead); err != nil {
+		return nil, err
+	}
+	b, err := h.tx.Budget(ctx, id)
+	if err != nil || b.HouseholdID != h.Household.ID {
+		return nil, nil
+	}
+	return b, nil
+}
+
+// Reference is the member whose records show the household's events.
+func (h *Household) Reference() string { return referencePerson(h.Household) }
+
+// OpenAidRequest opens the household of an aid request and checks act on
+// it.
+func OpenAidRequest(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, id string) (*Household, *parcours.AidRequest, error) {
+	a, err := tx.AidRequest(ctx, id)
+	if err != nil {
+		return nil, nil, notFound(err)
+	}
+	h, err := OpenHousehold(ctx, tx, actor, act, a.HouseholdID)
+	return h, a, err
+}
+
+// AgendaItem is a request on a commission's agenda, with what the
+// commission reads of it.
+type AgendaItem struct {
+	Request   *parcours.AidRequest
+	Household *parcours.Household
+	Budget    *parcours.Budget // the version the request was made with; nil if none
+	Applicant *parcours.Person // the applicant (name and address for the letter)
+}
+
+// CommissionAgenda opens a commission of the actor's organisation for its
+// members (access.CommissionManage) and returns its agenda; each request
+// shown is audited (aid_request.read), linked to the household's
+// reference person.
+func CommissionAgenda(ctx context.Context, tx *store.Tx, actor parcours.Actor, id string) (*parcours.Commission, []*AgendaItem, error) {
+	c, err := tx.Commission(ctx, id)
+	if err != nil {
+		return nil, nil, notFound(err)
+	}
+	if err := access.Check(actor, access.CommissionManage, access.Target{OrgID: c.OrgID}); err != nil {
+		return nil, nil, err
+	}
+	reqs, err := tx.AidRequestsOfCommission(ctx, c.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	var out []*AgendaItem
+	for _, r := range reqs {
+		it, err := agendaItem(ctx, tx, r)
+		if err != nil {
+			return nil, nil, err
+		}
+		tx.Audit(audit.For(actor, "aid_request.read", "aid_request", r.ID, referencePerson(it.Household)))
+		out = append(out, it)
+	}
+	return c, out, nil
+}
+
+func agendaItem(ctx context.Context, tx *store.Tx, r *parcours.AidRequest) (*AgendaItem, error) {
+	h, err := tx.Household(ctx, r.HouseholdID)
+	if err != nil {
+		return nil, err
+	}
+	if h.Situation != nil {
+		h.Situation.Health = "" // never for the commission
+	}
+	it := &AgendaItem{Request: r, Household: h}
+	if r.BudgetID != "" {
+		if it.Budget, err = tx.Budget(ctx, r.BudgetID); err != nil {
+			return nil, err
+		}
+	}
+	if it.Applicant, err = tx.Person(ctx, r.PersonID); err != nil {
+		return nil, err
+	}
+	return it, nil
+}
+
+// OpenAgendaItem opens a request for a commission's decision or for its
+// decision letter: a member of the commission (access.CommissionManage)
+// when the request was put before one, else whoever may do act on the
+// household (a worker following it prints the letter). The request's
+// household is returned without its health note.
+func OpenAgendaItem(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, id string) (*AgendaItem, error) {
+	r, err := tx.AidRequest(ctx, id)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	if r.CommissionID != "" && access.Allowed(actor, access.CommissionManage, access.Target{OrgID: r.OrgID}) {
+		return agendaItem(ctx, tx, r)
+	}
+	if act == access.CommissionManage {
+		if err := access.Check(actor, act, access.Target{OrgID: r.OrgID}); err != nil {
+			return nil, err
+		}
+		return nil, parcours.FieldError(parcours.EInvalid, "commission_id", "error.aid.not_on_agenda")
+	}
+	if _, err := OpenHousehold(ctx, tx, actor, act, r.HouseholdID); err != nil {
+		return nil, err
+	}
+	return agendaItem(ctx, tx, r)
+}
