@@ -214,17 +214,73 @@ func (tx *Tx) Dialect() Dialect { return tx.db.dialect }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	observe(ctx, q)
-	return tx.tx.ExecContext(ctx, tx.db.rebind(q), args...)
+	res, err := tx.tx.ExecContext(ctx, tx.db.rebind(q), args...)
+	return res, wrapQuery(q, err)
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	observe(ctx, q)
-	return tx.tx.QueryContext(ctx, tx.db.rebind(q), args...)
+	rows, err := tx.tx.QueryContext(ctx, tx.db.rebind(q), args...)
+	return rows, wrapQuery(q, err)
 }
 
-func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) *sql.Row {
+func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) row {
 	observe(ctx, q)
-	return tx.tx.QueryRowContext(ctx, tx.db.rebind(q), args...)
+	return row{tx.tx.QueryRowContext(ctx, tx.db.rebind(q), args...), q}
+}
+
+// row is a single-row result whose Scan error says which statement failed.
+type row struct {
+	r *sql.Row
+	q string
+}
+
+func (r row) Scan(dest ...any) error { return wrapQuery(r.q, r.r.Scan(dest...)) }
+
+// QueryError is a database error with the statement it came from, so that
+// a failure logged far from the store still says where it happened. The
+// driver's error stays reachable (errors.Is, errors.As): ErrNoRows, unique
+// violations and retryable conflicts are recognised as before. The
+// statement is named by its first words, never its arguments: no personal
+// data reaches the logs.
+type QueryError struct {
+	Statement string
+	Err       error
+}
+
+func (e *QueryError) Error() string { return "store: " + e.Statement + ": " + e.Err.Error() }
+func (e *QueryError) Unwrap() error { return e.Err }
+
+func wrapQuery(q string, err error) error {
+	if err == nil || errors.Is(err, sql.ErrNoRows) {
+		// No row is an answer, not a failure: kept as the sentinel callers
+		// compare with.
+		return err
+	}
+	return &QueryError{Statement: statementName(q), Err: err}
+}
+
+// statementName is the verb and table of a statement: "INSERT INTO
+// journal_entries", "SELECT … FROM persons".
+func statementName(q string) string {
+	f := strings.Fields(q)
+	if len(f) == 0 {
+		return "?"
+	}
+	verb := strings.ToUpper(f[0])
+	if verb == "UPDATE" && len(f) > 1 {
+		return "UPDATE " + f[1]
+	}
+	for i, w := range f[:len(f)-1] {
+		if u := strings.ToUpper(w); u == "FROM" || u == "INTO" {
+			table := strings.Trim(f[i+1], "(),")
+			if verb == "SELECT" || verb == "WITH" {
+				return verb + " … FROM " + table
+			}
+			return verb + " " + u + " " + table
+		}
+	}
+	return verb
 }
 
 // Transact runs fn in a read-write transaction and commits it when fn
