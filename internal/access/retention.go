@@ -9,12 +9,16 @@ import "parcours/internal/parcours"
 // apply", the System actor).
 const (
 	RetentionManage Action = "retention.manage" // rules, plans, approve or postpone a batch
+	// StatsRead is the organisation's activity statistics and their
+	// exports (small cells suppressed; no name ever).
+	StatsRead Action = "stats.read"
 )
 
 // dpoActions are the actions the organisation's data-protection officer
 // holds whatever their role (special).
-var dpoActions = map[Action]bool{AuditSearch: true, RetentionManage: true}
+var dpoActions = map[Action]bool{AuditSearch: true, RetentionManage: true, StatsRead: true}
 
 func init() {
 	roleActions[parcours.RoleManager][RetentionManage] = true
+	roleActions[parcours.RoleManager][StatsRead] = true
 }

@@ -28,6 +28,7 @@ import (
 	"parcours/internal/rights"
 	"parcours/internal/search"
 	"parcours/internal/servicedir"
+	"parcours/internal/stats"
 	"parcours/internal/store"
 	"parcours/internal/web"
 	"parcours/internal/web/casefileweb"
@@ -90,6 +91,8 @@ type App struct {
 	Referrals *referral.Service
 	// Aid is the household budget, aid requests and commissions.
 	Aid *aid.Service
+	// Stats is the activity statistics (small cells suppressed).
+	Stats *stats.Service
 }
 
 // ParseTrustedProxies reads serve's --trusted-proxies (IPs and CIDRs,
@@ -159,12 +162,13 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a.Directory = servicedir.New(db)
 	a.Referrals = referral.New(db)
 	a.Aid = aid.New(db)
+	a.Stats = stats.New(db)
 	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload, TrustedProxies: cfg.TrustedProxies},
 		web.Services{Auth: a.Auth, Persons: a.Persons, Orgs: a.Orgs, Search: a.Search, Import: a.Import,
 			Consent: a.Consent, BreakGlass: a.BreakGlass, AccessLog: a.AccessLog, CaseFile: a.CaseFile,
 			Day: casefileweb.CaseFileDay(a.CaseFile), Forms: forms.New(db), NoteFlags: a.NoteFlags,
 			Rights: a.Rights, Retention: a.Retention, DataRights: a.DataRights,
-			Directory: a.Directory, Referrals: a.Referrals, Aid: a.Aid},
+			Directory: a.Directory, Referrals: a.Referrals, Aid: a.Aid, Stats: a.Stats},
 		routes.Areas...)
 	if err != nil {
 		return nil, err

@@ -40,6 +40,7 @@ import (
 	"parcours/internal/rights"
 	"parcours/internal/search"
 	"parcours/internal/servicedir"
+	"parcours/internal/stats"
 )
 
 // Services are the domain services the handlers call.
@@ -82,6 +83,8 @@ type Services struct {
 	// Aid is the household budget, aid requests and commissions
 	// (web/rightsweb).
 	Aid *aid.Service
+	// Stats is the activity statistics and their exports (web/statsweb).
+	Stats *stats.Service
 }
 
 // Config is what the server needs besides the services.

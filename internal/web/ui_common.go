@@ -60,6 +60,7 @@ var navLinks = []struct {
 	{"/review/stats", "nav.review_stats", []access.Action{access.ReviewStats}},
 	{"/procedures/follow-up", "nav.procedures_follow_up", []access.Action{access.ProcedureRead}},
 	{"/rights", "nav.rights", []access.Action{access.RightsCatalogueRead}},
+	{"/stats", "nav.stats", []access.Action{access.StatsRead}},
 	{"/retention", "nav.retention", []access.Action{access.RetentionManage}},
 	{"/commissions", "nav.commissions", []access.Action{access.CommissionManage}},
 	{"/profile", "nav.profile", nil},

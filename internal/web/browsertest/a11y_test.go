@@ -72,6 +72,10 @@ func pagesFor(who string, f *demo) []visit {
 		{name: "break-glass request", route: "GET /persons/{id}/break-glass", path: person + "/break-glass"},
 		{name: "case file settings (kinds, interview templates)", route: "GET /settings/casefile", path: "/settings/casefile", status: statusFor(who, 200, "reception", 403)},
 		{name: "relecture éthique, counts per team and month", route: "GET /review/stats", path: "/review/stats", status: statusFor(who, 403, "manager", 200)},
+		{name: "activity statistics, charts and tables", route: "GET /stats", path: "/stats", status: statusFor(who, 403, "manager", 200)},
+		{name: "activity statistics, bad period", route: "GET /stats", path: "/stats?from=2026-13-40", status: statusFor(who, 403, "manager", 422)},
+		// The export itself is a download; its refusal of a bad format is a page.
+		{name: "statistics export, unknown format", route: "GET /stats/export", path: "/stats/export?format=pdf", status: statusFor(who, 403, "manager", 422)},
 		{name: "retention rules and plans", route: "GET /retention", path: "/retention", status: statusFor(who, 403, "manager", 200)},
 		{name: "retention batch, decision sent empty", route: "GET /retention/batches/{id}", path: "/retention/batches/" + f.retentionBatch, status: statusFor(who, 403, "manager", 200),
 			submit: map[bool]string{true: `form[action$="/decision"]`}[who == "manager"]},

@@ -19,6 +19,7 @@ import (
 	"parcours/internal/web/retentionweb"
 	"parcours/internal/web/reviewweb"
 	"parcours/internal/web/rightsweb"
+	"parcours/internal/web/statsweb"
 )
 
 // Areas are every area of Parcours over HTTP, in registration order.
@@ -36,4 +37,5 @@ var Areas = []web.Area{
 	retentionweb.Register,  // retention rules, plans and their review
 	datarightsweb.Register, // the person's requests about their data, with the legal clock
 	referralweb.Register,   // service directory, referrals and their scoped share
+	statsweb.Register,      // activity statistics and their exports
 }

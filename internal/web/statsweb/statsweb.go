@@ -1,0 +1,327 @@
+// Package statsweb is the activity statistics over HTTP (issue 15): the
+// managers' and DPO's page, with an accessible SVG chart drawn on the
+// server beside the data table of each breakdown, the JSON API, and the
+// exports of every table as CSV (UTF-8 with BOM, ';', formula cells
+// escaped) or XLSX. Suppressed cells are shown and exported as « < 5 »,
+// never as a number.
+package statsweb
+
+import (
+	"bytes"
+	"fmt"
+	"net/http"
+	"slices"
+	"strconv"
+
+	"github.com/xuri/excelize/v2"
+
+	"parcours/internal/csvsafe"
+	"parcours/internal/i18n"
+	"parcours/internal/parcours"
+	"parcours/internal/stats"
+	"parcours/internal/web"
+)
+
+// Register adds the routes of the statistics to the shell.
+func Register(shell *web.Server) {
+	s := &server{Server: shell, svc: shell.Services().Stats}
+	s.routes()
+}
+
+type server struct {
+	*web.Server
+	svc *stats.Service
+}
+
+var periodParams = []web.Param{
+	{Name: "from", Description: "first day, YYYY-MM-DD (default: 1 January of this year)"},
+	{Name: "to", Description: "last day, YYYY-MM-DD (default: 31 December of this year)"},
+	{Name: "team", Description: "a team of the organisation"},
+	{Name: "worker", Description: "a worker of the organisation (referent of accompaniments, author of entries)"},
+}
+
+func (s *server) routes() {
+	cell := web.Schema{"type": "object", "description": "a count, or suppressed (below min_cell, or to protect a suppressed cell): never both",
+		"properties": web.Schema{"n": web.Integer(), "suppressed": web.Boolean()}}
+	s.Schema("StatsReport", web.Object([]string{"from", "to", "min_cell", "tables"}, web.Schema{
+		"from": web.StrFmt("date"), "to": web.StrFmt("date"), "team_id": web.Str(), "worker_id": web.Str(), "min_cell": web.Integer(),
+		"tables": web.ArrayOf(web.Object([]string{"id", "title", "rows"}, web.Schema{
+			"id": web.Enum(stats.TableIDs...), "title": web.Str(),
+			"rows":  web.ArrayOf(web.Object([]string{"key", "label", "count"}, web.Schema{"key": web.Str(), "label": web.Str(), "count": cell})),
+			"total": cell,
+		})),
+	}))
+	s.Handle("GET", "/api/v1/stats", web.API, s.apiReport, &web.Op{ID: "stats",
+		Summary: "Activity statistics of the organisation for a period, team or worker (managers and DPO; cells below 5 suppressed)",
+		Tag:     "stats", Response: "StatsReport", Query: periodParams})
+	exportParams := append([]web.Param{
+		{Name: "table", Description: "a table id, or all (default)"},
+		{Name: "format", Description: "csv (UTF-8 with BOM, ';') or xlsx"},
+	}, periodParams...)
+	s.Handle("GET", "/api/v1/stats/export", web.API, s.export, &web.Op{ID: "statsExport",
+		Summary: "A statistics table (or all) as CSV or XLSX; suppressed cells as « < 5 »; audited with its row count",
+		Tag:     "stats", Query: exportParams})
+	s.Handle("GET", "/stats", web.Page, s.page, nil)
+	s.Handle("GET", "/stats/export", web.Page, s.export, nil)
+}
+
+func query(r *http.Request) stats.Query {
+	v := r.URL.Query()
+	return stats.Query{From: v.Get("from"), To: v.Get("to"), TeamID: v.Get("team"), WorkerID: v.Get("worker")}
+}
+
+// translate fills the labels and titles in the request's language.
+type tableOut struct {
+	ID    string      `json:"id"`
+	Title string      `json:"title"`
+	Rows  []stats.Row `json:"rows"`
+	Total *stats.Cell `json:"total,omitempty"`
+}
+
+func translate(lang string, rep *stats.Report) []tableOut {
+	var out []tableOut
+	for _, t := range rep.Tables {
+		to := tableOut{ID: t.ID, Title: i18n.T(lang, t.Title), Total: t.Total, Rows: []stats.Row{}}
+		for _, r := range t.Rows {
+			if r.LabelKey != "" {
+				r.Label = i18n.T(lang, r.LabelKey)
+			}
+			to.Rows = append(to.Rows, r)
+		}
+		out = append(out, to)
+	}
+	return out
+}
+
+func (s *server) apiReport(w http.ResponseWriter, r *http.Request) error {
+	rep, err := s.svc.Report(r.Context(), web.MustActor(r), query(r))
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, struct {
+		*stats.Report
+		Tables []tableOut `json:"tables"`
+	}{rep, translate(web.Lang(r), rep)})
+	return nil
+}
+
+// chart is a horizontal bar chart drawn as SVG by the template: the
+// geometry is computed here.
+type chart struct {
+	ID     string
+	Height int
+	Bars   []bar
+	Desc   string
+}
+
+type bar struct {
+	Label      string
+	Value      string
+	Y, TextY   int
+	Width      int
+	ValueX     int
+	Suppressed bool
+}
+
+const (
+	barLeft  = 220
+	barSpan  = 300
+	barH     = 20
+	barPitch = 28
+)
+
+func chartOf(t tableOut, lang string) chart {
+	c := chart{ID: t.ID}
+	top := 0
+	for _, r := range t.Rows {
+		if !r.Cell.Suppressed && r.Cell.N > top {
+			top = r.Cell.N
+		}
+	}
+	var desc []string
+	for i, r := range t.Rows {
+		b := bar{Label: r.Label, Value: r.Cell.String(), Y: 8 + i*barPitch, Suppressed: r.Cell.Suppressed}
+		b.TextY = b.Y + 15
+		if !r.Cell.Suppressed && top > 0 {
+			b.Width = max(1, r.Cell.N*barSpan/top)
+		}
+		b.ValueX = barLeft + b.Width + 6
+		c.Bars = append(c.Bars, b)
+		desc = append(desc, r.Label+" : "+b.Value)
+	}
+	c.Height = 16 + len(t.Rows)*barPitch
+	c.Desc = joinDesc(desc)
+	return c
+}
+
+func joinDesc(parts []string) string {
+	var b bytes.Buffer
+	for i, p := range parts {
+		if i > 0 {
+			b.WriteString(" ; ")
+		}
+		b.WriteString(p)
+	}
+	return b.String()
+}
+
+type pageData struct {
+	Report  *stats.Report
+	Tables  []tableOut
+	Charts  map[string]chart
+	Choices stats.Choices
+	Query   stats.Query
+}
+
+func (s *server) page(w http.ResponseWriter, r *http.Request) error {
+	a := web.MustActor(r)
+	choices, err := s.svc.Choices(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	q := query(r)
+	p := &web.PageData{Title: "stats.title", Form: map[string]string{"from": q.From, "to": q.To, "team": q.TeamID, "worker": q.WorkerID}}
+	rep, err := s.svc.Report(r.Context(), a, q)
+	if err != nil {
+		if code := parcours.ErrorCode(err); code != parcours.EInvalid && code != parcours.ENotFound {
+			return err
+		}
+		web.FieldErrors(r, p, err, "from")
+		p.Data = pageData{Choices: choices, Query: q}
+		return s.Render(w, r, web.StatusOf(parcours.ErrorCode(err)), "stats.html", p)
+	}
+	lang := web.Lang(r)
+	d := pageData{Report: rep, Tables: translate(lang, rep), Charts: map[string]chart{}, Choices: choices, Query: q}
+	for _, t := range d.Tables {
+		d.Charts[t.ID] = chartOf(t, lang)
+	}
+	p.Form["from"], p.Form["to"] = rep.From, rep.To
+	p.Data = d
+	return s.Render(w, r, http.StatusOK, "stats.html", p)
+}
+
+// export writes one table (or all) as CSV or XLSX, and audits it with its
+// row count.
+func (s *server) export(w http.ResponseWriter, r *http.Request) error {
+	a := web.MustActor(r)
+	v := r.URL.Query()
+	format, table := v.Get("format"), v.Get("table")
+	// The report first: it refuses those who may not see it before any
+	// input is judged.
+	rep, err := s.svc.Report(r.Context(), a, query(r))
+	if err != nil {
+		return err
+	}
+	if format == "" {
+		format = "csv"
+	}
+	if format != "csv" && format != "xlsx" {
+		return parcours.FieldError(parcours.EInvalid, "format", "error.stats.format")
+	}
+	if table == "" {
+		table = "all"
+	}
+	if table != "all" && !slices.Contains(stats.TableIDs, table) {
+		return parcours.FieldError(parcours.EInvalid, "table", "error.stats.table")
+	}
+	lang := web.Lang(r)
+	var tables []tableOut
+	for _, t := range translate(lang, rep) {
+		if table == "all" || t.ID == table {
+			tables = append(tables, t)
+		}
+	}
+	label, count, total := i18n.T(lang, "stats.col.label"), i18n.T(lang, "stats.col.count"), i18n.T(lang, "stats.total")
+	var buf bytes.Buffer
+	rows := 0
+	name := fmt.Sprintf("statistiques-%s-%s-%s.%s", table, rep.From, rep.To, format)
+	switch format {
+	case "csv":
+		buf.WriteString("\ufeff")
+		cw := csvsafe.NewWriter(&buf, ';')
+		for i, t := range tables {
+			if i > 0 {
+				_ = cw.Write([]string{})
+			}
+			_ = cw.Write([]string{t.Title, ""})
+			_ = cw.Write([]string{label, count})
+			for _, row := range t.Rows {
+				_ = cw.Write([]string{row.Label, row.Cell.String()})
+				rows++
+			}
+			if t.Total != nil {
+				_ = cw.Write([]string{total, t.Total.String()})
+			}
+		}
+		if err := cw.Flush(); err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	case "xlsx":
+		f := excelize.NewFile()
+		defer f.Close()
+		for i, t := range tables {
+			sheet := sheetName(t.Title, i)
+			if i == 0 {
+				if err := f.SetSheetName("Sheet1", sheet); err != nil {
+					return err
+				}
+			} else if _, err := f.NewSheet(sheet); err != nil {
+				return err
+			}
+			set := func(cell string, v any) error { return f.SetCellValue(sheet, cell, v) }
+			if err := set("A1", label); err != nil {
+				return err
+			}
+			_ = set("B1", count)
+			line := 2
+			for _, row := range t.Rows {
+				_ = set("A"+strconv.Itoa(line), row.Label)
+				if row.Cell.Suppressed {
+					_ = set("B"+strconv.Itoa(line), row.Cell.String())
+				} else {
+					_ = set("B"+strconv.Itoa(line), row.Cell.N)
+				}
+				line++
+				rows++
+			}
+			if t.Total != nil {
+				_ = set("A"+strconv.Itoa(line), total)
+				if t.Total.Suppressed {
+					_ = set("B"+strconv.Itoa(line), t.Total.String())
+				} else {
+					_ = set("B"+strconv.Itoa(line), t.Total.N)
+				}
+			}
+		}
+		if err := f.Write(&buf); err != nil {
+			return err
+		}
+		w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	}
+	if err := s.svc.AuditExport(r.Context(), a, table, format, rows); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.Header().Set("Content-Length", strconv.Itoa(buf.Len()))
+	w.WriteHeader(http.StatusOK)
+	_, err = w.Write(buf.Bytes())
+	return err
+}
+
+// sheetName is a valid, unique worksheet name (31 characters, no []:*?/\).
+func sheetName(title string, i int) string {
+	clean := []rune{}
+	for _, r := range title {
+		switch r {
+		case '[', ']', ':', '*', '?', '/', '\\':
+			continue
+		}
+		clean = append(clean, r)
+	}
+	prefix := []rune(strconv.Itoa(i+1) + " ")
+	if len(clean) > 31-len(prefix) {
+		clean = clean[:31-len(prefix)]
+	}
+	return string(prefix) + string(clean)
+}
