@@ -72,6 +72,10 @@ type DB struct {
 	reads readAudits
 	// actors tells the actor caches of changes (actors.go).
 	actors actorHub
+	// wStmts and rStmts are the prepared statements of the SQLite pools
+	// (stmtcache.go); nil on PostgreSQL. stopStmts ends their preparers.
+	wStmts, rStmts *stmtCache
+	stopStmts      func()
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
 }
@@ -113,6 +117,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		return nil, fmt.Errorf("connect to %s database: %w", db.dialect, err)
 	}
 	if db.dialect == SQLite {
+		db.startStmtCaches()
 		if db.lock, err = lockSQLite(sqlitePath(dsn), false); err != nil {
 			db.Close()
 			if errors.Is(err, errDatabaseBusy) {
@@ -134,9 +139,29 @@ func sqlitePath(dsn string) string { return strings.TrimPrefix(dsn, "sqlite://")
 // Dialect returns the backend in use.
 func (db *DB) Dialect() Dialect { return db.dialect }
 
+// startStmtCaches starts the SQLite statement caches (stmtcache.go).
+func (db *DB) startStmtCaches() {
+	ctx, cancel := context.WithCancel(context.Background())
+	db.wStmts, db.rStmts = newStmtCache(db.w), newStmtCache(db.r)
+	wDone, rDone := make(chan struct{}), make(chan struct{})
+	go db.wStmts.prepare(ctx, wDone)
+	go db.rStmts.prepare(ctx, rDone)
+	db.stopStmts = func() {
+		cancel()
+		<-wDone
+		<-rDone
+		db.wStmts.close()
+		db.rStmts.close()
+	}
+}
+
 // Close closes the pools.
 func (db *DB) Close() error {
 	db.stopActors()
+	if db.stopStmts != nil {
+		db.stopStmts()
+		db.stopStmts = nil
+	}
 	err := db.w.Close()
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
@@ -192,6 +217,8 @@ type Tx struct {
 	// commit of reads, stamped each by its read).
 	pending []AuditRecord
 	stamped bool
+	// stmts is the statement cache of the transaction's pool (SQLite).
+	stmts *stmtCache
 	// actorsChanged are the workers whose credentials or facts this
 	// transaction changed, announced at commit (actors.go).
 	actorsChanged []string
@@ -214,18 +241,33 @@ func (tx *Tx) Dialect() Dialect { return tx.db.dialect }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	observe(ctx, q)
-	res, err := tx.tx.ExecContext(ctx, tx.db.rebind(q), args...)
+	var res sql.Result
+	var err error
+	if st := tx.stmts.get(q); st != nil {
+		res, err = tx.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
+	} else {
+		res, err = tx.tx.ExecContext(ctx, tx.db.rebind(q), args...)
+	}
 	return res, wrapQuery(q, err)
 }
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	observe(ctx, q)
-	rows, err := tx.tx.QueryContext(ctx, tx.db.rebind(q), args...)
+	var rows *sql.Rows
+	var err error
+	if st := tx.stmts.get(q); st != nil {
+		rows, err = tx.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
+	} else {
+		rows, err = tx.tx.QueryContext(ctx, tx.db.rebind(q), args...)
+	}
 	return rows, wrapQuery(q, err)
 }
 
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) row {
 	observe(ctx, q)
+	if st := tx.stmts.get(q); st != nil {
+		return row{tx.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...), q}
+	}
 	return row{tx.tx.QueryRowContext(ctx, tx.db.rebind(q), args...), q}
 }
 
@@ -348,7 +390,10 @@ func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (denied 
 	if err != nil {
 		return nil, false, err
 	}
-	tx := &Tx{db: db, tx: stx, now: db.Now(), write: write}
+	tx := &Tx{db: db, tx: stx, now: db.Now(), write: write, stmts: db.wStmts}
+	if !write {
+		tx.stmts = db.rStmts
+	}
 	defer func() {
 		if err != nil {
 			_ = stx.Rollback()
