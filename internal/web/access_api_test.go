@@ -179,7 +179,7 @@ func TestBreakGlass_OpensTheFileForFourHoursVisiblyAndIsReviewed(t *testing.T) {
 			if it.Action == "person.read" && it.BreakGlass {
 				found = true
 				if it.Reason != urgentReason || it.Org != e.OrgA.Name || it.Worker != "" ||
-					!strings.Contains(it.Text, "bris de glace") || !strings.Contains(it.Text, urgentReason) || !strings.Contains(it.Text, "travailleur") {
+					!strings.Contains(it.Text, "bris de glace") || !strings.Contains(it.Text, urgentReason) || !strings.Contains(it.Text, "intervenant·e social·e") {
 					t.Errorf("access-log line %+v", it)
 				}
 			}
