@@ -192,3 +192,48 @@ func (s *Service) Statistics(ctx context.Context, actor parcours.Actor, box stri
 	})
 	return out, nil
 }
+
+// Settings are an organisation's referral settings.
+type Settings struct {
+	// ReminderDays: the sender and the receiving service are reminded
+	// of a referral left unanswered this many days (1 to 90; 8 unless
+	// set).
+	ReminderDays int `json:"reminder_days"`
+}
+
+// Settings returns the actor's organisation's referral settings
+// (administrators).
+func (s *Service) Settings(ctx context.Context, actor parcours.Actor) (*Settings, error) {
+	if err := access.Check(actor, access.OrgManage, access.Target{}); err != nil {
+		return nil, err
+	}
+	out := &Settings{}
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		var err error
+		out.ReminderDays, err = tx.ReferralReminderDays(ctx, actor.OrgID)
+		return err
+	})
+	return out, err
+}
+
+// UpdateSettings changes the actor's organisation's referral settings
+// (administrators).
+func (s *Service) UpdateSettings(ctx context.Context, actor parcours.Actor, in Settings) (*Settings, error) {
+	if err := access.Check(actor, access.OrgManage, access.Target{}); err != nil {
+		return nil, err
+	}
+	if in.ReminderDays < 1 || in.ReminderDays > 90 {
+		return nil, parcours.FieldError(parcours.EInvalid, "reminder_days", "error.referral.reminder_days", "field.reminder_days", 1, 90)
+	}
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		if err := tx.SetReferralReminderDays(ctx, actor.OrgID, in.ReminderDays); err != nil {
+			return err
+		}
+		tx.Audit(audit.For(actor, "referral.settings.update", "organization", actor.OrgID, ""))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return &in, nil
+}

@@ -416,11 +416,33 @@ func TestReferral_Reminder(t *testing.T) {
 			}
 			return n
 		}
+		// The sending organisation's administrator sets the delay.
+		if r := e.Do("PUT", "/api/v1/referral-settings", "admin", map[string]any{"reminder_days": 0}); r.Status != 422 || !strings.Contains(string(r.Body), "reminder_days") {
+			t.Errorf("delay 0: %d %s", r.Status, r.Body)
+		}
+		if r := e.Do("PUT", "/api/v1/referral-settings", "manager", map[string]any{"reminder_days": 3}); r.Status != http.StatusForbidden {
+			t.Errorf("a manager sets the delay: %d", r.Status)
+		}
+		if n := job(4); n != 0 {
+			t.Errorf("after 4 days with the default delay: %d reminders", n)
+		}
+		if r := e.Do("PUT", "/api/v1/referral-settings", "admin", map[string]any{"reminder_days": 5}); r.Status != 200 {
+			t.Fatalf("delay 5: %d %s", r.Status, r.Body)
+		}
+		if n := job(4); n != 0 {
+			t.Errorf("after 4 days with a delay of 5: %d reminders", n)
+		}
+		if n := job(6); n != 1 {
+			t.Errorf("after 6 days with a delay of 5: %d reminders, want 1", n)
+		}
+		if r := e.Do("PUT", "/api/v1/referral-settings", "admin", map[string]any{"reminder_days": 8}); r.Status != 200 {
+			t.Fatalf("delay 8: %d", r.Status)
+		}
 		if n := job(7); n != 0 {
 			t.Errorf("after 7 days: %d reminders", n)
 		}
-		if n := job(9); n != 1 {
-			t.Errorf("after 9 days: %d reminders, want 1", n)
+		if n := job(9); n != 0 {
+			t.Errorf("after 9 days: %d reminders, want none (reminded once already)", n)
 		}
 		if n := job(10); n != 0 {
 			t.Errorf("reminded twice: %d", n)

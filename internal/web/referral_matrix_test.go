@@ -146,6 +146,18 @@ func init() {
 			},
 			Want: all(403, "admin", 201), Audit: []string{"directory.service.create"}},
 
+		// The organisation's reminder delay: its administrators.
+		matrixRow{Route: "GET /api/v1/referral-settings", Path: fixed("/api/v1/referral-settings"), Want: all(403, "admin", 200, "other", 403),
+			NoAudit: "the organisation's settings, for its admin: no person's file"},
+		matrixRow{Route: "PUT /api/v1/referral-settings", Path: fixed("/api/v1/referral-settings"),
+			Body: func(*fixture, string) any { return map[string]any{"reminder_days": 8} },
+			Want: all(403, "admin", 200), Audit: []string{"referral.settings.update"}},
+		matrixRow{Route: "GET /settings/referrals", Path: fixed("/settings/referrals"), Page: true, Want: all(403, "admin", 200),
+			NoAudit: "the organisation's settings, for its admin: no person's file"},
+		matrixRow{Route: "POST /settings/referrals", Path: fixed("/settings/referrals"), Page: true,
+			Body: func(*fixture, string) any { return url.Values{"reminder_days": {"8"}} },
+			Want: all(403, "admin", http.StatusSeeOther), Audit: []string{"referral.settings.update"}},
+
 		// Creating a referral: the sender's file, never under break-glass.
 		matrixRow{Route: "POST /api/v1/persons/{id}/referrals",
 			Path: func(f *fixture) string { return "/api/v1/persons/" + refFix(f).Person.ID + "/referrals" },

@@ -53,6 +53,7 @@ var navLinks = []struct {
 	{"/data-requests", "nav.data_requests", []access.Action{access.DataRequestHandle}},
 	{"/services", "nav.services", []access.Action{access.DirectoryRead}},
 	{"/referrals", "nav.referrals", []access.Action{access.ReferralInbox}},
+	{"/settings/referrals", "nav.referral_settings", []access.Action{access.OrgManage}},
 	{"/notifications", "nav.notifications", nil},
 	{"/admin", "nav.admin", []access.Action{access.WorkerManage}},
 	{"/documents/expiring", "nav.documents_expiring", []access.Action{access.DocumentRead}},

@@ -89,6 +89,7 @@ func pagesFor(who string, f *demo) []visit {
 		{name: "service directory", route: "GET /services", path: "/services?theme=logement-hebergement", status: 200},
 		{name: "service directory, bad commune", route: "GET /services", path: "/services?commune=abc", status: 422},
 		{name: "referral boxes", route: "GET /referrals", path: "/referrals?box=received", status: statusFor(who, 200, "admin", 403, "reception", 403)},
+		{name: "referral settings", route: "GET /settings/referrals", path: "/settings/referrals", status: statusFor(who, 403, "admin", 200)},
 		{name: "referral statistics", route: "GET /referrals/stats", path: "/referrals/stats", status: statusFor(who, 200, "admin", 403, "reception", 403)},
 		// The referral of Noah PETIT to org B: the sender's team, and
 		// "other" of the receiving organisation, who may answer (a

@@ -154,6 +154,11 @@ func (s *server) referralAPI() {
 		"refusal_reasons":        arr(web.Object([]string{"reason", "count"}, web.Schema{"reason": str(), "count": web.Integer()})),
 	}))
 
+	s.Schema("ReferralSettings", web.Object([]string{"reminder_days"}, web.Schema{"reminder_days": web.Schema{"type": "integer", "minimum": 1, "maximum": 90}}))
+	s.Handle("GET", "/api/v1/referral-settings", web.API, s.apiSettings, &web.Op{ID: "getReferralSettings", Tag: "referral",
+		Summary: "The organisation's referral settings: the reminder delay in days (administrators)", Response: "ReferralSettings"})
+	s.Handle("PUT", "/api/v1/referral-settings", web.API, s.apiPutSettings, &web.Op{ID: "putReferralSettings", Tag: "referral",
+		Summary: "Set the organisation's referral reminder delay, 1 to 90 days (administrators)", Request: "ReferralSettings", Response: "ReferralSettings"})
 	s.Handle("POST", "/api/v1/persons/{id}/referrals", web.API, s.apiCreate, &web.Op{ID: "createReferral", Tag: "referral",
 		Summary: "Refer the person to a service with an extract of the file chosen item by item, and the consent or legal ground",
 		Request: "ReferralInput", Response: "Referral", Status: http.StatusCreated})
@@ -259,4 +264,26 @@ func (s *server) apiAct(verb string) web.HandlerFunc {
 		web.WriteJSON(w, http.StatusOK, ref)
 		return nil
 	}
+}
+
+func (s *server) apiSettings(w http.ResponseWriter, r *http.Request) error {
+	st, err := s.svc.Referrals.Settings(r.Context(), web.MustActor(r))
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, st)
+	return nil
+}
+
+func (s *server) apiPutSettings(w http.ResponseWriter, r *http.Request) error {
+	var in referral.Settings
+	if err := s.decode(w, r, &in); err != nil {
+		return err
+	}
+	st, err := s.svc.Referrals.UpdateSettings(r.Context(), web.MustActor(r), in)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, st)
+	return nil
 }

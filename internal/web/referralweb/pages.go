@@ -3,6 +3,7 @@ package referralweb
 import (
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 
 	"parcours/internal/casefile"
@@ -28,6 +29,40 @@ func (s *server) pages() {
 	s.Handle("POST", "/referrals/{id}/entries", web.Page, s.pageWrite, nil)
 	s.Handle("GET", "/persons/{id}/referrals/new", web.Page, s.pageNew, nil)
 	s.Handle("POST", "/persons/{id}/referrals", web.Page, s.pageCreate, nil)
+	s.Handle("GET", "/settings/referrals", web.Page, s.pageSettings, nil)
+	s.Handle("POST", "/settings/referrals", web.Page, s.pageSaveSettings, nil)
+}
+
+func (s *server) pageSettings(w http.ResponseWriter, r *http.Request) error {
+	st, err := s.svc.Referrals.Settings(r.Context(), web.MustActor(r))
+	if err != nil {
+		return err
+	}
+	p := &web.PageData{Title: "page.referral_settings.title", Form: map[string]string{"reminder_days": strconv.Itoa(st.ReminderDays)}}
+	if r.URL.Query().Get("saved") == "1" {
+		p.Flash = "referral.settings.saved"
+	}
+	return s.Render(w, r, http.StatusOK, "referral_settings.html", p)
+}
+
+func (s *server) pageSaveSettings(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return parcours.Errorf(parcours.EBadRequest, "error.bad_json", "form")
+	}
+	days, err := strconv.Atoi(strings.TrimSpace(r.PostForm.Get("reminder_days")))
+	if err != nil {
+		days = 0 // refused below with the field's message
+	}
+	_, err = s.svc.Referrals.UpdateSettings(r.Context(), web.MustActor(r), referral.Settings{ReminderDays: days})
+	if err == nil {
+		http.Redirect(w, r, "/settings/referrals?saved=1", http.StatusSeeOther)
+		return nil
+	}
+	p := &web.PageData{Title: "page.referral_settings.title", Form: map[string]string{"reminder_days": r.PostForm.Get("reminder_days")}}
+	if _, ok := web.FormErrors(web.Lang(r), err, p); !ok {
+		return err
+	}
+	return s.Render(w, r, web.StatusOf(parcours.ErrorCode(err)), "referral_settings.html", p)
 }
 
 type servicesPage struct {
