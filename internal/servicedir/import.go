@@ -1,0 +1,222 @@
+package servicedir
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"io"
+	"strings"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+
+	"parcours/internal/access"
+	"parcours/internal/audit"
+	"parcours/internal/parcours"
+	"parcours/internal/store"
+)
+
+// Import of the national referential's open data (data·inclusion
+// "structures" and "services" CSV files, as published on data.gouv.fr):
+// external structures and their services, matched by the files' own
+// structure ids. Columns are found by their data·inclusion names;
+// others are ignored. All or nothing: a file with a problem writes
+// nothing, and the report lists every problem with its line.
+
+// MaxImportBytes bounds each file.
+const MaxImportBytes = 20 << 20
+
+// ImportReport says what an import found and did.
+type ImportReport struct {
+	Structures, Services int
+	Problems             []string
+}
+
+// Import reads a structures file and a services file (which may be nil)
+// and enters them as external structures of the directory, entered by
+// orgID's administrators. dryRun checks without writing.
+func (s *Service) Import(ctx context.Context, actor parcours.Actor, orgID string, structures, services io.Reader, dryRun bool) (*ImportReport, error) {
+	if err := access.Check(actor, access.DirectoryManage, access.Target{}); err != nil {
+		return nil, err
+	}
+	rep := &ImportReport{}
+	stRows, err := readCSV(structures)
+	if err != nil {
+		return nil, err
+	}
+	byID := map[string]*parcours.Structure{}
+	var sts []*parcours.Structure
+	for _, r := range stRows {
+		in := StructureInput{Nom: r.get("nom"), SIRET: r.get("siret"), Commune: r.get("commune"), CodeInsee: r.get("code_insee"),
+			Adresse: r.get("adresse"), Telephone: r.get("telephone"), Courriel: r.get("courriel"), SiteWeb: r.get("site_web")}
+		if err := in.check(); err != nil {
+			rep.Problems = append(rep.Problems, fmt.Sprintf("structures, line %d: %s", r.line, problemOf(err)))
+			continue
+		}
+		st := &parcours.Structure{Nom: strings.TrimSpace(in.Nom), SIRET: in.SIRET, Commune: in.Commune, CodeInsee: in.CodeInsee,
+			Adresse: in.Adresse, Telephone: in.Telephone, Courriel: in.Courriel, SiteWeb: in.SiteWeb, Source: "csv", CreatedBy: orgID}
+		if id := r.get("id"); id != "" {
+			byID[id] = st
+		}
+		sts = append(sts, st)
+	}
+	var svs []*parcours.Service
+	var owners []*parcours.Structure
+	if services != nil {
+		svRows, err := readCSV(services)
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range svRows {
+			owner := byID[r.get("structure_id")]
+			if owner == nil {
+				rep.Problems = append(rep.Problems, fmt.Sprintf("services, line %d: structure_id %q is in no line of the structures file", r.line, r.get("structure_id")))
+				continue
+			}
+			in := ServiceInput{StructureID: "-", Nom: r.get("nom"), PresentationResume: r.get("presentation_resume"),
+				Thematiques: list(r.get("thematiques")), Commune: r.get("commune"), CodeInsee: r.get("code_insee"),
+				ZoneDiffusionType: r.get("zone_diffusion_type"), ZoneDiffusionCode: r.get("zone_diffusion_code"), PreRequis: r.get("pre_requis"),
+				Telephone: r.get("telephone"), Courriel: r.get("courriel"), HorairesAccueil: r.get("horaires_accueil"), ModesAccueil: list(r.get("modes_accueil"))}
+			if err := in.check(); err != nil {
+				rep.Problems = append(rep.Problems, fmt.Sprintf("services, line %d: %s", r.line, problemOf(err)))
+				continue
+			}
+			svs = append(svs, &parcours.Service{Nom: strings.TrimSpace(in.Nom), PresentationResume: in.PresentationResume, Thematiques: in.Thematiques,
+				Commune: in.Commune, CodeInsee: in.CodeInsee, ZoneDiffusionType: in.ZoneDiffusionType, ZoneDiffusionCode: in.ZoneDiffusionCode,
+				PreRequis: in.PreRequis, Telephone: in.Telephone, Courriel: in.Courriel, HorairesAccueil: in.HorairesAccueil,
+				ModesAccueil: orEmpty(in.ModesAccueil)})
+			owners = append(owners, owner)
+		}
+	}
+	rep.Structures, rep.Services = len(sts), len(svs)
+	if len(rep.Problems) > 0 || dryRun {
+		return rep, nil
+	}
+	err = s.db.Transact(ctx, func(tx *store.Tx) error {
+		for _, st := range sts {
+			if err := tx.InsertStructure(ctx, st); err != nil {
+				return err
+			}
+		}
+		for i, sv := range svs {
+			sv.StructureID = owners[i].ID
+			if err := tx.InsertService(ctx, sv); err != nil {
+				return err
+			}
+		}
+		tx.Audit(audit.For(actor, "directory.import", "organization", orgID, ""))
+		return nil
+	})
+	return rep, err
+}
+
+func orEmpty(s []string) []string {
+	if s == nil {
+		return []string{}
+	}
+	return s
+}
+
+// problemOf describes a validation error for the report: the field and
+// the catalogue key (the operator reads it in the console).
+func problemOf(err error) string {
+	e := parcours.AsError(err)
+	if e == nil {
+		return err.Error()
+	}
+	var parts []string
+	for _, f := range append([]*parcours.Error{}, e.Fields...) {
+		parts = append(parts, fmt.Sprintf("%s (%s)", f.Field, f.Key))
+	}
+	if len(parts) == 0 {
+		parts = append(parts, fmt.Sprintf("%s (%s)", e.Field, e.Key))
+	}
+	return strings.Join(parts, ", ")
+}
+
+// list reads a list cell: a JSON array (the referential's exports), or
+// values separated by commas or bars.
+func list(cell string) []string {
+	cell = strings.TrimSpace(cell)
+	if cell == "" {
+		return nil
+	}
+	var out []string
+	if strings.HasPrefix(cell, "[") && json.Unmarshal([]byte(cell), &out) == nil {
+		return out
+	}
+	for _, v := range strings.FieldsFunc(cell, func(r rune) bool { return r == ',' || r == '|' }) {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+type row struct {
+	line  int
+	index map[string]int
+	cells []string
+}
+
+func (r row) get(col string) string {
+	i, ok := r.index[col]
+	if !ok || i >= len(r.cells) {
+		return ""
+	}
+	return strings.TrimSpace(r.cells[i])
+}
+
+// readCSV reads a data·inclusion CSV file (UTF-8, with or without BOM,
+// or Windows-1252; comma or semicolon).
+func readCSV(rd io.Reader) ([]row, error) {
+	b, err := io.ReadAll(io.LimitReader(rd, MaxImportBytes+1))
+	if err != nil {
+		return nil, err
+	}
+	if len(b) > MaxImportBytes {
+		return nil, parcours.FieldError(parcours.ETooLarge, "file", "error.import_too_large", MaxImportBytes>>20)
+	}
+	if bytes.IndexByte(b, 0) >= 0 {
+		return nil, parcours.FieldError(parcours.EInvalid, "file", "error.import_encoding")
+	}
+	b = bytes.TrimPrefix(b, []byte{0xEF, 0xBB, 0xBF})
+	if !utf8.Valid(b) {
+		if b, err = charmap.Windows1252.NewDecoder().Bytes(b); err != nil {
+			return nil, parcours.FieldError(parcours.EInvalid, "file", "error.import_encoding")
+		}
+	}
+	text := string(b)
+	first, _, _ := strings.Cut(text, "\n")
+	r := csv.NewReader(strings.NewReader(text))
+	if strings.Count(first, ";") > strings.Count(first, ",") {
+		r.Comma = ';'
+	}
+	r.FieldsPerRecord = -1
+	header, err := r.Read()
+	if err != nil {
+		return nil, parcours.FieldError(parcours.EInvalid, "file", "error.import_encoding")
+	}
+	index := map[string]int{}
+	for i, h := range header {
+		index[strings.ToLower(strings.TrimSpace(h))] = i
+	}
+	if _, ok := index["nom"]; !ok {
+		return nil, parcours.FieldError(parcours.EInvalid, "file", "error.directory.import_no_nom")
+	}
+	var out []row
+	for {
+		cells, err := r.Read()
+		if err == io.EOF {
+			break
+		}
+		line, _ := r.FieldPos(0)
+		if err != nil {
+			return nil, parcours.FieldError(parcours.EInvalid, "file", "error.directory.import_line", line)
+		}
+		out = append(out, row{line: line, index: index, cells: cells})
+	}
+	return out, nil
+}
