@@ -454,6 +454,10 @@ func TestReferral_Reminder(t *testing.T) {
 				t.Errorf("%s has no reminder: %+v", who, notes.Items)
 			}
 		}
+		// The notifications page links to the referral.
+		if page := e.Page("GET", "/notifications", "other", nil); page.Status != 200 || !strings.Contains(string(page.Body), `href="/referrals/`) {
+			t.Errorf("notifications page: %d, no link to the referral", page.Status)
+		}
 		if _, err := e.App.Referrals.SendReminders(context.Background(), e.Actor("manager")); err == nil {
 			t.Errorf("a worker ran the job")
 		}
