@@ -2,6 +2,8 @@ package casefile
 
 import (
 	"context"
+	"slices"
+	"strings"
 	"time"
 
 	"parcours/internal/access"
@@ -31,6 +33,15 @@ type WorkerDay struct {
 	// longer read: shown as a number, so the work is not lost silently.
 	HiddenTasks int
 	Recent      []RecentFile
+	// Handovers are those waiting for the actor to acknowledge them: a
+	// file newly theirs.
+	Handovers []DayHandover
+}
+
+// DayHandover is a handover waiting for the actor.
+type DayHandover struct {
+	ID, PersonID, PersonName string
+	CreatedAt                time.Time
 }
 
 // Day returns the actor's open tasks due today or before, and the files
@@ -53,6 +64,19 @@ func (s *Service) Day(ctx context.Context, actor parcours.Actor) (*WorkerDay, er
 			}
 			tx.Audit(audit.For(actor, "task.mine", "task", "", ""))
 		}
+		if access.Allowed(actor, access.AccompanimentRead, access.Target{}) {
+			hs, err := file.HandoversToAcknowledge(ctx, tx, actor, 20)
+			if err != nil {
+				return err
+			}
+			out.Handovers = []DayHandover{}
+			for _, h := range hs {
+				out.Handovers = append(out.Handovers, DayHandover{ID: h.ID, PersonID: h.PersonID, PersonName: h.PersonName, CreatedAt: h.CreatedAt})
+			}
+			if len(hs) > 0 {
+				tx.Audit(audit.For(actor, "handover.mine", "handover", "", ""))
+			}
+		}
 		visits, err := file.RecentFiles(ctx, tx, actor, 8)
 		if err != nil {
 			return err
@@ -67,6 +91,59 @@ func (s *Service) Day(ctx context.Context, actor parcours.Actor) (*WorkerDay, er
 	})
 	if err != nil {
 		return nil, err
+	}
+	return out, nil
+}
+
+// CaseloadSort is how « mes personnes suivies » is ordered.
+type CaseloadSort string
+
+const (
+	ByName        CaseloadSort = "name"
+	ByLastContact CaseloadSort = "last_contact" // longest without contact first
+	ByAlerts      CaseloadSort = "alerts"       // most alerts first
+)
+
+// CaseloadRow is one person of « mes personnes suivies ».
+type CaseloadRow struct {
+	PersonID, PersonName, BirthDate string
+	// LastContact is the date of the last journal entry ("" if none, or
+	// when the actor may not read the journal).
+	LastContact                    string
+	OverdueTasks, DocumentsToRenew int
+}
+
+// Alerts is the number of alerts of the row.
+func (r CaseloadRow) Alerts() int { return r.OverdueTasks + r.DocumentsToRenew }
+
+// Caseload returns the persons the actor is the referent of, sorted.
+func (s *Service) Caseload(ctx context.Context, actor parcours.Actor, by CaseloadSort) ([]CaseloadRow, error) {
+	var out []CaseloadRow
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		if err := access.Check(actor, access.AccompanimentRead, access.Target{}); err != nil {
+			return err
+		}
+		t := today(tx.Now())
+		rows, err := file.Caseload(ctx, tx, actor, t, mustDate(t).AddDate(0, 0, 30).Format(time.DateOnly), 500)
+		if err != nil {
+			return err
+		}
+		for _, r := range rows {
+			out = append(out, CaseloadRow(r))
+		}
+		if len(rows) > 0 {
+			tx.Audit(audit.For(actor, "person.caseload", "person", "", ""))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	switch by {
+	case ByLastContact:
+		slices.SortStableFunc(out, func(a, b CaseloadRow) int { return strings.Compare(a.LastContact, b.LastContact) })
+	case ByAlerts:
+		slices.SortStableFunc(out, func(a, b CaseloadRow) int { return b.Alerts() - a.Alerts() })
 	}
 	return out, nil
 }

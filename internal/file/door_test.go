@@ -28,7 +28,7 @@ var personQueries = []string{
 	"PersonAccompaniments", "ActiveAccompanimentsOf", "Accompaniment", "AccompanimentDetails", "Goal",
 	"PersonHandovers", "Handover", "JournalPage", "JournalEntry", "AmendmentsOf", "AmendmentsByPerson",
 	"PersonTasks", "Task", "OpenTasksAssigned", "PersonDocuments", "Document", "LastVisit", "RecordVisit",
-	"OpenTasksWithPersons", "RecentVisits",
+	"OpenTasksWithPersons", "RecentVisits", "HandoversToAcknowledge", "Caseload",
 	"PersonProcedures", "Procedure", "ProceduresToFollow", "PersonAutonomyChecks", "PersonMandates", "Mandate", "MandatesEnding",
 	"DataRequest", "PersonDataRequests", "OrgDataRequests", "OverdueDataRequests",
 	"ActiveShare", "Referral",

@@ -26,7 +26,12 @@ type DayItem struct {
 // empty state.
 type Day struct {
 	Appointments []DayItem // today's appointments
-	OverdueTasks []DayItem // tasks past their due date
+	// Tasks are the worker's open tasks due today or before, the late
+	// ones first and marked « en retard ».
+	Tasks []DayItem
+	// Handovers are files handed over to the worker, waiting for them
+	// to acknowledge them.
+	Handovers []DayItem
 	// HiddenTasks counts the worker's open tasks on files they may no
 	// longer read: the page says how many, never what.
 	HiddenTasks int

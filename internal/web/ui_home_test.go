@@ -15,6 +15,7 @@ import (
 	"parcours/internal/casefile"
 	"parcours/internal/parcours"
 	"parcours/internal/store"
+	"parcours/internal/web"
 )
 
 func TestHome_WorkerSeesDaySectionsWithEmptyStates(t *testing.T) {
@@ -26,7 +27,7 @@ func TestHome_WorkerSeesDaySectionsWithEmptyStates(t *testing.T) {
 		body := string(resp.Body)
 		for _, want := range []string{
 			"<h1>Ma journée</h1>",
-			"Tâches en retard", "Aucune tâche en retard.",
+			"Tâches du jour et en retard", "Aucune tâche pour aujourd&#39;hui ni en retard.",
 			"Dossiers consultés récemment", "Vous n&#39;avez ouvert aucun dossier récemment.",
 			`aria-current="page"`, // "Ma journée" is the current page in the menu
 		} {
@@ -63,7 +64,7 @@ func TestHome_ShowsOverdueTasksAndRecentFiles(t *testing.T) {
 		if !strings.Contains(body, "Relancer la CAF") || !strings.Contains(body, `href="/persons/`+f.Person.ID+`#tasks"`) {
 			t.Error("the overdue task is not on the worker's day, with a link to the file")
 		}
-		if strings.Contains(body, "Aucune tâche en retard.") {
+		if strings.Contains(body, "Aucune tâche pour aujourd&#39;hui ni en retard.") {
 			t.Error("the overdue section says it is empty")
 		}
 		if !strings.Contains(body, `href="/persons/`+f.Person.ID+`"`) {
@@ -338,6 +339,66 @@ func TestHome_TaskOnAFileNotFollowedShowsNothingOfIt(t *testing.T) {
 		// The worker who follows the file is not told of hidden tasks.
 		if mine := string(e.Page("GET", "/", "worker", nil).Body); strings.Contains(mine, `id="tasks-hidden"`) {
 			t.Error("a worker with no hidden task is told she has some")
+		}
+	})
+}
+
+// « Ma journée » shows the tasks due today as well as the late ones (late
+// first, marked), and the files handed over to the worker until they
+// acknowledge them; « mes personnes suivies » lists the worker's caseload,
+// sortable by last contact and alerts.
+func TestHome_TodaysTasksHandoversAndCaseload(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		f := newFixture(t, e)
+		var acc struct{ ID string }
+		if r := e.Do("POST", "/api/v1/persons/"+f.Person.ID+"/accompaniments", "worker", map[string]any{"kind": "asll"}); r.Status != http.StatusCreated {
+			t.Fatalf("accompaniment: %d %s", r.Status, r.Body)
+		} else {
+			r.Decode(t, &acc)
+		}
+		today := e.App.DB.Now().In(web.Paris()).Format(time.DateOnly)
+		late := e.App.DB.Now().In(web.Paris()).AddDate(0, 0, -3).Format(time.DateOnly)
+		for title, due := range map[string]string{"Appeler le bailleur": today, "Relancer la CAF": late} {
+			if _, err := e.App.CaseFile.CreateTask(t.Context(), e.Actor("worker"), f.Person.ID, casefile.TaskInput{
+				Title: title, DueDate: due, AssigneeID: e.Workers["worker"].ID}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		body := string(e.Page("GET", "/", "worker", nil).Body)
+		lateAt, todayAt := strings.Index(body, "Relancer la CAF"), strings.Index(body, "Appeler le bailleur")
+		if lateAt < 0 || todayAt < 0 || lateAt > todayAt {
+			t.Errorf("today's and late tasks: late at %d, today at %d (want both, late first)", lateAt, todayAt)
+		}
+		if !strings.Contains(body, "Mes personnes suivies") {
+			t.Error("no link to « mes personnes suivies »")
+		}
+		// The caseload: the fixture person, with their late task.
+		cl := string(e.Page("GET", "/persons?mine=1&sort=alerts", "worker", nil).Body)
+		if !strings.Contains(cl, `href="/persons/`+f.Person.ID+`"`) || !strings.Contains(cl, "1 tâche en retard") {
+			t.Errorf("the caseload lacks the person and their alert")
+		}
+		if r := e.Page("GET", "/persons?mine=1&sort=age", "worker", nil); r.Status != http.StatusBadRequest {
+			t.Errorf("unknown sort: %d, want 400", r.Status)
+		}
+		if other := string(e.Page("GET", "/persons?mine=1", "worker2", nil).Body); strings.Contains(other, f.Person.ID) {
+			t.Error("a colleague's caseload lists the worker's person")
+		}
+		// A handover to worker2 is on their day until acknowledged.
+		r := e.Do("POST", "/api/v1/accompaniments/"+acc.ID+"/handover", "worker", map[string]any{"referent_id": e.Workers["worker2"].ID, "team_id": e.TeamA2.ID})
+		if r.Status != http.StatusCreated {
+			t.Fatalf("handover: %d %s", r.Status, r.Body)
+		}
+		var h struct{ ID string }
+		r.Decode(t, &h)
+		day := string(e.Page("GET", "/", "worker2", nil).Body)
+		if !strings.Contains(day, "Dossiers qui vous sont transmis") || !strings.Contains(day, `href="/persons/`+f.Person.ID+`#handovers"`) {
+			t.Fatal("the handover is not on the new referent's day")
+		}
+		if r := e.Page("POST", "/handovers/"+h.ID+"/acknowledge", "worker2", nil); r.Status != http.StatusSeeOther {
+			t.Fatalf("acknowledge: %d", r.Status)
+		}
+		if day := string(e.Page("GET", "/", "worker2", nil).Body); strings.Contains(day, "Dossiers qui vous sont transmis") {
+			t.Error("the acknowledged handover is still on the day")
 		}
 	})
 }

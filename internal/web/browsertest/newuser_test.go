@@ -360,3 +360,71 @@ func TestNewUser_WhoReadThisFile(t *testing.T) {
 		}
 	})
 }
+
+// 6 and 7. « Ma journée » shows today's tasks with the late ones, links
+// « mes personnes suivies » (sortable by last contact and alerts), and a
+// file handed over appears on the new referent's day until acknowledged.
+func TestNewUser_MyDayAndMyCaseload(t *testing.T) {
+	e := New(t, store.SQLite)
+	f := seedDemo(t, e.Env)
+	other := createPerson(t, e.Env, "worker", "NOEL", "Aline", "1979-06-02")
+	if _, err := e.App.CaseFile.CreateAccompaniment(t.Context(), e.Actor("worker"), other, casefile.AccompanimentInput{
+		Kind: parcours.DefaultAccompanimentKinds[0].Code, TeamID: e.TeamA.ID, ReferentID: e.Workers["worker"].ID,
+		StartDate: time.Now().AddDate(0, -1, 0).Format("2006-01-02")}); err != nil {
+		t.Fatal(err)
+	}
+	for title, days := range map[string]int{"Appeler le bailleur": 0, "Relancer la CAF": -3} {
+		if _, err := e.App.CaseFile.CreateTask(t.Context(), e.Actor("worker"), other, casefile.TaskInput{
+			Title: title, DueDate: time.Now().AddDate(0, 0, days).Format("2006-01-02"), AssigneeID: e.Workers["worker"].ID}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	bothWays(t, e, "worker", func(t *testing.T, u *user, js bool) {
+		u.tab.Go("/")
+		tasks := u.tab.Text("#h-tasks + ul")
+		if !strings.Contains(tasks, "Appeler le bailleur") || !strings.Contains(tasks, "Relancer la CAF") {
+			t.Errorf("« Ma journée » lacks today's or the late task: %s", tasks)
+		}
+		if st := u.follow("main", "Mes personnes suivies"); st != 200 {
+			t.Fatalf("the caseload answered %d", st)
+		}
+		names := func() string { return u.tab.Text("table.caseload tbody") }
+		// Longest without contact first: NOEL Aline (no entry) before
+		// MARTIN Léa (an interview a week ago).
+		if n := names(); strings.Index(n, "NOEL") > strings.Index(n, "MARTIN") {
+			t.Errorf("by last contact, MARTIN comes first: %s", n)
+		}
+		if st := u.follow("table.caseload thead", "Alertes"); st != 200 {
+			t.Fatalf("sorting by alerts answered %d", st)
+		}
+		if n := names(); !strings.HasPrefix(strings.TrimSpace(n), "NOEL") || !strings.Contains(n, "1 tâche en retard") {
+			t.Errorf("by alerts: %s", n)
+		}
+		if st := u.follow("table.caseload thead", "Nom"); st != 200 {
+			t.Fatalf("sorting by name answered %d", st)
+		}
+		if n := names(); strings.Index(n, "MARTIN") > strings.Index(n, "NOEL") {
+			t.Errorf("by name: %s", n)
+		}
+		if js {
+			reportViolations(t, "worker", "/persons?mine=1", u.tab.Axe())
+		}
+	})
+	h, err := e.App.CaseFile.Handover(t.Context(), e.Actor("worker"), f.accompaniment, casefile.HandoverInput{ReferentID: e.Workers["worker2"].ID, TeamID: e.TeamA2.ID})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = h
+	bothWays(t, e, "worker2", func(t *testing.T, u *user, js bool) {
+		u.tab.Go("/")
+		if !Eval[bool](u.tab, `!!document.getElementById("h-handovers")`) {
+			t.Fatal("the handover is not on the new referent's day")
+		}
+		if st := u.follow("#h-handovers + ul", "MARTIN"); st != 200 {
+			t.Fatalf("opening the handed-over file answered %d", st)
+		}
+		if js {
+			reportViolations(t, "worker2", "/ (handover)", u.tab.Axe())
+		}
+	})
+}

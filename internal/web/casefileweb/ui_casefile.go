@@ -452,16 +452,28 @@ func (d caseFileDay) Day(ctx context.Context, actor parcours.Actor, now time.Tim
 	}
 	day := &Day{RecentFiles: []DayItem{}, HiddenTasks: wd.HiddenTasks}
 	if wd.Tasks != nil {
-		day.OverdueTasks = []DayItem{}
-		for _, t := range wd.Tasks {
-			if !t.Overdue {
-				continue // the section is "Tâches en retard"
+		// Due today and late: the late ones first, marked.
+		day.Tasks = []DayItem{}
+		for _, late := range []bool{true, false} {
+			for _, t := range wd.Tasks {
+				if t.Overdue != late {
+					continue
+				}
+				item := DayItem{Href: "/persons/" + t.PersonID + "#tasks", Label: t.PersonName + " — " + t.Title, Note: "home.task.today"}
+				if late {
+					item.Note = "home.task.overdue"
+				}
+				if due, err := parcours.ParseDate(t.DueDate); err == nil {
+					item.When = due
+				}
+				day.Tasks = append(day.Tasks, item)
 			}
-			item := DayItem{Href: "/persons/" + t.PersonID + "#tasks", Label: t.PersonName + " — " + t.Title}
-			if due, err := parcours.ParseDate(t.DueDate); err == nil {
-				item.When = due
-			}
-			day.OverdueTasks = append(day.OverdueTasks, item)
+		}
+	}
+	if wd.Handovers != nil {
+		day.Handovers = []DayItem{}
+		for _, h := range wd.Handovers {
+			day.Handovers = append(day.Handovers, DayItem{Href: "/persons/" + h.PersonID + "#handovers", Label: h.PersonName, When: h.CreatedAt, Note: "home.handover.to_acknowledge"})
 		}
 	}
 	for _, f := range wd.Recent {

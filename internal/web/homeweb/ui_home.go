@@ -22,7 +22,10 @@ type homeData struct {
 	// Which sections exist: a nil section of Day belongs to a feature
 	// that is not there (no agenda yet) or not for this role, and is left
 	// out rather than shown falsely empty.
-	HasAppointments, HasTasks, HasRecent, HasReview bool
+	HasAppointments, HasTasks, HasRecent, HasReview, HasHandovers bool
+	// HasCaseload links « mes personnes suivies » (the persons list of
+	// whom the worker is the referent).
+	HasCaseload bool
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
@@ -55,7 +58,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 			return err
 		}
 	}
-	d.HasAppointments, d.HasTasks = d.Day.Appointments != nil, d.Day.OverdueTasks != nil
+	d.HasAppointments, d.HasTasks = d.Day.Appointments != nil, d.Day.Tasks != nil
+	d.HasHandovers = len(d.Day.Handovers) > 0
+	d.HasCaseload = s.hasPage("/persons") && (a.Role == parcours.RoleWorker || a.Role == parcours.RoleManager)
 	d.HasRecent, d.HasReview = d.Day.RecentFiles != nil, d.Day.ToReview != nil
 	p := &page{Title: "home.title", Data: d}
 	if r.URL.Query().Get("done") == "handover" {

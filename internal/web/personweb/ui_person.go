@@ -6,6 +6,7 @@ import (
 	"strconv"
 
 	"parcours/internal/access"
+	"parcours/internal/casefile"
 	"parcours/internal/parcours"
 	"parcours/internal/person"
 	"parcours/internal/search"
@@ -39,10 +40,20 @@ type personsData struct {
 	CanCreate    bool
 	CanHousehold bool // may create households
 	SeeHousehold bool // may open households
+	// HasCaseload offers « mes personnes suivies »; Mine shows it (the
+	// persons the worker is the referent of) instead of the whole
+	// structure, sorted by Sort.
+	HasCaseload, Mine bool
+	Caseload          []casefile.CaseloadRow
+	Sort              string
 }
 
 func (s *Server) pagePersons(w http.ResponseWriter, r *http.Request) error {
 	a := mustActor(r)
+	hasCaseload := s.svc.CaseFile != nil && (a.Role == parcours.RoleWorker || a.Role == parcours.RoleManager)
+	if r.URL.Query().Get("mine") != "" && hasCaseload {
+		return s.pageCaseload(w, r, a)
+	}
 	cursor := r.URL.Query().Get("cursor")
 	list, err := s.svc.Persons.List(r.Context(), a, cursor, personPageSize)
 	if err != nil {
@@ -52,6 +63,7 @@ func (s *Server) pagePersons(w http.ResponseWriter, r *http.Request) error {
 		CanCreate:    access.Allowed(a, access.PersonCreate, access.Target{}),
 		CanHousehold: access.Allowed(a, access.HouseholdCreate, access.Target{}),
 		SeeHousehold: access.Allowed(a, access.HouseholdRead, access.Target{OrgID: a.OrgID}),
+		HasCaseload:  hasCaseload,
 	}
 	// « modifier » only on the files the service will let the actor
 	// change: the door checks each row's relation, in one query.
@@ -73,6 +85,27 @@ func (s *Server) pagePersons(w http.ResponseWriter, r *http.Request) error {
 		d.First = "/persons"
 	}
 	return s.render(w, r, http.StatusOK, "persons.html", &page{Title: "persons.title", Data: d})
+}
+
+// pageCaseload is « mes personnes suivies »: the persons the worker is the
+// referent of, sortable by name, last contact (longest without first) or
+// alerts (most first), with links that need no script.
+func (s *Server) pageCaseload(w http.ResponseWriter, r *http.Request, a parcours.Actor) error {
+	by := casefile.CaseloadSort(r.URL.Query().Get("sort"))
+	switch by {
+	case casefile.ByName, casefile.ByLastContact, casefile.ByAlerts:
+	case "":
+		by = casefile.ByLastContact
+	default:
+		return parcours.FieldError(parcours.EBadRequest, "sort", "error.caseload_sort")
+	}
+	rows, err := s.svc.CaseFile.Caseload(r.Context(), a, by)
+	if err != nil {
+		return err
+	}
+	d := &personsData{HasCaseload: true, Mine: true, Caseload: rows, Sort: string(by),
+		CanCreate: access.Allowed(a, access.PersonCreate, access.Target{})}
+	return s.render(w, r, http.StatusOK, "persons.html", &page{Title: "persons.caseload.title", Data: d})
 }
 
 // personFormData is what the person form needs besides the typed values
