@@ -100,7 +100,7 @@ var routeAudits = map[string]auditSpec{
 	"GET /search/journal":                              {Audit: []string{"journal.read"}, AuditBy: noHitFor("admin", "bg_expired", "other", "reception", "worker2")},
 	"GET /settings/casefile":                           {NoAudit: "the organisation's reference lists: no personal data"},
 	"GET /static/":                                     {NoAudit: "public and about the server: no personal data"},
-	"GET /{$}":                                         {Audit: []string{"task.mine", "casefile.recent"}, AuditBy: map[string][]string{"admin": none, "bg_expired": []string{"task.mine"}, "manager": []string{"task.mine", "casefile.recent", "break_glass.list"}, "other": []string{"task.mine"}, "reception": []string{"casefile.recent"}, "worker2": []string{"task.mine"}}},
+	"GET /{$}":                                         {Audit: []string{"task.mine", "casefile.recent"}, AuditBy: map[string][]string{"worker": []string{"task.mine", "handover.mine", "casefile.recent"}, "admin": none, "bg_expired": []string{"task.mine"}, "manager": []string{"task.mine", "casefile.recent", "break_glass.list"}, "other": []string{"task.mine"}, "reception": []string{"casefile.recent"}, "worker2": []string{"task.mine"}}},
 	"PATCH /api/v1/goals/{id}":                         {Audit: []string{"goal.update"}, routeAudit: routeAudit{OnFile: true}},
 	"PATCH /api/v1/households/{id}":                    {Audit: []string{"household.update"}, routeAudit: routeAudit{OnFile: true}},
 	"PATCH /api/v1/organization":                       {Audit: []string{"org.settings"}},
