@@ -115,6 +115,20 @@ func (g *Population) caseFile(h *store.SeedHousehold, orgID string, referent *pa
 			Kind:      parcours.DefaultAccompanimentKinds[g.pick(35, 30, 10, 10, 12, 3)].Code,
 			StartDate: start.Format(time.DateOnly), CreatedBy: referent.ID, CreatedAt: start.Add(9 * time.Hour)}
 		a.Goals = []parcours.Goal{{Title: goalTitles[g.intn(len(goalTitles))], Status: "open", StartDate: a.StartDate, CreatedAt: a.CreatedAt}}
+		// Two years and more of history (issue 15): two in five of the
+		// accompaniments begun more than 400 days ago ended after 2 to 13
+		// months, with a reason; those ended more than two years ago are
+		// what the retention plan proposes to anonymise. Derived from the
+		// draws above, so the population stays the same for a seed.
+		end := g.today
+		if startDays > 400 && startDays%5 < 2 {
+			end = start.AddDate(0, 0, 60+startDays%330)
+			a.EndDate = end.Format(time.DateOnly)
+			a.EndReason = parcours.EndReasons[startDays%len(parcours.EndReasons)]
+		}
+		if m.Person.CreatedAt.IsZero() || m.Person.CreatedAt.After(a.CreatedAt) {
+			m.Person.CreatedAt = a.CreatedAt
+		}
 		// About 1.25 accompanied persons per 2.2 members: 17 entries each
 		// gives the 10 per person of issue 5.
 		n := g.intn(35)
@@ -126,8 +140,8 @@ func (g *Population) caseFile(h *store.SeedHousehold, orgID string, referent *pa
 			// spread over the accompaniment, oldest first
 			off := startDays * k / max(1, n)
 			occurred := start.AddDate(0, 0, off+g.intn(max(1, startDays/max(1, n))))
-			if !occurred.Before(g.today) {
-				occurred = g.today.AddDate(0, 0, -1)
+			if !occurred.Before(end) {
+				occurred = end.AddDate(0, 0, -1)
 			}
 			e := g.entry(m.Person, occurred)
 			e.OrgID, e.TeamID, e.AuthorID = orgID, team, referent.ID

@@ -92,12 +92,15 @@ func Populate(ctx context.Context, db *store.DB, s *Setting, opts Options) (*Sta
 			st.Situations += len(h.Situations)
 			for _, m := range h.Members {
 				st.Accompaniments += len(m.Accompaniments)
-				if len(m.Accompaniments) > 0 && len(st.Accompanied) < maxAccompanied {
+				// Only open accompaniments are handed on (documents, tasks,
+				// the bench's files): an ended one gives its referent no
+				// access any more, and a fresh document would be a contact.
+				if len(m.Accompaniments) > 0 && m.Accompaniments[0].Accompaniment.EndDate == "" && len(st.Accompanied) < maxAccompanied {
 					st.Accompanied = append(st.Accompanied, m.Accompaniments[0].Accompaniment)
 				}
 				for _, a := range m.Accompaniments {
 					st.Entries += len(a.Entries)
-					if perReferent[a.Accompaniment.ReferentID] < 8 {
+					if a.Accompaniment.EndDate == "" && perReferent[a.Accompaniment.ReferentID] < 8 {
 						perReferent[a.Accompaniment.ReferentID]++
 						st.Sample = append(st.Sample, a.Accompaniment)
 					}

@@ -207,10 +207,15 @@ func (tx *Tx) InsertSeed(ctx context.Context, hs []SeedHousehold) error {
 				p.ID = NewID()
 			}
 			p.OrgID, p.HouseholdID = h.Household.OrgID, h.Household.ID
-			p.CreatedAt, p.UpdatedAt, p.Version = tx.now, tx.now, 1
+			// A person recorded in the past (the demo's history) keeps
+			// that date: retention counts it as a contact.
+			if p.CreatedAt.IsZero() || p.CreatedAt.After(tx.now) {
+				p.CreatedAt = tx.now
+			}
+			p.UpdatedAt, p.Version = p.CreatedAt, 1
 			pRows = append(pRows, []any{p.ID, p.OrgID, p.BirthName, p.UsageName, p.FirstNames, p.BirthDate, p.BirthPlace, string(p.Sex),
 				p.Phone, p.Email, p.Address.Line1, p.Address.Line2, p.Address.PostalCode, p.Address.City, p.NIR, p.CAFNumber,
-				p.HouseholdID, string(m.Relationship), now, now, 1})
+				p.HouseholdID, string(m.Relationship), ts(p.CreatedAt), ts(p.UpdatedAt), 1})
 			if h.RecordedBy != "" {
 				recRows = append(recRows, []any{p.ID, h.RecordedBy})
 			}
