@@ -402,8 +402,14 @@ func TestBreakGlassPage_FromTheRefusalToTheOpenFile(t *testing.T) {
 		p := recordPerson(t, e, "worker", "MOREL")
 		refused := e.Page("GET", "/persons/"+p.ID, "worker2", nil)
 		link := "/persons/" + p.ID + "/break-glass"
-		if refused.Status != 403 || !strings.Contains(string(refused.Body), `href="`+link+`"`) {
-			t.Fatalf("refusal page: %d, want 403 with a link to %s", refused.Status, link)
+		// The refusal is no dead end: the break-glass form is on it, and
+		// the way to ask for a referral.
+		body := string(refused.Body)
+		if refused.Status != 403 || !strings.Contains(body, `<form method="post" action="`+link+`"`) || !strings.Contains(body, `name="reason"`) {
+			t.Fatalf("refusal page: %d, want 403 with the break-glass form posting to %s", refused.Status, link)
+		}
+		if !strings.Contains(body, "Demander une orientation") || strings.Contains(body, "Vous n&#39;avez pas le droit") {
+			t.Error("the refusal page does not offer to ask for a referral, or is still a bare refusal")
 		}
 		if form := e.Page("GET", link, "worker2", nil); form.Status != 200 {
 			t.Fatalf("form: %d", form.Status)

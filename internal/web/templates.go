@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"parcours/internal/breakglass"
 	"parcours/internal/i18n"
 	"parcours/internal/parcours"
 )
@@ -215,10 +216,18 @@ func (s *Server) fillPage(r *http.Request, p *PageData) {
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, e *parcours.Error) {
 	data := map[string]any{"Status": status, "Key": e.Key, "Args": e.Args, "RequestID": infoFrom(r.Context()).id}
 	// A file one does not follow may be opened in an emergency (ui_access.go).
+	title := "page.error.title"
 	if link := breakGlassLink(r, status, e); link != "" {
+		// Not a dead end: the break-glass form itself, and the way to ask
+		// for the person to be referred to one's team.
 		data["BreakGlass"] = link
+		data["MinReason"] = breakglass.MinReason
+		if s.HasPage("/referrals") {
+			data["Referral"] = "/referrals"
+		}
+		title = "page.error.not_followed"
 	}
-	p := &PageData{Title: "page.error.title", Data: data}
+	p := &PageData{Title: title, Data: data}
 	if err := s.Render(w, r, status, "error.html", p); err != nil {
 		s.log.Error("render error page", "err", err.Error())
 		http.Error(w, http.StatusText(status), status)

@@ -428,3 +428,34 @@ func TestNewUser_MyDayAndMyCaseload(t *testing.T) {
 		}
 	})
 }
+
+// 10. A worker outside the team is not left with a bare refusal: the
+// break-glass form is on the page, and « demander une orientation »;
+// once opened, the file says until when.
+func TestNewUser_RefusalOffersBreakGlassAndReferral(t *testing.T) {
+	e := New(t, store.SQLite)
+	names := map[bool]string{true: "GARNIER", false: "LEROY"}
+	bothWays(t, e, "worker2", func(t *testing.T, u *user, js bool) {
+		p := createPerson(t, e.Env, "worker", names[js], "Paul", "1966-09-30")
+		if st := u.tab.Go("/persons/" + p); st != 403 {
+			t.Fatalf("the file answered %d, want 403", st)
+		}
+		main := u.tab.Text("main")
+		if !strings.Contains(main, "Demander une orientation") || strings.Contains(main, "Vous n'avez pas le droit") {
+			t.Errorf("the refusal is a dead end: %s", main)
+		}
+		if js {
+			reportViolations(t, "worker2", "/persons/{id} (refused)", u.tab.Axe())
+		}
+		u.fill("#f-reason", "Appel du 115 : mise à l'abri ce soir, la référente est absente.")
+		if st := u.submitFrom("#f-reason"); st != 200 {
+			t.Fatalf("the break-glass answered %d", st)
+		}
+		if p2 := u.tab.Path(); p2 != "/persons/"+p {
+			t.Fatalf("after the break-glass the worker is at %s", p2)
+		}
+		if b := u.tab.Text("#break-glass-banner"); !strings.Contains(b, "jusqu'au") {
+			t.Errorf("no banner with the end of the access: %q", b)
+		}
+	})
+}
