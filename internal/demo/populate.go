@@ -76,7 +76,7 @@ func Populate(ctx context.Context, db *store.DB, s *Setting, opts Options) (*Sta
 		if len(batch) == 0 {
 			return nil
 		}
-		err := db.Transact(ctx, func(tx *store.Tx) error {
+		err := db.TransactBulk(ctx, func(tx *store.Tx) error {
 			if err := tx.InsertSeed(ctx, batch); err != nil {
 				return err
 			}

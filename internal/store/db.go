@@ -219,6 +219,9 @@ type Tx struct {
 	stamped bool
 	// stmts is the statement cache of the transaction's pool (SQLite).
 	stmts *stmtCache
+	// conn is the connection of a bulk transaction on PostgreSQL
+	// (TransactBulk), for COPY; nil otherwise.
+	conn *sql.Conn
 	// actorsChanged are the workers whose credentials or facts this
 	// transaction changed, announced at commit (actors.go).
 	actorsChanged []string
@@ -332,6 +335,14 @@ func (db *DB) Transact(ctx context.Context, fn func(*Tx) error) error {
 	return db.run(ctx, true, fn)
 }
 
+// TransactBulk is Transact for bulk loads (seed): on PostgreSQL the
+// transaction's InsertRows use COPY.
+func (db *DB) TransactBulk(ctx context.Context, fn func(*Tx) error) error {
+	return db.run(context.WithValue(ctx, bulkKey{}, true), true, fn)
+}
+
+type bulkKey struct{}
+
 // View runs fn in a read transaction. fn may still record audit events,
 // committed before View returns: on PostgreSQL in the same transaction, on
 // SQLite (whose read connections cannot write) by a write transaction
@@ -386,11 +397,26 @@ func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (denied 
 		pool = db.r
 	}
 	observe(ctx, Begin)
-	stx, err := pool.BeginTx(ctx, opts)
+	var conn *sql.Conn
+	if write && db.dialect == Postgres && ctx.Value(bulkKey{}) != nil {
+		// A connection of its own, so that COPY runs on the very
+		// connection of the transaction (copyRows). Closed after the
+		// transaction ends (defers run last in, first out).
+		if conn, err = db.w.Conn(ctx); err != nil {
+			return nil, false, err
+		}
+		defer conn.Close()
+	}
+	var stx *sql.Tx
+	if conn != nil {
+		stx, err = conn.BeginTx(ctx, opts)
+	} else {
+		stx, err = pool.BeginTx(ctx, opts)
+	}
 	if err != nil {
 		return nil, false, err
 	}
-	tx := &Tx{db: db, tx: stx, now: db.Now(), write: write, stmts: db.wStmts}
+	tx := &Tx{db: db, tx: stx, now: db.Now(), write: write, stmts: db.wStmts, conn: conn}
 	if !write {
 		tx.stmts = db.rStmts
 	}

@@ -11,6 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+
 	"parcours/internal/parcours"
 )
 
@@ -67,6 +70,9 @@ func (tx *Tx) insertRows(ctx context.Context, table string, cols []string, rows 
 		return nil
 	}
 	if tx.db.dialect == Postgres {
+		if tx.conn != nil && suffix == "" {
+			return tx.copyRows(ctx, table, cols, rows)
+		}
 		return tx.insertUnnest(ctx, table, cols, rows, suffix)
 	}
 	per := max(1, maxParams/len(cols))
@@ -98,7 +104,24 @@ func (tx *Tx) insertRows(ctx context.Context, table string, cols []string, rows 
 	return nil
 }
 
-// insertUnnest is the PostgreSQL bulk insert: one parameter per column,
+// copyRows is the PostgreSQL bulk insert of TransactBulk: COPY, in the
+// binary format, on the transaction's own connection (pgx CopyFrom
+// through the driver connection under database/sql).
+func (tx *Tx) copyRows(ctx context.Context, table string, cols []string, rows [][]any) error {
+	observe(ctx, "COPY INTO "+table)
+	return tx.conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("store: bulk copy into %s: not a pgx connection (%T)", table, dc)
+		}
+		if _, err := c.Conn().CopyFrom(ctx, pgx.Identifier{table}, cols, pgx.CopyFromRows(rows)); err != nil {
+			return wrapQuery("COPY INTO "+table, err)
+		}
+		return nil
+	})
+}
+
+// insertUnnest is the PostgreSQL bulk insert of other transactions: one parameter per column,
 // an array of all the rows' values, expanded by unnest. A statement of a
 // few parameters parses and plans in no time whatever the row count,
 // where a VALUES list of 30,000 placeholders does not. Column types come
