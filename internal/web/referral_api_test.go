@@ -525,3 +525,27 @@ func TestDirectory_Search(t *testing.T) {
 		}
 	})
 }
+
+// TestReferral_EthicalReviewBeforeSending shows the « relecture éthique »
+// of the reason before a referral leaves (no JavaScript: a confirmation
+// step), and sends it as is on « Enregistrer tel quel ».
+func TestReferral_EthicalReviewBeforeSending(t *testing.T) {
+	t.Parallel()
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		s := newReferralSetup(t, e)
+		form := map[string][]string{"service_id": {s.ServiceB.ID}, "reason": {"Madame est une menteuse, toxicomane."},
+			"basis": {"legal"}, "legal_ground": {"CASF L121-6-2"}}
+		count := func() (n int) {
+			e.App.DB.SQL().QueryRow("SELECT COUNT(*) FROM referrals").Scan(&n)
+			return n
+		}
+		r := e.Page("POST", "/persons/"+s.Person.ID+"/referrals", "worker", form)
+		if r.Status != 200 || !strings.Contains(string(r.Body), "menteuse</mark>") || count() != 0 {
+			t.Fatalf("review step: %d, %d referrals", r.Status, count())
+		}
+		form["review_keep"] = []string{"1"}
+		if r := e.Page("POST", "/persons/"+s.Person.ID+"/referrals", "worker", form); r.Status != http.StatusSeeOther || count() != 1 {
+			t.Errorf("sent as is: %d, %d referrals", r.Status, count())
+		}
+	})
+}

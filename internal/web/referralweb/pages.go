@@ -207,13 +207,30 @@ func (s *server) pageWrite(w http.ResponseWriter, r *http.Request) error {
 	if err := r.ParseForm(); err != nil {
 		return parcours.Errorf(parcours.EBadRequest, "error.bad_json", "form")
 	}
+	summary, conf := r.PostForm.Get("summary"), r.PostForm.Get("confidentiality")
+	// « Relecture éthique »: the note's flags before it is saved, never
+	// blocking (web/review.go).
+	if box := s.ReviewBeforeSave(r, "summary", summary, conf); box != nil {
+		return s.showReferral(w, r, http.StatusOK, &web.PageData{Form: formOf(r), Review: box}, "referral.html")
+	}
 	// The person is named by the form; the door decides whether the
 	// actor may write in that file (for the receiving organisation:
 	// through the share, once accepted).
-	_, err := s.svc.CaseFile.AddEntry(r.Context(), web.MustActor(r), r.PostForm.Get("person_id"), casefile.EntryInput{
-		Kind: r.PostForm.Get("kind"), Summary: r.PostForm.Get("summary"), Confidentiality: r.PostForm.Get("confidentiality"),
-		OccurredAt: r.PostForm.Get("occurred_at")})
+	e, err := s.svc.CaseFile.AddEntry(r.Context(), web.MustActor(r), r.PostForm.Get("person_id"), casefile.EntryInput{
+		Kind: r.PostForm.Get("kind"), Summary: summary, Confidentiality: conf, OccurredAt: r.PostForm.Get("occurred_at")})
+	if err == nil {
+		s.ReviewSaved(r, e.TeamID, summary, conf)
+	}
 	return s.afterPost(w, r, err)
+}
+
+// formOf keeps what was typed in a posted form, to show it again.
+func formOf(r *http.Request) map[string]string {
+	out := map[string]string{}
+	for k := range r.PostForm {
+		out[k] = r.PostForm.Get(k)
+	}
+	return out
 }
 
 func (s *server) pageNew(w http.ResponseWriter, r *http.Request) error {
@@ -246,8 +263,26 @@ func (s *server) pageCreate(w http.ResponseWriter, r *http.Request) error {
 	in := referral.Input{ServiceID: f.Get("service_id"), Reason: f.Get("reason"), Note: f.Get("note"), EntryIDs: f["entry_ids"],
 		DocumentIDs: f["document_ids"], TaskIDs: f["task_ids"], SituationParts: f["situation_parts"], Basis: f.Get("basis"),
 		ConsentOn: f.Get("consent_on"), ConsentHow: f.Get("consent_how"), LegalGround: f.Get("legal_ground")}
+	checked := map[string]bool{}
+	for k, vs := range f {
+		if strings.HasSuffix(k, "_ids") || k == "situation_parts" {
+			for _, v := range vs {
+				checked[v] = true
+			}
+		}
+	}
+	for _, fld := range []struct{ name, text string }{{"reason", in.Reason}, {"note", in.Note}} {
+		if box := s.ReviewBeforeSave(r, fld.name, fld.text, ""); box != nil {
+			return s.showNew(w, r, http.StatusOK, &web.PageData{Form: formOf(r), Review: box}, checked)
+		}
+	}
 	ref, err := s.svc.Referrals.Create(r.Context(), web.MustActor(r), r.PathValue("id"), in)
 	if err == nil {
+		team := ""
+		if a := web.MustActor(r); len(a.TeamIDs) > 0 {
+			team = a.TeamIDs[0]
+		}
+		s.ReviewSaved(r, team, in.Reason+"\n"+in.Note, "")
 		http.Redirect(w, r, "/referrals/"+url.PathEscape(ref.ID)+"?saved=1", http.StatusSeeOther)
 		return nil
 	}
@@ -255,16 +290,7 @@ func (s *server) pageCreate(w http.ResponseWriter, r *http.Request) error {
 	if e == nil || e.Code != parcours.EInvalid {
 		return err
 	}
-	p := &web.PageData{Form: map[string]string{}}
-	checked := map[string]bool{}
-	for k, vs := range f {
-		p.Form[k] = f.Get(k)
-		if strings.HasSuffix(k, "_ids") || k == "situation_parts" {
-			for _, v := range vs {
-				checked[v] = true
-			}
-		}
-	}
+	p := &web.PageData{Form: formOf(r)}
 	p.AddErrors(web.Lang(r), e, "", "form")
 	return s.showNew(w, r, web.StatusOf(e.Code), p, checked)
 }
