@@ -319,6 +319,10 @@ func TestReferral_BadInput(t *testing.T) {
 			strings.Contains(string(page.Body), s.Entries[2].Summary) {
 			t.Errorf("letter: %d", page.Status)
 		}
+		if pdf := e.Do("GET", "/api/v1/referrals/"+ext.ID+"/letter", "worker", nil); pdf.Status != 200 || pdf.Header.Get("Content-Type") != "application/pdf" ||
+			!strings.HasPrefix(string(pdf.Body), "%PDF-") {
+			t.Errorf("PDF letter: %d %s", pdf.Status, pdf.Header.Get("Content-Type"))
+		}
 	})
 }
 

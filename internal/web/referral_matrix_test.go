@@ -183,6 +183,8 @@ func init() {
 			Audit: []string{"referral.read"}, AuditBy: map[string][]string{"other": {"referral.receive", "referral.read"}}, routeAudit: onReferral},
 		matrixRow{Route: "GET /referrals/{id}", Path: referralPath("/referrals/", "", false), Page: true, Want: read,
 			Audit: []string{"referral.read"}, AuditBy: map[string][]string{"other": {"referral.receive", "referral.read"}}, routeAudit: onReferral},
+		matrixRow{Route: "GET /api/v1/referrals/{id}/letter", Path: referralPath("/api/v1/referrals/", "/letter", false), Want: read,
+			Audit: []string{"referral.read"}, AuditBy: map[string][]string{"other": {"referral.receive", "referral.read"}}, routeAudit: onReferral},
 		matrixRow{Route: "GET /referrals/{id}/letter", Path: referralPath("/referrals/", "/letter", false), Page: true, Want: read,
 			Audit: []string{"referral.read"}, AuditBy: map[string][]string{"other": {"referral.receive", "referral.read"}}, routeAudit: onReferral},
 

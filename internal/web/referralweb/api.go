@@ -169,6 +169,8 @@ func (s *server) referralAPI() {
 		Summary: "Per service: count, answers, median time to answer and refusal reasons, of a period", Response: "ReferralStats",
 		Query: []web.Param{{Name: "box", Description: "received (default) or sent"}, {Name: "from", Description: "first day, YYYY-MM-DD"},
 			{Name: "to", Description: "day after the last, YYYY-MM-DD"}}})
+	s.Handle("GET", "/api/v1/referrals/{id}/letter", web.API, s.pageLetterPDF, &web.Op{ID: "printReferralLetter", Tag: "referral",
+		Summary: "The referral letter with the person's information notice, as a PDF (application/pdf), for a service outside Parcours"})
 	s.Handle("GET", "/api/v1/referrals/{id}", web.API, s.apiGet, &web.Op{ID: "getReferral", Tag: "referral",
 		Summary: "A referral with its extract (the receiving organisation: exactly the extract and its own entries)", Response: "ReferralWithExtract"})
 	for _, a := range []struct{ verb, summary, req string }{

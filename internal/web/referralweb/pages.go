@@ -5,8 +5,11 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 
 	"parcours/internal/casefile"
+	"parcours/internal/i18n"
+	"parcours/internal/letters"
 	"parcours/internal/parcours"
 	"parcours/internal/referral"
 	"parcours/internal/servicedir"
@@ -170,6 +173,71 @@ func (s *server) pageReferral(w http.ResponseWriter, r *http.Request) error {
 
 func (s *server) pageLetter(w http.ResponseWriter, r *http.Request) error {
 	return s.showReferral(w, r, http.StatusOK, nil, "referral_letter.html")
+}
+
+// pageLetterPDF is the letter as a PDF (github.com/go-pdf/fpdf), for a
+// service outside Parcours: the same extract as the print page.
+func (s *server) pageLetterPDF(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.svc.Referrals.Get(r.Context(), web.MustActor(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	lang := web.Lang(r)
+	ref, x := v.Referral, v.Extract
+	l := letters.ReferralLetter{OrgName: s.orgName(r), ServiceName: ref.ServiceNom, Reference: ref.ID,
+		SentOn: ref.CreatedAt.In(web.Paris()).Format(time.DateOnly), PersonName: x.Person.DisplayName(), BirthDate: x.Person.BirthDate,
+		Phone: x.Person.Phone, Reason: ref.Reason, Note: ref.Note}
+	if st := x.Situation; st != nil {
+		if st.Housing != "" {
+			l.Situation = append(l.Situation, i18n.T(lang, "housing."+st.Housing))
+		}
+		for _, in := range st.IncomeSources {
+			l.Situation = append(l.Situation, i18n.T(lang, "income."+in))
+		}
+		if st.Employment != "" {
+			l.Situation = append(l.Situation, i18n.T(lang, "employment."+st.Employment))
+		}
+	}
+	for _, e := range x.Entries {
+		l.Entries = append(l.Entries, frDate(e.OccurredAt)+" : "+e.Summary)
+	}
+	for _, d := range x.Documents {
+		l.Documents = append(l.Documents, strings.TrimSpace(i18n.T(lang, "document_kind."+d.Kind)+" "+d.Title))
+	}
+	for _, t := range x.Tasks {
+		l.Tasks = append(l.Tasks, t.Title+" ("+frDate(t.DueDate)+")")
+	}
+	l.Basis = i18n.T(lang, "referral.basis."+ref.Basis)
+	if ref.ConsentOn != "" {
+		l.Basis += " (" + frDate(ref.ConsentOn) + ", " + i18n.T(lang, "information_method."+ref.ConsentHow) + ")"
+	}
+	if ref.LegalGround != "" {
+		l.Basis += " : " + ref.LegalGround
+	}
+	pdf, err := letters.Referral(l)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="orientation-`+ref.ID+`.pdf"`)
+	_, err = w.Write(pdf)
+	return err
+}
+
+// orgName is the actor's organisation's name, for the letter's header.
+func (s *server) orgName(r *http.Request) string {
+	if o, err := s.svc.Orgs.Org(r.Context(), web.MustActor(r), web.MustActor(r).OrgID); err == nil {
+		return o.Name
+	}
+	return ""
+}
+
+// frDate writes YYYY-MM-DD as DD/MM/YYYY.
+func frDate(s string) string {
+	if len(s) != 10 {
+		return s
+	}
+	return s[8:10] + "/" + s[5:7] + "/" + s[0:4]
 }
 
 // afterPost redirects to the referral after a success, or shows it again
