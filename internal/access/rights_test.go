@@ -15,3 +15,5 @@ func init() {
 	breakGlassReadsAndNotes[BudgetRead], breakGlassReadsAndNotes[AidRead] = true, true
 	notAboutAFile[CommissionManage] = true
 }
+
+func init() { breakGlassReadsAndNotes[DomiciliationMail] = true }

@@ -70,6 +70,15 @@ var PersonData = []PersonTable{
 	{Table: "aid_requests", Column: "person_id", Kind: "procedures",
 		Contacts: []Contact{{Column: "created_at", Instant: true}},
 		Set:      "reason = '', motive = '', creditor_name = ''"},
+	// Domiciliation (CASF L264-1): the application and its dates stay
+	// (the structure's legal register), motives go; the mail log's
+	// senders go.
+	{Table: "domiciliations", Column: "person_id", Kind: "procedures",
+		Contacts: []Contact{{Column: "applied_on"}},
+		Set:      "motive = '', end_reason = ''"},
+	{Table: "domiciliation_mail", Column: "person_id",
+		Contacts: []Contact{{Column: "received_on"}},
+		Set:      "sender = ''"},
 	// A budget line paid to a member: category and amount stay with the
 	// household's budget, the free label goes.
 	{Table: "budget_lines", Column: "person_id", Set: "label = ''"},

@@ -83,6 +83,8 @@ func pagesFor(who string, f *demo) []visit {
 		{name: "rights and procedures tab, empty procedure sent", route: "GET /persons/{id}/rights", path: person + "/rights",
 			status: statusFor(who, 200, "worker2", 403, "other", 404, "admin", 403, "reception", 403),
 			submit: map[bool]string{true: `form[action$="/procedures"]`}[who == "worker"]},
+		{name: "domiciliation and mail log", route: "GET /persons/{id}/domiciliation", path: person + "/domiciliation",
+			status: statusFor(who, 200, "admin", 403, "other", 404)},
 		{name: "my procedures to follow up", route: "GET /procedures/follow-up", path: "/procedures/follow-up", status: statusFor(who, 200, "admin", 403, "reception", 403)},
 		{name: "catalogue of rights and aids, empty aid sent", route: "GET /rights", path: "/rights", status: 200,
 			submit: map[bool]string{true: `form[action="/rights/aids"]`}[who == "admin"]},

@@ -22,6 +22,7 @@ func Register(shell *web.Server) {
 	s.pageRoutes()
 	s.aidAPIRoutes()
 	s.aidPageRoutes()
+	s.domRoutes()
 }
 
 type server struct {

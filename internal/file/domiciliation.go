@@ -1,0 +1,47 @@
+package file
+
+import (
+	"context"
+
+	"parcours/internal/access"
+	"parcours/internal/parcours"
+	"parcours/internal/store"
+)
+
+// Domiciliations returns the file's domiciliations, newest first: the
+// front desk sees them (access.DomiciliationMail) to know whether mail
+// may be received for the person.
+func (f *File) Domiciliations(ctx context.Context) ([]*parcours.Domiciliation, error) {
+	if err := f.Check(access.DomiciliationMail); err != nil {
+		return nil, err
+	}
+	return f.tx.PersonDomiciliations(ctx, f.IDs)
+}
+
+// MailLog returns the mail received for the person, newest first.
+func (f *File) MailLog(ctx context.Context) ([]*parcours.Mail, error) {
+	if err := f.Check(access.DomiciliationMail); err != nil {
+		return nil, err
+	}
+	return f.tx.PersonMail(ctx, f.IDs)
+}
+
+// OpenDomiciliation opens the file of a domiciliation and returns it.
+func OpenDomiciliation(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, id string) (*File, *parcours.Domiciliation, error) {
+	d, err := tx.Domiciliation(ctx, id)
+	if err != nil {
+		return nil, nil, notFound(err)
+	}
+	f, err := Open(ctx, tx, actor, act, d.PersonID)
+	return f, d, err
+}
+
+// OpenMail opens the file of a letter of the mail log and returns it.
+func OpenMail(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, id string) (*File, *parcours.Mail, error) {
+	m, err := tx.Mail(ctx, id)
+	if err != nil {
+		return nil, nil, notFound(err)
+	}
+	f, err := Open(ctx, tx, actor, act, m.PersonID)
+	return f, m, err
+}
