@@ -82,22 +82,34 @@ func (s *Service) PersonLog(ctx context.Context, actor parcours.Actor, personID 
 				return err
 			}
 		}
-		out = make([]*Entry, 0, len(rows))
-		for _, r := range rows {
-			e := &Entry{At: r.At, Organization: r.OrgName, Role: r.Role, Action: r.Action, BreakGlass: r.BreakGlass != "", Reason: r.Reason,
-				Count: 1, actorID: r.ActorID}
-			if r.ShowWorkerNames || (names && r.OrgID == actor.OrgID) {
-				e.Worker = strings.TrimSpace(r.WorkerFirstName + " " + r.WorkerLastName)
-			}
-			if r.ActorID == "system" {
-				e.Organization, e.Role = "", "system"
-			}
-			out = group(out, e)
+		namesOf := ""
+		if names {
+			namesOf = actor.OrgID
 		}
+		out = Lines(rows, namesOf)
 		f.Audit("access_log.read", "person", personID)
 		return nil
 	})
 	return out, err
+}
+
+// Lines makes the log's lines from its events, newest first: workers are
+// named where their organisation chose so, and for the organisation
+// namesOf ("" for none) whatever its choice; repeated reads are grouped.
+func Lines(rows []*store.AccessLogEntry, namesOf string) []*Entry {
+	out := make([]*Entry, 0, len(rows))
+	for _, r := range rows {
+		e := &Entry{At: r.At, Organization: r.OrgName, Role: r.Role, Action: r.Action, BreakGlass: r.BreakGlass != "", Reason: r.Reason,
+			Count: 1, actorID: r.ActorID}
+		if r.ShowWorkerNames || (namesOf != "" && r.OrgID == namesOf) {
+			e.Worker = strings.TrimSpace(r.WorkerFirstName + " " + r.WorkerLastName)
+		}
+		if r.ActorID == "system" {
+			e.Organization, e.Role = "", "system"
+		}
+		out = group(out, e)
+	}
+	return out
 }
 
 // group appends e (older than every entry of out) to the log, or counts it

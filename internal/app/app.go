@@ -17,6 +17,7 @@ import (
 	"parcours/internal/casefile"
 	"parcours/internal/consent"
 	"parcours/internal/datarights"
+	"parcours/internal/export"
 	"parcours/internal/forms"
 	"parcours/internal/importer"
 	"parcours/internal/keyring"
@@ -85,6 +86,8 @@ type App struct {
 	// DataRights are the person's requests about their data, with the
 	// legal clock.
 	DataRights *datarights.Service
+	// Export is the copy of a person's file given to them.
+	Export *export.Service
 	// Directory is the service directory; Referrals the orientations to
 	// its services and the scoped share they open.
 	Directory *servicedir.Service
@@ -159,6 +162,7 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a.Rights = rights.New(db)
 	a.Retention = retention.New(db, cfg.DataDir)
 	a.DataRights = datarights.New(db)
+	a.Export = export.New(db)
 	a.Directory = servicedir.New(db)
 	a.Referrals = referral.New(db)
 	a.Aid = aid.New(db)
@@ -167,7 +171,7 @@ func New(cfg Config, db *store.DB) (*App, error) {
 		web.Services{Auth: a.Auth, Persons: a.Persons, Orgs: a.Orgs, Search: a.Search, Import: a.Import,
 			Consent: a.Consent, BreakGlass: a.BreakGlass, AccessLog: a.AccessLog, CaseFile: a.CaseFile,
 			Day: casefileweb.CaseFileDay(a.CaseFile), Forms: forms.New(db), NoteFlags: a.NoteFlags,
-			Rights: a.Rights, Retention: a.Retention, DataRights: a.DataRights,
+			Rights: a.Rights, Retention: a.Retention, DataRights: a.DataRights, Export: a.Export,
 			Directory: a.Directory, Referrals: a.Referrals, Aid: a.Aid, Stats: a.Stats},
 		routes.Areas...)
 	if err != nil {

@@ -192,3 +192,114 @@ func TestDataRequests_ClockFromLetterToAnswer(t *testing.T) {
 		}
 	})
 }
+
+func init() {
+	file := func(status int, overrides ...any) map[string]int {
+		return all(status, append([]any{"admin", 404, "worker2", 403, "other", 404, "bg_expired", 403, "teammate", status, "bg_active", 403, "reception", 403}, overrides...)...)
+	}
+	addRows(
+		matrixRow{Route: "GET /api/v1/persons/{id}/export", Path: func(f *fixture) string { return "/api/v1/persons/" + f.Person.ID + "/export" },
+			Want: file(200), Audit: []string{"file.export"}, routeAudit: routeAudit{OnFile: true}},
+		matrixRow{Route: "GET /persons/{id}/export.json", Path: func(f *fixture) string { return "/persons/" + f.Person.ID + "/export.json" },
+			Page: true, Want: file(200), Audit: []string{"file.export"}, routeAudit: routeAudit{OnFile: true}},
+	)
+}
+
+// The person's copy of their file holds their identity, their journal and
+// who read the file, names what it leaves out, and carries nothing of
+// another adult of the household but their place in it.
+func TestExport_TheWholeFileButNotTheOtherAdult(t *testing.T) {
+	t.Parallel()
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		f := newFixture(t, e)
+		var other struct{ ID string }
+		r := e.Do("POST", "/api/v1/persons", "worker", map[string]any{"birth_name": "CONJOINTUNIQUE", "first_names": "Karim",
+			"birth_date": "1985-06-01", "sex": "M", "phone": "0611223344", "nir": "185066912345657", "force": true})
+		if r.Status != http.StatusCreated {
+			t.Fatalf("the other adult: %d %s", r.Status, r.Body)
+		}
+		r.Decode(t, &other)
+		if r := e.Do("POST", "/api/v1/households/"+f.Household.ID+"/members", "worker", map[string]any{"person_id": other.ID, "relationship": "conjoint"}); r.Status >= 300 {
+			t.Fatalf("adding him to the household: %d %s", r.Status, r.Body)
+		}
+		if r := e.Do("POST", "/api/v1/persons/"+other.ID+"/journal", "worker", map[string]any{"kind": "note", "summary": "Note sur Karim seulement"}); r.Status != http.StatusCreated {
+			t.Fatalf("his note: %d", r.Status)
+		}
+		if r := e.Do("POST", "/api/v1/persons/"+f.Person.ID+"/journal", "worker", map[string]any{"kind": "interview", "summary": "Entretien avec Léa sur le logement"}); r.Status != http.StatusCreated {
+			t.Fatalf("her note: %d", r.Status)
+		}
+
+		r = e.Do("GET", "/api/v1/persons/"+f.Person.ID+"/export", "worker", nil)
+		body := string(r.Body)
+		if r.Status != http.StatusOK || !strings.Contains(r.Header.Get("Content-Disposition"), "attachment") {
+			t.Fatalf("export: %d %q", r.Status, r.Header.Get("Content-Disposition"))
+		}
+		var x struct {
+			Format string `json:"format"`
+			Person struct {
+				BirthName string `json:"birth_name"`
+			} `json:"person"`
+			Household struct {
+				Members []struct {
+					FirstNames   string `json:"first_names"`
+					Relationship string `json:"relationship"`
+					Self         bool   `json:"self"`
+				} `json:"members"`
+			} `json:"household"`
+			Journal []struct {
+				Summary string `json:"summary"`
+			} `json:"journal"`
+			AccessLog []any `json:"access_log"`
+			Left      []struct {
+				Part  string `json:"part"`
+				Count int    `json:"count"`
+			} `json:"left_out"`
+		}
+		r.Decode(t, &x)
+		if x.Format != "parcours-file-export" || x.Person.BirthName != "MARTIN" {
+			t.Errorf("export head: %q %q", x.Format, x.Person.BirthName)
+		}
+		if !slices.ContainsFunc(x.Journal, func(j struct {
+			Summary string `json:"summary"`
+		}) bool {
+			return j.Summary == "Entretien avec Léa sur le logement"
+		}) {
+			t.Errorf("her journal is not in the export: %+v", x.Journal)
+		}
+		if len(x.AccessLog) == 0 {
+			t.Error("the export has no access log")
+		}
+		for _, leak := range []string{"CONJOINTUNIQUE", "Karim", "0611223344", "185066912345657", "Note sur Karim", other.ID} {
+			if strings.Contains(body, leak) {
+				t.Errorf("the export carries the other adult's %q", leak)
+			}
+		}
+		var sawHim bool
+		for _, m := range x.Household.Members {
+			sawHim = sawHim || (m.FirstNames == "" && m.Relationship == "conjoint" && !m.Self)
+		}
+		if !sawHim || !slices.ContainsFunc(x.Left, func(l struct {
+			Part  string `json:"part"`
+			Count int    `json:"count"`
+		}) bool {
+			return l.Part == "household.members" && l.Count == 1
+		}) {
+			t.Errorf("the household part: %+v, left out %+v", x.Household, x.Left)
+		}
+
+		// The export is audited on the person's file.
+		var log struct {
+			Items []struct {
+				Action string `json:"action"`
+			} `json:"items"`
+		}
+		e.Do("GET", "/api/v1/persons/"+f.Person.ID+"/access-log", "worker", nil).Decode(t, &log)
+		if !slices.ContainsFunc(log.Items, func(i struct {
+			Action string `json:"action"`
+		}) bool {
+			return i.Action == "file.export"
+		}) {
+			t.Error("the export is not in the person's access log")
+		}
+	})
+}

@@ -29,6 +29,7 @@ import (
 	"parcours/internal/casefile"
 	"parcours/internal/consent"
 	"parcours/internal/datarights"
+	"parcours/internal/export"
 	"parcours/internal/forms"
 	"parcours/internal/importer"
 	"parcours/internal/noteflags"
@@ -76,6 +77,8 @@ type Services struct {
 	Retention *retention.Service
 	// DataRights are the person's requests about their data (web/datarightsweb).
 	DataRights *datarights.Service
+	// Export is the copy of a person's file given to them (web/datarightsweb).
+	Export *export.Service
 	// Directory is the service directory; Referrals the orientations
 	// (web/referralweb).
 	Directory *servicedir.Service

@@ -9,13 +9,14 @@ import (
 	"net/http"
 
 	"parcours/internal/datarights"
+	"parcours/internal/export"
 	"parcours/internal/parcours"
 	"parcours/internal/web"
 )
 
 // Register adds the routes of this area to the shell (see web/routes).
 func Register(s *web.Server) {
-	a := &area{Server: s, svc: s.Services().DataRights}
+	a := &area{Server: s, svc: s.Services().DataRights, exp: s.Services().Export}
 	s.Schema("DataRequest", web.Object([]string{"id", "organization_id", "person_id", "kind", "channel", "received_on", "due_on", "created_at"}, web.Schema{
 		"id": web.Str(), "organization_id": web.Str(), "person_id": web.Str(), "person_name": web.Str(),
 		"kind": web.Enum(parcours.DataRequestKinds...), "channel": web.Enum(parcours.DataRequestChannels...),
@@ -32,6 +33,31 @@ func Register(s *web.Server) {
 		"outcome": web.Enum(parcours.DataRequestOutcomes...), "answer": web.Str(),
 	}))
 
+	s.Schema("FileExport", web.Object([]string{"format", "version", "exported_at", "organization", "person", "accompaniments",
+		"journal", "tasks", "documents", "data_requests", "access_log", "left_out"}, web.Schema{
+		"format": web.Enum("parcours-file-export"), "version": web.Integer(), "exported_at": web.StrFmt("date-time"),
+		"organization": web.Object([]string{"id", "name"}, web.Schema{"id": web.Str(), "name": web.Str()}),
+		"person":       web.Ref("Person"),
+		"household": web.Object([]string{"name", "members"}, web.Schema{"name": web.Str(),
+			"members": web.ArrayOf(web.Object([]string{"relationship", "self"}, web.Schema{
+				"first_names": web.Str(), "relationship": web.Str(), "self": web.Boolean()})),
+			"situation": web.Ref("Situation")}),
+		"consent": web.Ref("Consent"), "accompaniments": web.ArrayOf(web.Ref("Accompaniment")),
+		"journal": web.ArrayOf(web.Ref("JournalEntry")), "tasks": web.ArrayOf(web.Ref("Task")),
+		"documents": web.ArrayOf(web.Object([]string{"id", "title", "content_type", "size", "sha256", "download_url"}, web.Schema{
+			"id": web.Str(), "title": web.Str(), "content_type": web.Str(), "size": web.Integer(), "sha256": web.Str(),
+			"download_url": web.Str()})),
+		"data_requests": web.ArrayOf(web.Ref("DataRequest")),
+		"access_log": web.ArrayOf(web.Object([]string{"at", "organization", "role", "action", "break_glass", "count"}, web.Schema{
+			"at": web.StrFmt("date-time"), "organization": web.Str(), "role": web.Str(), "worker": web.Str(), "action": web.Str(),
+			"break_glass": web.Boolean(), "reason": web.Str(), "count": web.Integer(), "since": web.StrFmt("date-time")})),
+		"left_out": web.ArrayOf(web.Object([]string{"part", "count", "reason"}, web.Schema{
+			"part": web.Str(), "count": web.Integer(), "reason": web.Str()})),
+	}))
+	s.Handle("GET", "/api/v1/persons/{id}/export", web.API, a.export,
+		&web.Op{ID: "exportFile", Summary: "The person's whole file as one JSON document, to give them (GDPR art. 15 and 20); audited",
+			Tag: "data-rights", Response: "FileExport"})
+	s.Handle("GET", "/persons/{id}/export.json", web.Page, a.export, nil)
 	s.Handle("POST", "/api/v1/persons/{id}/data-requests", web.API, a.apiRecord,
 		&web.Op{ID: "recordDataRequest", Summary: "Record a request of the person about their data (due one month after receipt)", Tag: "data-rights",
 			Request: "DataRequestInput", Response: "DataRequest", Status: http.StatusCreated})
@@ -57,6 +83,20 @@ func Register(s *web.Server) {
 type area struct {
 	*web.Server
 	svc *datarights.Service
+	exp *export.Service
+}
+
+// export sends the person's file as a JSON download (the page route,
+// with the browser's session, and the API).
+func (a *area) export(w http.ResponseWriter, r *http.Request) error {
+	x, err := a.exp.Export(r.Context(), web.MustActor(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Disposition", `attachment; filename="dossier-`+x.Person.ID+`.json"`)
+	w.Header().Set("Cache-Control", "no-store")
+	web.WriteJSON(w, http.StatusOK, x)
+	return nil
 }
 
 type input struct {
