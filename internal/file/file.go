@@ -225,9 +225,28 @@ func notFound(err error) error {
 // statement and the amendments read in one more, whatever the number of
 // hits.
 func Readable(ctx context.Context, tx *store.Tx, actor parcours.Actor, entries []*parcours.JournalEntry, limit int) ([]*parcours.JournalEntry, error) {
+	out, _, err := readable(ctx, tx, actor, entries, limit)
+	return out, err
+}
+
+// ReadableNamed is Readable with the name of each entry's person (by
+// person id), from the files already opened: no more statements.
+func ReadableNamed(ctx context.Context, tx *store.Tx, actor parcours.Actor, entries []*parcours.JournalEntry, limit int) ([]*parcours.JournalEntry, map[string]string, error) {
+	out, owners, err := readable(ctx, tx, actor, entries, limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	names := map[string]string{}
+	for i, e := range out {
+		names[e.PersonID] = owners[i].Person.DisplayName()
+	}
+	return out, names, nil
+}
+
+func readable(ctx context.Context, tx *store.Tx, actor parcours.Actor, entries []*parcours.JournalEntry, limit int) ([]*parcours.JournalEntry, []*File, error) {
 	out := []*parcours.JournalEntry{}
 	if len(entries) == 0 || limit <= 0 {
-		return out, nil
+		return out, nil, nil
 	}
 	persons := make([]string, 0, len(entries))
 	for _, e := range entries {
@@ -235,7 +254,7 @@ func Readable(ctx context.Context, tx *store.Tx, actor parcours.Actor, entries [
 	}
 	files, err := OpenMany(ctx, tx, actor, persons, false)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	var owners []*File
 	var ids []string
@@ -254,11 +273,11 @@ func Readable(ctx context.Context, tx *store.Tx, actor parcours.Actor, entries [
 		}
 	}
 	if len(out) == 0 {
-		return out, nil
+		return out, nil, nil
 	}
 	am, err := tx.AmendmentsByPerson(ctx, slices.Compact(slices.Sorted(slices.Values(ids))))
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for i, e := range out {
 		if list := am[e.ID]; len(list) > 0 {
@@ -268,5 +287,5 @@ func Readable(ctx context.Context, tx *store.Tx, actor parcours.Actor, entries [
 		}
 		owners[i].AuditAbout("journal.read", "journal_entry", e.ID, e.PersonID)
 	}
-	return out, nil
+	return out, owners, nil
 }

@@ -2,6 +2,7 @@ package search
 
 import (
 	"context"
+	"slices"
 	"strings"
 	"unicode/utf8"
 
@@ -27,8 +28,10 @@ type Segment struct {
 
 // JournalResult is an entry found, with a snippet around the words.
 type JournalResult struct {
-	Entry   *parcours.JournalEntry `json:"entry"`
-	Snippet []Segment              `json:"snippet"`
+	Entry *parcours.JournalEntry `json:"entry"`
+	// PersonName is the name of the person whose journal holds the entry.
+	PersonName string    `json:"person_name"`
+	Snippet    []Segment `json:"snippet"`
 }
 
 // journalCandidates bounds the entries asked about per search: most hits
@@ -71,12 +74,20 @@ func (s *Service) SearchJournal(ctx context.Context, actor parcours.Actor, q Jou
 		}
 		// The door keeps what the actor may read and audits each read,
 		// opening every file concerned at once.
-		entries, err := file.Readable(ctx, tx, actor, hits, limit)
+		entries, names, err := file.ReadableNamed(ctx, tx, actor, hits, limit)
 		if err != nil {
 			return err
 		}
+		// The best matches are kept; they are shown newest first, as a
+		// journal reads.
+		slices.SortStableFunc(entries, func(a, b *parcours.JournalEntry) int {
+			if c := strings.Compare(b.OccurredAt, a.OccurredAt); c != 0 {
+				return c
+			}
+			return b.CreatedAt.Compare(a.CreatedAt)
+		})
 		for _, e := range entries {
-			out.Items = append(out.Items, JournalResult{Entry: e, Snippet: snippet(e.Summary, stems)})
+			out.Items = append(out.Items, JournalResult{Entry: e, PersonName: names[e.PersonID], Snippet: snippet(e.Summary, stems)})
 		}
 		return nil
 	})

@@ -459,3 +459,29 @@ func TestNewUser_RefusalOffersBreakGlassAndReferral(t *testing.T) {
 		}
 	})
 }
+
+// 8. A journal search result names the person, the newest comes first,
+// and it opens the file at the entry.
+func TestNewUser_JournalSearchLeadsToTheEntry(t *testing.T) {
+	e := New(t, store.SQLite)
+	f := seedDemo(t, e.Env)
+	bothWays(t, e, "worker", func(t *testing.T, u *user, js bool) {
+		u.tab.Go("/search/journal?q=entretien")
+		first := u.tab.Text(".search-results li")
+		if !strings.Contains(first, "MARTIN Léa") {
+			t.Errorf("the result does not name the person: %s", first)
+		}
+		if st := u.follow(".search-results", "MARTIN Léa"); st != 200 {
+			t.Fatalf("opening the result answered %d", st)
+		}
+		if p := u.tab.Path(); !strings.HasPrefix(p, "/persons/"+f.person+"#entry-") {
+			t.Errorf("the result leads to %s, not to the entry", p)
+		}
+		if js {
+			anchor := strings.TrimPrefix(u.tab.Path(), "/persons/"+f.person)
+			if !inView(u.tab, anchor) {
+				t.Errorf("the entry %s is not in view", anchor)
+			}
+		}
+	})
+}

@@ -70,8 +70,8 @@ func (s *Server) searchRoutes() {
 		&Op{ID: "undoMerge", Summary: "Undo a merge: the two files are separate again", Tag: "persons",
 			Request: "UndoMergeInput", Response: "Merge"})
 	s.schema("JournalSearchResult", object([]string{"entry", "snippet"}, Schema{
-		"entry":   Schema{"type": "object"},
-		"snippet": arrayOf(object([]string{"text"}, Schema{"text": str(), "hit": boolean()})),
+		"entry":       Schema{"type": "object"},
+		"person_name": str(), "snippet": arrayOf(object([]string{"text"}, Schema{"text": str(), "hit": boolean()})),
 	}))
 	s.handle("GET", "/api/v1/search/journal", API, s.apiSearchJournal,
 		&Op{ID: "searchJournal", Summary: "Full-text search in the journal entries the actor may read, with snippets", Tag: "search",
