@@ -124,8 +124,8 @@ func createDemo(ctx context.Context, e *env, path, dataDir string, force bool, p
 	}
 	fmt.Fprintf(e.stderr, "demo: %d persons in %d households, %d journal entries, %d tasks, %d documents, %d services, %d referrals written to %s (files under %s)\n",
 		st.Persons, st.Households, st.Entries, tasks, docs.Documents, refs.Services, refs.Referrals, path, dataDir)
-	fmt.Fprintf(e.stderr, "demo: %d procedures, %d autonomy checks, %d mandates, %d budgets, %d aid requests in %d commission\n",
-		rs.Procedures, rs.Checks, rs.Mandates, rs.Budgets, rs.Requests, rs.Commissions)
+	fmt.Fprintf(e.stderr, "demo: %d procedures, %d autonomy checks, %d mandates, %d budgets, %d aid requests in %d commission, %d domiciliations\n",
+		rs.Procedures, rs.Checks, rs.Mandates, rs.Budgets, rs.Requests, rs.Commissions, rs.Domiciliations)
 	printLogins(e.stdout, s.Logins(true), now)
 	return nil
 }

@@ -46,6 +46,12 @@ func TestDemo_RightsAndAid(t *testing.T) {
 	if n := count(t, path, "SELECT count(*) FROM aid_requests WHERE payment_status = 'paid'"); n != 1 {
 		t.Errorf("%d paid aids, want 1", n)
 	}
+	if n := count(t, path, "SELECT count(*) FROM domiciliations WHERE status = 'granted'"); n != 2 {
+		t.Errorf("%d domiciliations, want 2", n)
+	}
+	if n := count(t, path, "SELECT count(*) FROM domiciliation_mail WHERE status = 'received'"); n != 2 {
+		t.Errorf("%d letters waiting at the desk, want 2", n)
+	}
 	if n := count(t, path, "SELECT count(*) FROM audit_events WHERE action IN ('procedure.create', 'mandate.create', 'aid_request.decide')"); n < 15 {
 		t.Errorf("%d audit events for the rights demo: it must go through the services", n)
 	}

@@ -14,7 +14,7 @@ import (
 
 // RightsStats counts what AddRights wrote.
 type RightsStats struct {
-	Procedures, Checks, Mandates, Budgets, Requests, Commissions int
+	Procedures, Checks, Mandates, Budgets, Requests, Commissions, Domiciliations int
 }
 
 // demoProcedures are the demo's procedures: every help level, the
@@ -125,6 +125,41 @@ func AddRights(ctx context.Context, db *store.DB, s *Setting, accompanied []parc
 		}
 		st.Budgets++
 		households = append(households, household{p.HouseholdID, a.ReferentID})
+	}
+	// Two persons domiciled at the CCAS, with mail: one letter handed
+	// over, one waiting at the desk.
+	var reception *parcours.Worker
+	for _, w := range s.Workers[0] {
+		if w.Role == parcours.RoleReception {
+			reception = w
+			break
+		}
+	}
+	for i, a := range picked[len(picked)-2:] {
+		actor := workers[a.ReferentID].Actor()
+		d, err := rs.ApplyDomiciliation(ctx, actor, a.PersonID, rights.DomApplication{AppliedOn: date(-40 - 300*i)})
+		if err == nil {
+			d, err = rs.DecideDomiciliation(ctx, actor, d.ID, rights.DomDecision{Decision: parcours.DomGranted, ValidFrom: date(-38 - 300*i)})
+		}
+		if err != nil {
+			return nil, fmt.Errorf("demo: domiciliation: %w", err)
+		}
+		st.Domiciliations++
+		desk := actor
+		if reception != nil {
+			desk = reception.Actor()
+		}
+		for k, sender := range []string{"CAF du Rhône", "Préfecture du Rhône"} {
+			m, err := rs.RecordMail(ctx, desk, a.PersonID, rights.MailInput{Sender: sender, Kind: parcours.MailKinds[k%2], ReceivedOn: date(-5 + 3*k)})
+			if err != nil {
+				return nil, fmt.Errorf("demo: mail: %w", err)
+			}
+			if k == 0 {
+				if _, err := rs.UpdateMail(ctx, desk, m.ID, rights.MailUpdate{Status: "handed_over"}); err != nil {
+					return nil, fmt.Errorf("demo: mail: %w", err)
+				}
+			}
+		}
 	}
 	// A commission with five requests and its decisions.
 	c, err := as.CreateCommission(ctx, manager, aid.CommissionInput{MeetsOn: date(-2),
