@@ -197,32 +197,76 @@ func (s *Service) validate(q *Query) error {
 func (s *Service) Report(ctx context.Context, actor parcours.Actor, q Query) (rep *Report, err error) {
 	defer wrap(&err, "Report")
 	err = s.db.View(ctx, func(tx *store.Tx) error {
-		if err := s.check(ctx, tx, actor); err != nil {
+		f, err := s.filter(ctx, tx, actor, q)
+		if err != nil {
 			return err
 		}
-		if err := s.validate(&q); err != nil {
-			return err
-		}
-		if q.TeamID != "" {
-			teams, err := tx.Teams(ctx, actor.OrgID)
-			if err != nil {
-				return err
-			}
-			if !slices.ContainsFunc(teams, func(t *parcours.Team) bool { return t.ID == q.TeamID }) {
-				return parcours.FieldError(parcours.ENotFound, "team", "error.not_found")
-			}
-		}
-		if q.WorkerID != "" {
-			w, err := tx.Worker(ctx, q.WorkerID)
-			if err != nil || w.OrgID != actor.OrgID {
-				return parcours.FieldError(parcours.ENotFound, "worker", "error.not_found")
-			}
-		}
-		f := store.StatsFilter{OrgID: actor.OrgID, From: q.From, To: q.To, TeamID: q.TeamID, WorkerID: q.WorkerID}
 		rep, err = build(ctx, tx, f)
 		return err
 	})
 	return rep, err
+}
+
+// filter checks the actor and the query and returns the store's filter.
+func (s *Service) filter(ctx context.Context, tx *store.Tx, actor parcours.Actor, q Query) (store.StatsFilter, error) {
+	if err := s.check(ctx, tx, actor); err != nil {
+		return store.StatsFilter{}, err
+	}
+	if err := s.validate(&q); err != nil {
+		return store.StatsFilter{}, err
+	}
+	if q.TeamID != "" {
+		teams, err := tx.Teams(ctx, actor.OrgID)
+		if err != nil {
+			return store.StatsFilter{}, err
+		}
+		if !slices.ContainsFunc(teams, func(t *parcours.Team) bool { return t.ID == q.TeamID }) {
+			return store.StatsFilter{}, parcours.FieldError(parcours.ENotFound, "team", "error.not_found")
+		}
+	}
+	if q.WorkerID != "" {
+		w, err := tx.Worker(ctx, q.WorkerID)
+		if err != nil || w.OrgID != actor.OrgID {
+			return store.StatsFilter{}, parcours.FieldError(parcours.ENotFound, "worker", "error.not_found")
+		}
+	}
+	return store.StatsFilter{OrgID: actor.OrgID, From: q.From, To: q.To, TeamID: q.TeamID, WorkerID: q.WorkerID}, nil
+}
+
+// RowKinds are the row-level exports, in order.
+var RowKinds = []string{"accompaniments", "procedures", "aid_requests"}
+
+// RowHeader is the header line of a row-level export.
+func RowHeader(kind string) []string { return store.RowExports[kind] }
+
+// ExportRows streams a row-level export (one line per accompaniment,
+// procedure or aid request of the period; identifiers and codes, never a
+// name) to write, a record at a time, and audits it with its row count
+// (stats.export). ready is called once the actor and the query are
+// checked, before the first row: the caller sends its headers then.
+func (s *Service) ExportRows(ctx context.Context, actor parcours.Actor, kind string, q Query, ready func() error, write func([]string) error) (n int, err error) {
+	defer wrap(&err, "ExportRows")
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		f, err := s.filter(ctx, tx, actor, q)
+		if err != nil {
+			return err
+		}
+		if !slices.Contains(RowKinds, kind) {
+			return parcours.FieldError(parcours.EInvalid, "kind", "error.stats.table")
+		}
+		if err := ready(); err != nil {
+			return err
+		}
+		n, err = tx.StatsRows(ctx, kind, f, write)
+		if err != nil {
+			return err
+		}
+		ev := audit.For(actor, "stats.export", "row_export", kind, "")
+		ev.Reason = fmt.Sprintf("csv, %d lignes", n)
+		tx.Audit(ev)
+		return nil
+	})
+	return n, err
 }
 
 func build(ctx context.Context, tx *store.Tx, f store.StatsFilter) (*Report, error) {

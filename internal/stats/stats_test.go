@@ -188,6 +188,28 @@ func TestStats_CraftedData_NoCellBelowFiveAndTotalsProtect(t *testing.T) {
 			t.Errorf("export audit = %v", reasons)
 		}
 
+		// Row-level export, streamed: a header and one line per
+		// accompaniment, ids and codes only, audited with its count.
+		r = e.Do("GET", "/api/v1/stats/rows?kind=accompaniments", "manager", nil)
+		lines := strings.Split(strings.TrimSpace(strings.TrimPrefix(string(r.Body), "\ufeff")), "\n")
+		if r.Status != 200 || !bytes.HasPrefix(r.Body, []byte("\ufeff")) || len(lines) != 22 ||
+			!strings.HasPrefix(lines[0], "id;person_id;team_id") || strings.Contains(string(r.Body), "Stat") {
+			t.Errorf("row export: %d, %d lines:\n%s", r.Status, len(lines), r.Body)
+		}
+		var rowAudit int
+		if err := e.App.DB.SQL().QueryRow("SELECT COUNT(*) FROM audit_events WHERE action = 'stats.export' AND object_type = 'row_export' AND reason = 'csv, 21 lignes'").Scan(&rowAudit); err != nil || rowAudit != 1 {
+			t.Errorf("row export audit: %d, %v", rowAudit, err)
+		}
+		if r := e.Do("GET", "/api/v1/stats/rows?kind=persons", "manager", nil); r.Status != 422 {
+			t.Errorf("unknown row export: %d", r.Status)
+		}
+		if r := e.Do("GET", "/api/v1/stats/rows?kind=procedures", "worker", nil); r.Status != 403 {
+			t.Errorf("row export as a worker: %d", r.Status)
+		}
+		if r := e.Do("GET", "/api/v1/stats/rows?kind=aid_requests", "manager", nil); r.Status != 200 || strings.Count(string(r.Body), "\n") != 1 {
+			t.Errorf("empty aid export: %d %q", r.Status, r.Body)
+		}
+
 		// A period without data: empty tables, not an error.
 		r = e.Do("GET", "/api/v1/stats?from=2001-01-01&to=2001-12-31", "manager", nil)
 		if r.Status != 200 || !strings.Contains(string(r.Body), `"id":"by_commune","title":"Dossiers actifs, par commune","rows":[]`) {

@@ -3,6 +3,8 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
+	"time"
 )
 
 // Statistics (issue 15): counts of an organisation over a period, for the
@@ -130,4 +132,87 @@ func (tx *Tx) StatsEntries(ctx context.Context, f StatsFilter) ([]StatsCount, er
 		args = append(args, f.WorkerID)
 	}
 	return tx.statsCounts(ctx, q+" GROUP BY kind ORDER BY kind", args...)
+}
+
+// RowExports are the row-level exports: one line per accompaniment, per
+// procedure, per aid request, with identifiers and codes only (never a
+// name), and the header of each.
+var RowExports = map[string][]string{
+	"accompaniments": {"id", "person_id", "team_id", "referent_id", "kind", "start_date", "end_date", "end_reason"},
+	"procedures":     {"id", "person_id", "right_code", "status", "help_level", "filed_on", "decided_on", "amount_cents", "assignee_id"},
+	"aid_requests":   {"id", "person_id", "household_id", "aid_code", "status", "amount_cents", "decided_cents", "payment_status", "paid_on"},
+}
+
+// StatsRows streams the rows of a row-level export to fn, one record at
+// a time (constant memory whatever their number), and returns how many
+// it wrote. The period selects accompaniments open during it, and
+// procedures and aid requests created during it.
+func (tx *Tx) StatsRows(ctx context.Context, kind string, f StatsFilter, fn func([]string) error) (int, error) {
+	from, to, err := periodInstants(f.From, f.To)
+	if err != nil {
+		return 0, err
+	}
+	var q string
+	var args []any
+	switch kind {
+	case "accompaniments":
+		where, a := f.accompaniments("a")
+		q = `SELECT a.id, a.person_id, a.team_id, a.referent_id, a.kind, a.start_date, a.end_date, a.end_reason
+			FROM accompaniments a WHERE ` + where + ` AND a.start_date <= ? AND (a.end_date = '' OR a.end_date >= ?) ORDER BY a.start_date, a.id`
+		args = append(a, f.To, f.From)
+	case "procedures":
+		q = `SELECT id, person_id, right_code, status, help_level, filed_on, decided_on, CAST(amount_cents AS TEXT), assignee_id
+			FROM procedures WHERE org_id = ? AND created_at >= ? AND created_at < ?`
+		args = []any{f.OrgID, from, to}
+		if f.WorkerID != "" {
+			q += " AND assignee_id = ?"
+			args = append(args, f.WorkerID)
+		}
+		q += " ORDER BY created_at, id"
+	case "aid_requests":
+		q = `SELECT id, person_id, household_id, aid_code, status, CAST(amount_cents AS TEXT), CAST(decided_cents AS TEXT), payment_status, paid_on
+			FROM aid_requests WHERE org_id = ? AND created_at >= ? AND created_at < ?`
+		args = []any{f.OrgID, from, to}
+		if f.WorkerID != "" {
+			q += " AND created_by = ?"
+			args = append(args, f.WorkerID)
+		}
+		q += " ORDER BY created_at, id"
+	default:
+		return 0, fmt.Errorf("store: no row export %q", kind)
+	}
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return 0, err
+	}
+	defer rows.Close()
+	rec := make([]string, len(RowExports[kind]))
+	ptrs := make([]any, len(rec))
+	for i := range rec {
+		ptrs[i] = &rec[i]
+	}
+	n := 0
+	for rows.Next() {
+		if err := rows.Scan(ptrs...); err != nil {
+			return n, err
+		}
+		if err := fn(rec); err != nil {
+			return n, err
+		}
+		n++
+	}
+	return n, rows.Err()
+}
+
+// periodInstants are the instants bounding the days from..to (UTC).
+func periodInstants(from, to string) (int64, int64, error) {
+	f, err := time.Parse(time.DateOnly, from)
+	if err != nil {
+		return 0, 0, err
+	}
+	t, err := time.Parse(time.DateOnly, to)
+	if err != nil {
+		return 0, 0, err
+	}
+	return ts(f), ts(t.AddDate(0, 0, 1)), nil
 }

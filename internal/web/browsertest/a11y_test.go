@@ -76,6 +76,7 @@ func pagesFor(who string, f *demo) []visit {
 		{name: "activity statistics, bad period", route: "GET /stats", path: "/stats?from=2026-13-40", status: statusFor(who, 403, "manager", 422)},
 		// The export itself is a download; its refusal of a bad format is a page.
 		{name: "statistics export, unknown format", route: "GET /stats/export", path: "/stats/export?format=pdf", status: statusFor(who, 403, "manager", 422)},
+		{name: "row export, unknown kind", route: "GET /stats/rows", path: "/stats/rows?kind=nope", status: statusFor(who, 403, "manager", 422)},
 		{name: "retention rules and plans", route: "GET /retention", path: "/retention", status: statusFor(who, 403, "manager", 200)},
 		{name: "retention batch, decision sent empty", route: "GET /retention/batches/{id}", path: "/retention/batches/" + f.retentionBatch, status: statusFor(who, 403, "manager", 200),
 			submit: map[bool]string{true: `form[action$="/decision"]`}[who == "manager"]},

@@ -61,6 +61,10 @@ func (s *server) routes() {
 	s.Handle("GET", "/api/v1/stats/export", web.API, s.export, &web.Op{ID: "statsExport",
 		Summary: "A statistics table (or all) as CSV or XLSX; suppressed cells as « < 5 »; audited with its row count",
 		Tag:     "stats", Query: exportParams})
+	s.Handle("GET", "/api/v1/stats/rows", web.API, s.exportRows, &web.Op{ID: "statsRows",
+		Summary: "Row-level export as CSV, streamed: one line per accompaniment open in the period, procedure or aid request created in it (identifiers and codes, never a name); audited with its row count",
+		Tag:     "stats", Query: append([]web.Param{{Name: "kind", Description: "accompaniments, procedures or aid_requests"}}, periodParams...)})
+	s.Handle("GET", "/stats/rows", web.Page, s.exportRows, nil)
 	s.Handle("GET", "/stats", web.Page, s.page, nil)
 	s.Handle("GET", "/stats/export", web.Page, s.export, nil)
 }
@@ -324,4 +328,32 @@ func sheetName(title string, i int) string {
 		clean = clean[:31-len(prefix)]
 	}
 	return string(prefix) + string(clean)
+}
+
+// exportRows streams a row-level export as CSV: rows are written as they
+// are read, so memory stays constant whatever their number. Once the
+// first byte is sent an error can no longer be shown: the download is cut
+// short (and not audited).
+func (s *server) exportRows(w http.ResponseWriter, r *http.Request) error {
+	kind := r.URL.Query().Get("kind")
+	cw := csvsafe.NewWriter(w, ';')
+	started := false
+	_, err := s.svc.ExportRows(r.Context(), web.MustActor(r), kind, query(r), func() error {
+		started = true
+		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+		w.Header().Set("Content-Disposition", `attachment; filename="`+kind+`.csv"`)
+		w.WriteHeader(http.StatusOK)
+		if _, err := w.Write([]byte("\ufeff")); err != nil {
+			return err
+		}
+		return cw.Write(stats.RowHeader(kind))
+	}, cw.Write)
+	if err == nil {
+		err = cw.Flush()
+	}
+	if err != nil && started {
+		s.Log().Warn("row export cut short", "kind", kind, "error", err.Error())
+		return nil
+	}
+	return err
 }
