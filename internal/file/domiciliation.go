@@ -45,3 +45,32 @@ func OpenMail(ctx context.Context, tx *store.Tx, actor parcours.Actor, act acces
 	f, err := Open(ctx, tx, actor, act, m.PersonID)
 	return f, m, err
 }
+
+// DomiciliationsEnding returns the granted domiciliations ending between
+// from and until of the persons the actor follows (referent or team) and
+// may renew, with their names: the renewal reminders.
+func DomiciliationsEnding(ctx context.Context, tx *store.Tx, actor parcours.Actor, from, until string) ([]*parcours.Domiciliation, map[string]string, error) {
+	names := map[string]string{}
+	list, err := tx.DomiciliationsEnding(ctx, actor.OrgID, from, until)
+	if err != nil || len(list) == 0 {
+		return []*parcours.Domiciliation{}, names, err
+	}
+	ids := make([]string, 0, len(list))
+	for _, d := range list {
+		ids = append(ids, d.PersonID)
+	}
+	files, err := OpenMany(ctx, tx, actor, ids, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := []*parcours.Domiciliation{}
+	for _, d := range list {
+		f := files[d.PersonID]
+		if f == nil || !(f.Rel.Referent || f.Rel.Team) || !f.Can(access.DomiciliationWrite) {
+			continue
+		}
+		names[d.PersonID] = f.Person.DisplayName()
+		out = append(out, d)
+	}
+	return out, names, nil
+}

@@ -33,7 +33,7 @@ var personQueries = []string{
 	"DataRequest", "PersonDataRequests", "OrgDataRequests", "OverdueDataRequests",
 	"ActiveShare", "Referral",
 	"HouseholdBudgets", "Budget", "HouseholdAidRequests", "AidRequest", "AidRequestsOfCommission", "GrantedSince",
-	"PersonDomiciliations", "Domiciliation", "PersonMail", "Mail",
+	"PersonDomiciliations", "Domiciliation", "PersonMail", "Mail", "DomiciliationsEnding",
 }
 
 // doorPackages may call them: the store that defines them and the door.

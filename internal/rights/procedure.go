@@ -280,12 +280,15 @@ func (s *Service) Procedures(ctx context.Context, actor parcours.Actor, personID
 }
 
 // FollowUp is « mes démarches à relancer »: the actor's open procedures
-// whose next step is due within a week (or overdue), and the mandates
-// they received that end within 30 days.
+// whose next step is due within a week (or overdue), the mandates they
+// received that end within 30 days, and the domiciliations of the persons
+// they follow that end within 30 days (renewal reminders).
 type FollowUp struct {
 	Today       string                `json:"today"`
 	Procedures  []*parcours.Procedure `json:"procedures"`
 	Mandates    []*parcours.Mandate   `json:"mandates_ending"`
+	// Domiciliations end within 30 days: to renew with the person.
+	Domiciliations []*parcours.Domiciliation `json:"domiciliations_ending"`
 	PersonNames map[string]string     `json:"person_names"`
 }
 
@@ -314,6 +317,12 @@ func (s *Service) MyFollowUp(ctx context.Context, actor parcours.Actor) (out *Fo
 		}
 		for _, m := range out.Mandates {
 			m.Status = m.StatusOn(today)
+		}
+		if out.Domiciliations, names, err = file.DomiciliationsEnding(ctx, tx, actor, today, AddDays(today, 30)); err != nil {
+			return err
+		}
+		for id, n := range names {
+			out.PersonNames[id] = n
 		}
 		tx.Audit(audit.For(actor, "procedure.follow_up", "procedure", "", ""))
 		return nil

@@ -153,3 +153,10 @@ func (tx *Tx) Mail(ctx context.Context, id string) (*parcours.Mail, error) {
 	}
 	return list[0], nil
 }
+
+// DomiciliationsEnding returns the organisation's granted domiciliations
+// ending between from and until, by end date: the renewal reminders.
+func (tx *Tx) DomiciliationsEnding(ctx context.Context, orgID, from, until string) ([]*parcours.Domiciliation, error) {
+	return tx.scanDomiciliations(ctx, "SELECT "+domColumns+" FROM domiciliations WHERE org_id = ? AND status = 'granted' AND valid_to >= ? AND valid_to <= ? ORDER BY valid_to, id",
+		orgID, from, until)
+}

@@ -64,3 +64,29 @@ func TestDomiciliation_FrontDeskLogsMailWithoutReadingTheJournal(t *testing.T) {
 		}
 	})
 }
+
+func TestDomiciliation_RenewalReminderForThoseWhoFollowThePerson(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		p := rightsPerson(t, e, "worker", "FONTAINE")
+		today := rights.Today(e.App.DB.Now())
+		r := e.Do("POST", "/api/v1/persons/"+p.ID+"/domiciliation", "worker", map[string]any{"applied_on": rights.AddDays(today, -345)})
+		wantStatus(t, r, 201, "application")
+		var d parcours.Domiciliation
+		r.Decode(t, &d)
+		wantStatus(t, e.Do("POST", "/api/v1/domiciliations/"+d.ID+"/decision", "worker", map[string]any{"decision": "granted",
+			"valid_from": rights.AddDays(today, -340)}), 200, "granted")
+		var fu rights.FollowUp
+		e.Do("GET", "/api/v1/procedures/follow-up", "worker", nil).Decode(t, &fu)
+		if len(fu.Domiciliations) != 1 || fu.Domiciliations[0].ID != d.ID || fu.PersonNames[p.ID] == "" {
+			t.Errorf("follow-up = %+v, want the domiciliation to renew", fu.Domiciliations)
+		}
+		e.Do("GET", "/api/v1/procedures/follow-up", "worker2", nil).Decode(t, &fu)
+		if len(fu.Domiciliations) != 0 {
+			t.Errorf("worker2, who does not follow the person, is reminded of %d domiciliations", len(fu.Domiciliations))
+		}
+		page := e.Page("GET", "/procedures/follow-up", "worker", nil)
+		if !strings.Contains(string(page.Body), "Domiciliations à renouveler") || !strings.Contains(string(page.Body), "FONTAINE") {
+			t.Errorf("the follow-up page does not remind of the renewal")
+		}
+	})
+}

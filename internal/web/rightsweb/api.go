@@ -85,8 +85,9 @@ func (s *server) schemas() {
 		"worker_id": str, "procedures": web.ArrayOf(str), "start_date": date, "end_date": date, "document_id": str,
 	}))
 	s.Schema("RevokeInput", web.Object(nil, web.Schema{"revoked_on": date, "note": str}))
-	s.Schema("ProcedureFollowUp", web.Object([]string{"today", "procedures", "mandates_ending", "person_names"}, web.Schema{
+	s.Schema("ProcedureFollowUp", web.Object([]string{"today", "procedures", "mandates_ending", "domiciliations_ending", "person_names"}, web.Schema{
 		"today": date, "procedures": web.ArrayOf(web.Ref("Procedure")), "mandates_ending": web.ArrayOf(web.Ref("Mandate")),
+		"domiciliations_ending": web.ArrayOf(web.Ref("Domiciliation")),
 		"person_names": web.Schema{"type": "object", "additionalProperties": str},
 	}))
 }
