@@ -284,12 +284,12 @@ func (s *Service) Procedures(ctx context.Context, actor parcours.Actor, personID
 // received that end within 30 days, and the domiciliations of the persons
 // they follow that end within 30 days (renewal reminders).
 type FollowUp struct {
-	Today       string                `json:"today"`
-	Procedures  []*parcours.Procedure `json:"procedures"`
-	Mandates    []*parcours.Mandate   `json:"mandates_ending"`
+	Today      string                `json:"today"`
+	Procedures []*parcours.Procedure `json:"procedures"`
+	Mandates   []*parcours.Mandate   `json:"mandates_ending"`
 	// Domiciliations end within 30 days: to renew with the person.
 	Domiciliations []*parcours.Domiciliation `json:"domiciliations_ending"`
-	PersonNames map[string]string     `json:"person_names"`
+	PersonNames    map[string]string         `json:"person_names"`
 }
 
 // MyFollowUp returns the actor's procedures to follow up.

@@ -88,7 +88,7 @@ func (s *server) schemas() {
 	s.Schema("ProcedureFollowUp", web.Object([]string{"today", "procedures", "mandates_ending", "domiciliations_ending", "person_names"}, web.Schema{
 		"today": date, "procedures": web.ArrayOf(web.Ref("Procedure")), "mandates_ending": web.ArrayOf(web.Ref("Mandate")),
 		"domiciliations_ending": web.ArrayOf(web.Ref("Domiciliation")),
-		"person_names": web.Schema{"type": "object", "additionalProperties": str},
+		"person_names":          web.Schema{"type": "object", "additionalProperties": str},
 	}))
 }
 
