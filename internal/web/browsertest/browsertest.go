@@ -380,6 +380,10 @@ func (tb *Tab) Axe() []Violation {
 	}
 	src, err := axeSource()
 	if err != nil {
+		if os.Getenv("PARCOURS_REQUIRE_AXE") != "" {
+			// Under `make test` axe-core was installed or the run fails.
+			tb.e.T.Fatalf("%v", err)
+		}
 		needOrSkip(tb.e.T, "%v", err)
 	}
 	loaded := Eval[bool](tb, `typeof axe !== "undefined"`)
