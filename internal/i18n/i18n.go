@@ -176,3 +176,32 @@ func N(lang, key string, n int, args ...any) string {
 	}
 	return T(lang, k, append([]any{n}, args...)...)
 }
+
+// Euros writes a whole number of euros in lang: « 1 874 € » in French
+// (narrow no-break spaces), "€1,874" in English.
+func Euros(lang string, n int) string {
+	neg := n < 0
+	if neg {
+		n = -n
+	}
+	digits := fmt.Sprint(n)
+	sep := "\u202f"
+	if lang == "en" {
+		sep = ","
+	}
+	var b strings.Builder
+	for i, r := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteString(sep)
+		}
+		b.WriteRune(r)
+	}
+	out := b.String()
+	if neg {
+		out = "-" + out
+	}
+	if lang == "en" {
+		return "€" + out
+	}
+	return out + "\u202f€"
+}

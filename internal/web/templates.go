@@ -83,6 +83,9 @@ func (p *PageData) AddErrors(lang string, e *parcours.Error, prefix, def string)
 func funcs() template.FuncMap {
 	return template.FuncMap{
 		"t": func(lang, key string, args ...any) string { return i18n.T(lang, key, args...) },
+		// eur writes whole euros as French does: « 1 874 € » (a narrow
+		// no-break space between thousands and before the sign).
+		"eur": func(lang string, n int) string { return i18n.Euros(lang, n) },
 		// tn is "t" for a count: the plural form of key for n (i18n.N).
 		"tn": func(lang, key string, n int, args ...any) string { return i18n.N(lang, key, n, args...) },
 		// reviewFor is the page's review box when it is about field id,

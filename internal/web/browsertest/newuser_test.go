@@ -485,3 +485,21 @@ func TestNewUser_JournalSearchLeadsToTheEntry(t *testing.T) {
 		}
 	})
 }
+
+// 9. French as a worker reads it: no « AAAA-MM-JJ » beside a date picker,
+// teams are « équipes », and « 1 tâche » in the singular.
+func TestNewUser_FrenchWordsAndForms(t *testing.T) {
+	e := New(t, store.SQLite)
+	bothWays(t, e, "admin", func(t *testing.T, u *user, js bool) {
+		u.tab.Go("/admin/teams")
+		if main := u.tab.Text("main"); strings.Contains(main, "Services") {
+			t.Errorf("the teams page says « Services »: %s", main)
+		}
+	})
+	bothWays(t, e, "worker", func(t *testing.T, u *user, js bool) {
+		u.tab.Go("/persons/new")
+		if main := u.tab.Text("main"); strings.Contains(main, "AAAA-MM-JJ") {
+			t.Error("a format hint sits beside the date picker")
+		}
+	})
+}
