@@ -86,12 +86,12 @@ func TestEuros_FrenchGroupsThousands(t *testing.T) {
 // differently are gone.
 func TestCatalog_FrenchUsesOneTermPerConcept(t *testing.T) {
 	banned := map[string]string{
-		"travailleur":  "intervenant·e social·e (the role) or professionnel·le (any staff)",
-		"agents qui":   "professionnel·les",
-		"Services":     "Équipes",
-		"— Aucune —":   "— (no gendered « aucune » for any noun)",
-		"AAAA-MM-JJ":   "no format hint beside a date picker",
-		"Né·e le":      "né / née by the recorded sex",
+		"travailleur": "intervenant·e social·e (the role) or professionnel·le (any staff)",
+		"agents qui":  "professionnel·les",
+		"Services":    "Équipes",
+		"— Aucune —":  "— (no gendered « aucune » for any noun)",
+		"AAAA-MM-JJ":  "no format hint beside a date picker",
+		"Né·e le":     "né / née by the recorded sex",
 	}
 	for _, k := range Keys("fr") {
 		if strings.HasPrefix(k, "cf.born_on") {
