@@ -28,10 +28,12 @@ import (
 // no_health_sharing keeps health to the referent, no_break_glass refuses
 // break-glass, no_external_sharing refuses sharing by referral.
 //
-// Referrals (a file shared with another organisation) do not exist yet:
-// the feature that adds them checks FileShareExternal before sharing, and
-// adds the sharing to the facts Relation gathers; until then another
-// organisation always gets 404.
+// Referrals share a file with another organisation: creating one checks
+// FileShareExternal (never under break-glass, never when the person
+// objects), and while it is open the door adds the share to the
+// relation of that organisation's workers (Relation.Share), which
+// referral.go decides on: the extract and nothing else. Without an open
+// referral another organisation always gets 404.
 //
 // The data-protection officer is a designation, not a role (a DPO is often
 // also a manager or an administrator): table dpo_designations, set with
