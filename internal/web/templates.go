@@ -219,7 +219,7 @@ func (s *Server) fillPage(r *http.Request, p *PageData) {
 func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int, e *parcours.Error) {
 	data := map[string]any{"Status": status, "Key": e.Key, "Args": e.Args, "RequestID": infoFrom(r.Context()).id}
 	// A file one does not follow may be opened in an emergency (ui_access.go).
-	title := "page.error.title"
+	p := &PageData{Title: "page.error.title", Data: data}
 	if link := breakGlassLink(r, status, e); link != "" {
 		// Not a dead end: the break-glass form itself, and the way to ask
 		// for the person to be referred to one's team.
@@ -228,9 +228,8 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 		if s.HasPage("/referrals") {
 			data["Referral"] = "/referrals"
 		}
-		title = "page.error.not_followed"
+		p.Title = "page.error.not_followed"
 	}
-	p := &PageData{Title: title, Data: data}
 	if err := s.Render(w, r, status, "error.html", p); err != nil {
 		s.log.Error("render error page", "err", err.Error())
 		http.Error(w, http.StatusText(status), status)
