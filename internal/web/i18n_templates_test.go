@@ -263,6 +263,13 @@ func goKeys(t *testing.T) map[string][]string {
 						}
 					}
 				}
+			case *ast.AssignStmt:
+				// title := "page.…": a page title chosen before rendering.
+				for i, l := range n.Lhs {
+					if id, ok := l.(*ast.Ident); ok && (id.Name == "title" || id.Name == "flash") && i < len(n.Rhs) {
+						add(n.Rhs[i], fset.Position(n.Pos()).String())
+					}
+				}
 			case *ast.KeyValueExpr:
 				if id, ok := n.Key.(*ast.Ident); ok && (id.Name == "Title" || id.Name == "Flash") {
 					add(n.Value, fset.Position(n.Pos()).String())
@@ -297,7 +304,7 @@ func TestGoCode_EveryKeyInTheCatalogue(t *testing.T) {
 		t.Skip("sources not available")
 	}
 	keys := goKeys(t)
-	for _, must := range []string{"error.not_found", "error.internal", "page.error.title"} {
+	for _, must := range []string{"error.not_found", "error.internal", "page.error.title", "page.notifications.title"} {
 		if _, ok := keys[must]; !ok {
 			t.Errorf("scanner did not find %q in the sources: it is broken", must)
 		}
