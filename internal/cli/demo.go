@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"net"
 	"net/url"
 	"os"
 	"time"
@@ -48,6 +49,13 @@ func init() {
 			if len(args) > 0 {
 				return &usageError{"demo takes no arguments"}
 			}
+			// A busy port fails now, before a database is written that
+			// could then not be served.
+			ln, err := net.Listen("tcp", c.Addr)
+			if err != nil {
+				return parcours.Errorf(parcours.EConflict, "demo.error.port", c.Addr)
+			}
+			ln.Close()
 			if err := createDemo(ctx, e, c.Database, c.DataDir, demoFlags.force, demoFlags.persons, time.Now()); err != nil {
 				return err
 			}
@@ -72,7 +80,7 @@ func createDemo(ctx context.Context, e *env, path, dataDir string, force bool, p
 	}
 	if _, err := os.Stat(path); err == nil {
 		if !force {
-			return parcours.Errorf(parcours.EConflict, "demo.error.exists", path)
+			return parcours.Errorf(parcours.EConflict, "demo.error.exists", path, path)
 		}
 		for _, p := range []string{path, path + "-wal", path + "-shm"} {
 			if err := os.Remove(p); err != nil && !errors.Is(err, os.ErrNotExist) {

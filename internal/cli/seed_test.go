@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
+	"net"
 	"os"
 	"path/filepath"
 	"strings"
@@ -171,5 +172,30 @@ func TestDemo_CreatesACompleteDemo(t *testing.T) {
 	}
 	if _, err := os.Stat(path); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// The demo checks its port before writing anything, and an existing demo
+// database is resumed with serve, not only replaced with --force.
+func TestDemo_BusyPortWritesNothingAndExistingDatabaseSaysHowToResume(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	path := filepath.Join(t.TempDir(), "demo.db")
+	_, _, err = runTool(t, "demo", "--database", path, "--addr", ln.Addr().String())
+	if err == nil || !strings.Contains(Message(err), ln.Addr().String()) {
+		t.Fatalf("busy port: %v", err)
+	}
+	if _, err := os.Stat(path); !os.IsNotExist(err) {
+		t.Fatal("the demo wrote its database although the port was busy")
+	}
+	if err := os.WriteFile(path, []byte("an earlier demo"), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = runTool(t, "demo", "--database", path, "--addr", "127.0.0.1:0")
+	if err == nil || !strings.Contains(Message(err), "parcours serve --database "+path) {
+		t.Fatalf("existing database: %v, want how to resume it", err)
 	}
 }
