@@ -23,21 +23,23 @@ var (
 		"la recherche d'emploi", "la formation qualifiante", "le dossier DALO", "la demande d'APL", "le budget du foyer",
 		"la domiciliation", "la pension alimentaire", "le suivi de grossesse", "la carte Vitale", "le permis de conduire"}
 	interviewOpen = []string{"Entretien avec %s : point sur %s.", "Rendez-vous avec %s au sujet de %s.",
-		"%s reçu·e en entretien, questions sur %s.", "Premier accueil de %s : expression de la demande concernant %s.",
+		"%s reçu{e} en entretien, questions sur %s.", "Premier accueil de %s : expression de la demande concernant %s.",
 		"Visite à domicile chez %s : échange sur %s."}
 	interviewFollow = []string{"Pièces à fournir listées ensemble.", "Prochain rendez-vous fixé dans quinze jours.",
 		"La personne se dit épuisée, à revoir rapidement.", "Situation stabilisée depuis le dernier entretien.",
 		"Orientation proposée, la personne réfléchit.", "Accord pour constituer le dossier ensemble.",
 		"Les justificatifs de ressources manquent encore.", "Budget travaillé ligne par ligne.",
 		"Démarches en ligne faites ensemble sur l'ordinateur du service.", "Besoin d'un interprète pour le prochain entretien."}
-	actions = []string{"Envoi du dossier concernant %s à %s.", "Saisine de %s pour %s.", "Demande d'aide financière pour %s transmise à %s.",
-		"Relance de %s au sujet de %s.", "Attestation concernant %s adressée à %s.", "Dossier %s complété et déposé auprès de %s."}
+	// actions take the subject, then the body.
+	actions = []string{"Envoi du dossier concernant %s à %s.", "Saisine de %[2]s concernant %[1]s.",
+		"Pièces pour %s transmises à %s.", "Relance de %[2]s au sujet de %[1]s.", "Attestation concernant %s adressée à %s.",
+		"Dossier concernant %s complété et déposé auprès de %s."}
 	calls = []string{"Appel de %s : pièces manquantes pour %s.", "Appel à %s pour faire le point sur %s.",
 		"Message laissé à %s concernant %s.", "Appel de %s : %s en bonne voie."}
 	mails = []string{"Courrier à %s concernant %s.", "Courrier reçu de %s au sujet de %s, copie au dossier.",
 		"Mail à %s pour accélérer %s."}
 	notes = []string{"%s signale des difficultés liées à %s.", "Note : %s a obtenu une réponse favorable pour %s.",
-		"Note : %s ne s'est pas présenté·e au rendez-vous prévu pour %s.", "Synthèse : %s reste au cœur de l'accompagnement de %s."}
+		"Note : %s ne s'est pas présenté{e} au rendez-vous prévu pour %s.", "Synthèse : %[2]s reste au cœur de l'accompagnement de %[1]s."}
 	goalTitles = []string{"Accéder à un logement autonome", "Ouvrir les droits au RSA", "Résorber la dette locative",
 		"Retrouver un emploi", "Stabiliser le budget", "Obtenir la reconnaissance MDPH", "Régulariser la situation administrative"}
 )
@@ -49,41 +51,49 @@ func civility(p parcours.Person) string {
 	return "M."
 }
 
-// sentence picks one template of list and fills it.
-func (g *Population) sentence(list []string, args ...any) string {
-	s := fmt.Sprintf(list[g.intn(len(list))], args...)
+// sentence picks one template of list and fills it, in grammatical
+// French: « à le CMP » is « au CMP », and a participle agrees with the
+// person ({e}).
+func (g *Population) sentence(female bool, list []string, args ...any) string {
+	s := contract(fmt.Sprintf(list[g.intn(len(list))], args...))
+	e := ""
+	if female {
+		e = "e"
+	}
+	s = strings.ReplaceAll(s, "{e}", e)
 	return strings.ToUpper(s[:1]) + s[1:]
 }
+
+// contracted are the French article contractions after à and de.
+var contracted = strings.NewReplacer(" à le ", " au ", " à les ", " aux ", " de le ", " du ", " de les ", " des ")
+
+func contract(s string) string { return contracted.Replace(s) }
 
 // entry draws one journal entry about p dated occurred.
 func (g *Population) entry(p parcours.Person, occurred time.Time) parcours.JournalEntry {
 	who, subject, body := civility(p), subjects[g.intn(len(subjects))], bodies[g.intn(len(bodies))]
+	female := p.Sex == parcours.SexFemale
 	e := parcours.JournalEntry{OccurredAt: occurred.Format(time.DateOnly), Confidentiality: parcours.ConfTeam}
 	switch g.pick(40, 25, 15, 8, 12) {
 	case 0:
 		e.Kind = parcours.EntryInterview
 		e.Mode = parcours.InterviewModes[g.pick(70, 20, 3, 7)]
-		e.Summary = g.sentence(interviewOpen, who, subject) + " " + interviewFollow[g.intn(len(interviewFollow))]
+		e.Summary = g.sentence(female, interviewOpen, who, subject) + " " + interviewFollow[g.intn(len(interviewFollow))]
 		if g.m.Chance(0.3) {
 			e.Summary += " " + interviewFollow[g.intn(len(interviewFollow))]
 		}
 	case 1:
 		e.Kind = parcours.EntryAction
-		if g.m.Chance(0.5) {
-			e.Summary = g.sentence(actions, subject, body)
-		} else {
-			e.Summary = g.sentence(actions, body, subject)
-		}
-		e.Summary = strings.ReplaceAll(e.Summary, "  ", " ")
+		e.Summary = g.sentence(female, actions, subject, body)
 	case 2:
 		e.Kind = parcours.EntryCall
-		e.Summary = g.sentence(calls, body, subject)
+		e.Summary = g.sentence(female, calls, body, subject)
 	case 3:
 		e.Kind = parcours.EntryMail
-		e.Summary = g.sentence(mails, body, subject)
+		e.Summary = g.sentence(female, mails, body, subject)
 	default:
 		e.Kind = parcours.EntryNote
-		e.Summary = g.sentence(notes, who, subject)
+		e.Summary = g.sentence(female, notes, who, subject)
 	}
 	switch g.pick(85, 10, 5) {
 	case 1:

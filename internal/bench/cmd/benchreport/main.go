@@ -56,7 +56,7 @@ import (
 // seedVersion names the cached databases: bump it when what `parcours
 // seed` writes changes (generator, bulk loader, index layout), so that
 // the next run seeds afresh instead of measuring stale data.
-const seedVersion = 2
+const seedVersion = 3
 
 type config struct {
 	persons  int
