@@ -430,8 +430,34 @@ func (db *DB) Vacuum(ctx context.Context, tables ...string) error {
 			return err
 		}
 	}
+	if len(tables) == 0 {
+		// Every table of Parcours' own schema, never the whole database:
+		// a bare VACUUM would also work through other schemas' tables (an
+		// application sharing the server, or parallel tests).
+		if tables, err = db.schemaTables(ctx); err != nil {
+			return err
+		}
+	}
 	// VACUUM cannot run in a transaction, nor take parameters: the table
-	// names are the callers' constants.
+	// names are the callers' constants or the catalogue's, quoted.
 	_, err = db.w.ExecContext(ctx, "VACUUM (ANALYZE) "+strings.Join(tables, ", "))
 	return err
+}
+
+// schemaTables lists the tables of the current schema, quoted.
+func (db *DB) schemaTables(ctx context.Context) ([]string, error) {
+	rows, err := db.w.QueryContext(ctx, `SELECT quote_ident(tablename) FROM pg_tables WHERE schemaname = current_schema() ORDER BY 1`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var t string
+		if err := rows.Scan(&t); err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, rows.Err()
 }
