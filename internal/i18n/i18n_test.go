@@ -94,9 +94,6 @@ func TestCatalog_FrenchUsesOneTermPerConcept(t *testing.T) {
 		"Né·e le":     "né / née by the recorded sex",
 	}
 	for _, k := range Keys("fr") {
-		if strings.HasPrefix(k, "cf.born_on") {
-			continue // kept for the referral letters, whose person may have no sex recorded
-		}
 		msg := catalog["fr"][k]
 		for bad, use := range banned {
 			if bad == "AAAA-MM-JJ" && strings.HasPrefix(k, "error.") {
