@@ -23,6 +23,7 @@ import (
 	"parcours/internal/keyring"
 	"parcours/internal/noteflags"
 	"parcours/internal/org"
+	"parcours/internal/outbox"
 	"parcours/internal/person"
 	"parcours/internal/referral"
 	"parcours/internal/retention"
@@ -96,6 +97,8 @@ type App struct {
 	Aid *aid.Service
 	// Stats is the activity statistics (small cells suppressed).
 	Stats *stats.Service
+	// Outbox sends the queued e-mails and SMS (package outbox).
+	Outbox *outbox.Service
 }
 
 // ParseTrustedProxies reads serve's --trusted-proxies (IPs and CIDRs,
@@ -167,6 +170,7 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a.Referrals = referral.New(db)
 	a.Aid = aid.New(db)
 	a.Stats = stats.New(db)
+	a.Outbox = outbox.New(db, cfg.Log)
 	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload, TrustedProxies: cfg.TrustedProxies},
 		web.Services{Auth: a.Auth, Persons: a.Persons, Orgs: a.Orgs, Search: a.Search, Import: a.Import,
 			Consent: a.Consent, BreakGlass: a.BreakGlass, AccessLog: a.AccessLog, CaseFile: a.CaseFile,

@@ -36,6 +36,11 @@ func newScheduler(c *Common, a *app.App) (*jobs.Scheduler, error) {
 	s.Add(jobs.Job{Name: "referral-reminders", Every: time.Hour, Run: func(ctx context.Context) (int, error) {
 		return a.Referrals.SendReminders(ctx, system)
 	}})
+	// The outbox: queued e-mails and SMS, each claimed, sent and marked
+	// (package outbox: never sent twice after a crash).
+	s.Add(jobs.Job{Name: "outbox", Every: time.Minute, Timeout: 10 * time.Minute, Run: func(ctx context.Context) (int, error) {
+		return a.Outbox.Deliver(ctx, system)
+	}})
 	s.Add(jobs.Job{Name: "session-cleanup", Every: 15 * time.Minute, Run: func(ctx context.Context) (int, error) {
 		n, err := a.Auth.CleanUp(ctx, system)
 		return int(n.Sessions + n.Throttles), err
@@ -64,7 +69,7 @@ func init() {
 		name:    "jobs run-once",
 		summary: "Run the background jobs (or one, with --job) once now, then exit.",
 		flags: func(fs *flag.FlagSet, c *Common) {
-			fs.StringVar(&name, "job", "", "run only this job: task-reminders, referral-reminders, data-requests-overdue, session-cleanup, audit or retention-plan")
+			fs.StringVar(&name, "job", "", "run only this job: task-reminders, referral-reminders, data-requests-overdue, outbox, session-cleanup, audit or retention-plan")
 			accessFlags(fs, c)
 		},
 		run: func(ctx context.Context, e *env, c *Common, args []string) error {

@@ -91,6 +91,12 @@ var PersonData = []PersonTable{
 	// answer stays for the statistics; the free text goes. Their extract
 	// (referral_items) holds object ids only.
 	{Table: "referrals", Column: "person_id", Set: "reason = '', note = '', refusal_reason = '', legal_ground = ''"},
+	// Outgoing messages (issue 11): who was written to, when and how it
+	// went stays (proof a reminder was sent); the address and the text go,
+	// and an unsent message is cancelled.
+	{Table: "outbox_messages", Column: "person_id",
+		Set: "recipient = '', subject = '', body = '', status = CASE WHEN status IN ('queued','sending') THEN 'cancelled' ELSE status END"},
+	{Table: "reminder_preferences", Column: "person_id", Delete: true},
 	{Table: "audit_pending", Column: "person_id", Keep: "audit events waiting to be sealed: identifiers only"},
 	{Table: "audit_events", Column: "person_id", Keep: "identifiers only; the hash chain must stay verifiable"},
 	{Table: "retention_batch_items", Column: "person_id", Keep: "identifiers and dates only: the record of what retention did"},
