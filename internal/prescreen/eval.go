@@ -61,8 +61,8 @@ type Datum struct {
 
 // Situation is what the rules read of a household on a date.
 type Situation struct {
-	Date  string
-	Data  map[string]Datum
+	Date string
+	Data map[string]Datum
 	// MonthsKnown is how many of the three reference months a budget
 	// covers; fewer than 3 turns « probable » into « possible ».
 	MonthsKnown int
