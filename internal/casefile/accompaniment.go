@@ -9,6 +9,7 @@ import (
 	"parcours/internal/audit"
 	"parcours/internal/file"
 	"parcours/internal/parcours"
+	"parcours/internal/referral"
 	"parcours/internal/store"
 )
 
@@ -328,6 +329,13 @@ func (s *Service) EndAccompaniment(ctx context.Context, actor parcours.Actor, id
 			return parcours.Errorf(parcours.EConflict, "error.casefile.already_ended")
 		}
 		f.AuditAbout("accompaniment.end", "accompaniment", a.ID, a.PersonID)
+		// The follow-up a receiving organisation opened on accepting a
+		// referral: its end ends the referral's share at once.
+		if r, err := referral.EndFollowUp(ctx, tx, actor, a.ID); err != nil {
+			return err
+		} else if r != nil {
+			f.AuditAbout("referral.end", "referral", r.ID, a.PersonID)
+		}
 		a, err = f.Reload(ctx, a)
 		return err
 	})

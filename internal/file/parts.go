@@ -46,11 +46,15 @@ func (f *File) Accompaniment(ctx context.Context, id, field string) (*parcours.A
 	return a, err
 }
 
-// own keeps, of a file shared by referral, what belongs to the actor's
-// organisation: the sending organisation's accompaniments are not part of
-// the extract.
+// ownAccompaniment keeps what belongs to the actor's organisation: the
+// sending organisation's accompaniments are not part of an extract, and
+// the one a receiving organisation opened on accepting a referral is not
+// part of the sender's file.
 func (f *File) ownAccompaniment(a *parcours.Accompaniment) bool {
-	return f.Rel.Share == nil || a.OrgID == f.actor.OrgID
+	if f.actor.System {
+		return a.OrgID == f.Person.OrgID
+	}
+	return a.OrgID == f.actor.OrgID
 }
 
 // Handovers returns the handovers of the file's accompaniments, newest
@@ -270,6 +274,28 @@ func OpenAccompaniment(ctx context.Context, tx *store.Tx, actor parcours.Actor, 
 	a, err := tx.Accompaniment(ctx, id)
 	if err != nil {
 		return nil, nil, notFound(err)
+	}
+	if a.OrgID != "" && !actor.System {
+		if ff, err := tx.PersonOrg(ctx, a.PersonID); err != nil {
+			return nil, nil, notFound(err)
+		} else if a.OrgID != ff {
+			// The follow-up a receiving organisation opened on accepting a
+			// referral (package referral): it exists for that
+			// organisation only, through the share, and reading or
+			// ending it is the receiving side's follow-up (ReferralRead,
+			// ReferralEnd); everyone else gets 404.
+			if a.OrgID != actor.OrgID {
+				return nil, nil, parcours.NotFound()
+			}
+			switch act {
+			case access.AccompanimentRead:
+				act = access.ReferralRead
+			case access.AccompanimentWrite:
+				act = access.ReferralEnd
+			default:
+				return nil, nil, parcours.NotFound()
+			}
+		}
 	}
 	f, err := Open(ctx, tx, actor, act, a.PersonID)
 	return f, a, err

@@ -167,6 +167,9 @@ type Referral struct {
 	EndedBy        string    `json:"ended_by,omitempty"`
 	ExpiresAt      time.Time `json:"expires_at"`
 	RemindedAt     time.Time `json:"reminded_at,omitzero"`
+	// AccompanimentID is the accompaniment the receiving organisation
+	// opened on accepting; ending it ends the referral.
+	AccompanimentID string `json:"accompaniment_id,omitempty"`
 }
 
 // Share is what a file shares with one organisation through its open

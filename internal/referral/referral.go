@@ -11,6 +11,7 @@ package referral
 
 import (
 	"context"
+	"errors"
 	"slices"
 	"strings"
 	"time"
@@ -211,17 +212,77 @@ func (s *Service) Get(ctx context.Context, actor parcours.Actor, id string) (*Vi
 	return v, err
 }
 
+// AcceptInput is the receiving organisation's choice on accepting: to
+// open an accompaniment of its own (of a kind of its catalogue), of which
+// the accepting worker is the referent in their first team. Ending that
+// accompaniment ends the referral and its share at once.
+type AcceptInput struct {
+	OpenAccompaniment bool   `json:"open_accompaniment"`
+	Kind              string `json:"kind"`
+}
+
 // Accept takes the person in: the receiving organisation now follows
 // them (the referral holds its follow-up, ended by End) and writes in the
 // file. Accepting an answered referral is a conflict.
 func (s *Service) Accept(ctx context.Context, actor parcours.Actor, id string) (*parcours.Referral, error) {
+	return s.AcceptWith(ctx, actor, id, AcceptInput{})
+}
+
+// AcceptWith is Accept with the choice of opening an accompaniment.
+func (s *Service) AcceptWith(ctx context.Context, actor parcours.Actor, id string, in AcceptInput) (*parcours.Referral, error) {
 	return s.answer(ctx, actor, id, access.ReferralAnswer, func(tx *store.Tx, r *parcours.Referral) (string, error) {
 		if !parcours.ReferralPending(r.Status) {
 			return "", parcours.Errorf(parcours.EConflict, "error.referral.already_answered")
 		}
 		r.Status, r.AnsweredAt, r.AnsweredBy = parcours.ReferralAccepted, tx.Now().Truncate(time.Microsecond), actor.WorkerID
+		if in.OpenAccompaniment {
+			a, err := openFollowUp(ctx, tx, actor, r, strings.TrimSpace(in.Kind))
+			if err != nil {
+				return "", err
+			}
+			r.AccompanimentID = a.ID
+		}
 		return "referral.accept", nil
 	})
+}
+
+// openFollowUp opens the receiving organisation's accompaniment of the
+// person: of the organisation's catalogue, referent the accepting worker,
+// in the service's team when they are in it, else their first team.
+func openFollowUp(ctx context.Context, tx *store.Tx, actor parcours.Actor, r *parcours.Referral, kind string) (*parcours.Accompaniment, error) {
+	ks, err := tx.AccompanimentKinds(ctx, actor.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	known := false
+	for _, k := range ks {
+		known = known || (k.Code == kind && k.Active)
+	}
+	if len(ks) == 0 {
+		// The defaults, until the organisation first edits its catalogue.
+		for _, k := range parcours.DefaultAccompanimentKinds {
+			known = known || k.Code == kind
+		}
+	}
+	if kind == "" {
+		return nil, parcours.FieldError(parcours.EInvalid, "kind", "error.field_required", "field.cf.kind")
+	}
+	if !known {
+		return nil, parcours.FieldError(parcours.EInvalid, "kind", "error.invalid_choice", "field.cf.kind", kind)
+	}
+	if len(actor.TeamIDs) == 0 {
+		return nil, parcours.FieldError(parcours.EInvalid, "team_id", "error.field_required", "field.cf.team_id")
+	}
+	team := actor.TeamIDs[0]
+	if sv, err := tx.Service(ctx, r.ServiceID); err == nil && sv.TeamID != "" && slices.Contains(actor.TeamIDs, sv.TeamID) {
+		team = sv.TeamID
+	}
+	a := &parcours.Accompaniment{OrgID: actor.OrgID, PersonID: r.PersonID, TeamID: team, ReferentID: actor.WorkerID, Kind: kind,
+		StartDate: today(tx.Now()), CreatedBy: actor.WorkerID}
+	if err := tx.InsertAccompaniment(ctx, a); err != nil {
+		return nil, err
+	}
+	return a, nil
 }
 
 // Refuse declines the referral with a reason; the share ends at once.
@@ -243,15 +304,47 @@ func (s *Service) Refuse(ctx context.Context, actor parcours.Actor, id, reason s
 }
 
 // End ends the receiving organisation's follow-up: the share ends at
-// once.
+// once, and so does the accompaniment opened on accepting (with
+// endReason, one of parcours.EndReasons; "autre" when empty).
 func (s *Service) End(ctx context.Context, actor parcours.Actor, id string) (*parcours.Referral, error) {
+	return s.EndWith(ctx, actor, id, "")
+}
+
+// EndWith is End with the reason the accompaniment ends.
+func (s *Service) EndWith(ctx context.Context, actor parcours.Actor, id, endReason string) (*parcours.Referral, error) {
+	if endReason == "" {
+		endReason = "autre"
+	}
+	if !slices.Contains(parcours.EndReasons, endReason) {
+		return nil, parcours.FieldError(parcours.EInvalid, "end_reason", "error.invalid_choice", "field.cf.end_reason", endReason)
+	}
 	return s.answer(ctx, actor, id, access.ReferralEnd, func(tx *store.Tx, r *parcours.Referral) (string, error) {
 		if r.Status != parcours.ReferralAccepted {
 			return "", parcours.Errorf(parcours.EConflict, "error.referral.not_accepted")
 		}
 		r.Status, r.EndedAt, r.EndedBy = parcours.ReferralEnded, tx.Now().Truncate(time.Microsecond), actor.WorkerID
+		if r.AccompanimentID != "" {
+			if _, err := tx.EndAccompaniment(ctx, r.AccompanimentID, today(tx.Now()), endReason, ""); err != nil {
+				return "", err
+			}
+		}
 		return "referral.end", nil
 	})
+}
+
+// EndFollowUp ends, in the caller's transaction, the accepted referral
+// whose follow-up is the accompaniment accompanimentID (just ended by
+// actor): its share ends at once. It reports the referral ended, if any.
+func EndFollowUp(ctx context.Context, tx *store.Tx, actor parcours.Actor, accompanimentID string) (*parcours.Referral, error) {
+	r, err := tx.ReferralOfAccompaniment(ctx, accompanimentID)
+	if errors.Is(err, store.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	r.Status, r.EndedAt, r.EndedBy = parcours.ReferralEnded, tx.Now().Truncate(time.Microsecond), actor.WorkerID
+	return r, tx.UpdateReferral(ctx, r)
 }
 
 // Cancel withdraws a referral (sending side): the share ends at once.

@@ -99,11 +99,13 @@ func (tx *Tx) ReviewBreakGlass(ctx context.Context, b *parcours.BreakGlass) (boo
 // teams concerned.
 func (tx *Tx) FileFollowers(ctx context.Context, personID string) ([]string, error) {
 	return tx.stringList(ctx, `
-		SELECT referent_id FROM accompaniments WHERE person_id = ? AND end_date = ''
+		SELECT referent_id FROM accompaniments a WHERE person_id = ? AND end_date = ''
+			AND org_id = (SELECT p.org_id FROM persons p WHERE p.id = a.person_id)
 		UNION
 		SELECT w.id FROM workers w JOIN worker_teams wt ON wt.worker_id = w.id
 		WHERE w.role = 'manager' AND NOT w.disabled AND wt.team_id IN (
-			SELECT team_id FROM accompaniments WHERE person_id = ? AND end_date = '')
+			SELECT team_id FROM accompaniments a WHERE person_id = ? AND end_date = ''
+			AND org_id = (SELECT p.org_id FROM persons p WHERE p.id = a.person_id))
 		UNION
 		SELECT r.worker_id FROM person_recorders r WHERE r.person_id = ?
 			AND NOT EXISTS (SELECT 1 FROM accompaniments a WHERE a.person_id = r.person_id)

@@ -203,6 +203,10 @@ UNION ALL SELECT 'v', person_id, CAST(visited_at AS TEXT)` + pad(1) + ` FROM cas
 			}
 			return strings.Compare(b.ID, a.ID)
 		})
+		// An accompaniment another organisation opened on accepting a
+		// referral is that organisation's (package referral): it neither
+		// shows in the file nor links anyone to it.
+		f.Accompaniments = slices.DeleteFunc(f.Accompaniments, func(a *parcours.Accompaniment) bool { return a.OrgID != f.Person.OrgID })
 		rel := &parcours.Relation{PersonID: id, OrgID: f.Person.OrgID, BreakGlass: g.breakGlass}
 		for _, a := range f.Accompaniments {
 			if a.EndDate != "" {

@@ -13,7 +13,7 @@ import (
 
 const referralColumns = `r.id, r.person_id, r.from_org_id, r.sent_by, r.service_id, s.nom, r.to_org_id, r.reason, r.note, r.status, r.basis,
 	r.consent_on, r.consent_how, r.legal_ground, r.situation_parts, r.created_at, r.received_at, r.answered_at, r.answered_by,
-	r.refusal_reason, r.ended_at, r.ended_by, r.expires_at, r.reminded_at`
+	r.refusal_reason, r.ended_at, r.ended_by, r.expires_at, r.reminded_at, r.accompaniment_id`
 
 const referralFrom = ` FROM referrals r JOIN directory_services s ON s.id = r.service_id`
 
@@ -23,7 +23,7 @@ func scanReferral(row interface{ Scan(...any) error }) (*parcours.Referral, erro
 	var created, received, answered, ended, expires, reminded int64
 	if err := row.Scan(&r.ID, &r.PersonID, &r.FromOrgID, &r.SentBy, &r.ServiceID, &r.ServiceNom, &r.ToOrgID, &r.Reason, &r.Note,
 		&r.Status, &r.Basis, &r.ConsentOn, &r.ConsentHow, &r.LegalGround, &parts, &created, &received, &answered, &r.AnsweredBy,
-		&r.RefusalReason, &ended, &r.EndedBy, &expires, &reminded); err != nil {
+		&r.RefusalReason, &ended, &r.EndedBy, &expires, &reminded, &r.AccompanimentID); err != nil {
 		return nil, err
 	}
 	r.SituationParts = unbars(parts)
@@ -74,8 +74,8 @@ func (tx *Tx) InsertReferral(ctx context.Context, r *parcours.Referral) (err err
 func (tx *Tx) UpdateReferral(ctx context.Context, r *parcours.Referral) (err error) {
 	defer wrap(&err, "store: update referral")
 	_, err = tx.exec(ctx, `UPDATE referrals SET status = ?, received_at = ?, answered_at = ?, answered_by = ?, refusal_reason = ?,
-		ended_at = ?, ended_by = ?, reminded_at = ? WHERE id = ?`, r.Status, optTS(r.ReceivedAt), optTS(r.AnsweredAt), r.AnsweredBy,
-		r.RefusalReason, optTS(r.EndedAt), r.EndedBy, optTS(r.RemindedAt), r.ID)
+		ended_at = ?, ended_by = ?, reminded_at = ?, accompaniment_id = ? WHERE id = ?`, r.Status, optTS(r.ReceivedAt), optTS(r.AnsweredAt), r.AnsweredBy,
+		r.RefusalReason, optTS(r.EndedAt), r.EndedBy, optTS(r.RemindedAt), r.AccompanimentID, r.ID)
 	return err
 }
 
@@ -106,6 +106,16 @@ func (tx *Tx) Referral(ctx context.Context, id string) (_ *parcours.Referral, er
 		}
 	}
 	return r, rows.Err()
+}
+
+// ReferralOfAccompaniment returns the accepted referral whose follow-up
+// is the accompaniment id, or ErrNoRows.
+func (tx *Tx) ReferralOfAccompaniment(ctx context.Context, id string) (_ *parcours.Referral, err error) {
+	defer wrap(&err, "store: referral of accompaniment")
+	if id == "" {
+		return nil, ErrNoRows
+	}
+	return scanReferral(tx.queryRow(ctx, "SELECT "+referralColumns+referralFrom+" WHERE r.accompaniment_id = ? AND r.status = 'accepted'", id))
 }
 
 // ReferralFilter selects referrals for the boxes: those a worker sent
@@ -329,4 +339,12 @@ func (tx *Tx) ReferentPersons(ctx context.Context, workerID string, limit int) (
 		out = append(out, id)
 	}
 	return out, rows.Err()
+}
+
+// PersonOrg returns the organisation a person belongs to, or ErrNoRows.
+func (tx *Tx) PersonOrg(ctx context.Context, personID string) (_ string, err error) {
+	defer wrap(&err, "store: person organisation")
+	var org string
+	err = tx.queryRow(ctx, "SELECT org_id FROM persons WHERE id = ?", personID).Scan(&org)
+	return org, err
 }

@@ -18,14 +18,16 @@ type Schema = map[string]any
 // built from the registered routes, so an API route cannot be missing from
 // it, and tests check real responses against the declared schemas.
 type Op struct {
-	ID       string // operationId
-	Summary  string
-	Tag      string
-	Request  string // schema name of the JSON body, "" for none
-	Upload   bool   // body is multipart/form-data with a "file" part
-	Response string // schema name of the success body, "" for none
-	Status   int    // success status; 200 by default
-	Query    []Param
+	ID      string // operationId
+	Summary string
+	Tag     string
+	Request string // schema name of the JSON body, "" for none
+	// OptionalRequest: the JSON body may be left out (defaults apply).
+	OptionalRequest bool
+	Upload          bool   // body is multipart/form-data with a "file" part
+	Response        string // schema name of the success body, "" for none
+	Status          int    // success status; 200 by default
+	Query           []Param
 	// List marks responses of shape {"items": [Response...], "next_cursor"}.
 	List bool
 }
@@ -90,7 +92,7 @@ func (s *Server) OpenAPI() map[string]any {
 			o["parameters"] = params
 		}
 		if op.Request != "" {
-			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"application/json": map[string]any{"schema": Ref(op.Request)}}}
+			o["requestBody"] = map[string]any{"required": !op.OptionalRequest, "content": map[string]any{"application/json": map[string]any{"schema": Ref(op.Request)}}}
 		}
 		if op.Upload {
 			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"multipart/form-data": map[string]any{

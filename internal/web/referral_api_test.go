@@ -553,3 +553,118 @@ func TestReferral_EthicalReviewBeforeSending(t *testing.T) {
 		}
 	})
 }
+
+// TestReferral_AcceptOpensAccompaniment: accepting may open an
+// accompaniment of the receiving organisation (its choice of kind, its
+// worker the referent); the sending organisation does not see it; ending
+// it — through the accompaniments' own route or the referral's end —
+// ends the share at once (404 after).
+func TestReferral_AcceptOpensAccompaniment(t *testing.T) {
+	t.Parallel()
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		s := newReferralSetup(t, e)
+		create := func() string {
+			var ref parcours.Referral
+			r := e.Do("POST", "/api/v1/persons/"+s.Person.ID+"/referrals", "worker", s.input(s.ServiceB.ID))
+			if r.Status != http.StatusCreated {
+				t.Fatalf("create: %d %s", r.Status, r.Body)
+			}
+			r.Decode(t, &ref)
+			return ref.ID
+		}
+		status := func(id string) (st, acc string) {
+			if err := e.App.DB.SQL().QueryRow("SELECT status, accompaniment_id FROM referrals WHERE id = "+ph(e), id).Scan(&st, &acc); err != nil {
+				t.Fatal(err)
+			}
+			return st, acc
+		}
+		id := create()
+		// An unknown kind is refused, naming the field; nothing changes.
+		r := e.Do("POST", "/api/v1/referrals/"+id+"/accept", "other", map[string]any{"open_accompaniment": true, "kind": "nope"})
+		if r.Status != 422 || !strings.Contains(string(r.Body), `"kind"`) {
+			t.Fatalf("unknown kind: %d %s", r.Status, r.Body)
+		}
+		if st, acc := status(id); st != parcours.ReferralSent || acc != "" {
+			t.Fatalf("after a refused accept: %s %q", st, acc)
+		}
+		r = e.Do("POST", "/api/v1/referrals/"+id+"/accept", "other", map[string]any{"open_accompaniment": true, "kind": "asg"})
+		if r.Status != 200 {
+			t.Fatalf("accept: %d %s", r.Status, r.Body)
+		}
+		var ref parcours.Referral
+		r.Decode(t, &ref)
+		if ref.AccompanimentID == "" || ref.Status != parcours.ReferralAccepted {
+			t.Fatalf("accepted: %+v", ref)
+		}
+		var org, referent, team, kind, end string
+		if err := e.App.DB.SQL().QueryRow("SELECT org_id, referent_id, team_id, kind, end_date FROM accompaniments WHERE id = "+ph(e),
+			ref.AccompanimentID).Scan(&org, &referent, &team, &kind, &end); err != nil {
+			t.Fatal(err)
+		}
+		if org != e.OrgB.ID || referent != e.Workers["other"].ID || team != e.TeamB.ID || kind != "asg" || end != "" {
+			t.Errorf("accompaniment: org %s referent %s team %s kind %s end %q", org, referent, team, kind, end)
+		}
+		// The sending organisation does not see B's accompaniment, nor may
+		// it end it.
+		var accs struct{ Items []parcours.Accompaniment }
+		e.Do("GET", "/api/v1/persons/"+s.Person.ID+"/accompaniments", "worker", nil).Decode(t, &accs)
+		for _, a := range accs.Items {
+			if a.ID == ref.AccompanimentID {
+				t.Errorf("A lists B's accompaniment")
+			}
+		}
+		if r := e.Do("POST", "/api/v1/accompaniments/"+ref.AccompanimentID+"/end", "worker", map[string]any{"end_reason": "autre"}); r.Status != 404 {
+			t.Errorf("A ends B's accompaniment: %d", r.Status)
+		}
+		// B writes a note of its own with a confidentiality level.
+		note := map[string]any{"kind": "interview", "summary": "Premier entretien au service", "confidentiality": "referent"}
+		if r := e.Do("POST", "/api/v1/persons/"+s.Person.ID+"/journal", "other", note); r.Status != http.StatusCreated {
+			t.Fatalf("B writes: %d %s", r.Status, r.Body)
+		}
+		// B ends its accompaniment through the accompaniments' route: the
+		// share ends at once.
+		if r := e.Do("POST", "/api/v1/accompaniments/"+ref.AccompanimentID+"/end", "other", map[string]any{"end_reason": "objectifs_atteints"}); r.Status != 200 {
+			t.Fatalf("B ends its accompaniment: %d %s", r.Status, r.Body)
+		}
+		if st, _ := status(id); st != parcours.ReferralEnded {
+			t.Errorf("referral after the accompaniment ended: %s", st)
+		}
+		for _, path := range []string{"/api/v1/referrals/" + id, "/api/v1/persons/" + s.Person.ID, "/api/v1/persons/" + s.Person.ID + "/journal",
+			"/api/documents/" + s.Docs[0].ID + "/content"} {
+			if r := e.Do("GET", path, "other", nil); r.Status != http.StatusNotFound {
+				t.Errorf("B GET %s after the accompaniment ended: %d, want 404", path, r.Status)
+			}
+		}
+
+		// The referral's own end closes the accompaniment too.
+		id = create()
+		if r := e.Do("POST", "/api/v1/referrals/"+id+"/accept", "other", map[string]any{"open_accompaniment": true, "kind": "rsa"}); r.Status != 200 {
+			t.Fatalf("accept 2: %d %s", r.Status, r.Body)
+		}
+		if r := e.Do("POST", "/api/v1/referrals/"+id+"/end", "other", map[string]any{"end_reason": "bogus"}); r.Status != 422 {
+			t.Errorf("end with a bogus reason: %d", r.Status)
+		}
+		if r := e.Do("POST", "/api/v1/referrals/"+id+"/end", "other", map[string]any{"end_reason": "demenagement"}); r.Status != 200 {
+			t.Fatalf("end: %d %s", r.Status, r.Body)
+		}
+		_, acc := status(id)
+		var reason string
+		if err := e.App.DB.SQL().QueryRow("SELECT end_date, end_reason FROM accompaniments WHERE id = "+ph(e), acc).Scan(&end, &reason); err != nil {
+			t.Fatal(err)
+		}
+		if end == "" || reason != "demenagement" {
+			t.Errorf("accompaniment after the referral's end: %q %q", end, reason)
+		}
+		if r := e.Do("GET", "/api/v1/referrals/"+id, "other", nil); r.Status != http.StatusNotFound {
+			t.Errorf("B after the end: %d", r.Status)
+		}
+	})
+}
+
+// ph is the first placeholder of the test's dialect.
+func ph(e *apptest.Env) string {
+	if e.Dialect == store.Postgres {
+		return "$1"
+	}
+	return "?"
+}

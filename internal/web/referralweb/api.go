@@ -123,7 +123,7 @@ func (s *server) referralAPI() {
 		"legal_ground": str(), "entry_ids": arr(str()), "document_ids": arr(str()), "task_ids": arr(str()),
 		"situation_parts": arr(web.Enum(parcours.SituationParts...)), "created_at": strFmt("date-time"), "received_at": strFmt("date-time"),
 		"answered_at": strFmt("date-time"), "answered_by": str(), "refusal_reason": str(), "ended_at": strFmt("date-time"),
-		"ended_by": str(), "expires_at": strFmt("date-time"), "reminded_at": strFmt("date-time"),
+		"ended_by": str(), "expires_at": strFmt("date-time"), "reminded_at": strFmt("date-time"), "accompaniment_id": str(),
 	}
 	required := []string{"id", "person_id", "from_organization_id", "sent_by", "service_id", "reason", "status", "basis", "created_at", "expires_at"}
 	s.Schema("Referral", web.Object(required, refProps))
@@ -147,6 +147,9 @@ func (s *server) referralAPI() {
 		"consent_on": strFmt("date"), "consent_how": web.Enum(parcours.InformationMethods...), "legal_ground": str(),
 	}))
 	s.Schema("ReferralRefusal", web.Object([]string{"refusal_reason"}, web.Schema{"refusal_reason": str()}))
+	s.Schema("ReferralAcceptance", web.Object([]string{}, web.Schema{"open_accompaniment": web.Boolean(),
+		"kind": web.Schema{"type": "string", "description": "a code of GET /api/v1/accompaniment-kinds (of the receiving organisation)"}}))
+	s.Schema("ReferralEnd", web.Object([]string{}, web.Schema{"end_reason": web.Enum(parcours.EndReasons...)}))
 	s.Schema("ReferralStats", web.Object([]string{"service_id", "service_nom", "count", "accepted", "refused", "pending", "expired", "cancelled", "refusal_reasons"}, web.Schema{
 		"service_id": str(), "service_nom": str(), "count": web.Integer(), "accepted": web.Integer(), "refused": web.Integer(),
 		"pending": web.Integer(), "expired": web.Integer(), "cancelled": web.Integer(),
@@ -174,13 +177,13 @@ func (s *server) referralAPI() {
 	s.Handle("GET", "/api/v1/referrals/{id}", web.API, s.apiGet, &web.Op{ID: "getReferral", Tag: "referral",
 		Summary: "A referral with its extract (the receiving organisation: exactly the extract and its own entries)", Response: "ReferralWithExtract"})
 	for _, a := range []struct{ verb, summary, req string }{
-		{"accept", "Accept a referral (receiving organisation): it then follows the person and writes in the file", ""},
+		{"accept", "Accept a referral (receiving organisation): it then follows the person and writes in the file; open_accompaniment opens an accompaniment of the receiving organisation (of kind), whose end ends the share", "ReferralAcceptance"},
 		{"refuse", "Refuse a referral with a reason (receiving organisation); the share ends", "ReferralRefusal"},
 		{"cancel", "Cancel a referral (sending organisation); the share ends", ""},
-		{"end", "End the receiving organisation's follow-up; the share ends", ""},
+		{"end", "End the receiving organisation's follow-up (and the accompaniment opened on accepting, with end_reason); the share ends", "ReferralEnd"},
 	} {
 		s.Handle("POST", "/api/v1/referrals/{id}/"+a.verb, web.API, s.apiAct(a.verb), &web.Op{ID: a.verb + "Referral", Tag: "referral",
-			Summary: a.summary, Request: a.req, Response: "Referral"})
+			Summary: a.summary, Request: a.req, OptionalRequest: a.verb != "refuse", Response: "Referral"})
 	}
 }
 
@@ -234,32 +237,42 @@ func (s *server) apiGet(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+// actInput is the body of a transition: the refusal's reason, the
+// choice of opening an accompaniment on accepting, the reason the
+// follow-up ends.
+type actInput struct {
+	RefusalReason     string `json:"refusal_reason"`
+	OpenAccompaniment bool   `json:"open_accompaniment"`
+	Kind              string `json:"kind"`
+	EndReason         string `json:"end_reason"`
+}
+
 // act runs one of the referral's transitions.
-func (s *server) act(r *http.Request, verb, reason string) (*parcours.Referral, error) {
+func (s *server) act(r *http.Request, verb string, in actInput) (*parcours.Referral, error) {
 	a, id := web.MustActor(r), r.PathValue("id")
 	switch verb {
 	case "accept":
-		return s.svc.Referrals.Accept(r.Context(), a, id)
+		return s.svc.Referrals.AcceptWith(r.Context(), a, id, referral.AcceptInput{OpenAccompaniment: in.OpenAccompaniment, Kind: in.Kind})
 	case "refuse":
-		return s.svc.Referrals.Refuse(r.Context(), a, id, reason)
+		return s.svc.Referrals.Refuse(r.Context(), a, id, in.RefusalReason)
 	case "cancel":
 		return s.svc.Referrals.Cancel(r.Context(), a, id)
 	default:
-		return s.svc.Referrals.End(r.Context(), a, id)
+		return s.svc.Referrals.EndWith(r.Context(), a, id, in.EndReason)
 	}
 }
 
 func (s *server) apiAct(verb string) web.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) error {
-		var in struct {
-			RefusalReason string `json:"refusal_reason"`
-		}
-		if verb == "refuse" {
+		var in actInput
+		// The body is required to refuse, optional otherwise (accept and
+		// end have defaults).
+		if verb == "refuse" || r.ContentLength > 0 {
 			if err := s.decode(w, r, &in); err != nil {
 				return err
 			}
 		}
-		ref, err := s.act(r, verb, in.RefusalReason)
+		ref, err := s.act(r, verb, in)
 		if err != nil {
 			return err
 		}

@@ -150,7 +150,21 @@ func (s *server) showReferral(w http.ResponseWriter, r *http.Request, status int
 	if p == nil {
 		p = &web.PageData{}
 	}
-	p.Title, p.Data = "page.referral.title", &referralPage{View: v, Kinds: parcours.EntryKinds, Confs: parcours.Confidentialities}
+	d := &referralPage{View: v, Kinds: parcours.EntryKinds, Confs: parcours.Confidentialities, EndReasons: parcours.EndReasons}
+	if v.CanAnswer {
+		// The receiving organisation's catalogue, to open an
+		// accompaniment on accepting.
+		ks, err := s.svc.CaseFile.Kinds(r.Context(), web.MustActor(r))
+		if err != nil {
+			return err
+		}
+		for _, k := range ks {
+			if k.Active {
+				d.AccompanimentKinds = append(d.AccompanimentKinds, k)
+			}
+		}
+	}
+	p.Title, p.Data = "page.referral.title", d
 	if tmpl == "referral_letter.html" {
 		p.Title = "page.referral_letter.title"
 	}
@@ -164,7 +178,10 @@ func (s *server) showReferral(w http.ResponseWriter, r *http.Request, status int
 // the choices of the journal form.
 type referralPage struct {
 	*referral.View
-	Kinds, Confs []string
+	Kinds, Confs, EndReasons []string
+	// AccompanimentKinds are the receiving organisation's, for the
+	// accompaniment accepting may open.
+	AccompanimentKinds []parcours.AccompanimentKind
 }
 
 func (s *server) pageReferral(w http.ResponseWriter, r *http.Request) error {
@@ -264,7 +281,9 @@ func (s *server) pageAct(verb string) web.HandlerFunc {
 		if err := r.ParseForm(); err != nil {
 			return parcours.Errorf(parcours.EBadRequest, "error.bad_json", "form")
 		}
-		_, err := s.act(r, verb, r.PostForm.Get("refusal_reason"))
+		f := r.PostForm
+		_, err := s.act(r, verb, actInput{RefusalReason: f.Get("refusal_reason"), OpenAccompaniment: f.Get("open_accompaniment") == "1",
+			Kind: f.Get("kind"), EndReason: f.Get("end_reason")})
 		return s.afterPost(w, r, err)
 	}
 }
