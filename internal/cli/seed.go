@@ -64,5 +64,13 @@ func seed(ctx context.Context, db *store.DB, persons int, seed uint64, e *env) (
 	if err != nil {
 		return nil, err
 	}
-	return demo.Populate(ctx, db, s, demo.Options{Persons: persons, Seed: seed, Progress: e.stderr, Journals: true})
+	// More persons than the database holds: one transaction with the
+	// indexes rebuilt at the end (the caller vacuums). A few added to
+	// many: batch by batch, the indexes kept.
+	have, err := db.SeedPersons(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return demo.Populate(ctx, db, s, demo.Options{Persons: persons, Seed: seed, Progress: e.stderr, Journals: true,
+		Bulk: int64(persons) > have})
 }

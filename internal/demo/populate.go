@@ -28,8 +28,15 @@ type Options struct {
 	// entries per person) to the households.
 	Journals bool
 	// BatchPersons is the number of persons per transaction (5000 when
-	// zero).
+	// zero), or per batch written when Bulk.
 	BatchPersons int
+	// Bulk writes everything in one transaction with the tables'
+	// secondary indexes set aside and rebuilt once at the end
+	// (store.BulkLoad): many times faster for a large load, but the
+	// tables are locked until it ends and the rebuild costs as much for a
+	// few persons added to many. The planner statistics are left to the
+	// caller, which vacuums after a bulk load (store.DB.Vacuum).
+	Bulk bool
 }
 
 // Stats counts what Populate wrote.
@@ -59,6 +66,40 @@ func Populate(ctx context.Context, db *store.DB, s *Setting, opts Options) (*Sta
 		opts.BatchPersons = 5000
 	}
 	start := time.Now()
+	if !opts.Bulk {
+		st, err := populate(ctx, s, opts, start, func(fn func(*store.Tx) error) error { return db.TransactBulk(ctx, fn) })
+		if err != nil {
+			return st, err
+		}
+		// Without fresh statistics the planners guess, and after a bulk load
+		// PostgreSQL guessed a sequential scan of the whole journal for each
+		// file opened (200 ms instead of 5 ms per request at 100,000 persons).
+		if err := db.Analyze(ctx); err != nil {
+			return st, err
+		}
+		st.Elapsed = time.Since(start)
+		return st, nil
+	}
+	var st *Stats
+	err := db.BulkLoad(ctx, store.SeedTables, func(tx *store.Tx) error {
+		// From the start again should the transaction be retried.
+		var err error
+		st, err = populate(ctx, s, opts, start, func(fn func(*store.Tx) error) error { return fn(tx) })
+		return err
+	})
+	if err != nil {
+		return st, err
+	}
+	st.Elapsed = time.Since(start)
+	if opts.Progress != nil {
+		fmt.Fprintf(opts.Progress, "seed: index rebuilt, committed (%.1f s)\n", st.Elapsed.Seconds())
+	}
+	return st, nil
+}
+
+// populate generates the population and writes it batch by batch through
+// write.
+func populate(ctx context.Context, s *Setting, opts Options, start time.Time, write func(func(*store.Tx) error) error) (*Stats, error) {
 	g := NewPopulation(opts.Seed, opts.Today)
 	st := &Stats{}
 	// Organisations take households in turn, by share: a fixed
@@ -76,7 +117,7 @@ func Populate(ctx context.Context, db *store.DB, s *Setting, opts Options) (*Sta
 		if len(batch) == 0 {
 			return nil
 		}
-		err := db.TransactBulk(ctx, func(tx *store.Tx) error {
+		err := write(func(tx *store.Tx) error {
 			if err := tx.InsertSeed(ctx, batch); err != nil {
 				return err
 			}
@@ -145,13 +186,6 @@ func Populate(ctx context.Context, db *store.DB, s *Setting, opts Options) (*Sta
 	if err := flush(); err != nil {
 		return st, err
 	}
-	// Without fresh statistics the planners guess, and after a bulk load
-	// PostgreSQL guessed a sequential scan of the whole journal for each
-	// file opened (200 ms instead of 5 ms per request at 100,000 persons).
-	if err := db.Analyze(ctx); err != nil {
-		return st, err
-	}
-	st.Elapsed = time.Since(start)
 	return st, nil
 }
 
