@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"parcours/internal/accesslog"
+	"parcours/internal/agenda"
 	"parcours/internal/aid"
 	"parcours/internal/auth"
 	"parcours/internal/breakglass"
@@ -99,6 +100,8 @@ type App struct {
 	Stats *stats.Service
 	// Outbox sends the queued e-mails and SMS (package outbox).
 	Outbox *outbox.Service
+	// Agenda is appointments, agendas, the front desk and calendar feeds.
+	Agenda *agenda.Service
 }
 
 // ParseTrustedProxies reads serve's --trusted-proxies (IPs and CIDRs,
@@ -171,12 +174,14 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a.Aid = aid.New(db)
 	a.Stats = stats.New(db)
 	a.Outbox = outbox.New(db, cfg.Log)
+	a.Agenda = agenda.New(db)
 	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload, TrustedProxies: cfg.TrustedProxies},
 		web.Services{Auth: a.Auth, Persons: a.Persons, Orgs: a.Orgs, Search: a.Search, Import: a.Import,
 			Consent: a.Consent, BreakGlass: a.BreakGlass, AccessLog: a.AccessLog, CaseFile: a.CaseFile,
 			Day: casefileweb.CaseFileDay(a.CaseFile), Forms: forms.New(db), NoteFlags: a.NoteFlags,
 			Rights: a.Rights, Retention: a.Retention, DataRights: a.DataRights, Export: a.Export,
-			Directory: a.Directory, Referrals: a.Referrals, Aid: a.Aid, Stats: a.Stats},
+			Directory: a.Directory, Referrals: a.Referrals, Aid: a.Aid, Stats: a.Stats,
+			Agenda: a.Agenda},
 		routes.Areas...)
 	if err != nil {
 		return nil, err

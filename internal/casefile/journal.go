@@ -74,6 +74,23 @@ func validateEntry(e *parcours.JournalEntry, todayDate string) error {
 func (s *Service) AddEntry(ctx context.Context, actor parcours.Actor, personID string, in EntryInput) (*parcours.JournalEntry, error) {
 	var e *parcours.JournalEntry
 	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		var err error
+		e, err = WriteEntry(ctx, tx, actor, personID, in)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return e, nil
+}
+
+// WriteEntry appends an entry to a person's journal in the caller's
+// transaction, through the door (access.JournalWrite, audited): for
+// another area that writes an entry with its own change (the outcome of
+// an appointment, package agenda).
+func WriteEntry(ctx context.Context, tx *store.Tx, actor parcours.Actor, personID string, in EntryInput) (*parcours.JournalEntry, error) {
+	var e *parcours.JournalEntry
+	err := func() error {
 		f, err := file.Open(ctx, tx, actor, access.JournalWrite, personID)
 		if err != nil {
 			return err
@@ -112,7 +129,7 @@ func (s *Service) AddEntry(ctx context.Context, actor parcours.Actor, personID s
 		}
 		f.Audit("journal.create", "journal_entry", e.ID)
 		return nil
-	})
+	}()
 	if err != nil {
 		return nil, err
 	}

@@ -34,6 +34,7 @@ var personQueries = []string{
 	"ActiveShare", "Referral",
 	"HouseholdBudgets", "Budget", "HouseholdAidRequests", "AidRequest", "AidRequestsOfCommission", "GrantedSince",
 	"PersonDomiciliations", "Domiciliation", "PersonMail", "Mail", "DomiciliationsEnding",
+	"Appointment", "PersonAppointments", "WorkerAppointments", "NextAppointments", "DeskVisit", "PersonDeskVisits", "DeskVisitsBetween",
 }
 
 // doorPackages may call them: the store that defines them and the door.

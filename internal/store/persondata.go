@@ -97,6 +97,15 @@ var PersonData = []PersonTable{
 	{Table: "outbox_messages", Column: "person_id",
 		Set: "recipient = '', subject = '', body = '', status = CASE WHEN status IN ('queued','sending') THEN 'cancelled' ELSE status END"},
 	{Table: "reminder_preferences", Column: "person_id", Delete: true},
+	// The agenda (issue 11): an honoured appointment and a visit to the
+	// front desk are contacts; dates, statuses and places' kinds stay for
+	// the statistics (honoured and missed appointments), free text goes.
+	{Table: "appointments", Column: "person_id",
+		Contacts: []Contact{{Column: "starts_at", Instant: true, Where: "status = 'honoured'"}},
+		Set:      "place = '', theme = '', cancel_reason = ''"},
+	{Table: "desk_visits", Column: "person_id",
+		Contacts: []Contact{{Column: "came_at", Instant: true}},
+		Set:      "visitor = '', motive = '', message = ''"},
 	{Table: "audit_pending", Column: "person_id", Keep: "audit events waiting to be sealed: identifiers only"},
 	{Table: "audit_events", Column: "person_id", Keep: "identifiers only; the hash chain must stay verifiable"},
 	{Table: "retention_batch_items", Column: "person_id", Keep: "identifiers and dates only: the record of what retention did"},

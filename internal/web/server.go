@@ -23,6 +23,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 
 	"parcours/internal/accesslog"
+	"parcours/internal/agenda"
 	"parcours/internal/aid"
 	"parcours/internal/auth"
 	"parcours/internal/breakglass"
@@ -88,6 +89,9 @@ type Services struct {
 	Aid *aid.Service
 	// Stats is the activity statistics and their exports (web/statsweb).
 	Stats *stats.Service
+	// Agenda is appointments, agendas, working hours, the front desk and
+	// calendar feeds (web/agendaweb).
+	Agenda *agenda.Service
 }
 
 // Config is what the server needs besides the services.
