@@ -144,3 +144,65 @@ func TestBreakGlass_EveryFileActionIsClassified(t *testing.T) {
 		}
 	}
 }
+
+// TestArchived_ReadOnlyForManagersAndTheDPOWithAReason: an archived file
+// is not found by anyone else, written by nobody, and read only through
+// a consultation of the archive kind (access/archive.go).
+func TestArchived_ReadOnlyForManagersAndTheDPOWithAReason(t *testing.T) {
+	const org = "orgA"
+	actor := func(role parcours.Role) parcours.Actor {
+		return parcours.Actor{WorkerID: "w-" + string(role), OrgID: org, Role: role}
+	}
+	consult := &parcours.BreakGlass{ID: "a1", Kind: parcours.BreakGlassArchive, ExpiresAt: time.Now().Add(time.Hour)}
+	emergency := &parcours.BreakGlass{ID: "b1", Kind: parcours.BreakGlassEmergency, ExpiresAt: time.Now().Add(time.Hour)}
+	bare := &parcours.Relation{OrgID: org, Archived: true}
+	referent := &parcours.Relation{OrgID: org, Archived: true, Referent: true}
+	open := &parcours.Relation{OrgID: org, Archived: true, BreakGlass: consult}
+	wrongKind := &parcours.Relation{OrgID: org, Archived: true, Team: true, BreakGlass: emergency}
+	shared := &parcours.Relation{OrgID: org, Archived: true, Share: &parcours.Share{OrgID: "orgB"}}
+	worker, manager, reception, admin := actor(parcours.RoleWorker), actor(parcours.RoleManager), actor(parcours.RoleReception), actor(parcours.RoleAdmin)
+	for _, tc := range []struct {
+		name  string
+		actor parcours.Actor
+		act   Action
+		rel   *parcours.Relation
+		dpo   bool
+		conf  string
+		want  string
+		key   string
+	}{
+		{"the former referent no longer finds it", worker, PersonRead, referent, false, "", parcours.ENotFound, ""},
+		{"nor by name", worker, PersonFind, referent, false, "", parcours.ENotFound, ""},
+		{"nor with a break-glass", worker, BreakGlassOpen, bare, false, "", parcours.ENotFound, ""},
+		{"reception does not find it", reception, PersonRead, bare, false, "", parcours.ENotFound, ""},
+		{"an admin does not find it", admin, PersonRead, bare, false, "", parcours.ENotFound, ""},
+		{"a manager finds it by name", manager, PersonFind, bare, false, "", "", ""},
+		{"a manager reads only with a reason", manager, PersonRead, bare, false, "", parcours.EForbidden, "error.archived_reason_required"},
+		{"an emergency access is no reason", manager, JournalRead, wrongKind, false, "", parcours.EForbidden, "error.archived_reason_required"},
+		{"a manager opens a consultation", manager, BreakGlassOpen, bare, false, "", "", ""},
+		{"a manager reads with a consultation", manager, JournalRead, open, false, "", "", ""},
+		{"and the documents", manager, DocumentRead, open, false, "", "", ""},
+		{"but not referent-only entries", manager, JournalEntryRead, open, false, parcours.ConfReferent, parcours.ENotFound, ""},
+		{"nor writes in the journal", manager, JournalWrite, open, false, "", parcours.EForbidden, "error.archived_read_only"},
+		{"nor opens an accompaniment", manager, AccompanimentWrite, open, false, "", parcours.EForbidden, "error.archived_read_only"},
+		{"nor changes the identity", manager, PersonUpdate, open, false, "", parcours.EForbidden, "error.archived_read_only"},
+		{"nor uploads a document", manager, DocumentWrite, open, false, "", parcours.EForbidden, "error.archived_read_only"},
+		{"nor refers the person", manager, FileShareExternal, open, false, "", parcours.EForbidden, "error.archived_read_only"},
+		{"the DPO, a worker, reads with a consultation", worker, JournalRead, open, true, "", "", ""},
+		{"the DPO, an admin, reads with a consultation", admin, PersonRead, open, true, "", "", ""},
+		{"the DPO needs a reason too", admin, PersonRead, bare, true, "", parcours.EForbidden, "error.archived_reason_required"},
+		{"the DPO writes nothing", worker, JournalWrite, open, true, "", parcours.EForbidden, "error.archived_read_only"},
+	} {
+		err := Check(tc.actor, tc.act, Target{OrgID: org, Rel: tc.rel, DPO: tc.dpo, Confidentiality: tc.conf})
+		if got := parcours.ErrorCode(err); got != tc.want {
+			t.Errorf("%s: %q, want %q (%v)", tc.name, got, tc.want, err)
+		} else if e := parcours.AsError(err); tc.key != "" && (e == nil || e.Key != tc.key) {
+			t.Errorf("%s: %v, want %s", tc.name, err, tc.key)
+		}
+	}
+	// Another organisation's referral no longer shares an archived file.
+	other := parcours.Actor{WorkerID: "w-b", OrgID: "orgB", Role: parcours.RoleWorker}
+	if err := Check(other, PersonRead, Target{OrgID: org, Rel: shared}); parcours.ErrorCode(err) != parcours.ENotFound {
+		t.Errorf("shared archived file: %v, want not found", err)
+	}
+}

@@ -100,7 +100,7 @@ func Check(actor parcours.Actor, act Action, t Target) error {
 		return parcours.Errorf(parcours.EUnauthenticated, "error.unauthenticated")
 	}
 	if t.OrgID != "" && t.OrgID != actor.OrgID {
-		if t.Rel != nil && t.Rel.Share != nil && t.Rel.Share.OrgID == actor.OrgID {
+		if t.Rel != nil && t.Rel.Share != nil && t.Rel.Share.OrgID == actor.OrgID && !t.Rel.Archived {
 			// A file shared with the actor's organisation by referral:
 			// the extract and nothing else (referral.go).
 			return shared(actor, act, t)
@@ -109,6 +109,9 @@ func Check(actor parcours.Actor, act Action, t Target) error {
 	}
 	if foreignEntry(actor, act, t) {
 		return parcours.NotFound()
+	}
+	if t.Rel != nil && t.Rel.Archived {
+		return archived(actor, act, t) // archive.go: read-only, managers and the DPO, with a reason
 	}
 	if decided, err := special(actor, act, t); decided {
 		return err

@@ -28,6 +28,10 @@ const (
 // DefaultDuration is how long an access stays open.
 const DefaultDuration = 4 * time.Hour
 
+// ArchiveDuration is how long a consultation of an archived file stays
+// open.
+const ArchiveDuration = time.Hour
+
 // Service is the break-glass service.
 type Service struct {
 	db *store.DB
@@ -75,6 +79,19 @@ func (s *Service) Open(ctx context.Context, actor parcours.Actor, personID, reas
 			return parcours.Errorf(parcours.EConflict, "error.break_glass_open")
 		}
 		b = &parcours.BreakGlass{OrgID: rel.OrgID, PersonID: personID, WorkerID: actor.WorkerID, Reason: reason}
+		if rel.Archived {
+			// A manager's or the DPO's consultation of an archived file
+			// (access/archive.go): the same stamped, time-limited access,
+			// of its own kind; nobody follows an archived file any more.
+			b.Kind = parcours.BreakGlassArchive
+			if err := tx.InsertBreakGlass(ctx, b, ArchiveDuration); err != nil {
+				return err
+			}
+			ev := audit.For(actor, "archive.consult", "break_glass", b.ID, personID)
+			ev.BreakGlass, ev.Reason = b.ID, b.Reason
+			tx.Audit(ev)
+			return nil
+		}
 		if err := tx.InsertBreakGlass(ctx, b, s.Duration); err != nil {
 			return err
 		}

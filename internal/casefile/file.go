@@ -59,6 +59,11 @@ type File struct {
 	// CanRefer: the actor may orient the person to a service (a referral
 	// sharing an extract of the file).
 	CanRefer bool
+	// Archived: the file is in the intermediate archive (read-only,
+	// consulted with a reason); ArchiveUntil is the end of the viewer's
+	// consultation.
+	Archived     bool
+	ArchiveUntil time.Time
 }
 
 // Alerts sum up, at the top of the file, what needs attention.
@@ -190,6 +195,9 @@ func (s *Service) Open(ctx context.Context, actor parcours.Actor, personID strin
 			return err
 		}
 		out.Alerts = alerts(f, out)
+		if out.Archived = f.Archived(); out.Archived {
+			out.ArchiveUntil, out.Alerts.BreakGlassUntil = out.Alerts.BreakGlassUntil, time.Time{}
+		}
 		if err := f.RecordVisit(ctx); err != nil {
 			return err
 		}

@@ -53,6 +53,9 @@ type File struct {
 	LastVisit time.Time
 
 	all []*parcours.Accompaniment
+	// dpo: the actor is the organisation's data-protection officer,
+	// looked up only for an archived file (access.archived).
+	dpo bool
 }
 
 // Open loads personID's file for actor and checks act on it. A person of
@@ -96,6 +99,9 @@ func open(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Ac
 	}
 	f := &File{tx: tx, actor: actor, Person: ff.Person, Rel: ff.Rel, IDs: ff.IDs, Into: ff.Into,
 		Group: ff.Group, Active: ff.Active, LastVisit: ff.LastVisit, all: ff.Accompaniments}
+	if err := f.lookUpDPO(ctx); err != nil {
+		return nil, err
+	}
 	if err := f.Check(act); err != nil {
 		// A refused attempt on an existing file is itself audited (ids
 		// only); Can, which pages ask to show buttons, records nothing.
@@ -120,18 +126,38 @@ func OpenMany(ctx context.Context, tx *store.Tx, actor parcours.Actor, personIDs
 		if ff.Person.OrgID != actor.OrgID && !actor.System {
 			continue
 		}
-		out[id] = &File{tx: tx, actor: actor, Person: ff.Person, Rel: ff.Rel, IDs: ff.IDs, Into: ff.Into,
+		f := &File{tx: tx, actor: actor, Person: ff.Person, Rel: ff.Rel, IDs: ff.IDs, Into: ff.Into,
 			Group: ff.Group, Active: ff.Active, LastVisit: ff.LastVisit, all: ff.Accompaniments}
+		if err := f.lookUpDPO(ctx); err != nil {
+			return nil, err
+		}
+		out[id] = f
 	}
 	return out, nil
 }
+
+// lookUpDPO notes whether the actor is the organisation's data-protection
+// officer when the file is archived: the DPO then consults it whatever
+// their role (access.archived). Other files never need it.
+func (f *File) lookUpDPO(ctx context.Context) error {
+	if !f.Rel.Archived || f.actor.System || f.actor.WorkerID == "" || f.actor.Role == parcours.RoleManager {
+		return nil
+	}
+	var err error
+	f.dpo, err = f.tx.IsDPO(ctx, f.actor.WorkerID)
+	return err
+}
+
+// Archived reports whether the file is in the intermediate archive:
+// read-only, consulted by managers and the DPO with a reason.
+func (f *File) Archived() bool { return f.Rel.Archived }
 
 // Actor is who opened the file.
 func (f *File) Actor() parcours.Actor { return f.actor }
 
 // Target is the file-level target of an action.
 func (f *File) Target() access.Target {
-	return access.Target{OrgID: f.Person.OrgID, PersonID: f.Person.ID, Rel: f.Rel}
+	return access.Target{OrgID: f.Person.OrgID, PersonID: f.Person.ID, Rel: f.Rel, DPO: f.dpo}
 }
 
 // Check returns nil when the actor may do act on the file, else the
@@ -144,7 +170,7 @@ func (f *File) Can(act access.Action) bool { return f.Check(act) == nil }
 
 // Sees reports whether the actor may see the sensitive part act names
 // (access.SensitiveRead, access.HealthRead): for redacting fields.
-func (f *File) Sees(act access.Action) bool { return access.Sees(f.actor, act, f.Rel) }
+func (f *File) Sees(act access.Action) bool { return f.Can(act) }
 
 // Owns reports whether a row of personID belongs to this person: an
 // entry, accompaniment or document anywhere in the merge group.

@@ -66,11 +66,15 @@ const (
 // BreakGlass is an exceptional access to a file by a worker without a
 // relation to the person, for a stated reason, for a limited time.
 type BreakGlass struct {
-	ID        string    `json:"id"`
-	OrgID     string    `json:"organization_id"`
-	PersonID  string    `json:"person_id"`
-	WorkerID  string    `json:"worker_id"`
-	Reason    string    `json:"reason"`
+	ID       string `json:"id"`
+	OrgID    string `json:"organization_id"`
+	PersonID string `json:"person_id"`
+	WorkerID string `json:"worker_id"`
+	Reason   string `json:"reason"`
+	// Kind is BreakGlassEmergency (a worker without relation) or
+	// BreakGlassArchive (a manager's or DPO's consultation of an
+	// archived file).
+	Kind      string    `json:"kind"`
 	CreatedAt time.Time `json:"created_at"`
 	ExpiresAt time.Time `json:"expires_at"`
 	// Review is "" until a manager reviewed it, then ReviewJustified or
@@ -109,7 +113,16 @@ type Relation struct {
 	// organisation by referral, when the worker is of another
 	// organisation; nil otherwise.
 	Share *Share
+	// Archived: the file was moved to the intermediate archive by the
+	// retention (read-only; managers and the DPO, with a reason).
+	Archived bool
 }
+
+// Kinds of break-glass access.
+const (
+	BreakGlassEmergency = "break_glass"
+	BreakGlassArchive   = "archive"
+)
 
 // Objects reports whether the person objects to category c.
 func (r *Relation) Objects(c string) bool { return r != nil && slices.Contains(r.Objections, c) }

@@ -8,13 +8,13 @@ import (
 	"parcours/internal/parcours"
 )
 
-const breakGlassColumns = `id, org_id, person_id, worker_id, reason, created_at, expires_at, review, review_note, reviewed_by, reviewed_at`
+const breakGlassColumns = `id, org_id, person_id, worker_id, reason, created_at, expires_at, review, review_note, reviewed_by, reviewed_at, kind`
 
 func scanBreakGlass(row interface{ Scan(...any) error }) (*parcours.BreakGlass, error) {
 	var b parcours.BreakGlass
 	var created, expires, reviewed int64
 	if err := row.Scan(&b.ID, &b.OrgID, &b.PersonID, &b.WorkerID, &b.Reason, &created, &expires,
-		&b.Review, &b.ReviewNote, &b.ReviewedBy, &reviewed); err != nil {
+		&b.Review, &b.ReviewNote, &b.ReviewedBy, &reviewed, &b.Kind); err != nil {
 		return nil, err
 	}
 	b.CreatedAt, b.ExpiresAt, b.ReviewedAt = fromTS(created), fromTS(expires), fromTS(reviewed)
@@ -27,10 +27,13 @@ func (tx *Tx) InsertBreakGlass(ctx context.Context, b *parcours.BreakGlass, d ti
 	if b.ID == "" {
 		b.ID = NewID()
 	}
+	if b.Kind == "" {
+		b.Kind = parcours.BreakGlassEmergency
+	}
 	b.CreatedAt = tx.now.Truncate(time.Microsecond)
 	b.ExpiresAt = b.CreatedAt.Add(d)
-	_, err := tx.exec(ctx, `INSERT INTO break_glass (`+breakGlassColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?)`,
-		b.ID, b.OrgID, b.PersonID, b.WorkerID, b.Reason, ts(b.CreatedAt), ts(b.ExpiresAt), b.Review, b.ReviewNote, b.ReviewedBy, ts(b.ReviewedAt))
+	_, err := tx.exec(ctx, `INSERT INTO break_glass (`+breakGlassColumns+`) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)`,
+		b.ID, b.OrgID, b.PersonID, b.WorkerID, b.Reason, ts(b.CreatedAt), ts(b.ExpiresAt), b.Review, b.ReviewNote, b.ReviewedBy, ts(b.ReviewedAt), b.Kind)
 	return err
 }
 
@@ -52,7 +55,7 @@ func (tx *Tx) BreakGlassReviews(ctx context.Context, orgID string, pending bool,
 	q := `SELECT b.id, b.org_id, b.person_id, b.worker_id, b.reason, b.created_at, b.expires_at, b.review, b.review_note,
 		b.reviewed_by, b.reviewed_at, w.first_name, w.last_name, w.email, p.birth_name, p.first_names
 		FROM break_glass b JOIN workers w ON w.id = b.worker_id JOIN persons p ON p.id = b.person_id
-		WHERE b.org_id = ?`
+		WHERE b.org_id = ? AND b.kind = 'break_glass'`
 	if pending {
 		q += ` AND b.review = ''`
 	}
@@ -73,6 +76,7 @@ func (tx *Tx) BreakGlassReviews(ctx context.Context, orgID string, pending bool,
 			return nil, err
 		}
 		b.CreatedAt, b.ExpiresAt, b.ReviewedAt = fromTS(created), fromTS(expires), fromTS(reviewed)
+		b.Kind = parcours.BreakGlassEmergency
 		b.WorkerName = w.DisplayName()
 		b.PersonName = strings.ToUpper(birthName) + " " + firstNames
 		out = append(out, &b)

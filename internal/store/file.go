@@ -38,8 +38,8 @@ type FileFacts struct {
 }
 
 // factColumns is the width of the rows of the facts statement: a kind,
-// the person asked about, then up to 22 values as text.
-const factColumns = 22
+// the person asked about, then up to 23 values as text.
+const factColumns = 23
 
 // FileFacts gathers, for each of personIDs, the facts of FileFacts in one
 // statement: a union of tagged rows (p: person, o: own ids, g: group, a:
@@ -95,13 +95,13 @@ acc AS (
 	UNION
 	SELECT hh.start, ` + prefixed("a.", accompanimentColumns) + ` FROM hh JOIN accompaniments a ON a.household_id = hh.id AND a.household_id <> ''
 )
-SELECT 'p', id, ` + text(personColumns) + `, CAST(merged_into AS TEXT) FROM persons WHERE id IN (` + in + `)
+SELECT 'p', id, ` + text(personColumns) + `, CAST(merged_into AS TEXT), CAST(archived_at AS TEXT) FROM persons WHERE id IN (` + in + `)
 UNION ALL SELECT 'o', start, id` + pad(1) + ` FROM own
 UNION ALL SELECT 'g', start, id` + pad(1) + ` FROM grp
 UNION ALL SELECT 'a', start, ` + text(prefixed("acc.", accompanimentColumns)) + pad(13) + ` FROM acc
 UNION ALL SELECT 'r', grp.start, pr.worker_id, wt.team_id` + pad(2) + ` FROM grp JOIN person_recorders pr ON pr.person_id = grp.id LEFT JOIN worker_teams wt ON wt.worker_id = pr.worker_id
 UNION ALL SELECT DISTINCT 'c', grp.start, co.category` + pad(1) + ` FROM grp JOIN consent_objections co ON co.person_id = grp.id
-UNION ALL SELECT 'b', person_id, ` + text(breakGlassColumns) + pad(11) + ` FROM break_glass WHERE worker_id = ? AND person_id IN (` + in + `) AND expires_at > ?`
+UNION ALL SELECT 'b', person_id, ` + text(breakGlassColumns) + pad(12) + ` FROM break_glass WHERE worker_id = ? AND person_id IN (` + in + `) AND expires_at > ?`
 	args := append(append(append(append([]any{}, ids...), ids...), ids...), workerID)
 	args = append(append(args, ids...), ts(tx.now))
 	if visit {
@@ -120,6 +120,8 @@ UNION ALL SELECT 'v', person_id, CAST(visited_at AS TEXT)` + pad(1) + ` FROM cas
 		breakGlass  *parcours.BreakGlass
 		objections  []string
 		accompanied bool
+		archived    bool
+		kinds       []*parcours.BreakGlass
 	}
 	all := map[string]*gathered{}
 	get := func(id string) *gathered {
@@ -150,6 +152,7 @@ UNION ALL SELECT 'v', person_id, CAST(visited_at AS TEXT)` + pad(1) + ` FROM cas
 			}
 			g.facts.Person = p
 			g.facts.Into = v[21].String
+			g.archived = v[22].String != "" && v[22].String != "0"
 		case "o":
 			g.facts.IDs = append(g.facts.IDs, v[0].String)
 		case "g":
@@ -172,6 +175,7 @@ UNION ALL SELECT 'v', person_id, CAST(visited_at AS TEXT)` + pad(1) + ` FROM cas
 			if g.breakGlass == nil || b.ExpiresAt.After(g.breakGlass.ExpiresAt) {
 				g.breakGlass = b
 			}
+			g.kinds = append(g.kinds, b)
 		case "v":
 			n, _ := strconv.ParseInt(v[0].String, 10, 64)
 			g.facts.LastVisit = fromTS(n)
@@ -207,7 +211,19 @@ UNION ALL SELECT 'v', person_id, CAST(visited_at AS TEXT)` + pad(1) + ` FROM cas
 		// referral is that organisation's (package referral): it neither
 		// shows in the file nor links anyone to it.
 		f.Accompaniments = slices.DeleteFunc(f.Accompaniments, func(a *parcours.Accompaniment) bool { return a.OrgID != f.Person.OrgID })
-		rel := &parcours.Relation{PersonID: id, OrgID: f.Person.OrgID, BreakGlass: g.breakGlass}
+		// An archived file is consulted through an access of the archive
+		// kind only, any other file through an emergency one only.
+		want := parcours.BreakGlassEmergency
+		if g.archived {
+			want = parcours.BreakGlassArchive
+		}
+		g.breakGlass = nil
+		for _, b := range g.kinds {
+			if b.Kind == want && (g.breakGlass == nil || b.ExpiresAt.After(g.breakGlass.ExpiresAt)) {
+				g.breakGlass = b
+			}
+		}
+		rel := &parcours.Relation{PersonID: id, OrgID: f.Person.OrgID, BreakGlass: g.breakGlass, Archived: g.archived}
 		for _, a := range f.Accompaniments {
 			if a.EndDate != "" {
 				continue // an ended accompaniment no longer links anyone

@@ -172,3 +172,18 @@ func breakGlassLink(r *http.Request, status int, e *parcours.Error) string {
 	}
 	return "/persons/" + url.PathEscape(id) + "/break-glass"
 }
+
+// archiveLink returns the form that asks the reason for consulting an
+// archived file (403 error.archived_reason_required on a page of
+// /persons/{id}), "" otherwise.
+func archiveLink(r *http.Request, status int, e *parcours.Error) string {
+	if status != http.StatusForbidden || e.Key != "error.archived_reason_required" || r.Method != http.MethodGet {
+		return ""
+	}
+	rest, ok := strings.CutPrefix(r.URL.Path, "/persons/")
+	id, _, _ := strings.Cut(rest, "/")
+	if !ok || id == "" {
+		return ""
+	}
+	return "/persons/" + url.PathEscape(id) + "/break-glass"
+}

@@ -229,6 +229,11 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 			data["Referral"] = "/referrals"
 		}
 		p.Title = "page.error.not_followed"
+	} else if link := archiveLink(r, status, e); link != "" {
+		// An archived file: the manager or the DPO says why they consult it.
+		data["Archive"] = link
+		data["MinReason"] = breakglass.MinReason
+		p.Title = "page.error.archived"
 	}
 	if err := s.Render(w, r, status, "error.html", p); err != nil {
 		s.log.Error("render error page", "err", err.Error())

@@ -23,8 +23,9 @@ func accessSchemas(s *Server) {
 		"informed_on": strFmt("date"), "method": enum(parcours.InformationMethods...), "document_id": str(),
 		"objections": arrayOf(enum(parcours.ObjectionCategories...)),
 	}))
-	s.schema("BreakGlass", object([]string{"id", "organization_id", "person_id", "worker_id", "reason", "created_at", "expires_at"}, Schema{
+	s.schema("BreakGlass", object([]string{"id", "organization_id", "person_id", "worker_id", "reason", "kind", "created_at", "expires_at"}, Schema{
 		"id": str(), "organization_id": str(), "person_id": str(), "worker_id": str(), "reason": str(),
+		"kind":       enum(parcours.BreakGlassEmergency, parcours.BreakGlassArchive),
 		"created_at": strFmt("date-time"), "expires_at": strFmt("date-time"),
 		"review": enum(parcours.ReviewJustified, parcours.ReviewUnjustified), "review_note": str(),
 		"reviewed_by": str(), "reviewed_at": strFmt("date-time"), "worker_name": str(), "person_name": str(),
@@ -47,7 +48,7 @@ func (s *Server) accessAPIRoutes() {
 	s.handle("POST", "/api/v1/persons/{id}/consent", API, s.apiRecordConsent,
 		&Op{ID: "recordConsent", Summary: "Record the person's information and objections", Tag: "access", Request: "ConsentInput", Response: "Consent"})
 	s.handle("POST", "/api/v1/persons/{id}/break-glass", API, s.apiOpenBreakGlass,
-		&Op{ID: "openBreakGlass", Summary: "Open a file without relation, in an emergency, with a reason", Tag: "access",
+		&Op{ID: "openBreakGlass", Summary: "Open a file without relation, in an emergency, with a reason; on an archived file, a manager's or the DPO's consultation (kind archive)", Tag: "access",
 			Request: "BreakGlassInput", Response: "BreakGlass", Status: http.StatusCreated})
 	s.handle("GET", "/api/v1/break-glass/reviews", API, s.apiBreakGlassReviews,
 		&Op{ID: "listBreakGlassReviews", Summary: "Break-glass accesses of the organisation, for review (managers)", Tag: "access",
