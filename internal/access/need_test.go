@@ -124,7 +124,7 @@ var breakGlassReadsAndNotes = set(PersonRead, PersonFind, HouseholdRead, Consent
 var notAboutAFile = set(PersonCreate, HouseholdCreate, OrgManage, WorkerManage, SelfManage, OrgCreate,
 	BreakGlassOpen, BreakGlassReview, AuditSearch, NotificationRead, AccompanimentKinds, InterviewTemplateManage, JobRun,
 	ReviewText, ReviewStats, RetentionManage, DataRequestHandle,
-	ReferralInbox, DirectoryRead, DirectoryManage, StatsRead)
+	ReferralInbox, DirectoryRead, DirectoryManage, StatsRead, OutboxRead)
 
 // TestBreakGlass_EveryFileActionIsClassified makes every action a role
 // may do say whether a break-glass allows it: a new action that writes to

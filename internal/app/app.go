@@ -181,7 +181,7 @@ func New(cfg Config, db *store.DB) (*App, error) {
 			Day: casefileweb.CaseFileDay(a.CaseFile), Forms: forms.New(db), NoteFlags: a.NoteFlags,
 			Rights: a.Rights, Retention: a.Retention, DataRights: a.DataRights, Export: a.Export,
 			Directory: a.Directory, Referrals: a.Referrals, Aid: a.Aid, Stats: a.Stats,
-			Agenda: a.Agenda},
+			Agenda: a.Agenda, Outbox: a.Outbox},
 		routes.Areas...)
 	if err != nil {
 		return nil, err

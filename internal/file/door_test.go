@@ -31,7 +31,7 @@ var personQueries = []string{
 	"OpenTasksWithPersons", "RecentVisits", "HandoversToAcknowledge", "Caseload",
 	"PersonProcedures", "Procedure", "ProceduresToFollow", "PersonAutonomyChecks", "PersonMandates", "Mandate", "MandatesEnding",
 	"DataRequest", "PersonDataRequests", "OrgDataRequests", "OverdueDataRequests",
-	"ActiveShare", "Referral",
+	"ActiveShare", "Referral", "ReminderPreference", "SaveReminderPreference",
 	"HouseholdBudgets", "Budget", "HouseholdAidRequests", "AidRequest", "AidRequestsOfCommission", "GrantedSince",
 	"PersonDomiciliations", "Domiciliation", "PersonMail", "Mail", "DomiciliationsEnding",
 	"Appointment", "PersonAppointments", "WorkerAppointments", "NextAppointments", "DeskVisit", "PersonDeskVisits", "DeskVisitsBetween",

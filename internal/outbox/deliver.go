@@ -135,7 +135,7 @@ func (s *Service) send(ctx context.Context, set *parcours.MessagingSettings, m *
 			return errors.New("SMTP not configured for the organisation")
 		}
 		pw := ""
-		if set.SMTPPasswordEnv != "" {
+		if smtpEnvName.MatchString(set.SMTPPasswordEnv) {
 			pw = s.Getenv(set.SMTPPasswordEnv)
 		}
 		return s.Mail.SendMail(sctx, set, pw, m)
@@ -149,7 +149,7 @@ func (s *Service) send(ctx context.Context, set *parcours.MessagingSettings, m *
 			return errors.New("not a mobile number")
 		}
 		token := ""
-		if set.SMSTokenEnv != "" {
+		if smsEnvName.MatchString(set.SMSTokenEnv) {
 			token = s.Getenv(set.SMSTokenEnv)
 		}
 		return p.SendSMS(sctx, set, token, to, m.Body)

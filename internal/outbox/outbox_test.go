@@ -121,8 +121,8 @@ func TestOutbox_SendsOnceByKeyWithPasswordFromEnvironment(t *testing.T) {
 		}
 		defer c.Close()
 		c.User, c.Password = "ccas", "s3cret-from-env"
-		configure(t, e, c.Addr, "ccas", "CCAS_SMTP_PASSWORD")
-		s, rec := newSender(e, map[string]string{"CCAS_SMTP_PASSWORD": "s3cret-from-env"})
+		configure(t, e, c.Addr, "ccas", "PARCOURS_SMTP_CCAS")
+		s, rec := newSender(e, map[string]string{"PARCOURS_SMTP_CCAS": "s3cret-from-env"})
 
 		m := outbox.Message{OrgID: e.OrgA.ID, Key: "test:1", Channel: parcours.ChannelEmail, Kind: "test",
 			To: "jeanne.martin@exemple.test", Subject: "Rappel de rendez-vous", Body: "Bonjour,\nVotre rendez-vous est demain à 10 h.\n— Le CCAS"}

@@ -35,6 +35,7 @@ import (
 	"parcours/internal/importer"
 	"parcours/internal/noteflags"
 	"parcours/internal/org"
+	"parcours/internal/outbox"
 	"parcours/internal/parcours"
 	"parcours/internal/person"
 	"parcours/internal/referral"
@@ -92,6 +93,9 @@ type Services struct {
 	// Agenda is appointments, agendas, working hours, the front desk and
 	// calendar feeds (web/agendaweb).
 	Agenda *agenda.Service
+	// Outbox is the outgoing e-mails and SMS, their settings and the
+	// person's reminder choice (web/outboxweb).
+	Outbox *outbox.Service
 }
 
 // Config is what the server needs besides the services.

@@ -14,6 +14,7 @@ import (
 	"parcours/internal/web/datarightsweb"
 	"parcours/internal/web/homeweb"
 	"parcours/internal/web/noticeweb"
+	"parcours/internal/web/outboxweb"
 	"parcours/internal/web/personweb"
 	"parcours/internal/web/referralweb"
 	"parcours/internal/web/retentionweb"
@@ -38,4 +39,5 @@ var Areas = []web.Area{
 	datarightsweb.Register, // the person's requests about their data, with the legal clock
 	referralweb.Register,   // service directory, referrals and their scoped share
 	statsweb.Register,      // activity statistics and their exports
+	outboxweb.Register,     // outgoing e-mails and SMS, their settings, the person's reminder choice
 }
