@@ -32,7 +32,17 @@ const MinCell = 5
 type Cell struct {
 	N          int
 	Suppressed bool
+	// Unit is "" for a count, UnitCents for an amount (N in cents),
+	// UnitDays for a median delay: those are suppressed when fewer than
+	// MinCell cases make them.
+	Unit string
 }
+
+// Units of a cell that is not a count.
+const (
+	UnitCents = "cents"
+	UnitDays  = "days"
+)
 
 // MarshalJSON writes {"n": 12} or {"suppressed": true}: a suppressed
 // count never leaves the server.
@@ -50,7 +60,34 @@ func (c Cell) String() string {
 	if c.Suppressed {
 		return fmt.Sprintf("< %d", MinCell)
 	}
+	switch c.Unit {
+	case UnitCents:
+		return euros(c.N)
+	case UnitDays:
+		return fmt.Sprintf("%d j", c.N)
+	}
 	return fmt.Sprint(c.N)
+}
+
+// euros writes cents in the French form: « 1 874,50 € ».
+func euros(cents int) string {
+	neg := cents < 0
+	if neg {
+		cents = -cents
+	}
+	digits := fmt.Sprint(cents / 100)
+	var b strings.Builder
+	if neg {
+		b.WriteString("-")
+	}
+	for i, r := range digits {
+		if i > 0 && (len(digits)-i)%3 == 0 {
+			b.WriteString("\u202f")
+		}
+		b.WriteRune(r)
+	}
+	fmt.Fprintf(&b, ",%02d\u00a0€", cents%100)
+	return b.String()
 }
 
 // Row is a line of a table: a code and the label key or text.
@@ -71,6 +108,8 @@ type Table struct {
 	// Total is the sum of the rows, for breakdowns (nil for the summary,
 	// whose lines are different measures).
 	Total *Cell `json:"total,omitempty"`
+	// Unit is the unit of the table's cells ("" for counts).
+	Unit string `json:"unit,omitempty"`
 }
 
 // Report is the statistics of a period.
@@ -94,7 +133,9 @@ func (r *Report) Table(id string) *Table {
 }
 
 // TableIDs are the tables of a report, in order.
-var TableIDs = []string{"summary", "opened_by_kind", "closed_by_reason", "entries_by_kind", "by_commune", "by_age", "by_sex", "by_household"}
+var TableIDs = []string{"summary", "opened_by_kind", "closed_by_reason", "entries_by_kind", "by_commune", "by_age", "by_sex", "by_household",
+	"appointments", "procedures_by_right", "procedures_by_help", "procedures_by_outcome", "obstacles", "aid_by_type", "aid_amounts",
+	"referrals", "referral_delays"}
 
 // Suppress applies primary and secondary suppression to counts and their
 // total: cells from 1 to MinCell-1 are suppressed; while exactly one cell
@@ -389,6 +430,11 @@ func build(ctx context.Context, tx *store.Tx, f store.StatsFilter) (*Report, err
 			return fmt.Sprint(p.HouseholdSize)
 		}, byName), func(k string) (string, string) { return k, "stats.household." + k }),
 	)
+	more, err := buildMore(ctx, tx, f)
+	if err != nil {
+		return nil, err
+	}
+	rep.Tables = append(rep.Tables, more...)
 	return rep, nil
 }
 

@@ -49,6 +49,7 @@ func (s *server) routes() {
 			"id": web.Enum(stats.TableIDs...), "title": web.Str(),
 			"rows":  web.ArrayOf(web.Object([]string{"key", "label", "count"}, web.Schema{"key": web.Str(), "label": web.Str(), "count": cell})),
 			"total": cell,
+			"unit":  web.Schema{"type": "string", "enum": []string{stats.UnitCents, stats.UnitDays}, "description": "cents: amounts in cents; days: median delays; absent: counts"},
 		})),
 	}))
 	s.Handle("GET", "/api/v1/stats", web.API, s.apiReport, &web.Op{ID: "stats",
@@ -80,12 +81,13 @@ type tableOut struct {
 	Title string      `json:"title"`
 	Rows  []stats.Row `json:"rows"`
 	Total *stats.Cell `json:"total,omitempty"`
+	Unit  string      `json:"unit,omitempty"`
 }
 
 func translate(lang string, rep *stats.Report) []tableOut {
 	var out []tableOut
 	for _, t := range rep.Tables {
-		to := tableOut{ID: t.ID, Title: i18n.T(lang, t.Title), Total: t.Total, Rows: []stats.Row{}}
+		to := tableOut{ID: t.ID, Title: i18n.T(lang, t.Title), Total: t.Total, Unit: t.Unit, Rows: []stats.Row{}}
 		for _, r := range t.Rows {
 			if r.LabelKey != "" {
 				r.Label = i18n.T(lang, r.LabelKey)
@@ -283,6 +285,8 @@ func (s *server) export(w http.ResponseWriter, r *http.Request) error {
 				_ = set("A"+strconv.Itoa(line), row.Label)
 				if row.Cell.Suppressed {
 					_ = set("B"+strconv.Itoa(line), row.Cell.String())
+				} else if row.Cell.Unit == stats.UnitCents {
+					_ = set("B"+strconv.Itoa(line), float64(row.Cell.N)/100)
 				} else {
 					_ = set("B"+strconv.Itoa(line), row.Cell.N)
 				}
