@@ -5,6 +5,7 @@ package app
 
 import (
 	"context"
+	"fmt"
 	"log/slog"
 	"net/netip"
 	"os"
@@ -26,9 +27,11 @@ import (
 	"parcours/internal/org"
 	"parcours/internal/outbox"
 	"parcours/internal/person"
+	"parcours/internal/prescreen"
 	"parcours/internal/referral"
 	"parcours/internal/retention"
 	"parcours/internal/rights"
+	"parcours/internal/screening"
 	"parcours/internal/search"
 	"parcours/internal/servicedir"
 	"parcours/internal/stats"
@@ -98,6 +101,8 @@ type App struct {
 	Aid *aid.Service
 	// Stats is the activity statistics (small cells suppressed).
 	Stats *stats.Service
+	// Screening is the pre-screening of likely rights (issue 13).
+	Screening *screening.Service
 	// Outbox sends the queued e-mails and SMS (package outbox).
 	Outbox *outbox.Service
 	// Agenda is appointments, agendas, the front desk and calendar feeds.
@@ -173,6 +178,13 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a.Referrals = referral.New(db)
 	a.Aid = aid.New(db)
 	a.Stats = stats.New(db)
+	// The pre-screening rules are data: a rule that does not parse or
+	// names an unknown parameter stops the start, naming file and line.
+	rules, err := prescreen.Load()
+	if err != nil {
+		return nil, fmt.Errorf("pre-screening rules: %w", err)
+	}
+	a.Screening = screening.New(db, rules)
 	a.Outbox = outbox.New(db, cfg.Log)
 	a.Agenda = agenda.New(db)
 	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload, TrustedProxies: cfg.TrustedProxies},
@@ -181,7 +193,7 @@ func New(cfg Config, db *store.DB) (*App, error) {
 			Day: casefileweb.CaseFileDay(a.CaseFile), Forms: forms.New(db), NoteFlags: a.NoteFlags,
 			Rights: a.Rights, Retention: a.Retention, DataRights: a.DataRights, Export: a.Export,
 			Directory: a.Directory, Referrals: a.Referrals, Aid: a.Aid, Stats: a.Stats,
-			Agenda: a.Agenda, Outbox: a.Outbox},
+			Agenda: a.Agenda, Outbox: a.Outbox, Screening: a.Screening},
 		routes.Areas...)
 	if err != nil {
 		return nil, err

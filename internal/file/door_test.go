@@ -35,6 +35,7 @@ var personQueries = []string{
 	"HouseholdBudgets", "Budget", "HouseholdAidRequests", "AidRequest", "AidRequestsOfCommission", "GrantedSince",
 	"PersonDomiciliations", "Domiciliation", "PersonMail", "Mail", "DomiciliationsEnding",
 	"Appointment", "PersonAppointments", "WorkerAppointments", "NextAppointments", "DeskVisit", "PersonDeskVisits", "DeskVisitsBetween",
+	"HouseholdPrescreenOutcomes", "ScreenedHouseholds",
 }
 
 // doorPackages may call them: the store that defines them and the door.

@@ -113,6 +113,25 @@ type Rule struct {
 	possible    *Step
 	amount      *Step
 	received    *Step
+	params      []string
+	minDate     string // the first date every parameter it reads has a value
+}
+
+// ParamNames lists the parameters the rule reads, sorted.
+func (r *Rule) ParamNames() []string { return r.params }
+
+// MinDate is the first date the rule can be computed for.
+func (r *Rule) MinDate() string { return r.minDate }
+
+// MinDate is the first date some rule can be computed for.
+func (e *Engine) MinDate() string {
+	m := ""
+	for _, r := range e.Rules {
+		if m == "" || r.minDate < m {
+			m = r.minDate
+		}
+	}
+	return m
 }
 
 // Engine holds the compiled rules and the parameters.
@@ -483,6 +502,20 @@ func (e *Engine) loadRule(fsys fs.FS, name string) (*Rule, error) {
 	case r.probable == nil || r.possible == nil:
 		return nil, fmt.Errorf("%s:1: rule %s needs « probable: » and « possible: »", name, r.Code)
 	}
+	for _, st := range append(slices.Clone(r.Steps), r.probable, r.possible, r.amount, r.received) {
+		if st == nil {
+			continue
+		}
+		for _, u := range st.uses {
+			if p, ok := e.Params[u]; ok && !slices.Contains(r.params, u) {
+				r.params = append(r.params, u)
+				if first := p.Values[0].From; first > r.minDate {
+					r.minDate = first
+				}
+			}
+		}
+	}
+	slices.Sort(r.params)
 	return r, nil
 }
 

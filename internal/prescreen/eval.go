@@ -157,6 +157,9 @@ func (e *Engine) EvaluateRule(r *Rule, s Situation) (*Result, error) {
 			res.Missing = append(res.Missing, Missing{Fact: n, Label: FactLabel(n), Field: d.Missing})
 		}
 	}
+	if s.Date < r.minDate {
+		res.Missing = append(res.Missing, Missing{Label: "Paramètres de la règle saisis à partir du " + frenchDate(r.minDate) + " seulement"})
+	}
 	if len(res.Missing) > 0 {
 		res.Status = MissingData
 		return res, nil
@@ -287,4 +290,11 @@ func show(v any, unit string) string {
 		return s
 	}
 	return fmt.Sprint(v)
+}
+
+func frenchDate(d string) string {
+	if len(d) != 10 {
+		return d
+	}
+	return d[8:10] + "/" + d[5:7] + "/" + d[0:4]
 }

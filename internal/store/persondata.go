@@ -76,6 +76,12 @@ var PersonData = []PersonTable{
 	{Table: "domiciliations", Column: "person_id", Kind: "procedures",
 		Contacts: []Contact{{Column: "applied_on"}},
 		Set:      "motive = '', end_reason = ''"},
+	// Pre-screening answers (issue 13): what the worker did with a result
+	// (codes and dates stay for the non-take-up statistics; the reason
+	// goes).
+	{Table: "prescreen_outcomes", Column: "person_id", Kind: "procedures",
+		Contacts: []Contact{{Column: "created_at", Instant: true}},
+		Set:      "reason = ''"},
 	{Table: "domiciliation_mail", Column: "person_id",
 		Contacts: []Contact{{Column: "received_on"}},
 		Set:      "sender = ''"},

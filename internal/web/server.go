@@ -41,6 +41,7 @@ import (
 	"parcours/internal/referral"
 	"parcours/internal/retention"
 	"parcours/internal/rights"
+	"parcours/internal/screening"
 	"parcours/internal/search"
 	"parcours/internal/servicedir"
 	"parcours/internal/stats"
@@ -96,6 +97,9 @@ type Services struct {
 	// Outbox is the outgoing e-mails and SMS, their settings and the
 	// person's reminder choice (web/outboxweb).
 	Outbox *outbox.Service
+	// Screening is the pre-screening of likely rights, the algorithm
+	// register and the non-take-up dashboard (web/screeningweb).
+	Screening *screening.Service
 }
 
 // Config is what the server needs besides the services.

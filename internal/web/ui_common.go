@@ -62,6 +62,7 @@ var navLinks = []struct {
 	{"/procedures/follow-up", "nav.procedures_follow_up", []access.Action{access.ProcedureRead}},
 	{"/rights", "nav.rights", []access.Action{access.RightsCatalogueRead}},
 	{"/stats", "nav.stats", []access.Action{access.StatsRead}},
+	{"/stats/non-take-up", "nav.non_take_up", []access.Action{access.PrescreenStats}},
 	{"/retention", "nav.retention", []access.Action{access.RetentionManage}},
 	{"/commissions", "nav.commissions", []access.Action{access.CommissionManage}},
 	{"/profile", "nav.profile", nil},

@@ -51,7 +51,13 @@ func (s *server) showTab(w http.ResponseWriter, r *http.Request, status int, p *
 }
 
 func (s *server) pageTab(w http.ResponseWriter, r *http.Request) error {
-	return s.showTab(w, r, http.StatusOK, &web.PageData{})
+	p := &web.PageData{}
+	// ?right= preselects the right of a new procedure (the pre-screening
+	// links here).
+	if rc := r.URL.Query().Get("right"); rc != "" {
+		p.Form = map[string]string{"proc-right_code": rc}
+	}
+	return s.showTab(w, r, http.StatusOK, p)
 }
 
 // afterPost redirects to the tab after a success; a mistake shows the tab

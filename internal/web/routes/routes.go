@@ -20,6 +20,7 @@ import (
 	"parcours/internal/web/retentionweb"
 	"parcours/internal/web/reviewweb"
 	"parcours/internal/web/rightsweb"
+	"parcours/internal/web/screeningweb"
 	"parcours/internal/web/statsweb"
 )
 
@@ -40,4 +41,5 @@ var Areas = []web.Area{
 	referralweb.Register,   // service directory, referrals and their scoped share
 	statsweb.Register,      // activity statistics and their exports
 	outboxweb.Register,     // outgoing e-mails and SMS, their settings, the person's reminder choice
+	screeningweb.Register,  // pre-screening of likely rights, algorithm register, non-take-up
 }
