@@ -64,6 +64,18 @@ type File struct {
 	// consultation.
 	Archived     bool
 	ArchiveUntil time.Time
+	// Referrals are the person's referrals the viewer's organisation
+	// sent, newest first, with their delays (nil when not readable).
+	Referrals []FileReferral
+}
+
+// FileReferral is a referral as the file lists it: its status and how
+// long it has waited.
+type FileReferral struct {
+	*parcours.Referral
+	// SinceSentDays: whole days since it was sent; AnswerDays: to the
+	// answer (while unanswered, until now).
+	SinceSentDays, AnswerDays int
 }
 
 // Alerts sum up, at the top of the file, what needs attention.
@@ -189,6 +201,20 @@ func (s *Service) Open(ctx context.Context, actor parcours.Actor, personID strin
 		if out.CanDocuments {
 			if out.Documents, err = f.Documents(ctx, nil, 100); err != nil {
 				return err
+			}
+		}
+		if f.Can(access.ReferralRead) {
+			list, err := f.Referrals(ctx)
+			if err != nil {
+				return err
+			}
+			for _, r := range list {
+				end := r.AnsweredAt
+				if end.IsZero() {
+					end = tx.Now()
+				}
+				out.Referrals = append(out.Referrals, FileReferral{Referral: r, SinceSentDays: int(tx.Now().Sub(r.CreatedAt).Hours()) / 24,
+					AnswerDays: int(end.Sub(r.CreatedAt).Hours()) / 24})
 			}
 		}
 		if err := mergedNames(ctx, f, out); err != nil {

@@ -175,3 +175,71 @@ func (f *File) Extract(ctx context.Context, r *parcours.Referral) (*Extract, err
 	}
 	return x, nil
 }
+
+// Referrals returns the referrals the actor's organisation sent for this
+// file (the sending side's follow-up on the file page), newest first. A
+// receiving organisation reads its referral through OpenReferral only.
+func (f *File) Referrals(ctx context.Context) ([]*parcours.Referral, error) {
+	if err := f.Check(access.ReferralRead); err != nil {
+		return nil, err
+	}
+	if f.Rel.Share != nil {
+		return []*parcours.Referral{}, nil
+	}
+	return f.tx.Referrals(ctx, store.ReferralFilter{PersonIDs: f.IDs, FromOrg: f.actor.OrgID, Limit: 50})
+}
+
+// ReferralPersons names, for the boxes, the person of each referral the
+// actor may read now: for the sending organisation, a file it may read;
+// for the receiving organisation, only while that referral is open (its
+// share holds it). The others stay unnamed. Each person named to the
+// receiving organisation is a read of the identity, in the person's
+// access log (referral.list).
+func ReferralPersons(ctx context.Context, tx *store.Tx, actor parcours.Actor, list []*parcours.Referral) (map[string]*parcours.Person, error) {
+	out := map[string]*parcours.Person{}
+	var ids []string
+	for _, r := range list {
+		ids = append(ids, r.PersonID)
+	}
+	if len(ids) == 0 {
+		return out, nil
+	}
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	facts, err := tx.FileFacts(ctx, actor.WorkerID, actor.TeamIDs, ids, false)
+	if err != nil {
+		return nil, err
+	}
+	shares := map[string]*parcours.Share{}
+	for _, r := range list {
+		ff := facts[r.PersonID]
+		if ff == nil || ff.Person == nil {
+			continue
+		}
+		t := access.Target{OrgID: ff.Person.OrgID, PersonID: ff.Person.ID, Rel: ff.Rel}
+		if ff.Person.OrgID != actor.OrgID {
+			sh, seen := shares[r.PersonID]
+			if !seen {
+				if sh, err = tx.ActiveShare(ctx, ff.Group, actor.OrgID); err != nil {
+					return nil, err
+				}
+				shares[r.PersonID] = sh
+			}
+			if sh == nil || !slices.Contains(sh.ReferralIDs, r.ID) {
+				continue
+			}
+			rel := *ff.Rel
+			rel.Share = sh
+			t.Rel = &rel
+		}
+		if access.Check(actor, access.PersonRead, t) != nil {
+			continue
+		}
+		p := *ff.Person
+		p.NIR = ""
+		out[r.ID] = &p
+		if ff.Person.OrgID != actor.OrgID {
+			tx.Audit(audit.For(actor, "referral.list", "referral", r.ID, ff.Person.ID))
+		}
+	}
+	return out, nil
+}

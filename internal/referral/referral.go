@@ -401,10 +401,20 @@ type Item struct {
 	*parcours.Referral
 	// Delay is the time to the answer, or until now while pending.
 	DelayHours int `json:"delay_hours"`
+	// SinceSentHours is the time since it was sent.
+	SinceSentHours int `json:"since_sent_hours"`
+	// PersonName names the person where the actor may read them now (the
+	// receiving organisation: while the referral is open); "" otherwise.
+	PersonName string `json:"person_name,omitempty"`
 }
 
-// List returns a box, newest first. It names no person: the list opens no
-// file; each referral's page does, through the door.
+// SinceSentDays is SinceSentHours in whole days, for the boxes.
+func (i Item) SinceSentDays() int { return i.SinceSentHours / 24 }
+
+// List returns a box, newest first. It names the person of a referral
+// only where the door says the actor may read them now
+// (file.ReferralPersons): a closed referral stays unnamed to the
+// receiving organisation.
 func (s *Service) List(ctx context.Context, actor parcours.Actor, box, status string) ([]Item, error) {
 	if err := access.Check(actor, access.ReferralInbox, access.Target{}); err != nil {
 		return nil, err
@@ -428,13 +438,21 @@ func (s *Service) List(ctx context.Context, actor parcours.Actor, box, status st
 			return err
 		}
 		tx.Audit(audit.For(actor, "referral.list", "referral", box, ""))
+		names, err := file.ReferralPersons(ctx, tx, actor, list)
+		if err != nil {
+			return err
+		}
 		out = make([]Item, 0, len(list))
 		for _, r := range list {
 			end := r.AnsweredAt
 			if end.IsZero() {
 				end = tx.Now()
 			}
-			out = append(out, Item{Referral: r, DelayHours: int(end.Sub(r.CreatedAt).Hours())})
+			it := Item{Referral: r, DelayHours: int(end.Sub(r.CreatedAt).Hours()), SinceSentHours: int(tx.Now().Sub(r.CreatedAt).Hours())}
+			if p := names[r.ID]; p != nil {
+				it.PersonName = p.DisplayName()
+			}
+			out = append(out, it)
 		}
 		return nil
 	})

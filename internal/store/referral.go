@@ -128,6 +128,8 @@ type ReferralFilter struct {
 	Status   string
 	From, To time.Time
 	Limit    int
+	// PersonIDs: the referrals of these persons (a merge group) only.
+	PersonIDs []string
 }
 
 // Referrals lists referrals, newest first, without their extract.
@@ -140,6 +142,11 @@ func (tx *Tx) Referrals(ctx context.Context, f ReferralFilter) (_ []*parcours.Re
 			q += " AND " + c.col + " = ?"
 			args = append(args, c.v)
 		}
+	}
+	if f.PersonIDs != nil {
+		in, pargs := personIn("r.person_id", f.PersonIDs)
+		q += " AND " + in
+		args = append(args, pargs...)
 	}
 	if !f.From.IsZero() {
 		q += " AND r.created_at >= ?"

@@ -668,3 +668,59 @@ func ph(e *apptest.Env) string {
 	}
 	return "?"
 }
+
+// TestReferral_BoxesNameThePersonAndDelays: the received inbox names the
+// person only while the receiver may read them (an open referral), with
+// the delay since sent; the sender's file page lists the person's
+// referrals with status and delays.
+func TestReferral_BoxesNameThePersonAndDelays(t *testing.T) {
+	t.Parallel()
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		s := newReferralSetup(t, e)
+		r := e.Do("POST", "/api/v1/persons/"+s.Person.ID+"/referrals", "worker", s.input(s.ServiceB.ID))
+		if r.Status != http.StatusCreated {
+			t.Fatalf("create: %d %s", r.Status, r.Body)
+		}
+		var ref parcours.Referral
+		r.Decode(t, &ref)
+		now := e.App.DB.Now
+		e.App.DB.Now = func() time.Time { return now().Add(3*24*time.Hour + time.Hour) }
+		defer func() { e.App.DB.Now = now }()
+		type item struct {
+			ID             string `json:"id"`
+			PersonName     string `json:"person_name"`
+			SinceSentHours int    `json:"since_sent_hours"`
+		}
+		var box struct{ Items []item }
+		e.Do("GET", "/api/v1/referrals?box=received", "other", nil).Decode(t, &box)
+		if len(box.Items) != 1 || !strings.Contains(box.Items[0].PersonName, "DURAND") || box.Items[0].SinceSentHours < 72 {
+			t.Fatalf("B's inbox: %+v", box.Items)
+		}
+		page := e.Page("GET", "/referrals?box=received", "other", nil)
+		if page.Status != 200 || !strings.Contains(string(page.Body), "DURAND") || !strings.Contains(string(page.Body), "3 jours") {
+			t.Errorf("B's inbox page: %d %s", page.Status, page.Body)
+		}
+		// The sender's file page lists the referral.
+		page = e.Page("GET", "/persons/"+s.Person.ID, "worker", nil)
+		body := string(page.Body)
+		if page.Status != 200 || !strings.Contains(body, `href="/referrals/`+ref.ID+`"`) || !strings.Contains(body, "Envoyée") || !strings.Contains(body, "3 jours") {
+			t.Errorf("A's file page does not list the referral: %d", page.Status)
+		}
+		// Refused: the share is gone, and so is the name in B's inbox.
+		if r := e.Do("POST", "/api/v1/referrals/"+ref.ID+"/refuse", "other", map[string]any{"refusal_reason": "Hors secteur"}); r.Status != 200 {
+			t.Fatalf("refuse: %d %s", r.Status, r.Body)
+		}
+		box.Items = nil
+		e.Do("GET", "/api/v1/referrals?box=received", "other", nil).Decode(t, &box)
+		if len(box.Items) != 1 || box.Items[0].PersonName != "" {
+			t.Errorf("B's inbox after refusal: %+v", box.Items)
+		}
+		if page := e.Page("GET", "/referrals?box=received", "other", nil); strings.Contains(string(page.Body), "DURAND") {
+			t.Errorf("B's inbox page names the person after refusal")
+		}
+		page = e.Page("GET", "/persons/"+s.Person.ID, "worker", nil)
+		if !strings.Contains(string(page.Body), "Refusée — Hors secteur") {
+			t.Errorf("A's file page does not show the refusal")
+		}
+	})
+}

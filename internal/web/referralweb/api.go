@@ -127,11 +127,12 @@ func (s *server) referralAPI() {
 	}
 	required := []string{"id", "person_id", "from_organization_id", "sent_by", "service_id", "reason", "status", "basis", "created_at", "expires_at"}
 	s.Schema("Referral", web.Object(required, refProps))
-	item := web.Schema{"delay_hours": web.Integer()}
+	item := web.Schema{"delay_hours": web.Integer(), "since_sent_hours": web.Integer(),
+		"person_name": web.Schema{"type": "string", "description": "the person, where the actor may read them now (receiving organisation: while the referral is open)"}}
 	for k, v := range refProps {
 		item[k] = v
 	}
-	s.Schema("ReferralItem", web.Object(append(required, "delay_hours"), item))
+	s.Schema("ReferralItem", web.Object(append(required, "delay_hours", "since_sent_hours"), item))
 	withExtract := web.Schema{"extract": web.Object([]string{"person", "entries", "documents", "tasks", "own_entries"}, web.Schema{
 		"person": web.Schema{"type": "object"}, "situation": web.Schema{"type": "object"},
 		"entries": arr(web.Schema{"type": "object"}), "documents": arr(web.Schema{"type": "object"}),
