@@ -275,7 +275,13 @@ func (s *Service) filter(ctx context.Context, tx *store.Tx, actor parcours.Actor
 }
 
 // RowKinds are the row-level exports, in order.
-var RowKinds = []string{"accompaniments", "procedures", "aid_requests"}
+var RowKinds = []string{"accompaniments", "procedures", "aid_requests", "appointments"}
+
+// Row export formats.
+const (
+	FormatCSV  = "csv"
+	FormatXLSX = "xlsx"
+)
 
 // RowHeader is the header line of a row-level export.
 func RowHeader(kind string) []string { return store.RowExports[kind] }
@@ -285,7 +291,7 @@ func RowHeader(kind string) []string { return store.RowExports[kind] }
 // name) to write, a record at a time, and audits it with its row count
 // (stats.export). ready is called once the actor and the query are
 // checked, before the first row: the caller sends its headers then.
-func (s *Service) ExportRows(ctx context.Context, actor parcours.Actor, kind string, q Query, ready func() error, write func([]string) error) (n int, err error) {
+func (s *Service) ExportRows(ctx context.Context, actor parcours.Actor, kind, format string, q Query, ready func() error, write func([]string) error) (n int, err error) {
 	defer wrap(&err, "ExportRows")
 	err = s.db.View(ctx, func(tx *store.Tx) error {
 		f, err := s.filter(ctx, tx, actor, q)
@@ -295,6 +301,9 @@ func (s *Service) ExportRows(ctx context.Context, actor parcours.Actor, kind str
 		if !slices.Contains(RowKinds, kind) {
 			return parcours.FieldError(parcours.EInvalid, "kind", "error.stats.table")
 		}
+		if format != FormatCSV && format != FormatXLSX {
+			return parcours.FieldError(parcours.EInvalid, "format", "error.stats.format")
+		}
 		if err := ready(); err != nil {
 			return err
 		}
@@ -303,7 +312,7 @@ func (s *Service) ExportRows(ctx context.Context, actor parcours.Actor, kind str
 			return err
 		}
 		ev := audit.For(actor, "stats.export", "row_export", kind, "")
-		ev.Reason = fmt.Sprintf("csv, %d lignes", n)
+		ev.Reason = fmt.Sprintf("%s, %d lignes", format, n)
 		tx.Audit(ev)
 		return nil
 	})

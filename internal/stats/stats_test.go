@@ -200,6 +200,29 @@ func TestStats_CraftedData_NoCellBelowFiveAndTotalsProtect(t *testing.T) {
 		if err := e.App.DB.SQL().QueryRow("SELECT COUNT(*) FROM audit_events WHERE action = 'stats.export' AND object_type = 'row_export' AND reason = 'csv, 21 lignes'").Scan(&rowAudit); err != nil || rowAudit != 1 {
 			t.Errorf("row export audit: %d, %v", rowAudit, err)
 		}
+		// The same rows as XLSX, audited with their count; a bad format is
+		// 422 and exports nothing.
+		r = e.Do("GET", "/api/v1/stats/rows?kind=accompaniments&format=xlsx", "manager", nil)
+		if r.Status != 200 {
+			t.Fatalf("xlsx rows: %d %s", r.Status, r.Body)
+		}
+		xf, err := excelize.OpenReader(bytes.NewReader(r.Body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		xrows, err := xf.GetRows(xf.GetSheetName(0))
+		if err != nil || len(xrows) != 22 || xrows[0][0] != "id" || xrows[0][1] != "person_id" {
+			t.Errorf("xlsx rows: %d rows, %v", len(xrows), err)
+		}
+		if err := e.App.DB.SQL().QueryRow("SELECT COUNT(*) FROM audit_events WHERE action = 'stats.export' AND object_type = 'row_export' AND reason = 'xlsx, 21 lignes'").Scan(&rowAudit); err != nil || rowAudit != 1 {
+			t.Errorf("xlsx row export audit: %d, %v", rowAudit, err)
+		}
+		if r := e.Do("GET", "/api/v1/stats/rows?kind=procedures&format=ods", "manager", nil); r.Status != 422 || !strings.Contains(string(r.Body), `"field":"format"`) {
+			t.Errorf("bad row export format: %d %s", r.Status, r.Body)
+		}
+		if r := e.Do("GET", "/api/v1/stats/rows?kind=appointments", "manager", nil); r.Status != 200 || !strings.HasPrefix(strings.TrimPrefix(string(r.Body), "\ufeff"), "id;person_id;household_id;team_id;starts_at;status") {
+			t.Errorf("appointments export: %d %q", r.Status, r.Body)
+		}
 		if r := e.Do("GET", "/api/v1/stats/rows?kind=persons", "manager", nil); r.Status != 422 {
 			t.Errorf("unknown row export: %d", r.Status)
 		}

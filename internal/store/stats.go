@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
+	"strconv"
 	"time"
 )
 
@@ -141,6 +142,7 @@ var RowExports = map[string][]string{
 	"accompaniments": {"id", "person_id", "team_id", "referent_id", "kind", "start_date", "end_date", "end_reason"},
 	"procedures":     {"id", "person_id", "right_code", "status", "help_level", "filed_on", "decided_on", "amount_cents", "assignee_id"},
 	"aid_requests":   {"id", "person_id", "household_id", "aid_code", "status", "amount_cents", "decided_cents", "payment_status", "paid_on"},
+	"appointments":   {"id", "person_id", "household_id", "team_id", "starts_at", "status", "place_kind"},
 }
 
 // StatsRows streams the rows of a row-level export to fn, one record at
@@ -178,6 +180,21 @@ func (tx *Tx) StatsRows(ctx context.Context, kind string, f StatsFilter, fn func
 			args = append(args, f.WorkerID)
 		}
 		q += " ORDER BY created_at, id"
+	case "appointments":
+		// One line per person × appointment: the person of the file (the
+		// household, when invited, is a column).
+		q = `SELECT a.id, a.person_id, a.household_id, a.team_id, CAST(a.starts_at AS TEXT), a.status, a.place_kind
+			FROM appointments a WHERE a.org_id = ? AND a.starts_at >= ? AND a.starts_at < ?`
+		args = []any{f.OrgID, from, to}
+		if f.TeamID != "" {
+			q += " AND a.team_id = ?"
+			args = append(args, f.TeamID)
+		}
+		if f.WorkerID != "" {
+			q += " AND EXISTS (SELECT 1 FROM appointment_workers w WHERE w.appointment_id = a.id AND w.worker_id = ?)"
+			args = append(args, f.WorkerID)
+		}
+		q += " ORDER BY a.starts_at, a.id"
 	default:
 		return 0, fmt.Errorf("store: no row export %q", kind)
 	}
@@ -195,6 +212,12 @@ func (tx *Tx) StatsRows(ctx context.Context, kind string, f StatsFilter, fn func
 	for rows.Next() {
 		if err := rows.Scan(ptrs...); err != nil {
 			return n, err
+		}
+		if kind == "appointments" {
+			// The instant as RFC 3339 (UTC), like the API.
+			if us, err := strconv.ParseInt(rec[4], 10, 64); err == nil {
+				rec[4] = fromTS(us).UTC().Format(time.RFC3339)
+			}
 		}
 		if err := fn(rec); err != nil {
 			return n, err

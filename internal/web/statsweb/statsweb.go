@@ -63,8 +63,9 @@ func (s *server) routes() {
 		Summary: "A statistics table (or all) as CSV or XLSX; suppressed cells as « < 5 »; audited with its row count",
 		Tag:     "stats", Query: exportParams})
 	s.Handle("GET", "/api/v1/stats/rows", web.API, s.exportRows, &web.Op{ID: "statsRows",
-		Summary: "Row-level export as CSV, streamed: one line per accompaniment open in the period, procedure or aid request created in it (identifiers and codes, never a name); audited with its row count",
-		Tag:     "stats", Query: append([]web.Param{{Name: "kind", Description: "accompaniments, procedures or aid_requests"}}, periodParams...)})
+		Summary: "Row-level export as CSV or XLSX, streamed: one line per accompaniment open in the period, procedure or aid request created in it, or person × appointment starting in it (identifiers and codes, never a name); audited with its row count",
+		Tag:     "stats", Query: append([]web.Param{{Name: "kind", Description: "accompaniments, procedures, aid_requests or appointments"},
+			{Name: "format", Description: "csv (UTF-8 with BOM, ';', default) or xlsx"}}, periodParams...)})
 	s.Handle("GET", "/stats/rows", web.Page, s.exportRows, nil)
 	s.Handle("GET", "/stats", web.Page, s.page, nil)
 	s.Handle("GET", "/stats/export", web.Page, s.export, nil)
@@ -177,6 +178,8 @@ type pageData struct {
 	Charts  map[string]chart
 	Choices stats.Choices
 	Query   stats.Query
+	// RowKinds are the row-level exports offered.
+	RowKinds []string
 }
 
 func (s *server) page(w http.ResponseWriter, r *http.Request) error {
@@ -197,7 +200,7 @@ func (s *server) page(w http.ResponseWriter, r *http.Request) error {
 		return s.Render(w, r, web.StatusOf(parcours.ErrorCode(err)), "stats.html", p)
 	}
 	lang := web.Lang(r)
-	d := pageData{Report: rep, Tables: translate(lang, rep), Charts: map[string]chart{}, Choices: choices, Query: q}
+	d := pageData{Report: rep, Tables: translate(lang, rep), Charts: map[string]chart{}, Choices: choices, Query: q, RowKinds: stats.RowKinds}
 	for _, t := range d.Tables {
 		d.Charts[t.ID] = chartOf(t, lang)
 	}
@@ -334,18 +337,28 @@ func sheetName(title string, i int) string {
 	return string(prefix) + string(clean)
 }
 
-// exportRows streams a row-level export as CSV: rows are written as they
-// are read, so memory stays constant whatever their number. Once the
-// first byte is sent an error can no longer be shown: the download is cut
-// short (and not audited).
+// exportRows streams a row-level export as CSV (UTF-8 with BOM, ';',
+// formula cells escaped) or XLSX (excelize's stream writer, which keeps
+// a bounded buffer and spills to a temporary file): rows are written as
+// they are read, so memory stays constant whatever their number. Once
+// the first byte is sent an error can no longer be shown: the download is
+// cut short.
 func (s *server) exportRows(w http.ResponseWriter, r *http.Request) error {
-	kind := r.URL.Query().Get("kind")
+	v := r.URL.Query()
+	kind, format := v.Get("kind"), v.Get("format")
+	if format == "" {
+		format = stats.FormatCSV
+	}
+	name := kind + "." + format
+	if format == stats.FormatXLSX {
+		return s.exportRowsXLSX(w, r, kind, name)
+	}
 	cw := csvsafe.NewWriter(w, ';')
 	started := false
-	_, err := s.svc.ExportRows(r.Context(), web.MustActor(r), kind, query(r), func() error {
+	_, err := s.svc.ExportRows(r.Context(), web.MustActor(r), kind, format, query(r), func() error {
 		started = true
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
-		w.Header().Set("Content-Disposition", `attachment; filename="`+kind+`.csv"`)
+		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
 		w.WriteHeader(http.StatusOK)
 		if _, err := w.Write([]byte("\ufeff")); err != nil {
 			return err
@@ -360,4 +373,41 @@ func (s *server) exportRows(w http.ResponseWriter, r *http.Request) error {
 		return nil
 	}
 	return err
+}
+
+func (s *server) exportRowsXLSX(w http.ResponseWriter, r *http.Request, kind, name string) error {
+	f := excelize.NewFile()
+	defer f.Close()
+	sw, err := f.NewStreamWriter("Sheet1")
+	if err != nil {
+		return err
+	}
+	line := 0
+	row := func(rec []string) error {
+		line++
+		cell, err := excelize.CoordinatesToCellName(1, line)
+		if err != nil {
+			return err
+		}
+		vals := make([]any, len(rec))
+		for i, v := range rec {
+			vals[i] = v // text cells: a value is never read as a formula
+		}
+		return sw.SetRow(cell, vals)
+	}
+	if _, err := s.svc.ExportRows(r.Context(), web.MustActor(r), kind, stats.FormatXLSX, query(r), func() error {
+		return row(stats.RowHeader(kind))
+	}, row); err != nil {
+		return err
+	}
+	if err := sw.Flush(); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
+	w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
+	w.WriteHeader(http.StatusOK)
+	if err := f.Write(w); err != nil {
+		s.Log().Warn("row export cut short", "kind", kind, "error", err.Error())
+	}
+	return nil
 }
