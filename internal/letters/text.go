@@ -11,7 +11,10 @@ import (
 )
 
 var (
-	streamRE = regexp.MustCompile(`(?s)stream\r?\n(.*?)\r?\nendstream`)
+	// fpdf writes "stream\n", the bytes, "\nendstream": a compressed
+	// stream may end with a byte 0x0D, which an optional \r would eat
+	// (one letter in 256 then read as empty).
+	streamRE = regexp.MustCompile(`(?s)stream\n(.*?)\nendstream`)
 	showRE   = regexp.MustCompile(`\(((?:\\.|[^\\)])*)\)\s*Tj`)
 )
 
