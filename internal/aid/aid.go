@@ -16,7 +16,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"parcours/internal/access"
 	"parcours/internal/audit"
@@ -40,13 +39,9 @@ func wrap(err *error, format string, args ...any) {
 	}
 }
 
-func label(field string) string { return "field.aid." + field }
+const labels = "field.aid."
 
-func maxLen(v *parcours.Problems, field, val string, max int) {
-	if utf8.RuneCountInString(val) > max {
-		v.Add(field, "error.field_too_long", label(field), max)
-	}
-}
+func label(field string) string { return labels + field }
 
 // BudgetInput is a new version of a household's budget.
 type BudgetInput struct {
@@ -103,13 +98,13 @@ func (s *Service) SaveBudget(ctx context.Context, actor parcours.Actor, househol
 		if err != nil {
 			return err
 		}
-		today := rights.Today(tx.Now())
+		today := parcours.Today(tx.Now())
 		b = &parcours.Budget{HouseholdID: h.Household.ID, ValidFrom: in.ValidFrom, Adults: in.Adults, Children: in.Children,
 			Dependents: in.Dependents, Couple: in.Couple, Note: strings.TrimSpace(in.Note), CreatedBy: actor.WorkerID, Lines: []parcours.BudgetLine{}}
 		if b.ValidFrom == "" {
 			b.ValidFrom = today
 		}
-		var v parcours.Problems
+		v := parcours.Problems{Labels: labels}
 		v.Date("valid_from", b.ValidFrom, true, mustDate(today))
 		count := func(field string, n, lo, hi int) {
 			if n < lo || n > hi {
@@ -119,7 +114,7 @@ func (s *Service) SaveBudget(ctx context.Context, actor parcours.Actor, househol
 		count("adults", b.Adults, 1, 20)
 		count("children", b.Children, 0, 20)
 		count("dependents", b.Dependents, 0, 20)
-		maxLen(&v, "note", b.Note, 2000)
+		v.MaxLen("note", b.Note, 2000)
 		if len(in.Lines) > 80 {
 			v.Add("lines", "error.aid.too_many_lines", 80)
 		}
@@ -159,7 +154,7 @@ func (s *Service) SaveBudget(ctx context.Context, actor parcours.Actor, househol
 			}
 			rights.Amount(&v, field+".monthly_cents", label("monthly_cents"), l.MonthlyCents)
 			rights.Amount(&v, field+".remaining_cents", label("remaining_cents"), l.RemainingCents)
-			maxLen(&v, field+".label", l.Label, 200)
+			v.MaxLen(field+".label", l.Label, 200)
 			b.Lines = append(b.Lines, l)
 		}
 		if err := v.Err(); err != nil {
@@ -201,7 +196,7 @@ func (s *Service) CreateRequest(ctx context.Context, actor parcours.Actor, in Re
 		a = &parcours.AidRequest{OrgID: h.Household.OrgID, HouseholdID: h.Household.ID, PersonID: in.PersonID, AidCode: in.AidCode,
 			AmountCents: in.AmountCents, Reason: strings.TrimSpace(in.Reason), Status: parcours.AidInstruction, CreatedBy: actor.WorkerID,
 			Warnings: []string{}}
-		var v parcours.Problems
+		v := parcours.Problems{Labels: labels}
 		if a.PersonID == "" {
 			a.PersonID = h.Reference()
 		}
@@ -214,7 +209,7 @@ func (s *Service) CreateRequest(ctx context.Context, actor parcours.Actor, in Re
 		}
 		var aidRule *parcours.Right
 		for _, r := range aids {
-			if r.Code == a.AidCode && r.ActiveOn(rights.Today(tx.Now())) {
+			if r.Code == a.AidCode && r.ActiveOn(parcours.Today(tx.Now())) {
 				aidRule = r
 			}
 		}
@@ -232,7 +227,7 @@ func (s *Service) CreateRequest(ctx context.Context, actor parcours.Actor, in Re
 		if a.Reason == "" {
 			v.Add("reason", "error.field_required", label("reason"))
 		}
-		maxLen(&v, "reason", a.Reason, 2000)
+		v.MaxLen("reason", a.Reason, 2000)
 		if err := v.Err(); err != nil {
 			return err
 		}
@@ -240,7 +235,7 @@ func (s *Service) CreateRequest(ctx context.Context, actor parcours.Actor, in Re
 		if err != nil {
 			return err
 		}
-		today := rights.Today(tx.Now())
+		today := parcours.Today(tx.Now())
 		for _, b := range budgets {
 			if b.ValidFrom <= today {
 				a.BudgetID = b.ID
@@ -385,7 +380,7 @@ func (s *Service) RecordPayment(ctx context.Context, actor parcours.Actor, id st
 		if a.Status != parcours.AidGranted && a.Status != parcours.AidPartial {
 			return parcours.Errorf(parcours.EConflict, "error.aid.not_granted")
 		}
-		var v parcours.Problems
+		v := parcours.Problems{Labels: labels}
 		in.CreditorName = strings.TrimSpace(in.CreditorName)
 		if !slices.Contains(parcours.Payees, in.Payee) {
 			v.Add("payee", "error.invalid_choice", label("payee"), in.Payee)
@@ -396,11 +391,11 @@ func (s *Service) RecordPayment(ctx context.Context, actor parcours.Actor, id st
 		if in.Payee == parcours.PayeePerson {
 			in.CreditorName = ""
 		}
-		maxLen(&v, "creditor_name", in.CreditorName, 200)
+		v.MaxLen("creditor_name", in.CreditorName, 200)
 		if !slices.Contains(parcours.PaymentStatuses, in.Status) {
 			v.Add("status", "error.invalid_choice", label("payment_status"), in.Status)
 		}
-		today := rights.Today(tx.Now())
+		today := parcours.Today(tx.Now())
 		if in.Status == "paid" && in.PaidOn == "" {
 			in.PaidOn = today
 		}
@@ -435,11 +430,11 @@ func (s *Service) CreateCommission(ctx context.Context, actor parcours.Actor, in
 		return nil, err
 	}
 	c = &parcours.Commission{OrgID: actor.OrgID, MeetsOn: in.MeetsOn, CreatedBy: actor.WorkerID, Members: []string{}}
-	var v parcours.Problems
+	v := parcours.Problems{Labels: labels}
 	v.Date("meets_on", c.MeetsOn, true, time.Time{})
 	for _, m := range in.Members {
 		if m = strings.TrimSpace(m); m != "" {
-			maxLen(&v, "members", m, 200)
+			v.MaxLen("members", m, 200)
 			c.Members = append(c.Members, m)
 		}
 	}
@@ -538,7 +533,7 @@ func (s *Service) Decide(ctx context.Context, actor parcours.Actor, id string, i
 		if a.Status != parcours.AidOnAgenda {
 			return parcours.FieldError(parcours.EInvalid, "commission_id", "error.aid.not_on_agenda")
 		}
-		var v parcours.Problems
+		v := parcours.Problems{Labels: labels}
 		in.Motive = strings.TrimSpace(in.Motive)
 		switch in.Decision {
 		case parcours.AidGranted:
@@ -560,7 +555,7 @@ func (s *Service) Decide(ctx context.Context, actor parcours.Actor, id string, i
 			v.Add("decision", "error.invalid_choice", label("decision"), in.Decision)
 		}
 		rights.Amount(&v, "amount_cents", label("amount_cents"), in.AmountCents)
-		maxLen(&v, "motive", in.Motive, 2000)
+		v.MaxLen("motive", in.Motive, 2000)
 		if err := v.Err(); err != nil {
 			return err
 		}

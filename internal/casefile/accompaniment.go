@@ -89,11 +89,11 @@ func (s *Service) PutKind(ctx context.Context, actor parcours.Actor, k parcours.
 		return nil, err
 	}
 	k.Code, k.Label = strings.TrimSpace(k.Code), strings.TrimSpace(k.Label)
-	var v parcours.Problems
+	v := parcours.Problems{Labels: labels}
 	if !kindCode.MatchString(k.Code) {
 		v.Add("code", "error.casefile.kind_code")
 	}
-	required(&v, "label", k.Label, 100)
+	v.Required("label", k.Label, 100)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}
@@ -130,7 +130,7 @@ func (s *Service) CreateAccompaniment(ctx context.Context, actor parcours.Actor,
 		if err != nil {
 			return err
 		}
-		todayDate := today(tx.Now())
+		todayDate := parcours.Today(tx.Now())
 		a = &parcours.Accompaniment{OrgID: f.Person.OrgID, PersonID: f.Person.ID, Kind: strings.TrimSpace(in.Kind),
 			TeamID: in.TeamID, ReferentID: in.ReferentID, StartDate: in.StartDate, CreatedBy: actor.WorkerID}
 		if a.ReferentID == "" {
@@ -139,7 +139,7 @@ func (s *Service) CreateAccompaniment(ctx context.Context, actor parcours.Actor,
 		if a.StartDate == "" {
 			a.StartDate = todayDate
 		}
-		var v parcours.Problems
+		v := parcours.Problems{Labels: labels}
 		ks, err := kinds(ctx, tx, a.OrgID)
 		if err != nil {
 			return err
@@ -153,7 +153,7 @@ func (s *Service) CreateAccompaniment(ctx context.Context, actor parcours.Actor,
 		} else if !known {
 			v.Add("kind", "error.invalid_choice", label("kind"), a.Kind)
 		}
-		date(&v, "start_date", a.StartDate, true, mustDate(todayDate))
+		v.Date("start_date", a.StartDate, true, mustDate(todayDate))
 		if in.Household {
 			if f.Person.HouseholdID == "" {
 				v.Add("household", "error.casefile.no_household")
@@ -218,10 +218,10 @@ func newGoal(in GoalInput, startDate, prefix string) (*parcours.Goal, error) {
 	if in.TargetDate != nil {
 		g.TargetDate = *in.TargetDate
 	}
-	var v parcours.Problems
-	required(&v, prefix+"title", g.Title, 300)
-	choice(&v, prefix+"status", g.Status, parcours.GoalStatuses, true)
-	date(&v, prefix+"target_date", g.TargetDate, false, mustDate("9999-12-31"))
+	v := parcours.Problems{Labels: labels}
+	v.Required(prefix+"title", g.Title, 300)
+	v.Choice(prefix+"status", g.Status, parcours.GoalStatuses, true)
+	v.Date(prefix+"target_date", g.TargetDate, false, mustDate("9999-12-31"))
 	if g.Status != parcours.GoalOpen {
 		g.ClosedDate = startDate
 	}
@@ -295,19 +295,19 @@ func (s *Service) EndAccompaniment(ctx context.Context, actor parcours.Actor, id
 		if a, f, err = s.accompaniment(ctx, tx, actor, access.AccompanimentWrite, id); err != nil {
 			return err
 		}
-		todayDate := today(tx.Now())
+		todayDate := parcours.Today(tx.Now())
 		if in.EndDate == "" {
 			in.EndDate = todayDate
 		}
-		var v parcours.Problems
-		date(&v, "end_date", in.EndDate, true, mustDate(todayDate))
+		v := parcours.Problems{Labels: labels}
+		v.Date("end_date", in.EndDate, true, mustDate(todayDate))
 		if in.EndDate != "" && in.EndDate < a.StartDate {
 			v.Add("end_date", "error.casefile.end_before_start")
 		}
 		if in.EndReason == "" {
 			v.Add("end_reason", "error.casefile.end_reason_required")
 		} else {
-			choice(&v, "end_reason", in.EndReason, parcours.EndReasons, true)
+			v.Choice("end_reason", in.EndReason, parcours.EndReasons, true)
 		}
 		if in.ProofDocumentID != "" {
 			d, err := f.Document(ctx, in.ProofDocumentID)
@@ -356,7 +356,7 @@ func (s *Service) AddGoal(ctx context.Context, actor parcours.Actor, accompanime
 		if !a.Active() {
 			return parcours.Errorf(parcours.EConflict, "error.casefile.already_ended")
 		}
-		if g, err = newGoal(in, today(tx.Now()), ""); err != nil {
+		if g, err = newGoal(in, parcours.Today(tx.Now()), ""); err != nil {
 			return err
 		}
 		g.AccompanimentID = a.ID
@@ -392,13 +392,13 @@ func (s *Service) UpdateGoal(ctx context.Context, actor parcours.Actor, goalID s
 			g.Status = *in.Status
 			g.ClosedDate = ""
 			if g.Status != parcours.GoalOpen {
-				g.ClosedDate = today(tx.Now())
+				g.ClosedDate = parcours.Today(tx.Now())
 			}
 		}
-		var v parcours.Problems
-		required(&v, "title", g.Title, 300)
-		choice(&v, "status", g.Status, parcours.GoalStatuses, true)
-		date(&v, "target_date", g.TargetDate, false, mustDate("9999-12-31"))
+		v := parcours.Problems{Labels: labels}
+		v.Required("title", g.Title, 300)
+		v.Choice("status", g.Status, parcours.GoalStatuses, true)
+		v.Date("target_date", g.TargetDate, false, mustDate("9999-12-31"))
 		if err := v.Err(); err != nil {
 			return err
 		}

@@ -13,10 +13,7 @@ package casefile
 import (
 	"context"
 	"errors"
-	"slices"
-	"strings"
 	"time"
-	"unicode/utf8"
 
 	"parcours/internal/parcours"
 	"parcours/internal/store"
@@ -49,16 +46,6 @@ func New(db *store.DB, cfg Config) *Service {
 
 // MaxUpload is the largest document accepted, in bytes.
 func (s *Service) MaxUpload() int64 { return s.cfg.MaxUpload }
-
-// today is the current date in France, where the workers are, as
-// YYYY-MM-DD: "dated in the future" and "due today" are French days.
-func today(now time.Time) string {
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		loc = time.UTC
-	}
-	return now.In(loc).Format(time.DateOnly)
-}
 
 func mustDate(s string) time.Time {
 	d, _ := parcours.ParseDate(s)
@@ -99,48 +86,6 @@ func clampLimit(n int) int {
 // Field labels of the case file are "field.cf.<field>" in the catalogue,
 // apart from other features' homonyms ("kind" of a structure…); these
 // helpers mirror parcours.Problems with those labels.
-func label(field string) string { return "field.cf." + field }
+const labels = "field.cf."
 
-func choice(v *parcours.Problems, field, val string, allowed []string, required bool) {
-	if val == "" {
-		if required {
-			v.Add(field, "error.field_required", label(field))
-		}
-		return
-	}
-	if !slices.Contains(allowed, val) {
-		v.Add(field, "error.invalid_choice", label(field), val)
-	}
-}
-
-func required(v *parcours.Problems, field, val string, max int) {
-	if strings.TrimSpace(val) == "" {
-		v.Add(field, "error.field_required", label(field))
-		return
-	}
-	maxLen(v, field, val, max)
-}
-
-func maxLen(v *parcours.Problems, field, val string, max int) {
-	if utf8.RuneCountInString(val) > max {
-		v.Add(field, "error.field_too_long", label(field), max)
-	}
-}
-
-// date checks an optional YYYY-MM-DD date not after notAfter.
-func date(v *parcours.Problems, field, val string, req bool, notAfter time.Time) {
-	if val == "" {
-		if req {
-			v.Add(field, "error.field_required", label(field))
-		}
-		return
-	}
-	d, err := parcours.ParseDate(val)
-	if err != nil {
-		v.Add(field, "error.invalid_date", label(field))
-		return
-	}
-	if d.After(notAfter) {
-		v.Add(field, "error.date_in_future", label(field))
-	}
-}
+func label(field string) string { return labels + field }

@@ -50,7 +50,7 @@ type DayHandover struct {
 func (s *Service) Day(ctx context.Context, actor parcours.Actor) (*WorkerDay, error) {
 	out := &WorkerDay{Recent: []RecentFile{}}
 	err := s.db.View(ctx, func(tx *store.Tx) error {
-		todayDate := today(tx.Now())
+		todayDate := parcours.Today(tx.Now())
 		if access.Allowed(actor, access.TaskRead, access.Target{}) {
 			out.Tasks = []DayTask{}
 			list, hidden, err := file.AssignedTasks(ctx, tx, actor, todayDate, 50)
@@ -123,7 +123,7 @@ func (s *Service) Caseload(ctx context.Context, actor parcours.Actor, by Caseloa
 		if err := access.Check(actor, access.AccompanimentRead, access.Target{}); err != nil {
 			return err
 		}
-		t := today(tx.Now())
+		t := parcours.Today(tx.Now())
 		rows, err := file.Caseload(ctx, tx, actor, t, mustDate(t).AddDate(0, 0, 30).Format(time.DateOnly), 500)
 		if err != nil {
 			return err

@@ -151,7 +151,7 @@ func (s *Service) AddDocument(ctx context.Context, actor parcours.Actor, personI
 			return err
 		}
 		orgID = f.Person.OrgID
-		return validateDocument(ctx, tx, &in, f, today(tx.Now()))
+		return validateDocument(ctx, tx, &in, f, parcours.Today(tx.Now()))
 	})
 	if err != nil {
 		return nil, err
@@ -207,10 +207,10 @@ func validateDocument(ctx context.Context, tx *store.Tx, in *DocumentInput, f *f
 		}
 		return r
 	}, strings.TrimSpace(in.Title))
-	var v parcours.Problems
-	choice(&v, "kind", in.Kind, parcours.DocumentKinds, true)
-	maxLen(&v, "title", in.Title, 200)
-	date(&v, "expires_on", in.ExpiresOn, false, mustDate("9999-12-31"))
+	v := parcours.Problems{Labels: labels}
+	v.Choice("kind", in.Kind, parcours.DocumentKinds, true)
+	v.MaxLen("title", in.Title, 200)
+	v.Date("expires_on", in.ExpiresOn, false, mustDate("9999-12-31"))
 	if in.AccompanimentID != "" {
 		if _, err := f.Accompaniment(ctx, in.AccompanimentID, "accompaniment_id"); err != nil {
 			e := parcours.AsError(err)
@@ -291,7 +291,7 @@ func (s *Service) Expiring(ctx context.Context, actor parcours.Actor) ([]Expirin
 	}
 	out := []ExpiringDocument{}
 	err := s.db.View(ctx, func(tx *store.Tx) error {
-		from := today(tx.Now())
+		from := parcours.Today(tx.Now())
 		to := mustDate(from).AddDate(0, 0, 30).Format(time.DateOnly)
 		list, err := tx.ExpiringDocumentsWithPersons(ctx, actor.OrgID, from, to)
 		if err != nil {

@@ -149,7 +149,7 @@ func (s *Service) Open(ctx context.Context, actor parcours.Actor, personID strin
 		p.NIR = "" // not shown on the page; the identity form has it
 		out.Person = &p
 		out.LastVisit = f.LastVisit
-		out.Viewer, out.Today = actor.WorkerID, today(tx.Now())
+		out.Viewer, out.Today = actor.WorkerID, parcours.Today(tx.Now())
 		if f.Can(access.HouseholdRead) {
 			if out.Household, err = f.Household(ctx); err != nil {
 				return err

@@ -75,9 +75,9 @@ func (s *Service) Handover(ctx context.Context, actor parcours.Actor, accompanim
 		if h.ToTeamID == "" {
 			h.ToTeamID = a.TeamID
 		}
-		var v parcours.Problems
-		maxLen(&v, "note", h.Note, 5000)
-		maxLen(&v, "synthesis", in.Synthesis, 20000)
+		v := parcours.Problems{Labels: labels}
+		v.MaxLen("note", h.Note, 5000)
+		v.MaxLen("synthesis", in.Synthesis, 20000)
 		if _, err := caseWorker(ctx, tx, a.OrgID, h.ToReferentID, "referent_id", "error.casefile.referent_unknown"); err != nil {
 			e := parcours.AsError(err)
 			if e == nil {
@@ -116,7 +116,7 @@ func (s *Service) Handover(ctx context.Context, actor parcours.Actor, accompanim
 			return err
 		}
 		e := &parcours.JournalEntry{OrgID: a.OrgID, PersonID: a.PersonID, AccompanimentID: a.ID, Kind: parcours.EntryNote,
-			OccurredAt: today(tx.Now()), Summary: note, Confidentiality: parcours.ConfTeam, TeamID: h.ToTeamID, AuthorID: actor.WorkerID}
+			OccurredAt: parcours.Today(tx.Now()), Summary: note, Confidentiality: parcours.ConfTeam, TeamID: h.ToTeamID, AuthorID: actor.WorkerID}
 		if err := tx.InsertJournalEntries(ctx, e); err != nil {
 			return err
 		}

@@ -40,24 +40,24 @@ type JournalQuery struct {
 }
 
 func (q JournalQuery) validate() error {
-	var v parcours.Problems
-	choice(&v, "kind", q.Kind, parcours.EntryKinds, false)
-	date(&v, "from", q.From, false, mustDate("9999-12-31"))
-	date(&v, "to", q.To, false, mustDate("9999-12-31"))
+	v := parcours.Problems{Labels: labels}
+	v.Choice("kind", q.Kind, parcours.EntryKinds, false)
+	v.Date("from", q.From, false, mustDate("9999-12-31"))
+	v.Date("to", q.To, false, mustDate("9999-12-31"))
 	return v.Err()
 }
 
 // validateEntry checks a whole entry; todayDate is the latest occurrence
 // date allowed.
 func validateEntry(e *parcours.JournalEntry, todayDate string) error {
-	var v parcours.Problems
-	choice(&v, "kind", e.Kind, parcours.EntryKinds, true)
-	date(&v, "occurred_at", e.OccurredAt, true, mustDate(todayDate))
-	required(&v, "summary", e.Summary, 20000)
-	maxLen(&v, "private_synthesis", e.PrivateSynthesis, 20000)
-	choice(&v, "confidentiality", e.Confidentiality, parcours.Confidentialities, true)
+	v := parcours.Problems{Labels: labels}
+	v.Choice("kind", e.Kind, parcours.EntryKinds, true)
+	v.Date("occurred_at", e.OccurredAt, true, mustDate(todayDate))
+	v.Required("summary", e.Summary, 20000)
+	v.MaxLen("private_synthesis", e.PrivateSynthesis, 20000)
+	v.Choice("confidentiality", e.Confidentiality, parcours.Confidentialities, true)
 	if e.Kind == parcours.EntryInterview {
-		choice(&v, "mode", e.Mode, parcours.InterviewModes, false)
+		v.Choice("mode", e.Mode, parcours.InterviewModes, false)
 	} else if e.Mode != "" {
 		v.Add("mode", "error.casefile.mode_interview_only")
 	}
@@ -65,7 +65,7 @@ func validateEntry(e *parcours.JournalEntry, todayDate string) error {
 		v.Add("participants", "error.casefile.too_many_participants")
 	}
 	for _, p := range e.Participants {
-		maxLen(&v, "participants", p, 200)
+		v.MaxLen("participants", p, 200)
 	}
 	return v.Err()
 }
@@ -95,7 +95,7 @@ func WriteEntry(ctx context.Context, tx *store.Tx, actor parcours.Actor, personI
 		if err != nil {
 			return err
 		}
-		todayDate := today(tx.Now())
+		todayDate := parcours.Today(tx.Now())
 		e = &parcours.JournalEntry{OrgID: f.WriterOrg(), PersonID: f.Person.ID, Kind: in.Kind, OccurredAt: in.OccurredAt,
 			Summary: strings.TrimSpace(in.Summary), Mode: in.Mode, Confidentiality: in.Confidentiality,
 			AccompanimentID: in.AccompanimentID, AuthorID: actor.WorkerID, PrivateSynthesis: strings.TrimSpace(in.PrivateSynthesis)}
@@ -154,7 +154,7 @@ func (s *Service) Amend(ctx context.Context, actor parcours.Actor, entryID strin
 		if err := f.CheckEntry(access.JournalAmend, orig); err != nil {
 			return err
 		}
-		todayDate := today(tx.Now())
+		todayDate := parcours.Today(tx.Now())
 		e = &parcours.JournalEntry{OrgID: orig.OrgID, PersonID: orig.PersonID, AccompanimentID: orig.AccompanimentID,
 			Kind: orig.Kind, OccurredAt: in.OccurredAt, Summary: strings.TrimSpace(in.Summary), Mode: orig.Mode,
 			Participants: orig.Participants, Confidentiality: orig.Confidentiality, TeamID: orig.TeamID,
@@ -300,9 +300,9 @@ func (s *Service) CreateTemplate(ctx context.Context, actor parcours.Actor, in T
 		return nil, err
 	}
 	t := &parcours.InterviewTemplate{OrgID: actor.OrgID, Name: strings.TrimSpace(in.Name), Body: strings.TrimSpace(in.Body), CreatedBy: actor.WorkerID}
-	var v parcours.Problems
-	required(&v, "name", t.Name, 150)
-	required(&v, "body", t.Body, 20000)
+	v := parcours.Problems{Labels: labels}
+	v.Required("name", t.Name, 150)
+	v.Required("body", t.Body, 20000)
 	if err := v.Err(); err != nil {
 		return nil, err
 	}

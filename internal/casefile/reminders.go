@@ -34,7 +34,7 @@ func (s *Service) SendTaskReminders(ctx context.Context, actor parcours.Actor) (
 		n, more := 0, false
 		err := s.db.Transact(ctx, func(tx *store.Tx) error {
 			n = 0
-			day := today(tx.Now())
+			day := parcours.Today(tx.Now())
 			due, err := tx.DueTasksWithoutReminder(ctx, day, reminderBatch)
 			if err != nil {
 				return err

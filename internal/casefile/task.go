@@ -42,9 +42,9 @@ func (s *Service) CreateTask(ctx context.Context, actor parcours.Actor, personID
 		if t.AssigneeID == "" {
 			t.AssigneeID = actor.WorkerID
 		}
-		var v parcours.Problems
-		required(&v, "title", t.Title, 300)
-		date(&v, "due_date", t.DueDate, true, mustDate("9999-12-31"))
+		v := parcours.Problems{Labels: labels}
+		v.Required("title", t.Title, 300)
+		v.Date("due_date", t.DueDate, true, mustDate("9999-12-31"))
 		if _, err := caseWorker(ctx, tx, t.OrgID, t.AssigneeID, "assignee_id", "error.casefile.assignee_other_org"); err != nil {
 			e := parcours.AsError(err)
 			if e == nil {
@@ -131,7 +131,7 @@ func (s *Service) Mine(ctx context.Context, actor parcours.Actor) (*MyTasks, err
 	}
 	out := &MyTasks{Overdue: []*parcours.Task{}, Today: []*parcours.Task{}, ThisWeek: []*parcours.Task{}}
 	err := s.db.View(ctx, func(tx *store.Tx) error {
-		todayDate := today(tx.Now())
+		todayDate := parcours.Today(tx.Now())
 		d := mustDate(todayDate)
 		untilSunday := (7 - int(d.Weekday())) % 7
 		sunday := d.AddDate(0, 0, untilSunday).Format(time.DateOnly)
@@ -164,8 +164,8 @@ func (s *Service) UpdateTask(ctx context.Context, actor parcours.Actor, id strin
 			return err
 		}
 		t = t0
-		var v parcours.Problems
-		choice(&v, "status", in.Status, []string{parcours.TaskOpen, parcours.TaskDone, parcours.TaskCancelled}, true)
+		v := parcours.Problems{Labels: labels}
+		v.Choice("status", in.Status, []string{parcours.TaskOpen, parcours.TaskDone, parcours.TaskCancelled}, true)
 		if err := v.Err(); err != nil {
 			return err
 		}

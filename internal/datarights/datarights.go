@@ -9,7 +9,6 @@ package datarights
 
 import (
 	"context"
-	"slices"
 	"strings"
 	"time"
 
@@ -60,23 +59,6 @@ func Due(receivedOn string, months int) (string, error) {
 	return time.Date(first.Year(), first.Month(), day, 0, 0, 0, 0, time.UTC).Format(time.DateOnly), nil
 }
 
-func oneOf(p *parcours.Problems, field, v string, allowed []string) {
-	switch {
-	case v == "":
-		p.Add(field, "error.field_required", "field.data_request_"+field)
-	case !slices.Contains(allowed, v):
-		p.Add(field, "error.invalid_choice", "field.data_request_"+field, v)
-	}
-}
-
-func today(now time.Time) string {
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		loc = time.UTC
-	}
-	return now.In(loc).Format(time.DateOnly)
-}
-
 // Record records a request received about the person's file, due one
 // month after receipt, and tells the referents and the DPO.
 func (s *Service) Record(ctx context.Context, actor parcours.Actor, personID string, in Input) (*parcours.DataRequest, error) {
@@ -86,10 +68,10 @@ func (s *Service) Record(ctx context.Context, actor parcours.Actor, personID str
 		if err != nil {
 			return err
 		}
-		var p parcours.Problems
+		p := parcours.Problems{Labels: "field.data_request_"}
 		in.Details = strings.TrimSpace(in.Details)
-		oneOf(&p, "kind", in.Kind, parcours.DataRequestKinds)
-		oneOf(&p, "channel", in.Channel, parcours.DataRequestChannels)
+		p.Choice("kind", in.Kind, parcours.DataRequestKinds, true)
+		p.Choice("channel", in.Channel, parcours.DataRequestChannels, true)
 		p.Date("received_on", in.ReceivedOn, true, tx.Now())
 		p.MaxLen("details", in.Details, maxDetails)
 		if err := p.Err(); err != nil {
@@ -171,7 +153,7 @@ func (s *Service) ToHandle(ctx context.Context, actor parcours.Actor, openOnly b
 func (s *Service) Extend(ctx context.Context, actor parcours.Actor, id, reason string) (*parcours.DataRequest, error) {
 	return s.change(ctx, actor, id, "data_request.extend", func(tx *store.Tx, r *parcours.DataRequest) (bool, error) {
 		reason = strings.TrimSpace(reason)
-		var p parcours.Problems
+		p := parcours.Problems{Labels: "field.data_request_"}
 		p.Required("reason", reason, maxReason)
 		if err := p.Err(); err != nil {
 			return false, err
@@ -201,8 +183,8 @@ type AnswerInput struct {
 func (s *Service) Answer(ctx context.Context, actor parcours.Actor, id string, in AnswerInput) (*parcours.DataRequest, error) {
 	return s.change(ctx, actor, id, "data_request.answer", func(tx *store.Tx, r *parcours.DataRequest) (bool, error) {
 		in.Answer = strings.TrimSpace(in.Answer)
-		var p parcours.Problems
-		oneOf(&p, "outcome", in.Outcome, parcours.DataRequestOutcomes)
+		p := parcours.Problems{Labels: "field.data_request_"}
+		p.Choice("outcome", in.Outcome, parcours.DataRequestOutcomes, true)
 		p.Required("answer", in.Answer, maxAnswer)
 		if err := p.Err(); err != nil {
 			return false, err
@@ -210,7 +192,7 @@ func (s *Service) Answer(ctx context.Context, actor parcours.Actor, id string, i
 		if r.Answered() {
 			return false, parcours.Errorf(parcours.EConflict, "error.data_request_answered")
 		}
-		r.Outcome, r.Answer, r.AnsweredOn, r.AnsweredBy = in.Outcome, in.Answer, today(tx.Now()), actor.WorkerID
+		r.Outcome, r.Answer, r.AnsweredOn, r.AnsweredBy = in.Outcome, in.Answer, parcours.Today(tx.Now()), actor.WorkerID
 		return tx.AnswerDataRequest(ctx, r.ID, r.Outcome, r.Answer, r.AnsweredOn, r.AnsweredBy)
 	})
 }
@@ -244,7 +226,7 @@ func (s *Service) change(ctx context.Context, actor parcours.Actor, id, action s
 func (s *Service) NotifyOverdue(ctx context.Context, actor parcours.Actor) (int, error) {
 	n := 0
 	err := s.db.Transact(ctx, func(tx *store.Tx) error {
-		late, err := file.OverdueDataRequests(ctx, tx, actor, today(tx.Now()), 500)
+		late, err := file.OverdueDataRequests(ctx, tx, actor, parcours.Today(tx.Now()), 500)
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,7 @@ package parcours
 
 import (
 	"net/mail"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -11,7 +12,22 @@ import (
 
 // Problems collects field errors while a whole input is checked, so a form
 // can show every mistake at once.
-type Problems struct{ list []*Error }
+//
+// Labels is the catalogue prefix of the fields' labels ("field." when
+// empty): an area whose words have homonyms elsewhere ("kind" of a
+// structure, of an entry…) keeps its own labels, e.g. "field.cf.".
+type Problems struct {
+	Labels string
+	list   []*Error
+}
+
+// Label is the catalogue key of field's label.
+func (p *Problems) Label(field string) string {
+	if p.Labels == "" {
+		return "field." + field
+	}
+	return p.Labels + field
+}
 
 // Add records a problem with field.
 func (p *Problems) Add(field, key string, args ...any) {
@@ -32,7 +48,7 @@ func (p *Problems) Err() error {
 // Required checks that v is not blank and at most max runes.
 func (p *Problems) Required(field, v string, max int) {
 	if strings.TrimSpace(v) == "" {
-		p.Add(field, "error.field_required", "field."+field)
+		p.Add(field, "error.field_required", p.Label(field))
 		return
 	}
 	p.MaxLen(field, v, max)
@@ -41,7 +57,7 @@ func (p *Problems) Required(field, v string, max int) {
 // MaxLen checks that v has at most max runes.
 func (p *Problems) MaxLen(field, v string, max int) {
 	if utf8.RuneCountInString(v) > max {
-		p.Add(field, "error.field_too_long", "field."+field, max)
+		p.Add(field, "error.field_too_long", p.Label(field), max)
 	}
 }
 
@@ -50,17 +66,30 @@ func (p *Problems) MaxLen(field, v string, max int) {
 func (p *Problems) Date(field, v string, required bool, notAfter time.Time) {
 	if v == "" {
 		if required {
-			p.Add(field, "error.field_required", "field."+field)
+			p.Add(field, "error.field_required", p.Label(field))
 		}
 		return
 	}
 	d, err := ParseDate(v)
 	if err != nil {
-		p.Add(field, "error.invalid_date", "field."+field)
+		p.Add(field, "error.invalid_date", p.Label(field))
 		return
 	}
 	if !notAfter.IsZero() && d.After(notAfter) {
-		p.Add(field, "error.date_in_future", "field."+field)
+		p.Add(field, "error.date_in_future", p.Label(field))
+	}
+}
+
+// Choice checks that v, when given, is one of allowed.
+func (p *Problems) Choice(field, v string, allowed []string, required bool) {
+	if v == "" {
+		if required {
+			p.Add(field, "error.field_required", p.Label(field))
+		}
+		return
+	}
+	if !slices.Contains(allowed, v) {
+		p.Add(field, "error.invalid_choice", p.Label(field), v)
 	}
 }
 
@@ -68,12 +97,12 @@ func (p *Problems) Date(field, v string, required bool, notAfter time.Time) {
 func (p *Problems) Email(field, v string, required bool) {
 	if v == "" {
 		if required {
-			p.Add(field, "error.field_required", "field."+field)
+			p.Add(field, "error.field_required", p.Label(field))
 		}
 		return
 	}
 	if !ValidEmail(v) {
-		p.Add(field, "error.invalid_email", "field."+field)
+		p.Add(field, "error.invalid_email", p.Label(field))
 	}
 }
 

@@ -124,12 +124,8 @@ func Validate(p *parcours.Person, now time.Time) error { return validate(p, toda
 
 // today is the current date in France, where the workers are.
 func today(now time.Time) time.Time {
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		loc = time.UTC
-	}
-	y, m, d := now.In(loc).Date()
-	return time.Date(y, m, d, 0, 0, 0, 0, time.UTC)
+	d, _ := parcours.ParseDate(parcours.Today(now))
+	return d
 }
 
 // CheckCreate tells whether the actor may record a person, so that a page

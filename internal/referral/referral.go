@@ -89,14 +89,6 @@ func (in *Input) check(today string) error {
 	return p.Err()
 }
 
-func today(now time.Time) string {
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		loc = time.UTC
-	}
-	return now.In(loc).Format(time.DateOnly)
-}
-
 // Create refers the person to a service with the chosen extract. The
 // actor must be able to share the file (access.FileShareExternal: not
 // under a break-glass, not when the person objects) and to read every
@@ -109,7 +101,7 @@ func (s *Service) Create(ctx context.Context, actor parcours.Actor, personID str
 			return err
 		}
 		in.Reason, in.Note = strings.TrimSpace(in.Reason), strings.TrimSpace(in.Note)
-		if err := in.check(today(tx.Now())); err != nil {
+		if err := in.check(parcours.Today(tx.Now())); err != nil {
 			return err
 		}
 		sv, err := tx.Service(ctx, in.ServiceID)

@@ -208,7 +208,7 @@ func (s *Service) PlanOrg(ctx context.Context, actor parcours.Actor, orgID strin
 	if !actor.System {
 		orgID = actor.OrgID
 	}
-	day := s.now().In(paris())
+	day := s.now().In(parcours.France)
 	dayUTC := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
 	err = s.db.Transact(ctx, func(tx *store.Tx) error {
 		if err := s.check(ctx, tx, actor); err != nil {
@@ -414,7 +414,7 @@ func (s *Service) Apply(ctx context.Context, actor parcours.Actor) (res Result, 
 
 func (s *Service) applyBatch(ctx context.Context, actor parcours.Actor, b *store.RetentionBatch, res *Result) error {
 	actor.OrgID = b.OrgID
-	day := s.now().In(paris())
+	day := s.now().In(parcours.France)
 	dayUTC := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
 	var (
 		batch *store.RetentionBatch
@@ -573,13 +573,6 @@ func (s *Service) Sweep(ctx context.Context, grace time.Duration) (int, error) {
 		}
 	}
 	return total, nil
-}
-
-func paris() *time.Location {
-	if loc, err := time.LoadLocation("Europe/Paris"); err == nil {
-		return loc
-	}
-	return time.UTC
 }
 
 func wrap(err *error, op string) {

@@ -59,7 +59,7 @@ func (s *Service) Domiciliation(ctx context.Context, actor parcours.Actor, perso
 		if err != nil {
 			return err
 		}
-		if out, err = domView(ctx, f, Today(tx.Now())); err != nil {
+		if out, err = domView(ctx, f, parcours.Today(tx.Now())); err != nil {
 			return err
 		}
 		f.Audit("domiciliation.read", "person", f.Person.ID)
@@ -82,14 +82,14 @@ func (s *Service) ApplyDomiciliation(ctx context.Context, actor parcours.Actor, 
 		if err != nil {
 			return err
 		}
-		today := Today(tx.Now())
+		today := parcours.Today(tx.Now())
 		d = &parcours.Domiciliation{OrgID: f.Person.OrgID, PersonID: f.Person.ID, AppliedOn: in.AppliedOn, Status: parcours.DomApplied,
 			CreatedBy: actor.WorkerID}
 		if d.AppliedOn == "" {
 			d.AppliedOn = today
 		}
-		var v parcours.Problems
-		date(&v, "applied_on", d.AppliedOn, true, mustDate(today))
+		v := parcours.Problems{Labels: labels}
+		v.Date("applied_on", d.AppliedOn, true, mustDate(today))
 		if err := v.Err(); err != nil {
 			return err
 		}
@@ -130,18 +130,18 @@ func (s *Service) DecideDomiciliation(ctx context.Context, actor parcours.Actor,
 		if old.Status != parcours.DomApplied {
 			return parcours.Errorf(parcours.EConflict, "error.domiciliation.decided")
 		}
-		today := Today(tx.Now())
+		today := parcours.Today(tx.Now())
 		c := *old
 		d = &c
 		d.DecidedOn, d.Motive, d.Status = today, strings.TrimSpace(in.Motive), in.Decision
-		var v parcours.Problems
+		v := parcours.Problems{Labels: labels}
 		switch in.Decision {
 		case parcours.DomGranted:
 			d.ValidFrom = in.ValidFrom
 			if d.ValidFrom == "" {
 				d.ValidFrom = today
 			}
-			date(&v, "valid_from", d.ValidFrom, true, mustDate(AddDays(today, 31)))
+			v.Date("valid_from", d.ValidFrom, true, mustDate(AddDays(today, 31)))
 			if from, err := parcours.ParseDate(d.ValidFrom); err == nil {
 				d.ValidTo = from.AddDate(1, 0, -1).Format("2006-01-02")
 			}
@@ -152,7 +152,7 @@ func (s *Service) DecideDomiciliation(ctx context.Context, actor parcours.Actor,
 		default:
 			v.Add("decision", "error.invalid_choice", label("decision"), in.Decision)
 		}
-		maxLen(&v, "motive", d.Motive, 1000)
+		v.MaxLen("motive", d.Motive, 1000)
 		if err := v.Err(); err != nil {
 			return err
 		}
@@ -184,12 +184,12 @@ func (s *Service) EndDomiciliation(ctx context.Context, actor parcours.Actor, id
 			return err
 		}
 		reason := strings.TrimSpace(in.Reason)
-		var v parcours.Problems
-		required(&v, "reason", reason, 500)
+		v := parcours.Problems{Labels: labels}
+		v.Required("reason", reason, 500)
 		if err := v.Err(); err != nil {
 			return err
 		}
-		today := Today(tx.Now())
+		today := parcours.Today(tx.Now())
 		ok, err := tx.EndDomiciliation(ctx, old.ID, today, reason)
 		if err != nil {
 			return err
@@ -222,7 +222,7 @@ func (s *Service) RecordMail(ctx context.Context, actor parcours.Actor, personID
 		if err != nil {
 			return err
 		}
-		today := Today(tx.Now())
+		today := parcours.Today(tx.Now())
 		v0, err := domView(ctx, f, today)
 		if err != nil {
 			return err
@@ -232,15 +232,15 @@ func (s *Service) RecordMail(ctx context.Context, actor parcours.Actor, personID
 		if m.ReceivedOn == "" {
 			m.ReceivedOn = today
 		}
-		var v parcours.Problems
+		v := parcours.Problems{Labels: labels}
 		if !v0.Domiciled {
 			v.Add("form", "error.domiciliation.not_domiciled")
 		} else {
 			m.DomiciliationID = v0.Current.ID
 		}
-		date(&v, "received_on", m.ReceivedOn, true, mustDate(today))
-		required(&v, "sender", m.Sender, 200)
-		choice(&v, "kind", m.Kind, parcours.MailKinds, true)
+		v.Date("received_on", m.ReceivedOn, true, mustDate(today))
+		v.Required("sender", m.Sender, 200)
+		v.Choice("kind", m.Kind, parcours.MailKinds, true)
 		if err := v.Err(); err != nil {
 			return err
 		}
@@ -269,7 +269,7 @@ func (s *Service) UpdateMail(ctx context.Context, actor parcours.Actor, id strin
 		if in.Status != "handed_over" && in.Status != "returned" {
 			return parcours.FieldError(parcours.EInvalid, "status", "error.invalid_choice", label("mail_status"), in.Status)
 		}
-		today := Today(tx.Now())
+		today := parcours.Today(tx.Now())
 		ok, err := tx.SetMailStatus(ctx, old.ID, in.Status, today)
 		if err != nil {
 			return err

@@ -30,20 +30,20 @@ func (s *Service) AddAutonomyCheck(ctx context.Context, actor parcours.Actor, pe
 		if err != nil {
 			return err
 		}
-		today := Today(tx.Now())
+		today := parcours.Today(tx.Now())
 		c = &parcours.AutonomyCheck{PersonID: f.Person.ID, CheckedOn: in.CheckedOn, Equipment: in.Equipment, Connection: in.Connection,
 			Email: in.Email, FranceConnect: in.FranceConnect, Alone: in.Alone, Language: in.Language, CreatedBy: actor.WorkerID}
 		if c.CheckedOn == "" {
 			c.CheckedOn = today
 		}
-		var v parcours.Problems
-		date(&v, "checked_on", c.CheckedOn, true, mustDate(today))
-		choice(&v, "equipment", c.Equipment, parcours.AutonomyEquipment, true)
-		choice(&v, "connection", c.Connection, parcours.AutonomyConnection, true)
-		choice(&v, "email", c.Email, parcours.AutonomyEmail, true)
-		choice(&v, "franceconnect", c.FranceConnect, parcours.AutonomyFC, true)
-		choice(&v, "alone", c.Alone, parcours.AutonomyAlone, true)
-		choice(&v, "language", c.Language, parcours.AutonomyLanguage, true)
+		v := parcours.Problems{Labels: labels}
+		v.Date("checked_on", c.CheckedOn, true, mustDate(today))
+		v.Choice("equipment", c.Equipment, parcours.AutonomyEquipment, true)
+		v.Choice("connection", c.Connection, parcours.AutonomyConnection, true)
+		v.Choice("email", c.Email, parcours.AutonomyEmail, true)
+		v.Choice("franceconnect", c.FranceConnect, parcours.AutonomyFC, true)
+		v.Choice("alone", c.Alone, parcours.AutonomyAlone, true)
+		v.Choice("language", c.Language, parcours.AutonomyLanguage, true)
 		if err := v.Err(); err != nil {
 			return err
 		}
@@ -100,7 +100,7 @@ func (s *Service) CreateMandate(ctx context.Context, actor parcours.Actor, perso
 		if err != nil {
 			return err
 		}
-		today := Today(tx.Now())
+		today := parcours.Today(tx.Now())
 		m = &parcours.Mandate{OrgID: f.Person.OrgID, PersonID: f.Person.ID, WorkerID: in.WorkerID, StartDate: in.StartDate,
 			EndDate: in.EndDate, DocumentID: in.DocumentID, CreatedBy: actor.WorkerID}
 		if m.WorkerID == "" {
@@ -109,7 +109,7 @@ func (s *Service) CreateMandate(ctx context.Context, actor parcours.Actor, perso
 		if m.StartDate == "" {
 			m.StartDate = today
 		}
-		var v parcours.Problems
+		v := parcours.Problems{Labels: labels}
 		w, err := tx.Worker(ctx, m.WorkerID)
 		if err != nil || w.OrgID != m.OrgID || w.Disabled || (w.Role != parcours.RoleWorker && w.Role != parcours.RoleManager) {
 			v.Add("worker_id", "error.rights.mandate_worker", label("worker_id"))
@@ -133,8 +133,8 @@ func (s *Service) CreateMandate(ctx context.Context, actor parcours.Actor, perso
 		if len(m.Procedures) == 0 && len(in.Procedures) == 0 {
 			v.Add("procedures", "error.field_required", label("procedures"))
 		}
-		date(&v, "start_date", m.StartDate, true, time.Time{})
-		date(&v, "end_date", m.EndDate, true, time.Time{})
+		v.Date("start_date", m.StartDate, true, time.Time{})
+		v.Date("end_date", m.EndDate, true, time.Time{})
 		if start, err1 := parcours.ParseDate(m.StartDate); err1 == nil {
 			if m.StartDate < today {
 				v.Add("start_date", "error.rights.mandate_start_past", label("start_date"))
@@ -178,14 +178,14 @@ func (s *Service) RevokeMandate(ctx context.Context, actor parcours.Actor, id st
 		if err != nil {
 			return err
 		}
-		today := Today(tx.Now())
+		today := parcours.Today(tx.Now())
 		on := in.RevokedOn
 		if on == "" {
 			on = today
 		}
-		var v parcours.Problems
-		date(&v, "revoked_on", on, true, mustDate(today))
-		maxLen(&v, "note", in.Note, 500)
+		v := parcours.Problems{Labels: labels}
+		v.Date("revoked_on", on, true, mustDate(today))
+		v.MaxLen("note", in.Note, 500)
 		if err := v.Err(); err != nil {
 			return err
 		}
@@ -217,7 +217,7 @@ func (s *Service) Mandates(ctx context.Context, actor parcours.Actor, personID s
 		if out, err = f.Mandates(ctx); err != nil {
 			return err
 		}
-		today := Today(tx.Now())
+		today := parcours.Today(tx.Now())
 		for _, m := range out {
 			m.Status = m.StatusOn(today)
 		}
@@ -244,7 +244,7 @@ func (s *Service) PrintMandate(ctx context.Context, actor parcours.Actor, id str
 		if err != nil {
 			return err
 		}
-		m.Status = m.StatusOn(Today(tx.Now()))
+		m.Status = m.StatusOn(parcours.Today(tx.Now()))
 		out = &Printable{Mandate: m, Person: f.Person, Names: map[string]string{}}
 		if w, err := tx.Worker(ctx, m.WorkerID); err == nil {
 			out.WorkerName = w.FirstName + " " + w.LastName

@@ -52,7 +52,7 @@ func (s *Service) CreateProcedure(ctx context.Context, actor parcours.Actor, per
 		if err != nil {
 			return err
 		}
-		today := Today(tx.Now())
+		today := parcours.Today(tx.Now())
 		p = &parcours.Procedure{OrgID: f.Person.OrgID, PersonID: f.Person.ID, RightCode: in.RightCode, Status: in.Status,
 			HelpLevel: in.HelpLevel, Obstacles: in.Obstacles, FiledOn: in.FiledOn, DecidedOn: in.DecidedOn, AmountCents: in.AmountCents,
 			NextStep: strings.TrimSpace(in.NextStep), DueDate: in.DueDate, Note: strings.TrimSpace(in.Note),
@@ -60,7 +60,7 @@ func (s *Service) CreateProcedure(ctx context.Context, actor parcours.Actor, per
 		if p.Status == "" {
 			p.Status = parcours.ProcTodo
 		}
-		var v parcours.Problems
+		v := parcours.Problems{Labels: labels}
 		if r := cat.Find(in.RightCode); in.RightCode == "" {
 			v.Add("right_code", "error.field_required", label("right_code"))
 		} else if r == nil || !r.ActiveOn(today) {
@@ -122,8 +122,8 @@ func (s *Service) UpdateProcedure(ctx context.Context, actor parcours.Actor, id 
 		if in.AmountCents != nil {
 			p.AmountCents = *in.AmountCents
 		}
-		today := Today(tx.Now())
-		var v parcours.Problems
+		today := parcours.Today(tx.Now())
+		v := parcours.Problems{Labels: labels}
 		checkProcedure(&v, p, today)
 		if !parcours.ProcedureFinal(p.Status) && parcours.ProcedureStep(p.Status) < parcours.ProcedureStep(old.Status) {
 			v.Add("status", "error.rights.status_back", label("status"))
@@ -154,8 +154,8 @@ func (s *Service) UpdateProcedure(ctx context.Context, actor parcours.Actor, id 
 
 // checkProcedure checks the fields of a procedure.
 func checkProcedure(v *parcours.Problems, p *parcours.Procedure, today string) {
-	choice(v, "status", p.Status, parcours.ProcedureStatuses, true)
-	choice(v, "help_level", p.HelpLevel, parcours.HelpLevels, true)
+	v.Choice("status", p.Status, parcours.ProcedureStatuses, true)
+	v.Choice("help_level", p.HelpLevel, parcours.HelpLevels, true)
 	if p.Obstacles == nil {
 		p.Obstacles = []string{}
 	}
@@ -166,8 +166,8 @@ func checkProcedure(v *parcours.Problems, p *parcours.Procedure, today string) {
 		}
 	}
 	notAfter, _ := parcours.ParseDate(today)
-	date(v, "filed_on", p.FiledOn, false, notAfter)
-	date(v, "decided_on", p.DecidedOn, false, notAfter)
+	v.Date("filed_on", p.FiledOn, false, notAfter)
+	v.Date("decided_on", p.DecidedOn, false, notAfter)
 	if (p.Status == parcours.ProcGranted || p.Status == parcours.ProcRefused) && p.DecidedOn == "" {
 		p.DecidedOn = today
 	}
@@ -175,9 +175,9 @@ func checkProcedure(v *parcours.Problems, p *parcours.Procedure, today string) {
 		p.FiledOn = today
 	}
 	amount(v, "amount_cents", p.AmountCents)
-	maxLen(v, "next_step", p.NextStep, 300)
-	maxLen(v, "note", p.Note, 2000)
-	date(v, "due_date", p.DueDate, false, mustDate("9999-12-31"))
+	v.MaxLen("next_step", p.NextStep, 300)
+	v.MaxLen("note", p.Note, 2000)
+	v.Date("due_date", p.DueDate, false, mustDate("9999-12-31"))
 	if parcours.ProcedureFinal(p.Status) {
 		return // an ended procedure has no next step
 	}
@@ -299,7 +299,7 @@ func (s *Service) MyFollowUp(ctx context.Context, actor parcours.Actor) (out *Fo
 		return nil, err
 	}
 	err = s.db.View(ctx, func(tx *store.Tx) error {
-		today := Today(tx.Now())
+		today := parcours.Today(tx.Now())
 		out = &FollowUp{Today: today, PersonNames: map[string]string{}}
 		var err error
 		if out.Procedures, err = file.ProceduresToFollow(ctx, tx, actor, AddDays(today, 7), 200); err != nil {

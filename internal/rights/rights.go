@@ -20,7 +20,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"parcours/internal/access"
 	"parcours/internal/audit"
@@ -63,15 +62,6 @@ type Service struct {
 
 // New returns a Service on db.
 func New(db *store.DB) *Service { return &Service{db: db} }
-
-// Today is the current date in France as YYYY-MM-DD.
-func Today(now time.Time) string {
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		loc = time.UTC
-	}
-	return now.In(loc).Format(time.DateOnly)
-}
 
 // AddDays returns date (YYYY-MM-DD) moved by n days.
 func AddDays(date string, n int) string {
@@ -159,7 +149,7 @@ func (s *Service) PutAid(ctx context.Context, actor parcours.Actor, code string,
 	if err := access.Check(actor, access.AidCatalogueManage, access.Target{OrgID: actor.OrgID}); err != nil {
 		return nil, err
 	}
-	var v parcours.Problems
+	v := parcours.Problems{Labels: labels}
 	if !codeRE.MatchString(code) {
 		v.Add("code", "error.rights.code_format", label("code"))
 	} else if slices.ContainsFunc(national.Rights, func(r *parcours.Right) bool { return r.Code == code }) {
@@ -176,15 +166,15 @@ func (s *Service) PutAid(ctx context.Context, actor parcours.Actor, code string,
 	if r.Documents == nil {
 		r.Documents = []string{}
 	}
-	required(&v, "name", r.Name, 200)
-	required(&v, "body", r.Body, 200)
-	maxLen(&v, "description", r.Description, 2000)
+	v.Required("name", r.Name, 200)
+	v.Required("body", r.Body, 200)
+	v.MaxLen("description", r.Description, 2000)
 	if r.URL != "" && !strings.HasPrefix(r.URL, "https://") {
 		v.Add("url", "error.rights.url_https", label("url"))
 	}
-	maxLen(&v, "url", r.URL, 500)
-	date(&v, "active_from", r.ActiveFrom, false, time.Time{})
-	date(&v, "active_to", r.ActiveTo, false, time.Time{})
+	v.MaxLen("url", r.URL, 500)
+	v.Date("active_from", r.ActiveFrom, false, time.Time{})
+	v.Date("active_to", r.ActiveTo, false, time.Time{})
 	amount(&v, "ceiling_cents", r.CeilingCents)
 	if r.PeriodMonths < 0 || r.PeriodMonths > 120 {
 		v.Add("period_months", "error.rights.period_months", label("period_months"), 0, 120)
@@ -209,51 +199,9 @@ func (s *Service) PutAid(ctx context.Context, actor parcours.Actor, code string,
 }
 
 // Field labels of this area are "field.rights.<field>" in the catalogue.
-func label(field string) string { return "field.rights." + field }
+const labels = "field.rights."
 
-func choice(v *parcours.Problems, field, val string, allowed []string, required bool) {
-	if val == "" {
-		if required {
-			v.Add(field, "error.field_required", label(field))
-		}
-		return
-	}
-	if !slices.Contains(allowed, val) {
-		v.Add(field, "error.invalid_choice", label(field), val)
-	}
-}
-
-func required(v *parcours.Problems, field, val string, max int) {
-	if strings.TrimSpace(val) == "" {
-		v.Add(field, "error.field_required", label(field))
-		return
-	}
-	maxLen(v, field, val, max)
-}
-
-func maxLen(v *parcours.Problems, field, val string, max int) {
-	if utf8.RuneCountInString(val) > max {
-		v.Add(field, "error.field_too_long", label(field), max)
-	}
-}
-
-// date checks an optional YYYY-MM-DD date, not after notAfter when set.
-func date(v *parcours.Problems, field, val string, req bool, notAfter time.Time) {
-	if val == "" {
-		if req {
-			v.Add(field, "error.field_required", label(field))
-		}
-		return
-	}
-	d, err := parcours.ParseDate(val)
-	if err != nil {
-		v.Add(field, "error.invalid_date", label(field))
-		return
-	}
-	if !notAfter.IsZero() && d.After(notAfter) {
-		v.Add(field, "error.date_in_future", label(field))
-	}
-}
+func label(field string) string { return labels + field }
 
 // amount refuses a negative amount or one above 100 000 €.
 func amount(v *parcours.Problems, field string, cents int64) {

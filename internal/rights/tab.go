@@ -33,7 +33,7 @@ func (s *Service) RightsTab(ctx context.Context, actor parcours.Actor, personID 
 		if err != nil {
 			return err
 		}
-		out = &Tab{Person: f.Person, Today: Today(tx.Now()), CanWriteProcedure: f.Can(access.ProcedureWrite),
+		out = &Tab{Person: f.Person, Today: parcours.Today(tx.Now()), CanWriteProcedure: f.Can(access.ProcedureWrite),
 			CanWriteAutonomy: f.Can(access.AutonomyWrite), CanWriteMandate: f.Can(access.MandateWrite)}
 		if out.Catalogue, err = catalogue(ctx, tx, f.Person.OrgID, false); err != nil {
 			return err

@@ -186,5 +186,5 @@ func TestAidRequest_CommissionDecidesOnceAndTheLetterNamesOnlyItsHousehold(t *te
 }
 
 func rightsAddDays(e *apptest.Env, days int) string {
-	return rights.AddDays(rights.Today(e.App.DB.Now()), days)
+	return rights.AddDays(parcours.Today(e.App.DB.Now()), days)
 }

@@ -27,7 +27,7 @@ func TestDomiciliation_FrontDeskLogsMailWithoutReadingTheJournal(t *testing.T) {
 		r = e.Do("POST", "/api/v1/domiciliations/"+d.ID+"/decision", "worker", map[string]any{"decision": "granted"})
 		wantStatus(t, r, 200, "granted")
 		r.Decode(t, &d)
-		today := rights.Today(e.App.DB.Now())
+		today := parcours.Today(e.App.DB.Now())
 		if d.ValidFrom != today || d.ValidTo != rights.AddDays(yearFrom(today, 0), -1) {
 			t.Errorf("valid %s to %s, want one year from today", d.ValidFrom, d.ValidTo)
 		}
@@ -68,7 +68,7 @@ func TestDomiciliation_FrontDeskLogsMailWithoutReadingTheJournal(t *testing.T) {
 func TestDomiciliation_RenewalReminderForThoseWhoFollowThePerson(t *testing.T) {
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		p := rightsPerson(t, e, "worker", "FONTAINE")
-		today := rights.Today(e.App.DB.Now())
+		today := parcours.Today(e.App.DB.Now())
 		r := e.Do("POST", "/api/v1/persons/"+p.ID+"/domiciliation", "worker", map[string]any{"applied_on": rights.AddDays(today, -345)})
 		wantStatus(t, r, 201, "application")
 		var d parcours.Domiciliation

@@ -105,7 +105,7 @@ func TestMandate_LongerThanAYearOrStartingInThePastIsRefused(t *testing.T) {
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		p := rightsPerson(t, e, "worker", "BERNARD")
 		base := "/api/v1/persons/" + p.ID + "/mandates"
-		today := rights.Today(e.App.DB.Now())
+		today := parcours.Today(e.App.DB.Now())
 		for _, tc := range []struct {
 			name       string
 			body       map[string]any
@@ -224,7 +224,7 @@ func TestAutonomyCheck_ShowsProgressAndRefusesUnknownAnswers(t *testing.T) {
 		base := "/api/v1/persons/" + p.ID + "/autonomy-checks"
 		bad := map[string]any{"equipment": "tablette", "connection": "home", "email": "uses", "franceconnect": "has", "alone": "yes", "language": "fluent"}
 		wantStatus(t, e.Do("POST", base, "worker", bad), 422, "unknown answer")
-		first := map[string]any{"checked_on": rights.AddDays(rights.Today(e.App.DB.Now()), -90), "equipment": "phone", "connection": "none",
+		first := map[string]any{"checked_on": rights.AddDays(parcours.Today(e.App.DB.Now()), -90), "equipment": "phone", "connection": "none",
 			"email": "none", "franceconnect": "none", "alone": "no", "language": "partial"}
 		wantStatus(t, e.Do("POST", base, "worker", first), 201, "first check")
 		wantStatus(t, e.Do("POST", base, "worker", map[string]any{"equipment": "phone", "connection": "mobile",

@@ -56,7 +56,7 @@ func freshMandate(f *fixture) *parcours.Mandate {
 }
 
 // inDays is a date n days from today in France.
-func inDays(n int) string { return rights.AddDays(rights.Today(time.Now()), n) }
+func inDays(n int) string { return rights.AddDays(parcours.Today(time.Now()), n) }
 
 func init() {
 	created, seeOther := http.StatusCreated, http.StatusSeeOther

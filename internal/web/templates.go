@@ -143,13 +143,7 @@ func funcs() template.FuncMap {
 	}
 }
 
-func Paris() *time.Location {
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		return time.UTC
-	}
-	return loc
-}
+func Paris() *time.Location { return parcours.France }
 
 // parseTemplates parses every page at start-up with the shared layout and
 // partials; a broken template stops the server from starting.
@@ -291,4 +285,4 @@ func FormErrors(lang string, err error, p *PageData) (string, bool) {
 
 // Today is today's date in France (YYYY-MM-DD), to prefill a date field
 // visibly and to tell what is late.
-func Today() string { return time.Now().In(Paris()).Format(time.DateOnly) }
+func Today() string { return parcours.Today(time.Now()) }
