@@ -270,7 +270,7 @@ func openFollowUp(ctx context.Context, tx *store.Tx, actor parcours.Actor, r *pa
 		team = sv.TeamID
 	}
 	a := &parcours.Accompaniment{OrgID: actor.OrgID, PersonID: r.PersonID, TeamID: team, ReferentID: actor.WorkerID, Kind: kind,
-		StartDate: today(tx.Now()), CreatedBy: actor.WorkerID}
+		StartDate: parcours.Today(tx.Now()), CreatedBy: actor.WorkerID}
 	if err := tx.InsertAccompaniment(ctx, a); err != nil {
 		return nil, err
 	}
@@ -316,7 +316,7 @@ func (s *Service) EndWith(ctx context.Context, actor parcours.Actor, id, endReas
 		}
 		r.Status, r.EndedAt, r.EndedBy = parcours.ReferralEnded, tx.Now().Truncate(time.Microsecond), actor.WorkerID
 		if r.AccompanimentID != "" {
-			if _, err := tx.EndAccompaniment(ctx, r.AccompanimentID, today(tx.Now()), endReason, ""); err != nil {
+			if _, err := tx.EndAccompaniment(ctx, r.AccompanimentID, parcours.Today(tx.Now()), endReason, ""); err != nil {
 				return "", err
 			}
 		}
