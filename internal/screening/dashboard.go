@@ -10,7 +10,6 @@ import (
 	"parcours/internal/file"
 	"parcours/internal/parcours"
 	"parcours/internal/prescreen"
-	"parcours/internal/rights"
 	"parcours/internal/stats"
 	"parcours/internal/store"
 )
@@ -80,7 +79,7 @@ func (s *Service) population(ctx context.Context, tx *store.Tx, actor parcours.A
 func (s *Service) NonTakeUp(ctx context.Context, actor parcours.Actor) (out *NonTakeUp, err error) {
 	defer wrap(&err, "screening: non-take-up")
 	err = s.db.View(ctx, func(tx *store.Tx) error {
-		date := rights.Today(tx.Now())
+		date := parcours.Today(tx.Now())
 		n, hits, err := s.population(ctx, tx, actor, date)
 		if err != nil {
 			return err
@@ -174,7 +173,7 @@ func (s *Service) NonTakeUpFiles(ctx context.Context, actor parcours.Actor, rule
 		return nil, err
 	}
 	err = s.db.View(ctx, func(tx *store.Tx) error {
-		_, hits, err := s.population(ctx, tx, actor, rights.Today(tx.Now()))
+		_, hits, err := s.population(ctx, tx, actor, parcours.Today(tx.Now()))
 		if err != nil {
 			return err
 		}

@@ -22,7 +22,6 @@ import (
 	"parcours/internal/file"
 	"parcours/internal/parcours"
 	"parcours/internal/prescreen"
-	"parcours/internal/rights"
 	"parcours/internal/store"
 )
 
@@ -106,7 +105,7 @@ func (s *Service) date(v, today string) (string, error) {
 func (s *Service) Screen(ctx context.Context, actor parcours.Actor, householdID, date string) (v *View, err error) {
 	defer wrap(&err, "screening: screen")
 	err = s.db.View(ctx, func(tx *store.Tx) error {
-		if date, err = s.date(date, rights.Today(tx.Now())); err != nil {
+		if date, err = s.date(date, parcours.Today(tx.Now())); err != nil {
 			return err
 		}
 		h, err := file.OpenHousehold(ctx, tx, actor, access.PrescreenRead, householdID)
@@ -185,7 +184,7 @@ func (s *Service) Explain(ctx context.Context, actor parcours.Actor, householdID
 		return nil, parcours.NotFound()
 	}
 	err = s.db.View(ctx, func(tx *store.Tx) error {
-		if date, err = s.date(date, rights.Today(tx.Now())); err != nil {
+		if date, err = s.date(date, parcours.Today(tx.Now())); err != nil {
 			return err
 		}
 		h, err := file.OpenHousehold(ctx, tx, actor, access.PrescreenRead, householdID)
@@ -225,7 +224,7 @@ func (s *Service) Record(ctx context.Context, actor parcours.Actor, householdID 
 	defer wrap(&err, "screening: record")
 	err = s.db.Transact(ctx, func(tx *store.Tx) error {
 		var p parcours.Problems
-		date, derr := s.date(in.Date, rights.Today(tx.Now()))
+		date, derr := s.date(in.Date, parcours.Today(tx.Now()))
 		if derr != nil {
 			return derr
 		}
