@@ -64,9 +64,23 @@ type File struct {
 	// consultation.
 	Archived     bool
 	ArchiveUntil time.Time
+	// JournalNotFirst: the journal shown is not its first page (a
+	// cursor, or the page of an entry asked for): the page links back to
+	// the newest entries.
+	JournalNotFirst bool
 	// Referrals are the person's referrals the viewer's organisation
 	// sent, newest first, with their delays (nil when not readable).
 	Referrals []FileReferral
+}
+
+// pageHolds reports whether a journal page shows the entry id.
+func pageHolds(p *parcours.Page[*parcours.JournalEntry], id string) bool {
+	for _, e := range p.Items {
+		if e.ID == id {
+			return true
+		}
+	}
+	return false
 }
 
 // FileReferral is a referral as the file lists it: its status and how
@@ -132,6 +146,15 @@ func (f *File) NewEntry(e *parcours.JournalEntry) bool {
 // filtered by q and paged by cursor, and records the visit. It is one
 // write transaction: the visit and the audit events go with the reads.
 func (s *Service) Open(ctx context.Context, actor parcours.Actor, personID string, q JournalQuery, cursor string) (*File, error) {
+	return s.OpenAt(ctx, actor, personID, q, cursor, "")
+}
+
+// OpenAt is Open showing the journal page that holds entryID (when no
+// cursor is given): the page one reaches by following « plus anciennes »
+// from the top, so that a link to an entry (a search hit, an amendment)
+// lands on it. An entry the viewer may not read, or of another file,
+// leaves the first page: nothing tells it apart from an unknown id.
+func (s *Service) OpenAt(ctx context.Context, actor parcours.Actor, personID string, q JournalQuery, cursor, entryID string) (*File, error) {
 	if err := q.validate(); err != nil {
 		return nil, err
 	}
@@ -190,6 +213,22 @@ func (s *Service) Open(ctx context.Context, actor parcours.Actor, personID strin
 			}
 			if out.Journal, err = s.journalPage(ctx, f, q, after, 50); err != nil {
 				return err
+			}
+			out.JournalNotFirst = after != nil
+			if entryID != "" && after == nil {
+				pg, n := out.Journal, 0
+				for ; !pageHolds(pg, entryID) && pg.NextCursor != "" && n < 1000; n++ {
+					next, err := parcours.DecodeCursor(pg.NextCursor, 3)
+					if err != nil {
+						return err
+					}
+					if pg, err = s.journalPage(ctx, f, q, next, 50); err != nil {
+						return err
+					}
+				}
+				if pageHolds(pg, entryID) {
+					out.Journal, out.JournalNotFirst = pg, n > 0
+				}
 			}
 			out.Templates = dir.Templates
 		}

@@ -186,10 +186,11 @@ func (u *user) tabsTo(css string) int {
 }
 
 // inView reports whether the first element matching css is entirely in
-// the viewport.
+// the viewport (within a pixel: an anchor scroll may leave it a fraction
+// of a pixel above the top).
 func inView(tab *Tab, css string) bool {
 	return Eval[bool](tab, `(() => { const el = document.querySelector(`+jsString(css)+`); if (!el) return false;
-		const r = el.getBoundingClientRect(); return r.top >= 0 && r.bottom <= window.innerHeight })()`)
+		const r = el.getBoundingClientRect(); return r.top >= -1 && r.bottom <= window.innerHeight + 1 })()`)
 }
 
 // 3. « Ajouter au journal » is on the first screen of the file, on a
@@ -474,14 +475,65 @@ func TestNewUser_JournalSearchLeadsToTheEntry(t *testing.T) {
 		if st := u.follow(".search-results", "MARTIN Léa"); st != 200 {
 			t.Fatalf("opening the result answered %d", st)
 		}
-		if p := u.tab.Path(); !strings.HasPrefix(p, "/persons/"+f.person+"#entry-") {
+		p := u.tab.Path()
+		if !strings.HasPrefix(p, "/persons/"+f.person+"?entry=") || !strings.Contains(p, "#entry-") {
 			t.Errorf("the result leads to %s, not to the entry", p)
 		}
 		if js {
-			anchor := strings.TrimPrefix(u.tab.Path(), "/persons/"+f.person)
+			anchor := p[strings.Index(p, "#"):]
 			if !inView(u.tab, anchor) {
 				t.Errorf("the entry %s is not in view", anchor)
 			}
+		}
+	})
+}
+
+// 8. An entry found by the search on an old page of a long journal: the
+// link opens the journal page that holds it (?entry=), not the first.
+func TestNewUser_JournalSearchReachesAnOldEntry(t *testing.T) {
+	e := New(t, store.SQLite)
+	p := createPerson(t, e.Env, "worker", "ROUSSEL", "Inès", "1985-03-08")
+	var old string
+	start := time.Now().AddDate(0, 0, -200)
+	for i := range 120 {
+		sum := fmt.Sprintf("Entretien de suivi numéro %d", i)
+		if i == 3 {
+			sum = "Entretien : dossier de surendettement déposé à la Banque de France"
+		}
+		en, err := e.App.CaseFile.AddEntry(t.Context(), e.Actor("worker"), p, casefile.EntryInput{Kind: "interview", Summary: sum,
+			OccurredAt: start.AddDate(0, 0, i).Format("2006-01-02")})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if i == 3 {
+			old = en.ID
+		}
+	}
+	bothWays(t, e, "worker", func(t *testing.T, u *user, js bool) {
+		// The first page of the file does not hold it.
+		u.tab.Go("/persons/" + p)
+		if Eval[bool](u.tab, `!!document.getElementById("entry-`+old+`")`) {
+			t.Fatal("the old entry is on the first page: the journal is too short for this test")
+		}
+		u.tab.Go("/search/journal?q=surendettement")
+		if st := u.follow(".search-results", "ROUSSEL"); st != 200 {
+			t.Fatalf("opening the result answered %d", st)
+		}
+		if !Eval[bool](u.tab, `!!document.getElementById("entry-`+old+`")`) {
+			t.Fatalf("the page %s does not hold the entry", u.tab.Path())
+		}
+		if !strings.Contains(u.tab.Text("#entry-"+old), "surendettement") {
+			t.Errorf("the entry shown is not the one found")
+		}
+		if js && !inView(u.tab, "#entry-"+old) {
+			t.Errorf("the entry is not in view")
+		}
+		// The page links back to the newest entries.
+		if st := u.follow("main", "Entrées les plus récentes"); st != 200 {
+			t.Fatalf("back to the newest answered %d", st)
+		}
+		if Eval[bool](u.tab, `!!document.getElementById("entry-`+old+`")`) {
+			t.Errorf("« les plus récentes » shows the old page")
 		}
 	})
 }

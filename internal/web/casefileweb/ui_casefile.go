@@ -86,7 +86,9 @@ func (s *Server) showPersonFile(w http.ResponseWriter, r *http.Request, status i
 	id := r.PathValue("id")
 	q := journalQuery(r)
 	query := r.URL.Query()
-	f, err := s.svc.CaseFile.Open(r.Context(), a, id, q, query.Get("cursor"))
+	// ?entry= opens the journal page holding that entry (a search hit,
+	// an amendment's link, the entry just saved).
+	f, err := s.svc.CaseFile.OpenAt(r.Context(), a, id, q, query.Get("cursor"), query.Get("entry"))
 	if err != nil {
 		return err
 	}
