@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"parcours/internal/app/apptest"
+	"parcours/internal/letters"
 	"parcours/internal/parcours"
 	"parcours/internal/store"
 )
@@ -123,6 +124,31 @@ func TestStats_ProceduresObstaclesAndAid_CraftedData(t *testing.T) {
 			if tb.ID == "aid_amounts" && tb.Unit != "cents" {
 				t.Errorf("aid_amounts unit %q", tb.Unit)
 			}
+		}
+		// The yearly activity report: every table, no name, audited.
+		year := time.Now().Format("2006")
+		pdf := e.Do("GET", "/api/v1/stats/report.pdf?year="+year, "manager", nil)
+		if pdf.Status != 200 || pdf.Header.Get("Content-Type") != "application/pdf" {
+			t.Fatalf("activity report: %d %s", pdf.Status, pdf.Header.Get("Content-Type"))
+		}
+		text := letters.Text(pdf.Body)
+		for _, s := range []string{"Rapport d'activité " + year, "Démarches, par droit", "< 5", "600,00"} {
+			if !strings.Contains(text, s) {
+				t.Errorf("activity report lacks %q:\n%s", s, text)
+			}
+		}
+		if strings.Contains(text, "Proc") {
+			t.Error("activity report names a person")
+		}
+		var audited int
+		if err := e.App.DB.SQL().QueryRow("SELECT COUNT(*) FROM audit_events WHERE action = 'stats.export' AND object_id = 'activity_report'").Scan(&audited); err != nil || audited != 1 {
+			t.Errorf("activity report audit: %d %v", audited, err)
+		}
+		if r := e.Do("GET", "/api/v1/stats/report.pdf?year=20x6", "manager", nil); r.Status != 422 || !strings.Contains(string(r.Body), `"field":"year"`) {
+			t.Errorf("bad year: %d %s", r.Status, r.Body)
+		}
+		if r := e.Do("GET", "/api/v1/stats/report.pdf?year=20x6", "worker", nil); r.Status != 403 {
+			t.Errorf("activity report as a worker: %d", r.Status)
 		}
 		// The page shows the amount in euros and the hidden one as « < 5 ».
 		page := e.Page("GET", "/stats", "manager", nil)

@@ -235,6 +235,9 @@ func (s *Server) renderError(w http.ResponseWriter, r *http.Request, status int,
 	}
 }
 
+// PageOrg is pageOrg, for the areas (a letter's heading).
+func (s *Server) PageOrg(r *http.Request) *parcours.Organization { return s.pageOrg(r) }
+
 // pageOrg returns the organisation of the signed-in worker, for the
 // layout's warnings; nil when nobody is signed in or it cannot be read.
 func (s *Server) pageOrg(r *http.Request) *parcours.Organization {

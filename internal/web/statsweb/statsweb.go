@@ -17,6 +17,7 @@ import (
 
 	"parcours/internal/csvsafe"
 	"parcours/internal/i18n"
+	"parcours/internal/letters"
 	"parcours/internal/parcours"
 	"parcours/internal/stats"
 	"parcours/internal/web"
@@ -66,6 +67,10 @@ func (s *server) routes() {
 		Summary: "Row-level export as CSV or XLSX, streamed: one line per accompaniment open in the period, procedure or aid request created in it, or person × appointment starting in it (identifiers and codes, never a name); audited with its row count",
 		Tag:     "stats", Query: append([]web.Param{{Name: "kind", Description: "accompaniments, procedures, aid_requests or appointments"},
 			{Name: "format", Description: "csv (UTF-8 with BOM, ';', default) or xlsx"}}, periodParams...)})
+	s.Handle("GET", "/api/v1/stats/report.pdf", web.API, s.activityReport, &web.Op{ID: "statsActivityReport",
+		Summary: "The yearly activity report (rapport d'activité) as a PDF (application/pdf): every statistics table of the year, small cells suppressed; audited",
+		Tag:     "stats", Query: []web.Param{{Name: "year", Description: "the year, YYYY (default: this year)"}, periodParams[2], periodParams[3]}})
+	s.Handle("GET", "/stats/report.pdf", web.Page, s.activityReport, nil)
 	s.Handle("GET", "/stats/rows", web.Page, s.exportRows, nil)
 	s.Handle("GET", "/stats", web.Page, s.page, nil)
 	s.Handle("GET", "/stats/export", web.Page, s.export, nil)
@@ -410,4 +415,68 @@ func (s *server) exportRowsXLSX(w http.ResponseWriter, r *http.Request, kind, na
 		s.Log().Warn("row export cut short", "kind", kind, "error", err.Error())
 	}
 	return nil
+}
+
+// activityReport prints the yearly activity report: the report of the
+// year (or of the period given), every table, as the page shows it.
+func (s *server) activityReport(w http.ResponseWriter, r *http.Request) error {
+	a := web.MustActor(r)
+	q := query(r)
+	if year := r.URL.Query().Get("year"); year != "" {
+		y, err := strconv.Atoi(year)
+		if err != nil || y < 1900 || y > 2999 || len(year) != 4 {
+			// The actor first: a refusal is not an input error.
+			if _, err := s.svc.Choices(r.Context(), a); err != nil {
+				return err
+			}
+			return parcours.FieldError(parcours.EInvalid, "year", "error.stats.year")
+		}
+		q.From, q.To = year+"-01-01", year+"-12-31"
+	}
+	rep, err := s.svc.Report(r.Context(), a, q)
+	if err != nil {
+		return err
+	}
+	lang := web.Lang(r)
+	org := ""
+	if o := s.PageOrg(r); o != nil {
+		org = o.Name
+	}
+	doc := letters.ActivityReport{Org: org, Title: i18n.T(lang, "stats.report.title", rep.From[:4]),
+		Period: i18n.T(lang, "stats.period", day(lang, rep.From), day(lang, rep.To)),
+		Note:   i18n.T(lang, "stats.report.note", rep.MinCell)}
+	rows := 0
+	for _, t := range translate(lang, rep) {
+		rt := letters.ReportTable{Title: t.Title, LabelHeader: i18n.T(lang, "stats.col.label"), ValueHeader: i18n.T(lang, "stats.col.count"),
+			Empty: i18n.T(lang, "stats.empty")}
+		for _, row := range t.Rows {
+			rt.Rows = append(rt.Rows, [2]string{row.Label, row.Cell.String()})
+			rows++
+		}
+		if t.Total != nil && len(t.Rows) > 0 {
+			rt.Total = [2]string{i18n.T(lang, "stats.total"), t.Total.String()}
+		}
+		doc.Tables = append(doc.Tables, rt)
+	}
+	b, err := letters.Activity(doc)
+	if err != nil {
+		return err
+	}
+	if err := s.svc.AuditExport(r.Context(), a, "activity_report", "pdf", rows); err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "application/pdf")
+	w.Header().Set("Content-Disposition", `attachment; filename="rapport-activite-`+rep.From[:4]+`.pdf"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	_, err = w.Write(b)
+	return err
+}
+
+// day is a date as the pages write it: 31/12/2026 in French.
+func day(lang, d string) string {
+	if t, err := parcours.ParseDate(d); err == nil && lang == "fr" {
+		return t.Format("02/01/2006")
+	}
+	return d
 }
