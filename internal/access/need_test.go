@@ -126,6 +126,9 @@ var notAboutAFile = set(PersonCreate, HouseholdCreate, OrgManage, WorkerManage, 
 	ReviewText, ReviewStats, RetentionManage, DataRequestHandle,
 	ReferralInbox, DirectoryRead, DirectoryManage, StatsRead, OutboxRead)
 
+// The portal's own actions are never granted to a role; PortalInvite and
+// JournalDisclose are lasting.
+
 // TestBreakGlass_EveryFileActionIsClassified makes every action a role
 // may do say whether a break-glass allows it: a new action that writes to
 // a file must be added to lasting (or, for a note, to the list above).

@@ -96,6 +96,11 @@ func Check(actor parcours.Actor, act Action, t Target) error {
 	if actor.System {
 		return nil
 	}
+	if actor.Portal != nil {
+		// The person or their delegate: their own file, through the
+		// portal's actions only (portal.go).
+		return portalCheck(actor, act, t)
+	}
 	if actor.WorkerID == "" {
 		return parcours.Errorf(parcours.EUnauthenticated, "error.unauthenticated")
 	}

@@ -15,6 +15,7 @@ import (
 	"parcours/internal/audit"
 	"parcours/internal/csvsafe"
 	"parcours/internal/file"
+	"parcours/internal/i18n"
 	"parcours/internal/parcours"
 	"parcours/internal/store"
 )
@@ -311,4 +312,39 @@ func WriteCSV(w io.Writer, evs []audit.Event) error {
 		}
 	}
 	return cw.Flush()
+}
+
+// Sentence says a line of the log in plain words of lang: « Un·e
+// intervenant·e social·e de la structure « CCAS » a consulté la fiche. »,
+// the worker named where their organisation chose so, the person's own
+// and their delegates' reads on the portal told apart.
+func Sentence(lang string, e *Entry) string {
+	what := "access_log.action." + e.Action
+	if !i18n.Has(what) {
+		what = "access_log.action.other"
+	}
+	var text string
+	switch {
+	case e.Role == parcours.PortalPerson || e.Role == parcours.PortalDelegate:
+		text = i18n.T(lang, "access_log.sentence_"+e.Role, i18n.T(lang, what))
+	case e.Organization == "":
+		text = i18n.T(lang, "access_log.sentence_system", i18n.T(lang, what))
+	default:
+		who := i18n.T(lang, "access_log.role."+e.Role)
+		if e.Worker != "" {
+			who = i18n.T(lang, "access_log.named", e.Worker, i18n.T(lang, "access_log.function."+e.Role))
+		}
+		text = i18n.T(lang, "access_log.sentence", who, e.Organization, i18n.T(lang, what))
+	}
+	if e.Count > 1 {
+		loc, err := time.LoadLocation("Europe/Paris")
+		if err != nil {
+			loc = time.UTC
+		}
+		text = strings.TrimSuffix(text, ".") + " " + i18n.N(lang, "access_log.repeated", e.Count, e.Since.In(loc).Format("15:04"), e.At.In(loc).Format("15:04")) + "."
+	}
+	if e.BreakGlass {
+		text += " " + i18n.T(lang, "access_log.break_glass", e.Reason)
+	}
+	return text
 }

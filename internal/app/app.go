@@ -27,6 +27,7 @@ import (
 	"parcours/internal/org"
 	"parcours/internal/outbox"
 	"parcours/internal/person"
+	"parcours/internal/portal"
 	"parcours/internal/prescreen"
 	"parcours/internal/referral"
 	"parcours/internal/retention"
@@ -107,6 +108,9 @@ type App struct {
 	Outbox *outbox.Service
 	// Agenda is appointments, agendas, the front desk and calendar feeds.
 	Agenda *agenda.Service
+	// Portal is the person's portal (/moi): invitations, sign-in,
+	// delegates, the person's reads of their file.
+	Portal *portal.Service
 }
 
 // ParseTrustedProxies reads serve's --trusted-proxies (IPs and CIDRs,
@@ -187,13 +191,14 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a.Screening = screening.New(db, rules)
 	a.Outbox = outbox.New(db, cfg.Log)
 	a.Agenda = agenda.New(db)
+	a.Portal = portal.New(db, cfg.Log)
 	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload, TrustedProxies: cfg.TrustedProxies},
 		web.Services{Auth: a.Auth, Persons: a.Persons, Orgs: a.Orgs, Search: a.Search, Import: a.Import,
 			Consent: a.Consent, BreakGlass: a.BreakGlass, AccessLog: a.AccessLog, CaseFile: a.CaseFile,
 			Day: casefileweb.CaseFileDay(a.CaseFile), Forms: forms.New(db), NoteFlags: a.NoteFlags,
 			Rights: a.Rights, Retention: a.Retention, DataRights: a.DataRights, Export: a.Export,
 			Directory: a.Directory, Referrals: a.Referrals, Aid: a.Aid, Stats: a.Stats,
-			Agenda: a.Agenda, Outbox: a.Outbox, Screening: a.Screening},
+			Agenda: a.Agenda, Outbox: a.Outbox, Screening: a.Screening, Portal: a.Portal},
 		routes.Areas...)
 	if err != nil {
 		return nil, err

@@ -4,10 +4,19 @@ import "parcours/internal/parcours"
 
 // For starts an event for what actor did to an object of a person's file.
 func For(actor parcours.Actor, action, objectType, objectID, personID string) Event {
+	role := string(actor.Role)
+	if actor.Portal != nil {
+		// The person on the portal, or their delegate: the access log
+		// tells them apart from workers by this role.
+		role = parcours.PortalPerson
+		if actor.Portal.Delegate {
+			role = parcours.PortalDelegate
+		}
+	}
 	return Event{
-		ActorID:    actor.WorkerID,
+		ActorID:    actor.ID(),
 		OrgID:      actor.OrgID,
-		Role:       string(actor.Role),
+		Role:       role,
 		Action:     action,
 		ObjectType: objectType,
 		ObjectID:   objectID,

@@ -82,18 +82,33 @@ func (s *Service) Record(ctx context.Context, actor parcours.Actor, personID str
 			return err
 		}
 		r := &parcours.DataRequest{OrgID: f.Person.OrgID, PersonID: f.Person.ID, Kind: in.Kind, Channel: in.Channel,
-			ReceivedOn: in.ReceivedOn, Details: in.Details, DueOn: due, CreatedBy: actor.WorkerID}
+			ReceivedOn: in.ReceivedOn, Details: in.Details, DueOn: due, CreatedBy: actor.ID()}
 		if err := tx.InsertDataRequest(ctx, r); err != nil {
 			return err
 		}
 		f.Audit("data_request.record", "data_request", r.ID)
-		if err := notify(ctx, tx, f.Target().ReferentIDs, r, KindReceived, actor.WorkerID); err != nil {
+		var referents []string
+		for _, a := range f.Active {
+			if a.OrgID == f.Person.OrgID {
+				referents = append(referents, a.ReferentID)
+			}
+		}
+		if err := notify(ctx, tx, referents, r, KindReceived, actor.WorkerID); err != nil {
 			return err
 		}
 		out = r
 		return nil
 	})
 	return out, err
+}
+
+// FromPortal records a request the person (or their delegate) made in
+// the portal: received today, due one month later.
+func (s *Service) FromPortal(ctx context.Context, actor parcours.Actor, kind, details string) (*parcours.DataRequest, error) {
+	if actor.Portal == nil {
+		return nil, parcours.Forbidden()
+	}
+	return s.Record(ctx, actor, actor.Portal.PersonID, Input{Kind: kind, Channel: "portal", ReceivedOn: today(s.db.Now()), Details: details})
 }
 
 // notify tells the referents given and the organisation's DPOs (or, with

@@ -98,7 +98,13 @@ const pageSize = 200
 func (s *Service) Export(ctx context.Context, actor parcours.Actor, personID string) (*File, error) {
 	var out *File
 	err := s.db.View(ctx, func(tx *store.Tx) error {
-		f, err := file.Open(ctx, tx, actor, access.FileExport, personID)
+		act := access.FileExport
+		if actor.Portal != nil {
+			// The person (or their delegate, with the full scope)
+			// downloads their own copy from the portal.
+			act = access.PortalExport
+		}
+		f, err := file.Open(ctx, tx, actor, act, personID)
 		if err != nil {
 			return err
 		}
@@ -108,7 +114,7 @@ func (s *Service) Export(ctx context.Context, actor parcours.Actor, personID str
 		}
 		x := &File{Format: "parcours-file-export", Version: Version, ExportedAt: tx.Now().UTC(),
 			Organization: Organization{ID: org.ID, Name: org.Name}, Person: f.Person, Left: []Left{}, DocumentFiles: []DocumentFile{}}
-		if x.Person.NIR != "" && !f.Can(access.SensitiveRead) {
+		if x.Person.NIR != "" && actor.Portal == nil && !f.Can(access.SensitiveRead) {
 			p := *x.Person
 			p.NIR = ""
 			x.Person = &p
@@ -126,8 +132,16 @@ func (s *Service) Export(ctx context.Context, actor parcours.Actor, personID str
 		if err := journal(ctx, f, x); err != nil {
 			return err
 		}
-		if x.Tasks, err = f.Tasks(ctx, false, nil, 10000); err != nil {
-			return err
+		if actor.Portal == nil {
+			if x.Tasks, err = f.Tasks(ctx, false, nil, 10000); err != nil {
+				return err
+			}
+		} else {
+			// The workers' to-do list about the file is their work
+			// organisation, not data about the person: the portal's copy
+			// says so rather than leaving it out silently.
+			x.Tasks = []*parcours.Task{}
+			x.Left = append(x.Left, Left{Part: "tasks", Reason: "the workers' own reminders about the file: ask your referent for them"})
 		}
 		if x.Documents, err = f.Documents(ctx, nil, 10000); err != nil {
 			return err
@@ -183,34 +197,32 @@ func household(ctx context.Context, f *file.File, x *File) error {
 		s := *xh.Situation
 		s.Health = ""
 		xh.Situation = &s
-		x.Left = append(x.Left, Left{Part: "household.situation.health", Count: 1, Reason: "health note the exporting worker may not read"})
+		reason := "health note the exporting worker may not read"
+		if f.Actor().Portal != nil {
+			reason = "the household's health note may concern another member: ask your referent"
+		}
+		x.Left = append(x.Left, Left{Part: "household.situation.health", Count: 1, Reason: reason})
 	}
 	x.Household = xh
 	return nil
 }
 
 func journal(ctx context.Context, f *file.File, x *File) error {
-	x.Journal = []*parcours.JournalEntry{}
-	hidden := 0
-	var after []string
-	for {
-		rows, err := f.JournalRows(ctx, store.JournalFilter{}, after, pageSize)
-		if err != nil {
-			return err
-		}
-		readable := f.CanRead(rows)
-		hidden += len(rows) - len(readable)
-		for _, e := range readable {
-			x.Journal = append(x.Journal, f.Redact(e))
-		}
-		if len(rows) < pageSize {
-			break
-		}
-		after = store.JournalKey(rows[len(rows)-1])
+	entries, hidden, withheld, err := f.ExportEntries(ctx)
+	if err != nil {
+		return err
 	}
+	x.Journal = entries
 	if hidden > 0 {
 		x.Left = append(x.Left, Left{Part: "journal", Count: hidden,
 			Reason: "entries the exporting worker may not read (restricted to the referent): the referent's export includes them"})
+	}
+	if withheld > 0 {
+		// GDPR art. 15.4: the copy must not harm others' rights; each
+		// entry left out was marked so by a worker, with a reason kept on
+		// the file.
+		x.Left = append(x.Left, Left{Part: "journal.withheld", Count: withheld,
+			Reason: "entries marked « non communicable — tiers » by a worker: their disclosure would harm a third party (reason recorded on the file)"})
 	}
 	return nil
 }

@@ -36,6 +36,7 @@ var personQueries = []string{
 	"PersonDomiciliations", "Domiciliation", "PersonMail", "Mail", "DomiciliationsEnding",
 	"Appointment", "PersonAppointments", "WorkerAppointments", "NextAppointments", "DeskVisit", "PersonDeskVisits", "DeskVisitsBetween",
 	"HouseholdPrescreenOutcomes", "ScreenedHouseholds",
+	"PortalAccounts", "Disclosures",
 }
 
 // doorPackages may call them: the store that defines them and the door.

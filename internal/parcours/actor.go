@@ -35,6 +35,21 @@ type Actor struct {
 	System bool
 	// RequestID links the audit events of one request.
 	RequestID string
+	// Portal is set for the person portal's actors (the person, or their
+	// delegate), who have no WorkerID and reach their own file only.
+	Portal *PortalActor
+}
+
+// IsPortal reports whether the actor is a person or delegate on the portal.
+func (a Actor) IsPortal() bool { return a.Portal != nil }
+
+// ID is who the actor is in records (audit, created_by): the worker's id,
+// or "portal:<account id>" for the portal's actors.
+func (a Actor) ID() string {
+	if a.Portal != nil {
+		return "portal:" + a.Portal.AccountID
+	}
+	return a.WorkerID
 }
 
 // InTeam reports whether the actor belongs to team id.

@@ -112,6 +112,13 @@ var PersonData = []PersonTable{
 	{Table: "desk_visits", Column: "person_id",
 		Contacts: []Contact{{Column: "came_at", Instant: true}},
 		Set:      "visitor = '', motive = '', message = ''"},
+	// The person portal (issue 14): accounts and invitations are deleted
+	// with the file (nobody may sign in to an anonymised file; sessions go
+	// with their accounts), the journal's disclosure decisions with their
+	// reasons.
+	{Table: "portal_invitations", Column: "person_id", Delete: true},
+	{Table: "portal_accounts", Column: "person_id", Delete: true},
+	{Table: "journal_disclosures", Column: "person_id", Delete: true},
 	{Table: "audit_pending", Column: "person_id", Keep: "audit events waiting to be sealed: identifiers only"},
 	{Table: "audit_events", Column: "person_id", Keep: "identifiers only; the hash chain must stay verifiable"},
 	{Table: "retention_batch_items", Column: "person_id", Keep: "identifiers and dates only: the record of what retention did"},

@@ -7,6 +7,7 @@ import (
 	"parcours/internal/auth"
 	"parcours/internal/i18n"
 	"parcours/internal/parcours"
+	"parcours/internal/portal"
 )
 
 type ctxKey int
@@ -16,6 +17,7 @@ const (
 	keyLang
 	keySession
 	keyWorker
+	keyPortal
 )
 
 // requestInfo is filled in as the request goes through the middleware; the
@@ -48,6 +50,13 @@ func MustActor(r *http.Request) parcours.Actor {
 func Worker(r *http.Request) *parcours.Worker {
 	w, _ := r.Context().Value(keyWorker).(*parcours.Worker)
 	return w
+}
+
+// PortalSession returns the person portal's session of the request, if
+// any (Portal routes only).
+func PortalSession(r *http.Request) *portal.Session {
+	s, _ := r.Context().Value(keyPortal).(*portal.Session)
+	return s
 }
 
 // Session returns the browser Session of the request, if any.

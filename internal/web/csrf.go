@@ -22,7 +22,7 @@ const csrfField = "csrf"
 // checkCSRF refuses a state-changing request of a Page route whose form
 // (or X-CSRF-Token header, for htmx) does not carry the session's token.
 func (s *Server) checkCSRF(acc Access, next http.Handler) http.Handler {
-	if acc != Page {
+	if acc != Page && acc != Portal {
 		return next
 	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -41,8 +41,13 @@ func (s *Server) checkCSRF(acc Access, next http.Handler) http.Handler {
 
 // ValidCSRF reports whether the request carries its session's token.
 func (s *Server) ValidCSRF(w http.ResponseWriter, r *http.Request) bool {
-	sess := Session(r)
-	if sess == nil || sess.CSRF == "" {
+	token := ""
+	if sess := Session(r); sess != nil {
+		token = sess.CSRF
+	} else if ps := PortalSession(r); ps != nil {
+		token = ps.CSRF
+	}
+	if token == "" {
 		return false
 	}
 	got := r.Header.Get("X-CSRF-Token")
@@ -58,5 +63,5 @@ func (s *Server) ValidCSRF(w http.ResponseWriter, r *http.Request) bool {
 		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+(1<<20))
 		got = r.PostFormValue(csrfField)
 	}
-	return subtle.ConstantTimeCompare([]byte(got), []byte(sess.CSRF)) == 1
+	return subtle.ConstantTimeCompare([]byte(got), []byte(token)) == 1
 }

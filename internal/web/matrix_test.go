@@ -398,6 +398,9 @@ func TestRouteMatrix(t *testing.T) {
 				if rt.Access == web.Page && who == "anonymous" && got == http.StatusSeeOther {
 					got = http.StatusUnauthorized // redirected to the login page
 				}
+				if rt.Access == web.Portal && got == http.StatusSeeOther {
+					got = http.StatusUnauthorized // no portal session: the portal's sign-in
+				}
 				if got != want {
 					t.Errorf("%s as %s: status %d, want %d (body %s)", key, who, got, want, truncate(resp.Body))
 				}
@@ -412,6 +415,8 @@ func TestRouteMatrix(t *testing.T) {
 				checkAudit(t, f, key, who, row, got, evs)
 			}
 		}
+		// The person portal's callers, on every route (portal_matrix_test.go).
+		checkPortalCallers(t, e, f, byRoute, registered)
 	})
 }
 

@@ -13,6 +13,7 @@ import (
 
 	"parcours/internal/auth"
 	"parcours/internal/parcours"
+	"parcours/internal/portal"
 )
 
 // middleware wraps the mux with what every request goes through, outermost
@@ -134,6 +135,9 @@ func securityHeaders(next http.Handler) http.Handler {
 // access level. Bearer tokens are for the API; the session cookie serves
 // pages and, for htmx and same-origin scripts, the API too.
 func (s *Server) authenticate(acc Access, next http.Handler) http.Handler {
+	if acc == Portal {
+		return s.authenticatePortal(next)
+	}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		ctx := r.Context()
 		var (
@@ -173,6 +177,12 @@ func (s *Server) authenticate(acc Access, next http.Handler) http.Handler {
 		}
 		ctx = context.WithValue(ctx, keyLang, negotiate(r, pref))
 		r = r.WithContext(ctx)
+		if !authenticated && acc != Public && s.portalActor(r) {
+			// A person (or delegate) signed in to the portal reaches
+			// their own file there, and no worker route.
+			s.Fail(w, r, parcours.Forbidden())
+			return
+		}
 		if !authenticated && acc != Public {
 			if acc == Page {
 				if r.Method == http.MethodPost && s.keepPostedText(w, r) {
@@ -186,6 +196,62 @@ func (s *Server) authenticate(acc Access, next http.Handler) http.Handler {
 				return
 			}
 			w.Header().Set("WWW-Authenticate", `Bearer realm="parcours"`)
+			s.Fail(w, r, parcours.Errorf(parcours.EUnauthenticated, "error.unauthenticated"))
+			return
+		}
+		next.ServeHTTP(w, r)
+	})
+}
+
+// portalActor reports whether the request carries a valid portal session.
+func (s *Server) portalActor(r *http.Request) bool {
+	if s.svc.Portal == nil {
+		return false
+	}
+	c, err := r.Cookie(portal.SessionCookie)
+	if err != nil {
+		return false
+	}
+	_, _, err = s.svc.Portal.ActorFromSession(r.Context(), c.Value)
+	return err == nil
+}
+
+// authenticatePortal resolves the portal session of a Portal route: the
+// person or their delegate. Worker credentials do not count here.
+func (s *Server) authenticatePortal(next http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		ctx := r.Context()
+		var (
+			a    parcours.Actor
+			sess *portal.Session
+			err  error = parcours.Errorf(parcours.EUnauthenticated, "error.unauthenticated")
+		)
+		if c, cerr := r.Cookie(portal.SessionCookie); cerr == nil && s.svc.Portal != nil {
+			a, sess, err = s.svc.Portal.ActorFromSession(ctx, c.Value)
+		}
+		if err != nil && parcours.ErrorCode(err) != parcours.EUnauthenticated {
+			s.Fail(w, r, err)
+			return
+		}
+		if err == nil {
+			info := infoFrom(ctx)
+			info.workerID = a.ID()
+			a.RequestID = info.id
+			ctx = parcours.WithActor(ctx, a)
+			ctx = context.WithValue(ctx, keyPortal, sess)
+		}
+		ctx = context.WithValue(ctx, keyLang, negotiate(r, ""))
+		r = r.WithContext(ctx)
+		if err != nil {
+			if !isAPI(r) {
+				if c, cerr := r.Cookie(portal.SessionCookie); cerr == nil && c.Value != "" {
+					// An ended session (a delegate past their end date, a
+					// closed account): say so rather than loop.
+					http.SetCookie(w, &http.Cookie{Name: portal.SessionCookie, Value: "", Path: "/", MaxAge: -1, Secure: true, HttpOnly: true, SameSite: http.SameSiteLaxMode})
+				}
+				http.Redirect(w, r, "/moi/connexion", http.StatusSeeOther)
+				return
+			}
 			s.Fail(w, r, parcours.Errorf(parcours.EUnauthenticated, "error.unauthenticated"))
 			return
 		}

@@ -38,6 +38,7 @@ import (
 	"parcours/internal/outbox"
 	"parcours/internal/parcours"
 	"parcours/internal/person"
+	"parcours/internal/portal"
 	"parcours/internal/referral"
 	"parcours/internal/retention"
 	"parcours/internal/rights"
@@ -100,6 +101,9 @@ type Services struct {
 	// Screening is the pre-screening of likely rights, the algorithm
 	// register and the non-take-up dashboard (web/screeningweb).
 	Screening *screening.Service
+	// Portal is the person's portal at /moi and the workers' invitations
+	// to it (web/portalweb).
+	Portal *portal.Service
 }
 
 // Config is what the server needs besides the services.
@@ -130,6 +134,11 @@ const (
 	// API routes need a bearer token (or a browser session); without one
 	// they answer 401 JSON.
 	API
+	// Portal routes are the person's portal (/moi): they need a portal
+	// session (its own cookie, a person or delegate actor); without one
+	// pages redirect to the portal's sign-in and JSON answers 401. A
+	// portal session reaches no other route (403).
+	Portal
 )
 
 // HandlerFunc is a handler that returns its error for one place to render.

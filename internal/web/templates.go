@@ -44,6 +44,8 @@ type PageData struct {
 	Review *ReviewBox
 	// Nav is the main navigation of the logged-in worker (ui_common.go).
 	Nav []navItem
+	// PortalNav is the person portal's navigation (portal.go).
+	PortalNav []navItem
 	// CSRF is the session's anti-forgery token: every state-changing form
 	// carries it as <input type="hidden" name="csrf" value="{{.CSRF}}">
 	// (checked by checkCSRF, ui_auth.go).
@@ -196,7 +198,10 @@ func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, name
 func (s *Server) fillPage(r *http.Request, p *PageData) {
 	p.Lang = Lang(r)
 	p.Path = r.URL.Path
-	if a, ok := Actor(r); ok {
+	if a, ok := Actor(r); ok && a.Portal != nil {
+		p.Actor = a // the person portal: its own header (layout.html)
+		p.PortalNav = portalNav(r.URL.Path)
+	} else if ok {
 		p.Actor = a
 		p.Worker = Worker(r)
 		p.Nav = s.nav(r)
@@ -206,6 +211,8 @@ func (s *Server) fillPage(r *http.Request, p *PageData) {
 	}
 	if sess := Session(r); sess != nil {
 		p.CSRF = sess.CSRF
+	} else if ps := PortalSession(r); ps != nil {
+		p.CSRF = ps.CSRF
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"parcours/internal/web/noticeweb"
 	"parcours/internal/web/outboxweb"
 	"parcours/internal/web/personweb"
+	"parcours/internal/web/portalweb"
 	"parcours/internal/web/referralweb"
 	"parcours/internal/web/retentionweb"
 	"parcours/internal/web/reviewweb"
@@ -42,4 +43,5 @@ var Areas = []web.Area{
 	statsweb.Register,      // activity statistics and their exports
 	outboxweb.Register,     // outgoing e-mails and SMS, their settings, the person's reminder choice
 	screeningweb.Register,  // pre-screening of likely rights, algorithm register, non-take-up
+	portalweb.Register,     // the person portal (/moi), invitations, delegates, disclosure marks
 }
