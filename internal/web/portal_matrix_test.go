@@ -224,7 +224,9 @@ func init() {
 		matrixRow{Route: "POST /moi/activer", Path: fixed("/moi/activer"), Want: publicRoute(422), NoAudit: "an empty form is not an attempt"},
 		matrixRow{Route: "POST /moi/deconnexion", Path: fixed("/moi/deconnexion"), Want: both(see), NoAudit: none},
 		matrixRow{Route: "POST /moi/demandes", Path: fixed("/moi/demandes"),
-			Body: func(*fixture, string) any { return url.Values{"kind": {"rectification"}, "details": {"Mon adresse a changé."}} },
+			Body: func(*fixture, string) any {
+				return url.Values{"kind": {"rectification"}, "details": {"Mon adresse a changé."}}
+			},
 			Want: selfOnly(see), NoAudit: none},
 		matrixRow{Route: "GET /moi/demandes/{id}/lettre.pdf", Path: func(f *fixture) string { return "/moi/demandes/" + answered(f) + "/lettre.pdf" },
 			Want: both(200), NoAudit: none},
@@ -301,7 +303,9 @@ func init() {
 		}, Want: file(204), Audit: []string{"portal.revoke"}, routeAudit: onFile},
 		matrixRow{Route: "POST /api/v1/persons/{id}/journal/{entry}/disclosure", Path: func(f *fixture) string {
 			return "/api/v1/persons/" + f.Person.ID + "/journal/" + cf(f).Entry.ID + "/disclosure"
-		}, Body: func(*fixture, string) any { return map[string]any{"withheld": true, "reason": "Propos d'un tiers sur sa propre santé."} },
+		}, Body: func(*fixture, string) any {
+			return map[string]any{"withheld": true, "reason": "Propos d'un tiers sur sa propre santé."}
+		},
 			Want: file(200, "admin", 403, "teammate", 403), Audit: []string{"journal.disclose"}, routeAudit: onFile},
 		matrixRow{Route: "GET /api/v1/persons/{id}/export/pdf", Path: api("/export/pdf"), Want: file(200),
 			Audit: []string{"file.export"}, routeAudit: onFile},
