@@ -108,7 +108,7 @@ func (s *Service) FromPortal(ctx context.Context, actor parcours.Actor, kind, de
 	if actor.Portal == nil {
 		return nil, parcours.Forbidden()
 	}
-	return s.Record(ctx, actor, actor.Portal.PersonID, Input{Kind: kind, Channel: "portal", ReceivedOn: today(s.db.Now()), Details: details})
+	return s.Record(ctx, actor, actor.Portal.PersonID, Input{Kind: kind, Channel: "portal", ReceivedOn: parcours.Today(s.db.Now()), Details: details})
 }
 
 // notify tells the referents given and the organisation's DPOs (or, with

@@ -135,13 +135,7 @@ func unauthenticated() error {
 	return parcours.Errorf(parcours.EUnauthenticated, "error.unauthenticated")
 }
 
-func today(now time.Time) string {
-	loc, err := time.LoadLocation("Europe/Paris")
-	if err != nil {
-		loc = time.UTC
-	}
-	return now.In(loc).Format(time.DateOnly)
-}
+func today(now time.Time) string { return parcours.Today(now) }
 
 // locked reports whether any key is locked now.
 func locked(ctx context.Context, tx *store.Tx, keys ...string) (bool, error) {
