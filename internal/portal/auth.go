@@ -32,9 +32,6 @@ import (
 type Service struct {
 	db  *store.DB
 	log *slog.Logger
-	// Mailer sends an invitation by e-mail; nil: invitations are printed
-	// (the code is shown to the worker, who hands it over).
-	Mailer func(ctx context.Context, to, subject, body string) error
 }
 
 // New returns a Service on db.

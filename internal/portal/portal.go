@@ -9,6 +9,7 @@ import (
 	"parcours/internal/access"
 	"parcours/internal/accesslog"
 	"parcours/internal/file"
+	"parcours/internal/outbox"
 	"parcours/internal/parcours"
 	"parcours/internal/store"
 )
@@ -31,7 +32,8 @@ const ActivatePath = "/moi/activer"
 
 // Invite makes a one-time code for the person's portal account (made the
 // first time): printed and handed at the desk, or sent by e-mail when the
-// person has an address and a mailer is configured. A new code replaces
+// person has an address and the organisation's e-mail is set up (the
+// outbox sends it). A new code replaces
 // the previous ones; ten codes at most per account and day.
 func (s *Service) Invite(ctx context.Context, actor parcours.Actor, personID, channel string) (*Invitation, error) {
 	if channel == "" {
@@ -41,17 +43,21 @@ func (s *Service) Invite(ctx context.Context, actor parcours.Actor, personID, ch
 		return nil, parcours.FieldError(parcours.EInvalid, "channel", "error.invalid_choice", "field.portal_channel", channel)
 	}
 	var out *Invitation
-	var email string
 	err := s.db.Transact(ctx, func(tx *store.Tx) error {
 		f, err := file.Open(ctx, tx, actor, access.PortalInvite, personID)
 		if err != nil {
 			return err
 		}
+		email := strings.TrimSpace(f.Person.Email)
 		if channel == "email" {
-			if email = strings.TrimSpace(f.Person.Email); email == "" {
+			if email == "" {
 				return parcours.FieldError(parcours.EInvalid, "channel", "portal.error.no_email")
 			}
-			if s.Mailer == nil {
+			set, err := tx.MessagingSettings(ctx, f.Person.OrgID)
+			if err != nil {
+				return err
+			}
+			if !set.EmailReady() {
 				return parcours.FieldError(parcours.EInvalid, "channel", "portal.error.no_mailer")
 			}
 		}
@@ -73,19 +79,27 @@ func (s *Service) Invite(ctx context.Context, actor parcours.Actor, personID, ch
 		} else if !acc.RevokedAt.IsZero() {
 			return parcours.Errorf(parcours.EConflict, "portal.error.revoked")
 		}
-		out, err = s.invite(ctx, tx, f, acc, channel)
-		return err
+		if out, err = s.invite(ctx, tx, f, acc, channel); err != nil {
+			return err
+		}
+		if channel != "email" {
+			return nil
+		}
+		// Queued in this transaction: the e-mail exists exactly when the
+		// invitation does (package outbox sends it, with retries).
+		body := "Bonjour,\n\nVotre structure vous invite à consulter votre dossier sur Parcours.\n" +
+			"Ouvrez la page " + ActivatePath + " de Parcours et saisissez le code " + out.Code +
+			" (valable 72 heures, une seule fois), puis choisissez un identifiant et un mot de passe.\n"
+		if _, err := outbox.Enqueue(ctx, tx, outbox.Message{OrgID: f.Person.OrgID, Key: "portal-invitation:" + out.Invitation.ID,
+			Channel: parcours.ChannelEmail, Kind: "portal_invitation", PersonID: f.Person.ID, To: email,
+			Subject: "Votre accès à votre dossier", Body: body, NotBefore: tx.Now(), MaxAttempts: 3}); err != nil {
+			return err
+		}
+		out.Sent = true
+		return nil
 	})
 	if err != nil {
 		return nil, err
-	}
-	if channel == "email" {
-		body := "Bonjour,\n\nVotre structure vous invite à consulter votre dossier sur Parcours.\n" +
-			"Ouvrez " + out.Link + " et saisissez le code " + out.Code + " (valable 72 heures, une seule fois).\n"
-		if err := s.Mailer(ctx, email, "Votre accès à votre dossier", body); err != nil {
-			return nil, err
-		}
-		out.Sent = true
 	}
 	return out, nil
 }
