@@ -41,6 +41,11 @@ func newScheduler(c *Common, a *app.App) (*jobs.Scheduler, error) {
 	s.Add(jobs.Job{Name: "outbox", Every: time.Minute, Timeout: 10 * time.Minute, Run: func(ctx context.Context) (int, error) {
 		return a.Outbox.Deliver(ctx, system)
 	}})
+	// Appointment reminders: queued into the outbox when their delay
+	// before the appointment is reached (once per appointment and delay).
+	s.Add(jobs.Job{Name: "appointment-reminders", Every: 5 * time.Minute, Run: func(ctx context.Context) (int, error) {
+		return a.Outbox.ScheduleReminders(ctx, system)
+	}})
 	s.Add(jobs.Job{Name: "session-cleanup", Every: 15 * time.Minute, Run: func(ctx context.Context) (int, error) {
 		n, err := a.Auth.CleanUp(ctx, system)
 		return int(n.Sessions + n.Throttles), err
@@ -69,7 +74,7 @@ func init() {
 		name:    "jobs run-once",
 		summary: "Run the background jobs (or one, with --job) once now, then exit.",
 		flags: func(fs *flag.FlagSet, c *Common) {
-			fs.StringVar(&name, "job", "", "run only this job: task-reminders, referral-reminders, data-requests-overdue, outbox, session-cleanup, audit or retention-plan")
+			fs.StringVar(&name, "job", "", "run only this job: task-reminders, referral-reminders, data-requests-overdue, appointment-reminders, outbox, session-cleanup, audit or retention-plan")
 			accessFlags(fs, c)
 		},
 		run: func(ctx context.Context, e *env, c *Common, args []string) error {
