@@ -130,6 +130,9 @@ func (s *Service) Create(ctx context.Context, actor parcours.Actor, personID str
 			return err
 		}
 		f.Audit("referral.create", "referral", r.ID)
+		if err := mailExternal(ctx, tx, f, sv, r); err != nil {
+			return err
+		}
 		if sv.OrgID != "" {
 			to, err := tx.ReferralRecipients(ctx, sv.OrgID, sv.TeamID)
 			if err != nil {

@@ -147,3 +147,65 @@ func TestReminderPreference_ConsentAndMobileWarning(t *testing.T) {
 		}
 	})
 }
+
+// A referral to a service outside Parcours goes by e-mail through the
+// outbox when the organisation's SMTP is set: once, to the service's
+// address, naming the person and the reason but nothing of the extract
+// (journal entries stay on the printed letter); without SMTP settings,
+// nothing is queued.
+func TestReferral_ExternalServiceByEmailThroughTheOutbox(t *testing.T) {
+	t.Parallel()
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		s := newReferralSetup(t, e)
+		var mailed *parcours.Service
+		err := e.App.DB.Transact(t.Context(), func(tx *store.Tx) error {
+			st := &parcours.Structure{Nom: "Association Budget Plus", CreatedBy: e.OrgA.ID}
+			if err := tx.InsertStructure(t.Context(), st); err != nil {
+				return err
+			}
+			mailed = &parcours.Service{StructureID: st.ID, Nom: "Point conseil budget", Thematiques: []string{"logement-hebergement--mal-loges-sans-logis"},
+				CodeInsee: "69266", Commune: "Villeurbanne", ZoneDiffusionType: "departement", ZoneDiffusionCode: "69", ModesAccueil: []string{"en-presentiel"},
+				Courriel: "accueil@budgetplus.test"}
+			return tx.InsertService(t.Context(), mailed)
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		outboxItems := func() []parcours.OutboxMessage {
+			var page struct {
+				Items []parcours.OutboxMessage `json:"items"`
+			}
+			e.Do("GET", "/api/v1/outbox", "admin", nil).Decode(t, &page)
+			return page.Items
+		}
+		// Without SMTP settings: the letter only.
+		if r := e.Do("POST", "/api/v1/persons/"+s.Person.ID+"/referrals", "worker", s.input(mailed.ID)); r.Status != http.StatusCreated {
+			t.Fatalf("referral: %d %s", r.Status, r.Body)
+		}
+		if n := len(outboxItems()); n != 0 {
+			t.Fatalf("queued without SMTP: %d", n)
+		}
+		e.Do("PUT", "/api/v1/organization/messaging", "admin", map[string]any{"smtp_host": "smtp.ccas.test", "smtp_from": "ccas@ccas.test"})
+		if r := e.Do("POST", "/api/v1/persons/"+s.Person.ID+"/referrals", "worker", s.input(mailed.ID)); r.Status != http.StatusCreated {
+			t.Fatalf("referral: %d %s", r.Status, r.Body)
+		}
+		// A referral inside Parcours is not mailed.
+		e.Do("POST", "/api/v1/persons/"+s.Person.ID+"/referrals", "worker", s.input(s.ServiceB.ID))
+		items := outboxItems()
+		if len(items) != 1 || items[0].Kind != "referral" || items[0].Recipient != "accueil@budgetplus.test" {
+			t.Fatalf("outbox: %+v", items)
+		}
+		body := items[0].Body
+		if !strings.Contains(body, "DURAND") || !strings.Contains(body, "accompagnement logement renforcé") || !strings.Contains(body, "09/03/1984") {
+			t.Fatalf("body lacks who and why:\n%s", body)
+		}
+		for _, en := range s.Entries {
+			if strings.Contains(body, en.Summary) {
+				t.Fatalf("the e-mail carries a journal entry: %q", en.Summary)
+			}
+		}
+		if strings.Contains(body, "Avis d'échéance") {
+			t.Fatal("the e-mail names a document")
+		}
+	})
+}
