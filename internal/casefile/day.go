@@ -111,12 +111,15 @@ type CaseloadRow struct {
 	// when the actor may not read the journal).
 	LastContact                    string
 	OverdueTasks, DocumentsToRenew int
+	// ViaHousehold: a member of a household the actor follows.
+	ViaHousehold bool
 }
 
 // Alerts is the number of alerts of the row.
 func (r CaseloadRow) Alerts() int { return r.OverdueTasks + r.DocumentsToRenew }
 
-// Caseload returns the persons the actor is the referent of, sorted.
+// Caseload returns the persons the actor is the referent of, and the
+// members of the households they follow, sorted.
 func (s *Service) Caseload(ctx context.Context, actor parcours.Actor, by CaseloadSort) ([]CaseloadRow, error) {
 	var out []CaseloadRow
 	err := s.db.View(ctx, func(tx *store.Tx) error {

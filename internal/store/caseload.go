@@ -35,19 +35,30 @@ type CaseloadRow struct {
 	// Alerts counts the open tasks overdue on today and the documents
 	// expired or expiring on or before soon.
 	OverdueTasks, DocumentsToRenew int
+	// ViaHousehold: followed as a member of a household the worker
+	// follows, not by an accompaniment of their own.
+	ViaHousehold bool
 }
 
 // Caseload returns the persons of whom workerID is the referent of an
-// active accompaniment (« mes personnes suivies »), with the date of their
-// last journal entry and their alerts, in one query.
+// active accompaniment (« mes personnes suivies »), and the current
+// members of the households they follow (a household accompaniment, or
+// the household of a person they accompany), with the date of their last
+// journal entry and their alerts, in one query.
 func (tx *Tx) Caseload(ctx context.Context, workerID, today, soon string, limit int) ([]CaseloadRow, error) {
+	const own = `SELECT a.person_id FROM accompaniments a WHERE a.referent_id = ? AND a.end_date = ''`
 	rows, err := tx.query(ctx, `SELECT p.id, p.birth_name, p.usage_name, p.first_names, p.birth_date,
 		COALESCE((SELECT MAX(j.occurred_at) FROM journal_entries j WHERE j.person_id = p.id), ''),
 		(SELECT COUNT(*) FROM tasks t WHERE t.person_id = p.id AND t.status = 'open' AND t.due_date < ?),
-		(SELECT COUNT(*) FROM documents d WHERE d.person_id = p.id AND d.expires_on <> '' AND d.expires_on <= ?)
+		(SELECT COUNT(*) FROM documents d WHERE d.person_id = p.id AND d.expires_on <> '' AND d.expires_on <= ?),
+		CASE WHEN p.id IN (`+own+`) THEN 0 ELSE 1 END
 		FROM persons p
-		WHERE p.id IN (SELECT a.person_id FROM accompaniments a WHERE a.referent_id = ? AND a.end_date = '')
-		ORDER BY p.birth_name, p.first_names, p.id LIMIT ?`, today, soon, workerID, limit)
+		WHERE p.id IN (`+own+`)
+		OR (p.household_id IS NOT NULL AND p.household_id <> '' AND p.household_id IN (
+			SELECT CASE WHEN a.household_id <> '' THEN a.household_id ELSE COALESCE(hp.household_id, '') END
+			FROM accompaniments a JOIN persons hp ON hp.id = a.person_id
+			WHERE a.referent_id = ? AND a.end_date = ''))
+		ORDER BY p.birth_name, p.first_names, p.id LIMIT ?`, today, soon, workerID, workerID, workerID, limit)
 	if err != nil {
 		return nil, fmt.Errorf("store: caseload: %w", err)
 	}
@@ -56,9 +67,11 @@ func (tx *Tx) Caseload(ctx context.Context, workerID, today, soon string, limit 
 	for rows.Next() {
 		var r CaseloadRow
 		var p parcours.Person
-		if err := rows.Scan(&r.PersonID, &p.BirthName, &p.UsageName, &p.FirstNames, &r.BirthDate, &r.LastContact, &r.OverdueTasks, &r.DocumentsToRenew); err != nil {
+		var via int
+		if err := rows.Scan(&r.PersonID, &p.BirthName, &p.UsageName, &p.FirstNames, &r.BirthDate, &r.LastContact, &r.OverdueTasks, &r.DocumentsToRenew, &via); err != nil {
 			return nil, err
 		}
+		r.ViaHousehold = via == 1
 		r.PersonName = p.DisplayName()
 		out = append(out, r)
 	}

@@ -14,6 +14,7 @@ import (
 	"parcours/internal/app/apptest"
 	"parcours/internal/casefile"
 	"parcours/internal/parcours"
+	"parcours/internal/person"
 	"parcours/internal/store"
 	"parcours/internal/web"
 )
@@ -399,6 +400,51 @@ func TestHome_TodaysTasksHandoversAndCaseload(t *testing.T) {
 		}
 		if day := string(e.Page("GET", "/", "worker2", nil).Body); strings.Contains(day, "Dossiers qui vous sont transmis") {
 			t.Error("the acknowledged handover is still on the day")
+		}
+	})
+}
+
+// TestCaseload_IncludesTheHouseholdsOneFollows: « mes personnes suivies »
+// lists the members of a household the worker follows (their household
+// accompaniment, or the household of a person they accompany), marked
+// « foyer suivi », with their alerts; a colleague's household is not
+// listed.
+func TestCaseload_IncludesTheHouseholdsOneFollows(t *testing.T) {
+	t.Parallel()
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		ctx := t.Context()
+		lead := recordPerson(t, e, "worker", "BLANC")
+		partner := recordPerson(t, e, "worker", "BLANC-PARTNER")
+		stranger := recordPerson(t, e, "worker", "SEUL")
+		if _, err := e.App.Persons.CreateHousehold(ctx, e.Actor("worker"), person.HouseholdInput{Name: "Foyer Blanc",
+			Members: []person.MemberInput{{PersonID: lead.ID, Relationship: parcours.RelReference}, {PersonID: partner.ID, Relationship: parcours.RelSpouse}}}); err != nil {
+			t.Fatal(err)
+		}
+		if r := e.Do("POST", "/api/v1/persons/"+lead.ID+"/accompaniments", "worker", map[string]any{"kind": "asg"}); r.Status != http.StatusCreated {
+			t.Fatalf("accompaniment: %d %s", r.Status, r.Body)
+		}
+		late := e.App.DB.Now().In(web.Paris()).AddDate(0, 0, -2).Format(time.DateOnly)
+		if _, err := e.App.CaseFile.CreateTask(ctx, e.Actor("worker"), partner.ID, casefile.TaskInput{Title: "Dossier CAF du conjoint",
+			DueDate: late, AssigneeID: e.Workers["worker"].ID}); err != nil {
+			t.Fatal(err)
+		}
+		cl := string(e.Page("GET", "/persons?mine=1&sort=alerts", "worker", nil).Body)
+		for _, p := range []*parcours.Person{lead, partner} {
+			if !strings.Contains(cl, `href="/persons/`+p.ID+`"`) {
+				t.Errorf("the caseload lacks %s", p.BirthName)
+			}
+		}
+		if strings.Contains(cl, stranger.ID) {
+			t.Errorf("the caseload lists a person the worker does not follow")
+		}
+		// Sorted by alerts, the partner (a late task) comes first, marked
+		// as followed through the household.
+		partnerAt, leadAt := strings.Index(cl, `href="/persons/`+partner.ID+`"`), strings.Index(cl, `href="/persons/`+lead.ID+`"`)
+		if partnerAt > leadAt || !strings.Contains(cl, "foyer suivi") || !strings.Contains(cl, "1 tâche en retard") {
+			t.Errorf("by alerts: partner at %d, lead at %d", partnerAt, leadAt)
+		}
+		if other := string(e.Page("GET", "/persons?mine=1", "worker2", nil).Body); strings.Contains(other, partner.ID) {
+			t.Error("a colleague's caseload lists the worker's household")
 		}
 	})
 }
