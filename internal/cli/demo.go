@@ -130,10 +130,16 @@ func createDemo(ctx context.Context, e *env, path, dataDir string, force bool, p
 	if err != nil {
 		return err
 	}
+	// Households whose pre-screening shows likely rights (issue 13).
+	screened, err := demo.AddPrescreening(ctx, db, s, st.Accompanied, now)
+	if err != nil {
+		return err
+	}
 	fmt.Fprintf(e.stderr, "demo: %d persons in %d households, %d journal entries, %d tasks, %d documents, %d services, %d referrals written to %s (files under %s)\n",
 		st.Persons, st.Households, st.Entries, tasks, docs.Documents, refs.Services, refs.Referrals, path, dataDir)
 	fmt.Fprintf(e.stderr, "demo: %d procedures, %d autonomy checks, %d mandates, %d budgets, %d aid requests in %d commission, %d domiciliations\n",
 		rs.Procedures, rs.Checks, rs.Mandates, rs.Budgets, rs.Requests, rs.Commissions, rs.Domiciliations)
+	fmt.Fprintf(e.stderr, "demo: %d households with a budget whose pre-screening shows likely rights\n", screened)
 	printLogins(e.stdout, s.Logins(true), now)
 	return nil
 }

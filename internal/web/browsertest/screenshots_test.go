@@ -33,6 +33,10 @@ func gallery(f *demo) []shot {
 		{"caseload", "/persons?mine=1", "worker"},
 		{"audit", "/audit?person=martin+lea", "manager"},
 		{"not-followed", "/persons/" + f.person, "worker2"},
+		{"prescreening", "/households/" + f.household + "/prescreening", "worker"},
+		{"prescreening-explanation", "/households/" + f.household + "/prescreening/apl", "worker"},
+		{"algorithms", "/algorithms", ""},
+		{"non-take-up", "/stats/non-take-up", "manager"},
 	}
 }
 

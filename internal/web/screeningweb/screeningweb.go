@@ -206,6 +206,9 @@ func (s *server) export(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
+	if f := r.URL.Query().Get("format"); f != "" && f != "csv" {
+		return parcours.FieldError(parcours.EInvalid, "format", "error.stats.format")
+	}
 	lang := web.Lang(r)
 	var buf bytes.Buffer
 	buf.WriteString("\ufeff")
