@@ -23,7 +23,7 @@ import (
 // how many households it prepared.
 func AddPrescreening(ctx context.Context, db *store.DB, s *Setting, accompanied []parcours.Accompaniment, today time.Time) (int, error) {
 	as, ps := aid.New(db), person.New(db)
-	date := func(days int) string { return rights.AddDays(rights.Today(today), days) }
+	date := func(days int) string { return rights.AddDays(parcours.Today(today), days) }
 	workers := map[string]*parcours.Worker{}
 	for _, ws := range s.Workers {
 		for _, w := range ws {
