@@ -58,6 +58,15 @@ type Service struct {
 	now     func() time.Time
 	// chunk is how many files one transaction of Apply anonymises.
 	chunk int
+	// stage, when set (tests only), is told where Apply is: inside a
+	// chunk's transaction, then once it committed (the kill -9 test).
+	stage func(string)
+}
+
+func (s *Service) hook(stage string) {
+	if s.stage != nil {
+		s.stage(stage)
+	}
 }
 
 // New returns the service; dataDir holds the documents' contents
@@ -479,12 +488,14 @@ func (s *Service) applyBatch(ctx context.Context, actor parcours.Actor, b *store
 			for _, f := range part {
 				tx.Audit(audit.For(actor, "retention."+b.Action, "person", f.PersonID, f.PersonID))
 			}
+			s.hook("in-transaction")
 			return nil
 		})
 		if err != nil {
 			return err
 		}
 		applied += len(part)
+		s.hook("committed")
 		n, err := s.removeUnused(ctx, shas)
 		if err != nil {
 			return err

@@ -45,6 +45,8 @@ type Env struct {
 	// reception, other.
 	Workers map[string]*parcours.Worker
 	Tokens  map[string]string
+	// DSN is the database's, for a second process on it.
+	DSN string
 	logs    *syncBuffer
 }
 
@@ -79,13 +81,21 @@ func ForEach(t *testing.T, fn func(t *testing.T, e *Env)) {
 // New starts Parcours on a fresh database of dialect d.
 func New(t testing.TB, d store.Dialect) *Env {
 	t.Helper()
-	db := storetest.Open(t, d)
+	dsn := storetest.DSN(t, d)
+	db, err := store.Open(context.Background(), dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	if _, err := db.Migrate(context.Background()); err != nil {
+		t.Fatal(err)
+	}
 	logs := &syncBuffer{}
 	a, err := app.New(app.Config{Database: "test", DataDir: t.TempDir(), Log: slog.New(slog.NewJSONHandler(logs, &slog.HandlerOptions{Level: slog.LevelDebug}))}, db)
 	if err != nil {
 		t.Fatal(err)
 	}
-	e := &Env{T: t, Dialect: d, App: a, Workers: map[string]*parcours.Worker{}, Tokens: map[string]string{}, logs: logs}
+	e := &Env{T: t, Dialect: d, App: a, Workers: map[string]*parcours.Worker{}, Tokens: map[string]string{}, logs: logs, DSN: dsn}
 	ctx := context.Background()
 	err = db.Transact(ctx, func(tx *store.Tx) error {
 		e.OrgA = &parcours.Organization{Name: "CCAS de Villeurbanne-Test", Kind: parcours.OrgCCAS}
