@@ -10,6 +10,8 @@ import (
 	"path"
 	"strings"
 	"time"
+	"unicode"
+	"unicode/utf8"
 
 	"parcours/internal/breakglass"
 	"parcours/internal/i18n"
@@ -85,6 +87,11 @@ func (p *PageData) AddErrors(lang string, e *parcours.Error, prefix, def string)
 func funcs() template.FuncMap {
 	return template.FuncMap{
 		"t": func(lang, key string, args ...any) string { return i18n.T(lang, key, args...) },
+		// label is "t" for a form label: the catalogue's field names are
+		// lowercase so that error messages can quote them (« Le champ
+		// « motif de fin » … »); a label starts with a capital, as on
+		// every page.
+		"label": func(lang, key string, args ...any) string { return Capitalise(i18n.T(lang, key, args...)) },
 		// eur writes whole euros as French does: « 1 874 € » (a narrow
 		// no-break space between thousands and before the sign).
 		"eur": func(lang string, n int) string { return i18n.Euros(lang, n) },
@@ -296,3 +303,12 @@ func FormErrors(lang string, err error, p *PageData) (string, bool) {
 // Today is today's date in France (YYYY-MM-DD), to prefill a date field
 // visibly and to tell what is late.
 func Today() string { return parcours.Today(time.Now()) }
+
+// Capitalise upper-cases the first letter of s (a form label).
+func Capitalise(s string) string {
+	r, n := utf8.DecodeRuneInString(s)
+	if r == utf8.RuneError || !unicode.IsLower(r) {
+		return s
+	}
+	return string(unicode.ToUpper(r)) + s[n:]
+}
