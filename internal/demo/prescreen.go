@@ -56,11 +56,26 @@ func AddPrescreening(ctx context.Context, db *store.DB, s *Setting, accompanied 
 		if b.Current != nil {
 			continue // AddRights' budgets: already receiving benefits
 		}
+		h, err := ps.GetHousehold(ctx, actor, p.HouseholdID)
+		if err != nil {
+			return n, fmt.Errorf("demo: prescreening household: %w", err)
+		}
+		couple, dependents, children := false, 0, 0
+		for _, m := range h.Members {
+			switch m.Relationship {
+			case parcours.RelSpouse:
+				couple = true
+			case parcours.RelChild:
+				dependents++
+				children++ // the budget's « under 14 » count: close enough for the demo
+			}
+		}
 		if _, err := ps.RecordSituation(ctx, actor, p.HouseholdID, person.SituationInput{Housing: "locataire_prive",
 			IncomeSources: []string{"salaire"}, Employment: "cdd", MonthlyIncome: 420 + 30*n, ValidFrom: date(-125)}); err != nil {
 			return n, fmt.Errorf("demo: prescreening situation: %w", err)
 		}
-		if _, err := as.SaveBudget(ctx, actor, p.HouseholdID, aid.BudgetInput{ValidFrom: date(-120), Adults: 1, Note: "Contrat court à temps partiel ; aucune prestation demandée pour l'instant.",
+		if _, err := as.SaveBudget(ctx, actor, p.HouseholdID, aid.BudgetInput{ValidFrom: date(-120), Adults: 1 + map[bool]int{true: 1}[couple], Children: children,
+			Dependents: dependents, Couple: couple, Note: "Contrat court à temps partiel ; aucune prestation demandée pour l'instant.",
 			Lines: []parcours.BudgetLine{
 				{Kind: parcours.LineResource, Category: "salaire", PersonID: p.ID, Label: "CDD à temps partiel", MonthlyCents: int64(42000 + 3000*n)},
 				{Kind: parcours.LineCharge, Category: "loyer", MonthlyCents: int64(49000 + 1500*n)},

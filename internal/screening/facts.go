@@ -122,6 +122,20 @@ func Situation(d *file.PrescreenData, date string) prescreen.Situation {
 		missing("rent", "Budget du foyer : loyer (page « Budget »)")
 		return s
 	}
+	// Contradictory composition: the budget in force and the household
+	// disagree. Neither is guessed right: the composition is missing.
+	if couple := spouse != nil; current.Couple != couple || current.Dependents != children {
+		field := fmt.Sprintf("Composition contradictoire : le budget du %s indique %s et %d personne(s) à charge, le foyer %s et %d enfant(s) à charge ; corriger l'un ou l'autre",
+			frDate(current.ValidFrom), map[bool]string{true: "un couple", false: "une personne seule"}[current.Couple], current.Dependents,
+			map[bool]string{true: "un couple", false: "une personne seule"}[couple], children)
+		if current.Couple != couple {
+			missing("couple", field)
+		}
+		if current.Dependents != children {
+			missing("children", field)
+		}
+		missing("persons", field)
+	}
 	d0, _ := parcours.ParseDate(date)
 	first := time.Date(d0.Year(), d0.Month(), 1, 0, 0, 0, 0, time.UTC)
 	sums := map[string]int64{}

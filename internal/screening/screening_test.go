@@ -182,6 +182,19 @@ func TestScreening_MissingDataBadInputAndOutcome(t *testing.T) {
 		if rsa.Status != "donnees_manquantes" || rsa.HasAmount || len(rsa.Missing) == 0 || !strings.Contains(rsa.Missing[0].Field, "Budget") {
 			t.Errorf("rsa without budget: %+v", rsa)
 		}
+		// A budget contradicting the household (two dependents, one child
+		// in the household): the composition is missing, not guessed.
+		hid2, _ := household(t, e, 3, "Bron", false)
+		if r := e.Do("POST", "/api/v1/households/"+hid2+"/budget", "worker", map[string]any{"valid_from": "2025-01-01", "adults": 1,
+			"children": 2, "dependents": 2, "lines": []map[string]any{{"kind": "resource", "category": "autre", "monthly_cents": 10000}}}); r.Status != 201 {
+			t.Fatalf("budget: %d %s", r.Status, r.Body)
+		}
+		r = e.Do("GET", "/api/v1/households/"+hid2+"/prescreening?date=2026-06-15", "worker", nil)
+		var s2 screeningOut
+		r.Decode(t, &s2)
+		if rsa := s2.get("rsa"); rsa.Status != "donnees_manquantes" || len(rsa.Missing) == 0 || !strings.Contains(rsa.Missing[0].Field, "Composition contradictoire") {
+			t.Errorf("contradictory composition: %+v", rsa)
+		}
 		for _, bad := range []string{"2999-01-01", "2020-01-01", "15/06/2026"} {
 			r := e.Do("GET", "/api/v1/households/"+hid+"/prescreening?date="+bad, "worker", nil)
 			if r.Status != 422 || !strings.Contains(string(r.Body), `"date"`) {
