@@ -46,8 +46,8 @@ type Env struct {
 	Workers map[string]*parcours.Worker
 	Tokens  map[string]string
 	// DSN is the database's, for a second process on it.
-	DSN string
-	logs    *syncBuffer
+	DSN  string
+	logs *syncBuffer
 }
 
 // Cast lists the cast names.
