@@ -140,7 +140,18 @@ func createDemo(ctx context.Context, e *env, path, dataDir string, force bool, p
 	fmt.Fprintf(e.stderr, "demo: %d procedures, %d autonomy checks, %d mandates, %d budgets, %d aid requests in %d commission, %d domiciliations\n",
 		rs.Procedures, rs.Checks, rs.Mandates, rs.Budgets, rs.Requests, rs.Commissions, rs.Domiciliations)
 	fmt.Fprintf(e.stderr, "demo: %d households with a budget whose pre-screening shows likely rights\n", screened)
+	// The person portal: one person with an account, another with a
+	// printed one-time code.
+	pt, err := demo.AddPortal(ctx, db, st.Accompanied)
+	if err != nil {
+		return err
+	}
 	printLogins(e.stdout, s.Logins(true), now)
+	if pt.Person != "" {
+		fmt.Fprintln(e.stdout, "\n  Portail de la personne / person portal: /moi")
+		fmt.Fprintf(e.stdout, "    personne   %-48s %s\n", demo.PortalLogin, demo.PortalPassword)
+		fmt.Fprintf(e.stdout, "    code imprimé à activer sur /moi/activer (72 h) : %s (personne %s)\n", pt.Code, pt.Invited)
+	}
 	return nil
 }
 

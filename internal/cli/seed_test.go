@@ -165,7 +165,8 @@ func TestDemo_CreatesACompleteDemo(t *testing.T) {
 		t.Errorf("%d person.create audit events, want 200", n)
 	}
 	stdout := out.String()
-	for _, want := range []string{"admin@ccas-villeurbanne.example", "demo-admin-parcours-2026", "otpauth://totp/", "accueil@rhone.example"} {
+	for _, want := range []string{"admin@ccas-villeurbanne.example", "demo-admin-parcours-2026", "otpauth://totp/", "accueil@rhone.example",
+		"portail.demo", "portail de démonstration", "/moi/activer"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("logins output lacks %q:\n%s", want, stdout)
 		}

@@ -71,6 +71,10 @@ func pagesFor(who string, f *demo) []visit {
 		// The export itself is a download (JSON); a refusal is a page.
 		{name: "file export of an unknown person", route: "GET /persons/{id}/export.json",
 			path: "/persons/01900000-0000-7000-8000-000000000000/export.json", status: 404},
+		{name: "the person's portal access (invitations, delegates)", route: "GET /persons/{id}/portal", path: person + "/portal",
+			status: statusFor(who, 200, "worker2", 403, "other", 404, "admin", 404, "reception", 403)},
+		{name: "PDF copy of an unknown person", route: "GET /persons/{id}/export.pdf",
+			path: "/persons/01900000-0000-7000-8000-000000000000/export.pdf", status: 404},
 		{name: "data requests to answer", route: "GET /data-requests", path: "/data-requests", status: statusFor(who, 403, "manager", 200)},
 		{name: "break-glass request", route: "GET /persons/{id}/break-glass", path: person + "/break-glass"},
 		{name: "case file settings (kinds, interview templates)", route: "GET /settings/casefile", path: "/settings/casefile", status: statusFor(who, 200, "reception", 403)},

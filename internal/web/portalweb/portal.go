@@ -479,7 +479,7 @@ func (a *area) postDisclosure(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	back := "/persons/" + url.PathEscape(r.PathValue("id")) + "/journal"
+	back := "/persons/" + url.PathEscape(r.PathValue("id")) + "#entry-" + url.PathEscape(r.PathValue("entry"))
 	http.Redirect(w, r, back, http.StatusSeeOther)
 	return nil
 }
