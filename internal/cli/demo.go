@@ -9,12 +9,16 @@ import (
 	"net"
 	"net/url"
 	"os"
+	"strconv"
 	"time"
 
 	"github.com/pquerna/otp/totp"
 
+	"parcours/internal/app"
 	"parcours/internal/casefile"
 	"parcours/internal/demo"
+	"parcours/internal/jobs"
+	"parcours/internal/outbox"
 	"parcours/internal/parcours"
 	"parcours/internal/store"
 )
@@ -64,6 +68,11 @@ func init() {
 				return err
 			}
 			defer a.Close()
+			stop, err := demoMail(ctx, e, a)
+			if err != nil {
+				return err
+			}
+			defer stop()
 			return serve(ctx, e, a, c.Addr, func(addr string) {
 				fmt.Fprintf(e.stdout, "\nParcours (démo) : http://%s/\n", addr)
 			})
@@ -135,6 +144,12 @@ func createDemo(ctx context.Context, e *env, path, dataDir string, force bool, p
 	if err != nil {
 		return err
 	}
+	// The persons' reminder choices, recorded by their referents.
+	prefs, err := demo.AddReminderPreferences(ctx, outbox.New(db, nil), s, st.Accompanied, 40)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "demo: %d reminder choices\n", prefs)
 	fmt.Fprintf(e.stderr, "demo: %d persons in %d households, %d journal entries, %d tasks, %d documents, %d services, %d referrals written to %s (files under %s)\n",
 		st.Persons, st.Households, st.Entries, tasks, docs.Documents, refs.Services, refs.Referrals, path, dataDir)
 	fmt.Fprintf(e.stderr, "demo: %d procedures, %d autonomy checks, %d mandates, %d budgets, %d aid requests in %d commission, %d domiciliations\n",
@@ -175,4 +190,38 @@ func printLogins(w io.Writer, logins []demo.Login, now time.Time) {
 	}
 	fmt.Fprintln(w, "\n  ⚠ Démo : la double authentification (TOTP) est facultative pour les rôles non-admin de ces structures.")
 	fmt.Fprintln(w, "    Demo: TOTP is optional for non-admin roles here; admins need the code above (or the otpauth URI in an app).")
+}
+
+// demoMail starts the demo's in-process SMTP server, points every demo
+// organisation's e-mail at it (SMS at the « journal » provider) and runs
+// the appointment reminders and the outbox, so that the demo shows sent
+// reminders on « E-mails envoyés » without anything leaving the machine.
+func demoMail(ctx context.Context, e *env, a *app.App) (stop func(), err error) {
+	catcher, err := outbox.NewCatcher("127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	s, err := demo.EnsureSetting(ctx, a.DB, true)
+	if err == nil {
+		host, port, _ := net.SplitHostPort(catcher.Addr)
+		p, _ := strconv.Atoi(port)
+		err = demo.DemoMessaging(ctx, a.Outbox, s, host, p)
+	}
+	if err != nil {
+		catcher.Close()
+		return nil, err
+	}
+	fmt.Fprintf(e.stderr, "demo: e-mails go to the in-process SMTP server %s (nothing leaves this machine)\n", catcher.Addr)
+	sch := jobs.New(a.DB, a.Config.Log)
+	system := parcours.SystemActor()
+	sch.Add(jobs.Job{Name: "appointment-reminders", Every: 5 * time.Minute, Run: func(ctx context.Context) (int, error) {
+		return a.Outbox.ScheduleReminders(ctx, system)
+	}})
+	sch.Add(jobs.Job{Name: "outbox", Every: time.Minute, Run: func(ctx context.Context) (int, error) {
+		return a.Outbox.Deliver(ctx, system)
+	}})
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan struct{})
+	go func() { sch.Run(ctx); close(done) }()
+	return func() { cancel(); <-done; catcher.Close() }, nil
 }

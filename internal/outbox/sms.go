@@ -23,10 +23,10 @@ const (
 	ProviderLog = "journal"
 )
 
-// DefaultProviders are the SMS providers a server knows: Brevo. The demo
-// adds ProviderLog.
+// DefaultProviders are the SMS providers a server knows: Brevo, and the
+// « journal » that keeps the SMS in memory and sends nothing (demo).
 func DefaultProviders() map[string]SMSProvider {
-	return map[string]SMSProvider{ProviderBrevo: &BrevoSMS{}}
+	return map[string]SMSProvider{ProviderBrevo: &BrevoSMS{}, ProviderLog: &SMSRecorder{}}
 }
 
 // BrevoSMS sends SMS through Brevo's transactional SMS API
