@@ -84,6 +84,11 @@ func referralFlow(t *testing.T, d store.Dialect) {
 	b := e.NewTab()
 	b.LoginAs("other")
 	b.Go("/referrals?box=received")
+	// The inbox names the person of the open referral (the demo's
+	// cancelled one stays unnamed), with the delay since sent.
+	if inbox := b.Text("table tbody"); !strings.Contains(inbox, "PETIT Noah") || !strings.Contains(inbox, "0 jour") {
+		t.Errorf("B's inbox lacks the person or the delay since sent: %s", inbox)
+	}
 	axe(b, "inbox")
 	b.Go(refPath)
 	page := b.Text("main")
@@ -96,7 +101,13 @@ func referralFlow(t *testing.T, d store.Dialect) {
 		t.Errorf("B's referral page lacks the document or the status: %s", page)
 	}
 	axe(b, "referral, receiving side")
+	// Accepting opens an accompaniment of B, of a kind of B's catalogue.
+	b.Do("open an accompaniment", chromedp.Click(chromedp.CSS(`#f-open_accompaniment`)),
+		chromedp.SetValue(chromedp.CSS(`#f-acc-kind`), parcours.DefaultAccompanimentKinds[2].Code))
 	b.Navigating("accept", chromedp.Click(chromedp.CSS(`form[action$="/accept"] button`)))
+	if page := b.Text("main"); !strings.Contains(page, "Ouvert dans votre structure") {
+		t.Errorf("after accepting, no accompaniment of B: %s", page)
+	}
 	b.Do("write a note", chromedp.SendKeys(chromedp.CSS(`#f-summary`), "Premier rendez-vous au service logement le 3."))
 	b.Navigating("write", chromedp.Click(chromedp.CSS(`form[action$="/entries"] button`)))
 	if page := b.Text("main"); !strings.Contains(page, "Premier rendez-vous au service logement") || !strings.Contains(page, "Acceptée") {
@@ -112,6 +123,10 @@ func referralFlow(t *testing.T, d store.Dialect) {
 	if strings.Contains(a.Text("main"), "Premier rendez-vous au service logement") {
 		t.Errorf("A reads B's note on the file")
 	}
+	// A's file lists the referral with its status and delays.
+	if list := a.Text("#referrals + table"); !strings.Contains(list, "Acceptée") || !strings.Contains(list, "jour") {
+		t.Errorf("A's file does not list the referral: %s", list)
+	}
 	a.Go("/persons/" + f.referred + "/access-log")
 	if !strings.Contains(a.Text("main"), e.OrgB.Name) {
 		t.Errorf("the access log does not name %s: %s", e.OrgB.Name, a.Text("main"))
@@ -120,7 +135,9 @@ func referralFlow(t *testing.T, d store.Dialect) {
 
 	// B ends the follow-up: the referral and the file are gone for B.
 	b.Go(refPath)
-	b.Navigating("end", chromedp.Click(chromedp.CSS(`form[action$="/end"] button`)))
+	b.Do("the reason the accompaniment ends", chromedp.SetValue(chromedp.CSS(`#f-end_reason`), "objectifs_atteints"))
+	axe(b, "referral accepted with an accompaniment")
+	b.Navigating("close the accompaniment", chromedp.Click(chromedp.CSS(`form[action$="/end"] button`)))
 	if st := b.Go(refPath); st != 404 {
 		t.Errorf("B after the end: %d, want 404", st)
 	}
