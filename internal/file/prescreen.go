@@ -30,11 +30,15 @@ func (h *Household) PrescreenData(ctx context.Context) (*PrescreenData, error) {
 	if err := h.Check(access.PrescreenRead); err != nil {
 		return nil, err
 	}
-	return prescreenData(ctx, h.tx, h.Household)
+	workers, err := h.tx.WorkerNames(ctx, h.Household.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	return prescreenData(ctx, h.tx, h.Household, workers)
 }
 
-func prescreenData(ctx context.Context, tx *store.Tx, hh *parcours.Household) (*PrescreenData, error) {
-	d := &PrescreenData{Household: hh, Persons: map[string]*parcours.Person{}}
+func prescreenData(ctx context.Context, tx *store.Tx, hh *parcours.Household, workers map[string]string) (*PrescreenData, error) {
+	d := &PrescreenData{Household: hh, Persons: map[string]*parcours.Person{}, Workers: workers}
 	ids := make([]string, 0, len(hh.Members))
 	for _, m := range hh.Members {
 		p, err := tx.Person(ctx, m.PersonID)
@@ -57,9 +61,6 @@ func prescreenData(ctx context.Context, tx *store.Tx, hh *parcours.Household) (*
 		}
 	}
 	if d.Outcomes, err = tx.HouseholdPrescreenOutcomes(ctx, hh.ID); err != nil {
-		return nil, err
-	}
-	if d.Workers, err = tx.WorkerNames(ctx, hh.OrgID); err != nil {
 		return nil, err
 	}
 	return d, nil
@@ -109,13 +110,17 @@ func PrescreenPopulation(ctx context.Context, tx *store.Tx, actor parcours.Actor
 	if err != nil {
 		return nil, err
 	}
+	workers, err := tx.WorkerNames(ctx, actor.OrgID)
+	if err != nil {
+		return nil, err
+	}
 	out := make([]*ScreenedHousehold, 0, len(list))
 	for _, sh := range list {
 		hh, err := tx.Household(ctx, sh.HouseholdID)
 		if err != nil {
 			return nil, err
 		}
-		d, err := prescreenData(ctx, tx, hh)
+		d, err := prescreenData(ctx, tx, hh, workers)
 		if err != nil {
 			return nil, err
 		}
