@@ -69,9 +69,10 @@ type BudgetFigures struct {
 	// PerUCDayCents the same per day (÷ 30).
 	PerUCCents    int64 `json:"reste_a_vivre_per_uc_cents"`
 	PerUCDayCents int64 `json:"reste_a_vivre_per_uc_day_cents"`
-	// Parts2 is the number of family-quotient parts ×2 (CAF rule: 1 part
-	// alone, 2 for a couple or a single parent, +0.5 per each of the first
-	// two dependent children, +1 per child from the third).
+	// Parts2 is the number of family-quotient parts ×2, by the CAF's
+	// rule (not the tax office's): 1 part alone, 2 for a couple or a
+	// single parent, +0.5 for each of the first two dependent children,
+	// +1 for the third, +0.5 for each from the fourth.
 	Parts2 int `json:"parts_x2"`
 	// QuotientCents = monthly resources / parts.
 	QuotientCents int64  `json:"quotient_familial_cents"`
@@ -102,16 +103,16 @@ func (b *Budget) Compute() *BudgetFigures {
 		f.Parts2 = 4
 	}
 	for i := 1; i <= b.Dependents; i++ {
-		if i <= 2 {
-			f.Parts2++
-		} else {
+		if i == 3 {
 			f.Parts2 += 2
+		} else {
+			f.Parts2++
 		}
 	}
 	f.QuotientCents = divRound(f.ResourcesCents*2, int64(f.Parts2))
 	f.Formula = fmt.Sprintf("reste à vivre = ressources %s − charges %s − remboursements %s = %s ; "+
 		"UC = 1 + 0,5 × %d + 0,3 × %d = %s ; par UC = %s par mois, %s par jour ; "+
-		"quotient familial = ressources %s ÷ %s parts = %s",
+		"quotient familial (barème CAF : 2 parts pour un couple ou un parent seul, 1 seul, + 0,5 par enfant pour les deux premiers, + 1 pour le troisième, + 0,5 à partir du quatrième) = ressources %s ÷ %s parts = %s",
 		FormatEuros(f.ResourcesCents), FormatEuros(f.ChargesCents), FormatEuros(f.RepaymentsCents), FormatEuros(f.ResteAVivreCents),
 		adults-1, max(b.Children, 0), decimal(int64(f.UC100)), FormatEuros(f.PerUCCents), FormatEuros(f.PerUCDayCents),
 		FormatEuros(f.ResourcesCents), decimal(int64(f.Parts2)*50), FormatEuros(f.QuotientCents))
