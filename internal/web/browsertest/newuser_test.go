@@ -430,6 +430,36 @@ func TestNewUser_MyDayAndMyCaseload(t *testing.T) {
 	})
 }
 
+// 7. « Mes personnes suivies » includes the household one follows: the
+// partner of the person accompanied is listed, marked « foyer suivi ».
+func TestNewUser_CaseloadIncludesTheHousehold(t *testing.T) {
+	e := New(t, store.SQLite)
+	lead := createPerson(t, e.Env, "worker", "FABRE", "Louise", "1981-01-15")
+	partner := createPerson(t, e.Env, "worker", "FABRE", "Marc", "1979-07-04")
+	if _, err := e.App.Persons.CreateHousehold(t.Context(), e.Actor("worker"), person.HouseholdInput{Name: "Foyer Fabre",
+		Members: []person.MemberInput{{PersonID: lead, Relationship: parcours.RelReference}, {PersonID: partner, Relationship: parcours.RelSpouse}}}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := e.App.CaseFile.CreateAccompaniment(t.Context(), e.Actor("worker"), lead, casefile.AccompanimentInput{
+		Kind: parcours.DefaultAccompanimentKinds[0].Code, TeamID: e.TeamA.ID, ReferentID: e.Workers["worker"].ID}); err != nil {
+		t.Fatal(err)
+	}
+	bothWays(t, e, "worker", func(t *testing.T, u *user, js bool) {
+		u.tab.Go("/persons?mine=1")
+		rows := u.tab.Text("table.caseload tbody")
+		if !strings.Contains(rows, "FABRE Louise") || !strings.Contains(rows, "FABRE Marc") || !strings.Contains(rows, "foyer suivi") {
+			t.Errorf("the caseload lacks the household: %s", rows)
+		}
+		if st := u.follow("table.caseload tbody", "FABRE Marc"); st != 200 {
+			t.Errorf("opening the partner's file answered %d", st)
+		}
+		if js {
+			u.tab.Go("/persons?mine=1")
+			reportViolations(t, "worker", "/persons?mine=1 (household)", u.tab.Axe())
+		}
+	})
+}
+
 // 10. A worker outside the team is not left with a bare refusal: the
 // break-glass form is on the page, and « demander une orientation »;
 // once opened, the file says until when.
