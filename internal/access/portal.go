@@ -35,7 +35,7 @@ const (
 // the door's other parts (the whole journal, tasks…) stay closed to it,
 // and the portal service shows only what it chooses of these.
 var portalReads = set(PortalRead, PersonRead, HouseholdRead, AccompanimentRead, ProcedureRead, MandateRead,
-	AccessLogRead, DataRequestRead, ConsentRead, DocumentRead)
+	AccessLogRead, DataRequestRead, ConsentRead, DocumentRead, AppointmentRead)
 
 // portalFull are what a delegate needs the "full" scope for.
 var portalFull = set(PortalExport, PortalRequest, DataRequestRecord)

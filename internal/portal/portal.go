@@ -289,6 +289,7 @@ type View struct {
 	Follows      []Follow                  `json:"accompaniments,omitempty"`
 	Procedures   []*parcours.Procedure     `json:"procedures,omitempty"`
 	Mandates     []*parcours.Mandate       `json:"mandates,omitempty"`
+	Appointments []*parcours.Appointment   `json:"appointments,omitempty"`
 	Documents    []*parcours.Document      `json:"documents,omitempty"`
 	Entries      []*parcours.JournalEntry  `json:"journal,omitempty"`
 	AccessLog    []*accesslog.Entry        `json:"access_log,omitempty"`
@@ -355,6 +356,9 @@ func (s *Service) Read(ctx context.Context, actor parcours.Actor, part string) (
 				p.Note = ""
 			}
 			if v.Mandates, err = f.Mandates(ctx); err != nil {
+				return err
+			}
+			if v.Appointments, err = f.Appointments(ctx); err != nil {
 				return err
 			}
 		case PartDocuments:

@@ -10,6 +10,7 @@ import (
 	"testing"
 	"time"
 
+	"parcours/internal/agenda"
 	"parcours/internal/app/apptest"
 	"parcours/internal/letters"
 	"parcours/internal/portal"
@@ -172,8 +173,17 @@ func TestPortal_InviteActivateReadExportAndRequest(t *testing.T) {
 		if r := b.do("POST", "/moi/connexion", url.Values{"login": {"LEA.MARTIN "}, "password": {"un jardin sous la pluie"}}); r.Status != http.StatusSeeOther {
 			t.Fatalf("sign-in: %d %s", r.Status, r.Body)
 		}
-		if r := b.do("GET", "/moi/suivi", nil); r.Status != http.StatusOK {
-			t.Fatalf("after sign-in: %d", r.Status)
+		// Their appointments are on « Mon suivi ».
+		day := time.Now().AddDate(0, 0, 7)
+		for day.Weekday() == time.Saturday || day.Weekday() == time.Sunday {
+			day = day.AddDate(0, 0, 1)
+		}
+		if _, err := e.App.Agenda.Book(t.Context(), e.Actor("worker"), f.Person.ID, agenda.Input{WorkerIDs: []string{e.Workers["worker"].ID},
+			Date: day.Format(time.DateOnly), Start: "10:00", End: "11:00", PlaceKind: "phone", Theme: "Point sur le dossier RSA"}); err != nil {
+			t.Fatalf("booking: %v", err)
+		}
+		if r := b.do("GET", "/moi/suivi", nil); r.Status != http.StatusOK || !strings.Contains(string(r.Body), "Point sur le dossier RSA") {
+			t.Fatalf("after sign-in, « Mon suivi »: %d, appointment shown: %v", r.Status, strings.Contains(string(r.Body), "Point sur le dossier RSA"))
 		}
 	})
 }
