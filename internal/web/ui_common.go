@@ -56,6 +56,7 @@ var navLinks = []struct {
 	{"/settings/referrals", "nav.referral_settings", []access.Action{access.OrgManage}},
 	{"/notifications", "nav.notifications", nil},
 	{"/admin", "nav.admin", []access.Action{access.WorkerManage}},
+	{"/admin/outbox", "nav.outbox", []access.Action{access.OutboxRead}},
 	{"/documents/expiring", "nav.documents_expiring", []access.Action{access.DocumentRead}},
 	{"/settings/casefile", "nav.casefile_settings", []access.Action{access.AccompanimentKinds}},
 	{"/review/stats", "nav.review_stats", []access.Action{access.ReviewStats}},
@@ -81,6 +82,17 @@ func (s *Server) nav(r *http.Request) []navItem {
 			cur := r.URL.Path == l.href || (l.href != "/" && strings.HasPrefix(r.URL.Path, l.href+"/"))
 			out = append(out, navItem{Href: l.href, Key: l.key, Current: cur})
 		}
+	}
+	// One current link: the longest that matches (/admin/outbox, not
+	// also /admin).
+	best := -1
+	for i, it := range out {
+		if it.Current && (best < 0 || len(it.Href) > len(out[best].Href)) {
+			best = i
+		}
+	}
+	for i := range out {
+		out[i].Current = i == best
 	}
 	return out
 }

@@ -65,6 +65,7 @@ func pagesFor(who string, f *demo) []visit {
 		{name: "edit person", route: "GET /persons/{id}/edit", path: person + "/edit"},
 		{name: "person's access log", route: "GET /persons/{id}/access-log", path: person + "/access-log"},
 		{name: "consent", route: "GET /persons/{id}/consent", path: person + "/consent"},
+		{name: "reminder choice", route: "GET /persons/{id}/reminders", path: person + "/reminders"},
 		{name: "the person's data requests, empty request sent", route: "GET /persons/{id}/data-requests", path: person + "/data-requests",
 			status: statusFor(who, 200, "worker2", 403, "other", 404, "admin", 404, "reception", 403),
 			submit: map[bool]string{true: `form[action$="/data-requests"]`}[who == "worker"]},
@@ -134,6 +135,7 @@ func pagesFor(who string, f *demo) []visit {
 			submit: map[bool]string{true: `form[action="/commissions"]`}[who == "manager"]},
 		{name: "a commission and its agenda", route: "GET /commissions/{id}", path: "/commissions/" + f.commission,
 			status: statusFor(who, 403, "manager", 200, "other", 404)},
+		{name: "sent e-mails", route: "GET /admin/outbox", path: "/admin/outbox", status: statusFor(who, 403, "manager", 200, "admin", 200)},
 	}
 	if who == "admin" {
 		v = append(v,
@@ -141,6 +143,7 @@ func pagesFor(who string, f *demo) []visit {
 			visit{name: "teams, new team with errors", route: "GET /admin/teams", path: "/admin/teams", status: 200, submit: `form[action="/admin/teams"]`},
 			visit{name: "settings", route: "GET /admin/settings", path: "/admin/settings", status: 200},
 			visit{name: "information notice texts", route: "GET /admin/notice", path: "/admin/notice", status: 200},
+			visit{name: "e-mail and SMS settings", route: "GET /admin/messaging", path: "/admin/messaging", status: 200},
 			visit{name: "a worker's account", route: "GET /admin/workers/{id}", path: "/admin/workers/" + f.workers["worker"], status: 200},
 		)
 	}
