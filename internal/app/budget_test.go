@@ -86,7 +86,8 @@ func budgetFile(t *testing.T, e *apptest.Env, name string) string {
 // statements the file's main requests cost, on both backends: a count, not
 // a time, so it holds on any machine. The relation is gathered in one
 // statement with the person and their merge group, the page's catalogues
-// in one more, amendments are read by person.
+// in one more, amendments are read by person; the referrals the file has sent
+// (issue 10) cost the page one statement more (13).
 func TestStatementBudget_OpeningAndWritingAFile(t *testing.T) {
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		id := budgetFile(t, e, "BUDGET")
@@ -105,7 +106,7 @@ func TestStatementBudget_OpeningAndWritingAFile(t *testing.T) {
 		if !strings.Contains(string(r.Body), "Trouver un logement") || !strings.Contains(string(r.Body), "Relancer la CAF") {
 			t.Fatal("the person page misses its accompaniment or its task")
 		}
-		check("GET /persons/{id}", c, 12)
+		check("GET /persons/{id}", c, 13)
 
 		_, c = counted(t, e, apiRequest(e, "GET", "/api/v1/persons/"+id, "worker", ""), http.StatusOK)
 		check("GET /api/v1/persons/{id}", c, 4)
