@@ -30,7 +30,8 @@ lint:
 # the repository (BENCH_CACHE, ~/.cache/parcours-bench): the first run
 # seeds them (long), later runs reuse them. Scale with BENCH_PERSONS,
 # BENCH_DURATION (10s per measure), BENCH_WARMUP (3s), BENCH_USERS (16),
-# BENCH_BACKENDS (sqlite,postgres), BENCH_GOBENCH (0). `make test` never
+# BENCH_BACKENDS (sqlite,postgres), BENCH_GOBENCH (0); BENCH_SEED_ONLY=1
+# seeds the missing cached databases and measures nothing. `make test` never
 # runs it.
 bench: build
 	$(GO) run ./internal/bench/cmd/benchreport -bin bin/parcours -out BENCHMARKS.md

@@ -69,6 +69,7 @@ type config struct {
 	out      string
 	pgAdmin  string
 	cache    string
+	seedOnly bool
 }
 
 func envOr(k, def string) string {
@@ -104,6 +105,7 @@ func main() {
 	flag.StringVar(&c.bin, "bin", "bin/parcours", "the parcours binary to measure")
 	flag.StringVar(&c.out, "out", "BENCHMARKS.md", "report to rewrite")
 	flag.StringVar(&c.cache, "cache", envOr("BENCH_CACHE", defaultCache()), "directory of the cached seeded databases (env BENCH_CACHE)")
+	flag.BoolVar(&c.seedOnly, "seed-only", envOr("BENCH_SEED_ONLY", "0") == "1", "only make sure the cached databases exist (seeding the missing ones), measure nothing (env BENCH_SEED_ONLY)")
 	flag.Parse()
 	c.backends = strings.Split(backends, ",")
 	c.pgAdmin = envOr("PARCOURS_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable")
@@ -112,6 +114,18 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	if c.seedOnly {
+		// Seed ahead of a measure (a quiet moment for the measure, the
+		// seed earlier): BENCHMARKS.md is left alone.
+		for _, b := range trimAll(c.backends) {
+			if _, rec, err := cached(ctx, c, b); err != nil {
+				fatal(fmt.Errorf("%s: %w", b, err))
+			} else {
+				logf("%s: cached, seeded %s in %.0f s (load %s → %s)", b, rec.Started, rec.WallSeconds, rec.LoadStart, rec.LoadEnd)
+			}
+		}
+		return
+	}
 	started := time.Now()
 	rep := &report{cfg: c, machine: bench.ThisMachine(), date: started.UTC(), loadBefore: bench.LoadAvg()}
 	write := func() {
