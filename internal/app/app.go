@@ -227,5 +227,18 @@ func (a *App) StartAuditSealer(ctx context.Context) (stop func()) {
 	return func() { cancel(); <-done }
 }
 
+// StartSearchIndex keeps an in-process copy of the person search index
+// (search.Index) until stop is called: built in the background, searches
+// use it once it is ready and the database meanwhile; kept current by
+// the index hooks of this instance's transactions and, on PostgreSQL, by
+// LISTEN/NOTIFY for the other instances' ("parcours serve" starts it).
+func (a *App) StartSearchIndex(ctx context.Context) (stop func()) {
+	ctx, cancel := context.WithCancel(ctx)
+	ix := search.NewIndex(a.DB)
+	ix.Start(ctx)
+	a.Search.UseIndex(ix)
+	return cancel
+}
+
 // Close releases the database.
 func (a *App) Close() error { return a.DB.Close() }

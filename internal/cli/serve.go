@@ -16,6 +16,9 @@ import (
 	"parcours/internal/store"
 )
 
+// searchIndex is serve's --search-index.
+var searchIndex bool
+
 func init() {
 	register(&command{
 		name:    "serve",
@@ -25,6 +28,8 @@ func init() {
 			accessFlags(fs, c)
 			proxyFlag(fs, c)
 			reviewFlags(fs, c)
+			fs.BoolVar(&searchIndex, "search-index", os.Getenv("PARCOURS_SEARCH_INDEX") != "off",
+				"keep a copy of the person search index in memory for the searches' candidates; refreshed across instances by LISTEN/NOTIFY on PostgreSQL (env PARCOURS_SEARCH_INDEX=off to disable)")
 		},
 		run: func(ctx context.Context, e *env, c *Common, args []string) error {
 			if len(args) > 0 {
@@ -43,6 +48,10 @@ func init() {
 				return err
 			}
 			defer stopJobs()
+			if searchIndex {
+				stopIndex := a.StartSearchIndex(context.WithoutCancel(ctx))
+				defer stopIndex()
+			}
 			return serve(ctx, e, a, c.Addr, nil)
 		},
 	})

@@ -53,7 +53,7 @@ func Duplicates(ctx context.Context, tx *store.Tx, actor parcours.Actor, p *parc
 		if err != nil {
 			continue // a name the search cannot read cannot be compared either
 		}
-		found, err := find(ctx, tx, actor, pq, 0)
+		found, err := find(ctx, tx, tx, actor, pq, 0)
 		if err != nil {
 			return nil, err
 		}

@@ -20,7 +20,21 @@ import (
 
 // Service is the search service.
 type Service struct {
-	db *store.DB
+	db    *store.DB
+	index *Index
+}
+
+// UseIndex makes the searches take their candidates from ix (an
+// in-process index, Start-ed by the caller) whenever it is ready, and
+// from the database otherwise.
+func (s *Service) UseIndex(ix *Index) { s.index = ix }
+
+// source answers the index questions of a search: the database (a
+// *store.Tx) or the in-process Index.
+type source interface {
+	DictionaryCounts(ctx context.Context, words, phons []string) (terms, keys map[string]int, err error)
+	SimilarTerms(ctx context.Context, word string, limit int) ([]store.TermCount, error)
+	SearchCandidates(ctx context.Context, orgIDs []string, slot store.SearchSlot, others []store.SearchSlot, bornFrom, bornBefore string, limit int) ([]*store.IndexedPerson, error)
 }
 
 // New returns a Service on db.
@@ -54,7 +68,11 @@ func (s *Service) Search(ctx context.Context, actor parcours.Actor, q Query) (*p
 	}
 	out := &parcours.Page[Result]{Items: []Result{}}
 	err = s.db.View(ctx, func(tx *store.Tx) error {
-		ranked, err := find(ctx, tx, actor, pq, pq.limit)
+		var src source = tx
+		if s.index.Ready() {
+			src = s.index
+		}
+		ranked, err := find(ctx, tx, src, actor, pq, pq.limit)
 		if err != nil {
 			return err
 		}
@@ -86,8 +104,8 @@ func (s *Service) Search(ctx context.Context, actor parcours.Actor, q Query) (*p
 // them). Only when none of them matches every typed word (a mistake in
 // the rare word itself, or a wrong year) does the search widen: the same
 // word without the year, then the next rarest word, and so on.
-func find(ctx context.Context, tx *store.Tx, actor parcours.Actor, pq *parsed, page int) ([]scored, error) {
-	qs, err := prepare(ctx, tx, pq)
+func find(ctx context.Context, tx *store.Tx, src source, actor parcours.Actor, pq *parsed, page int) ([]scored, error) {
+	qs, err := prepare(ctx, src, pq)
 	if err != nil {
 		return nil, err
 	}
@@ -114,7 +132,7 @@ func find(ctx context.Context, tx *store.Tx, actor parcours.Actor, pq *parsed, p
 		if withDate {
 			f, b = from, before
 		}
-		cands, err := tx.SearchCandidates(ctx, scope(actor), qs[i].keys, others, f, b, candidateLimit)
+		cands, err := src.SearchCandidates(ctx, scope(actor), qs[i].keys, others, f, b, candidateLimit)
 		if err != nil {
 			return err
 		}
@@ -217,7 +235,7 @@ type form struct {
 // prepare looks the typed words up in the dictionaries: which are known
 // tokens, which tokens look like the others, and how many persons each
 // key covers.
-func prepare(ctx context.Context, tx *store.Tx, pq *parsed) ([]querySlot, error) {
+func prepare(ctx context.Context, tx source, pq *parsed) ([]querySlot, error) {
 	var all, phons []string
 	for _, alts := range pq.slots {
 		for _, w := range alts {

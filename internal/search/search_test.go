@@ -3,6 +3,7 @@ package search_test
 import (
 	"context"
 	"testing"
+	"time"
 
 	"parcours/internal/parcours"
 	"parcours/internal/person"
@@ -17,15 +18,30 @@ func TestMain(m *testing.M) { storetest.Main(m) }
 type env struct {
 	db      *store.DB
 	persons *person.Service
-	search  *search.Service
-	a, b    parcours.Actor // workers of org A and org B
-	recep   parcours.Actor // reception of org A
+	// search takes its candidates from the in-process index, as serve
+	// does; sql from the database.
+	search *search.Service
+	sql    *search.Service
+	a, b   parcours.Actor // workers of org A and org B
+	recep  parcours.Actor // reception of org A
 }
 
 func newEnv(t testing.TB, db *store.DB) *env {
 	t.Helper()
-	e := &env{db: db, persons: person.New(db), search: search.New(db)}
+	e := &env{db: db, persons: person.New(db), search: search.New(db), sql: search.New(db)}
 	ctx := context.Background()
+	// Started on the empty database: what the tests add reaches it
+	// through the index hooks.
+	ictx, stop := context.WithCancel(ctx)
+	t.Cleanup(stop)
+	ix := search.NewIndex(db)
+	ix.Start(ictx)
+	wctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	if err := ix.WaitReady(wctx); err != nil {
+		t.Fatalf("search index not ready: %v", err)
+	}
+	e.search.UseIndex(ix)
 	err := db.Transact(ctx, func(tx *store.Tx) error {
 		for i, name := range []string{"CCAS A", "Département B"} {
 			o := &parcours.Organization{Name: name, Kind: parcours.OrgCCAS}

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -29,8 +30,11 @@ import (
 const actorChannel = "parcours_actor"
 
 type actorHub struct {
-	mu     sync.Mutex
-	subs   []func(workerID string)
+	mu   sync.Mutex
+	subs []func(workerID string)
+	// search are the subscribers to search index changes (searchindex.go),
+	// heard on the same listener.
+	search []func(personIDs []string)
 	live   atomic.Bool // PostgreSQL: the listener is connected
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -44,6 +48,13 @@ func (db *DB) OnActorChange(fn func(workerID string)) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	h.subs = append(h.subs, fn)
+	db.startListenerLocked()
+}
+
+// startListenerLocked starts this instance's listener on PostgreSQL, once;
+// h.mu is held.
+func (db *DB) startListenerLocked() {
+	h := &db.actors
 	if db.dialect == Postgres && h.cancel == nil {
 		ctx, cancel := context.WithCancel(context.Background())
 		h.cancel, h.done = cancel, make(chan struct{})
@@ -94,6 +105,7 @@ func (db *DB) listenActors(ctx context.Context) {
 		err := db.listenActorsOnce(ctx)
 		db.actors.live.Store(false)
 		db.actorChanged("") // notifications may be missed until reconnected
+		db.searchChanged(nil)
 		if ctx.Err() != nil {
 			return
 		}
@@ -112,15 +124,20 @@ func (db *DB) listenActorsOnce(ctx context.Context) error {
 		return err
 	}
 	defer conn.Close(context.Background())
-	if _, err := conn.Exec(ctx, "LISTEN "+actorChannel); err != nil {
+	if _, err := conn.Exec(ctx, "LISTEN "+actorChannel+"; LISTEN "+searchChannel); err != nil {
 		return err
 	}
 	db.actorChanged("") // whatever was cached before listening may be stale
+	db.searchChanged(nil)
 	db.actors.live.Store(true)
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
 			return err
+		}
+		if n.Channel == searchChannel {
+			db.searchChanged(strings.Split(n.Payload, ","))
+			continue
 		}
 		db.actorChanged(n.Payload)
 	}

@@ -225,6 +225,9 @@ type Tx struct {
 	// actorsChanged are the workers whose credentials or facts this
 	// transaction changed, announced at commit (actors.go).
 	actorsChanged []string
+	// searchChanged are the persons whose search index entries this
+	// transaction changed, announced at commit (searchindex.go).
+	searchChanged []string
 	// denied are the events of refused attempts (AuditDenial): written
 	// even when the transaction rolls back, since the refusal is what
 	// they record.
@@ -449,11 +452,19 @@ func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (denied 
 			return nil, false, err
 		}
 	}
+	if len(tx.searchChanged) > 0 {
+		if err = tx.notifySearch(ctx); err != nil {
+			return nil, false, err
+		}
+	}
 	if err = stx.Commit(); err != nil {
 		return nil, false, err
 	}
 	for _, id := range tx.actorsChanged {
 		db.actorChanged(id)
+	}
+	if len(tx.searchChanged) > 0 {
+		db.searchChanged(tx.searchChanged)
 	}
 	if len(reads) > 0 {
 		// Set when and who now: the group commit's transaction is later

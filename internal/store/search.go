@@ -25,6 +25,7 @@ type PersonTerm struct {
 // is written: saving a person whose names and birth date are unchanged
 // touches no index row and no counter.
 func (tx *Tx) ReplacePersonTerms(ctx context.Context, p *parcours.Person, terms []PersonTerm) error {
+	tx.searchChanged = append(tx.searchChanged, p.ID)
 	type entry struct{ phon, org, birth string }
 	old := map[[2]string]entry{}
 	rows, err := tx.query(ctx, "SELECT field, term, phon, org_id, birth_date FROM person_terms WHERE person_id = ?", p.ID)
@@ -327,6 +328,7 @@ func (tx *Tx) InsertPersonTermsBulk(ctx context.Context, persons []*parcours.Per
 	var c dictCounts
 	for _, p := range persons {
 		rows = c.add(rows, p, terms[p.ID])
+		tx.searchChanged = append(tx.searchChanged, p.ID)
 	}
 	if err := tx.InsertRows(ctx, "person_terms", []string{"person_id", "field", "term", "phon", "org_id", "birth_date"}, rows); err != nil {
 		return err

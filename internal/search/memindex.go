@@ -1,0 +1,557 @@
+package search
+
+import (
+	"context"
+	"encoding/hex"
+	"sort"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"parcours/internal/search/namekey"
+	"parcours/internal/store"
+)
+
+// Index is an in-process copy of the person search index (the rows of
+// person_terms and the dictionaries' counts), answering the three index
+// questions of a search — dictionary counts, look-alike words, candidates
+// — in memory instead of three to six statements. It only generates and
+// ranks candidates: the persons shown are still read from the database
+// and filtered by the access policy (visible), and the search is audited,
+// as without it.
+//
+// It is kept current by the store's index hooks: every transaction that
+// changes index entries (store.ReplacePersonTerms, InsertPersonTermsBulk)
+// names the persons at commit; this instance reloads them before the
+// writer's request returns, and the other instances on the same
+// PostgreSQL database hear of them by LISTEN/NOTIFY. While the listener
+// is disconnected, or until the index is built or rebuilt after a missed
+// notification, searches use the SQL path (Service.Search falls back).
+type Index struct {
+	db *store.DB
+
+	mu sync.RWMutex
+	// Dictionary: interned tokens and phonetic keys, with the persons
+	// indexed under each (each person once per token, once per key).
+	termID   map[string]uint32
+	terms    []string
+	termPhon []uint32 // token → its phonetic key as stored
+	termPost [][]int32
+	phonID   map[string]uint32
+	phons    []string
+	phonPost [][]int32
+	trigrams map[string][]uint32 // padded trigram → tokens having it
+	// Persons by slot: id, organisation and birth date (interned), and
+	// their entries (field and token packed in entries[off:off+n]).
+	slot    map[[16]byte]int32
+	oddSlot map[string]int32 // ids that are not UUIDs
+	ids     [][16]byte
+	oddIDs  map[int32]string
+	org     []uint32
+	birth   []uint32
+	off     []uint32
+	n       []uint8
+	entries []uint32
+	strs    map[string]uint32 // organisations and birth dates
+	strList []string
+
+	ready   atomic.Bool // built and current
+	rebuild chan struct{}
+	// While a build reads, the changes heard are kept for it to apply.
+	buildMu  sync.Mutex
+	building bool
+	during   []string
+}
+
+// fields packs the field of an entry in its top two bits.
+var fields = []string{"b", "u", "f"}
+
+func fieldCode(f string) uint32 {
+	for i, x := range fields {
+		if x == f {
+			return uint32(i)
+		}
+	}
+	return 2
+}
+
+// NewIndex returns the in-process index of db, empty and not ready:
+// Start builds it and keeps it current.
+func NewIndex(db *store.DB) *Index {
+	return &Index{db: db, rebuild: make(chan struct{}, 1)}
+}
+
+// Start subscribes to index changes and builds the index in the
+// background, rebuilding it whenever changes may have been missed, until
+// ctx ends.
+func (ix *Index) Start(ctx context.Context) {
+	ix.db.OnSearchChange(func(ids []string) {
+		ix.buildMu.Lock()
+		if ix.building && ids != nil {
+			ix.during = append(ix.during, ids...)
+			ix.buildMu.Unlock()
+			return
+		}
+		ix.buildMu.Unlock()
+		if ids == nil {
+			ix.ready.Store(false)
+			select {
+			case ix.rebuild <- struct{}{}:
+			default:
+			}
+			return
+		}
+		if !ix.ready.Load() {
+			return // the next build reads them
+		}
+		if err := ix.reload(context.WithoutCancel(ctx), ids); err != nil {
+			ix.ready.Store(false)
+			select {
+			case ix.rebuild <- struct{}{}:
+			default:
+			}
+		}
+	})
+	select {
+	case ix.rebuild <- struct{}{}:
+	default:
+	}
+	go func() {
+		for {
+			select {
+			case <-ctx.Done():
+				return
+			case <-ix.rebuild:
+			}
+			if err := ix.Build(ctx); err != nil && ctx.Err() == nil {
+				time.Sleep(time.Second)
+				select {
+				case ix.rebuild <- struct{}{}:
+				default:
+				}
+			}
+		}
+	}()
+}
+
+// Ready reports whether searches may use the index: built, and hearing of
+// every change.
+func (ix *Index) Ready() bool { return ix != nil && ix.ready.Load() && ix.db.SearchChangesHeard() }
+
+// WaitReady waits until the index is ready, or ctx ends.
+func (ix *Index) WaitReady(ctx context.Context) error {
+	for !ix.Ready() {
+		select {
+		case <-ctx.Done():
+			return ctx.Err()
+		case <-time.After(5 * time.Millisecond):
+		}
+	}
+	return nil
+}
+
+// Build reads the whole index from the database. Changes committed while
+// it reads are applied after, by id, so that none is lost.
+func (ix *Index) Build(ctx context.Context) error {
+	ix.buildMu.Lock()
+	ix.building, ix.during = true, nil
+	ix.buildMu.Unlock()
+	fresh := NewIndex(ix.db)
+	fresh.init()
+	err := ix.db.EachIndexedPerson(ctx, func(p *store.IndexedPerson) error {
+		fresh.put(p)
+		return nil
+	})
+	if err != nil {
+		ix.buildMu.Lock()
+		ix.building = false
+		ix.buildMu.Unlock()
+		return err
+	}
+	ix.mu.Lock()
+	ix.termID, ix.terms, ix.termPhon, ix.termPost = fresh.termID, fresh.terms, fresh.termPhon, fresh.termPost
+	ix.phonID, ix.phons, ix.phonPost, ix.trigrams = fresh.phonID, fresh.phons, fresh.phonPost, fresh.trigrams
+	ix.slot, ix.oddSlot, ix.ids, ix.oddIDs = fresh.slot, fresh.oddSlot, fresh.ids, fresh.oddIDs
+	ix.org, ix.birth, ix.off, ix.n, ix.entries = fresh.org, fresh.birth, fresh.off, fresh.n, fresh.entries
+	ix.strs, ix.strList = fresh.strs, fresh.strList
+	ix.mu.Unlock()
+	// Changes committed while reading, applied now; a change heard after
+	// this is reloaded by the subscriber (ready is set under buildMu, so
+	// none falls between).
+	ix.buildMu.Lock()
+	defer ix.buildMu.Unlock()
+	late := ix.during
+	ix.building, ix.during = false, nil
+	if len(late) > 0 {
+		if err := ix.reload(ctx, late); err != nil {
+			return err
+		}
+	}
+	ix.ready.Store(true)
+	return nil
+}
+
+func (ix *Index) init() {
+	ix.termID, ix.phonID = map[string]uint32{}, map[string]uint32{}
+	ix.trigrams = map[string][]uint32{}
+	ix.slot, ix.oddSlot, ix.oddIDs = map[[16]byte]int32{}, map[string]int32{}, map[int32]string{}
+	ix.strs = map[string]uint32{}
+}
+
+// reload replaces the entries of ids by what the database has now.
+func (ix *Index) reload(ctx context.Context, ids []string) error {
+	got, err := ix.db.IndexedPersons(ctx, ids)
+	if err != nil {
+		return err
+	}
+	ix.mu.Lock()
+	defer ix.mu.Unlock()
+	for _, id := range ids {
+		ix.remove(id)
+		if p := got[id]; p != nil {
+			ix.put(p)
+		}
+	}
+	return nil
+}
+
+// uuidKey is the 16 bytes of a canonical UUID.
+func uuidKey(id string) ([16]byte, bool) {
+	var k [16]byte
+	if len(id) != 36 || id[8] != '-' || id[13] != '-' || id[18] != '-' || id[23] != '-' {
+		return k, false
+	}
+	var b [32]byte
+	copy(b[0:8], id[0:8])
+	copy(b[8:12], id[9:13])
+	copy(b[12:16], id[14:18])
+	copy(b[16:20], id[19:23])
+	copy(b[20:32], id[24:36])
+	for _, c := range b {
+		if (c < '0' || c > '9') && (c < 'a' || c > 'f') {
+			return k, false // upper case would not print back the same
+		}
+	}
+	if _, err := hex.Decode(k[:], b[:]); err != nil {
+		return k, false
+	}
+	return k, true
+}
+
+func (ix *Index) idOf(s int32) string {
+	if id, ok := ix.oddIDs[s]; ok {
+		return id
+	}
+	k := ix.ids[s]
+	var b [36]byte
+	hex.Encode(b[0:8], k[0:4])
+	b[8] = '-'
+	hex.Encode(b[9:13], k[4:6])
+	b[13] = '-'
+	hex.Encode(b[14:18], k[6:8])
+	b[18] = '-'
+	hex.Encode(b[19:23], k[8:10])
+	b[23] = '-'
+	hex.Encode(b[24:36], k[10:16])
+	return string(b[:])
+}
+
+func (ix *Index) lookup(id string) (int32, bool) {
+	if k, ok := uuidKey(id); ok {
+		s, ok := ix.slot[k]
+		return s, ok
+	}
+	s, ok := ix.oddSlot[id]
+	return s, ok
+}
+
+func (ix *Index) str(s string) uint32 {
+	if i, ok := ix.strs[s]; ok {
+		return i
+	}
+	i := uint32(len(ix.strList))
+	ix.strs[s] = i
+	ix.strList = append(ix.strList, s)
+	return i
+}
+
+func (ix *Index) term(t, phon string) uint32 {
+	if i, ok := ix.termID[t]; ok {
+		return i
+	}
+	i := uint32(len(ix.terms))
+	ix.termID[t] = i
+	ix.terms = append(ix.terms, t)
+	ix.termPost = append(ix.termPost, nil)
+	p, ok := ix.phonID[phon]
+	if !ok {
+		p = uint32(len(ix.phons))
+		ix.phonID[phon] = p
+		ix.phons = append(ix.phons, phon)
+		ix.phonPost = append(ix.phonPost, nil)
+	}
+	ix.termPhon = append(ix.termPhon, p)
+	for _, g := range trigramsOf(t) {
+		ix.trigrams[g] = append(ix.trigrams[g], i)
+	}
+	return i
+}
+
+// put adds p, which is not in the index.
+func (ix *Index) put(p *store.IndexedPerson) {
+	if len(p.Terms) == 0 {
+		return
+	}
+	s := int32(len(ix.ids))
+	k, ok := uuidKey(p.ID)
+	ix.ids = append(ix.ids, k)
+	if ok {
+		ix.slot[k] = s
+	} else {
+		ix.oddSlot[p.ID] = s
+		ix.oddIDs[s] = p.ID
+	}
+	ix.org = append(ix.org, ix.str(p.OrgID))
+	ix.birth = append(ix.birth, ix.str(p.BirthDate))
+	ix.off = append(ix.off, uint32(len(ix.entries)))
+	n := min(len(p.Terms), 255)
+	ix.n = append(ix.n, uint8(n))
+	var seenT, seenP [8]uint32
+	nt, np := 0, 0
+	has := func(seen []uint32, x uint32) bool {
+		for _, y := range seen {
+			if y == x {
+				return true
+			}
+		}
+		return false
+	}
+	var moreT, moreP []uint32
+	for _, t := range p.Terms[:n] {
+		// A token whose stored key differs from the dictionary's (the
+		// phonetic rules changed since) keeps the first key seen.
+		ti := ix.term(t.Term, t.Phon)
+		ix.entries = append(ix.entries, fieldCode(t.Field)<<30|ti)
+		if !has(seenT[:nt], ti) && !has(moreT, ti) {
+			if nt < len(seenT) {
+				seenT[nt] = ti
+				nt++
+			} else {
+				moreT = append(moreT, ti)
+			}
+			ix.termPost[ti] = append(ix.termPost[ti], s)
+		}
+		if pi := ix.termPhon[ti]; !has(seenP[:np], pi) && !has(moreP, pi) {
+			if np < len(seenP) {
+				seenP[np] = pi
+				np++
+			} else {
+				moreP = append(moreP, pi)
+			}
+			ix.phonPost[pi] = append(ix.phonPost[pi], s)
+		}
+	}
+}
+
+// remove takes id out of the index, if there.
+func (ix *Index) remove(id string) {
+	s, ok := ix.lookup(id)
+	if !ok {
+		return
+	}
+	for _, e := range ix.entries[ix.off[s] : ix.off[s]+uint32(ix.n[s])] {
+		ti := e &^ (3 << 30)
+		ix.termPost[ti] = without(ix.termPost[ti], s)
+		pi := ix.termPhon[ti]
+		ix.phonPost[pi] = without(ix.phonPost[pi], s)
+	}
+	ix.n[s] = 0
+	if k, ok := uuidKey(id); ok {
+		delete(ix.slot, k)
+	} else {
+		delete(ix.oddSlot, id)
+		delete(ix.oddIDs, s)
+	}
+}
+
+func without(post []int32, s int32) []int32 {
+	for i, x := range post {
+		if x == s {
+			return append(post[:i], post[i+1:]...)
+		}
+	}
+	return post
+}
+
+// trigramsOf is the trigrams of t padded as pg_trgm does (two spaces
+// before, one after), each once.
+func trigramsOf(t string) []string {
+	r := append(append([]rune("  "), []rune(t)...), ' ')
+	out := make([]string, 0, len(r))
+	seen := map[string]bool{}
+	for i := 0; i+3 <= len(r); i++ {
+		g := string(r[i : i+3])
+		if !seen[g] {
+			seen[g] = true
+			out = append(out, g)
+		}
+	}
+	return out
+}
+
+// DictionaryCounts is store.Tx.DictionaryCounts from memory.
+func (ix *Index) DictionaryCounts(_ context.Context, words, phons []string) (map[string]int, map[string]int, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	terms, keys := map[string]int{}, map[string]int{}
+	for _, w := range words {
+		if i, ok := ix.termID[w]; ok && len(ix.termPost[i]) > 0 {
+			terms[w] = len(ix.termPost[i])
+		}
+	}
+	for _, p := range phons {
+		if i, ok := ix.phonID[p]; ok && len(ix.phonPost[i]) > 0 {
+			keys[p] = len(ix.phonPost[i])
+		}
+	}
+	return terms, keys, nil
+}
+
+// SimilarTerms returns the dictionary tokens within word's edit distance
+// (namekey.MaxEdits), found through shared trigrams: an edit changes at
+// most three of them, so a look-alike shares all but 3 × edits. Where the
+// SQL path takes the limit most similar by trigrams and lets the caller
+// keep those within the distance, this returns every one within it: the
+// same words, never fewer.
+func (ix *Index) SimilarTerms(_ context.Context, word string, _ int) ([]store.TermCount, error) {
+	n := len([]rune(word))
+	if n < 3 {
+		return nil, nil
+	}
+	k := namekey.MaxEdits(n)
+	gs := trigramsOf(word)
+	need := max(1, len(gs)-3*k)
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	shared := map[uint32]int{}
+	for _, g := range gs {
+		for _, t := range ix.trigrams[g] {
+			shared[t]++
+		}
+	}
+	var out []store.TermCount
+	for t, c := range shared {
+		if c < need || len(ix.termPost[t]) == 0 {
+			continue
+		}
+		if namekey.Distance(word, ix.terms[t], k) <= k {
+			out = append(out, store.TermCount{Term: ix.terms[t], Persons: len(ix.termPost[t])})
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Term < out[j].Term })
+	return out, nil
+}
+
+// SearchCandidates is store.Tx.SearchCandidates from memory, in the same
+// order.
+func (ix *Index) SearchCandidates(_ context.Context, orgIDs []string, slot store.SearchSlot, others []store.SearchSlot, bornFrom, bornBefore string, limit int) ([]*store.IndexedPerson, error) {
+	ix.mu.RLock()
+	defer ix.mu.RUnlock()
+	orgs := map[uint32]bool{}
+	for _, o := range orgIDs {
+		if i, ok := ix.strs[o]; ok {
+			orgs[i] = true
+		}
+	}
+	if len(orgs) == 0 {
+		return nil, nil
+	}
+	quality := map[int32]int{}
+	add := func(q int, post []int32) {
+		for _, s := range post {
+			if !orgs[ix.org[s]] {
+				continue
+			}
+			if bornFrom != "" {
+				if b := ix.strList[ix.birth[s]]; b < bornFrom || b >= bornBefore {
+					continue
+				}
+			}
+			if quality[s] < q {
+				quality[s] = q
+			}
+		}
+	}
+	for _, t := range slot.Exact {
+		if i, ok := ix.termID[t]; ok {
+			add(3, ix.termPost[i])
+		}
+	}
+	for _, t := range slot.Terms {
+		if i, ok := ix.termID[t]; ok {
+			add(2, ix.termPost[i])
+		}
+	}
+	for _, p := range slot.Phons {
+		if i, ok := ix.phonID[p]; ok {
+			add(1, ix.phonPost[i])
+		}
+	}
+	if len(quality) == 0 {
+		return nil, nil
+	}
+	otherT, otherP := map[uint32]bool{}, map[uint32]bool{}
+	for _, o := range others {
+		for _, t := range append(append([]string{}, o.Exact...), o.Terms...) {
+			if i, ok := ix.termID[t]; ok {
+				otherT[i] = true
+			}
+		}
+		for _, p := range o.Phons {
+			if i, ok := ix.phonID[p]; ok {
+				otherP[i] = true
+			}
+		}
+	}
+	type cand struct {
+		s        int32
+		id       string
+		other, q int
+	}
+	cs := make([]cand, 0, len(quality))
+	for s, q := range quality {
+		c := cand{s: s, q: q, id: ix.idOf(s)}
+		if len(otherT)+len(otherP) > 0 {
+			for _, e := range ix.entries[ix.off[s] : ix.off[s]+uint32(ix.n[s])] {
+				ti := e &^ (3 << 30)
+				if otherT[ti] || otherP[ix.termPhon[ti]] {
+					c.other++
+				}
+			}
+		}
+		cs = append(cs, c)
+	}
+	sort.Slice(cs, func(i, j int) bool {
+		a, b := cs[i], cs[j]
+		if a.other != b.other {
+			return a.other > b.other
+		}
+		if a.q != b.q {
+			return a.q > b.q
+		}
+		return a.id < b.id
+	})
+	if len(cs) > limit {
+		cs = cs[:limit]
+	}
+	out := make([]*store.IndexedPerson, len(cs))
+	for i, c := range cs {
+		p := &store.IndexedPerson{ID: c.id, OrgID: ix.strList[ix.org[c.s]], BirthDate: ix.strList[ix.birth[c.s]]}
+		for _, e := range ix.entries[ix.off[c.s] : ix.off[c.s]+uint32(ix.n[c.s])] {
+			ti := e &^ (3 << 30)
+			p.Terms = append(p.Terms, store.PersonTerm{Field: fields[e>>30], Term: ix.terms[ti], Phon: ix.phons[ix.termPhon[ti]]})
+		}
+		out[i] = p
+	}
+	return out, nil
+}
