@@ -1,8 +1,11 @@
 package search
 
 import (
+	"bytes"
 	"context"
 	"encoding/hex"
+	"runtime/debug"
+	"slices"
 	"sort"
 	"sync"
 	"sync/atomic"
@@ -43,6 +46,11 @@ type Index struct {
 	trigrams map[string][]uint32 // padded trigram → tokens having it
 	// Persons by slot: id, organisation and birth date (interned), and
 	// their entries (field and token packed in entries[off:off+n]).
+	// The slots [0, sorted) hold the persons of the last build in id
+	// order (found by binary search); slot maps those added since.
+	sorted  int32
+	gone    map[int32]bool // removed from the sorted slots
+	loading bool           // a build's fresh index: slots not mapped yet
 	slot    map[[16]byte]int32
 	oddSlot map[string]int32 // ids that are not UUIDs
 	ids     [][16]byte
@@ -156,6 +164,10 @@ func (ix *Index) Build(ctx context.Context) error {
 	ix.buildMu.Lock()
 	ix.building, ix.during = true, nil
 	ix.buildMu.Unlock()
+	// The build allocates and drops much (rows, slices outgrown): a
+	// tighter collector while it runs keeps the process's peak memory near
+	// what the index keeps, at a few seconds of extra GC work once.
+	defer debug.SetGCPercent(debug.SetGCPercent(20))
 	fresh := NewIndex(ix.db)
 	fresh.init()
 	err := ix.db.EachIndexedPerson(ctx, func(p *store.IndexedPerson) error {
@@ -171,7 +183,9 @@ func (ix *Index) Build(ctx context.Context) error {
 	ix.mu.Lock()
 	ix.termID, ix.terms, ix.termPhon, ix.termPost = fresh.termID, fresh.terms, fresh.termPhon, fresh.termPost
 	ix.phonID, ix.phons, ix.phonPost, ix.trigrams = fresh.phonID, fresh.phons, fresh.phonPost, fresh.trigrams
+	fresh.compact()
 	ix.slot, ix.oddSlot, ix.ids, ix.oddIDs = fresh.slot, fresh.oddSlot, fresh.ids, fresh.oddIDs
+	ix.sorted, ix.gone = fresh.sorted, fresh.gone
 	ix.org, ix.birth, ix.off, ix.n, ix.entries = fresh.org, fresh.birth, fresh.off, fresh.n, fresh.entries
 	ix.strs, ix.strList = fresh.strs, fresh.strList
 	ix.mu.Unlock()
@@ -191,10 +205,55 @@ func (ix *Index) Build(ctx context.Context) error {
 	return nil
 }
 
+// compact ends a build: the slots read in id order are searched by
+// binary search (no map of half a million ids; should the order be
+// otherwise, they are mapped), and the posting lists move into one array
+// cut to size, without the slack of their growth.
+func (ix *Index) compact() {
+	n := int32(len(ix.ids))
+	inOrder := true
+	for i := int32(1); i < n && inOrder; i++ {
+		inOrder = bytes.Compare(ix.ids[i-1][:], ix.ids[i][:]) < 0
+	}
+	if inOrder {
+		ix.sorted = n
+		// A non-UUID id (in oddSlot) leaves a zero key in its slot, which
+		// would break the order: then map them all.
+		inOrder = len(ix.oddSlot) == 0
+	}
+	if !inOrder {
+		ix.sorted = 0
+		for i, k := range ix.ids {
+			if _, odd := ix.oddIDs[int32(i)]; !odd {
+				ix.slot[k] = int32(i)
+			}
+		}
+	}
+	ix.loading = false
+	total := 0
+	for _, p := range ix.termPost {
+		total += len(p)
+	}
+	for _, p := range ix.phonPost {
+		total += len(p)
+	}
+	arena := make([]int32, 0, total)
+	for _, posts := range [][][]int32{ix.termPost, ix.phonPost} {
+		for i, p := range posts {
+			a := len(arena)
+			arena = append(arena, p...)
+			posts[i] = arena[a:len(arena):len(arena)] // an append copies it out
+		}
+	}
+	ix.entries = slices.Clip(ix.entries)
+}
+
 func (ix *Index) init() {
 	ix.termID, ix.phonID = map[string]uint32{}, map[string]uint32{}
 	ix.trigrams = map[string][]uint32{}
 	ix.slot, ix.oddSlot, ix.oddIDs = map[[16]byte]int32{}, map[string]int32{}, map[int32]string{}
+	ix.gone = map[int32]bool{}
+	ix.loading = true // put fills ids in order; compact sorts it out
 	ix.strs = map[string]uint32{}
 }
 
@@ -258,8 +317,14 @@ func (ix *Index) idOf(s int32) string {
 
 func (ix *Index) lookup(id string) (int32, bool) {
 	if k, ok := uuidKey(id); ok {
-		s, ok := ix.slot[k]
-		return s, ok
+		if s, ok := ix.slot[k]; ok {
+			return s, ok
+		}
+		i, found := sort.Find(int(ix.sorted), func(i int) int { return bytes.Compare(k[:], ix.ids[i][:]) })
+		if found && !ix.gone[int32(i)] {
+			return int32(i), true
+		}
+		return 0, false
 	}
 	s, ok := ix.oddSlot[id]
 	return s, ok
@@ -306,7 +371,9 @@ func (ix *Index) put(p *store.IndexedPerson) {
 	k, ok := uuidKey(p.ID)
 	ix.ids = append(ix.ids, k)
 	if ok {
-		ix.slot[k] = s
+		if !ix.loading {
+			ix.slot[k] = s
+		}
 	} else {
 		ix.oddSlot[p.ID] = s
 		ix.oddIDs[s] = p.ID
@@ -367,7 +434,11 @@ func (ix *Index) remove(id string) {
 	}
 	ix.n[s] = 0
 	if k, ok := uuidKey(id); ok {
-		delete(ix.slot, k)
+		if _, ok := ix.slot[k]; ok {
+			delete(ix.slot, k)
+		} else {
+			ix.gone[s] = true
+		}
 	} else {
 		delete(ix.oddSlot, id)
 		delete(ix.oddIDs, s)
