@@ -235,8 +235,14 @@ func (a *App) StartAuditSealer(ctx context.Context) (stop func()) {
 func (a *App) StartSearchIndex(ctx context.Context) (stop func()) {
 	ctx, cancel := context.WithCancel(ctx)
 	ix := search.NewIndex(a.DB)
+	t0 := time.Now()
 	ix.Start(ctx)
 	a.Search.UseIndex(ix)
+	go func() {
+		if ix.WaitReady(ctx) == nil {
+			a.Config.Log.Info("search index ready", "seconds", time.Since(t0).Seconds())
+		}
+	}()
 	return cancel
 }
 

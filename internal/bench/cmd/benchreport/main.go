@@ -40,6 +40,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 
@@ -531,6 +532,15 @@ func runBackend(ctx context.Context, c config, backend string) (*backendResult, 
 		return nil, err
 	}
 	defer srv.stop()
+	// serve builds its in-process search index in the background; the
+	// measures start once it is ready (or after two minutes, for a binary
+	// without one).
+	for deadline := time.Now().Add(2 * time.Minute); time.Now().Before(deadline) && ctx.Err() == nil; time.Sleep(200 * time.Millisecond) {
+		if srv.logged("search index ready") {
+			logf("%s: serve's search index is ready", backend)
+			break
+		}
+	}
 	time.Sleep(3 * time.Second) // let start-up garbage settle
 	res.idleRSS, _, _ = bench.ProcMemory(srv.cmd.Process.Pid)
 	logf("%s: serve idle RSS %s", backend, bench.MB(res.idleRSS))
@@ -646,9 +656,10 @@ func openFloor(dsn string) (read, write *sql.DB, err error) {
 }
 
 type server struct {
-	cmd  *exec.Cmd
-	base string
-	log  *bytes.Buffer
+	cmd   *exec.Cmd
+	base  string
+	log   *bytes.Buffer
+	logMu *sync.Mutex // the log is written while the server runs
 }
 
 // startServe runs `parcours serve` on a free loopback port and waits
@@ -660,9 +671,9 @@ func startServe(ctx context.Context, bin, dsn, dir string) (*server, error) {
 	}
 	addr := ln.Addr().String()
 	ln.Close()
-	s := &server{base: "http://" + addr, log: &bytes.Buffer{}}
+	s := &server{base: "http://" + addr, log: &bytes.Buffer{}, logMu: &sync.Mutex{}}
 	s.cmd = exec.Command(bin, "serve", "--addr", addr, "--database", dsn, "--data-dir", filepath.Join(dir, "data"))
-	s.cmd.Stderr = &limitedWriter{w: s.log, max: 1 << 20}
+	s.cmd.Stderr = &limitedWriter{w: s.log, max: 1 << 20, mu: s.logMu}
 	if err := s.cmd.Start(); err != nil {
 		return nil, err
 	}
@@ -699,8 +710,17 @@ func (s *server) stop() {
 	}
 }
 
+// logged reports whether the server's log has a line containing msg.
+func (s *server) logged(msg string) bool {
+	s.logMu.Lock()
+	defer s.logMu.Unlock()
+	return strings.Contains(s.log.String(), msg)
+}
+
 func (s *server) logTail() string {
+	s.logMu.Lock()
 	lines := strings.Split(strings.TrimSpace(s.log.String()), "\n")
+	s.logMu.Unlock()
 	var errs []string
 	for _, l := range lines {
 		if strings.Contains(l, `"level":"ERROR"`) {
@@ -715,9 +735,12 @@ type limitedWriter struct {
 	w   io.Writer
 	n   int
 	max int
+	mu  *sync.Mutex
 }
 
 func (l *limitedWriter) Write(p []byte) (int, error) {
+	l.mu.Lock()
+	defer l.mu.Unlock()
 	if l.n < l.max {
 		k := min(len(p), l.max-l.n)
 		l.w.Write(p[:k])
