@@ -73,7 +73,8 @@ func (s *Service) Search(ctx context.Context, actor parcours.Actor, q Query) ([]
 	var out []*parcours.Service
 	err := s.db.View(ctx, func(tx *store.Tx) error {
 		var err error
-		out, err = tx.Services(ctx, store.ServiceFilter{Theme: q.Theme, CodeInsee: strings.ToUpper(q.Commune), Q: q.Q})
+		c := strings.ToUpper(q.Commune)
+		out, err = tx.Services(ctx, store.ServiceFilter{Theme: q.Theme, CodeInsee: c, EPCI: EPCIOf(c), Q: q.Q})
 		return err
 	})
 	return out, err

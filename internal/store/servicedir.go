@@ -120,9 +120,12 @@ func (tx *Tx) Service(ctx context.Context, id string) (*parcours.Service, error)
 type ServiceFilter struct {
 	Theme     string
 	CodeInsee string
-	Q         string
-	OrgID     string
-	Limit     int
+	// EPCI is the SIREN of CodeInsee's intercommunality, when known:
+	// services serving that EPCI match too.
+	EPCI  string
+	Q     string
+	OrgID string
+	Limit int
 }
 
 // likeEscape escapes LIKE's wildcards in a user's words.
@@ -155,8 +158,9 @@ func (tx *Tx) Services(ctx context.Context, f ServiceFilter) (_ []*parcours.Serv
 	}
 	if f.CodeInsee != "" {
 		q += ` AND (s.code_insee = ? OR (s.zone_diffusion_type = 'commune' AND s.zone_diffusion_code = ?)
-			OR (s.zone_diffusion_type = 'departement' AND s.zone_diffusion_code = ?) OR s.zone_diffusion_type = 'pays')`
-		args = append(args, f.CodeInsee, f.CodeInsee, departementOf(f.CodeInsee))
+			OR (s.zone_diffusion_type = 'departement' AND s.zone_diffusion_code = ?) OR s.zone_diffusion_type = 'pays'
+			OR (s.zone_diffusion_type = 'epci' AND s.zone_diffusion_code = ? AND ? <> ''))`
+		args = append(args, f.CodeInsee, f.CodeInsee, departementOf(f.CodeInsee), f.EPCI, f.EPCI)
 	}
 	for _, w := range strings.Fields(strings.ToLower(f.Q)) {
 		pat := "%" + likeEscape(w) + "%"

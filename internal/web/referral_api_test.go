@@ -724,3 +724,30 @@ func TestReferral_BoxesNameThePersonAndDelays(t *testing.T) {
 		}
 	})
 }
+
+// TestDirectory_SearchByEPCI: a service whose area served is an EPCI
+// (zone_diffusion_type "epci", its SIREN) matches the communes of that
+// EPCI (the versioned data file servicedir/data/epci.csv), not others.
+func TestDirectory_SearchByEPCI(t *testing.T) {
+	t.Parallel()
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		var st parcours.Structure
+		r := e.Do("POST", "/api/v1/structures", "admin", map[string]any{"nom": "Maison de la Métropole", "code_insee": "69123", "commune": "Lyon"})
+		if r.Status != http.StatusCreated {
+			t.Fatalf("structure: %d %s", r.Status, r.Body)
+		}
+		r.Decode(t, &st)
+		sv := map[string]any{"structure_id": st.ID, "nom": "Fonds de solidarité logement", "thematiques": []string{"logement-hebergement"},
+			"code_insee": "69123", "zone_diffusion_type": "epci", "zone_diffusion_code": "200046977"}
+		if r := e.Do("POST", "/api/v1/services", "admin", sv); r.Status != http.StatusCreated {
+			t.Fatalf("service: %d %s", r.Status, r.Body)
+		}
+		for commune, want := range map[string]int{"69266": 1, "69259": 1, "69385": 1, "69264": 0, "75056": 0} {
+			var got struct{ Items []parcours.Service }
+			e.Do("GET", "/api/v1/services?commune="+commune, "worker", nil).Decode(t, &got)
+			if len(got.Items) != want {
+				t.Errorf("commune %s: %d services, want %d", commune, len(got.Items), want)
+			}
+		}
+	})
+}
