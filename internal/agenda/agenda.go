@@ -36,6 +36,9 @@ type Service struct{ db *store.DB }
 // New returns a Service on db.
 func New(db *store.DB) *Service { return &Service{db: db} }
 
+// Now is the database's clock (tests replace it).
+func (s *Service) Now() time.Time { return s.db.Now() }
+
 var paris = func() *time.Location {
 	loc, err := time.LoadLocation("Europe/Paris")
 	if err != nil {

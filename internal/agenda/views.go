@@ -583,3 +583,54 @@ func (s *Service) Feed(ctx context.Context, token string) (w *parcours.Worker, i
 	})
 	return w, items, err
 }
+
+// Choices are what a booking form offers: the workers of the
+// organisation who take appointments, its teams and its services of the
+// directory (places).
+type Choices struct {
+	Workers  []*parcours.Worker  `json:"workers"`
+	Teams    []*parcours.Team    `json:"teams"`
+	Services []*parcours.Service `json:"services"`
+}
+
+// Choices returns the booking form's choices.
+func (s *Service) Choices(ctx context.Context, actor parcours.Actor) (out *Choices, err error) {
+	defer wrap(&err, "agenda: choices")
+	if !access.Allowed(actor, access.AgendaRead, access.Target{}) && !access.Allowed(actor, access.AgendaSettings, access.Target{}) {
+		return nil, parcours.Forbidden()
+	}
+	out = &Choices{Workers: []*parcours.Worker{}, Services: []*parcours.Service{}}
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		ws, err := tx.Workers(ctx, actor.OrgID)
+		if err != nil {
+			return err
+		}
+		for _, w := range ws {
+			if !w.Disabled && w.Role != parcours.RoleAdmin {
+				out.Workers = append(out.Workers, w)
+			}
+		}
+		if out.Teams, err = tx.Teams(ctx, actor.OrgID); err != nil {
+			return err
+		}
+		out.Services, err = tx.Services(ctx, store.ServiceFilter{OrgID: actor.OrgID, Limit: 100})
+		return err
+	})
+	return out, err
+}
+
+// CheckDesk checks that the front desk may work for a person (log a
+// visit, book): anyone of the organisation, by identity.
+func (s *Service) CheckDesk(ctx context.Context, actor parcours.Actor, personID string) (name string, err error) {
+	defer wrap(&err, "agenda: desk")
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		f, err := file.Open(ctx, tx, actor, access.DeskVisitWrite, personID)
+		if err != nil {
+			return err
+		}
+		name = f.Person.DisplayName()
+		f.Audit("desk.open", "person", f.Person.ID)
+		return nil
+	})
+	return name, err
+}

@@ -387,13 +387,13 @@ func (tx *Tx) DeskVisit(ctx context.Context, id string) (*parcours.DeskVisit, er
 // first.
 func (tx *Tx) PersonDeskVisits(ctx context.Context, personIDs []string) ([]*parcours.DeskVisit, error) {
 	in, args := personIn("person_id", personIDs)
-	return tx.scanVisits(ctx, "SELECT "+visitColumns+" FROM desk_visits WHERE "+in+" ORDER BY came_at DESC, id", args...)
+	return tx.scanVisits(ctx, "SELECT "+visitColumns+" FROM desk_visits WHERE "+in+" ORDER BY came_at DESC, id DESC", args...)
 }
 
 // DeskVisitsBetween returns an organisation's visits in [from, to),
 // newest first: the front desk's day.
 func (tx *Tx) DeskVisitsBetween(ctx context.Context, orgID string, from, to time.Time) ([]*parcours.DeskVisit, error) {
-	return tx.scanVisits(ctx, "SELECT "+visitColumns+" FROM desk_visits WHERE org_id = ? AND came_at >= ? AND came_at < ? ORDER BY came_at DESC, id",
+	return tx.scanVisits(ctx, "SELECT "+visitColumns+" FROM desk_visits WHERE org_id = ? AND came_at >= ? AND came_at < ? ORDER BY came_at DESC, id DESC",
 		orgID, ts(from), ts(to))
 }
 

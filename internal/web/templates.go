@@ -132,6 +132,13 @@ func funcs() template.FuncMap {
 			}
 			return t.In(Paris()).Format("2006-01-02 15:04")
 		},
+		// hm is the time of day in Paris: « 14:30 ».
+		"hm": func(t time.Time) string {
+			if t.IsZero() {
+				return ""
+			}
+			return t.In(Paris()).Format("15:04")
+		},
 		"upper": strings.ToUpper,
 		"list":  func(v ...string) []string { return v },
 		"dict": func(kv ...any) map[string]any {

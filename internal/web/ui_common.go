@@ -44,6 +44,8 @@ var navLinks = []struct {
 	acts      []access.Action
 }{
 	{"/", "nav.home", nil},
+	{"/agenda", "nav.agenda", []access.Action{access.AgendaRead}},
+	{"/desk", "nav.desk", []access.Action{access.DeskVisitWrite}},
 	{"/persons", "nav.persons", nil},
 	{"/search", "nav.search", nil},
 	{"/import", "nav.import", []access.Action{access.PersonCreate, access.HouseholdCreate}},

@@ -9,6 +9,7 @@ import (
 	"parcours/internal/web/accessweb"
 	"parcours/internal/web/accountweb"
 	"parcours/internal/web/adminweb"
+	"parcours/internal/web/agendaweb"
 	"parcours/internal/web/auditweb"
 	"parcours/internal/web/casefileweb"
 	"parcours/internal/web/datarightsweb"
@@ -44,4 +45,5 @@ var Areas = []web.Area{
 	outboxweb.Register,     // outgoing e-mails and SMS, their settings, the person's reminder choice
 	screeningweb.Register,  // pre-screening of likely rights, algorithm register, non-take-up
 	portalweb.Register,     // the person portal (/moi), invitations, delegates, disclosure marks
+	agendaweb.Register,     // appointments, agendas, front desk, calendar feeds
 }
