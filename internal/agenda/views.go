@@ -133,6 +133,9 @@ func (s *Service) Today(ctx context.Context, actor parcours.Actor, now time.Time
 		if out, err = file.Agenda(ctx, tx, actor, []string{actor.WorkerID}, from, to); err != nil {
 			return err
 		}
+		if err := file.AgendaAlerts(ctx, tx, actor, out, Today(now)); err != nil {
+			return err
+		}
 		ws, err := tx.Workers(ctx, actor.OrgID)
 		if err != nil {
 			return err

@@ -150,6 +150,13 @@ func createDemo(ctx context.Context, e *env, path, dataDir string, force bool, p
 		return err
 	}
 	fmt.Fprintf(e.stderr, "demo: %d reminder choices\n", prefs)
+	// A week of appointments for each referent, the past ones honoured
+	// or missed, and the front desk's visits of the day.
+	ag, err := demo.AddAppointments(ctx, db, s, st.Accompanied, now)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "demo: %d appointments (%d honoured, %d missed), %d front-desk visits\n", ag.Appointments, ag.Honoured, ag.Missed, ag.Visits)
 	fmt.Fprintf(e.stderr, "demo: %d persons in %d households, %d journal entries, %d tasks, %d documents, %d services, %d referrals written to %s (files under %s)\n",
 		st.Persons, st.Households, st.Entries, tasks, docs.Documents, refs.Services, refs.Referrals, path, dataDir)
 	fmt.Fprintf(e.stderr, "demo: %d procedures, %d autonomy checks, %d mandates, %d budgets, %d aid requests in %d commission, %d domiciliations\n",

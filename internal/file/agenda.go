@@ -63,6 +63,45 @@ type CalendarItem struct {
 	// (when Visible): phone number and referents' worker ids.
 	Phone     string   `json:"-"`
 	Referents []string `json:"-"`
+	// OverdueTasks counts the person's open tasks past due (when the
+	// reader may read them; AgendaAlerts fills it).
+	OverdueTasks int `json:"-"`
+}
+
+// AgendaAlerts fills the overdue tasks of the visible items whose tasks
+// the actor may read, in one statement: « Ma journée »'s alerts.
+func AgendaAlerts(ctx context.Context, tx *store.Tx, actor parcours.Actor, items []CalendarItem, today string) error {
+	var ids []string
+	for _, it := range items {
+		if it.Visible {
+			ids = append(ids, it.PersonID)
+		}
+	}
+	if len(ids) == 0 {
+		return nil
+	}
+	files, err := OpenMany(ctx, tx, actor, ids, false)
+	if err != nil {
+		return err
+	}
+	var readable []string
+	for _, f := range files {
+		if f.Can(access.TaskRead) {
+			readable = append(readable, f.IDs...)
+		}
+	}
+	counts, err := tx.OverdueTaskCounts(ctx, readable, today)
+	if err != nil {
+		return err
+	}
+	for i := range items {
+		if f := files[items[i].PersonID]; f != nil && f.Can(access.TaskRead) {
+			for _, id := range f.IDs {
+				items[i].OverdueTasks += counts[id]
+			}
+		}
+	}
+	return nil
 }
 
 // Agenda returns the appointments of workerIDs starting in [from, to), in

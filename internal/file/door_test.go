@@ -34,7 +34,7 @@ var personQueries = []string{
 	"ActiveShare", "Referral", "ReminderPreference", "SaveReminderPreference",
 	"HouseholdBudgets", "Budget", "HouseholdAidRequests", "AidRequest", "AidRequestsOfCommission", "GrantedSince",
 	"PersonDomiciliations", "Domiciliation", "PersonMail", "Mail", "DomiciliationsEnding",
-	"Appointment", "PersonAppointments", "WorkerAppointments", "NextAppointments", "DeskVisit", "PersonDeskVisits", "DeskVisitsBetween",
+	"Appointment", "PersonAppointments", "WorkerAppointments", "NextAppointments", "DeskVisit", "PersonDeskVisits", "DeskVisitsBetween", "OverdueTaskCounts",
 	"HouseholdPrescreenOutcomes", "ScreenedHouseholds",
 	"PortalAccounts", "Disclosures",
 }

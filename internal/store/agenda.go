@@ -442,3 +442,29 @@ func (tx *Tx) CalendarTokenWorker(ctx context.Context, hash string) (string, err
 	err := tx.queryRow(ctx, "SELECT worker_id FROM calendar_tokens WHERE token_hash = ? AND revoked_at = 0", hash).Scan(&id)
 	return id, err
 }
+
+// OverdueTaskCounts returns, by person, the open tasks due before today
+// (YYYY-MM-DD) of personIDs: the alerts « Ma journée » shows beside an
+// appointment.
+func (tx *Tx) OverdueTaskCounts(ctx context.Context, personIDs []string, today string) (map[string]int, error) {
+	out := map[string]int{}
+	if len(personIDs) == 0 {
+		return out, nil
+	}
+	in, args := personIn("person_id", personIDs)
+	args = append(args, today)
+	rows, err := tx.query(ctx, "SELECT person_id, COUNT(*) FROM tasks WHERE "+in+" AND status = 'open' AND due_date < ? GROUP BY person_id", args...)
+	if err != nil {
+		return nil, fmt.Errorf("store: overdue tasks: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		var n int
+		if err := rows.Scan(&id, &n); err != nil {
+			return nil, err
+		}
+		out[id] = n
+	}
+	return out, rows.Err()
+}

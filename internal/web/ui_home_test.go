@@ -36,9 +36,9 @@ func TestHome_WorkerSeesDaySectionsWithEmptyStates(t *testing.T) {
 				t.Errorf("home page lacks %q", want)
 			}
 		}
-		// No agenda feature yet: no section pretending there is nothing.
-		if strings.Contains(body, "Rendez-vous du jour") {
-			t.Error("the home page shows an appointments section without an agenda")
+		// The agenda's section, empty.
+		if !strings.Contains(body, "Rendez-vous du jour") || !strings.Contains(body, "Aucun rendez-vous aujourd&#39;hui.") {
+			t.Error("the home page lacks the appointments section")
 		}
 		if strings.Contains(body, "À valider") {
 			t.Error("a worker sees the managers' review section")

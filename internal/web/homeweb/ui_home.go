@@ -3,6 +3,7 @@ package homeweb
 import (
 	"net/http"
 	"strconv"
+	"strings"
 	"time"
 
 	"parcours/internal/i18n"
@@ -44,6 +45,13 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		}
 		d.Day = *day
 	}
+	// Today's appointments, with the person's essentials: phone,
+	// referent, alerts (overdue tasks) — as far as the worker may see.
+	if s.svc.Agenda != nil {
+		if err := s.appointments(r, a, d); err != nil {
+			return err
+		}
+	}
 	// Break-glass accesses waiting for a manager's review.
 	if d.Day.ToReview == nil && s.svc.BreakGlass != nil && s.hasPage("/break-glass/reviews") {
 		pending, err := s.svc.BreakGlass.Reviews(r.Context(), a, true)
@@ -67,6 +75,42 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		p.Flash = "home.flash.handover_done"
 	}
 	return s.render(w, r, http.StatusOK, "home.html", p)
+}
+
+func (s *Server) appointments(r *http.Request, a parcours.Actor, d *homeData) error {
+	items, names, err := s.svc.Agenda.Today(r.Context(), a, d.Today)
+	if err != nil || items == nil {
+		return err
+	}
+	l := lang(r)
+	d.Day.Appointments = []DayItem{}
+	for _, it := range items {
+		item := DayItem{Href: "/agenda", Label: i18n.T(l, "agenda.busy"), When: it.StartsAt.In(paris())}
+		if it.Visible {
+			parts := []string{it.PersonName, it.Theme}
+			if it.Phone != "" {
+				parts = append(parts, i18n.T(l, "home.appointment.phone", it.Phone))
+			}
+			var refs []string
+			for _, id := range it.Referents {
+				if n := names[id]; n != "" {
+					refs = append(refs, n)
+				}
+			}
+			if len(refs) > 0 {
+				parts = append(parts, i18n.T(l, "home.appointment.referent", strings.Join(refs, ", ")))
+			}
+			if it.OverdueTasks > 0 {
+				parts = append(parts, i18n.N(l, "cf.alert.overdue_tasks", it.OverdueTasks))
+			}
+			item.Href, item.Label = "/appointments/"+it.ID, strings.Join(parts, " · ")
+		}
+		if it.Status != parcours.ApptPlanned {
+			item.Note = "agenda.status." + it.Status
+		}
+		d.Day.Appointments = append(d.Day.Appointments, item)
+	}
+	return nil
 }
 
 // LongDate writes the day in full, in lang: "mercredi 25 novembre 2026" in
