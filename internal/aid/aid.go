@@ -14,6 +14,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strconv"
 	"strings"
 	"time"
 
@@ -607,4 +608,71 @@ func (s *Service) DecisionLetter(ctx context.Context, actor parcours.Actor, id s
 		return nil
 	})
 	return out, err
+}
+
+// ListQuery filters the organisation's aid requests: a status, an aid,
+// a period of creation, a page (Cursor from the previous page's
+// next_cursor) and its size (1 to 200, 50 by default).
+type ListQuery struct {
+	Status, AidCode, From, To, Cursor string
+	Limit                             int
+}
+
+// List returns a page of the aid requests of the actor's organisation
+// the actor may read (those of the applicants they follow), newest
+// first, and the cursor of the next page ("" on the last). Each request
+// listed is audited (aid_request.read).
+func (s *Service) List(ctx context.Context, actor parcours.Actor, q ListQuery) (out []*parcours.AidRequest, next string, err error) {
+	defer wrap(&err, "aid: list")
+	var v parcours.Problems
+	if q.Status != "" && q.Status != parcours.AidInstruction && q.Status != parcours.AidOnAgenda && !slices.Contains(parcours.AidDecisions, q.Status) {
+		v.Add("status", "error.aid.status")
+	}
+	for _, d := range []struct{ field, value string }{{"from", q.From}, {"to", q.To}} {
+		if d.value != "" {
+			if _, err := parcours.ParseDate(d.value); err != nil {
+				v.Add(d.field, "error.aid.date")
+			}
+		}
+	}
+	if q.Limit == 0 {
+		q.Limit = 50
+	}
+	if q.Limit < 1 || q.Limit > 200 {
+		v.Add("limit", "error.aid.limit")
+	}
+	key, cerr := parcours.DecodeCursor(q.Cursor, 2)
+	if cerr != nil {
+		v.Add("cursor", "error.aid.cursor")
+	}
+	var after *parcours.AidRequest
+	if len(key) == 2 {
+		us, err := strconv.ParseInt(key[0], 10, 64)
+		if err != nil {
+			v.Add("cursor", "error.aid.cursor")
+		}
+		after = &parcours.AidRequest{ID: key[1], CreatedAt: time.UnixMicro(us).UTC()}
+	}
+	if actor.WorkerID == "" && !actor.System {
+		return nil, "", parcours.Errorf(parcours.EUnauthenticated, "error.unauthenticated")
+	}
+	if err := access.Check(actor, access.AidRead, access.Target{OrgID: actor.OrgID}); err != nil {
+		return nil, "", err
+	}
+	if err := v.Err(); err != nil {
+		return nil, "", err
+	}
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		list, more, err := file.OrgAidRequests(ctx, tx, actor, store.AidFilter{Status: q.Status, AidCode: q.AidCode, From: q.From, To: q.To}, after, q.Limit)
+		if err != nil {
+			return err
+		}
+		out = list
+		if more && len(list) > 0 {
+			last := list[len(list)-1]
+			next = parcours.EncodeCursor([]string{strconv.FormatInt(last.CreatedAt.UnixMicro(), 10), last.ID})
+		}
+		return nil
+	})
+	return out, next, err
 }

@@ -145,3 +145,61 @@ func OpenAgendaItem(ctx context.Context, tx *store.Tx, actor parcours.Actor, act
 	}
 	return agendaItem(ctx, tx, r)
 }
+
+// OrgAidRequests returns a page of the aid requests of the actor's
+// organisation (newest first, filtered by f), keeping those of the
+// households the actor may read the aid of (access.AidRead, the
+// household's relation: case workers following one of its members),
+// each read audited (aid_request.read, linked to the applicant). after is
+// the last request of the previous page (nil for the first); more reports
+// whether another page follows. Rows are read in batches until the page
+// is full, so a page is never short while more readable requests exist;
+// each household is opened once.
+func OrgAidRequests(ctx context.Context, tx *store.Tx, actor parcours.Actor, f store.AidFilter, after *parcours.AidRequest, limit int) (out []*parcours.AidRequest, more bool, err error) {
+	var beforeAt int64
+	var beforeID string
+	if after != nil {
+		beforeAt, beforeID = after.CreatedAt.UnixMicro(), after.ID
+	}
+	households := map[string]*Household{} // nil: not readable by the actor
+	readable := func(id string) (*Household, error) {
+		if h, ok := households[id]; ok {
+			return h, nil
+		}
+		h, err := OpenHousehold(ctx, tx, actor, access.AidRead, id)
+		if code := parcours.ErrorCode(err); code == parcours.EForbidden || code == parcours.ENotFound {
+			h, err = nil, nil // left out of the list, not an attempt
+		}
+		if err != nil {
+			return nil, err
+		}
+		households[id] = h
+		return h, nil
+	}
+	batch := max(limit*2, 50)
+	for {
+		rows, err := tx.OrgAidRequests(ctx, actor.OrgID, f, beforeAt, beforeID, batch)
+		if err != nil {
+			return nil, false, err
+		}
+		for _, a := range rows {
+			h, err := readable(a.HouseholdID)
+			if err != nil {
+				return nil, false, err
+			}
+			if h == nil {
+				continue
+			}
+			if len(out) == limit {
+				return out, true, nil
+			}
+			out = append(out, a)
+			h.Audit("aid_request.read", "aid_request", a.ID, a.PersonID)
+		}
+		if len(rows) < batch {
+			return out, false, nil
+		}
+		last := rows[len(rows)-1]
+		beforeAt, beforeID = last.CreatedAt.UnixMicro(), last.ID
+	}
+}

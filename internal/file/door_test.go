@@ -32,7 +32,7 @@ var personQueries = []string{
 	"PersonProcedures", "Procedure", "ProceduresToFollow", "PersonAutonomyChecks", "PersonMandates", "Mandate", "MandatesEnding",
 	"DataRequest", "PersonDataRequests", "OrgDataRequests", "OverdueDataRequests",
 	"ActiveShare", "Referral", "ReminderPreference", "SaveReminderPreference",
-	"HouseholdBudgets", "Budget", "HouseholdAidRequests", "AidRequest", "AidRequestsOfCommission", "GrantedSince",
+	"HouseholdBudgets", "Budget", "HouseholdAidRequests", "AidRequest", "AidRequestsOfCommission", "GrantedSince", "OrgAidRequests",
 	"PersonDomiciliations", "Domiciliation", "PersonMail", "Mail", "DomiciliationsEnding",
 	"Appointment", "PersonAppointments", "WorkerAppointments", "NextAppointments", "DeskVisit", "PersonDeskVisits", "DeskVisitsBetween", "OverdueTaskCounts",
 	"HouseholdPrescreenOutcomes", "ScreenedHouseholds",

@@ -256,3 +256,46 @@ func (tx *Tx) SetAidPayment(ctx context.Context, id, payee, creditor, status, pa
 	}
 	return nil
 }
+
+// AidFilter narrows the organisation's aid requests: a status, an aid,
+// and a period of creation (dates YYYY-MM-DD, inclusive; "" for none).
+type AidFilter struct {
+	Status, AidCode, From, To string
+}
+
+// OrgAidRequests returns up to limit aid requests of an organisation,
+// newest first, strictly before (beforeAt, beforeID) when beforeID is
+// set: a keyset page. The door keeps those the actor may read.
+func (tx *Tx) OrgAidRequests(ctx context.Context, orgID string, f AidFilter, beforeAt int64, beforeID string, limit int) ([]*parcours.AidRequest, error) {
+	q := "SELECT " + aidColumns + " FROM aid_requests WHERE org_id = ?"
+	args := []any{orgID}
+	if f.Status != "" {
+		q += " AND status = ?"
+		args = append(args, f.Status)
+	}
+	if f.AidCode != "" {
+		q += " AND aid_code = ?"
+		args = append(args, f.AidCode)
+	}
+	if f.From != "" || f.To != "" {
+		from, to := f.From, f.To
+		if from == "" {
+			from = "1900-01-01"
+		}
+		if to == "" {
+			to = "2999-12-31"
+		}
+		lo, hi, err := periodInstants(from, to)
+		if err != nil {
+			return nil, err
+		}
+		q += " AND created_at >= ? AND created_at < ?"
+		args = append(args, lo, hi)
+	}
+	if beforeID != "" {
+		q += " AND (created_at < ? OR (created_at = ? AND id < ?))"
+		args = append(args, beforeAt, beforeAt, beforeID)
+	}
+	q += " ORDER BY created_at DESC, id DESC LIMIT ?"
+	return tx.scanAidRequests(ctx, q, append(args, limit)...)
+}

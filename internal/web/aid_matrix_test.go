@@ -109,6 +109,11 @@ func init() {
 			Want: householdWrite(created), Audit: []string{"aid_request.create"}, routeAudit: onFile},
 		matrixRow{Route: "GET /api/v1/households/{id}/aid-requests", Path: hh("/aid-requests"),
 			Want: householdRead(200), Audit: []string{"aid_request.list"}, routeAudit: onFile},
+		// The organisation's list: what one may read of it (the requests of
+		// the applicants one follows); nothing listed, nothing audited.
+		matrixRow{Route: "GET /api/v1/aid-requests", Path: func(f *fixture) string { af(f); return "/api/v1/aid-requests?status=granted&limit=1" },
+			Want: all(200, "admin", 403, "reception", 403), Audit: []string{"aid_request.read"},
+			AuditBy: map[string][]string{"worker2": nil, "other": nil, "bg_expired": nil, "third": nil}},
 		matrixRow{Route: "GET /api/v1/aid-requests/{id}", Path: func(f *fixture) string { return "/api/v1/aid-requests/" + af(f).Request.ID },
 			Want: householdRead(200), Audit: []string{"aid_request.read"}, routeAudit: onFile},
 		matrixRow{Route: "POST /api/v1/aid-requests/{id}/agenda", Path: func(f *fixture) string { return "/api/v1/aid-requests/" + af(f).Request.ID + "/agenda" },

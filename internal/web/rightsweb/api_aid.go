@@ -2,6 +2,7 @@ package rightsweb
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 
 	"parcours/internal/aid"
@@ -82,6 +83,15 @@ func (s *server) aidAPIRoutes() {
 		Request: "AidRequestInput", Response: "AidRequest", Status: http.StatusCreated})
 	s.Handle("GET", "/api/v1/households/{id}/aid-requests", web.API, s.apiHouseholdRequests, &web.Op{ID: "listAidRequests",
 		Summary: "A household's aid requests, newest first", Tag: "aid", Response: "AidRequest", List: true})
+	s.Handle("GET", "/api/v1/aid-requests", web.API, s.apiListRequests, &web.Op{ID: "listOrgAidRequests",
+		Summary: "The organisation's aid requests the caller may read (applicants they follow), newest first, filtered and paginated (next_cursor); each listed request audited",
+		Tag:     "aid", Response: "AidRequest", List: true, Query: []web.Param{
+			{Name: "status", Description: "instruction, on_agenda, granted, partial, refused or adjourned"},
+			{Name: "aid", Description: "an aid code of the catalogue"},
+			{Name: "from", Description: "created on or after, YYYY-MM-DD"},
+			{Name: "to", Description: "created on or before, YYYY-MM-DD"},
+			{Name: "cursor", Description: "next_cursor of the previous page"},
+			{Name: "limit", Type: "integer", Description: "1–200, 50 by default"}}})
 	s.Handle("GET", "/api/v1/aid-requests/{id}", web.API, s.apiRequest, &web.Op{ID: "getAidRequest",
 		Summary: "One aid request", Tag: "aid", Response: "AidRequest"})
 	s.Handle("POST", "/api/v1/aid-requests/{id}/agenda", web.API, s.apiAgenda, &web.Op{ID: "placeAidRequestOnAgenda",
@@ -147,6 +157,27 @@ func (s *server) apiHouseholdRequests(w http.ResponseWriter, r *http.Request) er
 		return err
 	}
 	web.WriteJSON(w, http.StatusOK, parcours.Page[*parcours.AidRequest]{Items: v.Requests})
+	return nil
+}
+
+func (s *server) apiListRequests(w http.ResponseWriter, r *http.Request) error {
+	v := r.URL.Query()
+	q := aid.ListQuery{Status: v.Get("status"), AidCode: v.Get("aid"), From: v.Get("from"), To: v.Get("to"), Cursor: v.Get("cursor")}
+	if l := v.Get("limit"); l != "" {
+		n, err := strconv.Atoi(l)
+		if err != nil {
+			return parcours.FieldError(parcours.EInvalid, "limit", "error.aid.limit")
+		}
+		q.Limit = n
+	}
+	list, next, err := s.aidSvc().List(r.Context(), web.MustActor(r), q)
+	if err != nil {
+		return err
+	}
+	if list == nil {
+		list = []*parcours.AidRequest{}
+	}
+	web.WriteJSON(w, http.StatusOK, parcours.Page[*parcours.AidRequest]{Items: list, NextCursor: next})
 	return nil
 }
 
