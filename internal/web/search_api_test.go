@@ -242,7 +242,7 @@ func TestJournalSearchPage_NamesSortsByDateAndLinksToTheEntry(t *testing.T) {
 		e.Do("POST", "/api/v1/persons/"+p.ID+"/journal", "worker", map[string]any{"kind": "note", "summary": "Expulsion locative : audience fixée, expulsion possible, expulsion à éviter.", "occurred_at": today.AddDate(0, 0, -20).Format("2006-01-02")}).Decode(t, &old)
 		e.Do("POST", "/api/v1/persons/"+p.ID+"/journal", "worker", map[string]any{"kind": "note", "summary": "Expulsion locative évoquée de nouveau.", "occurred_at": today.AddDate(0, 0, -2).Format("2006-01-02")}).Decode(t, &recent)
 		body := string(e.Page("GET", "/search/journal?q=expulsion", "worker", nil).Body)
-		a, b := strings.Index(body, `href="/persons/`+p.ID+`#entry-`+recent.ID+`"`), strings.Index(body, `href="/persons/`+p.ID+`#entry-`+old.ID+`"`)
+		a, b := strings.Index(body, `href="/persons/`+p.ID+`?entry=`+recent.ID+`#entry-`+recent.ID+`"`), strings.Index(body, `href="/persons/`+p.ID+`?entry=`+old.ID+`#entry-`+old.ID+`"`)
 		if a < 0 || b < 0 || a > b {
 			t.Errorf("results: recent entry link at %d, older at %d (want both, newest first, to the entry)", a, b)
 		}
