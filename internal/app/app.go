@@ -192,6 +192,7 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a.Outbox = outbox.New(db, cfg.Log)
 	a.Agenda = agenda.New(db)
 	a.Portal = portal.New(db, cfg.Log)
+	a.Portal.UseTOTPKeys(a.Auth)
 	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload, TrustedProxies: cfg.TrustedProxies},
 		web.Services{Auth: a.Auth, Persons: a.Persons, Orgs: a.Orgs, Search: a.Search, Import: a.Import,
 			Consent: a.Consent, BreakGlass: a.BreakGlass, AccessLog: a.AccessLog, CaseFile: a.CaseFile,

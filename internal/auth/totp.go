@@ -47,7 +47,13 @@ func NewTOTPEnrolment(w *parcours.Worker) (*TOTPEnrolment, error) {
 
 // totpEnrolmentFor shows the enrolment of raw (a new secret when nil).
 func totpEnrolmentFor(w *parcours.Worker, raw []byte) (*TOTPEnrolment, error) {
-	opts := totp.GenerateOpts{Issuer: totpIssuer, AccountName: w.Email, Period: totpPeriod,
+	return totpEnrolmentNamed(w.Email, raw)
+}
+
+// totpEnrolmentNamed shows the enrolment of raw (a new secret when nil)
+// for the account called name in the authenticator app.
+func totpEnrolmentNamed(name string, raw []byte) (*TOTPEnrolment, error) {
+	opts := totp.GenerateOpts{Issuer: totpIssuer, AccountName: name, Period: totpPeriod,
 		Digits: otp.DigitsSix, Algorithm: otp.AlgorithmSHA1, Secret: raw}
 	key, err := totp.Generate(opts)
 	if err != nil {

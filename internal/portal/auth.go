@@ -30,8 +30,9 @@ import (
 
 // Service is the portal's service.
 type Service struct {
-	db  *store.DB
-	log *slog.Logger
+	db   *store.DB
+	log  *slog.Logger
+	keys *auth.Service // seals TOTP secrets (totp.go); nil: in clear
 }
 
 // New returns a Service on db.
@@ -76,7 +77,12 @@ type Session struct {
 	Account *parcours.PortalAccount
 	CSRF    string
 	Secret  string // set only when the session is created
-	idHash  string
+	// MFADone is false between the password and the TOTP code of an
+	// account that has a second factor: such a session reaches nothing
+	// but the code page.
+	MFADone     bool
+	idHash      string
+	totpPending string
 }
 
 func newCode() string {
@@ -274,12 +280,16 @@ func (s *Service) Activate(ctx context.Context, in ActivateInput, ip string) (*S
 }
 
 func newSession(ctx context.Context, tx *store.Tx, a *parcours.PortalAccount) (*Session, error) {
+	return newSessionMFA(ctx, tx, a, true)
+}
+
+func newSessionMFA(ctx context.Context, tx *store.Tx, a *parcours.PortalAccount, mfaDone bool) (*Session, error) {
 	secret := randomSecret(32)
-	row := &store.PortalSessionRow{IDHash: hashSecret(secret), AccountID: a.ID, MFADone: true, CSRF: randomSecret(16)}
+	row := &store.PortalSessionRow{IDHash: hashSecret(secret), AccountID: a.ID, MFADone: mfaDone, CSRF: randomSecret(16)}
 	if err := tx.InsertPortalSession(ctx, row); err != nil {
 		return nil, err
 	}
-	return &Session{Account: a, CSRF: row.CSRF, Secret: secret, idHash: row.IDHash}, nil
+	return &Session{Account: a, CSRF: row.CSRF, Secret: secret, MFADone: mfaDone, idHash: row.IDHash}, nil
 }
 
 // Login checks a portal login and password. Unknown login, wrong
@@ -332,6 +342,14 @@ func (s *Service) Login(ctx context.Context, login, password, ip string) (*Sessi
 		if _, err := tx.DeleteExpiredPortalSessions(ctx, now.Add(-IdleTimeout).UnixMicro(), now.Add(-AbsoluteTimeout).UnixMicro()); err != nil {
 			return err
 		}
+		if a.TOTPEnabled {
+			// The password is right; the code of the authenticator
+			// app comes next (CompleteTOTP), on a session that reaches
+			// nothing else.
+			tx.Audit(audit.For(a.Actor(), "portal.login.password", "portal_account", a.ID, ""))
+			sess, err = newSessionMFA(ctx, tx, a, false)
+			return err
+		}
 		tx.Audit(audit.For(a.Actor(), "portal.login", "portal_account", a.ID, a.PersonID))
 		sess, err = newSession(ctx, tx, a)
 		return err
@@ -371,6 +389,10 @@ func (s *Service) ActorFromSession(ctx context.Context, secret string) (parcours
 	if err != nil {
 		return parcours.Actor{}, nil, err
 	}
+	if !row.MFADone {
+		// Half signed in: the TOTP code is still to come.
+		return parcours.Actor{}, nil, unauthenticated()
+	}
 	now := s.db.Now()
 	created, seen := time.UnixMicro(row.CreatedAt), time.UnixMicro(row.LastSeenAt)
 	if !a.Active(today(now)) || now.Sub(seen) > IdleTimeout || now.Sub(created) > AbsoluteTimeout {
@@ -382,7 +404,7 @@ func (s *Service) ActorFromSession(ctx context.Context, secret string) (parcours
 			return parcours.Actor{}, nil, err
 		}
 	}
-	return a.Actor(), &Session{Account: a, CSRF: row.CSRF, idHash: idHash}, nil
+	return a.Actor(), &Session{Account: a, CSRF: row.CSRF, MFADone: true, idHash: idHash, totpPending: row.TOTPPending}, nil
 }
 
 // Logout ends a portal session (audited).

@@ -10,6 +10,7 @@ var portalLinks = []struct{ href, key string }{
 	{"/moi/demandes", "portal.nav.requests"},
 	{"/moi/copie", "portal.nav.export"},
 	{"/moi/delegues", "portal.nav.delegates"},
+	{"/moi/compte", "portal.nav.account"},
 }
 
 // portalNav is the portal's menu with the current page marked.

@@ -214,7 +214,7 @@ func init() {
 	const none = "no worker reaches a portal route; the portal callers' reads are audited (checked in TestPortal_*)"
 	moi := func(p string) func(*fixture) string { return fixed(p) }
 	var rows []matrixRow
-	for _, pg := range []string{"/moi", "/moi/suivi", "/moi/documents", "/moi/journal", "/moi/acces", "/moi/demandes", "/moi/copie", "/moi/delegues"} {
+	for _, pg := range []string{"/moi", "/moi/suivi", "/moi/documents", "/moi/journal", "/moi/acces", "/moi/demandes", "/moi/copie", "/moi/delegues", "/moi/compte"} {
 		rows = append(rows, matrixRow{Route: "GET " + pg, Path: moi(pg), Want: both(200), NoAudit: none})
 	}
 	rows = append(rows,
@@ -222,6 +222,11 @@ func init() {
 		matrixRow{Route: "POST /moi/connexion", Path: fixed("/moi/connexion"), Want: publicRoute(422), NoAudit: "an empty form is not an attempt"},
 		matrixRow{Route: "GET /moi/activer", Path: fixed("/moi/activer"), Want: publicRoute(200), NoAudit: "a public form"},
 		matrixRow{Route: "POST /moi/activer", Path: fixed("/moi/activer"), Want: publicRoute(422), NoAudit: "an empty form is not an attempt"},
+		matrixRow{Route: "GET /moi/connexion/code", Path: fixed("/moi/connexion/code"), Want: publicRoute(see), NoAudit: "no half-signed-in session: back to the sign-in"},
+		matrixRow{Route: "POST /moi/connexion/code", Path: fixed("/moi/connexion/code"), Want: publicRoute(see), NoAudit: "no half-signed-in session: back to the sign-in"},
+		// An empty form: the password is asked again first (422).
+		matrixRow{Route: "POST /moi/compte/totp", Path: fixed("/moi/compte/totp"), Want: both(422), NoAudit: none},
+		matrixRow{Route: "POST /moi/compte/totp/retrait", Path: fixed("/moi/compte/totp/retrait"), Want: both(422), NoAudit: none},
 		matrixRow{Route: "POST /moi/deconnexion", Path: fixed("/moi/deconnexion"), Want: both(see), NoAudit: none},
 		matrixRow{Route: "POST /moi/demandes", Path: fixed("/moi/demandes"),
 			Body: func(*fixture, string) any {

@@ -8,6 +8,7 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"parcours/internal/auth"
 	"parcours/internal/casefile"
 	"parcours/internal/parcours"
 	"parcours/internal/store"
@@ -65,7 +66,7 @@ func TestPortal_PhoneFlow(t *testing.T) {
 		t.Errorf("identity page: %s", txt)
 	}
 	fits("/moi")
-	for _, pg := range []string{"/moi/suivi", "/moi/documents", "/moi/journal", "/moi/copie", "/moi/delegues"} {
+	for _, pg := range []string{"/moi/suivi", "/moi/documents", "/moi/journal", "/moi/copie", "/moi/delegues", "/moi/compte"} {
 		if st := phone.tab.Go(pg); st != http.StatusOK {
 			t.Errorf("%s: %d", pg, st)
 		}
@@ -75,6 +76,31 @@ func TestPortal_PhoneFlow(t *testing.T) {
 	fits("/moi/acces")
 	if log := phone.tab.Text("main"); !strings.Contains(log, "intervenant·e social·e") || !strings.Contains(log, "CCAS de Villeurbanne-Test") {
 		t.Errorf("the access log does not say who read the file: %s", log)
+	}
+	// The optional verification code: enrolled from « Mon accès », then
+	// asked after the password.
+	phone.tab.Go("/moi/compte")
+	secret := strings.TrimSpace(phone.tab.Text("main code"))
+	phone.fill("#f-current_password", "un jardin sous la pluie")
+	phone.fill("#f-code", auth.TOTPCode(secret, e.App.DB.Now()))
+	phone.submitFrom("#f-code")
+	if txt := phone.tab.Text("main"); !strings.Contains(txt, "Le code de vérification est activé") {
+		t.Fatalf("after enrolling the code: %s", txt)
+	}
+	fits("/moi/compte (code on)")
+	phone.submitFrom(`form[action="/moi/deconnexion"] button`)
+	phone.tab.Go("/moi/connexion")
+	phone.fill("#f-login", "lea.martin")
+	phone.fill("#f-password", "un jardin sous la pluie")
+	phone.submitFrom("#f-password")
+	if path := phone.tab.Path(); path != "/moi/connexion/code" {
+		t.Fatalf("after the password: %s", path)
+	}
+	fits("/moi/connexion/code")
+	phone.fill("#f-code", auth.TOTPCode(secret, e.App.DB.Now().Add(30*time.Second)))
+	phone.submitFrom("#f-code")
+	if path := phone.tab.Path(); path != "/moi" {
+		t.Fatalf("after the code: %s (%s)", path, phone.tab.Text("main"))
 	}
 	// Both copies download with the portal session.
 	for _, c := range []struct{ path, ctype string }{{"/moi/copie.pdf", "application/pdf"}, {"/moi/copie.json", "application/json"}} {

@@ -33,6 +33,8 @@ func Register(s *web.Server) {
 	// needs a portal session.
 	s.Handle("GET", "/moi/connexion", web.Public, a.pageLogin, nil)
 	s.Handle("POST", "/moi/connexion", web.Public, a.postLogin, nil)
+	s.Handle("GET", "/moi/connexion/code", web.Public, a.pageLoginCode, nil)
+	s.Handle("POST", "/moi/connexion/code", web.Public, a.postLoginCode, nil)
 	s.Handle("GET", "/moi/activer", web.Public, a.pageActivate, nil)
 	s.Handle("POST", "/moi/activer", web.Public, a.postActivate, nil)
 	s.Handle("POST", "/moi/deconnexion", web.Portal, a.postLogout, nil)
@@ -50,6 +52,9 @@ func Register(s *web.Server) {
 	s.Handle("GET", "/moi/delegues", web.Portal, a.page(portal.PartDelegates, "portal_delegates.html", "page.portal.delegates"), nil)
 	s.Handle("POST", "/moi/delegues", web.Portal, a.postDelegate, nil)
 	s.Handle("POST", "/moi/delegues/{account}/retrait", web.Portal, a.postWithdraw, nil)
+	s.Handle("GET", "/moi/compte", web.Portal, a.pageAccount, nil)
+	s.Handle("POST", "/moi/compte/totp", web.Portal, a.postTOTP, nil)
+	s.Handle("POST", "/moi/compte/totp/retrait", web.Portal, a.postTOTPRemove, nil)
 
 	s.Handle("GET", "/api/v1/moi", web.Portal, a.apiRead(portal.PartIdentity),
 		&web.Op{ID: "portalMe", Summary: "The signed-in person's identity and household as recorded (portal session)", Tag: "portal", Response: "PortalView"})
@@ -155,9 +160,15 @@ func (a *area) postLogin(w http.ResponseWriter, r *http.Request) error {
 		return a.formPage(w, r, 0, "portal_login.html", "page.portal.login", map[string]string{"login": login}, err)
 	}
 	setCookie(w, sess.Secret)
+	if !sess.MFADone {
+		http.Redirect(w, r, "/moi/connexion/code", http.StatusSeeOther)
+		return nil
+	}
 	http.Redirect(w, r, "/moi", http.StatusSeeOther)
 	return nil
 }
+
+const portalCookie = portal.SessionCookie
 
 func (a *area) pageActivate(w http.ResponseWriter, r *http.Request) error {
 	return a.formPage(w, r, http.StatusOK, "portal_activate.html", "page.portal.activate",
