@@ -165,9 +165,18 @@ func TestTokenCache_DroppedAcrossInstancesOnPostgres(t *testing.T) {
 		actor, _, err := a.Auth.ActorFromToken(c.Context(ctx), secret)
 		return actor, err, c.Count() > 0
 	}
-	resolve()
-	if actor, err, read := resolve(); err != nil || read || actor.Role != parcours.RoleWorker {
-		t.Fatalf("cached on a: %+v, %v, read %v", actor, err, read)
+	// b's writes (the worker, the token) are announced to a asynchronously
+	// and each drops a's cache: a serves the token from its cache once the
+	// last announcement has arrived.
+	for deadline := time.Now().Add(10 * time.Second); ; {
+		actor, err, read := resolve()
+		if err == nil && !read && actor.Role == parcours.RoleWorker {
+			break
+		}
+		if err != nil || time.Now().After(deadline) {
+			t.Fatalf("never cached on a: %+v, %v, read %v", actor, err, read)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 	manager := parcours.RoleManager
 	if _, err := b.Orgs.UpdateWorker(ctx, adm.Actor(), w.ID, org.WorkerUpdate{Role: &manager}); err != nil {
