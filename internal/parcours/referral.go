@@ -68,18 +68,21 @@ var ModesAccueil = []string{"en-presentiel", "a-distance"}
 // Structure is a body of the directory: an organisation of this instance
 // (OrgID set) or an external one entered by an administrator or imported.
 type Structure struct {
-	ID        string    `json:"id"`
-	OrgID     string    `json:"organization_id,omitempty"` // "" for an external structure
-	Nom       string    `json:"nom"`
-	SIRET     string    `json:"siret,omitempty"`
-	Commune   string    `json:"commune,omitempty"`
-	CodeInsee string    `json:"code_insee,omitempty"`
-	Adresse   string    `json:"adresse,omitempty"`
-	Telephone string    `json:"telephone,omitempty"`
-	Courriel  string    `json:"courriel,omitempty"`
-	SiteWeb   string    `json:"site_web,omitempty"`
-	Source    string    `json:"source"` // "parcours" (entered here) or "csv"
-	CreatedBy string    `json:"-"`      // organisation whose administrator entered it
+	ID        string `json:"id"`
+	OrgID     string `json:"organization_id,omitempty"` // "" for an external structure
+	Nom       string `json:"nom"`
+	SIRET     string `json:"siret,omitempty"`
+	Commune   string `json:"commune,omitempty"`
+	CodeInsee string `json:"code_insee,omitempty"`
+	Adresse   string `json:"adresse,omitempty"`
+	Telephone string `json:"telephone,omitempty"`
+	Courriel  string `json:"courriel,omitempty"`
+	SiteWeb   string `json:"site_web,omitempty"`
+	Source    string `json:"source"` // "parcours" (entered here) or "csv"
+	CreatedBy string `json:"-"`      // organisation whose administrator entered it
+	// Active is false once an administrator deactivated it: its services
+	// leave searches but still name past referrals.
+	Active    bool      `json:"active"`
 	CreatedAt time.Time `json:"created_at"`
 }
 
@@ -105,8 +108,10 @@ type Service struct {
 	// OrientationParcours: the service takes referrals through Parcours
 	// (a structure of this instance); otherwise a referral produces a
 	// letter to print or send.
-	OrientationParcours bool      `json:"orientation_parcours"`
-	CreatedAt           time.Time `json:"created_at"`
+	OrientationParcours bool `json:"orientation_parcours"`
+	// Active is false once the service or its structure was deactivated.
+	Active    bool      `json:"active"`
+	CreatedAt time.Time `json:"created_at"`
 }
 
 // Referral statuses: envoyée → reçue → acceptée | refusée | expirée;

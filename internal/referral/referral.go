@@ -105,7 +105,7 @@ func (s *Service) Create(ctx context.Context, actor parcours.Actor, personID str
 			return err
 		}
 		sv, err := tx.Service(ctx, in.ServiceID)
-		if err == store.ErrNoRows {
+		if err == store.ErrNoRows || (err == nil && !sv.Active) {
 			return parcours.FieldError(parcours.EInvalid, "service_id", "error.referral.service_unknown", "field.service_id")
 		}
 		if err != nil {

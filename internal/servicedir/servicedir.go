@@ -124,6 +124,9 @@ type StructureInput struct {
 	Telephone string `json:"telephone"`
 	Courriel  string `json:"courriel"`
 	SiteWeb   string `json:"site_web"`
+	// Active, on an update, deactivates (false) or reactivates (true)
+	// the structure; absent leaves it as it is.
+	Active *bool `json:"active,omitempty"`
 }
 
 func (in StructureInput) check() error {
@@ -182,6 +185,9 @@ type ServiceInput struct {
 	Courriel           string   `json:"courriel"`
 	HorairesAccueil    string   `json:"horaires_accueil"`
 	ModesAccueil       []string `json:"modes_accueil"`
+	// Active, on an update, deactivates (false) or reactivates (true)
+	// the service; absent leaves it as it is.
+	Active *bool `json:"active,omitempty"`
 }
 
 func (in ServiceInput) check() error {
@@ -261,6 +267,134 @@ func (s *Service) CreateService(ctx context.Context, actor parcours.Actor, in Se
 			return err
 		}
 		tx.Audit(audit.For(actor, "directory.service.create", "service", sv.ID, ""))
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return sv, nil
+}
+
+// ownStructure reads a structure the actor's organisation entered: any
+// other is not found (404), since only its author may change it.
+func ownStructure(ctx context.Context, tx *store.Tx, actor parcours.Actor, id string) (*parcours.Structure, error) {
+	st, err := tx.Structure(ctx, id)
+	if err == store.ErrNoRows || (err == nil && st.CreatedBy != actor.OrgID) {
+		return nil, parcours.NotFound()
+	}
+	return st, err
+}
+
+// UpdateStructure changes a structure the actor's organisation entered
+// (administrators); in.Own is ignored: a structure does not change
+// organisation. Deactivating it (in.Active false) takes all its services
+// out of searches; past referrals keep naming them.
+func (s *Service) UpdateStructure(ctx context.Context, actor parcours.Actor, id string, in StructureInput) (*parcours.Structure, error) {
+	if err := access.Check(actor, access.DirectoryManage, access.Target{}); err != nil {
+		return nil, err
+	}
+	if err := in.check(); err != nil {
+		return nil, err
+	}
+	var st *parcours.Structure
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		var err error
+		if st, err = ownStructure(ctx, tx, actor, id); err != nil {
+			return err
+		}
+		was := st.Active
+		st.Nom, st.SIRET, st.Commune, st.CodeInsee = strings.TrimSpace(in.Nom), in.SIRET, strings.TrimSpace(in.Commune), in.CodeInsee
+		st.Adresse, st.Telephone = strings.TrimSpace(in.Adresse), strings.TrimSpace(in.Telephone)
+		st.Courriel, st.SiteWeb = strings.TrimSpace(in.Courriel), strings.TrimSpace(in.SiteWeb)
+		if in.Active != nil {
+			st.Active = *in.Active
+		}
+		if err := tx.UpdateStructure(ctx, st); err != nil {
+			return err
+		}
+		tx.Audit(audit.For(actor, "directory.structure.update", "structure", st.ID, ""))
+		if was != st.Active {
+			tx.Audit(audit.For(actor, activeEvent("structure", st.Active), "structure", st.ID, ""))
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	return st, nil
+}
+
+func activeEvent(kind string, active bool) string {
+	if active {
+		return "directory." + kind + ".reactivate"
+	}
+	return "directory." + kind + ".deactivate"
+}
+
+// UpdateService changes a service of a structure the actor's
+// organisation entered (administrators); in.StructureID must stay the
+// service's structure. Deactivating it (in.Active false) takes it out of
+// searches and of the new-referral picker; past referrals keep naming it.
+func (s *Service) UpdateService(ctx context.Context, actor parcours.Actor, id string, in ServiceInput) (*parcours.Service, error) {
+	if err := access.Check(actor, access.DirectoryManage, access.Target{}); err != nil {
+		return nil, err
+	}
+	var sv *parcours.Service
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		var err error
+		sv, err = tx.Service(ctx, id)
+		if err == store.ErrNoRows {
+			return parcours.NotFound()
+		}
+		if err != nil {
+			return err
+		}
+		st, err := ownStructure(ctx, tx, actor, sv.StructureID)
+		if err != nil {
+			return err
+		}
+		if in.StructureID == "" {
+			in.StructureID = st.ID
+		}
+		if err := in.check(); err != nil {
+			return err
+		}
+		if in.StructureID != st.ID {
+			return parcours.FieldError(parcours.EInvalid, "structure_id", "error.directory.structure_unknown", "field.structure_id")
+		}
+		if in.TeamID != "" {
+			t, err := tx.Team(ctx, actor.OrgID, in.TeamID)
+			if err == store.ErrNoRows || (err == nil && (st.OrgID != actor.OrgID || t.ID != in.TeamID)) {
+				return parcours.FieldError(parcours.EInvalid, "team_id", "error.directory.team_unknown", "field.team_id")
+			}
+			if err != nil {
+				return err
+			}
+		}
+		was, err := tx.ServiceOwnActive(ctx, id)
+		if err != nil {
+			return err
+		}
+		active := was
+		if in.Active != nil {
+			active = *in.Active
+		}
+		sv.TeamID, sv.Nom, sv.PresentationResume, sv.Thematiques = in.TeamID, strings.TrimSpace(in.Nom), strings.TrimSpace(in.PresentationResume), in.Thematiques
+		sv.Commune, sv.CodeInsee, sv.ZoneDiffusionType = strings.TrimSpace(in.Commune), in.CodeInsee, in.ZoneDiffusionType
+		sv.ZoneDiffusionCode, sv.PreRequis, sv.Telephone = strings.TrimSpace(in.ZoneDiffusionCode), strings.TrimSpace(in.PreRequis), strings.TrimSpace(in.Telephone)
+		sv.Courriel, sv.HorairesAccueil, sv.ModesAccueil = strings.TrimSpace(in.Courriel), strings.TrimSpace(in.HorairesAccueil), in.ModesAccueil
+		if sv.ModesAccueil == nil {
+			sv.ModesAccueil = []string{}
+		}
+		sv.Active = active
+		if err := tx.UpdateService(ctx, sv); err != nil {
+			return err
+		}
+		sv.Active = active && st.Active
+		tx.Audit(audit.For(actor, "directory.service.update", "service", sv.ID, ""))
+		if was != active {
+			tx.Audit(audit.For(actor, activeEvent("service", active), "service", sv.ID, ""))
+		}
 		return nil
 	})
 	if err != nil {

@@ -11,7 +11,7 @@ import (
 // The service directory (package servicedir): structures and services in
 // the data·inclusion field names, shared by the whole instance.
 
-const structureColumns = `id, COALESCE(org_id, ''), nom, siret, commune, code_insee, adresse, telephone, courriel, site_web, source, created_by_org, created_at`
+const structureColumns = `id, COALESCE(org_id, ''), nom, siret, commune, code_insee, adresse, telephone, courriel, site_web, source, created_by_org, active, created_at`
 
 // InsertStructure adds a structure of the directory.
 func (tx *Tx) InsertStructure(ctx context.Context, st *parcours.Structure) (err error) {
@@ -20,6 +20,7 @@ func (tx *Tx) InsertStructure(ctx context.Context, st *parcours.Structure) (err 
 		st.ID = NewID()
 	}
 	st.CreatedAt = tx.now.Truncate(1000)
+	st.Active = true
 	if st.Source == "" {
 		st.Source = "parcours"
 	}
@@ -34,7 +35,7 @@ func (tx *Tx) Structure(ctx context.Context, id string) (*parcours.Structure, er
 	var st parcours.Structure
 	var at int64
 	err := tx.queryRow(ctx, "SELECT "+structureColumns+" FROM directory_structures WHERE id = ?", id).Scan(&st.ID, &st.OrgID, &st.Nom,
-		&st.SIRET, &st.Commune, &st.CodeInsee, &st.Adresse, &st.Telephone, &st.Courriel, &st.SiteWeb, &st.Source, &st.CreatedBy, &at)
+		&st.SIRET, &st.Commune, &st.CodeInsee, &st.Adresse, &st.Telephone, &st.Courriel, &st.SiteWeb, &st.Source, &st.CreatedBy, &st.Active, &at)
 	st.CreatedAt = fromTS(at)
 	return &st, err
 }
@@ -51,13 +52,23 @@ func (tx *Tx) Structures(ctx context.Context) ([]*parcours.Structure, error) {
 		var st parcours.Structure
 		var at int64
 		if err := rows.Scan(&st.ID, &st.OrgID, &st.Nom, &st.SIRET, &st.Commune, &st.CodeInsee, &st.Adresse, &st.Telephone,
-			&st.Courriel, &st.SiteWeb, &st.Source, &st.CreatedBy, &at); err != nil {
+			&st.Courriel, &st.SiteWeb, &st.Source, &st.CreatedBy, &st.Active, &at); err != nil {
 			return nil, err
 		}
 		st.CreatedAt = fromTS(at)
 		out = append(out, &st)
 	}
 	return out, rows.Err()
+}
+
+// UpdateStructure rewrites a structure's fields (not its organisation,
+// source or author).
+func (tx *Tx) UpdateStructure(ctx context.Context, st *parcours.Structure) (err error) {
+	defer wrap(&err, "store: update structure")
+	_, err = tx.exec(ctx, `UPDATE directory_structures SET nom = ?, siret = ?, commune = ?, code_insee = ?, adresse = ?, telephone = ?,
+		courriel = ?, site_web = ?, active = ? WHERE id = ?`, st.Nom, st.SIRET, st.Commune, st.CodeInsee, st.Adresse, st.Telephone,
+		st.Courriel, st.SiteWeb, st.Active, st.ID)
+	return err
 }
 
 func bars(list []string) string {
@@ -82,6 +93,7 @@ func (tx *Tx) InsertService(ctx context.Context, sv *parcours.Service) (err erro
 		sv.ID = NewID()
 	}
 	sv.CreatedAt = tx.now.Truncate(1000)
+	sv.Active = true
 	_, err = tx.exec(ctx, `INSERT INTO directory_services (id, structure_id, team_id, nom, presentation_resume, thematiques, commune, code_insee,
 		zone_diffusion_type, zone_diffusion_code, pre_requis, telephone, courriel, horaires_accueil, modes_accueil, orientation_parcours, created_at)
 		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, sv.ID, sv.StructureID, sv.TeamID, sv.Nom, sv.PresentationResume, bars(sv.Thematiques),
@@ -90,8 +102,27 @@ func (tx *Tx) InsertService(ctx context.Context, sv *parcours.Service) (err erro
 	return err
 }
 
+// UpdateService rewrites a service's fields (not its structure).
+func (tx *Tx) UpdateService(ctx context.Context, sv *parcours.Service) (err error) {
+	defer wrap(&err, "store: update service")
+	_, err = tx.exec(ctx, `UPDATE directory_services SET team_id = ?, nom = ?, presentation_resume = ?, thematiques = ?, commune = ?,
+		code_insee = ?, zone_diffusion_type = ?, zone_diffusion_code = ?, pre_requis = ?, telephone = ?, courriel = ?, horaires_accueil = ?,
+		modes_accueil = ?, active = ? WHERE id = ?`, sv.TeamID, sv.Nom, sv.PresentationResume, bars(sv.Thematiques), sv.Commune, sv.CodeInsee,
+		sv.ZoneDiffusionType, sv.ZoneDiffusionCode, sv.PreRequis, sv.Telephone, sv.Courriel, sv.HorairesAccueil, bars(sv.ModesAccueil),
+		sv.Active, sv.ID)
+	return err
+}
+
+// ServiceOwnActive reports whether the service row itself is active
+// (Service's Active also counts its structure's).
+func (tx *Tx) ServiceOwnActive(ctx context.Context, id string) (active bool, err error) {
+	defer wrap(&err, "store: service active")
+	err = tx.queryRow(ctx, "SELECT active FROM directory_services WHERE id = ?", id).Scan(&active)
+	return active, err
+}
+
 const serviceColumns = `s.id, s.structure_id, st.nom, COALESCE(st.org_id, ''), s.team_id, s.nom, s.presentation_resume, s.thematiques, s.commune, s.code_insee,
-	s.zone_diffusion_type, s.zone_diffusion_code, s.pre_requis, s.telephone, s.courriel, s.horaires_accueil, s.modes_accueil, s.orientation_parcours, s.created_at`
+	s.zone_diffusion_type, s.zone_diffusion_code, s.pre_requis, s.telephone, s.courriel, s.horaires_accueil, s.modes_accueil, s.orientation_parcours, s.active AND st.active, s.created_at`
 
 func scanService(row interface{ Scan(...any) error }) (*parcours.Service, error) {
 	var sv parcours.Service
@@ -99,7 +130,7 @@ func scanService(row interface{ Scan(...any) error }) (*parcours.Service, error)
 	var at int64
 	if err := row.Scan(&sv.ID, &sv.StructureID, &sv.StructureNom, &sv.OrgID, &sv.TeamID, &sv.Nom, &sv.PresentationResume, &them,
 		&sv.Commune, &sv.CodeInsee, &sv.ZoneDiffusionType, &sv.ZoneDiffusionCode, &sv.PreRequis, &sv.Telephone, &sv.Courriel,
-		&sv.HorairesAccueil, &modes, &sv.OrientationParcours, &at); err != nil {
+		&sv.HorairesAccueil, &modes, &sv.OrientationParcours, &sv.Active, &at); err != nil {
 		return nil, err
 	}
 	sv.Thematiques, sv.ModesAccueil, sv.CreatedAt = unbars(them), unbars(modes), fromTS(at)
@@ -125,7 +156,13 @@ type ServiceFilter struct {
 	EPCI  string
 	Q     string
 	OrgID string
-	Limit int
+	// CreatedBy selects the services of structures that organisation
+	// entered (its administrators' list).
+	CreatedBy string
+	// Inactive includes deactivated services and those of deactivated
+	// structures, left out otherwise.
+	Inactive bool
+	Limit    int
 }
 
 // likeEscape escapes LIKE's wildcards in a user's words.
@@ -170,6 +207,13 @@ func (tx *Tx) Services(ctx context.Context, f ServiceFilter) (_ []*parcours.Serv
 	if f.OrgID != "" {
 		q += " AND st.org_id = ?"
 		args = append(args, f.OrgID)
+	}
+	if f.CreatedBy != "" {
+		q += " AND st.created_by_org = ?"
+		args = append(args, f.CreatedBy)
+	}
+	if !f.Inactive {
+		q += " AND s.active AND st.active"
 	}
 	if f.Limit <= 0 {
 		f.Limit = 200

@@ -11,6 +11,7 @@ import (
 	"parcours/internal/app/apptest"
 	"parcours/internal/casefile"
 	"parcours/internal/parcours"
+	"parcours/internal/servicedir"
 	"parcours/internal/store"
 )
 
@@ -747,6 +748,129 @@ func TestDirectory_SearchByEPCI(t *testing.T) {
 			e.Do("GET", "/api/v1/services?commune="+commune, "worker", nil).Decode(t, &got)
 			if len(got.Items) != want {
 				t.Errorf("commune %s: %d services, want %d", commune, len(got.Items), want)
+			}
+		}
+	})
+}
+
+// TestDirectory_EditAndDeactivate: an administrator changes the
+// external structures and services their organisation entered, and
+// deactivates them rather than deleting them: a deactivated service
+// leaves the search and the new-referral picker, cannot be referred to,
+// but still names the referrals already sent to it.
+func TestDirectory_EditAndDeactivate(t *testing.T) {
+	t.Parallel()
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		var st parcours.Structure
+		r := e.Do("POST", "/api/v1/structures", "admin", map[string]any{"nom": "Secours solidaire", "code_insee": "69266"})
+		if r.Status != http.StatusCreated {
+			t.Fatalf("structure: %d %s", r.Status, r.Body)
+		}
+		r.Decode(t, &st)
+		in := map[string]any{"structure_id": st.ID, "nom": "Épicerie solidaire", "thematiques": []string{"equipement-et-alimentation"},
+			"code_insee": "69266", "zone_diffusion_type": "commune", "zone_diffusion_code": "69266"}
+		var sv parcours.Service
+		r = e.Do("POST", "/api/v1/services", "admin", in)
+		if r.Status != http.StatusCreated {
+			t.Fatalf("service: %d %s", r.Status, r.Body)
+		}
+		r.Decode(t, &sv)
+		if !sv.Active || !st.Active {
+			t.Errorf("new entries inactive: %v %v", sv.Active, st.Active)
+		}
+		// A referral sent before the deactivation.
+		person := recordPerson(t, e, "worker", "DESACTIVE")
+		refIn := map[string]any{"service_id": sv.ID, "reason": "Aide alimentaire", "basis": "legal", "legal_ground": "CASF L121-6-2"}
+		var ref parcours.Referral
+		if r := e.Do("POST", "/api/v1/persons/"+person.ID+"/referrals", "worker", refIn); r.Status != http.StatusCreated {
+			t.Fatalf("referral: %d %s", r.Status, r.Body)
+		} else {
+			r.Decode(t, &ref)
+		}
+
+		// Editing: bad input is 422 naming the field and changes nothing.
+		edit := map[string]any{"nom": "Épicerie solidaire", "thematiques": []string{"cuisine"}}
+		if r := e.Do("PUT", "/api/v1/services/"+sv.ID, "admin", edit); r.Status != 422 || !strings.Contains(string(r.Body), "thematiques") {
+			t.Errorf("bad theme: %d %s", r.Status, r.Body)
+		}
+		edit = map[string]any{"nom": "Épicerie solidaire", "thematiques": []string{"equipement-et-alimentation"}, "horaires_accueil": "Mardi 14h-17h",
+			"pre_requis": "Sur orientation", "zone_diffusion_type": "departement", "zone_diffusion_code": "69"}
+		if r := e.Do("PUT", "/api/v1/services/"+sv.ID, "worker", edit); r.Status != http.StatusForbidden {
+			t.Errorf("a worker edits a service: %d", r.Status)
+		}
+		var got parcours.Service
+		r = e.Do("PUT", "/api/v1/services/"+sv.ID, "admin", edit)
+		if r.Status != http.StatusOK {
+			t.Fatalf("edit: %d %s", r.Status, r.Body)
+		}
+		r.Decode(t, &got)
+		if got.HorairesAccueil != "Mardi 14h-17h" || got.ZoneDiffusionCode != "69" || !got.Active {
+			t.Errorf("edited: %+v", got)
+		}
+		search := func(q string) int {
+			var l struct{ Items []parcours.Service }
+			e.Do("GET", "/api/v1/services?"+q, "worker", nil).Decode(t, &l)
+			n := 0
+			for _, x := range l.Items {
+				if x.ID == sv.ID {
+					n++
+				}
+			}
+			return n
+		}
+		if search("commune=69001") != 1 { // now serves the whole département
+			t.Errorf("edited zone not searched")
+		}
+		// Another organisation's administrator cannot change it.
+		otherAdmin := e.Actor("other")
+		otherAdmin.Role = parcours.RoleAdmin
+		if _, err := e.App.Directory.UpdateService(context.Background(), otherAdmin, sv.ID, servicedir.ServiceInput{Nom: "X", Thematiques: []string{"sante"}}); parcours.ErrorCode(err) != parcours.ENotFound {
+			t.Errorf("another organisation edits the service: %v", err)
+		}
+		if _, err := e.App.Directory.UpdateStructure(context.Background(), otherAdmin, st.ID, servicedir.StructureInput{Nom: "X"}); parcours.ErrorCode(err) != parcours.ENotFound {
+			t.Errorf("another organisation edits the structure: %v", err)
+		}
+
+		// Deactivating the service.
+		edit["active"] = false
+		if r := e.Do("PUT", "/api/v1/services/"+sv.ID, "admin", edit); r.Status != http.StatusOK {
+			t.Fatalf("deactivate: %d %s", r.Status, r.Body)
+		}
+		if n := search("theme=equipement-et-alimentation"); n != 0 {
+			t.Errorf("a deactivated service is searched")
+		}
+		if page := e.Page("GET", "/persons/"+person.ID+"/referrals/new", "worker", nil); strings.Contains(string(page.Body), sv.ID) {
+			t.Errorf("a deactivated service in the new-referral picker")
+		}
+		if r := e.Do("POST", "/api/v1/persons/"+person.ID+"/referrals", "worker", refIn); r.Status != 422 || !strings.Contains(string(r.Body), "service_id") {
+			t.Errorf("referral to a deactivated service: %d %s", r.Status, r.Body)
+		}
+		var old parcours.Referral
+		e.Do("GET", "/api/v1/referrals/"+ref.ID, "worker", nil).Decode(t, &old)
+		if old.ServiceID != sv.ID || old.ServiceNom != "Épicerie solidaire" {
+			t.Errorf("past referral lost its service: %+v", old)
+		}
+		// Reactivating it, then deactivating the whole structure.
+		edit["active"] = true
+		e.Do("PUT", "/api/v1/services/"+sv.ID, "admin", edit)
+		if search("theme=equipement-et-alimentation") != 1 {
+			t.Errorf("reactivated service not searched")
+		}
+		r = e.Do("PUT", "/api/v1/structures/"+st.ID, "admin", map[string]any{"nom": "Secours solidaire", "active": false})
+		if r.Status != http.StatusOK {
+			t.Fatalf("deactivate structure: %d %s", r.Status, r.Body)
+		}
+		if search("theme=equipement-et-alimentation") != 0 {
+			t.Errorf("a service of a deactivated structure is searched")
+		}
+		if r := e.Do("PUT", "/api/v1/structures/"+st.ID, "admin", map[string]any{"nom": ""}); r.Status != 422 || !strings.Contains(string(r.Body), "nom") {
+			t.Errorf("structure without a name: %d %s", r.Status, r.Body)
+		}
+		var structs struct{ Items []parcours.Structure }
+		e.Do("GET", "/api/v1/structures", "admin", nil).Decode(t, &structs)
+		for _, x := range structs.Items {
+			if x.ID == st.ID && (x.Active || x.Nom != "Secours solidaire") {
+				t.Errorf("structure after deactivation: %+v", x)
 			}
 		}
 	})

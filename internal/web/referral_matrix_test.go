@@ -28,6 +28,7 @@ type refFixture struct {
 	Person    *parcours.Person
 	ServiceB  *parcours.Service
 	Structure *parcours.Structure // an external structure org A entered
+	ServiceA  *parcours.Service   // a service of that structure
 }
 
 var refFixtures sync.Map // *apptest.Env → *refFixture
@@ -57,7 +58,12 @@ func refFix(f *fixture) *refFixture {
 			return err
 		}
 		rf.Structure = &parcours.Structure{Nom: "Épicerie solidaire", CreatedBy: e.OrgA.ID}
-		return tx.InsertStructure(ctx, rf.Structure)
+		if err := tx.InsertStructure(ctx, rf.Structure); err != nil {
+			return err
+		}
+		rf.ServiceA = &parcours.Service{StructureID: rf.Structure.ID, Nom: "Colis alimentaires", Thematiques: []string{"equipement-et-alimentation"},
+			ModesAccueil: []string{}}
+		return tx.InsertService(ctx, rf.ServiceA)
 	})
 	if err != nil {
 		e.T.Fatal(err)
@@ -145,6 +151,16 @@ func init() {
 				return map[string]any{"structure_id": refFix(f).Structure.ID, "nom": "Colis alimentaires", "thematiques": []string{"equipement-et-alimentation"}}
 			},
 			Want: all(403, "admin", 201), Audit: []string{"directory.service.create"}},
+		matrixRow{Route: "PUT /api/v1/structures/{id}", Path: func(f *fixture) string { return "/api/v1/structures/" + refFix(f).Structure.ID },
+			Body: func(*fixture, string) any {
+				return map[string]any{"nom": "Épicerie solidaire du Grand Lyon", "code_insee": "69266"}
+			},
+			Want: all(403, "admin", 200), Audit: []string{"directory.structure.update"}},
+		matrixRow{Route: "PUT /api/v1/services/{id}", Path: func(f *fixture) string { return "/api/v1/services/" + refFix(f).ServiceA.ID },
+			Body: func(f *fixture, _ string) any {
+				return map[string]any{"structure_id": refFix(f).Structure.ID, "nom": "Colis alimentaires", "thematiques": []string{"equipement-et-alimentation"}, "horaires_accueil": "Mardi 14h-17h"}
+			},
+			Want: all(403, "admin", 200), Audit: []string{"directory.service.update"}},
 
 		// The organisation's reminder delay: its administrators.
 		matrixRow{Route: "GET /api/v1/referral-settings", Path: fixed("/api/v1/referral-settings"), Want: all(403, "admin", 200, "other", 403),

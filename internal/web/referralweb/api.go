@@ -18,20 +18,22 @@ func (s *server) directoryAPI() {
 		"presentation_resume": str(), "thematiques": arr(str()), "commune": str(), "code_insee": str(),
 		"zone_diffusion_type": web.Enum(parcours.ZoneTypes...), "zone_diffusion_code": str(), "pre_requis": str(),
 		"telephone": str(), "courriel": str(), "horaires_accueil": str(), "modes_accueil": arr(web.Enum(parcours.ModesAccueil...)),
-		"orientation_parcours": web.Boolean(), "created_at": strFmt("date-time"),
+		"orientation_parcours": web.Boolean(), "active": web.Boolean(), "created_at": strFmt("date-time"),
 	}))
 	s.Schema("DirectoryServiceInput", web.Object([]string{"structure_id", "nom", "thematiques"}, web.Schema{
 		"structure_id": str(), "team_id": str(), "nom": str(), "presentation_resume": str(), "thematiques": arr(str()),
 		"commune": str(), "code_insee": str(), "zone_diffusion_type": web.Enum(parcours.ZoneTypes...), "zone_diffusion_code": str(),
 		"pre_requis": str(), "telephone": str(), "courriel": str(), "horaires_accueil": str(), "modes_accueil": arr(web.Enum(parcours.ModesAccueil...)),
+		"active": web.Schema{"type": "boolean", "description": "on an update: false deactivates the service (out of searches and of the new-referral picker; past referrals keep it), true reactivates it; absent leaves it"},
 	}))
 	s.Schema("DirectoryStructure", web.Object([]string{"id", "nom", "source", "created_at"}, web.Schema{
 		"id": str(), "organization_id": str(), "nom": str(), "siret": str(), "commune": str(), "code_insee": str(), "adresse": str(),
-		"telephone": str(), "courriel": str(), "site_web": str(), "source": str(), "created_at": strFmt("date-time"),
+		"telephone": str(), "courriel": str(), "site_web": str(), "source": str(), "active": web.Boolean(), "created_at": strFmt("date-time"),
 	}))
 	s.Schema("DirectoryStructureInput", web.Object([]string{"nom"}, web.Schema{
 		"own": web.Boolean(), "nom": str(), "siret": str(), "commune": str(), "code_insee": str(), "adresse": str(),
 		"telephone": str(), "courriel": str(), "site_web": str(),
+		"active": web.Schema{"type": "boolean", "description": "on an update: false deactivates the structure and so all its services, true reactivates it; absent leaves it"},
 	}))
 	s.Handle("GET", "/api/v1/services", web.API, s.apiServices, &web.Op{ID: "listServices", Tag: "referral", List: true,
 		Summary: "Search the service directory (data·inclusion fields) by thématique, commune (INSEE code) and words", Response: "DirectoryService",
@@ -45,6 +47,38 @@ func (s *server) directoryAPI() {
 	s.Handle("POST", "/api/v1/services", web.API, s.apiCreateService, &web.Op{ID: "createService", Tag: "referral",
 		Summary: "Add a service to a structure one's organisation entered (administrators)",
 		Request: "DirectoryServiceInput", Response: "DirectoryService", Status: http.StatusCreated})
+	s.Handle("PUT", "/api/v1/structures/{id}", web.API, s.apiUpdateStructure, &web.Op{ID: "updateStructure", Tag: "referral",
+		Summary: "Change, deactivate (active: false) or reactivate a structure one's organisation entered (administrators; another's: 404). Never deleted: referrals point at it",
+		Request: "DirectoryStructureInput", Response: "DirectoryStructure"})
+	s.Handle("PUT", "/api/v1/services/{id}", web.API, s.apiUpdateService, &web.Op{ID: "updateService", Tag: "referral",
+		Summary: "Change, deactivate (active: false) or reactivate a service of a structure one's organisation entered (administrators; another's: 404). Never deleted: referrals point at it",
+		Request: "DirectoryServiceInput", Response: "DirectoryService"})
+}
+
+func (s *server) apiUpdateStructure(w http.ResponseWriter, r *http.Request) error {
+	var in servicedir.StructureInput
+	if err := s.decode(w, r, &in); err != nil {
+		return err
+	}
+	st, err := s.svc.Directory.UpdateStructure(r.Context(), web.MustActor(r), r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, st)
+	return nil
+}
+
+func (s *server) apiUpdateService(w http.ResponseWriter, r *http.Request) error {
+	var in servicedir.ServiceInput
+	if err := s.decode(w, r, &in); err != nil {
+		return err
+	}
+	sv, err := s.svc.Directory.UpdateService(r.Context(), web.MustActor(r), r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, sv)
+	return nil
 }
 
 func (s *server) apiServices(w http.ResponseWriter, r *http.Request) error {
