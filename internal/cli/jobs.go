@@ -31,6 +31,11 @@ func newScheduler(c *Common, a *app.App) (*jobs.Scheduler, error) {
 	s.Add(jobs.Job{Name: "data-requests-overdue", Every: time.Hour, Run: func(ctx context.Context) (int, error) {
 		return a.DataRights.NotifyOverdue(ctx, system)
 	}})
+	// Mandates and domiciliations ending within 30 days: their worker or
+	// referent is reminded once per object and end date (package casefile).
+	s.Add(jobs.Job{Name: "renewal-reminders", Every: 24 * time.Hour, Run: func(ctx context.Context) (int, error) {
+		return a.CaseFile.SendRenewalReminders(ctx, system)
+	}})
 	// Referrals: expire those past their expiry, remind the unanswered
 	// ones after the sending organisation's delay (package referral).
 	s.Add(jobs.Job{Name: "referral-reminders", Every: time.Hour, Run: func(ctx context.Context) (int, error) {
@@ -74,7 +79,7 @@ func init() {
 		name:    "jobs run-once",
 		summary: "Run the background jobs (or one, with --job) once now, then exit.",
 		flags: func(fs *flag.FlagSet, c *Common) {
-			fs.StringVar(&name, "job", "", "run only this job: task-reminders, referral-reminders, data-requests-overdue, appointment-reminders, outbox, session-cleanup, audit or retention-plan")
+			fs.StringVar(&name, "job", "", "run only this job: task-reminders, renewal-reminders, referral-reminders, data-requests-overdue, appointment-reminders, outbox, session-cleanup, audit or retention-plan")
 			accessFlags(fs, c)
 		},
 		run: func(ctx context.Context, e *env, c *Common, args []string) error {

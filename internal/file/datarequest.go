@@ -60,3 +60,13 @@ func OverdueDataRequests(ctx context.Context, tx *store.Tx, actor parcours.Actor
 	}
 	return tx.OverdueDataRequests(ctx, today, limit)
 }
+
+// RenewalsDue returns, for the server's daily job only (access.JobRun),
+// the mandates and domiciliations ending between from and until with the
+// workers to remind (store.RenewalsDue).
+func RenewalsDue(ctx context.Context, tx *store.Tx, actor parcours.Actor, from, until string, limit int) ([]*store.RenewalDue, error) {
+	if err := access.Check(actor, access.JobRun, access.Target{}); err != nil {
+		return nil, err
+	}
+	return tx.RenewalsDue(ctx, from, until, limit)
+}

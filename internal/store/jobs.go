@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"slices"
 	"time"
 )
 
@@ -72,6 +73,72 @@ func (tx *Tx) DueTasksWithoutReminder(ctx context.Context, day string, limit int
 // reports whether it is the first time (false: already reminded).
 func (tx *Tx) MarkTaskReminded(ctx context.Context, taskID, day string) (bool, error) {
 	res, err := tx.exec(ctx, "INSERT INTO task_reminders (task_id, day) VALUES (?,?) ON CONFLICT DO NOTHING", taskID, day)
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// RenewalDue is a mandate or a domiciliation ending soon, with the
+// workers to remind: the mandate's worker; the referents of the person's
+// open accompaniments in the domiciliation's organisation, or whoever
+// recorded the domiciliation when there is none.
+type RenewalDue struct {
+	Kind     string // "mandate" or "domiciliation"
+	ID       string
+	OrgID    string
+	PersonID string
+	EndDate  string
+	To       []string
+}
+
+// RenewalsDue returns the unrevoked mandates and granted domiciliations
+// ending between from and until (inclusive), by end date, leaving out
+// those already followed by a later one (renewed).
+func (tx *Tx) RenewalsDue(ctx context.Context, from, until string, limit int) (_ []*RenewalDue, err error) {
+	defer wrap(&err, "store: renewals due")
+	rows, err := tx.query(ctx, `SELECT 'mandate', m.id, m.org_id, m.person_id, m.end_date, m.worker_id FROM mandates m
+		WHERE m.revoked_on = '' AND m.end_date >= ? AND m.end_date <= ?
+		AND NOT EXISTS (SELECT 1 FROM mandates n WHERE n.person_id = m.person_id AND n.worker_id = m.worker_id AND n.id <> m.id
+			AND n.revoked_on = '' AND n.end_date > m.end_date)
+		UNION ALL SELECT 'domiciliation', d.id, d.org_id, d.person_id, d.valid_to, COALESCE(a.referent_id, d.created_by) FROM domiciliations d
+		LEFT JOIN accompaniments a ON a.person_id = d.person_id AND a.org_id = d.org_id AND a.end_date = ''
+		WHERE d.status = 'granted' AND d.valid_to >= ? AND d.valid_to <= ?
+		AND NOT EXISTS (SELECT 1 FROM domiciliations n WHERE n.person_id = d.person_id AND n.org_id = d.org_id AND n.id <> d.id
+			AND (n.status = 'applied' OR (n.status = 'granted' AND n.valid_to > d.valid_to)))
+		ORDER BY 5, 1, 2, 6`, from, until, from, until)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []*RenewalDue
+	for rows.Next() {
+		var r RenewalDue
+		var to string
+		if err := rows.Scan(&r.Kind, &r.ID, &r.OrgID, &r.PersonID, &r.EndDate, &to); err != nil {
+			return nil, err
+		}
+		if n := len(out); n > 0 && out[n-1].Kind == r.Kind && out[n-1].ID == r.ID {
+			if !slices.Contains(out[n-1].To, to) {
+				out[n-1].To = append(out[n-1].To, to)
+			}
+			continue
+		}
+		if limit > 0 && len(out) == limit {
+			break
+		}
+		r.To = []string{to}
+		out = append(out, &r)
+	}
+	return out, rows.Err()
+}
+
+// MarkRenewalReminded records the reminder of an object's end at a
+// threshold and reports whether it is the first.
+func (tx *Tx) MarkRenewalReminded(ctx context.Context, kind, id, endDate string, days int) (bool, error) {
+	res, err := tx.exec(ctx, "INSERT INTO renewal_reminders (object_kind, object_id, end_date, days, sent_at) VALUES (?,?,?,?,?) ON CONFLICT DO NOTHING",
+		kind, id, endDate, days, ts(tx.now))
 	if err != nil {
 		return false, err
 	}

@@ -1,0 +1,69 @@
+package casefile
+
+import (
+	"context"
+	"time"
+
+	"parcours/internal/audit"
+	"parcours/internal/file"
+	"parcours/internal/parcours"
+	"parcours/internal/store"
+)
+
+// Notification kinds of the renewal reminders (catalogue keys
+// notification.<kind>).
+const (
+	KindMandateExpiring     = "mandate_expiring"
+	KindDomiciliationEnding = "domiciliation_ending"
+)
+
+// RenewalDays is how many days before its end a mandate's worker, or a
+// domiciliation's referent, is reminded to renew it.
+const RenewalDays = 30
+
+// SendRenewalReminders notifies, RenewalDays before the end, the worker
+// of every unrevoked mandate and the referents of every granted
+// domiciliation (whoever recorded it when the person has no open
+// accompaniment there) that it ends soon, unless a later one already
+// follows it. One notification per object, end date and threshold,
+// whoever runs it and however often (renewal_reminders, same
+// transaction); a renewal with a new end date is reminded afresh. Only
+// the server may run it (access.JobRun). It returns how many objects it
+// reminded.
+func (s *Service) SendRenewalReminders(ctx context.Context, actor parcours.Actor) (int, error) {
+	n := 0
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		today := parcours.Today(tx.Now())
+		t, err := time.Parse(time.DateOnly, today)
+		if err != nil {
+			return err
+		}
+		until := t.AddDate(0, 0, RenewalDays).Format(time.DateOnly)
+		due, err := file.RenewalsDue(ctx, tx, actor, today, until, 1000)
+		if err != nil {
+			return err
+		}
+		for _, r := range due {
+			first, err := tx.MarkRenewalReminded(ctx, r.Kind, r.ID, r.EndDate, RenewalDays)
+			if err != nil {
+				return err
+			}
+			if !first {
+				continue
+			}
+			kind := KindMandateExpiring
+			if r.Kind == "domiciliation" {
+				kind = KindDomiciliationEnding
+			}
+			for _, w := range r.To {
+				if err := tx.InsertNotification(ctx, &parcours.Notification{WorkerID: w, Kind: kind, PersonID: r.PersonID, ObjectID: r.ID}); err != nil {
+					return err
+				}
+			}
+			tx.Audit(audit.For(actor, r.Kind+".remind", r.Kind, r.ID, r.PersonID))
+			n++
+		}
+		return nil
+	})
+	return n, err
+}
