@@ -117,6 +117,15 @@ func (s *server) agendaPeriod(r *http.Request) (date string, week bool, from, to
 
 func (s *server) showAgenda(w http.ResponseWriter, r *http.Request, team bool) error {
 	a := web.MustActor(r)
+	// The refusal first: a bad date is no business of who may not see
+	// agendas.
+	need, target := access.AgendaRead, access.Target{}
+	if team {
+		need, target = access.AgendaTeamRead, access.Target{OrgID: a.OrgID}
+	}
+	if err := access.Check(a, need, target); err != nil {
+		return err
+	}
 	date, week, from, to, err := s.agendaPeriod(r)
 	if err != nil {
 		return err

@@ -2,12 +2,14 @@ package browsertest
 
 import (
 	"net/http"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 
+	"parcours/internal/agenda"
 	"parcours/internal/aid"
 	"parcours/internal/app/apptest"
 	"parcours/internal/casefile"
@@ -84,6 +86,8 @@ func pagesFor(who string, f *demo) []visit {
 		{name: "activity statistics, bad period", route: "GET /stats", path: "/stats?from=2026-13-40", status: statusFor(who, 403, "manager", 422)},
 		// The export itself is a download; its refusal of a bad format is a page.
 		{name: "statistics export, unknown format", route: "GET /stats/export", path: "/stats/export?format=pdf", status: statusFor(who, 403, "manager", 422)},
+		// The report itself is a PDF; its refusal of a bad year is a page.
+		{name: "activity report, bad year", route: "GET /stats/report.pdf", path: "/stats/report.pdf?year=20x6", status: statusFor(who, 403, "manager", 422)},
 		{name: "row export, unknown kind", route: "GET /stats/rows", path: "/stats/rows?kind=nope", status: statusFor(who, 403, "manager", 422)},
 		{name: "retention rules and plans", route: "GET /retention", path: "/retention", status: statusFor(who, 403, "manager", 200)},
 		{name: "retention batch, decision sent empty", route: "GET /retention/batches/{id}", path: "/retention/batches/" + f.retentionBatch, status: statusFor(who, 403, "manager", 200),
@@ -136,6 +140,33 @@ func pagesFor(who string, f *demo) []visit {
 		{name: "a commission and its agenda", route: "GET /commissions/{id}", path: "/commissions/" + f.commission,
 			status: statusFor(who, 403, "manager", 200, "other", 404)},
 		{name: "sent e-mails", route: "GET /admin/outbox", path: "/admin/outbox", status: statusFor(who, 403, "manager", 200, "admin", 200)},
+		// The agenda (issue 11): the worker's week with Léa MARTIN's next
+		// appointment, yesterday with the honoured one, the team's week.
+		{name: "my agenda, the week of an appointment", route: "GET /agenda", path: "/agenda?view=week&date=" + f.apptDay, status: statusFor(who, 200, "admin", 403)},
+		{name: "my agenda, yesterday", route: "GET /agenda", path: "/agenda?date=" + time.Now().In(agenda.Paris()).AddDate(0, 0, -1).Format(time.DateOnly),
+			status: statusFor(who, 200, "admin", 403)},
+		{name: "my agenda, a bad date", route: "GET /agenda", path: "/agenda?date=2026-02-31", status: statusFor(who, 422, "admin", 403)},
+		{name: "team agenda, the week of an appointment", route: "GET /agenda/team", path: "/agenda/team?view=week&date=" + f.apptDay,
+			status: statusFor(who, 403, "manager", 200)},
+		{name: "calendar feed token", route: "GET /agenda/calendar", path: "/agenda/calendar", status: statusFor(who, 200, "admin", 403)},
+		{name: "the person's appointments, empty booking sent", route: "GET /persons/{id}/appointments", path: person + "/appointments",
+			status: statusFor(who, 200, "worker2", 403, "other", 404, "admin", 404),
+			submit: map[bool]string{true: `form[action$="/appointments"]`}[who == "worker"]},
+		{name: "an appointment to come, empty outcome sent", route: "GET /appointments/{id}", path: "/appointments/" + f.appointment,
+			status: statusFor(who, 200, "worker2", 403, "other", 404, "admin", 404),
+			submit: map[bool]string{true: `form[action$="/outcome"]`}[who == "worker"]},
+		// Its journal form is prefilled: sent, it would write the entry.
+		{name: "an honoured appointment, its journal entry to write", route: "GET /appointments/{id}", path: "/appointments/" + f.pastAppointment,
+			status: statusFor(who, 200, "worker2", 403, "other", 404, "admin", 404)},
+		{name: "the front desk's visits of the day", route: "GET /desk", path: "/desk", status: statusFor(who, 200, "admin", 403)},
+		{name: "the front desk's page of a person, empty visit sent", route: "GET /persons/{id}/desk", path: person + "/desk",
+			status: statusFor(who, 200, "admin", 403, "other", 404),
+			submit: map[bool]string{true: `form[action$="/desk-visits"]`}[who == "reception"]},
+		{name: "the front desk's page of a person, worker's free slots", route: "GET /persons/{id}/desk",
+			path: person + "/desk?worker=" + f.workers["worker"] + "&date=" + f.apptDay, status: statusFor(who, 200, "admin", 403, "other", 404)},
+		{name: "a service's hours and closed days, empty closed day sent", route: "GET /admin/teams/{id}/hours", path: "/admin/teams/" + f.team + "/hours",
+			status: statusFor(who, 403, "admin", 200, "other", 404),
+			submit: map[bool]string{true: `form[action$="/closed-days"]`}[who == "admin"]},
 	}
 	if who == "admin" {
 		v = append(v,
@@ -177,12 +208,17 @@ type demo struct {
 	workers            map[string]string // cast name → worker id
 	// commission has one request of the household on its agenda.
 	commission string
+	team       string // the team of worker and manager (org A)
+	// appointment is Léa MARTIN's next appointment with worker, on
+	// apptDay; pastAppointment one of yesterday, honoured, its journal
+	// entry still to write (issue 11).
+	appointment, pastAppointment, apptDay string
 }
 
 func seedDemo(t *testing.T, e *apptest.Env) *demo {
 	t.Helper()
 	p := createPerson(t, e, "worker", "MARTIN", "Léa", "1990-04-12")
-	d := &demo{person: p, workers: map[string]string{}, org: e.OrgA.ID}
+	d := &demo{person: p, workers: map[string]string{}, org: e.OrgA.ID, team: e.TeamA.ID}
 	h, err := e.App.Persons.CreateHousehold(t.Context(), e.Actor("worker"), person.HouseholdInput{
 		Name: "Foyer Martin", Members: []person.MemberInput{{PersonID: p, Relationship: parcours.RelReference}},
 	})
@@ -237,7 +273,53 @@ func seedDemo(t *testing.T, e *apptest.Env) *demo {
 	if e.App.Aid != nil {
 		seedAid(t, e, d)
 	}
+	if e.App.Agenda != nil {
+		seedAgenda(t, e, d)
+	}
 	return d
+}
+
+// seedAgenda books Léa MARTIN's next appointment with worker (the next
+// weekday, 10:00), stores one of yesterday honoured without its journal
+// entry, logs her visit at the front desk for worker, and gives team A
+// its hours and a closed day.
+func seedAgenda(t *testing.T, e *apptest.Env, d *demo) {
+	t.Helper()
+	ctx := t.Context()
+	day := time.Now().In(agenda.Paris()).AddDate(0, 0, 1)
+	for day.Weekday() == time.Saturday || day.Weekday() == time.Sunday {
+		day = day.AddDate(0, 0, 1)
+	}
+	d.apptDay = day.Format(time.DateOnly)
+	b, err := e.App.Agenda.Book(ctx, e.Actor("worker"), d.person, agenda.Input{WorkerIDs: []string{e.Workers["worker"].ID},
+		Date: d.apptDay, Start: "10:00", End: "10:45", PlaceKind: parcours.PlacePhone, Theme: "Point sur le dossier RSA"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d.appointment = b.ID
+	y := time.Now().AddDate(0, 0, -1).Truncate(time.Hour)
+	past := &parcours.Appointment{OrgID: e.OrgA.ID, PersonID: d.person, TeamID: e.TeamA.ID, WorkerIDs: []string{e.Workers["worker"].ID},
+		StartsAt: y, EndsAt: y.Add(45 * time.Minute), PlaceKind: parcours.PlaceHome, Place: "12 rue des Lilas, Villeurbanne",
+		Theme: "Visite à domicile : budget du foyer", Status: parcours.ApptHonoured, CreatedBy: e.Workers["worker"].ID}
+	if err := e.App.DB.Transact(ctx, func(tx *store.Tx) error { return tx.InsertAppointment(ctx, past) }); err != nil {
+		t.Fatal(err)
+	}
+	d.pastAppointment = past.ID
+	if _, err := e.App.Agenda.LogVisit(ctx, e.Actor("reception"), d.person, agenda.VisitInput{Motive: "Dépôt d'un avis d'imposition",
+		Message: "Souhaite un rendez-vous avant la fin du mois.", NeedsAppointment: true}); err != nil {
+		t.Fatal(err)
+	}
+	var hours []parcours.OpeningHours
+	for wd := 1; wd <= 5; wd++ {
+		hours = append(hours, parcours.OpeningHours{Weekday: wd, Opens: "09:00", Closes: "12:30"}, parcours.OpeningHours{Weekday: wd, Opens: "13:30", Closes: "17:00"})
+	}
+	if err := e.App.Agenda.SetTeamHours(ctx, e.Actor("admin"), e.TeamA.ID, hours); err != nil {
+		t.Fatal(err)
+	}
+	if err := e.App.Agenda.AddClosedDay(ctx, e.Actor("admin"), e.TeamA.ID, parcours.ClosedDay{
+		Day: strconv.Itoa(time.Now().Year()+1) + "-01-01", Label: "Jour de l'an"}); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // seedReferral enters a service of org B in the directory and refers a
