@@ -56,6 +56,10 @@ type File struct {
 
 	CanAccompaniments, CanWriteAccompaniment, CanJournal, CanWriteJournal bool
 	CanTasks, CanWriteTasks, CanDocuments, CanWriteDocuments, CanHandover bool
+	// CanShareDocuments: the actor may mark documents « partagé avec la
+	// personne »; SharedDocuments are those marked, by id.
+	CanShareDocuments bool
+	SharedDocuments   map[string]bool
 	// CanRefer: the actor may orient the person to a service (a referral
 	// sharing an extract of the file).
 	CanRefer bool
@@ -240,6 +244,18 @@ func (s *Service) OpenAt(ctx context.Context, actor parcours.Actor, personID str
 		if out.CanDocuments {
 			if out.Documents, err = f.Documents(ctx, nil, 100); err != nil {
 				return err
+			}
+			// Which documents the person sees in their portal: only
+			// when there are documents (a statement less otherwise).
+			if out.CanShareDocuments = f.Can(access.DocumentShare); out.CanShareDocuments && len(out.Documents) > 0 {
+				shares, err := f.DocumentShares(ctx)
+				if err != nil {
+					return err
+				}
+				out.SharedDocuments = map[string]bool{}
+				for id, sh := range shares {
+					out.SharedDocuments[id] = sh.Shared
+				}
 			}
 		}
 		if f.Can(access.ReferralRead) {

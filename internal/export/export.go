@@ -146,9 +146,35 @@ func (s *Service) Export(ctx context.Context, actor parcours.Actor, personID str
 		if x.Documents, err = f.Documents(ctx, nil, 10000); err != nil {
 			return err
 		}
+		var shared map[string]bool
+		if actor.Portal != nil {
+			// The person downloads, from the portal, the documents a
+			// worker shared with them; the others are listed without a
+			// link (never one to a workers' route the person cannot
+			// open), and counted with what to do.
+			list, err := f.SharedDocuments(ctx)
+			if err != nil {
+				return err
+			}
+			shared = map[string]bool{}
+			for _, d := range list {
+				shared[d.ID] = true
+			}
+			if n := len(x.Documents) - len(list); n > 0 {
+				x.Left = append(x.Left, Left{Part: "documents.content", Count: n,
+					Reason: "documents not shared with you in the portal (no download link): ask your referent for a copy"})
+			}
+		}
 		for _, d := range x.Documents {
+			url := "/api/documents/" + d.ID + "/content"
+			if actor.Portal != nil {
+				url = ""
+				if shared[d.ID] {
+					url = "/moi/documents/" + d.ID
+				}
+			}
 			x.DocumentFiles = append(x.DocumentFiles, DocumentFile{ID: d.ID, Title: d.Title, ContentType: d.ContentType,
-				Size: d.Size, SHA256: d.SHA256, DownloadURL: "/api/documents/" + d.ID + "/content"})
+				Size: d.Size, SHA256: d.SHA256, DownloadURL: url})
 		}
 		if x.DataRequests, err = f.DataRequests(ctx); err != nil {
 			return err

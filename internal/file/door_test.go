@@ -36,7 +36,7 @@ var personQueries = []string{
 	"PersonDomiciliations", "Domiciliation", "PersonMail", "Mail", "DomiciliationsEnding",
 	"Appointment", "PersonAppointments", "WorkerAppointments", "NextAppointments", "DeskVisit", "PersonDeskVisits", "DeskVisitsBetween", "OverdueTaskCounts",
 	"HouseholdPrescreenOutcomes", "ScreenedHouseholds",
-	"PortalAccounts", "Disclosures",
+	"PortalAccounts", "Disclosures", "DocumentShares",
 }
 
 // doorPackages may call them: the store that defines them and the door.

@@ -362,7 +362,9 @@ func (s *Service) Read(ctx context.Context, actor parcours.Actor, part string) (
 				return err
 			}
 		case PartDocuments:
-			if v.Documents, err = f.Documents(ctx, nil, 1000); err != nil {
+			// Only the documents a worker marked « partagé avec la
+			// personne ».
+			if v.Documents, err = f.SharedDocuments(ctx); err != nil {
 				return err
 			}
 		case PartJournal:

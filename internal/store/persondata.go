@@ -119,6 +119,8 @@ var PersonData = []PersonTable{
 	{Table: "portal_invitations", Column: "person_id", Delete: true},
 	{Table: "portal_accounts", Column: "person_id", Delete: true},
 	{Table: "journal_disclosures", Column: "person_id", Delete: true},
+	// Which documents the person sees in their portal (migration 0190).
+	{Table: "document_shares", Column: "person_id", Delete: true},
 	{Table: "audit_pending", Column: "person_id", Keep: "audit events waiting to be sealed: identifiers only"},
 	{Table: "audit_events", Column: "person_id", Keep: "identifiers only; the hash chain must stay verifiable"},
 	{Table: "retention_batch_items", Column: "person_id", Keep: "identifiers and dates only: the record of what retention did"},

@@ -314,8 +314,29 @@ func init() {
 			Want: file(200, "admin", 403, "teammate", 403), Audit: []string{"journal.disclose"}, routeAudit: onFile},
 		matrixRow{Route: "GET /api/v1/persons/{id}/export/pdf", Path: api("/export/pdf"), Want: file(200),
 			Audit: []string{"file.export"}, routeAudit: onFile},
+		// Documents shared with the person (always to « shared », so
+		// that the rows' order does not matter).
+		matrixRow{Route: "POST /persons/{id}/documents/{doc}/share", Path: func(f *fixture) string {
+			return "/persons/" + f.Person.ID + "/documents/" + cf(f).Doc.ID + "/share"
+		}, Page: true, Body: func(*fixture, string) any { return url.Values{"shared": {"1"}} },
+			Want: file(see), Audit: []string{"document.share"}, routeAudit: onFile},
+		matrixRow{Route: "POST /api/v1/persons/{id}/documents/{doc}/share", Path: func(f *fixture) string {
+			return "/api/v1/persons/" + f.Person.ID + "/documents/" + cf(f).Doc.ID + "/share"
+		}, Body: func(*fixture, string) any { return map[string]any{"shared": true} },
+			Want: file(200), Audit: []string{"document.share"}, routeAudit: onFile},
 	)
+	addRows(matrixRow{Route: "GET /moi/documents/{doc}", Path: sharedDoc, Want: both(200), NoAudit: none})
 	addRows(rows...)
+}
+
+// sharedDoc is the fixture's document, shared with the person by their
+// worker, for the portal's download.
+func sharedDoc(f *fixture) string {
+	doc := cf(f).Doc
+	if _, err := f.e.App.CaseFile.ShareDocument(f.e.T.Context(), f.e.Actor("worker"), f.Person.ID, doc.ID, true); err != nil {
+		f.e.T.Fatal(err)
+	}
+	return "/moi/documents/" + doc.ID
 }
 
 // spareDelegate adds a delegate to the fixture person, for a request that

@@ -66,6 +66,8 @@ func Register(s *web.Server) {
 		&web.Op{ID: "portalDataRequest", Summary: "A request of the signed-in person about their data, due one month later (portal session)", Tag: "portal",
 			Request: "PortalRequestInput", Response: "DataRequest", Status: http.StatusCreated})
 
+	a.documentRoutes(s)
+
 	// The workers' side.
 	s.Handle("GET", "/persons/{id}/portal", web.Page, a.pageWorker, nil)
 	s.Handle("POST", "/persons/{id}/portal/invitations", web.Page, a.postInvite, nil)
