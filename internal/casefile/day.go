@@ -102,6 +102,9 @@ const (
 	ByName        CaseloadSort = "name"
 	ByLastContact CaseloadSort = "last_contact" // longest without contact first
 	ByAlerts      CaseloadSort = "alerts"       // most alerts first
+	// ByNextAppointment: the soonest appointment first, those without
+	// one last.
+	ByNextAppointment CaseloadSort = "next_appointment"
 )
 
 // CaseloadRow is one person of « mes personnes suivies ».
@@ -113,6 +116,9 @@ type CaseloadRow struct {
 	OverdueTasks, DocumentsToRenew int
 	// ViaHousehold: a member of a household the actor follows.
 	ViaHousehold bool
+	// NextAppointment is the start of the next planned appointment (zero
+	// if none, or when the actor may not read the file's appointments).
+	NextAppointment time.Time
 }
 
 // Alerts is the number of alerts of the row.
@@ -147,6 +153,22 @@ func (s *Service) Caseload(ctx context.Context, actor parcours.Actor, by Caseloa
 		slices.SortStableFunc(out, func(a, b CaseloadRow) int { return strings.Compare(a.LastContact, b.LastContact) })
 	case ByAlerts:
 		slices.SortStableFunc(out, func(a, b CaseloadRow) int { return b.Alerts() - a.Alerts() })
+	case ByNextAppointment:
+		slices.SortStableFunc(out, func(a, b CaseloadRow) int {
+			switch {
+			case a.NextAppointment.IsZero() || b.NextAppointment.IsZero():
+				return boolInt(a.NextAppointment.IsZero()) - boolInt(b.NextAppointment.IsZero())
+			default:
+				return a.NextAppointment.Compare(b.NextAppointment)
+			}
+		})
 	}
 	return out, nil
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
 }

@@ -44,8 +44,8 @@ func HandoversToAcknowledge(ctx context.Context, tx *store.Tx, actor parcours.Ac
 
 // Caseload returns the persons the actor is the referent of (« mes
 // personnes suivies »), those they may still read, with their last
-// contact and alerts (tasks and documents counted only where the actor
-// may see them).
+// contact, alerts and next appointment (tasks, documents and
+// appointments only where the actor may see them).
 func Caseload(ctx context.Context, tx *store.Tx, actor parcours.Actor, today, soon string, limit int) ([]store.CaseloadRow, error) {
 	rows, err := tx.Caseload(ctx, actor.WorkerID, today, soon, limit)
 	if err != nil || len(rows) == 0 {
@@ -56,6 +56,7 @@ func Caseload(ctx context.Context, tx *store.Tx, actor parcours.Actor, today, so
 		return nil, err
 	}
 	out := rows[:0:0]
+	var withAppts []string
 	for _, r := range rows {
 		f := files[r.PersonID]
 		if f == nil || !f.Can(access.PersonRead) {
@@ -71,6 +72,16 @@ func Caseload(ctx context.Context, tx *store.Tx, actor parcours.Actor, today, so
 			r.DocumentsToRenew = 0
 		}
 		out = append(out, r)
+		if f.Can(access.AppointmentRead) {
+			withAppts = append(withAppts, r.PersonID)
+		}
+	}
+	next, err := tx.NextAppointments(ctx, withAppts, tx.Now())
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		out[i].NextAppointment = next[out[i].PersonID]
 	}
 	return out, nil
 }

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"parcours/internal/parcours"
 )
@@ -38,6 +39,9 @@ type CaseloadRow struct {
 	// ViaHousehold: followed as a member of a household the worker
 	// follows, not by an accompaniment of their own.
 	ViaHousehold bool
+	// NextAppointment is the start of the next planned appointment, zero
+	// if none (filled by the door, not by Caseload).
+	NextAppointment time.Time
 }
 
 // Caseload returns the persons of whom workerID is the referent of an

@@ -88,12 +88,13 @@ func (s *Server) pagePersons(w http.ResponseWriter, r *http.Request) error {
 }
 
 // pageCaseload is « mes personnes suivies »: the persons the worker is the
-// referent of, sortable by name, last contact (longest without first) or
-// alerts (most first), with links that need no script.
+// referent of, sortable by name, last contact (longest without first),
+// next appointment (soonest first) or alerts (most first), with links
+// that need no script.
 func (s *Server) pageCaseload(w http.ResponseWriter, r *http.Request, a parcours.Actor) error {
 	by := casefile.CaseloadSort(r.URL.Query().Get("sort"))
 	switch by {
-	case casefile.ByName, casefile.ByLastContact, casefile.ByAlerts:
+	case casefile.ByName, casefile.ByLastContact, casefile.ByAlerts, casefile.ByNextAppointment:
 	case "":
 		by = casefile.ByLastContact
 	default:
