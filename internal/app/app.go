@@ -23,6 +23,7 @@ import (
 	"parcours/internal/forms"
 	"parcours/internal/importer"
 	"parcours/internal/keyring"
+	"parcours/internal/messaging"
 	"parcours/internal/noteflags"
 	"parcours/internal/org"
 	"parcours/internal/outbox"
@@ -104,6 +105,8 @@ type App struct {
 	Stats *stats.Service
 	// Screening is the pre-screening of likely rights (issue 13).
 	Screening *screening.Service
+	// Messaging is secure messaging between professionals (issue 11).
+	Messaging *messaging.Service
 	// Outbox sends the queued e-mails and SMS (package outbox).
 	Outbox *outbox.Service
 	// Agenda is appointments, agendas, the front desk and calendar feeds.
@@ -189,6 +192,7 @@ func New(cfg Config, db *store.DB) (*App, error) {
 		return nil, fmt.Errorf("pre-screening rules: %w", err)
 	}
 	a.Screening = screening.New(db, rules)
+	a.Messaging = messaging.New(db)
 	a.Outbox = outbox.New(db, cfg.Log)
 	a.Agenda = agenda.New(db)
 	a.Portal = portal.New(db, cfg.Log)
@@ -199,7 +203,8 @@ func New(cfg Config, db *store.DB) (*App, error) {
 			Day: casefileweb.CaseFileDay(a.CaseFile), Forms: forms.New(db), NoteFlags: a.NoteFlags,
 			Rights: a.Rights, Retention: a.Retention, DataRights: a.DataRights, Export: a.Export,
 			Directory: a.Directory, Referrals: a.Referrals, Aid: a.Aid, Stats: a.Stats,
-			Agenda: a.Agenda, Outbox: a.Outbox, Screening: a.Screening, Portal: a.Portal},
+			Agenda: a.Agenda, Outbox: a.Outbox, Screening: a.Screening, Portal: a.Portal,
+			Messaging: a.Messaging},
 		routes.Areas...)
 	if err != nil {
 		return nil, err

@@ -39,6 +39,11 @@ var PersonData = []PersonTable{
 	{Table: "consent_objections", Column: "person_id", Delete: true},
 	{Table: "break_glass", Column: "person_id", Set: "reason = '', review_note = ''"},
 	{Table: "notifications", Column: "person_id", Delete: true},
+	// Messaging between professionals (issue 11): the messages, then the
+	// participants and read receipts, then the threads themselves.
+	{Table: "thread_messages", Column: "person_id", Delete: true},
+	{Table: "thread_participants", Column: "person_id", Delete: true},
+	{Table: "message_threads", Column: "person_id", Delete: true},
 	{Table: "person_recorders", Column: "person_id", Delete: true},
 	{Table: "person_terms", Column: "person_id",
 		Special: "the search index: entries deleted and the dictionaries' counts kept in step (words no one bears any more removed)"},

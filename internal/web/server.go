@@ -33,6 +33,7 @@ import (
 	"parcours/internal/export"
 	"parcours/internal/forms"
 	"parcours/internal/importer"
+	"parcours/internal/messaging"
 	"parcours/internal/noteflags"
 	"parcours/internal/org"
 	"parcours/internal/outbox"
@@ -104,6 +105,9 @@ type Services struct {
 	// Portal is the person's portal at /moi and the workers' invitations
 	// to it (web/portalweb).
 	Portal *portal.Service
+	// Messaging is secure messaging between professionals about a file
+	// (web/messagingweb).
+	Messaging *messaging.Service
 }
 
 // Config is what the server needs besides the services.

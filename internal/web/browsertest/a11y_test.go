@@ -15,6 +15,7 @@ import (
 	"parcours/internal/casefile"
 	"parcours/internal/parcours"
 	"parcours/internal/person"
+	"parcours/internal/messaging"
 	"parcours/internal/referral"
 	"parcours/internal/store"
 	"parcours/internal/web"
@@ -117,6 +118,12 @@ func pagesFor(who string, f *demo) []visit {
 		{name: "new referral, sent empty", route: "GET /persons/{id}/referrals/new", path: person + "/referrals/new",
 			status: statusFor(who, 200, "admin", 404, "reception", 403, "worker2", 403, "other", 404),
 			submit: map[bool]string{true: `form[action$="/referrals"]`}[who == "worker"]},
+		{name: "the file's conversations, empty thread sent", route: "GET /persons/{id}/threads", path: person + "/threads",
+			status: statusFor(who, 200, "admin", 404, "reception", 404, "worker2", 403, "other", 404),
+			submit: map[bool]string{true: `form[action$="/threads"]`}[who == "worker"]},
+		{name: "a conversation, empty reply sent", route: "GET /threads/{id}", path: "/threads/" + f.thread,
+			status: statusFor(who, 404, "worker", 200, "manager", 200),
+			submit: map[bool]string{true: `form[action$="/messages"]`}[who == "manager"]},
 		{name: "household budget", route: "GET /households/{id}/budget", path: "/households/" + f.household + "/budget",
 			status: statusFor(who, 200, "admin", 403, "reception", 403, "other", 404, "worker2", 403)},
 		{name: "household aid requests, empty request sent", route: "GET /households/{id}/aid", path: "/households/" + f.household + "/aid",
@@ -213,6 +220,9 @@ type demo struct {
 	// apptDay; pastAppointment one of yesterday, honoured, its journal
 	// entry still to write (issue 11).
 	appointment, pastAppointment, apptDay string
+	// thread is a conversation on Léa MARTIN's file between worker and
+	// manager.
+	thread string
 }
 
 func seedDemo(t *testing.T, e *apptest.Env) *demo {
@@ -275,6 +285,14 @@ func seedDemo(t *testing.T, e *apptest.Env) *demo {
 	}
 	if e.App.Agenda != nil {
 		seedAgenda(t, e, d)
+	}
+	if e.App.Messaging != nil {
+		th, err := e.App.Messaging.Create(t.Context(), e.Actor("worker"), p, messaging.CreateInput{Subject: "Demande FSL",
+			ParticipantIDs: []string{e.Workers["manager"].ID}, Body: "Peux-tu relire la demande avant la commission ?"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.thread = th.ID
 	}
 	return d
 }

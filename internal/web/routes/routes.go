@@ -14,6 +14,7 @@ import (
 	"parcours/internal/web/casefileweb"
 	"parcours/internal/web/datarightsweb"
 	"parcours/internal/web/homeweb"
+	"parcours/internal/web/messagingweb"
 	"parcours/internal/web/noticeweb"
 	"parcours/internal/web/outboxweb"
 	"parcours/internal/web/personweb"
@@ -46,4 +47,5 @@ var Areas = []web.Area{
 	screeningweb.Register,  // pre-screening of likely rights, algorithm register, non-take-up
 	portalweb.Register,     // the person portal (/moi), invitations, delegates, disclosure marks
 	agendaweb.Register,     // appointments, agendas, front desk, calendar feeds
+	messagingweb.Register,  // secure messaging between professionals about a file
 }

@@ -1,0 +1,28 @@
+package access
+
+import "parcours/internal/parcours"
+
+// Secure messaging between professionals about a file (issue 11). A
+// thread is read by its participants who may read the file now: case
+// workers and managers with a relation to the person (need.go). A
+// thread never widens access: it is no file content the front desk or
+// an administrator reads, it is not opened by a break-glass (lasting:
+// an exceptional access reads the file, it does not join conversations),
+// and it does not exist for another organisation, even through a
+// referral's share (sharedActions does not list it).
+const (
+	// MessageRead lists and reads the threads one takes part in.
+	MessageRead Action = "message.read"
+	// MessageWrite opens a thread and writes in it.
+	MessageWrite Action = "message.write"
+)
+
+func init() {
+	for _, r := range []parcours.Role{parcours.RoleWorker, parcours.RoleManager} {
+		roleActions[r][MessageRead] = true
+		roleActions[r][MessageWrite] = true
+	}
+	readOf[MessageRead], readOf[MessageWrite] = MessageRead, MessageRead
+	lasting[MessageRead] = true
+	lasting[MessageWrite] = true
+}
