@@ -2,10 +2,12 @@ package web_test
 
 import (
 	"net/http"
+	"net/http/httptest"
 	"strings"
 	"testing"
 
 	"parcours/internal/app/apptest"
+	"parcours/internal/messaging"
 	"parcours/internal/parcours"
 	"parcours/internal/store"
 )
@@ -159,6 +161,42 @@ func TestMessaging_PagesWithoutJavaScript(t *testing.T) {
 		}
 		if r := e.Page("GET", loc, "worker", nil); !strings.Contains(string(r.Body), "D&#39;accord.") {
 			t.Error("the reply is not on the thread page")
+		}
+	})
+}
+
+// TestMessaging_HeaderCountRefreshesWithHtmx: the layout polls the count
+// with htmx, and the fragment follows a new message without a reload.
+func TestMessaging_HeaderCountRefreshesWithHtmx(t *testing.T) {
+	t.Parallel()
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		f := newFixture(t, e)
+		home := e.Page("GET", "/", "manager", nil)
+		if !strings.Contains(string(home.Body), `hx-get="/notifications/count" hx-trigger="load, every 30s"`) {
+			t.Fatal("the header does not poll the notification count")
+		}
+		count := func(who string) string {
+			req := httptest.NewRequest("GET", "/notifications/count", nil)
+			req.Header.Set("HX-Request", "true")
+			req.AddCookie(e.Session(who))
+			r := e.Serve(req)
+			if r.Status != http.StatusOK {
+				t.Fatalf("count fragment: %d", r.Status)
+			}
+			return string(r.Body)
+		}
+		before := count("manager")
+		if _, err := e.App.Messaging.Create(t.Context(), e.Actor("worker"), f.Person.ID, messaging.CreateInput{
+			Subject: "FSL", ParticipantIDs: []string{e.Workers["manager"].ID}, Body: "Bonjour"}); err != nil {
+			t.Fatal(err)
+		}
+		after := count("manager")
+		if after == before || !strings.Contains(after, `class="tag"`) || strings.Contains(after, "<html") {
+			t.Errorf("the count fragment did not follow the new message: %q then %q", before, after)
+		}
+		// A plain visit (no htmx) leads to the notifications page.
+		if r := e.Page("GET", "/notifications/count", "manager", nil); r.Status != http.StatusSeeOther || r.Header.Get("Location") != "/notifications" {
+			t.Errorf("plain visit: %d %s", r.Status, r.Header.Get("Location"))
 		}
 	})
 }
