@@ -52,6 +52,8 @@ func pagesFor(who string, f *demo) []visit {
 		{name: "profile, password change with errors", route: "GET /profile", path: "/profile", status: 200, submit: `form[action="/profile/password"]`},
 		{name: "TOTP enrolment", route: "GET /profile/totp", path: "/profile/totp", status: 200},
 		{name: "notifications", route: "GET /notifications", path: "/notifications"},
+		// htmx polls the count; a plain visit leads to the notifications page.
+		{name: "notification count without htmx", route: "GET /notifications/count", path: "/notifications/count", status: 200},
 		{name: "information notice, as the person reads it", route: "GET /organizations/{id}/notice", path: "/organizations/" + f.org + "/notice", status: 200},
 		{name: "import", route: "GET /import", path: "/import"},
 		{name: "new household", route: "GET /households/new", path: "/households/new"},
