@@ -782,7 +782,7 @@ func loadFixtures(ctx context.Context, db *sql.DB, d store.Dialect, email string
 	db.QueryRowContext(ctx, "SELECT count(*) FROM persons").Scan(&fx.persons)
 	db.QueryRowContext(ctx, "SELECT count(*) FROM journal_entries").Scan(&fx.entries)
 	rows, err := db.QueryContext(ctx, q(`SELECT p.id, p.birth_name, p.first_names, p.birth_date, a.id, a.team_id FROM accompaniments a
-		JOIN persons p ON p.id = a.person_id WHERE a.referent_id = ? ORDER BY a.id LIMIT 5000`), fx.workerID)
+		JOIN persons p ON p.id = a.person_id WHERE a.referent_id = ? AND a.end_date = '' ORDER BY a.id LIMIT 5000`), fx.workerID)
 	if err != nil {
 		return nil, err
 	}
@@ -808,7 +808,7 @@ func loadFixtures(ctx context.Context, db *sql.DB, d store.Dialect, email string
 		return nil, errors.New("no accompanied person for the bench worker: was the database seeded with journals?")
 	}
 	rows, err = db.QueryContext(ctx, q(`SELECT e.person_id, count(*) FROM journal_entries e JOIN accompaniments a ON a.id = e.accompaniment_id
-		WHERE a.referent_id = ? GROUP BY e.person_id ORDER BY count(*) DESC LIMIT 50`), fx.workerID)
+		WHERE a.referent_id = ? AND a.end_date = '' GROUP BY e.person_id ORDER BY count(*) DESC LIMIT 50`), fx.workerID)
 	if err != nil {
 		return nil, err
 	}
