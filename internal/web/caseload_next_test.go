@@ -50,7 +50,10 @@ func TestCaseload_NextAppointment(t *testing.T) {
 		if s, l, n := at(sooner.ID), at(later.ID), at(none.ID); s < 0 || l < 0 || n < 0 || !(s < l && l < n) {
 			t.Errorf("by next appointment: sooner at %d, later at %d, none at %d", s, l, n)
 		}
-		fr := func(date, hm string) string { d, _ := time.Parse(time.DateOnly, date); return d.Format("02/01/2006") + " à " + hm }
+		fr := func(date, hm string) string {
+			d, _ := time.Parse(time.DateOnly, date)
+			return d.Format("02/01/2006") + " à " + hm
+		}
 		if !strings.Contains(cl, "Prochain rendez-vous") || !strings.Contains(cl, fr(day(3), "10:30")) || !strings.Contains(cl, fr(day(9), "09:15")) {
 			t.Errorf("the column or the next appointments' dates are missing")
 		}

@@ -7,6 +7,7 @@ import (
 	"parcours/internal/breakglass"
 	"parcours/internal/consent"
 	"parcours/internal/parcours"
+	"parcours/internal/web"
 )
 
 // Pages of the access feature: the person's information and objections,
@@ -15,15 +16,15 @@ import (
 // a successful post.
 
 func (s *Server) accessPageRoutes() {
-	s.handle("GET", "/persons/{id}/consent", Page, s.pageConsent, nil)
-	s.handle("POST", "/persons/{id}/consent", Page, s.pageRecordConsent, nil)
-	s.handle("GET", "/persons/{id}/break-glass", Page, s.pageBreakGlass, nil)
-	s.handle("POST", "/persons/{id}/break-glass", Page, s.pageOpenBreakGlass, nil)
-	s.handle("GET", "/break-glass/reviews", Page, s.pageBreakGlassReviews, nil)
-	s.handle("POST", "/break-glass/{id}/review", Page, s.pageReviewBreakGlass, nil)
-	s.handle("GET", "/notifications", Page, s.pageNotifications, nil)
-	s.handle("POST", "/notifications/{id}/read", Page, s.pageMarkNotificationRead, nil)
-	s.handle("POST", "/notifications/read", Page, s.pageMarkAllNotificationsRead, nil)
+	s.Handle("GET", "/persons/{id}/consent", web.Page, s.pageConsent, nil)
+	s.Handle("POST", "/persons/{id}/consent", web.Page, s.pageRecordConsent, nil)
+	s.Handle("GET", "/persons/{id}/break-glass", web.Page, s.pageBreakGlass, nil)
+	s.Handle("POST", "/persons/{id}/break-glass", web.Page, s.pageOpenBreakGlass, nil)
+	s.Handle("GET", "/break-glass/reviews", web.Page, s.pageBreakGlassReviews, nil)
+	s.Handle("POST", "/break-glass/{id}/review", web.Page, s.pageReviewBreakGlass, nil)
+	s.Handle("GET", "/notifications", web.Page, s.pageNotifications, nil)
+	s.Handle("POST", "/notifications/{id}/read", web.Page, s.pageMarkNotificationRead, nil)
+	s.Handle("POST", "/notifications/read", web.Page, s.pageMarkAllNotificationsRead, nil)
 }
 
 type consentPage struct {
@@ -37,15 +38,15 @@ type consentPage struct {
 
 func (s *Server) pageConsent(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
-	c, err := s.svc.Consent.Get(r.Context(), mustActor(r), id)
+	c, err := s.svc.Consent.Get(r.Context(), web.MustActor(r), id)
 	if err != nil {
 		return err
 	}
 	form := map[string]string{"informed_on": c.InformedOn, "method": c.Method, "document_id": c.DocumentID}
 	if form["informed_on"] == "" {
-		form["informed_on"] = time.Now().In(paris()).Format("2006-01-02")
+		form["informed_on"] = time.Now().In(web.Paris()).Format("2006-01-02")
 	}
-	return s.render(w, r, http.StatusOK, "consent.html", &page{Title: "page.consent.title", Form: form,
+	return s.Render(w, r, http.StatusOK, "consent.html", &web.PageData{Title: "page.consent.title", Form: form,
 		Data: &consentPage{PersonID: id, Consent: c, Methods: parcours.InformationMethods, Categories: parcours.ObjectionCategories,
 			Saved: r.URL.Query().Get("saved") == "1"}})
 }
@@ -57,23 +58,23 @@ func (s *Server) pageRecordConsent(w http.ResponseWriter, r *http.Request) error
 	}
 	in := consent.Input{InformedOn: r.PostForm.Get("informed_on"), Method: r.PostForm.Get("method"),
 		DocumentID: r.PostForm.Get("document_id"), Objections: r.PostForm["objections"]}
-	_, err := s.svc.Consent.Record(r.Context(), mustActor(r), id, in)
+	_, err := s.svc.Consent.Record(r.Context(), web.MustActor(r), id, in)
 	if err == nil {
 		http.Redirect(w, r, "/persons/"+id+"/consent?saved=1", http.StatusSeeOther)
 		return nil
 	}
-	pg := &page{Title: "page.consent.title", Form: map[string]string{"informed_on": in.InformedOn, "method": in.Method, "document_id": in.DocumentID}}
-	global, ok := formErrors(lang(r), err, pg)
+	pg := &web.PageData{Title: "page.consent.title", Form: map[string]string{"informed_on": in.InformedOn, "method": in.Method, "document_id": in.DocumentID}}
+	global, ok := web.FormErrors(web.Lang(r), err, pg)
 	if !ok {
 		return err
 	}
-	c, gerr := s.svc.Consent.Get(r.Context(), mustActor(r), id)
+	c, gerr := s.svc.Consent.Get(r.Context(), web.MustActor(r), id)
 	if gerr != nil {
 		return gerr
 	}
 	c.Objections = in.Objections // show what was ticked
 	pg.Data = &consentPage{PersonID: id, Consent: c, Methods: parcours.InformationMethods, Categories: parcours.ObjectionCategories, Global: global}
-	return s.render(w, r, statusOf(parcours.ErrorCode(err)), "consent.html", pg)
+	return s.Render(w, r, web.StatusOf(parcours.ErrorCode(err)), "consent.html", pg)
 }
 
 type breakGlassPage struct {
@@ -83,28 +84,28 @@ type breakGlassPage struct {
 }
 
 func (s *Server) pageBreakGlass(w http.ResponseWriter, r *http.Request) error {
-	if err := s.svc.BreakGlass.Check(r.Context(), mustActor(r), r.PathValue("id")); err != nil {
+	if err := s.svc.BreakGlass.Check(r.Context(), web.MustActor(r), r.PathValue("id")); err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "break_glass.html", &page{Title: "page.break_glass.title",
+	return s.Render(w, r, http.StatusOK, "break_glass.html", &web.PageData{Title: "page.break_glass.title",
 		Data: &breakGlassPage{PersonID: r.PathValue("id"), Min: breakglass.MinReason}})
 }
 
 func (s *Server) pageOpenBreakGlass(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	reason := r.PostFormValue("reason")
-	_, err := s.svc.BreakGlass.Open(r.Context(), mustActor(r), id, reason)
+	_, err := s.svc.BreakGlass.Open(r.Context(), web.MustActor(r), id, reason)
 	if err == nil {
 		http.Redirect(w, r, "/persons/"+id, http.StatusSeeOther)
 		return nil
 	}
-	pg := &page{Title: "page.break_glass.title", Form: map[string]string{"reason": reason}}
-	global, ok := formErrors(lang(r), err, pg)
+	pg := &web.PageData{Title: "page.break_glass.title", Form: map[string]string{"reason": reason}}
+	global, ok := web.FormErrors(web.Lang(r), err, pg)
 	if !ok {
 		return err
 	}
 	pg.Data = &breakGlassPage{PersonID: id, Min: breakglass.MinReason, Global: global}
-	return s.render(w, r, statusOf(parcours.ErrorCode(err)), "break_glass.html", pg)
+	return s.Render(w, r, web.StatusOf(parcours.ErrorCode(err)), "break_glass.html", pg)
 }
 
 type reviewsPage struct {
@@ -114,7 +115,7 @@ type reviewsPage struct {
 }
 
 func (s *Server) pageBreakGlassReviews(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.svc.BreakGlass.Reviews(r.Context(), mustActor(r), true)
+	list, err := s.svc.BreakGlass.Reviews(r.Context(), web.MustActor(r), true)
 	if err != nil {
 		return err
 	}
@@ -122,32 +123,32 @@ func (s *Server) pageBreakGlassReviews(w http.ResponseWriter, r *http.Request) e
 	if r.URL.Query().Get("reviewed") == "1" {
 		flash = "break_glass.reviewed"
 	}
-	return s.render(w, r, http.StatusOK, "break_glass_reviews.html", &page{Title: "page.break_glass_reviews.title", Flash: flash,
+	return s.Render(w, r, http.StatusOK, "break_glass_reviews.html", &web.PageData{Title: "page.break_glass_reviews.title", Flash: flash,
 		Data: &reviewsPage{Items: list, Verdicts: []string{parcours.ReviewJustified, parcours.ReviewUnjustified}}})
 }
 
 func (s *Server) pageReviewBreakGlass(w http.ResponseWriter, r *http.Request) error {
 	in := breakglass.ReviewInput{Verdict: r.PostFormValue("verdict"), Note: r.PostFormValue("note")}
-	_, err := s.svc.BreakGlass.Review(r.Context(), mustActor(r), r.PathValue("id"), in)
+	_, err := s.svc.BreakGlass.Review(r.Context(), web.MustActor(r), r.PathValue("id"), in)
 	if err == nil {
 		http.Redirect(w, r, "/break-glass/reviews?reviewed=1", http.StatusSeeOther)
 		return nil
 	}
-	pg := &page{Title: "page.break_glass_reviews.title"}
-	global, ok := formErrors(lang(r), err, pg)
+	pg := &web.PageData{Title: "page.break_glass_reviews.title"}
+	global, ok := web.FormErrors(web.Lang(r), err, pg)
 	if !ok {
 		return err
 	}
-	list, lerr := s.svc.BreakGlass.Reviews(r.Context(), mustActor(r), true)
+	list, lerr := s.svc.BreakGlass.Reviews(r.Context(), web.MustActor(r), true)
 	if lerr != nil {
 		return lerr
 	}
 	pg.Data = &reviewsPage{Items: list, Verdicts: []string{parcours.ReviewJustified, parcours.ReviewUnjustified}, Global: global}
-	return s.render(w, r, statusOf(parcours.ErrorCode(err)), "break_glass_reviews.html", pg)
+	return s.Render(w, r, web.StatusOf(parcours.ErrorCode(err)), "break_glass_reviews.html", pg)
 }
 
 func (s *Server) pageNotifications(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.svc.BreakGlass.Notifications(r.Context(), mustActor(r))
+	list, err := s.svc.BreakGlass.Notifications(r.Context(), web.MustActor(r))
 	if err != nil {
 		return err
 	}
@@ -157,7 +158,7 @@ func (s *Server) pageNotifications(w http.ResponseWriter, r *http.Request) error
 			unread++
 		}
 	}
-	return s.render(w, r, http.StatusOK, "break_glass_notifications.html", &page{Title: "page.notifications.title",
+	return s.Render(w, r, http.StatusOK, "break_glass_notifications.html", &web.PageData{Title: "page.notifications.title",
 		Data: &notificationsPage{Items: list, Unread: unread, Marked: r.URL.Query().Get("marked") != ""}})
 }
 
@@ -168,7 +169,7 @@ type notificationsPage struct {
 }
 
 func (s *Server) pageMarkNotificationRead(w http.ResponseWriter, r *http.Request) error {
-	if _, err := s.svc.BreakGlass.MarkNotificationRead(r.Context(), mustActor(r), r.PathValue("id")); err != nil {
+	if _, err := s.svc.BreakGlass.MarkNotificationRead(r.Context(), web.MustActor(r), r.PathValue("id")); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/notifications?marked=1", http.StatusSeeOther)
@@ -176,7 +177,7 @@ func (s *Server) pageMarkNotificationRead(w http.ResponseWriter, r *http.Request
 }
 
 func (s *Server) pageMarkAllNotificationsRead(w http.ResponseWriter, r *http.Request) error {
-	if _, err := s.svc.BreakGlass.MarkAllNotificationsRead(r.Context(), mustActor(r)); err != nil {
+	if _, err := s.svc.BreakGlass.MarkAllNotificationsRead(r.Context(), web.MustActor(r)); err != nil {
 		return err
 	}
 	http.Redirect(w, r, "/notifications?marked=1", http.StatusSeeOther)

@@ -3,6 +3,8 @@ package accountweb
 import (
 	"net/http"
 	"time"
+
+	"parcours/internal/web"
 )
 
 // The worker's own API tokens over the API: list (prefix and last use,
@@ -25,42 +27,42 @@ type newToken struct {
 }
 
 func (s *Server) tokenAPIRoutes() {
-	tok := Schema{"id": str(), "name": str(), "prefix": str(), "created_at": strFmt("date-time"),
-		"last_used_at": strFmt("date-time"), "revoked": boolean()}
-	s.schema("Token", object([]string{"id", "name", "prefix", "created_at", "revoked"}, tok))
-	s.schema("NewToken", object([]string{"id", "name", "prefix", "created_at", "revoked", "token"}, Schema{
-		"id": str(), "name": str(), "prefix": str(), "created_at": strFmt("date-time"), "revoked": boolean(), "token": str(),
+	tok := web.Schema{"id": web.Str(), "name": web.Str(), "prefix": web.Str(), "created_at": web.StrFmt("date-time"),
+		"last_used_at": web.StrFmt("date-time"), "revoked": web.Boolean()}
+	s.Schema("Token", web.Object([]string{"id", "name", "prefix", "created_at", "revoked"}, tok))
+	s.Schema("NewToken", web.Object([]string{"id", "name", "prefix", "created_at", "revoked", "token"}, web.Schema{
+		"id": web.Str(), "name": web.Str(), "prefix": web.Str(), "created_at": web.StrFmt("date-time"), "revoked": web.Boolean(), "token": web.Str(),
 	}))
-	s.schema("TokenInput", object(nil, Schema{"name": str()}))
+	s.Schema("TokenInput", web.Object(nil, web.Schema{"name": web.Str()}))
 
-	s.handle("GET", "/api/v1/tokens", API, func(w http.ResponseWriter, r *http.Request) error {
-		toks, err := s.svc.Auth.Tokens(r.Context(), mustActor(r))
+	s.Handle("GET", "/api/v1/tokens", web.API, func(w http.ResponseWriter, r *http.Request) error {
+		toks, err := s.svc.Auth.Tokens(r.Context(), web.MustActor(r))
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusOK, map[string]any{"items": toks, "next_cursor": ""})
+		web.WriteJSON(w, http.StatusOK, map[string]any{"items": toks, "next_cursor": ""})
 		return nil
-	}, &Op{ID: "listTokens", Summary: "The acting worker's API tokens, with prefix and last use", Tag: "tokens", Response: "Token", List: true})
+	}, &web.Op{ID: "listTokens", Summary: "The acting worker's API tokens, with prefix and last use", Tag: "tokens", Response: "Token", List: true})
 
-	s.handle("POST", "/api/v1/tokens", API, func(w http.ResponseWriter, r *http.Request) error {
+	s.Handle("POST", "/api/v1/tokens", web.API, func(w http.ResponseWriter, r *http.Request) error {
 		var in tokenInput
-		if err := s.decodeJSON(w, r, &in); err != nil {
+		if err := s.DecodeJSON(w, r, &in); err != nil {
 			return err
 		}
-		secret, t, err := s.svc.Auth.CreateToken(r.Context(), mustActor(r), worker(r).Email, in.Name)
+		secret, t, err := s.svc.Auth.CreateToken(r.Context(), web.MustActor(r), web.Worker(r).Email, in.Name)
 		if err != nil {
 			return err
 		}
-		writeJSON(w, http.StatusCreated, newToken{ID: t.ID, Name: t.Name, Prefix: t.Prefix, CreatedAt: t.CreatedAt, Revoked: t.Revoked, Token: secret})
+		web.WriteJSON(w, http.StatusCreated, newToken{ID: t.ID, Name: t.Name, Prefix: t.Prefix, CreatedAt: t.CreatedAt, Revoked: t.Revoked, Token: secret})
 		return nil
-	}, &Op{ID: "createToken", Summary: "Create an API token for the acting worker; the secret is returned once", Tag: "tokens",
+	}, &web.Op{ID: "createToken", Summary: "Create an API token for the acting worker; the secret is returned once", Tag: "tokens",
 		Request: "TokenInput", Response: "NewToken", Status: http.StatusCreated})
 
-	s.handle("DELETE", "/api/v1/tokens/{id}", API, func(w http.ResponseWriter, r *http.Request) error {
-		if err := s.svc.Auth.RevokeToken(r.Context(), mustActor(r), r.PathValue("id")); err != nil {
+	s.Handle("DELETE", "/api/v1/tokens/{id}", web.API, func(w http.ResponseWriter, r *http.Request) error {
+		if err := s.svc.Auth.RevokeToken(r.Context(), web.MustActor(r), r.PathValue("id")); err != nil {
 			return err
 		}
 		w.WriteHeader(http.StatusNoContent)
 		return nil
-	}, &Op{ID: "revokeToken", Summary: "Revoke one of the acting worker's tokens", Tag: "tokens", Status: http.StatusNoContent})
+	}, &web.Op{ID: "revokeToken", Summary: "Revoke one of the acting worker's tokens", Tag: "tokens", Status: http.StatusNoContent})
 }

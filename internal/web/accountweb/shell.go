@@ -7,7 +7,6 @@ package accountweb
 
 import (
 	"log/slog"
-	"net/http"
 
 	"parcours/internal/web"
 )
@@ -28,45 +27,3 @@ type Server struct {
 	cfg web.Config
 	log *slog.Logger
 }
-
-// The shell's API under the short names the handlers of this area use.
-
-func (s *Server) handle(method, pattern string, acc web.Access, h web.HandlerFunc, op *web.Op) {
-	s.Handle(method, pattern, acc, h, op)
-}
-
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *web.PageData) error {
-	return s.Render(w, r, status, name, p)
-}
-
-func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	return s.DecodeJSON(w, r, v)
-}
-
-func (s *Server) schema(name string, sc web.Schema) { s.Schema(name, sc) }
-
-type (
-	page   = web.PageData
-	Op     = web.Op
-	Schema = web.Schema
-)
-
-const (
-	Public = web.Public
-	Page   = web.Page
-	API    = web.API
-)
-
-var (
-	actor         = web.Actor
-	mustActor     = web.MustActor
-	worker        = web.Worker
-	session       = web.Session
-	writeJSON     = web.WriteJSON
-	statusOf      = web.StatusOf
-	authFormError = web.FieldErrors
-	str           = web.Str
-	strFmt        = web.StrFmt
-	boolean       = web.Boolean
-	object        = web.Object
-)

@@ -9,6 +9,7 @@ import (
 
 	"parcours/internal/auth"
 	"parcours/internal/parcours"
+	"parcours/internal/web"
 )
 
 // Sign-in, second factor and sign-out pages. The flow works without
@@ -18,13 +19,13 @@ import (
 // The CSRF check of every page form is the shell's (web/csrf.go).
 
 func (s *Server) authRoutes() {
-	s.handle("GET", "/login", Public, s.loginPage, nil)
-	s.handle("POST", "/login", Public, s.loginSubmit, nil)
-	s.handle("GET", "/login/totp", Public, s.totpPage, nil)
-	s.handle("POST", "/login/totp", Public, s.totpSubmit, nil)
-	s.handle("GET", "/login/totp/setup", Public, s.totpSetupPage, nil)
-	s.handle("POST", "/login/totp/setup", Public, s.totpSetupSubmit, nil)
-	s.handle("POST", "/logout", Public, s.logout, nil)
+	s.Handle("GET", "/login", web.Public, s.loginPage, nil)
+	s.Handle("POST", "/login", web.Public, s.loginSubmit, nil)
+	s.Handle("GET", "/login/totp", web.Public, s.totpPage, nil)
+	s.Handle("POST", "/login/totp", web.Public, s.totpSubmit, nil)
+	s.Handle("GET", "/login/totp/setup", web.Public, s.totpSetupPage, nil)
+	s.Handle("POST", "/login/totp/setup", web.Public, s.totpSetupSubmit, nil)
+	s.Handle("POST", "/logout", web.Public, s.logout, nil)
 }
 
 // setSessionCookie gives the browser its session: __Host- prefixed, so
@@ -69,16 +70,16 @@ func withNext(path, next string) string {
 // loginPage shows the sign-in form; someone already signed in goes on.
 func (s *Server) loginPage(w http.ResponseWriter, r *http.Request) error {
 	next := r.URL.Query().Get("next")
-	if _, ok := actor(r); ok {
+	if _, ok := web.Actor(r); ok {
 		http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
 		return nil
 	}
-	if sess := session(r); sess != nil && !sess.MFADone {
+	if sess := web.Session(r); sess != nil && !sess.MFADone {
 		// Password already checked: go on with the second factor.
 		http.Redirect(w, r, withNext("/login/totp", next), http.StatusSeeOther)
 		return nil
 	}
-	return s.render(w, r, http.StatusOK, "login.html", &page{Title: "page.login.title", Form: map[string]string{"next": safeNext(next)}})
+	return s.Render(w, r, http.StatusOK, "login.html", &web.PageData{Title: "page.login.title", Form: map[string]string{"next": safeNext(next)}})
 }
 
 func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
@@ -88,9 +89,9 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 		if parcours.AsError(err) == nil {
 			return err
 		}
-		p := &page{Title: "page.login.title", Form: map[string]string{"email": email, "next": safeNext(next)}}
-		authFormError(r, p, err, "email")
-		return s.render(w, r, statusOf(parcours.ErrorCode(err)), "login.html", p)
+		p := &web.PageData{Title: "page.login.title", Form: map[string]string{"email": email, "next": safeNext(next)}}
+		web.FieldErrors(r, p, err, "email")
+		return s.Render(w, r, web.StatusOf(parcours.ErrorCode(err)), "login.html", p)
 	}
 	// A session this browser had before is replaced, not kept alongside.
 	if c, cerr := r.Cookie(auth.SessionCookie); cerr == nil {
@@ -111,7 +112,7 @@ func (s *Server) loginSubmit(w http.ResponseWriter, r *http.Request) error {
 // pendingSession returns the request's session when it waits for its
 // second factor; otherwise the browser is sent where it belongs.
 func (s *Server) pendingSession(w http.ResponseWriter, r *http.Request) *auth.Session {
-	sess := session(r)
+	sess := web.Session(r)
 	if sess == nil {
 		http.Redirect(w, r, "/login", http.StatusSeeOther)
 		return nil
@@ -132,7 +133,7 @@ func (s *Server) totpPage(w http.ResponseWriter, r *http.Request) error {
 		http.Redirect(w, r, withNext("/login/totp/setup", r.URL.Query().Get("next")), http.StatusSeeOther)
 		return nil
 	}
-	return s.render(w, r, http.StatusOK, "login_totp.html", &page{Title: "page.login_totp.title", Form: map[string]string{"next": safeNext(r.URL.Query().Get("next"))}})
+	return s.Render(w, r, http.StatusOK, "login_totp.html", &web.PageData{Title: "page.login_totp.title", Form: map[string]string{"next": safeNext(r.URL.Query().Get("next"))}})
 }
 
 func (s *Server) totpSubmit(w http.ResponseWriter, r *http.Request) error {
@@ -149,9 +150,9 @@ func (s *Server) totpSubmit(w http.ResponseWriter, r *http.Request) error {
 		if parcours.AsError(err) == nil {
 			return err
 		}
-		p := &page{Title: "page.login_totp.title", Form: map[string]string{"next": safeNext(next)}}
-		authFormError(r, p, err, "code")
-		return s.render(w, r, statusOf(parcours.ErrorCode(err)), "login_totp.html", p)
+		p := &web.PageData{Title: "page.login_totp.title", Form: map[string]string{"next": safeNext(next)}}
+		web.FieldErrors(r, p, err, "code")
+		return s.Render(w, r, web.StatusOf(parcours.ErrorCode(err)), "login_totp.html", p)
 	}
 	setSessionCookie(w, fresh.Secret)
 	http.Redirect(w, r, safeNext(next), http.StatusSeeOther)
@@ -193,14 +194,14 @@ func (s *Server) renderTOTPSetup(w http.ResponseWriter, r *http.Request, sess *a
 	if err != nil {
 		return err
 	}
-	p := &page{Title: "page.totp_setup.title", Data: enrolmentData(e, action),
+	p := &web.PageData{Title: "page.totp_setup.title", Data: enrolmentData(e, action),
 		Form: map[string]string{"next": safeNext(r.FormValue("next"))}}
 	status := http.StatusOK
 	if failure != nil {
-		authFormError(r, p, failure, "code")
-		status = statusOf(parcours.ErrorCode(failure))
+		web.FieldErrors(r, p, failure, "code")
+		status = web.StatusOf(parcours.ErrorCode(failure))
 	}
-	return s.render(w, r, status, "totp_setup.html", p)
+	return s.Render(w, r, status, "totp_setup.html", p)
 }
 
 func (s *Server) totpSetupSubmit(w http.ResponseWriter, r *http.Request) error {
@@ -229,7 +230,7 @@ func (s *Server) totpSetupSubmit(w http.ResponseWriter, r *http.Request) error {
 // worker out.
 func (s *Server) logout(w http.ResponseWriter, r *http.Request) error {
 	c, err := r.Cookie(auth.SessionCookie)
-	if err == nil && session(r) != nil {
+	if err == nil && web.Session(r) != nil {
 		if !s.ValidCSRF(w, r) {
 			return parcours.Errorf(parcours.EForbidden, "auth.error.csrf")
 		}

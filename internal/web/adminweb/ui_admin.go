@@ -6,6 +6,7 @@ import (
 	"parcours/internal/auth"
 	"parcours/internal/org"
 	"parcours/internal/parcours"
+	"parcours/internal/web"
 )
 
 // Minimal administration pages for an organisation's admin: accounts,
@@ -13,14 +14,14 @@ import (
 // what (only admins of the organisation), the pages only show and post.
 
 func (s *Server) adminRoutes() {
-	s.handle("GET", "/admin", Page, s.adminWorkers, nil)
-	s.handle("POST", "/admin/workers", Page, s.adminWorkerCreate, nil)
-	s.handle("GET", "/admin/workers/{id}", Page, s.adminWorkerPage, nil)
-	s.handle("POST", "/admin/workers/{id}", Page, s.adminWorkerUpdate, nil)
-	s.handle("GET", "/admin/teams", Page, s.adminTeams, nil)
-	s.handle("POST", "/admin/teams", Page, s.adminTeamCreate, nil)
-	s.handle("GET", "/admin/settings", Page, s.adminSettings, nil)
-	s.handle("POST", "/admin/settings", Page, s.adminSettingsSave, nil)
+	s.Handle("GET", "/admin", web.Page, s.adminWorkers, nil)
+	s.Handle("POST", "/admin/workers", web.Page, s.adminWorkerCreate, nil)
+	s.Handle("GET", "/admin/workers/{id}", web.Page, s.adminWorkerPage, nil)
+	s.Handle("POST", "/admin/workers/{id}", web.Page, s.adminWorkerUpdate, nil)
+	s.Handle("GET", "/admin/teams", web.Page, s.adminTeams, nil)
+	s.Handle("POST", "/admin/teams", web.Page, s.adminTeamCreate, nil)
+	s.Handle("GET", "/admin/settings", web.Page, s.adminSettings, nil)
+	s.Handle("POST", "/admin/settings", web.Page, s.adminSettingsSave, nil)
 }
 
 var adminFlashes = map[string]string{
@@ -39,11 +40,11 @@ type adminWorkersData struct {
 }
 
 func (s *Server) adminWorkers(w http.ResponseWriter, r *http.Request) error {
-	return s.renderAdminWorkers(w, r, http.StatusOK, &page{Flash: adminFlashes[r.URL.Query().Get("done")]}, "")
+	return s.renderAdminWorkers(w, r, http.StatusOK, &web.PageData{Flash: adminFlashes[r.URL.Query().Get("done")]}, "")
 }
 
-func (s *Server) renderAdminWorkers(w http.ResponseWriter, r *http.Request, status int, p *page, password string) error {
-	a := mustActor(r)
+func (s *Server) renderAdminWorkers(w http.ResponseWriter, r *http.Request, status int, p *web.PageData, password string) error {
+	a := web.MustActor(r)
 	ws, err := s.svc.Orgs.Workers(r.Context(), a, a.OrgID)
 	if err != nil {
 		return err
@@ -58,24 +59,24 @@ func (s *Server) renderAdminWorkers(w http.ResponseWriter, r *http.Request, stat
 	}
 	p.Title = "page.admin.workers"
 	p.Data = adminWorkersData{Workers: ws, Teams: teams, TeamNames: names, Roles: parcours.Roles, Password: password}
-	return s.render(w, r, status, "admin_workers.html", p)
+	return s.Render(w, r, status, "admin_workers.html", p)
 }
 
 // adminFormFailed shows a form's errors with the given renderer, or
 // returns an error that is not about the form.
-func adminFormFailed(r *http.Request, err error, form map[string]string, again func(*page) error) error {
+func adminFormFailed(r *http.Request, err error, form map[string]string, again func(*web.PageData) error) error {
 	switch parcours.ErrorCode(err) {
 	case parcours.EInvalid, parcours.EConflict:
 	default:
 		return err
 	}
-	p := &page{Form: form}
-	authFormError(r, p, err, "email")
+	p := &web.PageData{Form: form}
+	web.FieldErrors(r, p, err, "email")
 	return again(p)
 }
 
 func (s *Server) adminWorkerCreate(w http.ResponseWriter, r *http.Request) error {
-	a := mustActor(r)
+	a := web.MustActor(r)
 	if err := r.ParseForm(); err != nil {
 		return parcours.Errorf(parcours.EBadRequest, "error.bad_json", "form")
 	}
@@ -88,13 +89,13 @@ func (s *Server) adminWorkerCreate(w http.ResponseWriter, r *http.Request) error
 	}
 	if _, err := s.svc.Orgs.CreateWorker(r.Context(), a, a.OrgID, in); err != nil {
 		form := map[string]string{"email": in.Email, "first_name": in.FirstName, "last_name": in.LastName, "role": string(in.Role)}
-		return adminFormFailed(r, err, form, func(p *page) error {
-			return s.renderAdminWorkers(w, r, statusOf(parcours.ErrorCode(err)), p, "")
+		return adminFormFailed(r, err, form, func(p *web.PageData) error {
+			return s.renderAdminWorkers(w, r, web.StatusOf(parcours.ErrorCode(err)), p, "")
 		})
 	}
 	if generated != "" {
 		// Shown once, in this response: a redirect would lose it.
-		return s.renderAdminWorkers(w, r, http.StatusCreated, &page{Flash: "page.admin.worker_created"}, generated)
+		return s.renderAdminWorkers(w, r, http.StatusCreated, &web.PageData{Flash: "page.admin.worker_created"}, generated)
 	}
 	http.Redirect(w, r, "/admin?done=created", http.StatusSeeOther)
 	return nil
@@ -107,11 +108,11 @@ type adminWorkerData struct {
 }
 
 func (s *Server) adminWorkerPage(w http.ResponseWriter, r *http.Request) error {
-	return s.renderAdminWorker(w, r, http.StatusOK, &page{Flash: adminFlashes[r.URL.Query().Get("done")]})
+	return s.renderAdminWorker(w, r, http.StatusOK, &web.PageData{Flash: adminFlashes[r.URL.Query().Get("done")]})
 }
 
-func (s *Server) renderAdminWorker(w http.ResponseWriter, r *http.Request, status int, p *page) error {
-	a := mustActor(r)
+func (s *Server) renderAdminWorker(w http.ResponseWriter, r *http.Request, status int, p *web.PageData) error {
+	a := web.MustActor(r)
 	wk, err := s.svc.Orgs.Worker(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		return err
@@ -122,7 +123,7 @@ func (s *Server) renderAdminWorker(w http.ResponseWriter, r *http.Request, statu
 	}
 	p.Title = "page.admin.workers"
 	p.Data = adminWorkerData{Worker: wk, Teams: teams, Roles: parcours.Roles}
-	return s.render(w, r, status, "admin_worker.html", p)
+	return s.Render(w, r, status, "admin_worker.html", p)
 }
 
 func (s *Server) adminWorkerUpdate(w http.ResponseWriter, r *http.Request) error {
@@ -144,14 +145,14 @@ func (s *Server) adminWorkerUpdate(w http.ResponseWriter, r *http.Request) error
 		up.Password = auth.GeneratePassword()
 		generated = up.Password
 	}
-	if _, err := s.svc.Orgs.UpdateWorker(r.Context(), mustActor(r), r.PathValue("id"), up); err != nil {
-		return adminFormFailed(r, err, nil, func(p *page) error {
-			return s.renderAdminWorker(w, r, statusOf(parcours.ErrorCode(err)), p)
+	if _, err := s.svc.Orgs.UpdateWorker(r.Context(), web.MustActor(r), r.PathValue("id"), up); err != nil {
+		return adminFormFailed(r, err, nil, func(p *web.PageData) error {
+			return s.renderAdminWorker(w, r, web.StatusOf(parcours.ErrorCode(err)), p)
 		})
 	}
 	if generated != "" {
 		// Shown once, in this response: a redirect would lose it.
-		p := &page{Flash: "page.admin.saved"}
+		p := &web.PageData{Flash: "page.admin.saved"}
 		p.Form = map[string]string{"generated": generated}
 		return s.renderAdminWorker(w, r, http.StatusOK, p)
 	}
@@ -160,11 +161,11 @@ func (s *Server) adminWorkerUpdate(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *Server) adminTeams(w http.ResponseWriter, r *http.Request) error {
-	return s.renderAdminTeams(w, r, http.StatusOK, &page{Flash: adminFlashes[r.URL.Query().Get("done")]})
+	return s.renderAdminTeams(w, r, http.StatusOK, &web.PageData{Flash: adminFlashes[r.URL.Query().Get("done")]})
 }
 
-func (s *Server) renderAdminTeams(w http.ResponseWriter, r *http.Request, status int, p *page) error {
-	a := mustActor(r)
+func (s *Server) renderAdminTeams(w http.ResponseWriter, r *http.Request, status int, p *web.PageData) error {
+	a := web.MustActor(r)
 	// Listing teams is open to every worker; this page is the admin's.
 	if _, err := s.svc.Orgs.ManagedOrg(r.Context(), a, a.OrgID); err != nil {
 		return err
@@ -175,15 +176,15 @@ func (s *Server) renderAdminTeams(w http.ResponseWriter, r *http.Request, status
 	}
 	p.Title = "page.admin.teams"
 	p.Data = teams
-	return s.render(w, r, status, "admin_teams.html", p)
+	return s.Render(w, r, status, "admin_teams.html", p)
 }
 
 func (s *Server) adminTeamCreate(w http.ResponseWriter, r *http.Request) error {
-	a := mustActor(r)
+	a := web.MustActor(r)
 	name := r.PostFormValue("team_name")
 	if _, err := s.svc.Orgs.CreateTeam(r.Context(), a, a.OrgID, name); err != nil {
-		return adminFormFailed(r, err, map[string]string{"team_name": name}, func(p *page) error {
-			return s.renderAdminTeams(w, r, statusOf(parcours.ErrorCode(err)), p)
+		return adminFormFailed(r, err, map[string]string{"team_name": name}, func(p *web.PageData) error {
+			return s.renderAdminTeams(w, r, web.StatusOf(parcours.ErrorCode(err)), p)
 		})
 	}
 	http.Redirect(w, r, "/admin/teams?done=team", http.StatusSeeOther)
@@ -191,17 +192,17 @@ func (s *Server) adminTeamCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request) error {
-	a := mustActor(r)
+	a := web.MustActor(r)
 	o, err := s.svc.Orgs.ManagedOrg(r.Context(), a, a.OrgID)
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "admin_settings.html", &page{Title: "page.admin.settings", Data: o,
+	return s.Render(w, r, http.StatusOK, "admin_settings.html", &web.PageData{Title: "page.admin.settings", Data: o,
 		Flash: adminFlashes[r.URL.Query().Get("done")]})
 }
 
 func (s *Server) adminSettingsSave(w http.ResponseWriter, r *http.Request) error {
-	a := mustActor(r)
+	a := web.MustActor(r)
 	totp, names := r.PostFormValue("totp_optional") == "on", r.PostFormValue("show_worker_names") == "on"
 	if _, err := s.svc.Orgs.UpdateSettings(r.Context(), a, a.OrgID, org.Settings{TOTPOptional: &totp, ShowWorkerNames: &names}); err != nil {
 		return err

@@ -47,7 +47,7 @@ func toAuditEvent(e audit.Event) auditEvent {
 		BreakGlassID: e.BreakGlass, Reason: e.Reason, Hash: e.Hash}
 }
 
-var auditQuery = []Param{
+var auditQuery = []web.Param{
 	{Name: "person_id", Type: "string", Description: "events about this person"},
 	{Name: "worker_id", Type: "string", Description: "events caused by this worker"},
 	{Name: "action", Type: "string", Description: `exact action ("person.read") or a prefix ending in "." ("journal.")`},
@@ -58,23 +58,23 @@ var auditQuery = []Param{
 }
 
 func (s *Server) auditAPIRoutes() {
-	s.schema("AccessLogEntry", object([]string{"at", "organization", "role", "action", "break_glass", "text"}, Schema{
-		"at": strFmt("date-time"), "organization": str(), "role": str(), "worker": str(), "action": str(),
-		"break_glass": boolean(), "reason": str(), "text": str(), "count": integer(), "since": strFmt("date-time"),
+	s.Schema("AccessLogEntry", web.Object([]string{"at", "organization", "role", "action", "break_glass", "text"}, web.Schema{
+		"at": web.StrFmt("date-time"), "organization": web.Str(), "role": web.Str(), "worker": web.Str(), "action": web.Str(),
+		"break_glass": web.Boolean(), "reason": web.Str(), "text": web.Str(), "count": web.Integer(), "since": web.StrFmt("date-time"),
 	}))
-	s.schema("AuditEvent", object([]string{"seq", "id", "at", "actor_id", "action"}, Schema{
-		"seq": integer(), "id": str(), "at": strFmt("date-time"), "actor_id": str(), "organization_id": str(), "role": str(),
-		"action": str(), "object_type": str(), "object_id": str(), "person_id": str(), "request_id": str(),
-		"break_glass_id": str(), "reason": str(), "hash": str(),
+	s.Schema("AuditEvent", web.Object([]string{"seq", "id", "at", "actor_id", "action"}, web.Schema{
+		"seq": web.Integer(), "id": web.Str(), "at": web.StrFmt("date-time"), "actor_id": web.Str(), "organization_id": web.Str(), "role": web.Str(),
+		"action": web.Str(), "object_type": web.Str(), "object_id": web.Str(), "person_id": web.Str(), "request_id": web.Str(),
+		"break_glass_id": web.Str(), "reason": web.Str(), "hash": web.Str(),
 	}))
-	s.handle("GET", "/api/v1/persons/{id}/access-log", API, s.apiAccessLog,
-		&Op{ID: "getAccessLog", Summary: "Who opened the person's file, when, and why for a break-glass access", Tag: "audit",
+	s.Handle("GET", "/api/v1/persons/{id}/access-log", web.API, s.apiAccessLog,
+		&web.Op{ID: "getAccessLog", Summary: "Who opened the person's file, when, and why for a break-glass access", Tag: "audit",
 			Response: "AccessLogEntry", List: true})
-	s.handle("GET", "/api/v1/audit/events", API, s.apiAuditSearch,
-		&Op{ID: "searchAudit", Summary: "Search the organisation's audit trail (managers, admins, data-protection officer)", Tag: "audit",
+	s.Handle("GET", "/api/v1/audit/events", web.API, s.apiAuditSearch,
+		&web.Op{ID: "searchAudit", Summary: "Search the organisation's audit trail (managers, admins, data-protection officer)", Tag: "audit",
 			Response: "AuditEvent", List: true, Query: auditQuery})
-	s.handle("GET", "/api/v1/audit/events.csv", API, s.apiAuditCSV,
-		&Op{ID: "exportAudit", Summary: "The same search as CSV (at most 10000 events)", Tag: "audit", Query: auditQuery})
+	s.Handle("GET", "/api/v1/audit/events.csv", web.API, s.apiAuditCSV,
+		&web.Op{ID: "exportAudit", Summary: "The same search as CSV (at most 10000 events)", Tag: "audit", Query: auditQuery})
 }
 
 // accessLogLines puts each entry into a sentence of lang.
@@ -112,11 +112,11 @@ func accessLogText(lang string, e *accesslog.Entry) string {
 }
 
 func (s *Server) apiAccessLog(w http.ResponseWriter, r *http.Request) error {
-	entries, err := s.svc.AccessLog.PersonLog(r.Context(), mustActor(r), r.PathValue("id"))
+	entries, err := s.svc.AccessLog.PersonLog(r.Context(), web.MustActor(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, parcours.Page[accessLogLine]{Items: accessLogLines(lang(r), entries)})
+	web.WriteJSON(w, http.StatusOK, parcours.Page[accessLogLine]{Items: accessLogLines(web.Lang(r), entries)})
 	return nil
 }
 
@@ -139,7 +139,7 @@ func (s *Server) apiAuditSearch(w http.ResponseWriter, r *http.Request) error {
 	if err != nil {
 		return err
 	}
-	page, err := s.svc.AccessLog.Search(r.Context(), mustActor(r), f)
+	page, err := s.svc.AccessLog.Search(r.Context(), web.MustActor(r), f)
 	if err != nil {
 		return err
 	}
@@ -147,7 +147,7 @@ func (s *Server) apiAuditSearch(w http.ResponseWriter, r *http.Request) error {
 	for i, e := range page.Items {
 		out.Items[i] = toAuditEvent(e)
 	}
-	writeJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -159,7 +159,7 @@ func (s *Server) apiAuditCSV(w http.ResponseWriter, r *http.Request) error {
 	if f.Limit == 0 {
 		f.Limit = accesslog.MaxExport
 	}
-	page, err := s.svc.AccessLog.Search(r.Context(), mustActor(r), f)
+	page, err := s.svc.AccessLog.Search(r.Context(), web.MustActor(r), f)
 	if err != nil {
 		return err
 	}

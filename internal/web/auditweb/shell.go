@@ -7,7 +7,6 @@ package auditweb
 
 import (
 	"log/slog"
-	"net/http"
 
 	"parcours/internal/web"
 )
@@ -27,40 +26,3 @@ type Server struct {
 	cfg web.Config
 	log *slog.Logger
 }
-
-// The shell's API under the short names the handlers of this area use.
-
-func (s *Server) handle(method, pattern string, acc web.Access, h web.HandlerFunc, op *web.Op) {
-	s.Handle(method, pattern, acc, h, op)
-}
-
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *web.PageData) error {
-	return s.Render(w, r, status, name, p)
-}
-
-func (s *Server) schema(name string, sc web.Schema) { s.Schema(name, sc) }
-
-type (
-	page   = web.PageData
-	Op     = web.Op
-	Param  = web.Param
-	Schema = web.Schema
-)
-
-const (
-	Page = web.Page
-	API  = web.API
-)
-
-var (
-	mustActor  = web.MustActor
-	lang       = web.Lang
-	writeJSON  = web.WriteJSON
-	statusOf   = web.StatusOf
-	formErrors = web.FormErrors
-	str        = web.Str
-	strFmt     = web.StrFmt
-	integer    = web.Integer
-	boolean    = web.Boolean
-	object     = web.Object
-)

@@ -11,13 +11,14 @@ import (
 	"parcours/internal/i18n"
 	"parcours/internal/parcours"
 	"parcours/internal/search"
+	"parcours/internal/web"
 )
 
 // Pages of the audit: the person's access log and the audit search.
 
 func (s *Server) auditPageRoutes() {
-	s.handle("GET", "/persons/{id}/access-log", Page, s.pageAccessLog, nil)
-	s.handle("GET", "/audit", Page, s.pageAudit, nil)
+	s.Handle("GET", "/persons/{id}/access-log", web.Page, s.pageAccessLog, nil)
+	s.Handle("GET", "/audit", web.Page, s.pageAudit, nil)
 }
 
 type accessLogPage struct {
@@ -27,12 +28,12 @@ type accessLogPage struct {
 
 func (s *Server) pageAccessLog(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
-	entries, err := s.svc.AccessLog.PersonLog(r.Context(), mustActor(r), id)
+	entries, err := s.svc.AccessLog.PersonLog(r.Context(), web.MustActor(r), id)
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "access_log.html", &page{Title: "page.access_log.title",
-		Data: &accessLogPage{PersonID: id, Lines: accessLogLines(lang(r), entries)}})
+	return s.Render(w, r, http.StatusOK, "access_log.html", &web.PageData{Title: "page.access_log.title",
+		Data: &accessLogPage{PersonID: id, Lines: accessLogLines(web.Lang(r), entries)}})
 }
 
 type auditPage struct {
@@ -72,8 +73,8 @@ func auditActions(lang string) []option {
 }
 
 func (s *Server) pageAudit(w http.ResponseWriter, r *http.Request) error {
-	a := mustActor(r)
-	l := lang(r)
+	a := web.MustActor(r)
+	l := web.Lang(r)
 	q := r.URL.Query()
 	form := map[string]string{}
 	for _, k := range []string{"person_id", "person", "worker_id", "action", "from", "to"} {
@@ -88,21 +89,21 @@ func (s *Server) pageAudit(w http.ResponseWriter, r *http.Request) error {
 		d.Workers = append(d.Workers, option{Value: id, Label: n})
 	}
 	sort.Slice(d.Workers, func(i, j int) bool { return d.Workers[i].Label < d.Workers[j].Label })
-	pg := &page{Title: "page.audit.title", Form: form, Data: d}
+	pg := &web.PageData{Title: "page.audit.title", Form: form, Data: d}
 	// A person is filtered by name: one match is the filter, several are
 	// offered to choose from.
 	if name := strings.TrimSpace(form["person"]); name != "" && form["person_id"] == "" {
 		found, err := s.svc.Search.Search(r.Context(), a, search.Query{Q: name, Limit: 10})
 		if err != nil {
-			if _, ok := formErrors(l, err, pg); !ok {
+			if _, ok := web.FormErrors(l, err, pg); !ok {
 				return err
 			}
-			return s.render(w, r, statusOf(parcours.ErrorCode(err)), "audit.html", pg)
+			return s.Render(w, r, web.StatusOf(parcours.ErrorCode(err)), "audit.html", pg)
 		}
 		switch len(found.Items) {
 		case 0:
 			d.NotFound = true
-			return s.render(w, r, http.StatusOK, "audit.html", pg)
+			return s.Render(w, r, http.StatusOK, "audit.html", pg)
 		case 1:
 			form["person_id"] = found.Items[0].ID
 		default:
@@ -117,7 +118,7 @@ func (s *Server) pageAudit(w http.ResponseWriter, r *http.Request) error {
 				v.Set("person", p.DisplayName())
 				d.Matches = append(d.Matches, option{Value: "/audit?" + v.Encode(), Label: p.DisplayName() + " — " + i18n.T(l, "search.born", dateFR(l, p.BirthDate))})
 			}
-			return s.render(w, r, http.StatusOK, "audit.html", pg)
+			return s.Render(w, r, http.StatusOK, "audit.html", pg)
 		}
 	}
 	f, err := auditFilter(r)
@@ -127,10 +128,10 @@ func (s *Server) pageAudit(w http.ResponseWriter, r *http.Request) error {
 	f.PersonID = form["person_id"]
 	page0, who, err := s.svc.AccessLog.SearchNamed(r.Context(), a, f)
 	if err != nil {
-		if _, ok := formErrors(l, err, pg); !ok {
+		if _, ok := web.FormErrors(l, err, pg); !ok {
 			return err
 		}
-		return s.render(w, r, statusOf(parcours.ErrorCode(err)), "audit.html", pg)
+		return s.Render(w, r, web.StatusOf(parcours.ErrorCode(err)), "audit.html", pg)
 	}
 	d.Searched = true
 	if f.PersonID != "" {
@@ -167,7 +168,7 @@ func (s *Server) pageAudit(w http.ResponseWriter, r *http.Request) error {
 		nq.Set("cursor", page0.NextCursor)
 		d.Next = "/audit?" + nq.Encode()
 	}
-	return s.render(w, r, http.StatusOK, "audit.html", pg)
+	return s.Render(w, r, http.StatusOK, "audit.html", pg)
 }
 
 // dateFR shows a YYYY-MM-DD date as the reader writes dates.

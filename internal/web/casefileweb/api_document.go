@@ -28,29 +28,29 @@ func documentOut(d *parcours.Document) documentJSON {
 }
 
 func documentSchemas(s *Server) {
-	s.schema("Document", object(
+	s.Schema("Document", web.Object(
 		[]string{"id", "organization_id", "person_id", "accompaniment_id", "kind", "title", "content_type", "size", "sha256", "uploaded_by", "created_at", "download_url"},
-		Schema{
-			"id": str(), "organization_id": str(), "person_id": str(), "accompaniment_id": str(),
-			"kind": enum(parcours.DocumentKinds...), "title": str(),
-			"content_type": enum("application/pdf", "image/jpeg", "image/png"), "size": integer(), "sha256": str(),
-			"expires_on": strFmt("date"), "uploaded_by": str(), "created_at": strFmt("date-time"),
-			"download_url": Schema{"type": "string", "description": "GET it (same authentication) for the content: an audited read"},
+		web.Schema{
+			"id": web.Str(), "organization_id": web.Str(), "person_id": web.Str(), "accompaniment_id": web.Str(),
+			"kind": web.Enum(parcours.DocumentKinds...), "title": web.Str(),
+			"content_type": web.Enum("application/pdf", "image/jpeg", "image/png"), "size": web.Integer(), "sha256": web.Str(),
+			"expires_on": web.StrFmt("date"), "uploaded_by": web.Str(), "created_at": web.StrFmt("date-time"),
+			"download_url": web.Schema{"type": "string", "description": "GET it (same authentication) for the content: an audited read"},
 		}))
 }
 
 func (s *Server) documentAPIRoutes() {
 	documentSchemas(s)
-	s.handle("POST", "/api/v1/persons/{id}/documents", API, s.apiUploadDocument,
-		&Op{ID: "uploadDocument", Summary: "Upload a PDF, JPEG or PNG to a person's file: multipart (kind, title, expires_on, accompaniment_id, then the file part last), or JSON with the same fields and content_base64",
+	s.Handle("POST", "/api/v1/persons/{id}/documents", web.API, s.apiUploadDocument,
+		&web.Op{ID: "uploadDocument", Summary: "Upload a PDF, JPEG or PNG to a person's file: multipart (kind, title, expires_on, accompaniment_id, then the file part last), or JSON with the same fields and content_base64",
 			Tag: "documents", Upload: true, Response: "Document", Status: http.StatusCreated})
-	s.handle("GET", "/api/v1/persons/{id}/documents", API, s.apiListDocuments,
-		&Op{ID: "listDocuments", Summary: "A person's documents, newest first", Tag: "documents", Response: "Document", List: true, Query: pageParams})
-	s.handle("GET", "/api/v1/documents/expiring", API, s.apiExpiringDocuments,
-		&Op{ID: "listExpiringDocuments", Summary: "Documents of the organisation expiring within 30 days", Tag: "documents", Response: "Document", List: true})
+	s.Handle("GET", "/api/v1/persons/{id}/documents", web.API, s.apiListDocuments,
+		&web.Op{ID: "listDocuments", Summary: "A person's documents, newest first", Tag: "documents", Response: "Document", List: true, Query: web.PageParams})
+	s.Handle("GET", "/api/v1/documents/expiring", web.API, s.apiExpiringDocuments,
+		&web.Op{ID: "listExpiringDocuments", Summary: "Documents of the organisation expiring within 30 days", Tag: "documents", Response: "Document", List: true})
 	// The content is not JSON, so it lives beside /api/v1 rather than in
 	// the OpenAPI document; Document.download_url points at it.
-	s.handle("GET", "/api/documents/{id}/content", API, s.apiDownloadDocument, nil)
+	s.Handle("GET", "/api/documents/{id}/content", web.API, s.apiDownloadDocument, nil)
 }
 
 // apiUploadDocument streams a multipart upload to the service without
@@ -92,12 +92,12 @@ func (s *Server) apiUploadDocument(w http.ResponseWriter, r *http.Request) error
 			if web.BadText(in.Title) {
 				return web.BadTextError("title")
 			}
-			d, err := s.svc.CaseFile.AddDocument(r.Context(), mustActor(r), r.PathValue("id"), in, part)
+			d, err := s.svc.CaseFile.AddDocument(r.Context(), web.MustActor(r), r.PathValue("id"), in, part)
 			if err != nil {
 				return err
 			}
 			w.Header().Set("Location", documentOut(d).DownloadURL)
-			writeJSON(w, http.StatusCreated, documentOut(d))
+			web.WriteJSON(w, http.StatusCreated, documentOut(d))
 			return nil
 		}
 		b, err := io.ReadAll(io.LimitReader(part, 4<<10))
@@ -144,7 +144,7 @@ func (s *Server) apiUploadDocumentJSON(w http.ResponseWriter, r *http.Request) e
 		if errors.As(err, &maxErr) {
 			return parcours.FieldError(parcours.ETooLarge, "file", "error.casefile.file_too_large_plain")
 		}
-		return jsonError(err, limit)
+		return web.JSONError(err, limit)
 	}
 	if err := web.CheckDecodedText(&in); err != nil {
 		return err
@@ -153,22 +153,22 @@ func (s *Server) apiUploadDocumentJSON(w http.ResponseWriter, r *http.Request) e
 	if err != nil {
 		return parcours.FieldError(parcours.EInvalid, "content_base64", "error.casefile.bad_base64")
 	}
-	d, err := s.svc.CaseFile.AddDocument(r.Context(), mustActor(r), r.PathValue("id"), casefile.DocumentInput{
+	d, err := s.svc.CaseFile.AddDocument(r.Context(), web.MustActor(r), r.PathValue("id"), casefile.DocumentInput{
 		Kind: in.Kind, Title: in.Title, ExpiresOn: in.ExpiresOn, AccompanimentID: in.AccompanimentID}, bytes.NewReader(content))
 	if err != nil {
 		return err
 	}
 	w.Header().Set("Location", documentOut(d).DownloadURL)
-	writeJSON(w, http.StatusCreated, documentOut(d))
+	web.WriteJSON(w, http.StatusCreated, documentOut(d))
 	return nil
 }
 
 func (s *Server) apiListDocuments(w http.ResponseWriter, r *http.Request) error {
-	cursor, limit, err := pageArgs(r)
+	cursor, limit, err := web.PageArgs(r)
 	if err != nil {
 		return err
 	}
-	page, err := s.svc.CaseFile.Documents(r.Context(), mustActor(r), r.PathValue("id"), cursor, limit)
+	page, err := s.svc.CaseFile.Documents(r.Context(), web.MustActor(r), r.PathValue("id"), cursor, limit)
 	if err != nil {
 		return err
 	}
@@ -176,12 +176,12 @@ func (s *Server) apiListDocuments(w http.ResponseWriter, r *http.Request) error 
 	for _, d := range page.Items {
 		out.Items = append(out.Items, documentOut(d))
 	}
-	writeJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
 func (s *Server) apiExpiringDocuments(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.svc.CaseFile.Expiring(r.Context(), mustActor(r))
+	list, err := s.svc.CaseFile.Expiring(r.Context(), web.MustActor(r))
 	if err != nil {
 		return err
 	}
@@ -189,7 +189,7 @@ func (s *Server) apiExpiringDocuments(w http.ResponseWriter, r *http.Request) er
 	for _, d := range list {
 		out.Items = append(out.Items, documentOut(d.Document))
 	}
-	writeJSON(w, http.StatusOK, out)
+	web.WriteJSON(w, http.StatusOK, out)
 	return nil
 }
 
@@ -197,7 +197,7 @@ func (s *Server) apiExpiringDocuments(w http.ResponseWriter, r *http.Request) er
 // sniffed at upload; it is always an attachment, so a browser never
 // renders it in Parcours' origin.
 func (s *Server) apiDownloadDocument(w http.ResponseWriter, r *http.Request) error {
-	d, content, err := s.svc.CaseFile.OpenDocument(r.Context(), mustActor(r), r.PathValue("id"))
+	d, content, err := s.svc.CaseFile.OpenDocument(r.Context(), web.MustActor(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}

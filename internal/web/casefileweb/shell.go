@@ -8,7 +8,6 @@ package casefileweb
 
 import (
 	"log/slog"
-	"net/http"
 
 	"parcours/internal/web"
 )
@@ -27,54 +26,3 @@ type Server struct {
 	cfg web.Config
 	log *slog.Logger
 }
-
-// The shell's API under the short names the handlers of this area use.
-
-func (s *Server) handle(method, pattern string, acc web.Access, h web.HandlerFunc, op *web.Op) {
-	s.Handle(method, pattern, acc, h, op)
-}
-
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *web.PageData) error {
-	return s.Render(w, r, status, name, p)
-}
-
-func (s *Server) decodeJSON(w http.ResponseWriter, r *http.Request, v any) error {
-	return s.DecodeJSON(w, r, v)
-}
-
-func (s *Server) schema(name string, sc web.Schema) { s.Schema(name, sc) }
-
-type (
-	page      = web.PageData
-	Op        = web.Op
-	Param     = web.Param
-	Schema    = web.Schema
-	Day       = web.Day
-	DayItem   = web.DayItem
-	DaySource = web.DaySource
-)
-
-const (
-	Page = web.Page
-	API  = web.API
-)
-
-var (
-	mustActor  = web.MustActor
-	lang       = web.Lang
-	writeJSON  = web.WriteJSON
-	statusOf   = web.StatusOf
-	jsonError  = web.JSONError
-	pageArgs   = web.PageArgs
-	str        = web.Str
-	strFmt     = web.StrFmt
-	integer    = web.Integer
-	boolean    = web.Boolean
-	ref        = web.Ref
-	arrayOf    = web.ArrayOf
-	enum       = web.Enum
-	object     = web.Object
-	pageParams = web.PageParams
-)
-
-func nonNil[T any](s []T) []T { return web.NonNil(s) }

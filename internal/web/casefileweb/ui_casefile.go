@@ -30,22 +30,22 @@ func (s *Server) casefileRoutes() {
 	s.journalAPIRoutes()
 	s.taskAPIRoutes()
 	s.documentAPIRoutes()
-	s.handle("GET", "/persons/{id}", Page, s.pagePersonFile, nil)
-	s.handle("POST", "/persons/{id}/journal", Page, s.pageAddEntry, nil)
-	s.handle("POST", "/persons/{id}/journal/{entry}/amendments", Page, s.pageAmend, nil)
-	s.handle("POST", "/persons/{id}/accompaniments", Page, s.pageAddAccompaniment, nil)
-	s.handle("POST", "/persons/{id}/accompaniments/{acc}/end", Page, s.pageEndAccompaniment, nil)
-	s.handle("POST", "/persons/{id}/accompaniments/{acc}/handover", Page, s.pageHandover, nil)
-	s.handle("POST", "/persons/{id}/accompaniments/{acc}/goals", Page, s.pageAddGoal, nil)
-	s.handle("POST", "/persons/{id}/goals/{goal}", Page, s.pageUpdateGoal, nil)
-	s.handle("POST", "/persons/{id}/tasks", Page, s.pageAddTask, nil)
-	s.handle("POST", "/persons/{id}/tasks/{task}/status", Page, s.pageTaskStatus, nil)
-	s.handle("POST", "/persons/{id}/documents", Page, s.pageUploadDocument, nil)
-	s.handle("POST", "/handovers/{id}/acknowledge", Page, s.pageAcknowledge, nil)
-	s.handle("GET", "/documents/expiring", Page, s.pageExpiringDocuments, nil)
-	s.handle("GET", "/settings/casefile", Page, s.pageCaseFileSettings, nil)
-	s.handle("POST", "/settings/casefile/kinds", Page, s.pagePutKind, nil)
-	s.handle("POST", "/settings/casefile/templates", Page, s.pageAddTemplate, nil)
+	s.Handle("GET", "/persons/{id}", web.Page, s.pagePersonFile, nil)
+	s.Handle("POST", "/persons/{id}/journal", web.Page, s.pageAddEntry, nil)
+	s.Handle("POST", "/persons/{id}/journal/{entry}/amendments", web.Page, s.pageAmend, nil)
+	s.Handle("POST", "/persons/{id}/accompaniments", web.Page, s.pageAddAccompaniment, nil)
+	s.Handle("POST", "/persons/{id}/accompaniments/{acc}/end", web.Page, s.pageEndAccompaniment, nil)
+	s.Handle("POST", "/persons/{id}/accompaniments/{acc}/handover", web.Page, s.pageHandover, nil)
+	s.Handle("POST", "/persons/{id}/accompaniments/{acc}/goals", web.Page, s.pageAddGoal, nil)
+	s.Handle("POST", "/persons/{id}/goals/{goal}", web.Page, s.pageUpdateGoal, nil)
+	s.Handle("POST", "/persons/{id}/tasks", web.Page, s.pageAddTask, nil)
+	s.Handle("POST", "/persons/{id}/tasks/{task}/status", web.Page, s.pageTaskStatus, nil)
+	s.Handle("POST", "/persons/{id}/documents", web.Page, s.pageUploadDocument, nil)
+	s.Handle("POST", "/handovers/{id}/acknowledge", web.Page, s.pageAcknowledge, nil)
+	s.Handle("GET", "/documents/expiring", web.Page, s.pageExpiringDocuments, nil)
+	s.Handle("GET", "/settings/casefile", web.Page, s.pageCaseFileSettings, nil)
+	s.Handle("POST", "/settings/casefile/kinds", web.Page, s.pagePutKind, nil)
+	s.Handle("POST", "/settings/casefile/templates", web.Page, s.pageAddTemplate, nil)
 }
 
 // fileData is what person.html shows.
@@ -78,11 +78,11 @@ type fileData struct {
 }
 
 func (s *Server) pagePersonFile(w http.ResponseWriter, r *http.Request) error {
-	return s.showPersonFile(w, r, http.StatusOK, &page{})
+	return s.showPersonFile(w, r, http.StatusOK, &web.PageData{})
 }
 
-func (s *Server) showPersonFile(w http.ResponseWriter, r *http.Request, status int, p *page) error {
-	a := mustActor(r)
+func (s *Server) showPersonFile(w http.ResponseWriter, r *http.Request, status int, p *web.PageData) error {
+	a := web.MustActor(r)
 	id := r.PathValue("id")
 	q := journalQuery(r)
 	query := r.URL.Query()
@@ -167,7 +167,7 @@ func (s *Server) showPersonFile(w http.ResponseWriter, r *http.Request, status i
 	}
 	p.Title = "cf.title"
 	p.Data = d
-	return s.render(w, r, status, "person.html", p)
+	return s.Render(w, r, status, "person.html", p)
 }
 
 // parseForm reads a posted form (url-encoded or multipart), bounded.
@@ -226,10 +226,10 @@ func (s *Server) afterPost(w http.ResponseWriter, r *http.Request, err error, pr
 	if e == nil || (e.Code != parcours.EInvalid && e.Code != parcours.EConflict && e.Code != parcours.ETooLarge && e.Code != parcours.EUnsupported) {
 		return err
 	}
-	p := &page{Form: typedForm(r)}
-	p.AddErrors(lang(r), e, prefix, "form")
+	p := &web.PageData{Form: typedForm(r)}
+	p.AddErrors(web.Lang(r), e, prefix, "form")
 	// The page is recomputed from the file; the form's values stay.
-	return s.showPersonFile(w, r, statusOf(e.Code), p)
+	return s.showPersonFile(w, r, web.StatusOf(e.Code), p)
 }
 
 // savedSections are the sections a saved form sends the worker back to.
@@ -260,7 +260,7 @@ func (s *Server) pageAddEntry(w http.ResponseWriter, r *http.Request) error {
 		// said when it happened.
 		return s.afterPost(w, r, parcours.FieldError(parcours.EInvalid, "occurred_at", "error.field_required", "field.cf.occurred_at"), "", "add-entry")
 	}
-	e, err := s.svc.CaseFile.AddEntry(r.Context(), mustActor(r), r.PathValue("id"), in)
+	e, err := s.svc.CaseFile.AddEntry(r.Context(), web.MustActor(r), r.PathValue("id"), in)
 	if err == nil {
 		s.ReviewSaved(r, e.TeamID, in.Summary, in.Confidentiality)
 		// Back at the top of the file, the message and a link to the
@@ -280,7 +280,7 @@ func (s *Server) reviewFirst(w http.ResponseWriter, r *http.Request, field, text
 	if box == nil {
 		return false, nil
 	}
-	return true, s.showPersonFile(w, r, http.StatusOK, &page{Form: typedForm(r), Review: box})
+	return true, s.showPersonFile(w, r, http.StatusOK, &web.PageData{Form: typedForm(r), Review: box})
 }
 
 func (s *Server) pageAmend(w http.ResponseWriter, r *http.Request) error {
@@ -291,7 +291,7 @@ func (s *Server) pageAmend(w http.ResponseWriter, r *http.Request) error {
 	if done, err := s.reviewFirst(w, r, "amend-summary", r.PostFormValue("amend-summary"), ""); done {
 		return err
 	}
-	e, err := s.svc.CaseFile.Amend(r.Context(), mustActor(r), r.PathValue("entry"), casefile.AmendmentInput{
+	e, err := s.svc.CaseFile.Amend(r.Context(), web.MustActor(r), r.PathValue("entry"), casefile.AmendmentInput{
 		Summary: r.PostFormValue("amend-summary")})
 	if err == nil {
 		s.ReviewSaved(r, e.TeamID, r.PostFormValue("amend-summary"), "")
@@ -303,7 +303,7 @@ func (s *Server) pageAddAccompaniment(w http.ResponseWriter, r *http.Request) er
 	if err := s.parseForm(w, r); err != nil {
 		return err
 	}
-	_, err := s.svc.CaseFile.CreateAccompaniment(r.Context(), mustActor(r), r.PathValue("id"), casefile.AccompanimentInput{
+	_, err := s.svc.CaseFile.CreateAccompaniment(r.Context(), web.MustActor(r), r.PathValue("id"), casefile.AccompanimentInput{
 		Kind: r.PostFormValue("acc-kind"), ReferentID: r.PostFormValue("acc-referent_id"), TeamID: r.PostFormValue("acc-team_id"),
 		StartDate: r.PostFormValue("acc-start_date"), Household: r.PostFormValue("acc-household") == "1"})
 	return s.afterPost(w, r, err, "acc-", "accompaniments")
@@ -313,7 +313,7 @@ func (s *Server) pageEndAccompaniment(w http.ResponseWriter, r *http.Request) er
 	if err := s.parseForm(w, r); err != nil {
 		return err
 	}
-	_, err := s.svc.CaseFile.EndAccompaniment(r.Context(), mustActor(r), r.PathValue("acc"), casefile.EndInput{
+	_, err := s.svc.CaseFile.EndAccompaniment(r.Context(), web.MustActor(r), r.PathValue("acc"), casefile.EndInput{
 		EndDate: r.PostFormValue("end-end_date"), EndReason: r.PostFormValue("end-end_reason"),
 		ProofDocumentID: r.PostFormValue("end-proof_document_id")})
 	return s.afterPost(w, r, err, "end-", "accompaniments")
@@ -324,7 +324,7 @@ func (s *Server) pageAddGoal(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	title, target := r.PostFormValue("goal-title"), r.PostFormValue("goal-target_date")
-	_, err := s.svc.CaseFile.AddGoal(r.Context(), mustActor(r), r.PathValue("acc"), casefile.GoalInput{Title: &title, TargetDate: &target})
+	_, err := s.svc.CaseFile.AddGoal(r.Context(), web.MustActor(r), r.PathValue("acc"), casefile.GoalInput{Title: &title, TargetDate: &target})
 	return s.afterPost(w, r, err, "goal-", "accompaniments")
 }
 
@@ -333,7 +333,7 @@ func (s *Server) pageUpdateGoal(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	status := r.PostFormValue("status")
-	_, err := s.svc.CaseFile.UpdateGoal(r.Context(), mustActor(r), r.PathValue("goal"), casefile.GoalInput{Status: &status})
+	_, err := s.svc.CaseFile.UpdateGoal(r.Context(), web.MustActor(r), r.PathValue("goal"), casefile.GoalInput{Status: &status})
 	return s.afterPost(w, r, err, "goal-", "accompaniments")
 }
 
@@ -344,25 +344,25 @@ func (s *Server) pageHandover(w http.ResponseWriter, r *http.Request) error {
 	if r.PostFormValue("ho-prepare") != "" {
 		// First step: the synthesis the system prepares, shown in the form
 		// for the outgoing referent to review and edit before sending.
-		draft, err := s.svc.CaseFile.HandoverDraft(r.Context(), mustActor(r), r.PathValue("acc"))
+		draft, err := s.svc.CaseFile.HandoverDraft(r.Context(), web.MustActor(r), r.PathValue("acc"))
 		if err != nil {
 			return s.afterPost(w, r, err, "ho-", "handovers")
 		}
 		form := typedForm(r)
 		form["ho-synthesis"] = draft
-		return s.showPersonFile(w, r, http.StatusOK, &page{Form: form, Data: handoverDraft(r.PathValue("acc"))})
+		return s.showPersonFile(w, r, http.StatusOK, &web.PageData{Form: form, Data: handoverDraft(r.PathValue("acc"))})
 	}
 	if done, err := s.reviewFirst(w, r, "ho-note", r.PostFormValue("ho-note"), ""); done {
 		return err
 	}
-	h, err := s.svc.CaseFile.Handover(r.Context(), mustActor(r), r.PathValue("acc"), casefile.HandoverInput{
+	h, err := s.svc.CaseFile.Handover(r.Context(), web.MustActor(r), r.PathValue("acc"), casefile.HandoverInput{
 		ReferentID: r.PostFormValue("ho-referent_id"), TeamID: r.PostFormValue("ho-team_id"), Note: r.PostFormValue("ho-note"),
 		Synthesis: r.PostFormValue("ho-synthesis")})
 	if err == nil {
 		s.ReviewSaved(r, h.FromTeamID, r.PostFormValue("ho-note"), "")
 		// Whoever handed over their last link to the person no longer
 		// follows the file: send them to their day, not to a refusal.
-		follows, ferr := s.svc.CaseFile.Follows(r.Context(), mustActor(r), r.PathValue("id"))
+		follows, ferr := s.svc.CaseFile.Follows(r.Context(), web.MustActor(r), r.PathValue("id"))
 		if ferr != nil {
 			return ferr
 		}
@@ -382,7 +382,7 @@ func (s *Server) pageAddTask(w http.ResponseWriter, r *http.Request) error {
 	if err := s.parseForm(w, r); err != nil {
 		return err
 	}
-	_, err := s.svc.CaseFile.CreateTask(r.Context(), mustActor(r), r.PathValue("id"), casefile.TaskInput{
+	_, err := s.svc.CaseFile.CreateTask(r.Context(), web.MustActor(r), r.PathValue("id"), casefile.TaskInput{
 		Title: r.PostFormValue("task-title"), DueDate: r.PostFormValue("task-due_date"), AssigneeID: r.PostFormValue("task-assignee_id"),
 		JournalEntryID: r.PostFormValue("task-journal_entry_id")})
 	if from := r.PostFormValue("task-journal_entry_id"); from != "" {
@@ -395,7 +395,7 @@ func (s *Server) pageTaskStatus(w http.ResponseWriter, r *http.Request) error {
 	if err := s.parseForm(w, r); err != nil {
 		return err
 	}
-	_, err := s.svc.CaseFile.UpdateTask(r.Context(), mustActor(r), r.PathValue("task"), casefile.TaskUpdate{Status: r.PostFormValue("status")})
+	_, err := s.svc.CaseFile.UpdateTask(r.Context(), web.MustActor(r), r.PathValue("task"), casefile.TaskUpdate{Status: r.PostFormValue("status")})
 	return s.afterPost(w, r, err, "status-", "tasks")
 }
 
@@ -427,12 +427,12 @@ func (s *Server) pageUploadDocument(w http.ResponseWriter, r *http.Request) erro
 	if r.MultipartForm != nil {
 		defer r.MultipartForm.RemoveAll()
 	}
-	_, err := s.svc.CaseFile.AddDocument(r.Context(), mustActor(r), r.PathValue("id"), in, content)
+	_, err := s.svc.CaseFile.AddDocument(r.Context(), web.MustActor(r), r.PathValue("id"), in, content)
 	return s.afterPost(w, r, err, "doc-", "documents")
 }
 
 func (s *Server) pageAcknowledge(w http.ResponseWriter, r *http.Request) error {
-	h, err := s.svc.CaseFile.Acknowledge(r.Context(), mustActor(r), r.PathValue("id"))
+	h, err := s.svc.CaseFile.Acknowledge(r.Context(), web.MustActor(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
@@ -443,25 +443,25 @@ func (s *Server) pageAcknowledge(w http.ResponseWriter, r *http.Request) error {
 // CaseFileDay gives "Ma journée" the case file's part: the worker's tasks
 // due today or overdue, and the files they opened last. Appointments and
 // reviews belong to other features and stay nil (not available) here.
-func CaseFileDay(cf *casefile.Service) DaySource { return caseFileDay{cf} }
+func CaseFileDay(cf *casefile.Service) web.DaySource { return caseFileDay{cf} }
 
 type caseFileDay struct{ cf *casefile.Service }
 
-func (d caseFileDay) Day(ctx context.Context, actor parcours.Actor, now time.Time) (*Day, error) {
+func (d caseFileDay) Day(ctx context.Context, actor parcours.Actor, now time.Time) (*web.Day, error) {
 	wd, err := d.cf.Day(ctx, actor)
 	if err != nil {
 		return nil, err
 	}
-	day := &Day{RecentFiles: []DayItem{}, HiddenTasks: wd.HiddenTasks}
+	day := &web.Day{RecentFiles: []web.DayItem{}, HiddenTasks: wd.HiddenTasks}
 	if wd.Tasks != nil {
 		// Due today and late: the late ones first, marked.
-		day.Tasks = []DayItem{}
+		day.Tasks = []web.DayItem{}
 		for _, late := range []bool{true, false} {
 			for _, t := range wd.Tasks {
 				if t.Overdue != late {
 					continue
 				}
-				item := DayItem{Href: "/persons/" + t.PersonID + "#tasks", Label: t.PersonName + " — " + t.Title, Note: "home.task.today"}
+				item := web.DayItem{Href: "/persons/" + t.PersonID + "#tasks", Label: t.PersonName + " — " + t.Title, Note: "home.task.today"}
 				if late {
 					item.Note = "home.task.overdue"
 				}
@@ -473,13 +473,13 @@ func (d caseFileDay) Day(ctx context.Context, actor parcours.Actor, now time.Tim
 		}
 	}
 	if wd.Handovers != nil {
-		day.Handovers = []DayItem{}
+		day.Handovers = []web.DayItem{}
 		for _, h := range wd.Handovers {
-			day.Handovers = append(day.Handovers, DayItem{Href: "/persons/" + h.PersonID + "#handovers", Label: h.PersonName, When: h.CreatedAt, Note: "home.handover.to_acknowledge"})
+			day.Handovers = append(day.Handovers, web.DayItem{Href: "/persons/" + h.PersonID + "#handovers", Label: h.PersonName, When: h.CreatedAt, Note: "home.handover.to_acknowledge"})
 		}
 	}
 	for _, f := range wd.Recent {
-		day.RecentFiles = append(day.RecentFiles, DayItem{Href: "/persons/" + f.PersonID, Label: f.PersonName, When: f.VisitedAt})
+		day.RecentFiles = append(day.RecentFiles, web.DayItem{Href: "/persons/" + f.PersonID, Label: f.PersonName, When: f.VisitedAt})
 	}
 	return day, nil
 }
@@ -495,11 +495,11 @@ type caseFileSettings struct {
 }
 
 func (s *Server) pageCaseFileSettings(w http.ResponseWriter, r *http.Request) error {
-	return s.showCaseFileSettings(w, r, http.StatusOK, &page{})
+	return s.showCaseFileSettings(w, r, http.StatusOK, &web.PageData{})
 }
 
-func (s *Server) showCaseFileSettings(w http.ResponseWriter, r *http.Request, status int, p *page) error {
-	a := mustActor(r)
+func (s *Server) showCaseFileSettings(w http.ResponseWriter, r *http.Request, status int, p *web.PageData) error {
+	a := web.MustActor(r)
 	d := &caseFileSettings{Saved: r.URL.Query().Get("saved") != "" && status == http.StatusOK,
 		CanKinds:     access.Allowed(a, access.AccompanimentKinds, access.Target{}),
 		CanTemplates: access.Allowed(a, access.InterviewTemplateManage, access.Target{})}
@@ -511,7 +511,7 @@ func (s *Server) showCaseFileSettings(w http.ResponseWriter, r *http.Request, st
 		return err
 	}
 	p.Title, p.Data = "cf.settings.title", d
-	return s.render(w, r, status, "accompaniment_settings.html", p)
+	return s.Render(w, r, status, "accompaniment_settings.html", p)
 }
 
 // settingsPosted ends a settings form like afterPost does for the file.
@@ -524,16 +524,16 @@ func (s *Server) settingsPosted(w http.ResponseWriter, r *http.Request, err erro
 	if e == nil || (e.Code != parcours.EInvalid && e.Code != parcours.EConflict) {
 		return err
 	}
-	p := &page{Form: typedForm(r)}
-	p.AddErrors(lang(r), e, "", "")
-	return s.showCaseFileSettings(w, r, statusOf(e.Code), p)
+	p := &web.PageData{Form: typedForm(r)}
+	p.AddErrors(web.Lang(r), e, "", "")
+	return s.showCaseFileSettings(w, r, web.StatusOf(e.Code), p)
 }
 
 func (s *Server) pagePutKind(w http.ResponseWriter, r *http.Request) error {
 	if err := s.parseForm(w, r); err != nil {
 		return err
 	}
-	_, err := s.svc.CaseFile.PutKind(r.Context(), mustActor(r), parcours.AccompanimentKind{
+	_, err := s.svc.CaseFile.PutKind(r.Context(), web.MustActor(r), parcours.AccompanimentKind{
 		Code: r.PostFormValue("code"), Label: r.PostFormValue("label"), Active: r.PostFormValue("active") != "false"})
 	return s.settingsPosted(w, r, err)
 }
@@ -542,7 +542,7 @@ func (s *Server) pageAddTemplate(w http.ResponseWriter, r *http.Request) error {
 	if err := s.parseForm(w, r); err != nil {
 		return err
 	}
-	_, err := s.svc.CaseFile.CreateTemplate(r.Context(), mustActor(r), casefile.TemplateInput{
+	_, err := s.svc.CaseFile.CreateTemplate(r.Context(), web.MustActor(r), casefile.TemplateInput{
 		Name: r.PostFormValue("name"), Body: r.PostFormValue("body")})
 	return s.settingsPosted(w, r, err)
 }
@@ -550,9 +550,9 @@ func (s *Server) pageAddTemplate(w http.ResponseWriter, r *http.Request) error {
 // pageExpiringDocuments lists the organisation's documents expiring within
 // 30 days, to renew them in time.
 func (s *Server) pageExpiringDocuments(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.svc.CaseFile.Expiring(r.Context(), mustActor(r))
+	list, err := s.svc.CaseFile.Expiring(r.Context(), web.MustActor(r))
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "document_expiring.html", &page{Title: "cf.expiring.title", Data: list})
+	return s.Render(w, r, http.StatusOK, "document_expiring.html", &web.PageData{Title: "cf.expiring.title", Data: list})
 }

@@ -6,7 +6,6 @@ package homeweb
 
 import (
 	"log/slog"
-	"net/http"
 
 	"parcours/internal/web"
 )
@@ -25,31 +24,3 @@ type Server struct {
 	cfg web.Config
 	log *slog.Logger
 }
-
-// The shell's API under the short names the handlers of this area use.
-
-func (s *Server) handle(method, pattern string, acc web.Access, h web.HandlerFunc, op *web.Op) {
-	s.Handle(method, pattern, acc, h, op)
-}
-
-func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, p *web.PageData) error {
-	return s.Render(w, r, status, name, p)
-}
-
-func (s *Server) hasPage(href string) bool { return s.HasPage(href) }
-
-type (
-	page    = web.PageData
-	Day     = web.Day
-	DayItem = web.DayItem
-)
-
-const (
-	Page = web.Page
-)
-
-var (
-	mustActor = web.MustActor
-	lang      = web.Lang
-	paris     = web.Paris
-)

@@ -8,16 +8,17 @@ import (
 
 	"parcours/internal/i18n"
 	"parcours/internal/parcours"
+	"parcours/internal/web"
 )
 
 // homeRoutes registers "Ma journée", the page a worker lands on.
 func (s *Server) homeRoutes() {
-	s.handle("GET", "/{$}", Page, s.home, nil)
+	s.Handle("GET", "/{$}", web.Page, s.home, nil)
 }
 
 type homeData struct {
 	Today     time.Time
-	Day       Day
+	Day       web.Day
 	CanSearch bool
 	SearchURL string
 	// Which sections exist: a nil section of Day belongs to a feature
@@ -30,12 +31,12 @@ type homeData struct {
 }
 
 func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
-	a := mustActor(r)
+	a := web.MustActor(r)
 	d := &homeData{Today: time.Now()}
 	switch {
-	case s.hasPage("/search"):
+	case s.HasPage("/search"):
 		d.CanSearch, d.SearchURL = true, "/search"
-	case s.hasPage("/persons"):
+	case s.HasPage("/persons"):
 		d.CanSearch, d.SearchURL = true, "/persons"
 	}
 	if s.svc.Day != nil {
@@ -53,14 +54,14 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		}
 	}
 	// Break-glass accesses waiting for a manager's review.
-	if d.Day.ToReview == nil && s.svc.BreakGlass != nil && s.hasPage("/break-glass/reviews") {
+	if d.Day.ToReview == nil && s.svc.BreakGlass != nil && s.HasPage("/break-glass/reviews") {
 		pending, err := s.svc.BreakGlass.Reviews(r.Context(), a, true)
 		switch {
 		case err == nil:
-			d.Day.ToReview = []DayItem{}
+			d.Day.ToReview = []web.DayItem{}
 			for _, bg := range pending {
-				d.Day.ToReview = append(d.Day.ToReview, DayItem{Href: "/break-glass/reviews",
-					Label: i18n.T(lang(r), "home.review.break_glass"), When: bg.CreatedAt, Note: ""})
+				d.Day.ToReview = append(d.Day.ToReview, web.DayItem{Href: "/break-glass/reviews",
+					Label: i18n.T(web.Lang(r), "home.review.break_glass"), When: bg.CreatedAt, Note: ""})
 			}
 		case parcours.ErrorCode(err) != parcours.EForbidden:
 			return err
@@ -68,13 +69,13 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	}
 	d.HasAppointments, d.HasTasks = d.Day.Appointments != nil, d.Day.Tasks != nil
 	d.HasHandovers = len(d.Day.Handovers) > 0
-	d.HasCaseload = s.hasPage("/persons") && (a.Role == parcours.RoleWorker || a.Role == parcours.RoleManager)
+	d.HasCaseload = s.HasPage("/persons") && (a.Role == parcours.RoleWorker || a.Role == parcours.RoleManager)
 	d.HasRecent, d.HasReview = d.Day.RecentFiles != nil, d.Day.ToReview != nil
-	p := &page{Title: "home.title", Data: d}
+	p := &web.PageData{Title: "home.title", Data: d}
 	if r.URL.Query().Get("done") == "handover" {
 		p.Flash = "home.flash.handover_done"
 	}
-	return s.render(w, r, http.StatusOK, "home.html", p)
+	return s.Render(w, r, http.StatusOK, "home.html", p)
 }
 
 func (s *Server) appointments(r *http.Request, a parcours.Actor, d *homeData) error {
@@ -82,10 +83,10 @@ func (s *Server) appointments(r *http.Request, a parcours.Actor, d *homeData) er
 	if err != nil || items == nil {
 		return err
 	}
-	l := lang(r)
-	d.Day.Appointments = []DayItem{}
+	l := web.Lang(r)
+	d.Day.Appointments = []web.DayItem{}
 	for _, it := range items {
-		item := DayItem{Href: "/agenda", Label: i18n.T(l, "agenda.busy"), When: it.StartsAt.In(paris())}
+		item := web.DayItem{Href: "/agenda", Label: i18n.T(l, "agenda.busy"), When: it.StartsAt.In(web.Paris())}
 		if it.Visible {
 			parts := []string{it.PersonName, it.Theme}
 			if it.Phone != "" {
@@ -116,7 +117,7 @@ func (s *Server) appointments(r *http.Request, a parcours.Actor, d *homeData) er
 // LongDate writes the day in full, in lang: "mercredi 25 novembre 2026" in
 // French, "Wednesday 25 November 2026" in English.
 func (d *homeData) LongDate(lang string) string {
-	t := d.Today.In(paris())
+	t := d.Today.In(web.Paris())
 	return i18n.T(lang, "date.long",
 		i18n.T(lang, "date.weekday."+strconv.Itoa(int(t.Weekday()))),
 		t.Day(),

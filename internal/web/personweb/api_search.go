@@ -6,17 +6,18 @@ import (
 
 	"parcours/internal/parcours"
 	"parcours/internal/search"
+	"parcours/internal/web"
 )
 
 // searchParams are the query parameters of a person search
 // (GET /api/v1/persons?q=…).
-var searchParams = []Param{
+var searchParams = []web.Param{
 	{Name: "q", Type: "string", Description: "names in any order, typos tolerated, optionally a birth date (1985, 03/1985, 12/03/1985)"},
 	{Name: "birth_date", Type: "string", Description: "full or partial birth date: 1985, 03/1985, 12/03/1985 or 1985-03-12"},
 	{Name: "commune", Type: "string", Description: "birth place or town of residence, to rank those first"},
 }
 
-var forceParams = []Param{
+var forceParams = []web.Param{
 	{Name: "force", Type: "boolean", Description: "create even though likely duplicates exist"},
 }
 
@@ -42,11 +43,11 @@ func (s *Server) apiSearchPersons(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	page, err := s.svc.Search.Search(r.Context(), mustActor(r), q)
+	page, err := s.svc.Search.Search(r.Context(), web.MustActor(r), q)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page)
+	web.WriteJSON(w, http.StatusOK, page)
 	return nil
 }
 
@@ -54,28 +55,28 @@ func (s *Server) apiSearchPersons(w http.ResponseWriter, r *http.Request) error 
 // the search page (ui_search.go) and the import page (ui_import.go). The
 // person search itself answers GET /api/v1/persons?q=… (api_person.go).
 func (s *Server) searchRoutes() {
-	s.schema("Merge", object([]string{"id", "kept_id", "absorbed_id", "reason", "merged_by", "merged_at"}, Schema{
-		"id": str(), "kept_id": str(), "absorbed_id": str(), "reason": str(), "merged_by": str(),
-		"merged_at": strFmt("date-time"), "undone_by": str(), "undone_at": strFmt("date-time"), "undo_reason": str(),
+	s.Schema("Merge", web.Object([]string{"id", "kept_id", "absorbed_id", "reason", "merged_by", "merged_at"}, web.Schema{
+		"id": web.Str(), "kept_id": web.Str(), "absorbed_id": web.Str(), "reason": web.Str(), "merged_by": web.Str(),
+		"merged_at": web.StrFmt("date-time"), "undone_by": web.Str(), "undone_at": web.StrFmt("date-time"), "undo_reason": web.Str(),
 	}))
-	s.schema("MergeInput", object([]string{"other_id", "reason"}, Schema{"other_id": str(), "reason": str(), "confirm_not_alike": boolean()}))
-	s.schema("UndoMergeInput", object([]string{"reason"}, Schema{"reason": str()}))
-	s.handle("POST", "/api/v1/persons/{id}/merge", API, s.apiMergePersons,
-		&Op{ID: "mergePersons", Summary: "Merge a duplicate (other_id) into this person; undoable", Tag: "persons",
+	s.Schema("MergeInput", web.Object([]string{"other_id", "reason"}, web.Schema{"other_id": web.Str(), "reason": web.Str(), "confirm_not_alike": web.Boolean()}))
+	s.Schema("UndoMergeInput", web.Object([]string{"reason"}, web.Schema{"reason": web.Str()}))
+	s.Handle("POST", "/api/v1/persons/{id}/merge", web.API, s.apiMergePersons,
+		&web.Op{ID: "mergePersons", Summary: "Merge a duplicate (other_id) into this person; undoable", Tag: "persons",
 			Request: "MergeInput", Response: "Merge", Status: http.StatusCreated})
-	s.handle("GET", "/api/v1/persons/{id}/merges", API, s.apiListMerges,
-		&Op{ID: "listMerges", Summary: "The merges a person took part in (kept or absorbed), newest first", Tag: "persons",
+	s.Handle("GET", "/api/v1/persons/{id}/merges", web.API, s.apiListMerges,
+		&web.Op{ID: "listMerges", Summary: "The merges a person took part in (kept or absorbed), newest first", Tag: "persons",
 			Response: "Merge", List: true})
-	s.handle("POST", "/api/v1/merges/{id}/undo", API, s.apiUndoMerge,
-		&Op{ID: "undoMerge", Summary: "Undo a merge: the two files are separate again", Tag: "persons",
+	s.Handle("POST", "/api/v1/merges/{id}/undo", web.API, s.apiUndoMerge,
+		&web.Op{ID: "undoMerge", Summary: "Undo a merge: the two files are separate again", Tag: "persons",
 			Request: "UndoMergeInput", Response: "Merge"})
-	s.schema("JournalSearchResult", object([]string{"entry", "snippet"}, Schema{
-		"entry":       Schema{"type": "object"},
-		"person_name": str(), "snippet": arrayOf(object([]string{"text"}, Schema{"text": str(), "hit": boolean()})),
+	s.Schema("JournalSearchResult", web.Object([]string{"entry", "snippet"}, web.Schema{
+		"entry":       web.Schema{"type": "object"},
+		"person_name": web.Str(), "snippet": web.ArrayOf(web.Object([]string{"text"}, web.Schema{"text": web.Str(), "hit": web.Boolean()})),
 	}))
-	s.handle("GET", "/api/v1/search/journal", API, s.apiSearchJournal,
-		&Op{ID: "searchJournal", Summary: "Full-text search in the journal entries the actor may read, with snippets", Tag: "search",
-			Response: "JournalSearchResult", List: true, Query: []Param{
+	s.Handle("GET", "/api/v1/search/journal", web.API, s.apiSearchJournal,
+		&web.Op{ID: "searchJournal", Summary: "Full-text search in the journal entries the actor may read, with snippets", Tag: "search",
+			Response: "JournalSearchResult", List: true, Query: []web.Param{
 				{Name: "q", Type: "string", Description: "words to find (accents and case ignored, French word forms matched)"},
 				{Name: "limit", Type: "integer", Description: "1–50, 20 by default"}}})
 	s.searchPageRoutes()
@@ -98,45 +99,45 @@ func (s *Server) apiSearchJournal(w http.ResponseWriter, r *http.Request) error 
 	if err != nil {
 		return err
 	}
-	page, err := s.svc.Search.SearchJournal(r.Context(), mustActor(r), q)
+	page, err := s.svc.Search.SearchJournal(r.Context(), web.MustActor(r), q)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, page)
+	web.WriteJSON(w, http.StatusOK, page)
 	return nil
 }
 
 func (s *Server) apiMergePersons(w http.ResponseWriter, r *http.Request) error {
 	var in search.MergeInput
-	if err := s.decodeJSON(w, r, &in); err != nil {
+	if err := s.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	m, err := s.svc.Search.MergePersons(r.Context(), mustActor(r), r.PathValue("id"), in)
+	m, err := s.svc.Search.MergePersons(r.Context(), web.MustActor(r), r.PathValue("id"), in)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusCreated, m)
+	web.WriteJSON(w, http.StatusCreated, m)
 	return nil
 }
 
 func (s *Server) apiUndoMerge(w http.ResponseWriter, r *http.Request) error {
 	var in search.UndoInput
-	if err := s.decodeJSON(w, r, &in); err != nil {
+	if err := s.DecodeJSON(w, r, &in); err != nil {
 		return err
 	}
-	m, err := s.svc.Search.UndoMerge(r.Context(), mustActor(r), r.PathValue("id"), in)
+	m, err := s.svc.Search.UndoMerge(r.Context(), web.MustActor(r), r.PathValue("id"), in)
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, m)
+	web.WriteJSON(w, http.StatusOK, m)
 	return nil
 }
 
 func (s *Server) apiListMerges(w http.ResponseWriter, r *http.Request) error {
-	ms, err := s.svc.Search.Merges(r.Context(), mustActor(r), r.PathValue("id"))
+	ms, err := s.svc.Search.Merges(r.Context(), web.MustActor(r), r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	writeJSON(w, http.StatusOK, parcours.Page[*search.Merge]{Items: ms})
+	web.WriteJSON(w, http.StatusOK, parcours.Page[*search.Merge]{Items: ms})
 	return nil
 }

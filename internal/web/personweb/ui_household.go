@@ -8,6 +8,7 @@ import (
 	"parcours/internal/access"
 	"parcours/internal/parcours"
 	"parcours/internal/person"
+	"parcours/internal/web"
 )
 
 // The household pages: create a household, then on its page see and add
@@ -19,12 +20,12 @@ import (
 const memberChoiceLimit = 200
 
 func (s *Server) householdPageRoutes() {
-	s.handle("GET", "/households/new", Page, s.pageNewHousehold, nil)
-	s.handle("POST", "/households", Page, s.pageCreateHousehold, nil)
-	s.handle("GET", "/households/{id}", Page, s.pageHousehold, nil)
-	s.handle("POST", "/households/{id}", Page, s.pageRenameHousehold, nil)
-	s.handle("POST", "/households/{id}/members", Page, s.pageAddMember, nil)
-	s.handle("POST", "/households/{id}/situations", Page, s.pageRecordSituation, nil)
+	s.Handle("GET", "/households/new", web.Page, s.pageNewHousehold, nil)
+	s.Handle("POST", "/households", web.Page, s.pageCreateHousehold, nil)
+	s.Handle("GET", "/households/{id}", web.Page, s.pageHousehold, nil)
+	s.Handle("POST", "/households/{id}", web.Page, s.pageRenameHousehold, nil)
+	s.Handle("POST", "/households/{id}/members", web.Page, s.pageAddMember, nil)
+	s.Handle("POST", "/households/{id}/situations", web.Page, s.pageRecordSituation, nil)
 }
 
 type householdFormData struct {
@@ -49,7 +50,7 @@ func (s *Server) memberChoices(r *http.Request, a parcours.Actor, h *parcours.Ho
 }
 
 func (s *Server) pageNewHousehold(w http.ResponseWriter, r *http.Request) error {
-	a := mustActor(r)
+	a := web.MustActor(r)
 	if err := s.svc.Persons.CheckCreateHousehold(a); err != nil {
 		return err
 	}
@@ -58,12 +59,12 @@ func (s *Server) pageNewHousehold(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	form := map[string]string{"person_id": r.URL.Query().Get("person_id")}
-	return s.render(w, r, http.StatusOK, "household_form.html", &page{Title: "household.create.title", Form: form,
+	return s.Render(w, r, http.StatusOK, "household_form.html", &web.PageData{Title: "household.create.title", Form: form,
 		Data: &householdFormData{Choices: choices}})
 }
 
 func (s *Server) pageCreateHousehold(w http.ResponseWriter, r *http.Request) error {
-	a := mustActor(r)
+	a := web.MustActor(r)
 	typed := map[string]string{"name": r.PostFormValue("name"), "person_id": r.PostFormValue("person_id")}
 	in := person.HouseholdInput{Name: typed["name"]}
 	if id := typed["person_id"]; id != "" {
@@ -74,8 +75,8 @@ func (s *Server) pageCreateHousehold(w http.ResponseWriter, r *http.Request) err
 		http.Redirect(w, r, "/households/"+h.ID+"?saved=household", http.StatusSeeOther)
 		return nil
 	}
-	pg := &page{Title: "household.create.title", Form: typed}
-	global, ok := formErrors(lang(r), err, pg)
+	pg := &web.PageData{Title: "household.create.title", Form: typed}
+	global, ok := web.FormErrors(web.Lang(r), err, pg)
 	if !ok {
 		return err
 	}
@@ -87,10 +88,10 @@ func (s *Server) pageCreateHousehold(w http.ResponseWriter, r *http.Request) err
 		return cerr
 	}
 	pg.Data = &householdFormData{Choices: choices, Global: global}
-	return s.render(w, r, statusOf(parcours.ErrorCode(err)), "household_form.html", pg)
+	return s.Render(w, r, web.StatusOf(parcours.ErrorCode(err)), "household_form.html", pg)
 }
 
-func renameField(errs map[string]string, list []fieldMsg, from, to string) (map[string]string, []fieldMsg) {
+func renameField(errs map[string]string, list []web.FieldMsg, from, to string) (map[string]string, []web.FieldMsg) {
 	if msg, ok := errs[from]; ok {
 		delete(errs, from)
 		errs[to] = msg
@@ -128,13 +129,13 @@ var savedFlash = map[string]string{
 }
 
 func (s *Server) pageHousehold(w http.ResponseWriter, r *http.Request) error {
-	pg := &page{Flash: savedFlash[r.URL.Query().Get("saved")], Form: map[string]string{"relationship": string(parcours.RelOther)}}
+	pg := &web.PageData{Flash: savedFlash[r.URL.Query().Get("saved")], Form: map[string]string{"relationship": string(parcours.RelOther)}}
 	return s.renderHousehold(w, r, http.StatusOK, pg, nil, "")
 }
 
 // keepName fills the rename form with the stored name unless the page
 // shows a name that was typed and refused.
-func keepName(pg *page, h *parcours.Household) {
+func keepName(pg *web.PageData, h *parcours.Household) {
 	if _, typed := pg.Form["name"]; !typed {
 		pg.Form["name"] = h.Name
 	}
@@ -143,8 +144,8 @@ func keepName(pg *page, h *parcours.Household) {
 // renderHousehold shows the household page; pg carries the typed values
 // and errors of a refused form, income its ticked income sources and
 // global its problem that belongs to no field.
-func (s *Server) renderHousehold(w http.ResponseWriter, r *http.Request, status int, pg *page, income []string, global string) error {
-	a := mustActor(r)
+func (s *Server) renderHousehold(w http.ResponseWriter, r *http.Request, status int, pg *web.PageData, income []string, global string) error {
+	a := web.MustActor(r)
 	ctx := r.Context()
 	h, err := s.svc.Persons.GetHousehold(ctx, a, r.PathValue("id"))
 	if err != nil {
@@ -171,13 +172,13 @@ func (s *Server) renderHousehold(w http.ResponseWriter, r *http.Request, status 
 	keepName(pg, h)
 	pg.Title = "household.title"
 	pg.Data = d
-	return s.render(w, r, status, "household.html", pg)
+	return s.Render(w, r, status, "household.html", pg)
 }
 
 func (s *Server) pageRenameHousehold(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	typed := map[string]string{"name": r.PostFormValue("name"), "relationship": string(parcours.RelOther)}
-	if _, err := s.svc.Persons.RenameHousehold(r.Context(), mustActor(r), id, typed["name"]); err != nil {
+	if _, err := s.svc.Persons.RenameHousehold(r.Context(), web.MustActor(r), id, typed["name"]); err != nil {
 		return s.householdFormFailed(w, r, err, typed, nil)
 	}
 	http.Redirect(w, r, "/households/"+id+"?saved=household", http.StatusSeeOther)
@@ -187,7 +188,7 @@ func (s *Server) pageRenameHousehold(w http.ResponseWriter, r *http.Request) err
 func (s *Server) pageAddMember(w http.ResponseWriter, r *http.Request) error {
 	id := r.PathValue("id")
 	typed := map[string]string{"person_id": r.PostFormValue("person_id"), "relationship": r.PostFormValue("relationship")}
-	_, err := s.svc.Persons.SetMember(r.Context(), mustActor(r), id, person.MemberInput{
+	_, err := s.svc.Persons.SetMember(r.Context(), web.MustActor(r), id, person.MemberInput{
 		PersonID: typed["person_id"], Relationship: parcours.Relationship(typed["relationship"])})
 	if err == nil {
 		http.Redirect(w, r, "/households/"+id+"?saved=member#members", http.StatusSeeOther)
@@ -214,7 +215,7 @@ func (s *Server) pageRecordSituation(w http.ResponseWriter, r *http.Request) err
 		}
 	}
 	if err == nil {
-		if _, err = s.svc.Persons.RecordSituation(r.Context(), mustActor(r), id, in); err == nil {
+		if _, err = s.svc.Persons.RecordSituation(r.Context(), web.MustActor(r), id, in); err == nil {
 			http.Redirect(w, r, "/households/"+id+"?saved=situation#situation", http.StatusSeeOther)
 			return nil
 		}
@@ -225,10 +226,10 @@ func (s *Server) pageRecordSituation(w http.ResponseWriter, r *http.Request) err
 // householdFormFailed shows the household page again with the problems
 // of the form that was sent and what was typed in it.
 func (s *Server) householdFormFailed(w http.ResponseWriter, r *http.Request, err error, typed map[string]string, income []string) error {
-	pg := &page{Form: typed}
-	global, ok := formErrors(lang(r), err, pg)
+	pg := &web.PageData{Form: typed}
+	global, ok := web.FormErrors(web.Lang(r), err, pg)
 	if !ok {
 		return err
 	}
-	return s.renderHousehold(w, r, statusOf(parcours.ErrorCode(err)), pg, income, global)
+	return s.renderHousehold(w, r, web.StatusOf(parcours.ErrorCode(err)), pg, income, global)
 }

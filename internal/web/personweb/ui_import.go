@@ -8,13 +8,14 @@ import (
 	"parcours/internal/i18n"
 	"parcours/internal/importer"
 	"parcours/internal/parcours"
+	"parcours/internal/web"
 )
 
 // importPageRoutes registers the CSV import page: an upload form whose
 // answer is the import's report (a dry run by default).
 func (s *Server) importPageRoutes() {
-	s.handle("GET", "/import", Page, s.importForm, nil)
-	s.handle("POST", "/import", Page, s.importUpload, nil)
+	s.Handle("GET", "/import", web.Page, s.importForm, nil)
+	s.Handle("POST", "/import", web.Page, s.importUpload, nil)
 }
 
 type importPageData struct {
@@ -31,31 +32,31 @@ type importProblem struct {
 }
 
 func (s *Server) importForm(w http.ResponseWriter, r *http.Request) error {
-	if err := s.svc.Import.Check(mustActor(r)); err != nil {
+	if err := s.svc.Import.Check(web.MustActor(r)); err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "import.html", &page{Title: "import.title", Data: &importPageData{DryRun: true}})
+	return s.Render(w, r, http.StatusOK, "import.html", &web.PageData{Title: "import.title", Data: &importPageData{DryRun: true}})
 }
 
 // importUpload streams the multipart body: the form puts the dry-run box
 // before the file, and the CSRF token in the action URL, so nothing needs
 // the whole upload in memory before the importer bounds it.
 func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
-	a := mustActor(r)
+	a := web.MustActor(r)
 	if err := s.svc.Import.Check(a); err != nil {
 		return err
 	}
 	d := &importPageData{}
-	p := &page{Title: "import.title", Data: d}
+	p := &web.PageData{Title: "import.title", Data: d}
 	fail := func(err error) error {
 		e := parcours.AsError(err)
 		if e == nil {
 			return err
 		}
-		msg := i18n.T(lang(r), e.Key, e.Args...)
+		msg := i18n.T(web.Lang(r), e.Key, e.Args...)
 		p.Errors = map[string]string{"file": msg}
-		p.ErrorList = []fieldMsg{{Field: "file", Message: msg}}
-		return s.render(w, r, statusOf(e.Code), "import.html", p)
+		p.ErrorList = []web.FieldMsg{{Field: "file", Message: msg}}
+		return s.Render(w, r, web.StatusOf(e.Code), "import.html", p)
 	}
 	r.Body = http.MaxBytesReader(w, r.Body, importer.MaxBytes+(1<<20))
 	mr, err := r.MultipartReader()
@@ -86,13 +87,13 @@ func (s *Server) importUpload(w http.ResponseWriter, r *http.Request) error {
 			}
 			d.Report = rep
 			for _, pr := range rep.Problems {
-				d.Problems = append(d.Problems, importProblem{Line: pr.Line, Message: pr.Message(lang(r))})
+				d.Problems = append(d.Problems, importProblem{Line: pr.Line, Message: pr.Message(web.Lang(r))})
 			}
 			status := http.StatusOK
 			if len(rep.Problems) > 0 {
 				status = http.StatusUnprocessableEntity
 			}
-			return s.render(w, r, status, "import.html", p)
+			return s.Render(w, r, status, "import.html", p)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"parcours/internal/parcours"
 	"parcours/internal/person"
 	"parcours/internal/search"
+	"parcours/internal/web"
 )
 
 // The persons pages: the list, and the forms to create and edit a person.
@@ -20,11 +21,11 @@ import (
 const personPageSize = 25
 
 func (s *Server) personPageRoutes() {
-	s.handle("GET", "/persons", Page, s.pagePersons, nil)
-	s.handle("GET", "/persons/new", Page, s.pageNewPerson, nil)
-	s.handle("POST", "/persons", Page, s.pageCreatePerson, nil)
-	s.handle("GET", "/persons/{id}/edit", Page, s.pageEditPerson, nil)
-	s.handle("POST", "/persons/{id}", Page, s.pageUpdatePerson, nil)
+	s.Handle("GET", "/persons", web.Page, s.pagePersons, nil)
+	s.Handle("GET", "/persons/new", web.Page, s.pageNewPerson, nil)
+	s.Handle("POST", "/persons", web.Page, s.pageCreatePerson, nil)
+	s.Handle("GET", "/persons/{id}/edit", web.Page, s.pageEditPerson, nil)
+	s.Handle("POST", "/persons/{id}", web.Page, s.pageUpdatePerson, nil)
 }
 
 // personRow is one line of the persons list.
@@ -49,7 +50,7 @@ type personsData struct {
 }
 
 func (s *Server) pagePersons(w http.ResponseWriter, r *http.Request) error {
-	a := mustActor(r)
+	a := web.MustActor(r)
 	hasCaseload := s.svc.CaseFile != nil && (a.Role == parcours.RoleWorker || a.Role == parcours.RoleManager)
 	if r.URL.Query().Get("mine") != "" && hasCaseload {
 		return s.pageCaseload(w, r, a)
@@ -84,7 +85,7 @@ func (s *Server) pagePersons(w http.ResponseWriter, r *http.Request) error {
 	if cursor != "" {
 		d.First = "/persons"
 	}
-	return s.render(w, r, http.StatusOK, "persons.html", &page{Title: "persons.title", Data: d})
+	return s.Render(w, r, http.StatusOK, "persons.html", &web.PageData{Title: "persons.title", Data: d})
 }
 
 // pageCaseload is « mes personnes suivies »: the persons the worker is the
@@ -106,7 +107,7 @@ func (s *Server) pageCaseload(w http.ResponseWriter, r *http.Request, a parcours
 	}
 	d := &personsData{HasCaseload: true, Mine: true, Caseload: rows, Sort: string(by),
 		CanCreate: access.Allowed(a, access.PersonCreate, access.Target{})}
-	return s.render(w, r, http.StatusOK, "persons.html", &page{Title: "persons.caseload.title", Data: d})
+	return s.Render(w, r, http.StatusOK, "persons.html", &web.PageData{Title: "persons.caseload.title", Data: d})
 }
 
 // personFormData is what the person form needs besides the typed values
@@ -189,7 +190,7 @@ func (s *Server) newPersonForm(r *http.Request, a parcours.Actor) (*personFormDa
 }
 
 func (s *Server) pageNewPerson(w http.ResponseWriter, r *http.Request) error {
-	a := mustActor(r)
+	a := web.MustActor(r)
 	if err := s.svc.Persons.CheckCreate(a); err != nil {
 		return err
 	}
@@ -201,11 +202,11 @@ func (s *Server) pageNewPerson(w http.ResponseWriter, r *http.Request) error {
 	if d.Household != nil && len(d.Household.Members) == 0 {
 		form["relationship"] = string(parcours.RelReference)
 	}
-	return s.render(w, r, http.StatusOK, "person_form.html", &page{Title: "persons.create.title", Form: form, Data: d})
+	return s.Render(w, r, http.StatusOK, "person_form.html", &web.PageData{Title: "persons.create.title", Form: form, Data: d})
 }
 
 func (s *Server) pageCreatePerson(w http.ResponseWriter, r *http.Request) error {
-	a := mustActor(r)
+	a := web.MustActor(r)
 	in, typed := personInput(r, person.SeesNIR(a))
 	if id := typed["household_id"]; id != "" {
 		rel := parcours.Relationship(typed["relationship"])
@@ -222,8 +223,8 @@ func (s *Server) pageCreatePerson(w http.ResponseWriter, r *http.Request) error 
 		http.Redirect(w, r, "/persons/"+p.ID, http.StatusSeeOther)
 		return nil
 	}
-	pg := &page{Title: "persons.create.title", Form: typed}
-	global, ok := formErrors(lang(r), err, pg)
+	pg := &web.PageData{Title: "persons.create.title", Form: typed}
+	global, ok := web.FormErrors(web.Lang(r), err, pg)
 	if !ok {
 		return err
 	}
@@ -246,7 +247,7 @@ func (s *Server) pageCreatePerson(w http.ResponseWriter, r *http.Request) error 
 		}
 	}
 	pg.Data = d
-	return s.render(w, r, statusOf(parcours.ErrorCode(err)), "person_form.html", pg)
+	return s.Render(w, r, web.StatusOf(parcours.ErrorCode(err)), "person_form.html", pg)
 }
 
 func (s *Server) editPersonForm(p *parcours.Person, a parcours.Actor) *personFormData {
@@ -255,16 +256,16 @@ func (s *Server) editPersonForm(p *parcours.Person, a parcours.Actor) *personFor
 }
 
 func (s *Server) pageEditPerson(w http.ResponseWriter, r *http.Request) error {
-	a := mustActor(r)
+	a := web.MustActor(r)
 	p, err := s.svc.Persons.GetForUpdate(r.Context(), a, r.PathValue("id"))
 	if err != nil {
 		return err
 	}
-	return s.render(w, r, http.StatusOK, "person_form.html", &page{Title: "persons.edit.title", Form: personValues(p), Data: s.editPersonForm(p, a)})
+	return s.Render(w, r, http.StatusOK, "person_form.html", &web.PageData{Title: "persons.edit.title", Form: personValues(p), Data: s.editPersonForm(p, a)})
 }
 
 func (s *Server) pageUpdatePerson(w http.ResponseWriter, r *http.Request) error {
-	a := mustActor(r)
+	a := web.MustActor(r)
 	id := r.PathValue("id")
 	in, typed := personInput(r, person.SeesNIR(a))
 	if v := typed["version"]; v != "" {
@@ -279,8 +280,8 @@ func (s *Server) pageUpdatePerson(w http.ResponseWriter, r *http.Request) error 
 		http.Redirect(w, r, "/persons/"+p.ID, http.StatusSeeOther)
 		return nil
 	}
-	pg := &page{Title: "persons.edit.title", Form: typed}
-	global, ok := formErrors(lang(r), err, pg)
+	pg := &web.PageData{Title: "persons.edit.title", Form: typed}
+	global, ok := web.FormErrors(web.Lang(r), err, pg)
 	if !ok {
 		return err
 	}
@@ -293,5 +294,5 @@ func (s *Server) pageUpdatePerson(w http.ResponseWriter, r *http.Request) error 
 	d := s.editPersonForm(stored, a)
 	d.Global = global
 	pg.Data = d
-	return s.render(w, r, statusOf(parcours.ErrorCode(err)), "person_form.html", pg)
+	return s.Render(w, r, web.StatusOf(parcours.ErrorCode(err)), "person_form.html", pg)
 }

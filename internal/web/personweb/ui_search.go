@@ -5,13 +5,14 @@ import (
 
 	"parcours/internal/parcours"
 	"parcours/internal/search"
+	"parcours/internal/web"
 )
 
 // searchPageRoutes registers the search page; the import page lives in
 // ui_import.go.
 func (s *Server) searchPageRoutes() {
-	s.handle("GET", "/search", Page, s.searchPage, nil)
-	s.handle("GET", "/search/journal", Page, s.journalSearchPage, nil)
+	s.Handle("GET", "/search", web.Page, s.searchPage, nil)
+	s.Handle("GET", "/search/journal", web.Page, s.journalSearchPage, nil)
 	s.importPageRoutes()
 }
 
@@ -25,28 +26,28 @@ type searchPageData struct {
 // searchPage shows the search form and, when q is given, the persons
 // found. A bad query shows the form again with the message, status 400.
 func (s *Server) searchPage(w http.ResponseWriter, r *http.Request) error {
-	a := mustActor(r)
+	a := web.MustActor(r)
 	v := r.URL.Query()
-	p := &page{Title: "search.title", Form: map[string]string{"q": v.Get("q"), "birth_date": v.Get("birth_date"), "commune": v.Get("commune")}}
-	d := &searchPageData{CanOpen: s.hasPage("/persons/{id}")}
+	p := &web.PageData{Title: "search.title", Form: map[string]string{"q": v.Get("q"), "birth_date": v.Get("birth_date"), "commune": v.Get("commune")}}
+	d := &searchPageData{CanOpen: s.HasPage("/persons/{id}")}
 	p.Data = d
 	if !v.Has("q") {
-		return s.render(w, r, http.StatusOK, "search.html", p)
+		return s.Render(w, r, http.StatusOK, "search.html", p)
 	}
 	q, err := searchQuery(r)
 	if err == nil {
 		var res *parcours.Page[search.Result]
 		if res, err = s.svc.Search.Search(r.Context(), a, q); err == nil {
 			d.Searched, d.Results = true, res.Items
-			return s.render(w, r, http.StatusOK, "search.html", p)
+			return s.Render(w, r, http.StatusOK, "search.html", p)
 		}
 	}
 	e := parcours.AsError(err)
 	if e == nil || (e.Code != parcours.EBadRequest && e.Code != parcours.EInvalid) {
 		return err
 	}
-	p.AddErrors(lang(r), e, "", "q")
-	return s.render(w, r, statusOf(e.Code), "search.html", p)
+	p.AddErrors(web.Lang(r), e, "", "q")
+	return s.Render(w, r, web.StatusOf(e.Code), "search.html", p)
 }
 
 type journalPageData struct {
@@ -58,22 +59,22 @@ type journalPageData struct {
 func (s *Server) journalSearchPage(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
 	d := &journalPageData{}
-	p := &page{Title: "search.journal_title", Form: map[string]string{"q": v.Get("q")}, Data: d}
+	p := &web.PageData{Title: "search.journal_title", Form: map[string]string{"q": v.Get("q")}, Data: d}
 	if !v.Has("q") {
-		return s.render(w, r, http.StatusOK, "search_journal.html", p)
+		return s.Render(w, r, http.StatusOK, "search_journal.html", p)
 	}
 	q, err := journalSearchQuery(r)
 	if err == nil {
 		var res *parcours.Page[search.JournalResult]
-		if res, err = s.svc.Search.SearchJournal(r.Context(), mustActor(r), q); err == nil {
+		if res, err = s.svc.Search.SearchJournal(r.Context(), web.MustActor(r), q); err == nil {
 			d.Searched, d.Results = true, res.Items
-			return s.render(w, r, http.StatusOK, "search_journal.html", p)
+			return s.Render(w, r, http.StatusOK, "search_journal.html", p)
 		}
 	}
 	e := parcours.AsError(err)
 	if e == nil || (e.Code != parcours.EBadRequest && e.Code != parcours.EInvalid) {
 		return err
 	}
-	p.AddErrors(lang(r), e, "", "q")
-	return s.render(w, r, statusOf(e.Code), "search_journal.html", p)
+	p.AddErrors(web.Lang(r), e, "", "q")
+	return s.Render(w, r, web.StatusOf(e.Code), "search_journal.html", p)
 }
