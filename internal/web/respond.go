@@ -187,3 +187,26 @@ func archiveLink(r *http.Request, status int, e *parcours.Error) string {
 	}
 	return "/persons/" + url.PathEscape(id) + "/break-glass"
 }
+
+// TypedForm is what was typed in a posted form (first value of each
+// field), to show it back with the errors: never the CSRF token, nor the
+// form token, so a redisplayed form gets a fresh one.
+func TypedForm(r *http.Request) map[string]string {
+	form := map[string]string{}
+	for k, v := range r.PostForm {
+		if k != "csrf" && k != "form_token" && len(v) > 0 {
+			form[k] = v[0]
+		}
+	}
+	return form
+}
+
+// ParseForm parses a posted form once; a malformed body is a 400.
+func ParseForm(r *http.Request) error {
+	if r.PostForm == nil {
+		if err := r.ParseForm(); err != nil {
+			return parcours.Errorf(parcours.EBadRequest, "error.bad_form")
+		}
+	}
+	return nil
+}

@@ -44,25 +44,6 @@ func (s *server) pageRoutes() {
 	s.Handle("POST", "/admin/teams/{id}/closed-days/{day}/delete", web.Page, s.pageRemoveClosed, nil)
 }
 
-func typed(r *http.Request) map[string]string {
-	form := map[string]string{}
-	for k, v := range r.PostForm {
-		if k != "csrf" && k != "form_token" && len(v) > 0 {
-			form[k] = v[0]
-		}
-	}
-	return form
-}
-
-func parse(r *http.Request) error {
-	if r.PostForm == nil {
-		if err := r.ParseForm(); err != nil {
-			return parcours.Errorf(parcours.EBadRequest, "error.bad_form")
-		}
-	}
-	return nil
-}
-
 // formError shows a form again with its messages for a 422 or a 409, and
 // returns any other error as it is.
 func formError(err error) (*parcours.Error, bool) {
@@ -220,7 +201,7 @@ func inputOf(f url.Values) agenda.Input {
 }
 
 func (s *server) pageBook(w http.ResponseWriter, r *http.Request) error {
-	if err := parse(r); err != nil {
+	if err := web.ParseForm(r); err != nil {
 		return err
 	}
 	b, err := s.svc.Book(r.Context(), web.MustActor(r), r.PathValue("id"), inputOf(r.PostForm))
@@ -232,7 +213,7 @@ func (s *server) pageBook(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return err
 	}
-	p := &web.PageData{Form: typed(r)}
+	p := &web.PageData{Form: web.TypedForm(r)}
 	p.AddErrors(web.Lang(r), e, "", "form")
 	return s.showPerson(w, r, web.StatusOf(e.Code), p)
 }
@@ -284,7 +265,7 @@ func (s *server) pageAppointment(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) pageOutcome(w http.ResponseWriter, r *http.Request) error {
-	if err := parse(r); err != nil {
+	if err := web.ParseForm(r); err != nil {
 		return err
 	}
 	f := r.PostForm
@@ -298,13 +279,13 @@ func (s *server) pageOutcome(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return err
 	}
-	p := &web.PageData{Form: typed(r)}
+	p := &web.PageData{Form: web.TypedForm(r)}
 	p.AddErrors(web.Lang(r), e, "", "form")
 	return s.showAppointment(w, r, web.StatusOf(e.Code), p)
 }
 
 func (s *server) pageJournal(w http.ResponseWriter, r *http.Request) error {
-	if err := parse(r); err != nil {
+	if err := web.ParseForm(r); err != nil {
 		return err
 	}
 	f := r.PostForm
@@ -318,7 +299,7 @@ func (s *server) pageJournal(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return err
 	}
-	p := &web.PageData{Form: typed(r)}
+	p := &web.PageData{Form: web.TypedForm(r)}
 	p.AddErrors(web.Lang(r), fe, "journal-", "summary")
 	return s.showAppointment(w, r, web.StatusOf(fe.Code), p)
 }
@@ -372,7 +353,7 @@ func (s *server) pagePersonDesk(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) pageLogVisit(w http.ResponseWriter, r *http.Request) error {
-	if err := parse(r); err != nil {
+	if err := web.ParseForm(r); err != nil {
 		return err
 	}
 	f := r.PostForm
@@ -386,13 +367,13 @@ func (s *server) pageLogVisit(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return err
 	}
-	p := &web.PageData{Form: typed(r)}
+	p := &web.PageData{Form: web.TypedForm(r)}
 	p.AddErrors(web.Lang(r), e, "visit-", "motive")
 	return s.showPersonDesk(w, r, web.StatusOf(e.Code), p)
 }
 
 func (s *server) pageDeskBook(w http.ResponseWriter, r *http.Request) error {
-	if err := parse(r); err != nil {
+	if err := web.ParseForm(r); err != nil {
 		return err
 	}
 	in := inputOf(r.PostForm)
@@ -413,7 +394,7 @@ func (s *server) pageDeskBook(w http.ResponseWriter, r *http.Request) error {
 	if !ok {
 		return err
 	}
-	p := &web.PageData{Form: typed(r)}
+	p := &web.PageData{Form: web.TypedForm(r)}
 	p.AddErrors(web.Lang(r), e, "book-", "start")
 	return s.showPersonDesk(w, r, web.StatusOf(e.Code), p)
 }
@@ -486,13 +467,13 @@ func (s *server) hoursDone(w http.ResponseWriter, r *http.Request, err error, de
 	if !ok {
 		return err
 	}
-	p := &web.PageData{Form: typed(r)}
+	p := &web.PageData{Form: web.TypedForm(r)}
 	p.AddErrors(web.Lang(r), e, "", def)
 	return s.showHours(w, r, web.StatusOf(e.Code), p)
 }
 
 func (s *server) pageSetHours(w http.ResponseWriter, r *http.Request) error {
-	if err := parse(r); err != nil {
+	if err := web.ParseForm(r); err != nil {
 		return err
 	}
 	var v parcours.Problems
@@ -507,7 +488,7 @@ func (s *server) pageSetHours(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) pageAddClosed(w http.ResponseWriter, r *http.Request) error {
-	if err := parse(r); err != nil {
+	if err := web.ParseForm(r); err != nil {
 		return err
 	}
 	return s.hoursDone(w, r, s.svc.AddClosedDay(r.Context(), web.MustActor(r), r.PathValue("id"),
@@ -515,7 +496,7 @@ func (s *server) pageAddClosed(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) pageRemoveClosed(w http.ResponseWriter, r *http.Request) error {
-	if err := parse(r); err != nil {
+	if err := web.ParseForm(r); err != nil {
 		return err
 	}
 	return s.hoursDone(w, r, s.svc.RemoveClosedDay(r.Context(), web.MustActor(r), r.PathValue("id"), r.PathValue("day")), "day")

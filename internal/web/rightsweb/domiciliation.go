@@ -181,13 +181,13 @@ func (s *server) afterDomPost(w http.ResponseWriter, r *http.Request, err error,
 	if e == nil || (e.Code != parcours.EInvalid && e.Code != parcours.EConflict) {
 		return err
 	}
-	p := &web.PageData{Form: typed(r)}
+	p := &web.PageData{Form: web.TypedForm(r)}
 	p.AddErrors(web.Lang(r), e, prefix, "form")
 	return s.showDom(w, r, web.StatusOf(e.Code), p)
 }
 
 func (s *server) pageDomApply(w http.ResponseWriter, r *http.Request) error {
-	if err := parse(r); err != nil {
+	if err := web.ParseForm(r); err != nil {
 		return err
 	}
 	_, err := s.svc.ApplyDomiciliation(r.Context(), web.MustActor(r), r.PathValue("id"), rights.DomApplication{AppliedOn: r.PostForm.Get("applied_on")})
@@ -195,7 +195,7 @@ func (s *server) pageDomApply(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) pageDomDecide(w http.ResponseWriter, r *http.Request) error {
-	if err := parse(r); err != nil {
+	if err := web.ParseForm(r); err != nil {
 		return err
 	}
 	f := r.PostForm
@@ -205,7 +205,7 @@ func (s *server) pageDomDecide(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) pageMail(w http.ResponseWriter, r *http.Request) error {
-	if err := parse(r); err != nil {
+	if err := web.ParseForm(r); err != nil {
 		return err
 	}
 	f := r.PostForm
@@ -215,7 +215,7 @@ func (s *server) pageMail(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) pageMailUpdate(w http.ResponseWriter, r *http.Request) error {
-	if err := parse(r); err != nil {
+	if err := web.ParseForm(r); err != nil {
 		return err
 	}
 	_, err := s.svc.UpdateMail(r.Context(), web.MustActor(r), r.PathValue("mail"), rights.MailUpdate{Status: r.PostForm.Get("status")})

@@ -71,28 +71,9 @@ func (s *server) afterPost(w http.ResponseWriter, r *http.Request, err error, pr
 	if e == nil || (e.Code != parcours.EInvalid && e.Code != parcours.EConflict && e.Code != parcours.EBadRequest) {
 		return err
 	}
-	p := &web.PageData{Form: typed(r)}
+	p := &web.PageData{Form: web.TypedForm(r)}
 	p.AddErrors(web.Lang(r), e, prefix, "form")
 	return s.showTab(w, r, web.StatusOf(e.Code), p)
-}
-
-func typed(r *http.Request) map[string]string {
-	form := map[string]string{}
-	for k, v := range r.PostForm {
-		if k != "csrf" && k != "form_token" && len(v) > 0 {
-			form[k] = v[0]
-		}
-	}
-	return form
-}
-
-func parse(r *http.Request) error {
-	if r.PostForm == nil {
-		if err := r.ParseForm(); err != nil {
-			return parcours.Errorf(parcours.EBadRequest, "error.bad_form")
-		}
-	}
-	return nil
 }
 
 // euros reads an amount typed in euros (« 1 874,50 ») as cents; "" is 0.
@@ -108,7 +89,7 @@ func euros(v, field string) (int64, error) {
 }
 
 func (s *server) pageCreateProcedure(w http.ResponseWriter, r *http.Request) error {
-	if err := parse(r); err != nil {
+	if err := web.ParseForm(r); err != nil {
 		return err
 	}
 	f := r.PostForm
@@ -123,7 +104,7 @@ func (s *server) pageCreateProcedure(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *server) pageUpdateProcedure(w http.ResponseWriter, r *http.Request) error {
-	if err := parse(r); err != nil {
+	if err := web.ParseForm(r); err != nil {
 		return err
 	}
 	f := r.PostForm
@@ -149,7 +130,7 @@ func (s *server) pageUpdateProcedure(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *server) pageAddAutonomyCheck(w http.ResponseWriter, r *http.Request) error {
-	if err := parse(r); err != nil {
+	if err := web.ParseForm(r); err != nil {
 		return err
 	}
 	f := r.PostForm
@@ -160,7 +141,7 @@ func (s *server) pageAddAutonomyCheck(w http.ResponseWriter, r *http.Request) er
 }
 
 func (s *server) pageCreateMandate(w http.ResponseWriter, r *http.Request) error {
-	if err := parse(r); err != nil {
+	if err := web.ParseForm(r); err != nil {
 		return err
 	}
 	f := r.PostForm
@@ -170,7 +151,7 @@ func (s *server) pageCreateMandate(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *server) pageRevokeMandate(w http.ResponseWriter, r *http.Request) error {
-	if err := parse(r); err != nil {
+	if err := web.ParseForm(r); err != nil {
 		return err
 	}
 	_, err := s.svc.RevokeMandate(r.Context(), web.MustActor(r), r.PathValue("mandate"), rights.RevokeInput{
@@ -245,7 +226,7 @@ func (s *server) pageCatalogue(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) pagePutAid(w http.ResponseWriter, r *http.Request) error {
-	if err := parse(r); err != nil {
+	if err := web.ParseForm(r); err != nil {
 		return err
 	}
 	f := r.PostForm
@@ -277,7 +258,7 @@ func (s *server) pagePutAid(w http.ResponseWriter, r *http.Request) error {
 	if e == nil || e.Code != parcours.EInvalid {
 		return err
 	}
-	p := &web.PageData{Form: typed(r)}
+	p := &web.PageData{Form: web.TypedForm(r)}
 	p.AddErrors(web.Lang(r), e, "", "form")
 	return s.showCatalogue(w, r, web.StatusOf(e.Code), p)
 }

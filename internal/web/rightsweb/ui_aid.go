@@ -92,7 +92,7 @@ func (s *server) pageBudget(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) pageSaveBudget(w http.ResponseWriter, r *http.Request) error {
-	if err := parse(r); err != nil {
+	if err := web.ParseForm(r); err != nil {
 		return err
 	}
 	f := r.PostForm
@@ -163,7 +163,7 @@ func (s *server) pageSaveBudget(w http.ResponseWriter, r *http.Request) error {
 			fe.Field = fmt.Sprintf(rowOf[i], name)
 		}
 	}
-	p := &web.PageData{Form: typed(r)}
+	p := &web.PageData{Form: web.TypedForm(r)}
 	p.AddErrors(web.Lang(r), e, "", "form")
 	return s.showBudget(w, r, web.StatusOf(e.Code), p)
 }
@@ -204,13 +204,13 @@ func (s *server) afterAidPost(w http.ResponseWriter, r *http.Request, err error,
 	if e == nil || (e.Code != parcours.EInvalid && e.Code != parcours.EConflict) {
 		return err
 	}
-	p := &web.PageData{Form: typed(r)}
+	p := &web.PageData{Form: web.TypedForm(r)}
 	p.AddErrors(web.Lang(r), e, prefix, "form")
 	return s.showHouseholdAid(w, r, web.StatusOf(e.Code), p)
 }
 
 func (s *server) pageCreateRequest(w http.ResponseWriter, r *http.Request) error {
-	if err := parse(r); err != nil {
+	if err := web.ParseForm(r); err != nil {
 		return err
 	}
 	f := r.PostForm
@@ -226,7 +226,7 @@ func (s *server) pageCreateRequest(w http.ResponseWriter, r *http.Request) error
 }
 
 func (s *server) pageAgenda(w http.ResponseWriter, r *http.Request) error {
-	if err := parse(r); err != nil {
+	if err := web.ParseForm(r); err != nil {
 		return err
 	}
 	_, err := s.aidSvc().PlaceOnAgenda(r.Context(), web.MustActor(r), r.PathValue("req"), aid.AgendaInput{CommissionID: r.PostForm.Get("commission_id")})
@@ -234,7 +234,7 @@ func (s *server) pageAgenda(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) pagePayment(w http.ResponseWriter, r *http.Request) error {
-	if err := parse(r); err != nil {
+	if err := web.ParseForm(r); err != nil {
 		return err
 	}
 	f := r.PostForm
@@ -262,7 +262,7 @@ func (s *server) pageCommissions(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) pageCreateCommission(w http.ResponseWriter, r *http.Request) error {
-	if err := parse(r); err != nil {
+	if err := web.ParseForm(r); err != nil {
 		return err
 	}
 	c, err := s.aidSvc().CreateCommission(r.Context(), web.MustActor(r), aid.CommissionInput{MeetsOn: r.PostForm.Get("meets_on"),
@@ -275,7 +275,7 @@ func (s *server) pageCreateCommission(w http.ResponseWriter, r *http.Request) er
 	if e == nil || e.Code != parcours.EInvalid {
 		return err
 	}
-	p := &web.PageData{Form: typed(r)}
+	p := &web.PageData{Form: web.TypedForm(r)}
 	p.AddErrors(web.Lang(r), e, "", "form")
 	return s.showCommissions(w, r, web.StatusOf(e.Code), p)
 }
@@ -303,7 +303,7 @@ func (s *server) pageCommission(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) pageDecide(w http.ResponseWriter, r *http.Request) error {
-	if err := parse(r); err != nil {
+	if err := web.ParseForm(r); err != nil {
 		return err
 	}
 	f := r.PostForm
@@ -320,7 +320,7 @@ func (s *server) pageDecide(w http.ResponseWriter, r *http.Request) error {
 	if e == nil || (e.Code != parcours.EInvalid && e.Code != parcours.EConflict) {
 		return err
 	}
-	p := &web.PageData{Form: typed(r)}
+	p := &web.PageData{Form: web.TypedForm(r)}
 	p.AddErrors(web.Lang(r), e, "dec-"+r.PathValue("req")+"-", "form")
 	return s.showCommission(w, r, web.StatusOf(e.Code), p)
 }
