@@ -227,6 +227,11 @@ func (s *Service) Requeue(ctx context.Context, actor parcours.Actor, id string) 
 		if err != nil {
 			return err
 		}
+		if strings.Contains(m.Body, SecretMark) && m.Secret == "" {
+			// Its code was erased when it failed: only a new invitation
+			// can carry one.
+			return parcours.Errorf(parcours.EConflict, "outbox.error.secret_gone")
+		}
 		ok, err := tx.RequeueOutbox(ctx, actor.OrgID, id)
 		if err != nil {
 			return err

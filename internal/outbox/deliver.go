@@ -125,10 +125,19 @@ func (s *Service) Deliver(ctx context.Context, actor parcours.Actor) (int, error
 	return sent, nil
 }
 
-// send hands m to its transport.
+// send hands m to its transport, its secret (if any) put into the text
+// only now, in a copy.
 func (s *Service) send(ctx context.Context, set *parcours.MessagingSettings, m *parcours.OutboxMessage) error {
 	sctx, cancel := context.WithTimeout(ctx, s.Lease/2)
 	defer cancel()
+	if strings.Contains(m.Body, SecretMark) {
+		if m.Secret == "" {
+			return errors.New("the one-time code of this message was erased: make a new one")
+		}
+		c := *m
+		c.Body = strings.ReplaceAll(m.Body, SecretMark, m.Secret)
+		m = &c
+	}
 	switch m.Channel {
 	case parcours.ChannelEmail:
 		if !set.EmailReady() {

@@ -65,11 +65,19 @@ type Message struct {
 	To      string
 	Subject string
 	Body    string
+	// Secret is a one-time value (an invitation code) that Body names by
+	// SecretMark. It is stored apart from the body, listed nowhere, put
+	// into the text only at the moment of sending, and erased once the
+	// message is sent or has failed: the outbox never keeps it readable.
+	Secret string
 	// NotBefore is the earliest sending time; now when zero.
 	NotBefore time.Time
 	// MaxAttempts bounds the tries; DefaultMaxAttempts when zero.
 	MaxAttempts int
 }
+
+// SecretMark stands for a message's Secret in its body.
+const SecretMark = "{{code}}"
 
 // DefaultMaxAttempts is how many times a message is tried before it is
 // marked failed.
@@ -86,7 +94,7 @@ func Enqueue(ctx context.Context, tx *store.Tx, m Message) (bool, error) {
 		m.MaxAttempts = DefaultMaxAttempts
 	}
 	row := &parcours.OutboxMessage{OrgID: m.OrgID, Key: m.Key, Channel: m.Channel, Kind: m.Kind, PersonID: m.PersonID,
-		Recipient: m.To, Subject: m.Subject, Body: m.Body, MaxAttempts: m.MaxAttempts, NextAttemptAt: m.NotBefore}
+		Recipient: m.To, Subject: m.Subject, Body: m.Body, Secret: m.Secret, MaxAttempts: m.MaxAttempts, NextAttemptAt: m.NotBefore}
 	ok, err := tx.InsertOutbox(ctx, row)
 	if err != nil {
 		return false, fmt.Errorf("outbox: enqueue: %w", err)
@@ -106,6 +114,8 @@ func (m Message) validate() error {
 		return errors.New("outbox: message without recipient")
 	case m.Body == "":
 		return errors.New("outbox: message without body")
+	case (m.Secret != "") != strings.Contains(m.Body, SecretMark):
+		return errors.New("outbox: a secret needs its mark in the body, and a mark its secret")
 	case m.Channel == parcours.ChannelEmail && !parcours.ValidEmail(m.To):
 		return errors.New("outbox: invalid e-mail recipient")
 	case m.Channel == parcours.ChannelSMS && !ValidMobile(m.To):

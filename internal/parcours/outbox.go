@@ -43,6 +43,10 @@ type OutboxMessage struct {
 	SentAt        time.Time `json:"sent_at,omitzero"`
 	// Holder is the sender holding the claim while sending.
 	Holder string `json:"-"`
+	// Secret is a one-time value (an invitation code) the body names by
+	// a mark: never listed, put into the text only when sending, erased
+	// once the message is sent or has failed.
+	Secret string `json:"-"`
 }
 
 // SMTP security modes.

@@ -86,13 +86,15 @@ func (s *Service) Invite(ctx context.Context, actor parcours.Actor, personID, ch
 			return nil
 		}
 		// Queued in this transaction: the e-mail exists exactly when the
-		// invitation does (package outbox sends it, with retries).
+		// invitation does (package outbox sends it, with retries). The
+		// code is the message's secret, not part of its stored body: it
+		// is put into the text only when sending and erased once sent.
 		body := "Bonjour,\n\nVotre structure vous invite à consulter votre dossier sur Parcours.\n" +
-			"Ouvrez la page " + ActivatePath + " de Parcours et saisissez le code " + out.Code +
+			"Ouvrez la page " + ActivatePath + " de Parcours et saisissez le code " + outbox.SecretMark +
 			" (valable 72 heures, une seule fois), puis choisissez un identifiant et un mot de passe.\n"
 		if _, err := outbox.Enqueue(ctx, tx, outbox.Message{OrgID: f.Person.OrgID, Key: "portal-invitation:" + out.Invitation.ID,
 			Channel: parcours.ChannelEmail, Kind: "portal_invitation", PersonID: f.Person.ID, To: email,
-			Subject: "Votre accès à votre dossier", Body: body, NotBefore: tx.Now(), MaxAttempts: 3}); err != nil {
+			Subject: "Votre accès à votre dossier", Body: body, Secret: out.Code, NotBefore: tx.Now(), MaxAttempts: 3}); err != nil {
 			return err
 		}
 		out.Sent = true

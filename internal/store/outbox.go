@@ -27,10 +27,10 @@ func (tx *Tx) InsertOutbox(ctx context.Context, m *parcours.OutboxMessage) (bool
 	if m.PersonID != "" {
 		person = m.PersonID
 	}
-	res, err := tx.exec(ctx, `INSERT INTO outbox_messages (id, org_id, idem_key, channel, kind, person_id, recipient, subject, body,
-		status, attempts, max_attempts, next_attempt_at, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,0,?,?,?)
+	res, err := tx.exec(ctx, `INSERT INTO outbox_messages (id, org_id, idem_key, channel, kind, person_id, recipient, subject, body, secret,
+		status, attempts, max_attempts, next_attempt_at, created_at) VALUES (?,?,?,?,?,?,?,?,?,?,?,0,?,?,?)
 		ON CONFLICT (idem_key) DO NOTHING`,
-		m.ID, m.OrgID, m.Key, m.Channel, m.Kind, person, m.Recipient, m.Subject, m.Body,
+		m.ID, m.OrgID, m.Key, m.Channel, m.Kind, person, m.Recipient, m.Subject, m.Body, m.Secret,
 		m.Status, m.MaxAttempts, ts(m.NextAttemptAt), ts(m.CreatedAt))
 	if err != nil {
 		return false, err
@@ -40,13 +40,13 @@ func (tx *Tx) InsertOutbox(ctx context.Context, m *parcours.OutboxMessage) (bool
 }
 
 const outboxColumns = `id, org_id, idem_key, channel, kind, COALESCE(person_id, ''), recipient, subject, body, status, attempts,
-	max_attempts, next_attempt_at, lease_holder, last_error, created_at, sent_at`
+	max_attempts, next_attempt_at, lease_holder, last_error, created_at, sent_at, secret`
 
 func scanOutbox(r interface{ Scan(...any) error }) (*parcours.OutboxMessage, error) {
 	var m parcours.OutboxMessage
 	var next, created, sent int64
 	if err := r.Scan(&m.ID, &m.OrgID, &m.Key, &m.Channel, &m.Kind, &m.PersonID, &m.Recipient, &m.Subject, &m.Body, &m.Status,
-		&m.Attempts, &m.MaxAttempts, &next, &m.Holder, &m.LastError, &created, &sent); err != nil {
+		&m.Attempts, &m.MaxAttempts, &next, &m.Holder, &m.LastError, &created, &sent, &m.Secret); err != nil {
 		return nil, err
 	}
 	m.NextAttemptAt, m.CreatedAt, m.SentAt = fromTS(next), fromTS(created), fromTS(sent)
@@ -97,10 +97,15 @@ func (tx *Tx) ClaimOutbox(ctx context.Context, holder string, now, leaseUntil ti
 // FinishOutbox records the outcome of holder's claim on message id:
 // status sent (at sentAt), queued again (next attempt at next) or failed,
 // with the error text. It reports false when the claim is no longer
-// holder's (the message was declared uncertain meanwhile).
+// holder's (the message was declared uncertain meanwhile). A sent or
+// failed message loses its secret: the code has left, or never will.
 func (tx *Tx) FinishOutbox(ctx context.Context, id, holder, status, lastError string, next, sentAt time.Time) (bool, error) {
-	res, err := tx.exec(ctx, `UPDATE outbox_messages SET status = ?, last_error = ?, next_attempt_at = ?, sent_at = ?, lease_holder = '', lease_until = 0
-		WHERE id = ? AND status = 'sending' AND lease_holder = ?`, status, lastError, ts(next), ts(sentAt), id, holder)
+	secret := "secret"
+	if status == parcours.OutboxSent || status == parcours.OutboxFailed {
+		secret = "''"
+	}
+	res, err := tx.exec(ctx, `UPDATE outbox_messages SET status = ?, last_error = ?, next_attempt_at = ?, sent_at = ?, lease_holder = '', lease_until = 0,
+		secret = `+secret+` WHERE id = ? AND status = 'sending' AND lease_holder = ?`, status, lastError, ts(next), ts(sentAt), id, holder)
 	if err != nil {
 		return false, err
 	}

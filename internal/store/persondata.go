@@ -106,7 +106,7 @@ var PersonData = []PersonTable{
 	// went stays (proof a reminder was sent); the address and the text go,
 	// and an unsent message is cancelled.
 	{Table: "outbox_messages", Column: "person_id",
-		Set: "recipient = '', subject = '', body = '', status = CASE WHEN status IN ('queued','sending') THEN 'cancelled' ELSE status END"},
+		Set: "recipient = '', subject = '', body = '', secret = '', status = CASE WHEN status IN ('queued','sending') THEN 'cancelled' ELSE status END"},
 	{Table: "reminder_preferences", Column: "person_id", Delete: true},
 	// The agenda (issue 11): an honoured appointment and a visit to the
 	// front desk are contacts; dates, statuses and places' kinds stay for
