@@ -112,6 +112,13 @@ func Check(actor parcours.Actor, act Action, t Target) error {
 		}
 		return parcours.NotFound()
 	}
+	if t.Rel != nil && t.Rel.Returned != nil && !t.Rel.Archived {
+		// A referral sent back to the person's organisation, opened by
+		// one of its workers (referral.go).
+		if decided, err := returned(actor, act, t); decided {
+			return err
+		}
+	}
 	if foreignEntry(actor, act, t) {
 		return parcours.NotFound()
 	}

@@ -68,7 +68,7 @@ func init() {
 // sharedActions are what a share may allow a worker of the receiving
 // organisation; the rest of the file does not exist for them.
 var sharedActions = set(PersonRead, JournalRead, JournalEntryRead, JournalWrite, JournalAmend, JournalPrivateRead,
-	DocumentRead, TaskRead, ReferralRead, ReferralAnswer, ReferralEnd)
+	DocumentRead, TaskRead, ReferralRead, ReferralAnswer, ReferralEnd, FileShareExternal, ReferralCancel)
 
 // shared decides act for a worker of the organisation a file is shared
 // with by referral (t.Rel.Share, for the actor's organisation).
@@ -78,6 +78,14 @@ func shared(actor parcours.Actor, act Action, t Target) error {
 	}
 	sh := t.Rel.Share
 	switch act {
+	case FileShareExternal:
+		// Referring back (to the sender's structure or a third service)
+		// is allowed under the share, for what the receiving
+		// organisation itself wrote (file.CheckExtract refuses the
+		// extract it received): the person's objection still holds.
+		if t.Rel.Objects(parcours.ObjectNoExternalSharing) {
+			return parcours.Errorf(parcours.EForbidden, "error.objection_external_sharing")
+		}
 	case JournalWrite:
 		if !sh.Accepted {
 			// Reading the extract to decide comes first; writing in the
@@ -115,4 +123,32 @@ func foreignEntry(actor parcours.Actor, act Action, t Target) bool {
 		return t.EntryOrgID != "" && t.EntryOrgID != actor.OrgID
 	}
 	return false
+}
+
+// returnedActions are what a referral sent back to the person's own
+// organisation allows its workers beyond their own relation to the file:
+// reading that referral (identity and extract) and answering it.
+var returnedActions = set(PersonRead, ReferralRead, ReferralAnswer, ReferralEnd, JournalEntryRead)
+
+// returned decides act for a worker of the person's own organisation
+// that opens a referral sent back to it (t.Rel.Returned): the entries of
+// its extract, written by the other organisation, are readable, and the
+// referral is theirs to answer whatever their relation to the file. Any
+// other entry of another organisation stays absent; anything else is
+// left to the usual rules (decided false).
+func returned(actor parcours.Actor, act Action, t Target) (decided bool, err error) {
+	if !returnedActions[act] || (actor.Role != parcours.RoleWorker && actor.Role != parcours.RoleManager) || !roleActions[actor.Role][act] {
+		return false, nil
+	}
+	switch act {
+	case JournalEntryRead:
+		if t.EntryOrgID == "" || t.EntryOrgID == actor.OrgID {
+			return false, nil // the organisation's own entries: the usual rules
+		}
+		if t.Rel.Returned.HasEntry(t.EntryID) {
+			return true, nil
+		}
+		return true, parcours.NotFound()
+	}
+	return true, nil
 }

@@ -14,6 +14,8 @@ func TestShared_ExactlyTheExtract(t *testing.T) {
 	pending := &parcours.Relation{OrgID: "A", Share: &parcours.Share{OrgID: "B", EntryIDs: []string{"e1"}}}
 	accepted := &parcours.Relation{OrgID: "A", Share: &parcours.Share{OrgID: "B", Accepted: true, EntryIDs: []string{"e1"}}}
 	other := &parcours.Relation{OrgID: "A", Share: &parcours.Share{OrgID: "C", Accepted: true, EntryIDs: []string{"e1"}}}
+	wa2 := parcours.Actor{WorkerID: "wa2", OrgID: "A", Role: parcours.RoleWorker, TeamIDs: []string{"ta2"}}
+	returnedRel := &parcours.Relation{OrgID: "A", Returned: &parcours.Share{OrgID: "A", EntryIDs: []string{"b1"}}}
 	entry := func(rel *parcours.Relation, id, org, conf, author string) Target {
 		return Target{OrgID: "A", Rel: rel, EntryID: id, EntryOrgID: org, Confidentiality: conf, AuthorID: author, TeamID: "tb"}
 	}
@@ -38,8 +40,16 @@ func TestShared_ExactlyTheExtract(t *testing.T) {
 		{"consent", b, ConsentRead, Target{OrgID: "A", Rel: accepted}, parcours.ENotFound},
 		{"accompaniments", b, AccompanimentRead, Target{OrgID: "A", Rel: accepted}, parcours.ENotFound},
 		{"sensitive", b, SensitiveRead, Target{OrgID: "A", Rel: accepted}, parcours.ENotFound},
-		{"refer further", b, FileShareExternal, Target{OrgID: "A", Rel: accepted}, parcours.ENotFound},
-		{"cancel is the sender's", b, ReferralCancel, Target{OrgID: "A", Rel: accepted}, parcours.ENotFound},
+		// Referring back (to A or a third service) with what B wrote: the
+		// door refuses the extract B received (file.CheckExtract).
+		{"refer back", b, FileShareExternal, Target{OrgID: "A", Rel: accepted}, ""},
+		{"refer back while pending", b, FileShareExternal, Target{OrgID: "A", Rel: pending}, ""},
+		{"refer back when the person objects", b, FileShareExternal,
+			Target{OrgID: "A", Rel: &parcours.Relation{OrgID: "A", Objections: []string{parcours.ObjectNoExternalSharing}, Share: accepted.Share}}, parcours.EForbidden},
+		{"reception of B does not refer back", parcours.Actor{WorkerID: "rb", OrgID: "B", Role: parcours.RoleReception}, FileShareExternal, Target{OrgID: "A", Rel: accepted}, parcours.ENotFound},
+		// B cancels the referrals B sent back; the door refuses B
+		// cancelling A's (file.OpenReferral: cancelling is the sender's).
+		{"cancel one's referral back", b, ReferralCancel, Target{OrgID: "A", Rel: accepted}, ""},
 		{"answer", b, ReferralAnswer, Target{OrgID: "A", Rel: pending}, ""},
 		{"reception of B", parcours.Actor{WorkerID: "rb", OrgID: "B", Role: parcours.RoleReception}, PersonRead, Target{OrgID: "A", Rel: accepted}, parcours.ENotFound},
 		{"the sender answers", parcours.Actor{WorkerID: "wa", OrgID: "A", Role: parcours.RoleWorker}, ReferralAnswer, Target{OrgID: "A", Rel: &parcours.Relation{OrgID: "A", Referent: true}}, parcours.EForbidden},
@@ -49,6 +59,17 @@ func TestShared_ExactlyTheExtract(t *testing.T) {
 			Target{OrgID: "A", Rel: &parcours.Relation{OrgID: "A", BreakGlass: &parcours.BreakGlass{ID: "bg"}}, EntryID: "e3", EntryOrgID: "B", Confidentiality: parcours.ConfOrganization}, parcours.ENotFound},
 		{"a break-glass does not refer", parcours.Actor{WorkerID: "wa", OrgID: "A", Role: parcours.RoleWorker}, FileShareExternal,
 			Target{OrgID: "A", Rel: &parcours.Relation{OrgID: "A", BreakGlass: &parcours.BreakGlass{ID: "bg"}}}, parcours.EForbidden},
+		// A referral sent back to A, opened by a worker of A without any
+		// relation to the file: its extract (B's entries) and answering it.
+		{"returned: identity", wa2, PersonRead, Target{OrgID: "A", Rel: returnedRel}, ""},
+		{"returned: read the referral", wa2, ReferralRead, Target{OrgID: "A", Rel: returnedRel}, ""},
+		{"returned: answer", wa2, ReferralAnswer, Target{OrgID: "A", Rel: returnedRel}, ""},
+		{"returned: end", wa2, ReferralEnd, Target{OrgID: "A", Rel: returnedRel}, ""},
+		{"returned: B's entry of the extract", wa2, JournalEntryRead, Target{OrgID: "A", Rel: returnedRel, EntryID: "b1", EntryOrgID: "B", Confidentiality: parcours.ConfTeam, TeamID: "tb"}, ""},
+		{"returned: B's entry left out", wa2, JournalEntryRead, Target{OrgID: "A", Rel: returnedRel, EntryID: "b2", EntryOrgID: "B", Confidentiality: parcours.ConfOrganization}, parcours.ENotFound},
+		{"returned: nor amended", wa2, JournalAmend, Target{OrgID: "A", Rel: returnedRel, EntryID: "b1", EntryOrgID: "B"}, parcours.ENotFound},
+		{"returned: the rest of the file by the usual rules", wa2, JournalRead, Target{OrgID: "A", Rel: returnedRel}, parcours.EForbidden},
+		{"returned: reception", parcours.Actor{WorkerID: "ra", OrgID: "A", Role: parcours.RoleReception}, ReferralAnswer, Target{OrgID: "A", Rel: returnedRel}, parcours.EForbidden},
 	} {
 		err := Check(c.actor, c.act, c.t)
 		if got := parcours.ErrorCode(err); got != c.code {

@@ -72,6 +72,23 @@ func OpenVisit(ctx context.Context, tx *store.Tx, actor parcours.Actor, act acce
 }
 
 func open(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, personID string, visit bool) (*File, error) {
+	f, err := load(ctx, tx, actor, personID, visit)
+	if err != nil {
+		return nil, err
+	}
+	if err := f.Check(act); err != nil {
+		// A refused attempt on an existing file is itself audited (ids
+		// only); Can, which pages ask to show buttons, records nothing.
+		tx.AuditDenial(audit.Denied(actor, personID, f.Person.OrgID))
+		return nil, err
+	}
+	return f, nil
+}
+
+// load gathers personID's file and the actor's relation to it, before
+// any action is checked: a person of another organisation not shared
+// with the actor's is NotFound (and the attempt recorded).
+func load(ctx context.Context, tx *store.Tx, actor parcours.Actor, personID string, visit bool) (*File, error) {
 	facts, err := tx.FileFacts(ctx, actor.WorkerID, actor.TeamIDs, []string{personID}, visit)
 	if err != nil {
 		return nil, err
@@ -100,12 +117,6 @@ func open(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Ac
 	f := &File{tx: tx, actor: actor, Person: ff.Person, Rel: ff.Rel, IDs: ff.IDs, Into: ff.Into,
 		Group: ff.Group, Active: ff.Active, LastVisit: ff.LastVisit, all: ff.Accompaniments}
 	if err := f.lookUpDPO(ctx); err != nil {
-		return nil, err
-	}
-	if err := f.Check(act); err != nil {
-		// A refused attempt on an existing file is itself audited (ids
-		// only); Can, which pages ask to show buttons, records nothing.
-		tx.AuditDenial(audit.Denied(actor, personID, ff.Person.OrgID))
 		return nil, err
 	}
 	return f, nil

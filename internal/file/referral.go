@@ -38,6 +38,11 @@ func (f *File) WriterOrg() string {
 // referral with its extract. The receiving organisation opens it through
 // the share, and only while this referral is one of the open ones: a
 // refused, expired, cancelled or ended referral grants nothing (404).
+// A referral sent back to the person's own organisation (by the
+// organisation that received the file) is opened by that organisation
+// with the returned share (Relation.Returned): its extract, and nothing
+// more of the other organisation's notes. Answering and ending belong to
+// the receiving organisation, cancelling to the sending one.
 func OpenReferral(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, id string) (*File, *parcours.Referral, error) {
 	r, err := tx.Referral(ctx, id)
 	if err != nil {
@@ -46,27 +51,87 @@ func OpenReferral(ctx context.Context, tx *store.Tx, actor parcours.Actor, act a
 	if actor.OrgID != r.FromOrgID && actor.OrgID != r.ToOrgID && !actor.System {
 		return nil, nil, parcours.NotFound()
 	}
-	f, err := Open(ctx, tx, actor, act, r.PersonID)
+	if actor.System {
+		f, err := Open(ctx, tx, actor, act, r.PersonID)
+		return f, r, err
+	}
+	f, err := openReturned(ctx, tx, actor, act, r)
 	if err != nil {
 		return nil, nil, err
 	}
-	if f.Rel.Share != nil && !slices.Contains(f.Rel.Share.ReferralIDs, r.ID) {
+	receiving := actor.OrgID == r.ToOrgID
+	if receiving && f.Rel.Share != nil && !slices.Contains(f.Rel.Share.ReferralIDs, r.ID) {
 		return nil, nil, f.deny()
 	}
+	switch {
+	case act == access.ReferralCancel && actor.OrgID != r.FromOrgID:
+		return nil, nil, f.deny()
+	case (act == access.ReferralAnswer || act == access.ReferralEnd) && !receiving:
+		tx.AuditDenial(audit.Denied(actor, f.Person.ID, f.Person.OrgID))
+		return nil, nil, parcours.Forbidden()
+	}
 	return f, r, nil
+}
+
+// openReturned opens r's file for act. When r goes back to the person's
+// own organisation and the actor is of it, the returned share is
+// gathered before the policy decides: only an open referral grants it.
+func openReturned(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, r *parcours.Referral) (*File, error) {
+	if actor.OrgID != r.ToOrgID || actor.OrgID == r.FromOrgID {
+		return Open(ctx, tx, actor, act, r.PersonID)
+	}
+	// The file first (the person must be of the actor's organisation or
+	// shared with it); then the returned share; then act.
+	f, err := load(ctx, tx, actor, r.PersonID, false)
+	if err != nil {
+		return nil, err
+	}
+	if f.Rel.Share != nil || f.Person.OrgID != actor.OrgID {
+		if err := f.Check(act); err != nil {
+			tx.AuditDenial(audit.Denied(actor, f.Person.ID, f.Person.OrgID))
+			return nil, err
+		}
+		return f, nil
+	}
+	sh, err := tx.ActiveShare(ctx, f.Group, actor.OrgID)
+	if err != nil {
+		return nil, err
+	}
+	if sh == nil || !slices.Contains(sh.ReferralIDs, r.ID) {
+		return nil, f.deny()
+	}
+	rel := *f.Rel
+	rel.Returned = sh
+	f.Rel = &rel
+	if err := f.Check(act); err != nil {
+		tx.AuditDenial(audit.Denied(actor, f.Person.ID, f.Person.OrgID))
+		return nil, err
+	}
+	return f, nil
 }
 
 // CheckExtract makes sure the actor may read every item they put in an
 // extract: each entry (by its confidentiality), document and task of the
 // file. The first one they may not read is an invalid input naming it,
-// without saying whether it exists.
-func (f *File) CheckExtract(ctx context.Context, entryIDs, documentIDs, taskIDs []string) error {
+// without saying whether it exists. Under a share (referring back from a
+// received file), only what the actor's own organisation wrote may be
+// sent on: an item of the extract received, or any situation part, is
+// refused by name (error.referral.reshare) — never re-shared onward.
+func (f *File) CheckExtract(ctx context.Context, entryIDs, documentIDs, taskIDs, situationParts []string) error {
+	shared := f.Rel.Share != nil
+	reshare := func(field, id string) error {
+		return parcours.FieldError(parcours.EInvalid, field, "error.referral.reshare", id)
+	}
 	for _, id := range entryIDs {
 		if !f.Can(access.JournalRead) {
 			return parcours.FieldError(parcours.EInvalid, "entry_ids", "error.referral.unreadable_entry", id)
 		}
-		if _, err := f.Entry(ctx, id); err != nil {
+		e, err := f.Entry(ctx, id)
+		if err != nil {
 			return parcours.FieldError(parcours.EInvalid, "entry_ids", "error.referral.unreadable_entry", id)
+		}
+		if shared && e.OrgID != f.actor.OrgID {
+			return reshare("entry_ids", id)
 		}
 	}
 	for _, id := range documentIDs {
@@ -77,16 +142,40 @@ func (f *File) CheckExtract(ctx context.Context, entryIDs, documentIDs, taskIDs 
 		if d == nil || !f.Can(access.DocumentRead) {
 			return parcours.FieldError(parcours.EInvalid, "document_ids", "error.referral.unreadable_document", id)
 		}
+		if shared && d.OrgID != f.actor.OrgID {
+			return reshare("document_ids", id)
+		}
 	}
 	for _, id := range taskIDs {
 		if !f.Can(access.TaskRead) {
 			return parcours.FieldError(parcours.EInvalid, "task_ids", "error.referral.unreadable_task", id)
 		}
-		if _, err := f.Task(ctx, id); err != nil {
+		t, err := f.Task(ctx, id)
+		if err != nil {
 			return parcours.FieldError(parcours.EInvalid, "task_ids", "error.referral.unreadable_task", id)
 		}
+		if shared && t.OrgID != f.actor.OrgID {
+			return reshare("task_ids", id)
+		}
+	}
+	if shared && len(situationParts) > 0 {
+		// The situation is the person's organisation's record.
+		return parcours.FieldError(parcours.EInvalid, "situation_parts", "error.referral.reshare_situation")
 	}
 	return nil
+}
+
+// OwnItems keeps, under a share, what the actor's own organisation
+// wrote among entries, documents and tasks read from the file: what a
+// referral back may offer. Outside a share, everything is kept.
+func (f *File) OwnItems(entries []*parcours.JournalEntry, docs []*parcours.Document, tasks []*parcours.Task) ([]*parcours.JournalEntry, []*parcours.Document, []*parcours.Task) {
+	if f.Rel.Share == nil {
+		return entries, docs, tasks
+	}
+	org := f.actor.OrgID
+	return slices.DeleteFunc(entries, func(e *parcours.JournalEntry) bool { return e.OrgID != org }),
+		slices.DeleteFunc(docs, func(d *parcours.Document) bool { return d.OrgID != org }),
+		slices.DeleteFunc(tasks, func(t *parcours.Task) bool { return t.OrgID != org })
 }
 
 // Extract is what a referral shows of the file: the identity, the

@@ -113,6 +113,13 @@ type Relation struct {
 	// organisation by referral, when the worker is of another
 	// organisation; nil otherwise.
 	Share *Share
+	// Returned is what open referrals sent back to the person's own
+	// organisation (by a receiving organisation, « orientation en
+	// retour ») share with it: their extracts, made of the other
+	// organisation's entries. The door gathers it only when a worker of
+	// that organisation opens such a referral (file.OpenReferral); nil
+	// otherwise.
+	Returned *Share
 	// Archived: the file was moved to the intermediate archive by the
 	// retention (read-only; managers and the DPO, with a reason).
 	Archived bool

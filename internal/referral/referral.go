@@ -114,7 +114,7 @@ func (s *Service) Create(ctx context.Context, actor parcours.Actor, personID str
 		if sv.OrgID == actor.OrgID {
 			return parcours.FieldError(parcours.EInvalid, "service_id", "error.referral.own_service", "field.service_id")
 		}
-		if err := f.CheckExtract(ctx, in.EntryIDs, in.DocumentIDs, in.TaskIDs); err != nil {
+		if err := f.CheckExtract(ctx, in.EntryIDs, in.DocumentIDs, in.TaskIDs, in.SituationParts); err != nil {
 			return err
 		}
 		r = &parcours.Referral{PersonID: f.Person.ID, FromOrgID: actor.OrgID, SentBy: actor.WorkerID, ServiceID: sv.ID,
@@ -171,6 +171,9 @@ type View struct {
 	CanCancel bool               `json:"-"`
 	CanEnd    bool               `json:"-"`
 	CanWrite  bool               `json:"-"`
+	// CanReferBack: the actor, of the organisation that received the
+	// file, may send a referral in the other direction.
+	CanReferBack bool `json:"-"`
 }
 
 // Get returns a referral with its extract, read through the door and
@@ -188,7 +191,7 @@ func (s *Service) Get(ctx context.Context, actor parcours.Actor, id string) (*Vi
 		if err != nil {
 			return err
 		}
-		receiving := f.Share() != nil
+		receiving := actor.OrgID == r.ToOrgID
 		if receiving && r.Status == parcours.ReferralSent {
 			r.Status, r.ReceivedAt = parcours.ReferralReceived, tx.Now().Truncate(time.Microsecond)
 			if err := tx.UpdateReferral(ctx, r); err != nil {
@@ -201,7 +204,10 @@ func (s *Service) Get(ctx context.Context, actor parcours.Actor, id string) (*Vi
 			CanAnswer: receiving && parcours.ReferralPending(r.Status) && f.Can(access.ReferralAnswer),
 			CanEnd:    receiving && r.Status == parcours.ReferralAccepted && f.Can(access.ReferralEnd),
 			CanWrite:  receiving && f.Can(access.JournalWrite),
-			CanCancel: !receiving && (parcours.ReferralPending(r.Status) || r.Status == parcours.ReferralAccepted) && f.Can(access.ReferralCancel)}
+			CanCancel: actor.OrgID == r.FromOrgID && (parcours.ReferralPending(r.Status) || r.Status == parcours.ReferralAccepted) && f.Can(access.ReferralCancel),
+			// Referring back from a received file (or onward to a third
+			// service), with what the receiving organisation wrote.
+			CanReferBack: f.Share() != nil && f.Can(access.FileShareExternal)}
 		return nil
 	})
 	return v, err
@@ -464,6 +470,9 @@ type Draft struct {
 	Documents []*parcours.Document
 	Tasks     []*parcours.Task
 	Parts     []string
+	// Back: the file was received by referral; the form offers only what
+	// the actor's organisation wrote.
+	Back bool
 }
 
 // Prepare reads what the new-referral form offers, through the door,
@@ -478,7 +487,10 @@ func (s *Service) Prepare(ctx context.Context, actor parcours.Actor, personID st
 		p := *f.Person
 		p.NIR = ""
 		d = &Draft{Person: &p, Parts: parcours.SituationParts, Entries: []*parcours.JournalEntry{},
-			Documents: []*parcours.Document{}, Tasks: []*parcours.Task{}}
+			Documents: []*parcours.Document{}, Tasks: []*parcours.Task{}, Back: f.Share() != nil}
+		if d.Back {
+			d.Parts = nil // the situation is the person's organisation's record
+		}
 		all, err := tx.Services(ctx, store.ServiceFilter{Limit: 500})
 		if err != nil {
 			return err
@@ -505,6 +517,9 @@ func (s *Service) Prepare(ctx context.Context, actor parcours.Actor, personID st
 				return err
 			}
 		}
+		// Referring back from a received file offers only what the
+		// actor's organisation wrote, never the extract it received.
+		d.Entries, d.Documents, d.Tasks = f.OwnItems(d.Entries, d.Documents, d.Tasks)
 		f.Audit("referral.prepare", "person", f.Person.ID)
 		return nil
 	})

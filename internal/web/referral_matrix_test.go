@@ -93,14 +93,38 @@ func referralPath(prefix, suffix string, accepted bool) func(*fixture) string {
 	return func(f *fixture) string { return prefix + newReferral(f, accepted) + suffix }
 }
 
-func referralInput(f *fixture, _ string) any {
-	return map[string]any{"service_id": refFix(f).ServiceB.ID, "reason": "Accompagnement vers l'emploi",
+// referTo is the service a caller refers the referral person to: org
+// B's, or for "other" (org B, which received the file) the external
+// service org A entered — referring back from a received file.
+func referTo(f *fixture, who string) string {
+	if who == "other" {
+		return refFix(f).ServiceA.ID
+	}
+	return refFix(f).ServiceB.ID
+}
+
+func referralInput(f *fixture, who string) any {
+	return map[string]any{"service_id": referTo(f, who), "reason": "Accompagnement vers l'emploi",
 		"basis": "consent", "consent_on": time.Now().Format(time.DateOnly), "consent_how": "oral"}
 }
 
-func referralForm(f *fixture, _ string) any {
-	return url.Values{"service_id": {refFix(f).ServiceB.ID}, "reason": {"Accompagnement vers l'emploi"},
+func referralForm(f *fixture, who string) any {
+	return url.Values{"service_id": {referTo(f, who)}, "reason": {"Accompagnement vers l'emploi"},
 		"basis": {"legal"}, "legal_ground": {"CASF L121-6-2"}}
+}
+
+var sharedOnce sync.Map // *apptest.Env → struct{}
+
+// sharedPerson is the referral person's path with a referral to org B
+// accepted (once per environment): org B follows the person and may
+// refer back (the other rows' referrals each end on their own).
+func sharedPerson(suffix string) func(*fixture) string {
+	return func(f *fixture) string {
+		if _, done := sharedOnce.LoadOrStore(f.e, struct{}{}); !done {
+			newReferral(f, true)
+		}
+		return "/persons/" + refFix(f).Person.ID + suffix
+	}
 }
 
 const (
@@ -174,16 +198,18 @@ func init() {
 			Body: func(*fixture, string) any { return url.Values{"reminder_days": {"8"}} },
 			Want: all(403, "admin", http.StatusSeeOther), Audit: []string{"referral.settings.update"}},
 
-		// Creating a referral: the sender's file, never under break-glass.
+		// Creating a referral: the sender's file, never under break-glass;
+		// the receiving organisation ("other", which follows the person
+		// by an accepted referral) refers back with what it wrote.
 		matrixRow{Route: "POST /api/v1/persons/{id}/referrals",
-			Path: func(f *fixture) string { return "/api/v1/persons/" + refFix(f).Person.ID + "/referrals" },
-			Body: referralInput, Want: sender(201), Audit: []string{"referral.create"}, routeAudit: onPerson},
+			Path: func(f *fixture) string { return "/api" + "/v1" + sharedPerson("/referrals")(f) },
+			Body: referralInput, Want: sender(201, "other", 201), Audit: []string{"referral.create"}, routeAudit: onPerson},
 		matrixRow{Route: "GET /persons/{id}/referrals/new", Page: true,
-			Path: func(f *fixture) string { return "/persons/" + refFix(f).Person.ID + "/referrals/new" },
-			Want: sender(200), Audit: []string{"referral.prepare"}, routeAudit: onPerson},
+			Path: sharedPerson("/referrals/new"),
+			Want: sender(200, "other", 200), Audit: []string{"referral.prepare"}, routeAudit: onPerson},
 		matrixRow{Route: "POST /persons/{id}/referrals", Page: true,
-			Path: func(f *fixture) string { return "/persons/" + refFix(f).Person.ID + "/referrals" },
-			Body: referralForm, Want: page(sender(201)), Audit: []string{"referral.create"}, routeAudit: onPerson},
+			Path: sharedPerson("/referrals"),
+			Body: referralForm, Want: page(sender(201, "other", 201)), Audit: []string{"referral.create"}, routeAudit: onPerson},
 
 		// The boxes and statistics open no file.
 		matrixRow{Route: "GET /api/v1/referrals", Path: fixed("/api/v1/referrals?box=received"), Want: boxes, Audit: []string{"referral.list"}},
