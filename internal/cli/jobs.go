@@ -21,6 +21,13 @@ func newScheduler(c *Common, a *app.App) (*jobs.Scheduler, error) {
 		return nil, err
 	}
 	s := jobs.New(a.DB, a.Config.Log)
+	// The first look at each job comes one to two minutes after start-up,
+	// not at once: the server answers its first requests and builds its
+	// search index first, and the jobs of a département's database (the
+	// retention plan reads every file) do not all start in the same
+	// second. What is due stays due: the leases' next run decides, so a
+	// restart neither skips nor repeats a daily job.
+	s.Delay = StartDelay
 	system := parcours.SystemActor()
 	// Hourly, so the first run after midnight (Paris) reminds the day's
 	// tasks early; task_reminders keeps it to one per task and day.
@@ -59,6 +66,11 @@ func newScheduler(c *Common, a *app.App) (*jobs.Scheduler, error) {
 	s.Add(retentionJob(a))
 	return s, nil
 }
+
+// StartDelay is the start-up delay of serve's jobs (jobs.Scheduler.Delay):
+// each job's first look comes between StartDelay and twice that after
+// start-up.
+var StartDelay = time.Minute
 
 // startJobs runs a's background jobs until ctx ends; the returned stop
 // ends them and waits for the runs in progress.

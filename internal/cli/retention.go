@@ -8,6 +8,7 @@ import (
 	"parcours/internal/app"
 	"parcours/internal/jobs"
 	"parcours/internal/parcours"
+	"parcours/internal/store"
 )
 
 // retentionJob prepares the retention plans daily (a dry run: nothing is
@@ -40,11 +41,21 @@ func init() {
 			for _, p := range plans {
 				fmt.Fprintf(e.stdout, "organisation %s: plan %s", p.OrgID, p.ID)
 				for _, b := range p.Batches {
-					fmt.Fprintf(e.stdout, ", %s %d", b.Action, len(b.Items))
+					fmt.Fprintf(e.stdout, ", %s %d", b.Action, b.Files)
 				}
 				fmt.Fprintln(e.stdout)
 				for _, b := range p.Batches {
-					for _, it := range b.Items {
+					// The plan keeps its files in the database only (it is
+					// written page by page): read back, batch by batch.
+					var full *store.RetentionBatch
+					if err := a.DB.View(ctx, func(tx *store.Tx) error {
+						var err error
+						full, err = tx.RetentionBatch(ctx, b.ID)
+						return err
+					}); err != nil {
+						return err
+					}
+					for _, it := range full.Items {
 						fmt.Fprintf(e.stdout, "  %s %s last contact %s\n", b.Action, it.PersonID, it.LastContact)
 					}
 				}

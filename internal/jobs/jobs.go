@@ -14,6 +14,7 @@ import (
 	"crypto/rand"
 	"fmt"
 	"log/slog"
+	mrand "math/rand/v2"
 	"os"
 	"slices"
 	"sync"
@@ -65,6 +66,13 @@ type Scheduler struct {
 	// Retry is how soon a failed job is tried again: 10 minutes when zero
 	// (or Every, when shorter).
 	Retry time.Duration
+	// Delay is how long after Run starts each job is first looked at,
+	// plus a random jitter of up to Delay again, different for each job
+	// (zero: at once). A server that starts serves its first requests
+	// and builds its search index before the jobs come, and a restart of
+	// several instances does not bring every job at the same instant;
+	// the lease's next run still decides whether a shared job is due.
+	Delay time.Duration
 
 	mu   sync.Mutex
 	jobs []Job
@@ -146,13 +154,13 @@ func (s *Scheduler) Run(ctx context.Context) {
 	wg.Wait()
 }
 
-// loop runs j at start and then whenever it is due.
+// loop runs j after the start-up delay and then whenever it is due.
 func (s *Scheduler) loop(ctx context.Context, j Job) {
 	wait := j.Every
 	if !j.Local {
 		wait = min(s.poll(), j.Every)
 	}
-	t := time.NewTimer(0)
+	t := time.NewTimer(s.firstWait())
 	defer t.Stop()
 	for {
 		select {
@@ -164,6 +172,15 @@ func (s *Scheduler) loop(ctx context.Context, j Job) {
 		_, _ = s.tick(ctx, j, false)
 		t.Reset(wait)
 	}
+}
+
+// firstWait is the start-up delay of one job: Delay plus a jitter in
+// [0, Delay).
+func (s *Scheduler) firstWait() time.Duration {
+	if s.Delay <= 0 {
+		return 0
+	}
+	return s.Delay + time.Duration(mrand.Int64N(int64(s.Delay)))
 }
 
 func (s *Scheduler) poll() time.Duration {

@@ -245,3 +245,26 @@ func TestRun_StopsOnCancelAndReleasesTheLease(t *testing.T) {
 		}
 	})
 }
+
+// TestDelay_FirstLookComesAfterTheStartUpDelayWithJitter: serve's jobs
+// wait Delay plus a jitter below Delay before their first look, each its
+// own (a restarted instance does not run every job in its first
+// seconds, nor all at the same instant); without a delay, at once.
+func TestDelay_FirstLookComesAfterTheStartUpDelayWithJitter(t *testing.T) {
+	s := jobs.New(nil, quiet)
+	if w := s.FirstWait(); w != 0 {
+		t.Fatalf("no delay: first wait %s, want 0", w)
+	}
+	s.Delay = time.Minute
+	seen := map[time.Duration]bool{}
+	for range 50 {
+		w := s.FirstWait()
+		if w < time.Minute || w >= 2*time.Minute {
+			t.Fatalf("first wait %s, want in [1m, 2m)", w)
+		}
+		seen[w] = true
+	}
+	if len(seen) < 2 {
+		t.Fatalf("50 first waits all equal (%v): no jitter", seen)
+	}
+}

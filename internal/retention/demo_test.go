@@ -40,7 +40,7 @@ func TestDemo_HistoryGivesTheRetentionPlanAndStatisticsContent(t *testing.T) {
 		for _, p := range plans {
 			for _, b := range p.Batches {
 				if b.Action == retention.ActionAnonymise {
-					due += len(b.Items)
+					due += b.Files
 				}
 			}
 		}

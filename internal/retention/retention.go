@@ -58,6 +58,9 @@ type Service struct {
 	now     func() time.Time
 	// chunk is how many files one transaction of Apply anonymises.
 	chunk int
+	// page is how many files a plan reads at once, and at most how many
+	// items one of its write transactions adds.
+	page int
 	// stage, when set (tests only), is told where Apply is: inside a
 	// chunk's transaction, then once it committed (the kill -9 test).
 	stage func(string)
@@ -75,7 +78,7 @@ func New(db *store.DB, dataDir string) *Service {
 	if dataDir == "" {
 		dataDir = "data"
 	}
-	return &Service{db: db, dataDir: dataDir, now: func() time.Time { return time.Now().UTC() }, chunk: 100}
+	return &Service{db: db, dataDir: dataDir, now: func() time.Time { return time.Now().UTC() }, chunk: 100, page: 500}
 }
 
 // SetClock replaces the clock (tests, the demo's history).
@@ -211,7 +214,16 @@ func due(st Settings, facts []*store.RetentionFact, day time.Time) (archive, ano
 
 // PlanOrg prepares (dry run) and stores the plan of one organisation:
 // the files due for archive and for anonymisation today, each batch
-// pending a manager's decision. It changes no file.
+// pending a manager's decision. It changes no file. The returned plan
+// has its batches' counts, not their items (read them by batch).
+//
+// A plan walks every file of the organisation: it reads them page by
+// page (s.page files, keyset on the person id) in read transactions and
+// writes each page's due files in a short write transaction of its own,
+// so that a département's database is never locked for writing longer
+// than a page and the memory used is that of a page. The plan stays
+// hidden and undecidable (being prepared) until its last transaction
+// opens it.
 func (s *Service) PlanOrg(ctx context.Context, actor parcours.Actor, orgID string) (p *store.RetentionPlan, err error) {
 	defer wrap(&err, "PlanOrg")
 	if !actor.System {
@@ -219,6 +231,10 @@ func (s *Service) PlanOrg(ctx context.Context, actor parcours.Actor, orgID strin
 	}
 	day := s.now().In(parcours.France)
 	dayUTC := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
+	var (
+		rules  Settings
+		merged store.RetentionMerged
+	)
 	err = s.db.Transact(ctx, func(tx *store.Tx) error {
 		if err := s.check(ctx, tx, actor); err != nil {
 			return err
@@ -227,23 +243,58 @@ func (s *Service) PlanOrg(ctx context.Context, actor parcours.Actor, orgID strin
 		if err != nil {
 			return err
 		}
-		facts, err := tx.RetentionFacts(ctx, orgID)
-		if err != nil {
+		rules = withDefaults(st)
+		if merged, err = tx.RetentionMerged(ctx, orgID); err != nil {
 			return err
 		}
-		archive, anonymise := due(withDefaults(st), facts, dayUTC)
-		p = &store.RetentionPlan{OrgID: orgID, Day: dayUTC.Format(time.DateOnly), PreparedBy: actor.WorkerID}
-		for _, b := range []struct {
-			action string
-			files  []*store.RetentionFact
-		}{{ActionArchive, archive}, {ActionAnonymise, anonymise}} {
-			batch := &store.RetentionBatch{Action: b.action}
-			for _, f := range b.files {
-				batch.Items = append(batch.Items, store.RetentionItem{PersonID: f.PersonID, LastContact: f.LastContact})
-			}
-			p.Batches = append(p.Batches, batch)
+		p = &store.RetentionPlan{OrgID: orgID, Day: dayUTC.Format(time.DateOnly), PreparedBy: actor.WorkerID,
+			Batches: []*store.RetentionBatch{{Action: ActionArchive}, {Action: ActionAnonymise}}}
+		return tx.BeginRetentionPlan(ctx, p)
+	})
+	if err != nil {
+		return nil, err
+	}
+	defer func() {
+		if err != nil { // what was written goes now rather than in an hour
+			dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 10*time.Second)
+			defer cancel()
+			_ = s.db.Transact(dctx, func(tx *store.Tx) error { return tx.DropRetentionPlan(dctx, p.ID) })
 		}
-		if err := tx.InsertRetentionPlan(ctx, p); err != nil {
+	}()
+	archiveBatch, anonymiseBatch := p.Batches[0], p.Batches[1]
+	after := ""
+	for {
+		var facts []*store.RetentionFact
+		if err := s.db.View(ctx, func(tx *store.Tx) error {
+			var err error
+			facts, err = tx.RetentionFactsPage(ctx, orgID, after, s.page, merged)
+			return err
+		}); err != nil {
+			return nil, err
+		}
+		if len(facts) == 0 {
+			break
+		}
+		after = facts[len(facts)-1].PersonID
+		archive, anonymise := due(rules, facts, dayUTC)
+		if len(archive)+len(anonymise) > 0 {
+			if err := s.db.Transact(ctx, func(tx *store.Tx) error {
+				if err := tx.AddRetentionItems(ctx, archiveBatch, items(archive)); err != nil {
+					return err
+				}
+				return tx.AddRetentionItems(ctx, anonymiseBatch, items(anonymise))
+			}); err != nil {
+				return nil, err
+			}
+			archiveBatch.Files += len(archive)
+			anonymiseBatch.Files += len(anonymise)
+		}
+		if len(facts) < s.page {
+			break
+		}
+	}
+	err = s.db.Transact(ctx, func(tx *store.Tx) error {
+		if err := tx.OpenRetentionPlan(ctx, p); err != nil {
 			return err
 		}
 		a := actor
@@ -251,7 +302,18 @@ func (s *Service) PlanOrg(ctx context.Context, actor parcours.Actor, orgID strin
 		tx.Audit(audit.For(a, "retention.plan", "retention_plan", p.ID, ""))
 		return nil
 	})
-	return p, err
+	if err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+func items(files []*store.RetentionFact) []store.RetentionItem {
+	out := make([]store.RetentionItem, len(files))
+	for i, f := range files {
+		out[i] = store.RetentionItem{PersonID: f.PersonID, LastContact: f.LastContact}
+	}
+	return out
 }
 
 // PlanAll prepares the plan of every organisation (the daily job and
@@ -426,8 +488,9 @@ func (s *Service) applyBatch(ctx context.Context, actor parcours.Actor, b *store
 	day := s.now().In(parcours.France)
 	dayUTC := time.Date(day.Year(), day.Month(), day.Day(), 0, 0, 0, 0, time.UTC)
 	var (
-		batch *store.RetentionBatch
-		still map[string]*store.RetentionFact
+		batch  *store.RetentionBatch
+		rules  Settings
+		merged store.RetentionMerged
 	)
 	err := s.db.View(ctx, func(tx *store.Tx) error {
 		var err error
@@ -438,36 +501,40 @@ func (s *Service) applyBatch(ctx context.Context, actor parcours.Actor, b *store
 		if err != nil {
 			return err
 		}
-		facts, err := tx.RetentionFacts(ctx, b.OrgID)
-		if err != nil {
-			return err
-		}
-		archive, anonymise := due(withDefaults(st), facts, dayUTC)
-		still = map[string]*store.RetentionFact{}
-		for _, f := range anonymise {
-			still[f.PersonID] = f
-		}
-		if b.Action == ActionArchive {
-			for _, f := range archive {
-				still[f.PersonID] = f
-			}
-		}
-		return nil
+		rules = withDefaults(st)
+		merged, err = tx.RetentionMerged(ctx, b.OrgID)
+		return err
 	})
 	if err != nil {
 		return err
 	}
-	var todo []*store.RetentionFact
-	for _, it := range batch.Items {
-		if f := still[it.PersonID]; f != nil {
-			todo = append(todo, f)
-		} else {
-			res.Skipped++
-		}
-	}
 	applied := 0
-	for i := 0; i < len(todo); i += s.chunk {
-		part := todo[i:min(i+s.chunk, len(todo))]
+	for i := 0; i < len(batch.Items); i += s.chunk {
+		// Each chunk's files are checked again, just before: only those
+		// still due are changed (a file contacted since is skipped).
+		ids := make([]string, 0, s.chunk)
+		for _, it := range batch.Items[i:min(i+s.chunk, len(batch.Items))] {
+			ids = append(ids, it.PersonID)
+		}
+		var part []*store.RetentionFact
+		if err := s.db.View(ctx, func(tx *store.Tx) error {
+			facts, err := tx.RetentionFactsOf(ctx, b.OrgID, ids, merged)
+			if err != nil {
+				return err
+			}
+			archive, anonymise := due(rules, facts, dayUTC)
+			part = anonymise
+			if b.Action == ActionArchive {
+				part = append(part, archive...)
+			}
+			return nil
+		}); err != nil {
+			return err
+		}
+		res.Skipped += len(ids) - len(part)
+		if len(part) == 0 {
+			continue
+		}
 		var shas []string
 		err := s.db.Transact(ctx, func(tx *store.Tx) error {
 			shas = nil

@@ -84,70 +84,154 @@ type RetentionFact struct {
 	Kinds       map[string]bool
 }
 
-// RetentionFacts returns the facts of every file of org not yet
-// anonymised, in a constant number of statements (one per contact date
-// of PersonData).
-func (tx *Tx) RetentionFacts(ctx context.Context, orgID string) ([]*RetentionFact, error) {
-	type row struct {
-		household, mergedInto string
-		archived              bool
-	}
-	persons := map[string]*row{}
-	rows, err := tx.query(ctx, "SELECT id, COALESCE(household_id, ''), COALESCE(merged_into, ''), archived_at FROM persons WHERE org_id = ? AND anonymised_at = 0", orgID)
+// RetentionMerged are the persons of an organisation merged into
+// another (rare): id → the person merged into and the household. Read
+// once per plan, so that each page of files folds its duplicates in.
+type RetentionMerged map[string]MergedPerson
+
+// MergedPerson is a person merged into another.
+type MergedPerson struct{ Into, Household string }
+
+// RetentionMerged returns org's merged persons not yet anonymised.
+func (tx *Tx) RetentionMerged(ctx context.Context, orgID string) (RetentionMerged, error) {
+	rows, err := tx.query(ctx, "SELECT id, merged_into, COALESCE(household_id, '') FROM persons WHERE org_id = ? AND anonymised_at = 0 AND merged_into IS NOT NULL AND merged_into <> ''", orgID)
 	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
+	out := RetentionMerged{}
 	for rows.Next() {
 		var id string
-		var r row
+		var m MergedPerson
+		if err := rows.Scan(&id, &m.Into, &m.Household); err != nil {
+			return nil, err
+		}
+		out[id] = m
+	}
+	return out, rows.Err()
+}
+
+// root is the person id is merged into, at the end of the chain.
+func (m RetentionMerged) root(id string) string {
+	for i := 0; i < 16; i++ { // merges chain rarely; bounded anyway
+		p, ok := m[id]
+		if !ok {
+			return id
+		}
+		id = p.Into
+	}
+	return id
+}
+
+// RetentionFactsPage returns the facts of at most limit files of org not
+// yet anonymised whose person id comes after after, in id order (keyset
+// pagination: the next page starts after the last PersonID). Its cost is
+// a constant number of statements per page (one per contact date of
+// PersonData), each reading the rows of the page's persons only by the
+// tables' person index, so that retention walks a large database in
+// short read transactions with memory bounded by the page.
+func (tx *Tx) RetentionFactsPage(ctx context.Context, orgID, after string, limit int, merged RetentionMerged) ([]*RetentionFact, error) {
+	rows, err := tx.query(ctx, `SELECT id, COALESCE(household_id, ''), archived_at FROM persons
+		WHERE org_id = ? AND anonymised_at = 0 AND (merged_into IS NULL OR merged_into = '') AND id > ?
+		ORDER BY id LIMIT ?`, orgID, after, limit)
+	if err != nil {
+		return nil, err
+	}
+	var roots []retentionRoot
+	for rows.Next() {
+		var r retentionRoot
 		var archivedAt int64
-		if err := rows.Scan(&id, &r.household, &r.mergedInto, &archivedAt); err != nil {
+		if err := rows.Scan(&r.id, &r.household, &archivedAt); err != nil {
 			rows.Close()
 			return nil, err
 		}
 		r.archived = archivedAt != 0
-		persons[id] = &r
+		roots = append(roots, r)
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	root := func(id string) string {
-		for i := 0; i < 16; i++ { // merges chain rarely; bounded anyway
-			r, ok := persons[id]
-			if !ok || r.mergedInto == "" {
-				return id
-			}
-			id = r.mergedInto
-		}
-		return id
+	return tx.retentionFacts(ctx, orgID, roots, merged)
+}
+
+// RetentionFactsOf returns the facts of the files ids of org (persons
+// not merged into another, not anonymised; the others are left out), in
+// id order: what Apply checks again before it changes a file.
+func (tx *Tx) RetentionFactsOf(ctx context.Context, orgID string, ids []string, merged RetentionMerged) ([]*RetentionFact, error) {
+	if len(ids) == 0 {
+		return nil, nil
 	}
-	facts := map[string]*RetentionFact{}
-	for id, r := range persons {
-		if r.mergedInto == "" {
-			facts[id] = &RetentionFact{PersonID: id, Archived: r.archived, Kinds: map[string]bool{}}
+	expr, arg := tx.idSet(ids)
+	rows, err := tx.query(ctx, `SELECT id, COALESCE(household_id, ''), archived_at FROM persons
+		WHERE org_id = ? AND anonymised_at = 0 AND (merged_into IS NULL OR merged_into = '') AND id IN `+expr+`
+		ORDER BY id`, orgID, arg)
+	if err != nil {
+		return nil, err
+	}
+	var roots []retentionRoot
+	for rows.Next() {
+		var r retentionRoot
+		var archivedAt int64
+		if err := rows.Scan(&r.id, &r.household, &archivedAt); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		r.archived = archivedAt != 0
+		roots = append(roots, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	return tx.retentionFacts(ctx, orgID, roots, merged)
+}
+
+type retentionRoot struct {
+	id, household string
+	archived      bool
+}
+
+// retentionFacts gathers the facts of roots (in their order), folding in
+// the persons merged into them.
+func (tx *Tx) retentionFacts(ctx context.Context, orgID string, roots []retentionRoot, merged RetentionMerged) ([]*RetentionFact, error) {
+	if len(roots) == 0 {
+		return nil, nil
+	}
+	facts := make(map[string]*RetentionFact, len(roots))
+	out := make([]*RetentionFact, 0, len(roots))
+	ids := make([]string, 0, len(roots))
+	households := map[string][]*RetentionFact{}
+	for _, r := range roots {
+		f := &RetentionFact{PersonID: r.id, Group: []string{r.id}, Archived: r.archived, Kinds: map[string]bool{}}
+		facts[r.id] = f
+		out = append(out, f)
+		ids = append(ids, r.id)
+		if r.household != "" {
+			households[r.household] = append(households[r.household], f)
 		}
 	}
-	for id := range persons {
-		if f := facts[root(id)]; f != nil {
+	for id, m := range merged {
+		if f := facts[merged.root(id)]; f != nil {
 			f.Group = append(f.Group, id)
+			ids = append(ids, id)
+			if m.Household != "" {
+				households[m.Household] = append(households[m.Household], f)
+			}
 		}
 	}
-	for _, f := range facts {
+	for _, f := range out {
 		sort.Strings(f.Group)
 	}
+	expr, arg := tx.idSet(ids)
 	for _, t := range PersonData {
 		for _, c := range t.Contacts {
-			q := fmt.Sprintf("SELECT t.%s, MAX(t.%s) FROM %s t JOIN persons p ON p.id = t.%s WHERE p.org_id = ?",
-				t.Column, c.Column, t.Table, t.Column)
-			if t.Table == "persons" {
-				q = fmt.Sprintf("SELECT id, MAX(%s) FROM persons t WHERE org_id = ?", c.Column)
-			}
+			q := fmt.Sprintf("SELECT t.%s, MAX(t.%s) FROM %s t WHERE t.%s IN %s", t.Column, c.Column, t.Table, t.Column, expr)
 			if c.Where != "" {
 				q += " AND " + strings.ReplaceAll(c.Where, c.Column, "t."+c.Column)
 			}
 			q += " GROUP BY 1"
-			rows, err := tx.query(ctx, q, orgID)
+			rows, err := tx.query(ctx, q, arg)
 			if err != nil {
 				return nil, fmt.Errorf("last contact in %s.%s: %w", t.Table, c.Column, err)
 			}
@@ -172,7 +256,7 @@ func (tx *Tx) RetentionFacts(ctx context.Context, orgID string) ([]*RetentionFac
 					}
 					day = v.String
 				}
-				f := facts[root(id)]
+				f := facts[merged.root(id)]
 				if f == nil || day == "" {
 					continue
 				}
@@ -190,40 +274,49 @@ func (tx *Tx) RetentionFacts(ctx context.Context, orgID string) ([]*RetentionFac
 		}
 	}
 	// Open accompaniments, the person's own or their household's.
-	rows, err = tx.query(ctx, "SELECT person_id, household_id FROM accompaniments WHERE org_id = ? AND end_date = ''", orgID)
+	rows, err := tx.query(ctx, "SELECT person_id FROM accompaniments WHERE org_id = ? AND end_date = '' AND person_id IN "+expr, orgID, arg)
 	if err != nil {
 		return nil, err
 	}
-	openHouseholds := map[string]bool{}
 	for rows.Next() {
-		var pid, hid string
-		if err := rows.Scan(&pid, &hid); err != nil {
+		var pid string
+		if err := rows.Scan(&pid); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		if f := facts[root(pid)]; f != nil {
+		if f := facts[merged.root(pid)]; f != nil {
 			f.Open = true
-		}
-		if hid != "" {
-			openHouseholds[hid] = true
 		}
 	}
 	rows.Close()
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	for id, r := range persons {
-		if r.household != "" && openHouseholds[r.household] {
-			if f := facts[root(id)]; f != nil {
+	if len(households) > 0 {
+		hids := make([]string, 0, len(households))
+		for h := range households {
+			hids = append(hids, h)
+		}
+		hexpr, harg := tx.idSet(hids)
+		rows, err := tx.query(ctx, "SELECT DISTINCT household_id FROM accompaniments WHERE org_id = ? AND end_date = '' AND household_id IN "+hexpr, orgID, harg)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var h string
+			if err := rows.Scan(&h); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			for _, f := range households[h] {
 				f.Open = true
 			}
 		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
 	}
-	out := make([]*RetentionFact, 0, len(facts))
-	for _, f := range facts {
-		out = append(out, f)
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].PersonID < out[j].PersonID })
 	return out, nil
 }
 
@@ -260,33 +353,87 @@ type RetentionItem struct {
 	LastContact string
 }
 
-// InsertRetentionPlan stores p with its batches and their items, and
-// supersedes the organisation's earlier open plans none of whose batches
-// was decided yet (a decided batch stays until applied or replaced by the
-// manager's next decision).
-func (tx *Tx) InsertRetentionPlan(ctx context.Context, p *RetentionPlan) error {
+// BeginRetentionPlan stores p and its batches (without items) as a plan
+// being prepared: hidden from RetentionPlans and, not being open, beyond
+// any decision until OpenRetentionPlan. The items are added by
+// AddRetentionItems in transactions of their own, so that a plan over a
+// large database never holds the write lock long. What an earlier
+// preparation of the organisation left when it died (an hour old) is
+// deleted first.
+func (tx *Tx) BeginRetentionPlan(ctx context.Context, p *RetentionPlan) error {
+	stale := "SELECT id FROM retention_plans WHERE org_id = ? AND preparing AND created_at < ?"
+	before := ts(tx.now.Add(-time.Hour))
+	if _, err := tx.exec(ctx, "DELETE FROM retention_batch_items WHERE batch_id IN (SELECT id FROM retention_batches WHERE plan_id IN ("+stale+"))", p.OrgID, before); err != nil {
+		return err
+	}
+	if _, err := tx.exec(ctx, "DELETE FROM retention_batches WHERE plan_id IN ("+stale+")", p.OrgID, before); err != nil {
+		return err
+	}
+	if _, err := tx.exec(ctx, "DELETE FROM retention_plans WHERE org_id = ? AND preparing AND created_at < ?", p.OrgID, before); err != nil {
+		return err
+	}
+	p.ID, p.CreatedAt, p.Status = NewID(), tx.now, "superseded"
+	if _, err := tx.exec(ctx, "INSERT INTO retention_plans (id, org_id, day, status, prepared_by, created_at, preparing) VALUES (?,?,?,?,?,?,?)",
+		p.ID, p.OrgID, p.Day, p.Status, p.PreparedBy, ts(p.CreatedAt), true); err != nil {
+		return err
+	}
+	for _, b := range p.Batches {
+		b.ID, b.PlanID, b.OrgID, b.Status = NewID(), p.ID, p.OrgID, "pending"
+		if _, err := tx.exec(ctx, "INSERT INTO retention_batches (id, plan_id, org_id, action, status, files) VALUES (?,?,?,?,?,?)",
+			b.ID, b.PlanID, b.OrgID, b.Action, b.Status, 0); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// AddRetentionItems adds items to batch b of a plan being prepared (the
+// caller counts them in b.Files once committed).
+func (tx *Tx) AddRetentionItems(ctx context.Context, b *RetentionBatch, items []RetentionItem) error {
+	for _, it := range items {
+		if _, err := tx.exec(ctx, "INSERT INTO retention_batch_items (batch_id, person_id, last_contact) VALUES (?,?,?)",
+			b.ID, it.PersonID, it.LastContact); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// DropRetentionPlan deletes plan id while it is being prepared (a
+// preparation that failed): its items, batches and itself.
+func (tx *Tx) DropRetentionPlan(ctx context.Context, id string) error {
+	if _, err := tx.exec(ctx, "DELETE FROM retention_batch_items WHERE batch_id IN (SELECT id FROM retention_batches WHERE plan_id = ? AND plan_id IN (SELECT id FROM retention_plans WHERE preparing))", id); err != nil {
+		return err
+	}
+	if _, err := tx.exec(ctx, "DELETE FROM retention_batches WHERE plan_id = ? AND plan_id IN (SELECT id FROM retention_plans WHERE preparing)", id); err != nil {
+		return err
+	}
+	_, err := tx.exec(ctx, "DELETE FROM retention_plans WHERE id = ? AND preparing", id)
+	return err
+}
+
+// OpenRetentionPlan ends the preparation of p: its batches get their
+// counts, it opens, and it supersedes the organisation's earlier open
+// plans none of whose batches was decided yet (a decided batch stays
+// until applied or replaced by the manager's next decision).
+func (tx *Tx) OpenRetentionPlan(ctx context.Context, p *RetentionPlan) error {
 	if _, err := tx.exec(ctx, `UPDATE retention_plans SET status = 'superseded' WHERE org_id = ? AND status = 'open'
 		AND NOT EXISTS (SELECT 1 FROM retention_batches b WHERE b.plan_id = retention_plans.id AND b.status IN ('approved','applied'))`, p.OrgID); err != nil {
 		return err
 	}
-	p.ID, p.CreatedAt, p.Status = NewID(), tx.now, "open"
-	if _, err := tx.exec(ctx, "INSERT INTO retention_plans (id, org_id, day, status, prepared_by, created_at) VALUES (?,?,?,?,?,?)",
-		p.ID, p.OrgID, p.Day, p.Status, p.PreparedBy, ts(p.CreatedAt)); err != nil {
-		return err
-	}
 	for _, b := range p.Batches {
-		b.ID, b.PlanID, b.OrgID, b.Status, b.Files = NewID(), p.ID, p.OrgID, "pending", len(b.Items)
-		if _, err := tx.exec(ctx, "INSERT INTO retention_batches (id, plan_id, org_id, action, status, files) VALUES (?,?,?,?,?,?)",
-			b.ID, b.PlanID, b.OrgID, b.Action, b.Status, b.Files); err != nil {
+		if _, err := tx.exec(ctx, "UPDATE retention_batches SET files = ? WHERE id = ?", b.Files, b.ID); err != nil {
 			return err
 		}
-		for _, it := range b.Items {
-			if _, err := tx.exec(ctx, "INSERT INTO retention_batch_items (batch_id, person_id, last_contact) VALUES (?,?,?)",
-				b.ID, it.PersonID, it.LastContact); err != nil {
-				return err
-			}
-		}
 	}
+	res, err := tx.exec(ctx, "UPDATE retention_plans SET status = 'open', preparing = ? WHERE id = ? AND preparing", false, p.ID)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != 1 {
+		return errors.Join(err, fmt.Errorf("store: retention plan %s is no longer being prepared", p.ID))
+	}
+	p.Status = "open"
 	return nil
 }
 
@@ -322,7 +469,7 @@ func (tx *Tx) scanBatches(ctx context.Context, q string, args ...any) ([]*Retent
 // RetentionPlans returns org's plans, newest first, with their batches
 // (without items).
 func (tx *Tx) RetentionPlans(ctx context.Context, orgID string, limit int) ([]*RetentionPlan, error) {
-	rows, err := tx.query(ctx, "SELECT id, org_id, day, status, prepared_by, created_at FROM retention_plans WHERE org_id = ? ORDER BY created_at DESC, id DESC LIMIT ?", orgID, limit)
+	rows, err := tx.query(ctx, "SELECT id, org_id, day, status, prepared_by, created_at FROM retention_plans WHERE org_id = ? AND NOT preparing ORDER BY created_at DESC, id DESC LIMIT ?", orgID, limit)
 	if err != nil {
 		return nil, err
 	}
