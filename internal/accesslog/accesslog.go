@@ -36,7 +36,11 @@ type Entry struct {
 	// Worker is the worker's name when their organisation chose to show
 	// it (show_worker_names), else empty.
 	Worker string `json:"worker,omitempty"`
-	Action string `json:"action"`
+	// Delegate names the person's trusted third party when they read
+	// or acted on the portal (role portal_delegate): the person and
+	// their workers see which delegate it was.
+	Delegate string `json:"delegate,omitempty"`
+	Action   string `json:"action"`
 	// BreakGlass and Reason tell an exceptional access and why.
 	BreakGlass bool   `json:"break_glass"`
 	Reason     string `json:"reason,omitempty"`
@@ -107,6 +111,9 @@ func Lines(rows []*store.AccessLogEntry, namesOf string) []*Entry {
 		}
 		if r.ActorID == "system" {
 			e.Organization, e.Role = "", "system"
+		}
+		if r.Role == parcours.PortalDelegate {
+			e.Delegate = r.DelegateName
 		}
 		out = group(out, e)
 	}
@@ -325,6 +332,8 @@ func Sentence(lang string, e *Entry) string {
 	}
 	var text string
 	switch {
+	case e.Role == parcours.PortalDelegate && e.Delegate != "":
+		text = i18n.T(lang, "access_log.sentence_delegate_named", e.Delegate, i18n.T(lang, what))
 	case e.Role == parcours.PortalPerson || e.Role == parcours.PortalDelegate:
 		text = i18n.T(lang, "access_log.sentence_"+e.Role, i18n.T(lang, what))
 	case e.Organization == "":

@@ -309,6 +309,9 @@ type AccessLogEntry struct {
 	ShowWorkerNames bool
 	WorkerFirstName string
 	WorkerLastName  string
+	// DelegateName names the person's delegate (portal) who acted, if
+	// the event is a delegate's and their account is still there.
+	DelegateName string
 }
 
 // AccessLog returns the audit events about the persons of a file (a
@@ -327,7 +330,7 @@ func (tx *Tx) AccessLog(ctx context.Context, personIDs []string, limit int) ([]*
 	in, args := personIn("person_id", personIDs)
 	rows, err := tx.query(ctx, `SELECT e.seq, e.at, e.actor_id, e.org_id, e.role, e.action, e.object_type, e.object_id,
 		e.break_glass_id, e.reason, COALESCE(o.name, ''), COALESCE(o.show_worker_names, FALSE),
-		COALESCE(w.first_name, ''), COALESCE(w.last_name, ''), e.person_id
+		COALESCE(w.first_name, ''), COALESCE(w.last_name, ''), e.person_id, COALESCE(pa.name, '')
 		FROM (SELECT seq, at, actor_id, org_id, role, action, object_type, object_id, break_glass_id, reason, person_id
 			FROM audit_events WHERE `+in+`
 			UNION ALL
@@ -336,6 +339,7 @@ func (tx *Tx) AccessLog(ctx context.Context, personIDs []string, limit int) ([]*
 		JOIN persons p ON p.id = e.person_id
 		LEFT JOIN organizations o ON o.id = e.org_id
 		LEFT JOIN workers w ON w.id = e.actor_id
+		LEFT JOIN portal_accounts pa ON pa.person_id = e.person_id AND pa.kind = 'delegate' AND 'portal:' || pa.id = e.actor_id
 		WHERE e.org_id = p.org_id OR e.actor_id = 'system' OR `+referralOrgsClause+`
 		ORDER BY e.at DESC, e.seq = 0 DESC, e.seq DESC LIMIT ?`, append(append(args, args...), limit)...)
 	if err != nil {
@@ -347,7 +351,7 @@ func (tx *Tx) AccessLog(ctx context.Context, personIDs []string, limit int) ([]*
 		var e AccessLogEntry
 		var at int64
 		if err := rows.Scan(&e.Seq, &at, &e.ActorID, &e.OrgID, &e.Role, &e.Action, &e.ObjectType, &e.ObjectID,
-			&e.BreakGlass, &e.Reason, &e.OrgName, &e.ShowWorkerNames, &e.WorkerFirstName, &e.WorkerLastName, &e.PersonID); err != nil {
+			&e.BreakGlass, &e.Reason, &e.OrgName, &e.ShowWorkerNames, &e.WorkerFirstName, &e.WorkerLastName, &e.PersonID, &e.DelegateName); err != nil {
 			return nil, err
 		}
 		e.At = fromTS(at)

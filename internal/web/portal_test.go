@@ -252,15 +252,48 @@ func TestPortal_DelegateScopeLogAndEndDate(t *testing.T) {
 			"ends_on": {time.Now().AddDate(0, 1, 0).Format(time.DateOnly)}}); r.Status != http.StatusForbidden {
 			t.Errorf("a delegate names a delegate: %d", r.Status)
 		}
+		// The delegate's read is in the person's access log, naming them —
+		// on the portal, in its API, and for the file's workers.
 		r = person.do("GET", "/moi/acces", nil)
-		if !strings.Contains(string(r.Body), "Votre personne de confiance, sur le portail : a consulté le suivi") {
-			t.Errorf("the delegate's read is not in the person's access log")
+		if !strings.Contains(string(r.Body), "Paul Martin, votre personne de confiance, sur le portail : a consulté le suivi") {
+			t.Errorf("the delegate's read is not in the person's access log, by name")
+		}
+		var log struct {
+			AccessLog []struct{ Role, Delegate, Text string } `json:"access_log"`
+		}
+		req := httptest.NewRequest("GET", "/api/v1/moi/access-log", nil)
+		req.AddCookie(&http.Cookie{Name: portal.SessionCookie, Value: person.cookie})
+		if r := e.Serve(req); r.Status != http.StatusOK || json.Unmarshal(r.Body, &log) != nil {
+			t.Fatalf("portal access log API: %d %s", r.Status, r.Body)
+		}
+		named := false
+		for _, l := range log.AccessLog {
+			if l.Role == "delegate" {
+				named = l.Delegate == "Paul Martin"
+			}
+		}
+		if !named {
+			t.Errorf("the portal API does not name the delegate: %+v", log.AccessLog)
+		}
+		if r := e.Page("GET", "/persons/"+f.Person.ID+"/access-log", "worker", nil); !strings.Contains(string(r.Body), "Paul Martin, votre personne de confiance") {
+			t.Errorf("the worker's view of the access log does not name the delegate: %d", r.Status)
+		}
+		var wlog struct {
+			Items []struct{ Role, Delegate string }
+		}
+		e.Do("GET", "/api/v1/persons/"+f.Person.ID+"/access-log", "worker", nil).Decode(t, &wlog)
+		named = false
+		for _, l := range wlog.Items {
+			named = named || (l.Role == "delegate" && l.Delegate == "Paul Martin")
+		}
+		if !named {
+			t.Errorf("the access-log API does not name the delegate")
 		}
 		// Past the end date: 401.
 		if _, err := e.App.DB.SQL().Exec(rebind(e, "UPDATE portal_accounts SET ends_on = '2020-01-01' WHERE login = ?"), "paul.martin"); err != nil {
 			t.Fatal(err)
 		}
-		req := httptest.NewRequest("GET", "/api/v1/moi", nil)
+		req = httptest.NewRequest("GET", "/api/v1/moi", nil)
 		req.AddCookie(&http.Cookie{Name: portal.SessionCookie, Value: d.cookie})
 		if r := e.Serve(req); r.Status != http.StatusUnauthorized {
 			t.Errorf("a delegate past their end date: %d, want 401", r.Status)

@@ -4,12 +4,10 @@ import (
 	"bytes"
 	"net/http"
 	"strconv"
-	"strings"
 	"time"
 
 	"parcours/internal/accesslog"
 	"parcours/internal/audit"
-	"parcours/internal/i18n"
 	"parcours/internal/parcours"
 	"parcours/internal/web"
 )
@@ -59,7 +57,7 @@ var auditQuery = []web.Param{
 
 func (s *Server) auditAPIRoutes() {
 	s.Schema("AccessLogEntry", web.Object([]string{"at", "organization", "role", "action", "break_glass", "text"}, web.Schema{
-		"at": web.StrFmt("date-time"), "organization": web.Str(), "role": web.Str(), "worker": web.Str(), "action": web.Str(),
+		"at": web.StrFmt("date-time"), "organization": web.Str(), "role": web.Str(), "worker": web.Str(), "delegate": web.Str(), "action": web.Str(),
 		"break_glass": web.Boolean(), "reason": web.Str(), "text": web.Str(), "count": web.Integer(), "since": web.StrFmt("date-time"),
 	}))
 	s.Schema("AuditEvent", web.Object([]string{"seq", "id", "at", "actor_id", "action"}, web.Schema{
@@ -81,35 +79,11 @@ func (s *Server) auditAPIRoutes() {
 func accessLogLines(lang string, entries []*accesslog.Entry) []accessLogLine {
 	out := make([]accessLogLine, len(entries))
 	for i, e := range entries {
-		out[i] = accessLogLine{Entry: e, Text: accessLogText(lang, e)}
+		out[i] = accessLogLine{Entry: e, Text: accesslog.Sentence(lang, e)}
 	}
 	return out
 }
 
-// accessLogText says in plain words who did what: "Un·e travailleur·se
-// social·e du CCAS de X a consulté la fiche".
-func accessLogText(lang string, e *accesslog.Entry) string {
-	what := "access_log.action." + e.Action
-	if !i18n.Has(what) {
-		what = "access_log.action.other"
-	}
-	who := i18n.T(lang, "access_log.role."+e.Role)
-	if e.Worker != "" {
-		who = i18n.T(lang, "access_log.named", e.Worker, i18n.T(lang, "access_log.function."+e.Role))
-	}
-	text := i18n.T(lang, "access_log.sentence", who, e.Organization, i18n.T(lang, what))
-	if e.Organization == "" {
-		text = i18n.T(lang, "access_log.sentence_system", i18n.T(lang, what))
-	}
-	if e.Count > 1 {
-		// Repeated reads within 30 minutes make one line (accesslog.group).
-		text = strings.TrimSuffix(text, ".") + " " + i18n.N(lang, "access_log.repeated", e.Count, e.Since.In(web.Paris()).Format("15:04"), e.At.In(web.Paris()).Format("15:04")) + "."
-	}
-	if e.BreakGlass {
-		text += " " + i18n.T(lang, "access_log.break_glass", e.Reason)
-	}
-	return text
-}
 
 func (s *Server) apiAccessLog(w http.ResponseWriter, r *http.Request) error {
 	entries, err := s.svc.AccessLog.PersonLog(r.Context(), web.MustActor(r), r.PathValue("id"))
