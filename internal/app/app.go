@@ -9,6 +9,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"os"
+	"path/filepath"
 	"time"
 
 	"parcours/internal/accesslog"
@@ -185,6 +186,11 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a.Referrals = referral.New(db)
 	a.Aid = aid.New(db)
 	a.Stats = stats.New(db)
+	exportKey, err := ring.Key(ctx, keyring.ExportFiles, true)
+	if err != nil {
+		return nil, err
+	}
+	a.Stats.UseExportFiles(stats.ExportFiles{Dir: filepath.Join(cfg.DataDir, "exports"), Key: exportKey})
 	// The pre-screening rules are data: a rule that does not parse or
 	// names an unknown parameter stops the start, naming file and line.
 	rules, err := prescreen.Load()

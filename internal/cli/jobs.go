@@ -58,6 +58,11 @@ func newScheduler(c *Common, a *app.App) (*jobs.Scheduler, error) {
 	s.Add(jobs.Job{Name: "appointment-reminders", Every: 5 * time.Minute, Run: func(ctx context.Context) (int, error) {
 		return a.Outbox.ScheduleReminders(ctx, system)
 	}})
+	// Background exports: write the queued ones (each claimed), delete
+	// the files past their expiry (package stats).
+	s.Add(jobs.Job{Name: "exports", Every: time.Minute, Timeout: time.Hour, Run: func(ctx context.Context) (int, error) {
+		return a.Stats.RunExports(ctx, system)
+	}})
 	s.Add(jobs.Job{Name: "session-cleanup", Every: 15 * time.Minute, Run: func(ctx context.Context) (int, error) {
 		n, err := a.Auth.CleanUp(ctx, system)
 		return int(n.Sessions + n.Throttles), err
@@ -91,7 +96,7 @@ func init() {
 		name:    "jobs run-once",
 		summary: "Run the background jobs (or one, with --job) once now, then exit.",
 		flags: func(fs *flag.FlagSet, c *Common) {
-			fs.StringVar(&name, "job", "", "run only this job: task-reminders, renewal-reminders, referral-reminders, data-requests-overdue, appointment-reminders, outbox, session-cleanup, audit or retention-plan")
+			fs.StringVar(&name, "job", "", "run only this job: task-reminders, renewal-reminders, referral-reminders, data-requests-overdue, appointment-reminders, outbox, exports, session-cleanup, audit or retention-plan")
 			accessFlags(fs, c)
 		},
 		run: func(ctx context.Context, e *env, c *Common, args []string) error {

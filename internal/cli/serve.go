@@ -28,6 +28,7 @@ func init() {
 			accessFlags(fs, c)
 			proxyFlag(fs, c)
 			reviewFlags(fs, c)
+			exportFlags(fs, c)
 			fs.BoolVar(&searchIndex, "search-index", os.Getenv("PARCOURS_SEARCH_INDEX") != "off",
 				"keep a copy of the person search index in memory for the searches' candidates; refreshed across instances by LISTEN/NOTIFY on PostgreSQL (env PARCOURS_SEARCH_INDEX=off to disable)")
 		},
@@ -41,6 +42,9 @@ func init() {
 			}
 			defer a.Close()
 			if err := applyReview(a); err != nil { // review.go
+				return err
+			}
+			if err := applyExports(a); err != nil { // exports.go
 				return err
 			}
 			stopJobs, err := startJobs(ctx, c, a) // jobs.go

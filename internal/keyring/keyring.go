@@ -45,9 +45,12 @@ const MasterKeyEnv = "PARCOURS_MASTER_KEY"
 const (
 	TOTP            = "totp"
 	AuditCheckpoint = "audit-checkpoint"
+	// ExportFiles encrypts the files of background exports (never a
+	// key file: it was born in the database).
+	ExportFiles = "export-files"
 )
 
-var legacyFiles = map[string]string{TOTP: "totp.key", AuditCheckpoint: "audit-checkpoint.key"}
+var legacyFiles = map[string]string{TOTP: "totp.key", AuditCheckpoint: "audit-checkpoint.key", ExportFiles: "export-files.key"}
 
 // ParseMasterKey decodes the value of PARCOURS_MASTER_KEY: base64
 // (standard or URL alphabet, padded or not) of exactly 32 bytes.

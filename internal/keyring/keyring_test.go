@@ -92,8 +92,12 @@ func TestTwoInstancesOnOnePostgres_ShareKeysOrRefuseToStart(t *testing.T) {
 			t.Error("a key is stored in clear")
 		}
 	}
-	if n != 2 {
-		t.Errorf("%d keys stored, want 2", n)
+	// TOTP, audit checkpoints and the background exports' files.
+	if n != 3 {
+		t.Errorf("%d keys stored, want 3", n)
+	}
+	if k1, k2 := a1.Stats.ExportSettings().Key, a2.Stats.ExportSettings().Key; len(k1) != 32 || !bytes.Equal(k1, k2) {
+		t.Error("the two instances encrypt background exports with different keys")
 	}
 }
 

@@ -17,6 +17,7 @@ const (
 	ETooLarge        = "too_large"        // 413
 	ERateLimited     = "rate_limited"     // 429
 	EUnsupported     = "unsupported_type" // 415
+	EGone            = "gone"             // 410: was there, no longer is (an expired download)
 	EInternal        = "internal"         // 500: never shown in detail
 )
 

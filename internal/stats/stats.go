@@ -184,6 +184,8 @@ func Suppress(counts []int) (cells []Cell, total Cell) {
 type Service struct {
 	db  *store.DB
 	now func() time.Time
+	// files are the background exports' settings (jobs.go).
+	files ExportFiles
 }
 
 // New returns the service.
@@ -298,11 +300,8 @@ func (s *Service) ExportRows(ctx context.Context, actor parcours.Actor, kind, fo
 		if err != nil {
 			return err
 		}
-		if !slices.Contains(RowKinds, kind) {
-			return parcours.FieldError(parcours.EInvalid, "kind", "error.stats.table")
-		}
-		if format != FormatCSV && format != FormatXLSX {
-			return parcours.FieldError(parcours.EInvalid, "format", "error.stats.format")
+		if err := checkRows(kind, format); err != nil {
+			return err
 		}
 		if err := ready(); err != nil {
 			return err

@@ -150,55 +150,11 @@ var RowExports = map[string][]string{
 // it wrote. The period selects accompaniments open during it, and
 // procedures and aid requests created during it.
 func (tx *Tx) StatsRows(ctx context.Context, kind string, f StatsFilter, fn func([]string) error) (int, error) {
-	from, to, err := periodInstants(f.From, f.To)
+	q, args, err := rowQuery(kind, f)
 	if err != nil {
 		return 0, err
 	}
-	var q string
-	var args []any
-	switch kind {
-	case "accompaniments":
-		where, a := f.accompaniments("a")
-		q = `SELECT a.id, a.person_id, a.team_id, a.referent_id, a.kind, a.start_date, a.end_date, a.end_reason
-			FROM accompaniments a WHERE ` + where + ` AND a.start_date <= ? AND (a.end_date = '' OR a.end_date >= ?) ORDER BY a.start_date, a.id`
-		args = append(a, f.To, f.From)
-	case "procedures":
-		q = `SELECT id, person_id, right_code, status, help_level, filed_on, decided_on, CAST(amount_cents AS TEXT), assignee_id
-			FROM procedures WHERE org_id = ? AND created_at >= ? AND created_at < ?`
-		args = []any{f.OrgID, from, to}
-		if f.WorkerID != "" {
-			q += " AND assignee_id = ?"
-			args = append(args, f.WorkerID)
-		}
-		q += " ORDER BY created_at, id"
-	case "aid_requests":
-		q = `SELECT id, person_id, household_id, aid_code, status, CAST(amount_cents AS TEXT), CAST(decided_cents AS TEXT), payment_status, paid_on
-			FROM aid_requests WHERE org_id = ? AND created_at >= ? AND created_at < ?`
-		args = []any{f.OrgID, from, to}
-		if f.WorkerID != "" {
-			q += " AND created_by = ?"
-			args = append(args, f.WorkerID)
-		}
-		q += " ORDER BY created_at, id"
-	case "appointments":
-		// One line per person × appointment: the person of the file (the
-		// household, when invited, is a column).
-		q = `SELECT a.id, a.person_id, a.household_id, a.team_id, CAST(a.starts_at AS TEXT), a.status, a.place_kind
-			FROM appointments a WHERE a.org_id = ? AND a.starts_at >= ? AND a.starts_at < ?`
-		args = []any{f.OrgID, from, to}
-		if f.TeamID != "" {
-			q += " AND a.team_id = ?"
-			args = append(args, f.TeamID)
-		}
-		if f.WorkerID != "" {
-			q += " AND EXISTS (SELECT 1 FROM appointment_workers w WHERE w.appointment_id = a.id AND w.worker_id = ?)"
-			args = append(args, f.WorkerID)
-		}
-		q += " ORDER BY a.starts_at, a.id"
-	default:
-		return 0, fmt.Errorf("store: no row export %q", kind)
-	}
-	rows, err := tx.query(ctx, q, args...)
+	rows, err := tx.query(ctx, q+rowOrder[kind], args...)
 	if err != nil {
 		return 0, err
 	}
@@ -225,6 +181,73 @@ func (tx *Tx) StatsRows(ctx context.Context, kind string, f StatsFilter, fn func
 		n++
 	}
 	return n, rows.Err()
+}
+
+// StatsRowCount counts the rows a row-level export would write, to
+// decide whether it runs in the background.
+func (tx *Tx) StatsRowCount(ctx context.Context, kind string, f StatsFilter) (int, error) {
+	q, args, err := rowQuery(kind, f)
+	if err != nil {
+		return 0, err
+	}
+	var n int
+	err = tx.queryRow(ctx, "SELECT COUNT(*) FROM ("+q+") x", args...).Scan(&n)
+	return n, err
+}
+
+var rowOrder = map[string]string{
+	"accompaniments": " ORDER BY a.start_date, a.id",
+	"procedures":     " ORDER BY created_at, id",
+	"aid_requests":   " ORDER BY created_at, id",
+	"appointments":   " ORDER BY a.starts_at, a.id",
+}
+
+// rowQuery is the query of a row-level export, without its order.
+func rowQuery(kind string, f StatsFilter) (q string, args []any, err error) {
+	from, to, err := periodInstants(f.From, f.To)
+	if err != nil {
+		return "", nil, err
+	}
+	switch kind {
+	case "accompaniments":
+		where, a := f.accompaniments("a")
+		q = `SELECT a.id, a.person_id, a.team_id, a.referent_id, a.kind, a.start_date, a.end_date, a.end_reason
+			FROM accompaniments a WHERE ` + where + ` AND a.start_date <= ? AND (a.end_date = '' OR a.end_date >= ?)`
+		args = append(a, f.To, f.From)
+	case "procedures":
+		q = `SELECT id, person_id, right_code, status, help_level, filed_on, decided_on, CAST(amount_cents AS TEXT), assignee_id
+			FROM procedures WHERE org_id = ? AND created_at >= ? AND created_at < ?`
+		args = []any{f.OrgID, from, to}
+		if f.WorkerID != "" {
+			q += " AND assignee_id = ?"
+			args = append(args, f.WorkerID)
+		}
+	case "aid_requests":
+		q = `SELECT id, person_id, household_id, aid_code, status, CAST(amount_cents AS TEXT), CAST(decided_cents AS TEXT), payment_status, paid_on
+			FROM aid_requests WHERE org_id = ? AND created_at >= ? AND created_at < ?`
+		args = []any{f.OrgID, from, to}
+		if f.WorkerID != "" {
+			q += " AND created_by = ?"
+			args = append(args, f.WorkerID)
+		}
+	case "appointments":
+		// One line per person × appointment: the person of the file (the
+		// household, when invited, is a column).
+		q = `SELECT a.id, a.person_id, a.household_id, a.team_id, CAST(a.starts_at AS TEXT), a.status, a.place_kind
+			FROM appointments a WHERE a.org_id = ? AND a.starts_at >= ? AND a.starts_at < ?`
+		args = []any{f.OrgID, from, to}
+		if f.TeamID != "" {
+			q += " AND a.team_id = ?"
+			args = append(args, f.TeamID)
+		}
+		if f.WorkerID != "" {
+			q += " AND EXISTS (SELECT 1 FROM appointment_workers w WHERE w.appointment_id = a.id AND w.worker_id = ?)"
+			args = append(args, f.WorkerID)
+		}
+	default:
+		return "", nil, fmt.Errorf("store: no row export %q", kind)
+	}
+	return q, args, nil
 }
 
 // periodInstants are the instants bounding the days from..to (UTC).

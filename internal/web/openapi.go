@@ -30,6 +30,9 @@ type Op struct {
 	Query           []Param
 	// List marks responses of shape {"items": [Response...], "next_cursor"}.
 	List bool
+	// Accepted is the schema of a 202 Accepted answer (the work was
+	// queued: a background export), "" when there is none.
+	Accepted string
 }
 
 // Param is a query parameter.
@@ -107,7 +110,12 @@ func (s *Server) OpenAPI() map[string]any {
 			ok["content"] = map[string]any{"application/json": map[string]any{"schema": body}}
 		}
 		errResp := map[string]any{"$ref": "#/components/responses/Error"}
-		o["responses"] = map[string]any{strconv.Itoa(status): ok, "default": errResp}
+		responses := map[string]any{strconv.Itoa(status): ok, "default": errResp}
+		if op.Accepted != "" {
+			responses["202"] = map[string]any{"description": http.StatusText(http.StatusAccepted),
+				"content": map[string]any{"application/json": map[string]any{"schema": Ref(op.Accepted)}}}
+		}
+		o["responses"] = responses
 		if rt.Access != Public {
 			o["security"] = []any{map[string]any{"bearer": []string{}}}
 		} else {

@@ -36,6 +36,8 @@ func StatusOf(code string) int {
 		return http.StatusTooManyRequests
 	case parcours.EUnsupported:
 		return http.StatusUnsupportedMediaType
+	case parcours.EGone:
+		return http.StatusGone
 	}
 	return http.StatusInternalServerError
 }

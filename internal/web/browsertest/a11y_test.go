@@ -92,6 +92,8 @@ func pagesFor(who string, f *demo) []visit {
 		// The report itself is a PDF; its refusal of a bad year is a page.
 		{name: "activity report, bad year", route: "GET /stats/report.pdf", path: "/stats/report.pdf?year=20x6", status: statusFor(who, 403, "manager", 422)},
 		{name: "row export, unknown kind", route: "GET /stats/rows", path: "/stats/rows?kind=nope", status: statusFor(who, 403, "manager", 422)},
+		{name: "background export, not the caller's", route: "GET /stats/exports/{id}", path: "/stats/exports/nope", status: statusFor(who, 403, "manager", 404)},
+		{name: "background export's file, not the caller's", route: "GET /stats/exports/{id}/file", path: "/stats/exports/nope/file", status: statusFor(who, 403, "manager", 404)},
 		{name: "retention rules and plans", route: "GET /retention", path: "/retention", status: statusFor(who, 403, "manager", 200)},
 		{name: "retention batch, decision sent empty", route: "GET /retention/batches/{id}", path: "/retention/batches/" + f.retentionBatch, status: statusFor(who, 403, "manager", 200),
 			submit: map[bool]string{true: `form[action$="/decision"]`}[who == "manager"]},

@@ -9,9 +9,11 @@ package statsweb
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"net/http"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/xuri/excelize/v2"
 
@@ -63,10 +65,30 @@ func (s *server) routes() {
 	s.Handle("GET", "/api/v1/stats/export", web.API, s.export, &web.Op{ID: "statsExport",
 		Summary: "A statistics table (or all) as CSV or XLSX; suppressed cells as « < 5 »; audited with its row count",
 		Tag:     "stats", Query: exportParams})
+	s.Schema("ExportJob", web.Object([]string{"id", "organization_id", "requester_id", "kind", "format", "from", "to", "status", "row_count", "size", "created_at"}, web.Schema{
+		"id": web.Str(), "organization_id": web.Str(), "requester_id": web.Str(), "kind": web.Enum(stats.RowKinds...),
+		"format": web.Enum(stats.FormatCSV, stats.FormatXLSX), "from": web.StrFmt("date"), "to": web.StrFmt("date"),
+		"team_id": web.Str(), "worker_id": web.Str(),
+		"status":    web.Enum(parcours.ExportQueued, parcours.ExportRunning, parcours.ExportReady, parcours.ExportFailed, parcours.ExportExpired),
+		"row_count": web.Integer(), "size": web.Integer(), "created_at": web.StrFmt("date-time"), "ready_at": web.StrFmt("date-time"),
+		"expires_at":   web.StrFmt("date-time"),
+		"status_url":   web.Str(),
+		"download_url": web.Schema{"type": "string", "description": "present when status is ready: the file, for the requester only, until expires_at"},
+	}))
 	s.Handle("GET", "/api/v1/stats/rows", web.API, s.exportRows, &web.Op{ID: "statsRows",
-		Summary: "Row-level export as CSV or XLSX, streamed: one line per accompaniment open in the period, procedure or aid request created in it, or person × appointment starting in it (identifiers and codes, never a name); audited with its row count",
-		Tag:     "stats", Query: append([]web.Param{{Name: "kind", Description: "accompaniments, procedures, aid_requests or appointments"},
-			{Name: "format", Description: "csv (UTF-8 with BOM, ';', default) or xlsx"}}, periodParams...)})
+		Summary: "Row-level export as CSV or XLSX, streamed: one line per accompaniment open in the period, procedure or aid request created in it, or person × appointment starting in it (identifiers and codes, never a name); audited with its row count. " +
+			"Above the server's --export-job-rows (or with mode=job) the export is queued instead: 202 with the ExportJob, whose requester is notified when its file is ready",
+		Tag: "stats", Accepted: "ExportJob", Query: append([]web.Param{{Name: "kind", Description: "accompaniments, procedures, aid_requests or appointments"},
+			{Name: "format", Description: "csv (UTF-8 with BOM, ';', default) or xlsx"},
+			{Name: "mode", Description: "job: run in the background whatever the size (default: only above --export-job-rows rows)"}}, periodParams...)})
+	s.Handle("GET", "/api/v1/stats/exports/{id}", web.API, s.apiJob, &web.Op{ID: "statsExportJob",
+		Summary: "A background export of the caller's (another's, or none, is 404): its state and, once ready, its download link until it expires",
+		Tag:     "stats", Response: "ExportJob"})
+	s.Handle("GET", "/api/v1/stats/exports/{id}/file", web.API, s.jobFile, &web.Op{ID: "statsExportJobFile",
+		Summary: "The file of a ready background export (CSV or XLSX), for its requester only; audited. 409 while it is being written, 410 once expired (the file is deleted)",
+		Tag:     "stats"})
+	s.Handle("GET", "/stats/exports/{id}", web.Page, s.jobPage, nil)
+	s.Handle("GET", "/stats/exports/{id}/file", web.Page, s.jobFile, nil)
 	s.Handle("GET", "/api/v1/stats/report.pdf", web.API, s.activityReport, &web.Op{ID: "statsActivityReport",
 		Summary: "The yearly activity report (rapport d'activité) as a PDF (application/pdf): every statistics table of the year, small cells suppressed; audited",
 		Tag:     "stats", Query: []web.Param{{Name: "year", Description: "the year, YYYY (default: this year)"}, periodParams[2], periodParams[3]}})
@@ -183,8 +205,10 @@ type pageData struct {
 	Charts  map[string]chart
 	Choices stats.Choices
 	Query   stats.Query
-	// RowKinds are the row-level exports offered.
+	// RowKinds are the row-level exports offered; above JobRows rows
+	// they run in the background.
 	RowKinds []string
+	JobRows  int
 }
 
 func (s *server) page(w http.ResponseWriter, r *http.Request) error {
@@ -205,7 +229,7 @@ func (s *server) page(w http.ResponseWriter, r *http.Request) error {
 		return s.Render(w, r, web.StatusOf(parcours.ErrorCode(err)), "stats.html", p)
 	}
 	lang := web.Lang(r)
-	d := pageData{Report: rep, Tables: translate(lang, rep), Charts: map[string]chart{}, Choices: choices, Query: q, RowKinds: stats.RowKinds}
+	d := pageData{Report: rep, Tables: translate(lang, rep), Charts: map[string]chart{}, Choices: choices, Query: q, RowKinds: stats.RowKinds, JobRows: s.svc.ExportSettings().JobRows}
 	for _, t := range d.Tables {
 		d.Charts[t.ID] = chartOf(t, lang)
 	}
@@ -350,9 +374,30 @@ func sheetName(title string, i int) string {
 // cut short.
 func (s *server) exportRows(w http.ResponseWriter, r *http.Request) error {
 	v := r.URL.Query()
-	kind, format := v.Get("kind"), v.Get("format")
+	kind, format, mode := v.Get("kind"), v.Get("format"), v.Get("mode")
 	if format == "" {
 		format = stats.FormatCSV
+	}
+	if mode != "" && mode != "job" {
+		if _, err := s.svc.Choices(r.Context(), web.MustActor(r)); err != nil {
+			return err // a refusal first: it is not an input error
+		}
+		return parcours.FieldError(parcours.EInvalid, "mode", "error.stats.mode")
+	}
+	// A large export (or one asked so) is queued: the requester is
+	// notified when its file is ready.
+	job, err := s.svc.QueueRows(r.Context(), web.MustActor(r), kind, format, query(r), mode == "job")
+	if err != nil {
+		return err
+	}
+	if job != nil {
+		if strings.HasPrefix(r.URL.Path, "/api/") {
+			w.Header().Set("Location", "/api/v1/stats/exports/"+job.ID)
+			web.WriteJSON(w, http.StatusAccepted, jobOut(job))
+			return nil
+		}
+		http.Redirect(w, r, "/stats/exports/"+job.ID, http.StatusSeeOther)
+		return nil
 	}
 	name := kind + "." + format
 	if format == stats.FormatXLSX {
@@ -360,7 +405,7 @@ func (s *server) exportRows(w http.ResponseWriter, r *http.Request) error {
 	}
 	cw := csvsafe.NewWriter(w, ';')
 	started := false
-	_, err := s.svc.ExportRows(r.Context(), web.MustActor(r), kind, format, query(r), func() error {
+	_, err = s.svc.ExportRows(r.Context(), web.MustActor(r), kind, format, query(r), func() error {
 		started = true
 		w.Header().Set("Content-Type", "text/csv; charset=utf-8")
 		w.Header().Set("Content-Disposition", `attachment; filename="`+name+`"`)
@@ -479,4 +524,58 @@ func day(lang, d string) string {
 		return t.Format("02/01/2006")
 	}
 	return d
+}
+
+// exportJob is a background export as the API shows it.
+type exportJob struct {
+	*parcours.ExportJob
+	StatusURL   string `json:"status_url"`
+	DownloadURL string `json:"download_url,omitempty"`
+}
+
+func jobOut(j *parcours.ExportJob) exportJob {
+	out := exportJob{ExportJob: j, StatusURL: "/api/v1/stats/exports/" + j.ID}
+	if j.Status == parcours.ExportReady {
+		out.DownloadURL = "/api/v1/stats/exports/" + j.ID + "/file"
+	}
+	return out
+}
+
+func (s *server) apiJob(w http.ResponseWriter, r *http.Request) error {
+	job, err := s.svc.ExportJob(r.Context(), web.MustActor(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, jobOut(job))
+	return nil
+}
+
+func (s *server) jobPage(w http.ResponseWriter, r *http.Request) error {
+	job, err := s.svc.ExportJob(r.Context(), web.MustActor(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	return s.Render(w, r, http.StatusOK, "stats_export.html", &web.PageData{Title: "stats.job.title", Data: job})
+}
+
+// jobFile sends the decrypted file of a ready background export to its
+// requester.
+func (s *server) jobFile(w http.ResponseWriter, r *http.Request) error {
+	job, content, err := s.svc.OpenExport(r.Context(), web.MustActor(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	defer content.Close()
+	ct := "text/csv; charset=utf-8"
+	if job.Format == stats.FormatXLSX {
+		ct = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+	}
+	w.Header().Set("Content-Type", ct)
+	w.Header().Set("Content-Disposition", `attachment; filename="`+job.Kind+"-"+job.From+"-"+job.To+"."+job.Format+`"`)
+	w.Header().Set("Cache-Control", "no-store")
+	w.WriteHeader(http.StatusOK)
+	if _, err := io.Copy(w, content); err != nil {
+		s.Log().Warn("export download cut short", "job", job.ID, "error", err.Error())
+	}
+	return nil
 }
