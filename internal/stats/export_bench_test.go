@@ -37,6 +37,11 @@ func (d *discard) Write(p []byte) (int, error) { d.n += int64(len(p)); return le
 func BenchmarkRowExport500k(b *testing.B) {
 	const rows = 500_000
 	e := apptest.New(b, store.SQLite)
+	// The streamed path (the background job writes through the same
+	// one): above --export-job-rows the request would be queued instead.
+	cfg := e.App.Stats.ExportSettings()
+	cfg.JobRows = rows
+	e.App.Stats.UseExportFiles(cfg)
 	db := e.App.DB.SQL()
 	var personID string
 	r := e.Do("POST", "/api/v1/persons", "worker", map[string]any{"birth_name": "BENCH", "first_names": "Export", "birth_date": "1980-01-01", "sex": "F"})
