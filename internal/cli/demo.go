@@ -227,6 +227,10 @@ func demoMail(ctx context.Context, e *env, a *app.App) (stop func(), err error) 
 	sch.Add(jobs.Job{Name: "outbox", Every: time.Minute, Run: func(ctx context.Context) (int, error) {
 		return a.Outbox.Deliver(ctx, system)
 	}})
+	// Background exports of the statistics, as serve runs them.
+	sch.Add(jobs.Job{Name: "exports", Every: time.Minute, Run: func(ctx context.Context) (int, error) {
+		return a.Stats.RunExports(ctx, system)
+	}})
 	ctx, cancel := context.WithCancel(ctx)
 	done := make(chan struct{})
 	go func() { sch.Run(ctx); close(done) }()
