@@ -199,7 +199,7 @@ var rowOrder = map[string]string{
 	"accompaniments": " ORDER BY a.start_date, a.id",
 	"procedures":     " ORDER BY created_at, id",
 	"aid_requests":   " ORDER BY created_at, id",
-	"appointments":   " ORDER BY a.starts_at, a.id",
+	"appointments":   " ORDER BY a.starts_at, a.id, 2",
 }
 
 // rowQuery is the query of a row-level export, without its order.
@@ -231,10 +231,11 @@ func rowQuery(kind string, f StatsFilter) (q string, args []any, err error) {
 			args = append(args, f.WorkerID)
 		}
 	case "appointments":
-		// One line per person × appointment: the person of the file (the
-		// household, when invited, is a column).
-		q = `SELECT a.id, a.person_id, a.household_id, a.team_id, CAST(a.starts_at AS TEXT), a.status, a.place_kind
-			FROM appointments a WHERE a.org_id = ? AND a.starts_at >= ? AND a.starts_at < ?`
+		// One line per person × appointment: the person of the file, or
+		// each member of the household when it was invited whole.
+		q = `SELECT a.id, COALESCE(m.id, a.person_id), a.household_id, a.team_id, CAST(a.starts_at AS TEXT), a.status, a.place_kind
+			FROM appointments a LEFT JOIN persons m ON a.household_id <> '' AND m.household_id = a.household_id
+			WHERE a.org_id = ? AND a.starts_at >= ? AND a.starts_at < ?`
 		args = []any{f.OrgID, from, to}
 		if f.TeamID != "" {
 			q += " AND a.team_id = ?"
