@@ -10,6 +10,13 @@ import "parcours/internal/parcours"
 // an exceptional access reads the file, it does not join conversations),
 // and it does not exist for another organisation, even through a
 // referral's share (sharedActions does not list it).
+//
+// The person takes part in the portal (issue 14): a portal actor reads
+// the threads of their own file they take part in (the person and any
+// delegate), and writes in them — the person, or a delegate with the
+// "full" scope (a "view" delegate reads). The door decides who takes
+// part (file.OpenThread): a person never reads a thread between
+// professionals.
 const (
 	// MessageRead lists and reads the threads one takes part in.
 	MessageRead Action = "message.read"
@@ -25,4 +32,6 @@ func init() {
 	readOf[MessageRead], readOf[MessageWrite] = MessageRead, MessageRead
 	lasting[MessageRead] = true
 	lasting[MessageWrite] = true
+	portalReads[MessageRead] = true
+	portalFull[MessageWrite] = true
 }

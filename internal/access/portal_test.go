@@ -33,6 +33,12 @@ func TestPortal_OwnFileAndThePortalsActionsOnly(t *testing.T) {
 		{"a view delegate does not export", view, PortalExport, own, parcours.EForbidden},
 		{"a view delegate makes no request", view, DataRequestRecord, own, parcours.EForbidden},
 		{"a full delegate exports", full, PortalExport, own, ""},
+		{"the person reads their conversations", person, MessageRead, own, ""},
+		{"the person writes to their referent", person, MessageWrite, own, ""},
+		{"a view delegate reads the conversations", view, MessageRead, own, ""},
+		{"a view delegate does not write", view, MessageWrite, own, parcours.EForbidden},
+		{"a full delegate writes", full, MessageWrite, own, ""},
+		{"no conversation on another person's file", person, MessageRead, other, parcours.ENotFound},
 		{"no delegate names a delegate", full, PortalDelegate, own, parcours.EForbidden},
 		{"a worker does not read the portal", parcours.Actor{WorkerID: "w", OrgID: "o", Role: parcours.RoleWorker}, PortalRead, own, parcours.EForbidden},
 	} {

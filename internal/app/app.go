@@ -198,7 +198,7 @@ func New(cfg Config, db *store.DB) (*App, error) {
 		return nil, fmt.Errorf("pre-screening rules: %w", err)
 	}
 	a.Screening = screening.New(db, rules)
-	a.Messaging = messaging.New(db)
+	a.Messaging = messaging.New(db, a.CaseFile)
 	a.Outbox = outbox.New(db, cfg.Log)
 	a.Agenda = agenda.New(db)
 	a.Portal = portal.New(db, cfg.Log)

@@ -318,3 +318,56 @@ func (s *Service) Expiring(ctx context.Context, actor parcours.Actor) ([]Expirin
 	})
 	return out, err
 }
+
+// Upload is a content checked like any document's (type by content,
+// size within MaxUpload) and in place in the document store, not yet
+// recorded: another area (messaging: a file sent inside a message)
+// records it through the door in its own transaction, or drops it.
+type Upload struct {
+	st      *staged
+	created bool
+}
+
+// Upload checks and places content in the document store. The caller
+// records it (Upload.Document) or calls Drop when its transaction fails.
+func (s *Service) Upload(content io.Reader) (*Upload, error) {
+	st, err := s.stage(content)
+	if err != nil {
+		return nil, err
+	}
+	created, err := s.place(st)
+	if err != nil {
+		os.Remove(st.tmp)
+		return nil, err
+	}
+	return &Upload{st: st, created: created}, nil
+}
+
+// Document is the upload as a document to record, titled title (the
+// file's name, control characters dropped, 200 characters at most).
+func (u *Upload) Document(title string) *parcours.Document {
+	title = strings.Map(func(r rune) rune {
+		if unicode.IsControl(r) {
+			return -1
+		}
+		return r
+	}, strings.TrimSpace(title))
+	if r := []rune(title); len(r) > 200 {
+		title = string(r[:200])
+	}
+	return &parcours.Document{Kind: "autre", Title: title, ContentType: u.st.contentType, Size: u.st.size, SHA256: u.st.sha}
+}
+
+// Drop removes an upload that was not recorded, unless another document
+// has the same content.
+func (s *Service) Drop(ctx context.Context, u *Upload) {
+	if u != nil && u.created {
+		s.removeIfUnused(context.WithoutCancel(ctx), u.st.sha)
+	}
+}
+
+// Content opens a document's content; the caller has checked, through
+// the door, that the actor may download it, and closes it.
+func (s *Service) Content(d *parcours.Document) (io.ReadCloser, error) {
+	return os.Open(s.contentPath(d.SHA256))
+}

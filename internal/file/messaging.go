@@ -3,6 +3,7 @@ package file
 import (
 	"context"
 	"errors"
+	"slices"
 
 	"parcours/internal/access"
 	"parcours/internal/parcours"
@@ -14,6 +15,30 @@ import (
 // every read opens the file first, so a worker who loses access to the
 // file loses its threads (404), and a thread never names a participant
 // who may not read the file.
+//
+// The person takes part through the portal (issue 14): a participant of
+// kind "person" whose id is the file's person; the person and their
+// delegates act as that one participant (one read receipt), and their
+// messages carry the portal account that wrote them (author_kind
+// "person", author_id the account), so that a delegate's message is
+// told from the person's own.
+
+// Participant is who the actor is in the file's threads: a worker, or
+// the person (for the person and their delegates alike).
+func (f *File) Participant() (kind, id string) {
+	if f.actor.Portal != nil {
+		return parcours.ParticipantPerson, f.Person.ID
+	}
+	return parcours.ParticipantWorker, f.actor.WorkerID
+}
+
+// author is who writes a message: the worker, or the portal account.
+func (f *File) author() (kind, id string) {
+	if f.actor.Portal != nil {
+		return parcours.ParticipantPerson, f.actor.Portal.AccountID
+	}
+	return parcours.ParticipantWorker, f.actor.WorkerID
+}
 
 // OpenThread opens the file of thread id for actor with act and returns
 // the thread. A thread the actor does not take part in, or whose file
@@ -26,12 +51,15 @@ func OpenThread(ctx context.Context, tx *store.Tx, actor parcours.Actor, act acc
 	// Open decides on another organisation too, and records the attempt.
 	f, err := Open(ctx, tx, actor, act, t.PersonID)
 	if err != nil {
-		if parcours.ErrorCode(err) == parcours.EForbidden {
+		// A view-only delegate may read their person's thread, not
+		// write in it: it exists for them (403).
+		own := actor.Portal != nil && t.PersonID == actor.Portal.PersonID && t.Takes(parcours.ParticipantPerson, t.PersonID)
+		if parcours.ErrorCode(err) == parcours.EForbidden && !own {
 			return nil, nil, parcours.NotFound()
 		}
 		return nil, nil, err
 	}
-	if !f.Owns(t.PersonID) || !t.Takes(parcours.ParticipantWorker, actor.WorkerID) {
+	if !f.Owns(t.PersonID) || !t.Takes(f.Participant()) {
 		return nil, nil, f.deny()
 	}
 	return f, t, nil
@@ -43,7 +71,8 @@ func (f *File) Threads(ctx context.Context) ([]*parcours.Thread, error) {
 	if err := f.Check(access.MessageRead); err != nil {
 		return nil, err
 	}
-	return f.tx.ParticipantThreads(ctx, f.IDs, parcours.ParticipantWorker, f.actor.WorkerID, 200)
+	kind, id := f.Participant()
+	return f.tx.ParticipantThreads(ctx, f.IDs, kind, id, 200)
 }
 
 // MayRead reports whether worker may read the file's threads: a
@@ -71,7 +100,7 @@ func (f *File) CreateThread(ctx context.Context, t *parcours.Thread, first *parc
 	if err := f.Check(access.MessageWrite); err != nil {
 		return err
 	}
-	t.OrgID, t.PersonID, t.CreatedBy = f.Person.OrgID, f.Person.ID, f.actor.WorkerID
+	t.OrgID, t.PersonID, t.CreatedBy = f.Person.OrgID, f.Person.ID, f.actor.ID()
 	if err := f.tx.InsertThread(ctx, t); err != nil {
 		return err
 	}
@@ -94,13 +123,14 @@ func (f *File) PostMessage(ctx context.Context, t *parcours.Thread, m *parcours.
 }
 
 func (f *File) post(ctx context.Context, t *parcours.Thread, m *parcours.ThreadMessage) error {
-	m.ThreadID, m.AuthorKind, m.AuthorID = t.ID, parcours.ParticipantWorker, f.actor.WorkerID
+	m.ThreadID = t.ID
+	m.AuthorKind, m.AuthorID = f.author()
 	if m.DocumentID != "" {
 		d, err := f.Document(ctx, m.DocumentID)
 		if err != nil {
 			return err
 		}
-		if d == nil || !f.Can(access.DocumentRead) {
+		if d == nil || !f.mayAttach(d) {
 			return parcours.FieldError(parcours.EInvalid, "document_id", "error.message.unknown_document")
 		}
 	}
@@ -108,11 +138,12 @@ func (f *File) post(ctx context.Context, t *parcours.Thread, m *parcours.ThreadM
 		return err
 	}
 	// The author has read their own message.
-	if err := f.tx.MarkThreadRead(ctx, t.ID, parcours.ParticipantWorker, f.actor.WorkerID, m.CreatedAt); err != nil {
+	kind, id := f.Participant()
+	if err := f.tx.MarkThreadRead(ctx, t.ID, kind, id, m.CreatedAt); err != nil {
 		return err
 	}
 	for _, p := range t.Participants {
-		if p.Kind != parcours.ParticipantWorker || p.ID == f.actor.WorkerID {
+		if p.Kind != parcours.ParticipantWorker || (kind == parcours.ParticipantWorker && p.ID == id) {
 			continue
 		}
 		w, err := f.tx.Worker(ctx, p.ID)
@@ -134,6 +165,106 @@ func (f *File) post(ctx context.Context, t *parcours.Thread, m *parcours.ThreadM
 	return nil
 }
 
+// mayAttach reports whether the actor may put document d in a message: a
+// worker any document of the file they may read; the person only a
+// document they sent themselves (the file's other documents are not
+// theirs to pick, only those a worker shares with them).
+func (f *File) mayAttach(d *parcours.Document) bool {
+	if f.actor.Portal != nil {
+		return d.UploadedBy == f.actor.ID()
+	}
+	return f.Can(access.DocumentRead)
+}
+
+// AttachDocument records an uploaded content as a document of the file,
+// sent inside a message: it goes to the document store as any other
+// document (the file's documents list shows it). d's content is already
+// in place (package casefile checked its type and size). Audited as
+// document.create.
+func (f *File) AttachDocument(ctx context.Context, d *parcours.Document) error {
+	if err := f.Check(access.MessageWrite); err != nil {
+		return err
+	}
+	d.OrgID, d.PersonID, d.UploadedBy = f.Person.OrgID, f.Person.ID, f.actor.ID()
+	if d.Kind == "" {
+		d.Kind = "autre"
+	}
+	if err := f.tx.InsertDocument(ctx, d); err != nil {
+		return err
+	}
+	f.AuditAbout("document.create", "document", d.ID, d.PersonID)
+	return nil
+}
+
+// ThreadAttachment returns document id when a message of thread t
+// carries it: what a participant downloads from the thread, whatever
+// else of the file's documents they may read (the person reads only
+// these and the documents shared with them). nil when none. Audited as
+// document.download.
+func (f *File) ThreadAttachment(ctx context.Context, t *parcours.Thread, id string) (*parcours.Document, error) {
+	if err := f.Check(access.MessageRead); err != nil {
+		return nil, err
+	}
+	ok, err := f.tx.ThreadHasDocument(ctx, t.ID, id)
+	if err != nil || !ok {
+		return nil, err
+	}
+	d, err := f.Document(ctx, id)
+	if err != nil || d == nil {
+		return nil, err
+	}
+	f.AuditAbout("document.download", "document", d.ID, d.PersonID)
+	return d, nil
+}
+
+// PortalNames names the portal accounts of the file (the person, their
+// delegates) for the messages they wrote: a thread's readers see who
+// wrote, nothing else of the accounts.
+func (f *File) PortalNames(ctx context.Context) (map[string]string, error) {
+	if err := f.Check(access.MessageRead); err != nil {
+		return nil, err
+	}
+	accs, err := f.tx.PortalAccounts(ctx, f.IDs)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, a := range accs {
+		out[a.ID] = a.Name
+		if a.Kind == parcours.PortalPerson {
+			out[a.ID] = f.Person.DisplayName()
+		}
+	}
+	return out, nil
+}
+
+// ThreadReferents are the workers the person writes to from the portal:
+// the referents of their open accompaniments in the organisation, who
+// may read the file.
+func (f *File) ThreadReferents(ctx context.Context) ([]*parcours.Worker, error) {
+	if err := f.Check(access.MessageWrite); err != nil {
+		return nil, err
+	}
+	out := []*parcours.Worker{}
+	for _, a := range f.Active {
+		if a.OrgID != f.Person.OrgID || a.ReferentID == "" || slices.ContainsFunc(out, func(w *parcours.Worker) bool { return w.ID == a.ReferentID }) {
+			continue
+		}
+		w, err := f.tx.Worker(ctx, a.ReferentID)
+		if err != nil && !errors.Is(err, store.ErrNoRows) {
+			return nil, err
+		}
+		ok, err := f.MayRead(ctx, w)
+		if err != nil {
+			return nil, err
+		}
+		if ok {
+			out = append(out, w)
+		}
+	}
+	return out, nil
+}
+
 // ThreadMessages reads thread t's messages and records the actor's read
 // receipt.
 func (f *File) ThreadMessages(ctx context.Context, t *parcours.Thread) ([]*parcours.ThreadMessage, error) {
@@ -144,8 +275,15 @@ func (f *File) ThreadMessages(ctx context.Context, t *parcours.Thread) ([]*parco
 	if err != nil {
 		return nil, err
 	}
+	kind, pid := f.Participant()
 	if n := len(ms); n > 0 {
-		if err := f.tx.MarkThreadRead(ctx, t.ID, parcours.ParticipantWorker, f.actor.WorkerID, ms[n-1].CreatedAt); err != nil {
+		if err := f.tx.MarkThreadRead(ctx, t.ID, kind, pid, ms[n-1].CreatedAt); err != nil {
+			return nil, err
+		}
+	}
+	if kind == parcours.ParticipantWorker {
+		// Reading the thread reads its notifications (issue 11 point 5).
+		if err := f.tx.MarkThreadNotificationsRead(ctx, f.actor.WorkerID, t.ID); err != nil {
 			return nil, err
 		}
 	}

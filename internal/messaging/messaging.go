@@ -1,43 +1,68 @@
-// Package messaging is secure messaging between professionals about a
-// person's file (issue 11): threads on the file, their messages, read
-// receipts and the notification of the other participants. Every read
-// and write goes through the door (package file): a thread is read by
-// its participants while they may read the file, and never names a
-// participant the policy keeps out of the file.
+// Package messaging is secure messaging about a person's file (issue
+// 11): threads on the file between professionals, and with the person
+// themself through the portal (issue 14); their messages, files sent
+// inside them (kept in the document store), read receipts and the
+// notification of the other participants. Every read and write goes
+// through the door (package file): a thread is read by its participants
+// while they may read the file, and never names a participant the policy
+// keeps out of the file.
 package messaging
 
 import (
 	"context"
 	"errors"
+	"io"
 	"slices"
 	"strings"
 
 	"parcours/internal/access"
+	"parcours/internal/casefile"
 	"parcours/internal/file"
 	"parcours/internal/parcours"
 	"parcours/internal/store"
 )
 
 // Service is the messaging service.
-type Service struct{ db *store.DB }
+type Service struct {
+	db   *store.DB
+	docs *casefile.Service
+}
 
-// New returns a Service on db.
-func New(db *store.DB) *Service { return &Service{db: db} }
+// New returns a Service on db; files sent inside messages go to the
+// document store of docs (same checks as any document).
+func New(db *store.DB, docs *casefile.Service) *Service { return &Service{db: db, docs: docs} }
+
+// Attachment is a file sent inside a message (a form's upload): checked
+// and stored as a document of the file.
+type Attachment struct {
+	Name    string
+	Content io.Reader
+}
 
 // CreateInput opens a thread: its subject, the other participants
 // (workers of the organisation who may read the file) and the first
 // message.
+//
+// From the portal, the person writes to their referents: ParticipantIDs
+// and WithPerson are not theirs to choose.
 type CreateInput struct {
 	Subject        string   `json:"subject"`
 	ParticipantIDs []string `json:"participant_ids"`
-	Body           string   `json:"body"`
-	DocumentID     string   `json:"document_id"`
+	// WithPerson makes the person a participant: they read and answer
+	// the thread in their portal.
+	WithPerson bool   `json:"with_person"`
+	Body       string `json:"body"`
+	DocumentID string `json:"document_id"`
+	// File is a file sent with the first message (forms only).
+	File *Attachment `json:"-"`
 }
 
 // MessageInput is a new message of a thread.
 type MessageInput struct {
 	Body       string `json:"body"`
 	DocumentID string `json:"document_id"`
+	// File is a file sent with the message (forms only).
+	File *Attachment `json:"-"`
 }
 
 // View is a thread with its messages and the names of its participants.
@@ -49,6 +74,8 @@ type View struct {
 	Documents []*parcours.Document
 	// DocNames names the referenced documents by id.
 	DocNames map[string]string
+	// CanWrite: the actor may answer (not a "view" delegate).
+	CanWrite bool
 }
 
 // ListView is a file's threads and the workers one may write to.
@@ -59,6 +86,8 @@ type ListView struct {
 	CanWrite bool
 	// Documents are the file's documents a first message may reference.
 	Documents []*parcours.Document
+	// Referents are whom the person writes to from the portal.
+	Referents []*parcours.Worker
 }
 
 func problems() *parcours.Problems { return &parcours.Problems{Labels: "field.msg."} }
@@ -69,20 +98,45 @@ func (in *MessageInput) check(p *parcours.Problems) {
 	p.Required("body", in.Body, parcours.MessageBodyMax)
 }
 
-// names fills the participants' names from the organisation's workers.
-func names(ctx context.Context, tx *store.Tx, orgID string, ts ...*parcours.Thread) (map[string]string, error) {
-	ns, err := tx.WorkerNames(ctx, orgID)
+// names fills the participants' names: the organisation's workers, and
+// the person by their name. It returns the names of the message authors
+// by id (workers and portal accounts).
+func names(ctx context.Context, tx *store.Tx, f *file.File, ts ...*parcours.Thread) (map[string]string, error) {
+	ns, err := tx.WorkerNames(ctx, f.Person.OrgID)
 	if err != nil {
 		return nil, err
 	}
 	for _, t := range ts {
 		for _, p := range t.Participants {
-			if p.Kind == parcours.ParticipantWorker {
+			switch p.Kind {
+			case parcours.ParticipantWorker:
 				p.Name = ns[p.ID]
+			case parcours.ParticipantPerson:
+				p.Name = f.Person.DisplayName()
 			}
 		}
 	}
 	return ns, nil
+}
+
+// authorNames names each message's author: a worker, or the portal
+// account (the person, a delegate) that wrote it.
+func authorNames(ctx context.Context, f *file.File, workers map[string]string, ms []*parcours.ThreadMessage) error {
+	var portal map[string]string
+	for _, m := range ms {
+		if m.AuthorKind == parcours.ParticipantWorker {
+			m.AuthorName = workers[m.AuthorID]
+			continue
+		}
+		if portal == nil {
+			var err error
+			if portal, err = f.PortalNames(ctx); err != nil {
+				return err
+			}
+		}
+		m.AuthorName = portal[m.AuthorID]
+	}
+	return nil
 }
 
 // readers are the organisation's workers, other than the actor, who may
@@ -108,11 +162,21 @@ func readers(ctx context.Context, tx *store.Tx, f *file.File) ([]*parcours.Worke
 	return out, nil
 }
 
-// List returns the file's threads the actor takes part in.
+// own is the person whose file a portal actor reads: their own, whatever
+// id was asked (a worker's personID as given).
+func own(actor parcours.Actor, personID string) string {
+	if actor.Portal != nil {
+		return actor.Portal.PersonID
+	}
+	return personID
+}
+
+// List returns the file's threads the actor takes part in (for the
+// portal: the person's threads, personID ignored).
 func (s *Service) List(ctx context.Context, actor parcours.Actor, personID string) (*ListView, error) {
 	var v *ListView
 	err := s.db.View(ctx, func(tx *store.Tx) error {
-		f, err := file.Open(ctx, tx, actor, access.MessageRead, personID)
+		f, err := file.Open(ctx, tx, actor, access.MessageRead, own(actor, personID))
 		if err != nil {
 			return err
 		}
@@ -120,11 +184,16 @@ func (s *Service) List(ctx context.Context, actor parcours.Actor, personID strin
 		if err != nil {
 			return err
 		}
-		if _, err := names(ctx, tx, f.Person.OrgID, ts...); err != nil {
+		if _, err := names(ctx, tx, f, ts...); err != nil {
 			return err
 		}
 		v = &ListView{Person: f.Person, Threads: ts, CanWrite: f.Can(access.MessageWrite)}
-		if v.CanWrite {
+		switch {
+		case v.CanWrite && actor.Portal != nil:
+			if v.Referents, err = f.ThreadReferents(ctx); err != nil {
+				return err
+			}
+		case v.CanWrite:
 			if v.Readers, err = readers(ctx, tx, f); err != nil {
 				return err
 			}
@@ -138,28 +207,92 @@ func (s *Service) List(ctx context.Context, actor parcours.Actor, personID strin
 	return v, err
 }
 
+// checkFirst opens the file or thread for writing before any byte of an
+// attachment is read: a refused actor learns nothing from an upload.
+func (s *Service) checkFirst(ctx context.Context, open func(tx *store.Tx) error) error {
+	return s.db.View(ctx, open)
+}
+
+// upload stores an attachment's content in the document store (type and
+// size checked as for any document); nil when there is none.
+func (s *Service) upload(a *Attachment) (*casefile.Upload, error) {
+	if a == nil || a.Content == nil {
+		return nil, nil
+	}
+	if s.docs == nil {
+		return nil, parcours.FieldError(parcours.EUnsupported, "file", "error.casefile.file_type")
+	}
+	return s.docs.Upload(a.Content)
+}
+
+// attach records the upload as a document of the file and points the
+// message at it.
+func attach(ctx context.Context, f *file.File, u *casefile.Upload, a *Attachment, m *parcours.ThreadMessage) error {
+	if u == nil {
+		return nil
+	}
+	d := u.Document(a.Name)
+	if err := f.AttachDocument(ctx, d); err != nil {
+		return err
+	}
+	m.DocumentID = d.ID
+	return nil
+}
+
 // Create opens a thread on the file with its first message and notifies
-// the other participants.
+// the other participants. From the portal, the thread is between the
+// person and their referents.
 func (s *Service) Create(ctx context.Context, actor parcours.Actor, personID string, in CreateInput) (*parcours.Thread, error) {
+	personID = own(actor, personID)
 	p := problems()
 	in.Subject = strings.TrimSpace(in.Subject)
 	p.Required("subject", in.Subject, parcours.ThreadSubjectMax)
 	mi := MessageInput{Body: in.Body, DocumentID: in.DocumentID}
 	mi.check(p)
 	var ids []string
-	for _, id := range in.ParticipantIDs {
-		if id = strings.TrimSpace(id); id != "" && id != actor.WorkerID && !slices.Contains(ids, id) {
-			ids = append(ids, id)
+	if actor.Portal == nil {
+		for _, id := range in.ParticipantIDs {
+			if id = strings.TrimSpace(id); id != "" && id != actor.WorkerID && !slices.Contains(ids, id) {
+				ids = append(ids, id)
+			}
+		}
+		if len(ids) == 0 && !in.WithPerson {
+			p.Add("participant_ids", "error.field_required", p.Label("participant_ids"))
 		}
 	}
-	if len(ids) == 0 {
-		p.Add("participant_ids", "error.field_required", p.Label("participant_ids"))
+	if in.File != nil {
+		err := s.checkFirst(ctx, func(tx *store.Tx) error {
+			_, err := file.Open(ctx, tx, actor, access.MessageWrite, personID)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		if err := p.Err(); err != nil {
+			return nil, err
+		}
+	}
+	u, err := s.upload(in.File)
+	if err != nil {
+		return nil, err
 	}
 	var t *parcours.Thread
-	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+	err = s.db.Transact(ctx, func(tx *store.Tx) error {
 		f, err := file.Open(ctx, tx, actor, access.MessageWrite, personID)
 		if err != nil {
 			return err
+		}
+		var workers []*parcours.Worker
+		if actor.Portal != nil {
+			if workers, err = f.ThreadReferents(ctx); err != nil {
+				return err
+			}
+			if err := p.Err(); err != nil {
+				return err
+			}
+			if len(workers) == 0 {
+				return parcours.Errorf(parcours.EConflict, "error.message.no_referent")
+			}
 		}
 		for _, id := range ids {
 			w, err := tx.Worker(ctx, id)
@@ -175,25 +308,44 @@ func (s *Service) Create(ctx context.Context, actor parcours.Actor, personID str
 				p.Add("participant_ids", "error.message.participant_cannot_read", id)
 				break
 			}
+			workers = append(workers, w)
 		}
 		if err := p.Err(); err != nil {
 			return err
 		}
-		t = &parcours.Thread{Subject: in.Subject, Participants: []*parcours.ThreadParticipant{{Kind: parcours.ParticipantWorker, ID: actor.WorkerID}}}
-		for _, id := range ids {
-			t.Participants = append(t.Participants, &parcours.ThreadParticipant{Kind: parcours.ParticipantWorker, ID: id})
+		kind, self := f.Participant()
+		t = &parcours.Thread{Subject: in.Subject, Participants: []*parcours.ThreadParticipant{{Kind: kind, ID: self}}}
+		if in.WithPerson && actor.Portal == nil {
+			t.Participants = append(t.Participants, &parcours.ThreadParticipant{Kind: parcours.ParticipantPerson, ID: f.Person.ID})
 		}
-		if err := f.CreateThread(ctx, t, &parcours.ThreadMessage{Body: mi.Body, DocumentID: mi.DocumentID}); err != nil {
+		for _, w := range workers {
+			t.Participants = append(t.Participants, &parcours.ThreadParticipant{Kind: parcours.ParticipantWorker, ID: w.ID})
+		}
+		m := &parcours.ThreadMessage{Body: mi.Body, DocumentID: mi.DocumentID}
+		if err := attach(ctx, f, u, in.File, m); err != nil {
 			return err
 		}
-		_, err = names(ctx, tx, f.Person.OrgID, t)
+		if err := f.CreateThread(ctx, t, m); err != nil {
+			return err
+		}
+		_, err = names(ctx, tx, f, t)
 		return err
 	})
-	return t, err
+	if err != nil {
+		s.drop(ctx, u)
+		return nil, err
+	}
+	return t, nil
+}
+
+func (s *Service) drop(ctx context.Context, u *casefile.Upload) {
+	if u != nil {
+		s.docs.Drop(ctx, u)
+	}
 }
 
 // Get reads a thread with its messages and records the actor's read
-// receipt.
+// receipt; the actor's notifications of the thread are read too.
 func (s *Service) Get(ctx context.Context, actor parcours.Actor, id string) (*View, error) {
 	var v *View
 	err := s.db.Transact(ctx, func(tx *store.Tx) error {
@@ -205,33 +357,38 @@ func (s *Service) Get(ctx context.Context, actor parcours.Actor, id string) (*Vi
 		if err != nil {
 			return err
 		}
-		ns, err := names(ctx, tx, f.Person.OrgID, t)
+		ns, err := names(ctx, tx, f, t)
 		if err != nil {
 			return err
 		}
-		v = &View{Thread: t, Messages: ms, Person: f.Person, DocNames: map[string]string{}}
+		if err := authorNames(ctx, f, ns, ms); err != nil {
+			return err
+		}
+		v = &View{Thread: t, Messages: ms, Person: f.Person, DocNames: map[string]string{}, CanWrite: f.Can(access.MessageWrite)}
 		for _, m := range ms {
-			m.AuthorName = ns[m.AuthorID]
-			if m.DocumentID != "" && f.Can(access.DocumentRead) {
-				if d, err := f.Document(ctx, m.DocumentID); err != nil {
-					return err
-				} else if d != nil {
-					v.DocNames[d.ID] = d.Title
-					if d.Title == "" {
-						v.DocNames[d.ID] = d.Kind
-					}
+			if m.DocumentID == "" {
+				continue
+			}
+			// Every participant reads what was sent in the thread.
+			if d, err := f.Document(ctx, m.DocumentID); err != nil {
+				return err
+			} else if d != nil {
+				v.DocNames[d.ID] = d.Title
+				if d.Title == "" {
+					v.DocNames[d.ID] = d.Kind
 				}
 			}
 		}
 		// The receipt of the actor as just recorded.
+		kind, self := f.Participant()
 		if n := len(ms); n > 0 {
 			for _, p := range t.Participants {
-				if p.Kind == parcours.ParticipantWorker && p.ID == actor.WorkerID && p.LastReadAt.Before(ms[n-1].CreatedAt) {
+				if p.Kind == kind && p.ID == self && p.LastReadAt.Before(ms[n-1].CreatedAt) {
 					p.LastReadAt = ms[n-1].CreatedAt
 				}
 			}
 		}
-		if f.Can(access.MessageWrite) {
+		if v.CanWrite && actor.Portal == nil {
 			if v.Documents, err = f.ThreadDocuments(ctx); err != nil {
 				return err
 			}
@@ -245,8 +402,24 @@ func (s *Service) Get(ctx context.Context, actor parcours.Actor, id string) (*Vi
 func (s *Service) Post(ctx context.Context, actor parcours.Actor, id string, in MessageInput) (*parcours.ThreadMessage, error) {
 	p := problems()
 	in.check(p)
+	if in.File != nil {
+		err := s.checkFirst(ctx, func(tx *store.Tx) error {
+			_, _, err := file.OpenThread(ctx, tx, actor, access.MessageWrite, id)
+			return err
+		})
+		if err != nil {
+			return nil, err
+		}
+		if err := p.Err(); err != nil {
+			return nil, err
+		}
+	}
+	u, err := s.upload(in.File)
+	if err != nil {
+		return nil, err
+	}
 	var m *parcours.ThreadMessage
-	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+	err = s.db.Transact(ctx, func(tx *store.Tx) error {
 		f, t, err := file.OpenThread(ctx, tx, actor, access.MessageWrite, id)
 		if err != nil {
 			return err
@@ -255,9 +428,44 @@ func (s *Service) Post(ctx context.Context, actor parcours.Actor, id string, in 
 			return err
 		}
 		m = &parcours.ThreadMessage{Body: in.Body, DocumentID: in.DocumentID}
+		if err := attach(ctx, f, u, in.File, m); err != nil {
+			return err
+		}
 		return f.PostMessage(ctx, t, m)
 	})
-	return m, err
+	if err != nil {
+		s.drop(ctx, u)
+		return nil, err
+	}
+	return m, nil
+}
+
+// OpenAttachment returns a file sent in a thread and its content, for a
+// participant: an audited read (document.download). The caller closes
+// the content.
+func (s *Service) OpenAttachment(ctx context.Context, actor parcours.Actor, threadID, documentID string) (*parcours.Document, io.ReadCloser, error) {
+	var d *parcours.Document
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		f, t, err := file.OpenThread(ctx, tx, actor, access.MessageRead, threadID)
+		if err != nil {
+			return err
+		}
+		if d, err = f.ThreadAttachment(ctx, t, documentID); err != nil {
+			return err
+		}
+		if d == nil {
+			return parcours.NotFound()
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, nil, err
+	}
+	c, err := s.docs.Content(d)
+	if err != nil {
+		return nil, nil, err
+	}
+	return d, c, nil
 }
 
 // UnreadNotifications counts the actor's unread notifications, for the

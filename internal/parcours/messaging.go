@@ -64,3 +64,25 @@ func (t *Thread) Takes(kind, id string) bool {
 	}
 	return false
 }
+
+// Professionals names the workers taking part, in the order they joined
+// (for the person's pages, which name whom they write to).
+func (t *Thread) Professionals() []string {
+	out := []string{}
+	for _, p := range t.Participants {
+		if p.Kind == ParticipantWorker {
+			out = append(out, p.Name)
+		}
+	}
+	return out
+}
+
+// WithPerson reports whether the person takes part (through the portal).
+func (t *Thread) WithPerson() bool {
+	for _, p := range t.Participants {
+		if p.Kind == ParticipantPerson {
+			return true
+		}
+	}
+	return false
+}

@@ -175,3 +175,24 @@ func (tx *Tx) MarkThreadRead(ctx context.Context, threadID, kind, participantID 
 	}
 	return nil
 }
+
+// ThreadHasDocument reports whether a message of the thread carries the
+// document.
+func (tx *Tx) ThreadHasDocument(ctx context.Context, threadID, documentID string) (bool, error) {
+	var n int
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM thread_messages WHERE thread_id = ? AND document_id = ?`, threadID, documentID).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: thread document: %w", err)
+	}
+	return n > 0, nil
+}
+
+// MarkThreadNotificationsRead marks read the worker's unread
+// notifications of new messages in the thread: reading the thread is
+// reading them.
+func (tx *Tx) MarkThreadNotificationsRead(ctx context.Context, workerID, threadID string) error {
+	if _, err := tx.exec(ctx, `UPDATE notifications SET read_at = ? WHERE worker_id = ? AND kind = 'message' AND object_id = ? AND read_at = 0`,
+		ts(tx.now), workerID, threadID); err != nil {
+		return fmt.Errorf("store: mark thread notifications read: %w", err)
+	}
+	return nil
+}

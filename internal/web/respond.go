@@ -5,8 +5,10 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"mime"
 	"net/http"
 	"net/url"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -211,4 +213,64 @@ func ParseForm(r *http.Request) error {
 		}
 	}
 	return nil
+}
+
+// UploadForm parses a posted form that may carry a file (multipart),
+// within the upload limit, and checks its text fields and file name as
+// every form's. It returns the file of field name — nil when none was
+// chosen (an empty file input) — which the caller closes; net/http
+// removes the form's temporary files when the request ends.
+func (s *Server) UploadForm(w http.ResponseWriter, r *http.Request, name string) (filename string, content io.ReadCloser, err error) {
+	multi := strings.HasPrefix(r.Header.Get("Content-Type"), "multipart/form-data")
+	if r.PostForm == nil {
+		r.Body = http.MaxBytesReader(w, r.Body, s.cfg.MaxUpload+(1<<20))
+		if multi {
+			err = r.ParseMultipartForm(1 << 20)
+		} else {
+			err = r.ParseForm()
+		}
+		if err != nil {
+			var maxErr *http.MaxBytesError
+			if errors.As(err, &maxErr) {
+				return "", nil, parcours.FieldError(parcours.ETooLarge, name, "error.casefile.file_too_large_plain")
+			}
+			return "", nil, parcours.Errorf(parcours.EBadRequest, "error.bad_form")
+		}
+	}
+	if r.MultipartForm == nil {
+		return "", nil, nil
+	}
+	if err := CheckValues(r.MultipartForm.Value); err != nil {
+		return "", nil, err
+	}
+	fhs := r.MultipartForm.File[name]
+	if len(fhs) != 1 || (fhs[0].Filename == "" && fhs[0].Size == 0) {
+		return "", nil, nil
+	}
+	if BadText(fhs[0].Filename) {
+		return "", nil, BadTextError(name)
+	}
+	f, err := fhs[0].Open()
+	if err != nil {
+		return "", nil, err
+	}
+	return fhs[0].Filename, f, nil
+}
+
+// ServeDocument sends a stored document's content as an attachment
+// (never rendered in Parcours' origin), with the type sniffed at upload.
+// A failure while copying leaves the client a short body: the headers
+// are gone.
+func ServeDocument(w http.ResponseWriter, d *parcours.Document, content io.Reader) {
+	name := d.Title
+	if name == "" {
+		name = "document"
+	}
+	h := w.Header()
+	h.Set("Content-Type", d.ContentType)
+	h.Set("Content-Length", strconv.FormatInt(d.Size, 10))
+	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
+	h.Set("X-Content-Type-Options", "nosniff")
+	w.WriteHeader(http.StatusOK)
+	_, _ = io.Copy(w, content)
 }

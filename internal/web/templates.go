@@ -296,6 +296,12 @@ func FormErrors(lang string, err error, p *PageData) (string, bool) {
 	}
 	switch e.Code {
 	case parcours.EInvalid, parcours.EBadRequest, parcours.EConflict:
+	case parcours.EUnsupported, parcours.ETooLarge:
+		// A file refused by type or size is a field of the form (an
+		// upload); without a field it is no form's error.
+		if e.Field == "" {
+			return "", false
+		}
 	default:
 		return "", false
 	}

@@ -124,10 +124,14 @@ func pagesFor(who string, f *demo) []visit {
 			submit: map[bool]string{true: `form[action$="/referrals"]`}[who == "worker"]},
 		{name: "the file's conversations, empty thread sent", route: "GET /persons/{id}/threads", path: person + "/threads",
 			status: statusFor(who, 200, "admin", 404, "reception", 404, "worker2", 403, "other", 404),
-			submit: map[bool]string{true: `form[action$="/threads"]`}[who == "worker"]},
+			submit: map[bool]string{true: `form[action*="/threads?csrf"]`}[who == "worker"]},
 		{name: "a conversation, empty reply sent", route: "GET /threads/{id}", path: "/threads/" + f.thread,
 			status: statusFor(who, 404, "worker", 200, "manager", 200),
-			submit: map[bool]string{true: `form[action$="/messages"]`}[who == "manager"]},
+			submit: map[bool]string{true: `form[action*="/messages?csrf"]`}[who == "manager"]},
+		// A file sent in a thread is a download; an unknown one is the
+		// error page.
+		{name: "a file of a conversation, unknown", route: "GET /threads/{id}/documents/{doc}",
+			path: "/threads/" + f.thread + "/documents/01900000-0000-7000-8000-000000000000", status: 404},
 		{name: "household budget", route: "GET /households/{id}/budget", path: "/households/" + f.household + "/budget",
 			status: statusFor(who, 200, "admin", 403, "reception", 403, "other", 404, "worker2", 403)},
 		{name: "household aid requests, empty request sent", route: "GET /households/{id}/aid", path: "/households/" + f.household + "/aid",

@@ -72,6 +72,20 @@ func TestPortal_PhoneFlow(t *testing.T) {
 		}
 		fits(pg)
 	}
+	// A message to the referent, without JavaScript needed: the form
+	// posts, the thread shows.
+	phone.tab.Go("/moi/messages")
+	fits("/moi/messages")
+	phone.fill("#f-subject", "Mon rendez-vous")
+	phone.fill("#f-body", "Bonjour, je ne peux pas venir mardi. Est-ce possible jeudi ?")
+	phone.submitFrom("#f-body")
+	if path := phone.tab.Path(); !strings.HasPrefix(path, "/moi/messages/") {
+		t.Fatalf("after sending a message: %s (%s)", path, phone.tab.Text("main"))
+	}
+	if txt := phone.tab.Text("main"); !strings.Contains(txt, "je ne peux pas venir mardi") {
+		t.Errorf("the thread does not show the message: %s", txt)
+	}
+	fits("/moi/messages/{id}")
 	phone.tab.Go("/moi/acces")
 	fits("/moi/acces")
 	if log := phone.tab.Text("main"); !strings.Contains(log, "intervenant·e social·e") || !strings.Contains(log, "CCAS de Villeurbanne-Test") {

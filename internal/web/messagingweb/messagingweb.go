@@ -48,9 +48,11 @@ func (s *server) api() {
 	s.Schema("ThreadWithMessages", web.Object([]string{"thread", "messages"}, web.Schema{
 		"thread": web.Ref("Thread"), "messages": arr(web.Ref("ThreadMessage")),
 	}))
-	s.Schema("ThreadInput", web.Object([]string{"subject", "participant_ids", "body"}, web.Schema{
-		"subject": web.Schema{"type": "string", "maxLength": parcours.ThreadSubjectMax}, "participant_ids": arr(str()),
-		"body": web.Schema{"type": "string", "maxLength": parcours.MessageBodyMax}, "document_id": str(),
+	s.Schema("ThreadInput", web.Object([]string{"subject", "body"}, web.Schema{
+		"subject":         web.Schema{"type": "string", "maxLength": parcours.ThreadSubjectMax},
+		"participant_ids": web.Schema{"type": "array", "items": str(), "description": "workers of the organisation who may read the file; required unless with_person"},
+		"with_person":     web.Schema{"type": "boolean", "description": "the person takes part: they read and answer in their portal (/moi/messages)"},
+		"body":            web.Schema{"type": "string", "maxLength": parcours.MessageBodyMax}, "document_id": str(),
 	}))
 	s.Schema("ThreadMessageInput", web.Object([]string{"body"}, web.Schema{
 		"body": web.Schema{"type": "string", "maxLength": parcours.MessageBodyMax}, "document_id": str(),
@@ -124,6 +126,7 @@ func (s *server) pages() {
 	s.Handle("POST", "/persons/{id}/threads", web.Page, s.pageCreate, nil)
 	s.Handle("GET", "/threads/{id}", web.Page, s.pageThread, nil)
 	s.Handle("POST", "/threads/{id}/messages", web.Page, s.pagePost, nil)
+	s.Handle("GET", "/threads/{id}/documents/{doc}", web.Page, s.pageAttachment, nil)
 	s.Handle("GET", "/notifications/count", web.Page, s.pageCount, nil)
 }
 
@@ -172,17 +175,23 @@ func (s *server) pageList(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) pageCreate(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return parcours.Errorf(parcours.EBadRequest, "error.bad_json", "form")
+	name, content, err := s.UploadForm(w, r, "file")
+	if err != nil {
+		return err
 	}
 	f := r.PostForm
-	in := messaging.CreateInput{Subject: f.Get("subject"), ParticipantIDs: f["participant_ids"], Body: f.Get("body"), DocumentID: f.Get("document_id")}
+	in := messaging.CreateInput{Subject: f.Get("subject"), ParticipantIDs: f["participant_ids"], WithPerson: f.Get("with_person") == "1",
+		Body: f.Get("body"), DocumentID: f.Get("document_id")}
+	if content != nil {
+		defer content.Close()
+		in.File = &messaging.Attachment{Name: name, Content: content}
+	}
 	t, err := s.svc.Messaging.Create(r.Context(), web.MustActor(r), r.PathValue("id"), in)
 	if err == nil {
 		http.Redirect(w, r, "/threads/"+t.ID, http.StatusSeeOther)
 		return nil
 	}
-	p := &web.PageData{Form: map[string]string{"subject": in.Subject, "body": in.Body, "document_id": in.DocumentID}}
+	p := &web.PageData{Form: map[string]string{"subject": in.Subject, "body": in.Body, "document_id": in.DocumentID, "with_person": f.Get("with_person")}}
 	if _, ok := web.FormErrors(web.Lang(r), err, p); !ok {
 		return err
 	}
@@ -211,10 +220,15 @@ func (s *server) pageThread(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) pagePost(w http.ResponseWriter, r *http.Request) error {
-	if err := r.ParseForm(); err != nil {
-		return parcours.Errorf(parcours.EBadRequest, "error.bad_json", "form")
+	name, content, err := s.UploadForm(w, r, "file")
+	if err != nil {
+		return err
 	}
 	in := messaging.MessageInput{Body: r.PostForm.Get("body"), DocumentID: r.PostForm.Get("document_id")}
+	if content != nil {
+		defer content.Close()
+		in.File = &messaging.Attachment{Name: name, Content: content}
+	}
 	m, err := s.svc.Messaging.Post(r.Context(), web.MustActor(r), r.PathValue("id"), in)
 	if err == nil {
 		http.Redirect(w, r, "/threads/"+r.PathValue("id")+"?sent=1#m-"+m.ID, http.StatusSeeOther)
@@ -225,4 +239,16 @@ func (s *server) pagePost(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return s.showThread(w, r, web.StatusOf(parcours.ErrorCode(err)), p)
+}
+
+// pageAttachment downloads a file sent in a thread, for its
+// participants (audited document.download).
+func (s *server) pageAttachment(w http.ResponseWriter, r *http.Request) error {
+	d, content, err := s.svc.Messaging.OpenAttachment(r.Context(), web.MustActor(r), r.PathValue("id"), r.PathValue("doc"))
+	if err != nil {
+		return err
+	}
+	defer content.Close()
+	web.ServeDocument(w, d, content)
+	return nil
 }

@@ -1,11 +1,8 @@
 package portalweb
 
 import (
-	"io"
-	"mime"
 	"net/http"
 	"net/url"
-	"strconv"
 
 	"parcours/internal/parcours"
 	"parcours/internal/web"
@@ -35,17 +32,7 @@ func (a *area) portalDocument(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	defer content.Close()
-	name := d.Title
-	if name == "" {
-		name = "document"
-	}
-	h := w.Header()
-	h.Set("Content-Type", d.ContentType)
-	h.Set("Content-Length", strconv.FormatInt(d.Size, 10))
-	h.Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
-	h.Set("X-Content-Type-Options", "nosniff")
-	w.WriteHeader(http.StatusOK)
-	_, _ = io.Copy(w, content) // headers are gone on a failure: the client sees a short body
+	web.ServeDocument(w, d, content)
 	return nil
 }
 

@@ -67,6 +67,7 @@ func Register(s *web.Server) {
 			Request: "PortalRequestInput", Response: "DataRequest", Status: http.StatusCreated})
 
 	a.documentRoutes(s)
+	a.messageRoutes(s)
 
 	// The workers' side.
 	s.Handle("GET", "/persons/{id}/portal", web.Page, a.pageWorker, nil)
