@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"slices"
+	"time"
 
 	"parcours/internal/access"
 	"parcours/internal/parcours"
@@ -205,7 +206,7 @@ func (f *File) ThreadAttachment(ctx context.Context, t *parcours.Thread, id stri
 	if err := f.Check(access.MessageRead); err != nil {
 		return nil, err
 	}
-	ok, err := f.tx.ThreadHasDocument(ctx, t.ID, id)
+	ok, err := f.tx.ThreadHasDocument(ctx, t.ID, id, f.joined(t))
 	if err != nil || !ok {
 		return nil, err
 	}
@@ -271,11 +272,18 @@ func (f *File) ThreadMessages(ctx context.Context, t *parcours.Thread) ([]*parco
 	if err := f.Check(access.MessageRead); err != nil {
 		return nil, err
 	}
-	ms, err := f.tx.ThreadMessages(ctx, t.ID)
+	all, err := f.tx.ThreadMessages(ctx, t.ID)
 	if err != nil {
 		return nil, err
 	}
 	kind, pid := f.Participant()
+	ms := all[:0:0]
+	since := f.joined(t)
+	for _, m := range all {
+		if !m.CreatedAt.Before(since) {
+			ms = append(ms, m)
+		}
+	}
 	if n := len(ms); n > 0 {
 		if err := f.tx.MarkThreadRead(ctx, t.ID, kind, pid, ms[n-1].CreatedAt); err != nil {
 			return nil, err
@@ -297,4 +305,61 @@ func (f *File) ThreadDocuments(ctx context.Context) ([]*parcours.Document, error
 		return []*parcours.Document{}, nil
 	}
 	return f.Documents(ctx, nil, 200)
+}
+
+// joined is when the actor joined thread t: they read the messages from
+// then on. A participant added to a running thread does not read what
+// was written before (see AddParticipant).
+func (f *File) joined(t *parcours.Thread) time.Time {
+	kind, id := f.Participant()
+	for _, p := range t.Participants {
+		if p.Kind == kind && p.ID == id {
+			return p.AddedAt
+		}
+	}
+	return time.Time{}
+}
+
+// Earlier counts the messages of t written before the actor joined,
+// which they do not read.
+func (f *File) Earlier(ctx context.Context, t *parcours.Thread) (int, error) {
+	if err := f.Check(access.MessageRead); err != nil {
+		return 0, err
+	}
+	return f.tx.ThreadMessagesBefore(ctx, t.ID, f.joined(t))
+}
+
+// AddParticipant adds a worker (who must be able to read the file) or
+// the person to thread t, which the actor takes part in. The newcomer
+// reads the messages written from now on, not the earlier ones: those
+// were written for the participants of the time, and a thread never
+// discloses more than its authors chose (the DPO's reading of data
+// minimisation); the page says how many earlier messages there are. A
+// worker added is notified. It reports whether they were added (false:
+// they took part already).
+func (f *File) AddParticipant(ctx context.Context, t *parcours.Thread, kind string, w *parcours.Worker) (bool, error) {
+	if err := f.Check(access.MessageWrite); err != nil {
+		return false, err
+	}
+	p := &parcours.ThreadParticipant{Kind: kind, ID: f.Person.ID}
+	if kind == parcours.ParticipantWorker {
+		ok, err := f.MayRead(ctx, w)
+		if err != nil {
+			return false, err
+		}
+		if !ok {
+			return false, parcours.FieldError(parcours.EInvalid, "participant_ids", "error.message.participant_cannot_read", w.ID)
+		}
+		p.ID = w.ID
+	}
+	added, err := f.tx.AddThreadParticipant(ctx, t, p)
+	if err != nil || !added {
+		return added, err
+	}
+	if kind == parcours.ParticipantWorker {
+		if err := f.tx.InsertNotification(ctx, &parcours.Notification{WorkerID: w.ID, Kind: "message", PersonID: f.Person.ID, ObjectID: t.ID}); err != nil {
+			return false, err
+		}
+	}
+	return true, nil
 }

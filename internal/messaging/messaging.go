@@ -76,6 +76,20 @@ type View struct {
 	DocNames map[string]string
 	// CanWrite: the actor may answer (not a "view" delegate).
 	CanWrite bool
+	// Earlier counts the messages written before the actor joined, which
+	// they do not read.
+	Earlier int
+	// Addable are the workers who may read the file and do not take part
+	// yet; AddPerson: the person does not take part yet (workers only).
+	Addable   []*parcours.Worker
+	AddPerson bool
+}
+
+// AddInput adds participants to a thread: workers who may read the file,
+// and/or the person.
+type AddInput struct {
+	ParticipantIDs []string `json:"participant_ids"`
+	WithPerson     bool     `json:"with_person"`
 }
 
 // ListView is a file's threads and the workers one may write to.
@@ -388,10 +402,19 @@ func (s *Service) Get(ctx context.Context, actor parcours.Actor, id string) (*Vi
 				}
 			}
 		}
+		if v.Earlier, err = f.Earlier(ctx, t); err != nil {
+			return err
+		}
 		if v.CanWrite && actor.Portal == nil {
 			if v.Documents, err = f.ThreadDocuments(ctx); err != nil {
 				return err
 			}
+			rs, err := readers(ctx, tx, f)
+			if err != nil {
+				return err
+			}
+			v.Addable = slices.DeleteFunc(rs, func(w *parcours.Worker) bool { return t.Takes(parcours.ParticipantWorker, w.ID) })
+			v.AddPerson = !t.WithPerson()
 		}
 		return nil
 	})
@@ -438,6 +461,61 @@ func (s *Service) Post(ctx context.Context, actor parcours.Actor, id string, in 
 		return nil, err
 	}
 	return m, nil
+}
+
+// AddParticipants adds workers who may read the file, and/or the person,
+// to a thread the actor takes part in (not from the portal). They read
+// what is written from now on (file.AddParticipant says why); added
+// workers are notified. Those who take part already are left as they
+// are. Audited thread.participants.
+func (s *Service) AddParticipants(ctx context.Context, actor parcours.Actor, id string, in AddInput) (*parcours.Thread, error) {
+	p := problems()
+	var ids []string
+	for _, wid := range in.ParticipantIDs {
+		if wid = strings.TrimSpace(wid); wid != "" && !slices.Contains(ids, wid) {
+			ids = append(ids, wid)
+		}
+	}
+	if len(ids) == 0 && !in.WithPerson {
+		p.Add("participant_ids", "error.field_required", p.Label("participant_ids"))
+	}
+	var t *parcours.Thread
+	err := s.db.Transact(ctx, func(tx *store.Tx) error {
+		f, th, err := file.OpenThread(ctx, tx, actor, access.MessageWrite, id)
+		if err != nil {
+			return err
+		}
+		if actor.Portal != nil {
+			// The person does not choose who takes part.
+			return parcours.Forbidden()
+		}
+		if err := p.Err(); err != nil {
+			return err
+		}
+		for _, wid := range ids {
+			w, err := tx.Worker(ctx, wid)
+			if err != nil && !errors.Is(err, store.ErrNoRows) {
+				return err
+			}
+			if w == nil {
+				// Never says whether the worker exists elsewhere.
+				return parcours.FieldError(parcours.EInvalid, "participant_ids", "error.message.participant_cannot_read", wid)
+			}
+			if _, err := f.AddParticipant(ctx, th, parcours.ParticipantWorker, w); err != nil {
+				return err
+			}
+		}
+		if in.WithPerson {
+			if _, err := f.AddParticipant(ctx, th, parcours.ParticipantPerson, nil); err != nil {
+				return err
+			}
+		}
+		f.Audit("thread.participants", "thread", th.ID)
+		t = th
+		_, err = names(ctx, tx, f, t)
+		return err
+	})
+	return t, err
 }
 
 // OpenAttachment returns a file sent in a thread and its content, for a

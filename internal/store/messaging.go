@@ -93,7 +93,7 @@ func (tx *Tx) ParticipantThreads(ctx context.Context, personIDs []string, kind, 
 	args = append(args, limit)
 	rows, err := tx.query(ctx, `SELECT t.id, t.org_id, t.person_id, t.subject, t.created_by, t.created_at, t.last_message_at,
 		(SELECT COUNT(*) FROM thread_messages m WHERE m.thread_id = t.id AND m.created_at > p.last_read_at
-			AND NOT (m.author_kind = p.participant_kind AND m.author_id = p.participant_id))
+			AND m.created_at >= p.added_at AND NOT (m.author_kind = p.participant_kind AND m.author_id = p.participant_id))
 		FROM message_threads t JOIN thread_participants p ON p.thread_id = t.id AND p.participant_kind = ? AND p.participant_id = ?
 		WHERE t.person_id IN (`+placeholders(len(personIDs))+`) ORDER BY t.last_message_at DESC, t.id DESC LIMIT ?`, args...)
 	if err != nil {
@@ -176,11 +176,12 @@ func (tx *Tx) MarkThreadRead(ctx context.Context, threadID, kind, participantID 
 	return nil
 }
 
-// ThreadHasDocument reports whether a message of the thread carries the
-// document.
-func (tx *Tx) ThreadHasDocument(ctx context.Context, threadID, documentID string) (bool, error) {
+// ThreadHasDocument reports whether a message of the thread written
+// since that instant carries the document.
+func (tx *Tx) ThreadHasDocument(ctx context.Context, threadID, documentID string, since time.Time) (bool, error) {
 	var n int
-	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM thread_messages WHERE thread_id = ? AND document_id = ?`, threadID, documentID).Scan(&n); err != nil {
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM thread_messages WHERE thread_id = ? AND document_id = ? AND created_at >= ?`,
+		threadID, documentID, ts(since)).Scan(&n); err != nil {
 		return false, fmt.Errorf("store: thread document: %w", err)
 	}
 	return n > 0, nil
@@ -195,4 +196,28 @@ func (tx *Tx) MarkThreadNotificationsRead(ctx context.Context, workerID, threadI
 		return fmt.Errorf("store: mark thread notifications read: %w", err)
 	}
 	return nil
+}
+
+// AddThreadParticipant adds a participant to a thread, from now on;
+// it reports false when they took part already (nothing changes).
+func (tx *Tx) AddThreadParticipant(ctx context.Context, t *parcours.Thread, p *parcours.ThreadParticipant) (bool, error) {
+	if t.Takes(p.Kind, p.ID) {
+		return false, nil
+	}
+	p.AddedAt = tx.now
+	if _, err := tx.exec(ctx, `INSERT INTO thread_participants (thread_id, person_id, participant_kind, participant_id, added_at, last_read_at)
+		VALUES (?,?,?,?,?,?)`, t.ID, t.PersonID, p.Kind, p.ID, ts(p.AddedAt), ts(p.LastReadAt)); err != nil {
+		return false, fmt.Errorf("store: add thread participant: %w", err)
+	}
+	t.Participants = append(t.Participants, p)
+	return true, nil
+}
+
+// ThreadMessagesBefore counts a thread's messages written before at.
+func (tx *Tx) ThreadMessagesBefore(ctx context.Context, threadID string, at time.Time) (int, error) {
+	var n int
+	if err := tx.queryRow(ctx, `SELECT COUNT(*) FROM thread_messages WHERE thread_id = ? AND created_at < ?`, threadID, ts(at)).Scan(&n); err != nil {
+		return 0, fmt.Errorf("store: earlier thread messages: %w", err)
+	}
+	return n, nil
 }

@@ -115,6 +115,14 @@ func init() {
 		matrixRow{Route: "POST /api/v1/moi/threads/{id}/messages", Path: apiThread("/messages"),
 			Body: func(*fixture, string) any { return map[string]any{"body": "Merci."} }, Want: selfOnly(created), NoAudit: none},
 
+		// Adding the person to a thread (adding a worker would change
+		// the other callers' answers): by its participants only.
+		matrixRow{Route: "POST /api/v1/threads/{id}/participants", Path: func(f *fixture) string { t, _ := attachedThread(f); return "/api/v1/threads/" + t.ID + "/participants" },
+			Body: func(*fixture, string) any { return map[string]any{"with_person": true} },
+			Want: all(404, "worker", 200, "manager", 200, "anonymous", 401), Audit: []string{"thread.participants"}, routeAudit: routeAudit{OnFile: true}},
+		matrixRow{Route: "POST /threads/{id}/participants", Path: func(f *fixture) string { t, _ := attachedThread(f); return "/threads/" + t.ID + "/participants" },
+			Body: func(*fixture, string) any { return url.Values{"with_person": {"1"}} }, Page: true,
+			Want: all(404, "worker", see, "manager", see, "anonymous", 401), Audit: []string{"thread.participants"}, routeAudit: routeAudit{OnFile: true}},
 		// A file sent in a thread downloads for the thread's participants
 		// only (as the thread itself: messaging_matrix_test.go).
 		matrixRow{Route: "GET /threads/{id}/documents/{doc}", Path: func(f *fixture) string {

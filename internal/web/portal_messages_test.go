@@ -6,6 +6,7 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -293,6 +294,108 @@ func TestMessaging_UploadInsideAMessage(t *testing.T) {
 		}
 		if dl := e.Page("GET", "/threads/"+th.ID+"/documents/"+last.DocumentID, "teammate", nil); dl.Status != http.StatusNotFound {
 			t.Errorf("download by a teammate outside the thread: %d", dl.Status)
+		}
+	})
+}
+
+// Adding participants to a running thread: only workers who may read the
+// file, or the person; the newcomer reads from their arrival on, not the
+// earlier messages or files (a DPO's reading of data minimisation), and
+// is told how many there were.
+func TestMessaging_AddedParticipantReadsFromTheirArrival(t *testing.T) {
+	t.Parallel()
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		f := newFixture(t, e)
+		th := fixtureThread(f)
+		base := "/api/v1/threads/" + th.ID
+		if r := workerUpload(t, e, "worker", "/threads/"+th.ID+"/messages", map[string]string{"body": "Le RIB, avant ton arrivée."}, "rib.pdf", pdfBytes); r.Status != http.StatusSeeOther {
+			t.Fatalf("post with a file: %d", r.Status)
+		}
+		var before threadResp
+		e.Do("GET", base, "worker", nil).Decode(t, &before)
+		earlierDoc := before.Messages[len(before.Messages)-1].DocumentID
+
+		// Bad input and callers outside the thread change nothing.
+		for _, tc := range []struct {
+			who    string
+			body   map[string]any
+			status int
+		}{
+			{"worker", map[string]any{}, 422},
+			{"worker", map[string]any{"participant_ids": []string{e.Workers["worker2"].ID}}, 422}, // may not read the file
+			{"worker", map[string]any{"participant_ids": []string{"01900000-0000-7000-8000-000000000000"}}, 422},
+			{"teammate", map[string]any{"participant_ids": []string{e.Workers["teammate"].ID}}, 404}, // not in the thread
+			{"worker2", map[string]any{"participant_ids": []string{e.Workers["worker2"].ID}}, 404},
+		} {
+			r := e.Do("POST", base+"/participants", tc.who, tc.body)
+			if r.Status != tc.status || (tc.status == 422 && !strings.Contains(string(r.Body), `"participant_ids"`)) {
+				t.Errorf("%s adding %v: %d %s", tc.who, tc.body, r.Status, r.Body)
+			}
+		}
+		var same threadResp
+		e.Do("GET", base, "worker", nil).Decode(t, &same)
+		if len(same.Thread.Participants) != len(before.Thread.Participants) {
+			t.Fatalf("a refused addition changed the participants: %+v", same.Thread.Participants)
+		}
+
+		unread := func(who string) int {
+			var n int
+			if err := e.App.DB.View(t.Context(), func(tx *store.Tx) (err error) {
+				n, err = tx.UnreadNotifications(t.Context(), e.Workers[who].ID)
+				return err
+			}); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		n0 := unread("teammate")
+		if r := e.Page("POST", "/threads/"+th.ID+"/participants", "worker", map[string][]string{"participant_ids": {e.Workers["teammate"].ID}}); r.Status != http.StatusSeeOther {
+			t.Fatalf("add the teammate: %d %s", r.Status, r.Body)
+		}
+		if unread("teammate") != n0+1 {
+			t.Errorf("the teammate added is not notified")
+		}
+		var got threadResp
+		e.Do("GET", base, "teammate", nil).Decode(t, &got)
+		if len(got.Messages) != 0 {
+			t.Errorf("the newcomer reads %d earlier messages", len(got.Messages))
+		}
+		page := e.Page("GET", "/threads/"+th.ID, "teammate", nil)
+		if page.Status != http.StatusOK || !strings.Contains(string(page.Body), strconv.Itoa(len(before.Messages))+" message(s) écrit(s) avant votre arrivée") {
+			t.Errorf("the newcomer's page does not say what came before: %d", page.Status)
+		}
+		if r := e.Page("GET", "/threads/"+th.ID+"/documents/"+earlierDoc, "teammate", nil); r.Status != http.StatusNotFound {
+			t.Errorf("the newcomer downloads a file sent before their arrival: %d", r.Status)
+		}
+		if r := e.Do("POST", base+"/messages", "manager", map[string]any{"body": "Bienvenue dans l'échange."}); r.Status != http.StatusCreated {
+			t.Fatalf("post: %d", r.Status)
+		}
+		var list parcours.Page[*parcours.Thread]
+		e.Do("GET", "/api/v1/persons/"+f.Person.ID+"/threads", "teammate", nil).Decode(t, &list)
+		if len(list.Items) != 1 || list.Items[0].Unread != 1 {
+			t.Errorf("the newcomer's unread count: %+v", list.Items)
+		}
+		e.Do("GET", base, "teammate", nil).Decode(t, &got)
+		if len(got.Messages) != 1 || got.Messages[0].Body != "Bienvenue dans l'échange." {
+			t.Errorf("the newcomer's messages: %+v", got.Messages)
+		}
+		// Adding again changes nothing.
+		if r := e.Do("POST", base+"/participants", "manager", map[string]any{"participant_ids": []string{e.Workers["teammate"].ID}}); r.Status != http.StatusOK {
+			t.Errorf("adding again: %d", r.Status)
+		}
+
+		// The person added: from now on, in their portal.
+		if r := e.Do("POST", base+"/participants", "worker", map[string]any{"with_person": true}); r.Status != http.StatusOK {
+			t.Fatalf("add the person: %d %s", r.Status, r.Body)
+		}
+		var pt threadResp
+		if r := portalDo(t, e, pfx(f).Person.ID, "GET", "/api/v1/moi/threads/"+th.ID, nil); r.Status != http.StatusOK {
+			t.Fatalf("the person reads the thread: %d", r.Status)
+		} else {
+			r.Decode(t, &pt)
+		}
+		if len(pt.Messages) != 0 {
+			t.Errorf("the person added reads %d earlier messages", len(pt.Messages))
 		}
 	})
 }

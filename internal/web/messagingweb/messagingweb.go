@@ -57,6 +57,13 @@ func (s *server) api() {
 	s.Schema("ThreadMessageInput", web.Object([]string{"body"}, web.Schema{
 		"body": web.Schema{"type": "string", "maxLength": parcours.MessageBodyMax}, "document_id": str(),
 	}))
+	s.Schema("ThreadParticipantsInput", web.Object(nil, web.Schema{
+		"participant_ids": web.Schema{"type": "array", "items": str(), "description": "workers of the organisation who may read the file"},
+		"with_person":     web.Schema{"type": "boolean", "description": "add the person (they read and answer in their portal)"},
+	}))
+	s.Handle("POST", "/api/v1/threads/{id}/participants", web.API, s.apiAdd, &web.Op{ID: "addThreadParticipants", Tag: "messaging",
+		Summary: "Add workers who may read the file, or the person, to a thread one takes part in; they read the messages written from then on (not the earlier ones) and added workers are notified",
+		Request: "ThreadParticipantsInput", Response: "Thread"})
 	s.Handle("GET", "/api/v1/persons/{id}/threads", web.API, s.apiList, &web.Op{ID: "listThreads", Tag: "messaging", List: true,
 		Summary: "The threads of the person's file one takes part in, latest message first, with their unread counts", Response: "Thread"})
 	s.Handle("POST", "/api/v1/persons/{id}/threads", web.API, s.apiCreate, &web.Op{ID: "createThread", Tag: "messaging",
@@ -106,6 +113,19 @@ func (s *server) apiGet(w http.ResponseWriter, r *http.Request) error {
 	return nil
 }
 
+func (s *server) apiAdd(w http.ResponseWriter, r *http.Request) error {
+	var in messaging.AddInput
+	if err := s.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	t, err := s.svc.Messaging.AddParticipants(r.Context(), web.MustActor(r), r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, t)
+	return nil
+}
+
 func (s *server) apiPost(w http.ResponseWriter, r *http.Request) error {
 	var in messaging.MessageInput
 	if err := s.DecodeJSON(w, r, &in); err != nil {
@@ -127,6 +147,7 @@ func (s *server) pages() {
 	s.Handle("GET", "/threads/{id}", web.Page, s.pageThread, nil)
 	s.Handle("POST", "/threads/{id}/messages", web.Page, s.pagePost, nil)
 	s.Handle("GET", "/threads/{id}/documents/{doc}", web.Page, s.pageAttachment, nil)
+	s.Handle("POST", "/threads/{id}/participants", web.Page, s.pageAdd, nil)
 	s.Handle("GET", "/notifications/count", web.Page, s.pageCount, nil)
 }
 
@@ -216,6 +237,9 @@ func (s *server) pageThread(w http.ResponseWriter, r *http.Request) error {
 	if r.URL.Query().Get("sent") == "1" {
 		p.Flash = "messaging.sent"
 	}
+	if r.URL.Query().Get("added") == "1" {
+		p.Flash = "messaging.added"
+	}
 	return s.showThread(w, r, http.StatusOK, p)
 }
 
@@ -251,4 +275,24 @@ func (s *server) pageAttachment(w http.ResponseWriter, r *http.Request) error {
 	defer content.Close()
 	web.ServeDocument(w, d, content)
 	return nil
+}
+
+func (s *server) pageAdd(w http.ResponseWriter, r *http.Request) error {
+	if err := web.ParseForm(r); err != nil {
+		return err
+	}
+	in := messaging.AddInput{ParticipantIDs: r.PostForm["participant_ids"], WithPerson: r.PostForm.Get("with_person") == "1"}
+	_, err := s.svc.Messaging.AddParticipants(r.Context(), web.MustActor(r), r.PathValue("id"), in)
+	if err == nil {
+		http.Redirect(w, r, "/threads/"+r.PathValue("id")+"?added=1", http.StatusSeeOther)
+		return nil
+	}
+	e := parcours.AsError(err)
+	if e == nil || e.Code != parcours.EInvalid {
+		return err
+	}
+	// The add form's own field names, apart from the reply's.
+	p := &web.PageData{Form: map[string]string{}}
+	p.AddErrors(web.Lang(r), e, "add-", "participant_ids")
+	return s.showThread(w, r, web.StatusOf(parcours.ErrorCode(err)), p)
 }
