@@ -16,6 +16,7 @@ type EntryInput struct {
 	Kind             string   `json:"kind"`
 	OccurredAt       string   `json:"occurred_at"` // YYYY-MM-DD, today by default
 	Summary          string   `json:"summary"`
+	Theme            string   `json:"theme"` // a top-level thématique, optional
 	Mode             string   `json:"mode"`
 	Participants     []string `json:"participants"`
 	Confidentiality  string   `json:"confidentiality"` // team by default
@@ -54,6 +55,7 @@ func validateEntry(e *parcours.JournalEntry, todayDate string) error {
 	v.Choice("kind", e.Kind, parcours.EntryKinds, true)
 	v.Date("occurred_at", e.OccurredAt, true, mustDate(todayDate))
 	v.Required("summary", e.Summary, 20000)
+	v.Choice("theme", e.Theme, parcours.Thematiques, false)
 	v.MaxLen("private_synthesis", e.PrivateSynthesis, 20000)
 	v.Choice("confidentiality", e.Confidentiality, parcours.Confidentialities, true)
 	if e.Kind == parcours.EntryInterview {
@@ -97,7 +99,7 @@ func WriteEntry(ctx context.Context, tx *store.Tx, actor parcours.Actor, personI
 		}
 		todayDate := parcours.Today(tx.Now())
 		e = &parcours.JournalEntry{OrgID: f.WriterOrg(), PersonID: f.Person.ID, Kind: in.Kind, OccurredAt: in.OccurredAt,
-			Summary: strings.TrimSpace(in.Summary), Mode: in.Mode, Confidentiality: in.Confidentiality,
+			Summary: strings.TrimSpace(in.Summary), Theme: strings.TrimSpace(in.Theme), Mode: in.Mode, Confidentiality: in.Confidentiality,
 			AccompanimentID: in.AccompanimentID, AuthorID: actor.WorkerID, PrivateSynthesis: strings.TrimSpace(in.PrivateSynthesis)}
 		for _, p := range in.Participants {
 			if p = strings.TrimSpace(p); p != "" {
@@ -156,7 +158,7 @@ func (s *Service) Amend(ctx context.Context, actor parcours.Actor, entryID strin
 		}
 		todayDate := parcours.Today(tx.Now())
 		e = &parcours.JournalEntry{OrgID: orig.OrgID, PersonID: orig.PersonID, AccompanimentID: orig.AccompanimentID,
-			Kind: orig.Kind, OccurredAt: in.OccurredAt, Summary: strings.TrimSpace(in.Summary), Mode: orig.Mode,
+			Kind: orig.Kind, Theme: orig.Theme, OccurredAt: in.OccurredAt, Summary: strings.TrimSpace(in.Summary), Mode: orig.Mode,
 			Participants: orig.Participants, Confidentiality: orig.Confidentiality, TeamID: orig.TeamID,
 			AuthorID: actor.WorkerID, PrivateSynthesis: strings.TrimSpace(in.PrivateSynthesis), Amends: orig.ID}
 		if e.OccurredAt == "" {

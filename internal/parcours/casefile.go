@@ -116,13 +116,16 @@ var Confidentialities = []string{ConfTeam, ConfReferent, ConfOrganization}
 // JournalEntry is one dated, append-only entry of a person's journal. A
 // correction is a new entry whose Amends names the corrected one.
 type JournalEntry struct {
-	ID              string   `json:"id"`
-	OrgID           string   `json:"organization_id"`
-	PersonID        string   `json:"person_id"`
-	AccompanimentID string   `json:"accompaniment_id"`
-	Kind            string   `json:"kind"`
-	OccurredAt      string   `json:"occurred_at"` // YYYY-MM-DD
-	Summary         string   `json:"summary"`
+	ID              string `json:"id"`
+	OrgID           string `json:"organization_id"`
+	PersonID        string `json:"person_id"`
+	AccompanimentID string `json:"accompaniment_id"`
+	Kind            string `json:"kind"`
+	OccurredAt      string `json:"occurred_at"` // YYYY-MM-DD
+	Summary         string `json:"summary"`
+	// Theme is a top-level thématique of the data·inclusion vocabulary
+	// (Thematiques), "" when none was given.
+	Theme           string   `json:"theme,omitempty"`
 	Mode            string   `json:"mode,omitempty"`
 	Participants    []string `json:"participants,omitempty"`
 	Confidentiality string   `json:"confidentiality"`

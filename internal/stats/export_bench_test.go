@@ -32,8 +32,8 @@ func (d *discard) Write(p []byte) (int, error) { d.n += int64(len(p)); return le
 //
 //	go test ./internal/stats -run '^$' -bench RowExport500k -benchtime 1x
 //
-// The numbers are in BENCHMARKS.md (make bench reports them too, with
-// the other Go benchmarks).
+// make bench reports them in BENCHMARKS.md with the other Go benchmarks
+// when BENCH_GOBENCH=1.
 func BenchmarkRowExport500k(b *testing.B) {
 	const rows = 500_000
 	e := apptest.New(b, store.SQLite)

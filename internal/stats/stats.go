@@ -97,7 +97,10 @@ type Row struct {
 	// LabelKey is a catalogue key translating the label ("" when Label
 	// is a name: a commune, a kind of the organisation's catalogue).
 	LabelKey string `json:"-"`
-	Cell     Cell   `json:"count"`
+	// LabelKeys, when set, are catalogue keys whose translations make
+	// the label together (« Entretien — Logement »).
+	LabelKeys []string `json:"-"`
+	Cell      Cell     `json:"count"`
 }
 
 // Table is one statistics table.
@@ -133,7 +136,7 @@ func (r *Report) Table(id string) *Table {
 }
 
 // TableIDs are the tables of a report, in order.
-var TableIDs = []string{"summary", "opened_by_kind", "closed_by_reason", "entries_by_kind", "by_commune", "by_age", "by_sex", "by_household",
+var TableIDs = []string{"summary", "opened_by_kind", "closed_by_reason", "entries_by_kind", "entries_by_theme", "entries_by_kind_theme", "by_commune", "by_age", "by_sex", "by_household",
 	"appointments", "procedures_by_right", "procedures_by_help", "procedures_by_outcome", "obstacles", "aid_by_type", "aid_amounts",
 	"referrals", "referral_delays"}
 
@@ -400,6 +403,11 @@ func build(ctx context.Context, tx *store.Tx, f store.StatsFilter) (*Report, err
 		}),
 		fromCounts("entries_by_kind", entries, func(k string) (string, string) { return k, "entry_kind." + k }),
 	)
+	themed, err := entryTables(ctx, tx, f, rep.Tables[len(rep.Tables)-1])
+	if err != nil {
+		return nil, err
+	}
+	rep.Tables = append(rep.Tables, themed...)
 
 	group := func(key func(store.StatsPerson) string, order func(a, b string) bool) []store.StatsCount {
 		m := map[string]int{}

@@ -13,7 +13,7 @@ import (
 // database refuses both (triggers of migration 0010).
 
 const journalColumns = `id, org_id, person_id, accompaniment_id, kind, occurred_at, summary, mode, participants, confidentiality,
-	team_id, author_id, private_synthesis, amends, created_at`
+	team_id, author_id, private_synthesis, amends, created_at, theme`
 
 // InsertJournalEntries appends entries to journals, in order. CreatedAt
 // defaults to the transaction's instant; a bulk loader (seed, demo) may
@@ -33,9 +33,9 @@ func (tx *Tx) InsertJournalEntries(ctx context.Context, entries ...*parcours.Jou
 		if err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, "INSERT INTO journal_entries ("+journalColumns+") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		if _, err := tx.exec(ctx, "INSERT INTO journal_entries ("+journalColumns+") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 			e.ID, e.OrgID, e.PersonID, nullString(e.AccompanimentID), e.Kind, e.OccurredAt, e.Summary, e.Mode, string(parts),
-			e.Confidentiality, e.TeamID, e.AuthorID, e.PrivateSynthesis, nullString(e.Amends), ts(e.CreatedAt)); err != nil {
+			e.Confidentiality, e.TeamID, e.AuthorID, e.PrivateSynthesis, nullString(e.Amends), ts(e.CreatedAt), e.Theme); err != nil {
 			return err
 		}
 	}
@@ -48,7 +48,7 @@ func scanEntry(row interface{ Scan(...any) error }) (*parcours.JournalEntry, err
 	var parts string
 	var created int64
 	if err := row.Scan(&e.ID, &e.OrgID, &e.PersonID, &acc, &e.Kind, &e.OccurredAt, &e.Summary, &e.Mode, &parts, &e.Confidentiality,
-		&e.TeamID, &e.AuthorID, &e.PrivateSynthesis, &amends, &created); err != nil {
+		&e.TeamID, &e.AuthorID, &e.PrivateSynthesis, &amends, &created, &e.Theme); err != nil {
 		return nil, err
 	}
 	e.AccompanimentID, e.Amends = string(acc), string(amends)

@@ -79,7 +79,7 @@ func (s *server) schemas() {
 		"cancelled_by": web.Enum(parcours.CancelledBys...), "cancel_reason": str, "new_date": date, "new_start": str, "new_end": str,
 		"journal": web.Ref("JournalEntryInputForAppointment")}))
 	s.Schema("JournalEntryInputForAppointment", web.Object(nil, web.Schema{
-		"kind": str, "occurred_at": date, "summary": str, "mode": str, "participants": web.ArrayOf(str), "confidentiality": str,
+		"kind": str, "occurred_at": date, "summary": str, "theme": str, "mode": str, "participants": web.ArrayOf(str), "confidentiality": str,
 		"accompaniment_id": str, "private_synthesis": str}))
 	s.Schema("Slots", web.Object([]string{"items"}, web.Schema{"items": web.ArrayOf(web.Object([]string{"start", "end"}, web.Schema{"start": str, "end": str}))}))
 	s.Schema("TeamHours", web.Object([]string{"team_id", "team_name", "hours", "closed_days"}, web.Schema{

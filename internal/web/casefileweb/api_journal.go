@@ -14,14 +14,16 @@ func journalSchemas(s *Server) {
 		web.Schema{
 			"id": web.Str(), "organization_id": web.Str(), "person_id": web.Str(), "accompaniment_id": web.Str(),
 			"kind": web.Enum(parcours.EntryKinds...), "occurred_at": web.StrFmt("date"), "summary": web.Str(),
-			"mode": web.Enum(parcours.InterviewModes...), "participants": web.ArrayOf(web.Str()),
+			"theme": web.Enum(parcours.Thematiques...),
+			"mode":  web.Enum(parcours.InterviewModes...), "participants": web.ArrayOf(web.Str()),
 			"confidentiality": web.Enum(parcours.Confidentialities...), "team_id": web.Str(), "author_id": web.Str(),
 			"private_synthesis": web.Str(), "amends": web.Str(), "created_at": web.StrFmt("date-time"),
 			"amended_by": web.ArrayOf(web.Str()),
 		}))
 	s.Schema("JournalEntryInput", web.Object([]string{"kind", "summary"}, web.Schema{
 		"kind": web.Enum(parcours.EntryKinds...), "occurred_at": web.StrFmt("date"), "summary": web.Str(),
-		"mode": web.Enum(parcours.InterviewModes...), "participants": web.ArrayOf(web.Str()),
+		"theme": web.Schema{"type": "string", "enum": append([]string{""}, parcours.Thematiques...), "description": "optional: a top-level data·inclusion thématique, for the statistics"},
+		"mode":  web.Enum(parcours.InterviewModes...), "participants": web.ArrayOf(web.Str()),
 		"confidentiality": web.Enum(parcours.Confidentialities...), "accompaniment_id": web.Str(), "private_synthesis": web.Str(),
 	}))
 	s.Schema("AmendmentInput", web.Object([]string{"summary"}, web.Schema{

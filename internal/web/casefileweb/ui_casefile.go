@@ -66,6 +66,7 @@ type fileData struct {
 	// synthesis prepared for review (Form["ho-synthesis"]).
 	DraftFor     string
 	EntryKinds   []string
+	Themes       []string
 	Modes        []string
 	Confs        []string
 	EndReasons   []string
@@ -96,7 +97,7 @@ func (s *Server) showPersonFile(w http.ResponseWriter, r *http.Request, status i
 	if draftFor == "" && p.Form["ho-synthesis"] != "" {
 		draftFor = handoverDraft(r.PathValue("acc")) // sent back with errors or for the review
 	}
-	d := &fileData{File: f, Query: q, DraftFor: string(draftFor), KindLabels: map[string]string{}, EntryKinds: parcours.EntryKinds,
+	d := &fileData{File: f, Query: q, DraftFor: string(draftFor), KindLabels: map[string]string{}, EntryKinds: parcours.EntryKinds, Themes: parcours.Thematiques,
 		Modes: parcours.InterviewModes, Confs: parcours.Confidentialities, EndReasons: parcours.EndReasons, GoalStatuses: parcours.GoalStatuses,
 		DocKinds: parcours.DocumentKinds}
 	if status == http.StatusOK && savedSections[query.Get("saved")] {
@@ -241,7 +242,7 @@ func (s *Server) pageAddEntry(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	in := casefile.EntryInput{Kind: r.PostFormValue("kind"), OccurredAt: r.PostFormValue("occurred_at"),
-		Summary: r.PostFormValue("summary"), Mode: r.PostFormValue("mode"), Confidentiality: r.PostFormValue("confidentiality"),
+		Summary: r.PostFormValue("summary"), Theme: r.PostFormValue("theme"), Mode: r.PostFormValue("mode"), Confidentiality: r.PostFormValue("confidentiality"),
 		AccompanimentID: r.PostFormValue("accompaniment_id"), PrivateSynthesis: r.PostFormValue("private_synthesis")}
 	if in.Kind != parcours.EntryInterview {
 		in.Mode = ""

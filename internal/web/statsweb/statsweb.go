@@ -120,6 +120,13 @@ func translate(lang string, rep *stats.Report) []tableOut {
 			if r.LabelKey != "" {
 				r.Label = i18n.T(lang, r.LabelKey)
 			}
+			if len(r.LabelKeys) > 0 {
+				parts := make([]string, len(r.LabelKeys))
+				for i, k := range r.LabelKeys {
+					parts[i] = i18n.T(lang, k)
+				}
+				r.Label = strings.Join(parts, " — ")
+			}
 			to.Rows = append(to.Rows, r)
 		}
 		out = append(out, to)
