@@ -22,9 +22,8 @@ type AuditRecord = audit.Event
 // transaction just before COMMIT (audit_pending), and chained into the
 // trail by the sealer (SealAudit). A transaction that rolls back leaves no
 // event, and no change is committed without its event. A read's events
-// are written before the read returns: on PostgreSQL in the read's own
-// transaction, on SQLite (whose readers cannot write) in one write
-// transaction shared by the reads of the moment (group commit).
+// are written before the read returns, in one write transaction shared by
+// the reads of the moment (group commit, audit_group.go).
 //
 // An event about a person whose file the actor holds an open break-glass
 // access to is stamped with its id and reason: here when this transaction

@@ -2,9 +2,12 @@ package store_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"parcours/internal/audit"
 	"parcours/internal/parcours"
@@ -62,4 +65,236 @@ func TestAuditReads_ConcurrentReadsEachRecordedOnceInAWholeChain(t *testing.T) {
 			t.Fatalf("chain has %d events, want %d", rep.Checked, 2*readers)
 		}
 	})
+}
+
+// readObject runs one audited read of object and reports its error.
+func readObject(ctx context.Context, db *store.DB, object string) error {
+	actor := parcours.Actor{WorkerID: "w", OrgID: "o", Role: parcours.RoleWorker}
+	return db.View(ctx, func(tx *store.Tx) error {
+		tx.Audit(audit.For(actor, "test.read", "thing", object, ""))
+		return nil
+	})
+}
+
+// countEvents counts the chained and the pending events of object.
+func countEvents(t *testing.T, db *store.DB, object string) int {
+	t.Helper()
+	q := "SELECT (SELECT COUNT(*) FROM audit_events WHERE object_id = ?) + (SELECT COUNT(*) FROM audit_pending WHERE object_id = ?)"
+	if db.Dialect() == store.Postgres {
+		q = strings.NewReplacer("= ?)", "= $1)").Replace(q)
+	}
+	var n int
+	args := []any{object, object}
+	if db.Dialect() == store.Postgres {
+		args = args[:1]
+	}
+	if err := db.SQL().QueryRowContext(context.Background(), q, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
+
+// holdFirstGroup makes db's read-audit writer wait before its first
+// group until released, so that the reads arriving meanwhile pile up
+// behind it whatever the scheduling. waitQueued returns once the writer
+// is held and n reads are queued behind it.
+func holdFirstGroup(t *testing.T, db *store.DB) (waitQueued func(n int), release func()) {
+	t.Helper()
+	gate, entered := make(chan struct{}), make(chan struct{})
+	var once sync.Once
+	first := true
+	db.SetReadAuditHook(func(reads, rows int) {
+		if first {
+			first = false
+			close(entered)
+			<-gate
+		}
+	})
+	release = func() { once.Do(func() { close(gate) }) }
+	t.Cleanup(release)
+	waitQueued = func(n int) {
+		t.Helper()
+		deadline := time.After(30 * time.Second)
+		select {
+		case <-entered:
+		case <-deadline:
+			t.Fatal("the writer never took a group")
+		}
+		for db.ReadAuditStats().Queued < n {
+			select {
+			case <-deadline:
+				t.Fatalf("%d reads queued, want %d", db.ReadAuditStats().Queued, n)
+			case <-time.After(time.Millisecond):
+			}
+		}
+	}
+	return waitQueued, release
+}
+
+// Concurrent reads share their audit commits: with the writer held while
+// the reads pile up, 30 reads take 2 commits (the first read's, then
+// everyone else's), each read's event is durable when it returns, and
+// the chain is whole.
+func TestAuditReads_ConcurrentReadsShareOneCommit(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		const readers = 30
+		waitQueued, release := holdFirstGroup(t, db)
+		before := db.ReadAuditStats()
+		var wg sync.WaitGroup
+		errs := make(chan error, readers)
+		for i := range readers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				object := fmt.Sprintf("obj-%02d", i)
+				err := readObject(ctx, db, object)
+				if err == nil {
+					if n := countEvents(t, db, object); n != 1 {
+						err = fmt.Errorf("%s: %d events after the read returned, want 1", object, n)
+					}
+				}
+				errs <- err
+			}()
+		}
+		waitQueued(readers - 1)
+		release()
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err != nil {
+				t.Fatal(err)
+			}
+		}
+		after := db.ReadAuditStats()
+		if commits, reads := after.Commits-before.Commits, after.Reads-before.Reads; commits != 2 || reads != readers {
+			t.Fatalf("%d reads written by %d commits, want %d by 2", reads, commits, readers)
+		}
+		rep, err := db.VerifyAudit(ctx, nil)
+		if err != nil || rep.Problem != nil || rep.Checked != readers {
+			t.Fatalf("verify: %+v, %v; want %d events, intact", rep, err, readers)
+		}
+	})
+}
+
+// A group whose insert fails fails every read of the group: no read is
+// answered without its audit record.
+func TestAuditReads_FailedGroupFailsEveryRead(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		if _, err := db.SQL().ExecContext(ctx, "ALTER TABLE audit_pending RENAME TO audit_pending_away"); err != nil {
+			t.Fatal(err)
+		}
+		const readers = 12
+		waitQueued, release := holdFirstGroup(t, db)
+		before := db.ReadAuditStats()
+		var wg sync.WaitGroup
+		errs := make(chan error, readers)
+		for i := range readers {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				errs <- readObject(ctx, db, fmt.Sprintf("obj-%02d", i))
+			}()
+		}
+		waitQueued(readers - 1)
+		release()
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			if err == nil {
+				t.Fatal("a read answered though its audit record failed")
+			}
+		}
+		if after := db.ReadAuditStats(); after.Commits-before.Commits != 2 {
+			t.Fatalf("%d groups, want 2 (the reads were meant to share the second)", after.Commits-before.Commits)
+		}
+	})
+}
+
+// A read whose request is cancelled while it waits for its group stops
+// waiting and fails; the group (and the others in it) carry on, and its
+// event is still written.
+func TestAuditReads_CancelledReadStopsWaiting(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		gate, held := make(chan struct{}), make(chan struct{}, 1)
+		db.SetReadAuditHook(func(reads, rows int) {
+			select {
+			case held <- struct{}{}:
+			default:
+			}
+			<-gate
+		})
+		cctx, cancel := context.WithCancel(context.Background())
+		done := make(chan error, 1)
+		go func() { done <- readObject(cctx, db, "cancelled") }()
+		select {
+		case <-held: // the writer holds its group
+		case err := <-done:
+			t.Fatalf("read ended before its group was written: %v", err)
+		}
+		cancel()
+		if err := <-done; !errors.Is(err, context.Canceled) {
+			t.Fatalf("cancelled read: %v, want context.Canceled", err)
+		}
+		close(gate)
+		if err := readObject(context.Background(), db, "next"); err != nil {
+			t.Fatal(err)
+		}
+		if n := countEvents(t, db, "cancelled"); n != 1 {
+			t.Fatalf("cancelled read: %d events, want 1 (handed over before the cancel)", n)
+		}
+	})
+}
+
+// Close drains: reads waiting for their group when the database closes
+// get their events written and answered, and a read after Close fails.
+func TestAuditReads_CloseDrainsTheQueuedReads(t *testing.T) {
+	for _, d := range storetest.Dialects {
+		t.Run(d.String(), func(t *testing.T) {
+			ctx := context.Background()
+			dsn := storetest.DSN(t, d)
+			db, err := store.Open(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := db.Migrate(ctx); err != nil {
+				t.Fatal(err)
+			}
+			const readers = 8
+			waitQueued, release := holdFirstGroup(t, db) // held until Close is under way
+			errs := make(chan error, readers)
+			for i := range readers {
+				go func() { errs <- readObject(ctx, db, fmt.Sprintf("obj-%d", i)) }()
+			}
+			waitQueued(readers - 1)
+			closed := make(chan error, 1)
+			go func() { closed <- db.Close() }()
+			for !db.ReadAuditStats().Closing {
+				time.Sleep(time.Millisecond)
+			}
+			release()
+			for range readers {
+				if err := <-errs; err != nil {
+					t.Fatalf("queued read at Close: %v", err)
+				}
+			}
+			if err := <-closed; err != nil {
+				t.Fatal(err)
+			}
+			if err := readObject(ctx, db, "late"); err == nil {
+				t.Fatal("a read after Close succeeded")
+			}
+			db2, err := store.Open(ctx, dsn)
+			if err != nil {
+				t.Fatal(err)
+			}
+			defer db2.Close()
+			for i := range readers {
+				if n := countEvents(t, db2, fmt.Sprintf("obj-%d", i)); n != 1 {
+					t.Fatalf("obj-%d: %d events after Close, want 1", i, n)
+				}
+			}
+		})
+	}
 }

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"strings"
-	"sync"
 	"time"
 
 	"parcours/internal/audit"
@@ -267,71 +266,4 @@ func (db *DB) Unsealed(ctx context.Context, cutoff time.Time) (int64, time.Time,
 		return n, time.Time{}, err
 	}
 	return n, fromTS(oldest.Int64), nil
-}
-
-// readAudits is the group commit of the reads' audit events on SQLite,
-// whose read connections cannot write: a read hands its events over and
-// waits; whoever finds no write in progress starts one, which takes every
-// event handed over meanwhile into one transaction, and so on until none
-// is left. Under load many reads share one commit; alone, a read pays one
-// short write.
-type readAudits struct {
-	mu      sync.Mutex
-	queue   []*readAudit
-	running bool
-}
-
-type readAudit struct {
-	evs  []AuditRecord
-	done chan error
-}
-
-// recordReads writes the audit events of a committed read and returns
-// once they are committed (or failed).
-func (db *DB) recordReads(ctx context.Context, evs []AuditRecord) error {
-	// The request's share of the grouped write, for the statement budgets.
-	observe(ctx, "INSERT INTO audit_pending ("+pendingColumns+") VALUES …")
-	r := &readAudit{evs: evs, done: make(chan error, 1)}
-	g := &db.reads
-	g.mu.Lock()
-	g.queue = append(g.queue, r)
-	if !g.running {
-		g.running = true
-		go db.writeReads()
-	}
-	g.mu.Unlock()
-	select {
-	case err := <-r.done:
-		return err
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-}
-
-func (db *DB) writeReads() {
-	g := &db.reads
-	for {
-		g.mu.Lock()
-		batch := g.queue
-		g.queue = nil
-		if len(batch) == 0 {
-			g.running = false
-			g.mu.Unlock()
-			return
-		}
-		g.mu.Unlock()
-		var evs []AuditRecord
-		for _, r := range batch {
-			evs = append(evs, r.evs...)
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		err := db.run(ctx, true, func(w *Tx) error {
-			w.pending, w.stamped = evs, true // stamped by each read
-			return nil
-		})
-		cancel()
-		for _, r := range batch {
-			r.done <- err
-		}
-	}
 }

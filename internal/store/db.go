@@ -68,7 +68,7 @@ type DB struct {
 	// transactions leave their audit events to it instead of sealing
 	// them inline (audit_seal.go).
 	sealLater atomic.Bool
-	// reads groups the reads' audit writes on SQLite (audit_seal.go).
+	// reads groups the reads' audit writes (audit_group.go).
 	reads readAudits
 	// actors tells the actor caches of changes (actors.go).
 	actors actorHub
@@ -157,6 +157,7 @@ func (db *DB) startStmtCaches() {
 
 // Close closes the pools.
 func (db *DB) Close() error {
+	db.stopReads() // drains: the reads waiting get their answer
 	db.stopActors()
 	if db.stopStmts != nil {
 		db.stopStmts()
@@ -347,9 +348,8 @@ func (db *DB) TransactBulk(ctx context.Context, fn func(*Tx) error) error {
 type bulkKey struct{}
 
 // View runs fn in a read transaction. fn may still record audit events,
-// committed before View returns: on PostgreSQL in the same transaction, on
-// SQLite (whose read connections cannot write) by a write transaction
-// shared with the concurrent reads (group commit, audit_seal.go).
+// committed before View returns by a write transaction shared with the
+// concurrent reads (group commit, audit_group.go).
 func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
 	return db.run(ctx, false, fn)
 }
@@ -394,9 +394,8 @@ func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (denied 
 	pool := db.w
 	var opts *sql.TxOptions
 	if !write {
-		// On PostgreSQL a read writes its audit events in its own
-		// transaction, so it is not read-only. SQLite's read connections
-		// are (query_only): the events go to a group commit.
+		// A read's audit events go to the group commit once it ends
+		// (SQLite's read connections are query_only anyway).
 		pool = db.r
 	}
 	observe(ctx, Begin)
@@ -438,7 +437,7 @@ func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (denied 
 				return nil, false, err
 			}
 		}
-		if write || db.dialect == Postgres {
+		if write {
 			if err = tx.insertPending(ctx, tx.pending); err != nil {
 				return nil, false, err
 			}

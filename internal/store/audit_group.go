@@ -1,0 +1,227 @@
+package store
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"sync/atomic"
+	"time"
+)
+
+// Group commit of the reads' audit events.
+//
+// A read (View) records who saw what, and must not answer before that
+// record is durable; but a commit per read — with its fsync — is what
+// limited reads under load (issue 17). So a read hands its events, once
+// its own transaction has ended, to the one writer of its database (per
+// DB, started on the first read) and waits on a channel of its own. The
+// writer takes every event handed over meanwhile — waiting first up to
+// the group window for more, unless the group is full — inserts them in
+// one transaction (one multi-row statement: insertPending), commits once,
+// and then answers each waiting read with the group's result: a failed
+// insert fails every read of the group, so a read whose audit was not
+// written is never answered. Under load many reads share one commit (the
+// reads that arrive while one group commits form the next); alone, a read
+// pays one short write.
+//
+// The writer works on a context of its own: a read whose request is
+// cancelled stops waiting (and fails) but does not fail its group, and
+// its events are still written. Close drains the groups queued, then
+// stops the writer; a read handed over after that fails.
+
+// Group commit bounds: readGroupRows is the most events one commit takes
+// (a single read with more still goes alone); readGroupWindow is how long
+// the writer waits for more reads once one arrives. Zero: the reads that
+// arrive while the previous group commits form the next group, and a lone
+// read waits for no one.
+const (
+	readGroupRows   = 1000
+	readGroupWindow = 0
+)
+
+// errStoreClosed: a read was handed over after Close.
+var errStoreClosed = errors.New("store: the database is closed")
+
+type readAudits struct {
+	mu      sync.Mutex
+	queue   []*readAudit
+	rows    int // events in queue
+	started bool
+	closed  bool
+	window  time.Duration
+	maxRows int
+	kick    chan struct{} // cap 1: a read was queued, or Close
+	full    chan struct{} // cap 1: maxRows events are queued
+	stop    chan struct{} // closed by Close
+	done    chan struct{} // closed when the writer has returned
+	// beforeCommit, when set (tests), runs in the writer before each
+	// group's transaction with the group's size.
+	beforeCommit func(reads, rows int)
+	commits      atomic.Int64
+	handed       atomic.Int64
+}
+
+type readAudit struct {
+	evs  []AuditRecord
+	done chan error // cap 1: the group's result
+}
+
+// ReadAuditStats counts the group commits of read audits so far: commits
+// (transactions written) and reads (reads whose events they carried).
+type ReadAuditStats struct {
+	Commits int64
+	Reads   int64
+	// Queued is the reads handed over and not yet taken into a group.
+	Queued int
+	// Closing: Close has begun; the writer drains what is queued.
+	Closing bool
+}
+
+// ReadAuditStats returns the group commit's counters, for metrics and
+// tests.
+func (db *DB) ReadAuditStats() ReadAuditStats {
+	g := &db.reads
+	g.mu.Lock()
+	queued, closing := len(g.queue), g.closed
+	g.mu.Unlock()
+	return ReadAuditStats{Commits: g.commits.Load(), Reads: g.handed.Load(), Queued: queued, Closing: closing}
+}
+
+// recordReads writes the audit events of a committed read through the
+// group commit and returns once they are committed (or failed, or ctx
+// ended).
+func (db *DB) recordReads(ctx context.Context, evs []AuditRecord) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	// The request's share of the grouped write, for the statement budgets.
+	observe(ctx, "INSERT INTO audit_pending ("+pendingColumns+") VALUES …")
+	r := &readAudit{evs: evs, done: make(chan error, 1)}
+	g := &db.reads
+	g.mu.Lock()
+	if g.closed {
+		g.mu.Unlock()
+		return errStoreClosed
+	}
+	if !g.started {
+		g.started = true
+		if g.maxRows == 0 {
+			g.maxRows = readGroupRows
+			g.window = readGroupWindow
+		}
+		g.kick, g.full = make(chan struct{}, 1), make(chan struct{}, 1)
+		g.stop, g.done = make(chan struct{}), make(chan struct{})
+		go db.writeReads()
+	}
+	g.queue = append(g.queue, r)
+	g.rows += len(evs)
+	if g.rows >= g.maxRows {
+		signal(g.full)
+	}
+	g.mu.Unlock()
+	signal(g.kick)
+	select {
+	case err := <-r.done:
+		return err
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// signal wakes whoever waits on c (capacity 1) without ever blocking.
+func signal(c chan struct{}) {
+	select {
+	case c <- struct{}{}:
+	default:
+	}
+}
+
+// writeReads is the writer: it commits groups until Close, then drains.
+func (db *DB) writeReads() {
+	g := &db.reads
+	defer close(g.done)
+	for {
+		g.mu.Lock()
+		for len(g.queue) == 0 {
+			if g.closed {
+				g.mu.Unlock()
+				return
+			}
+			g.mu.Unlock()
+			<-g.kick
+			g.mu.Lock()
+		}
+		if g.window > 0 && g.rows < g.maxRows && !g.closed {
+			// Let more reads join, unless the group fills up first.
+			g.mu.Unlock()
+			t := time.NewTimer(g.window)
+			select {
+			case <-t.C:
+			case <-g.full:
+			case <-g.stop:
+			}
+			t.Stop()
+			g.mu.Lock()
+		}
+		// Whole reads, up to maxRows events (at least one read).
+		n, rows := 0, 0
+		for n < len(g.queue) && (n == 0 || rows+len(g.queue[n].evs) <= g.maxRows) {
+			rows += len(g.queue[n].evs)
+			n++
+		}
+		batch := g.queue[:n:n]
+		g.queue = g.queue[n:]
+		g.rows -= rows
+		select { // a stale "full" would cut the next window short
+		case <-g.full:
+		default:
+		}
+		hook := g.beforeCommit
+		g.mu.Unlock()
+		if hook != nil {
+			hook(len(batch), rows)
+		}
+		err := db.writeReadGroup(batch, rows)
+		for _, r := range batch {
+			r.done <- err
+		}
+	}
+}
+
+// writeReadGroup inserts the events of a group in one transaction (and
+// seals them, unless a sealer runs), counting the commit.
+func (db *DB) writeReadGroup(batch []*readAudit, rows int) error {
+	evs := make([]AuditRecord, 0, rows)
+	for _, r := range batch {
+		evs = append(evs, r.evs...)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+	defer cancel()
+	err := db.run(ctx, true, func(w *Tx) error {
+		w.pending, w.stamped = evs, true // stamped by each read
+		return nil
+	})
+	db.reads.commits.Add(1)
+	db.reads.handed.Add(int64(len(batch)))
+	return err
+}
+
+// stopReads drains the group commit and stops its writer (Close).
+func (db *DB) stopReads() {
+	g := &db.reads
+	g.mu.Lock()
+	if g.closed {
+		g.mu.Unlock()
+		return
+	}
+	g.closed = true
+	started := g.started
+	if started {
+		close(g.stop)
+	}
+	g.mu.Unlock()
+	if started {
+		signal(g.kick)
+		<-g.done
+	}
+}

@@ -1,0 +1,10 @@
+package store
+
+// SetReadAuditHook makes the read-audit writer call hook before each
+// group's transaction, with the group's size (reads, events); the hook may
+// block to let reads pile up. Set it before the first read.
+func (db *DB) SetReadAuditHook(hook func(reads, rows int)) {
+	db.reads.mu.Lock()
+	defer db.reads.mu.Unlock()
+	db.reads.beforeCommit = hook
+}
