@@ -18,12 +18,15 @@ type Service struct {
 	box *secretBox // encrypts TOTP secrets at rest; nil: in clear
 	// tokens caches what API tokens resolve to (tokencache.go).
 	tokens *tokenCache
+	// sessions caches what session cookies resolve to (session.go).
+	sessions *credentialCache[sessionData]
 }
 
 // New returns a Service on db.
 func New(db *store.DB, log *slog.Logger) *Service {
-	s := &Service{db: db, log: log, tokens: newTokenCache()}
+	s := &Service{db: db, log: log, tokens: newTokenCache(), sessions: newCredentialCache[sessionData](SessionCacheTTL)}
 	db.OnActorChange(s.tokens.forget)
+	db.OnActorChange(s.sessions.forget)
 	return s
 }
 

@@ -57,13 +57,33 @@ func (s *Service) NewSession(ctx context.Context, workerID string, mfaDone bool)
 
 // ActorFromSession resolves a session cookie value. It fails with an
 // unauthenticated error for unknown, idle (30 min) or expired (12 h)
-// sessions and for disabled workers.
+// sessions and for disabled workers. What a session resolves to is cached
+// for SessionCacheTTL (tokencache.go), so a request with a known session
+// asks the database nothing to authenticate; every change to the session
+// or its worker drops it at once (store.OnActorChange).
 func (s *Service) ActorFromSession(ctx context.Context, secret string) (parcours.Actor, *Session, error) {
 	unauth := parcours.Errorf(parcours.EUnauthenticated, "error.unauthenticated")
 	if len(secret) < 40 || len(secret) > 64 {
 		return parcours.Actor{}, nil, unauth
 	}
 	idHash := hashSecret(secret)
+	now := s.db.Now()
+	cacheable := s.db.ActorCacheUsable()
+	if cacheable {
+		// A cached session is served only while its cached activity is
+		// recent enough: another instance may have recorded later activity,
+		// so an idle-looking session is read afresh, never ended from the
+		// cache.
+		if e, ok := s.sessions.get(idHash, now); ok && !e.worker.Disabled &&
+			now.Sub(e.data.lastSeen) <= IdleTimeout && now.Sub(e.data.created) <= AbsoluteTimeout {
+			if err := s.touchSession(ctx, idHash, e.data.lastSeen, now); err != nil {
+				return parcours.Actor{}, nil, err
+			}
+			w := e.worker
+			return w.Actor(), &Session{Worker: &w, MFADone: e.data.mfaDone, CSRF: e.data.csrf, idHash: idHash, totpPending: e.data.totpPending}, nil
+		}
+	}
+	gen := s.sessions.generation()
 	var row *store.SessionRow
 	var w *parcours.Worker
 	err := s.db.View(ctx, func(tx *store.Tx) error {
@@ -80,18 +100,38 @@ func (s *Service) ActorFromSession(ctx context.Context, secret string) (parcours
 	if err != nil {
 		return parcours.Actor{}, nil, err
 	}
-	now := s.db.Now()
 	created, seen := time.UnixMicro(row.CreatedAt), time.UnixMicro(row.LastSeenAt)
 	if w.Disabled || now.Sub(seen) > IdleTimeout || now.Sub(created) > AbsoluteTimeout {
 		_ = s.db.Transact(ctx, func(tx *store.Tx) error { return tx.DeleteSession(ctx, idHash) })
 		return parcours.Actor{}, nil, unauth
 	}
-	if now.Sub(seen) > touchEvery {
-		if err := s.db.Transact(ctx, func(tx *store.Tx) error { return tx.TouchSession(ctx, idHash) }); err != nil {
-			return parcours.Actor{}, nil, err
-		}
+	if cacheable {
+		s.sessions.put(idHash, *w, sessionData{created: created, lastSeen: seen, mfaDone: row.MFADone, csrf: row.CSRF, totpPending: row.TOTPPending}, now, gen)
+	}
+	if err := s.touchSession(ctx, idHash, seen, now); err != nil {
+		return parcours.Actor{}, nil, err
 	}
 	return w.Actor(), &Session{Worker: w, MFADone: row.MFADone, CSRF: row.CSRF, idHash: idHash, totpPending: row.TOTPPending}, nil
+}
+
+// sessionData is what a cached session carries besides its worker.
+type sessionData struct {
+	created, lastSeen time.Time
+	mfaDone           bool
+	csrf, totpPending string
+}
+
+// touchSession records the session's activity when the last one recorded
+// (seen) is older than touchEvery.
+func (s *Service) touchSession(ctx context.Context, idHash string, seen, now time.Time) error {
+	if now.Sub(seen) <= touchEvery {
+		return nil
+	}
+	if err := s.db.Transact(ctx, func(tx *store.Tx) error { return tx.TouchSession(ctx, idHash) }); err != nil {
+		return err
+	}
+	s.sessions.update(idHash, func(d *sessionData) { d.lastSeen = now })
+	return nil
 }
 
 // EndSession logs a session out (audited as auth.logout). An unknown or

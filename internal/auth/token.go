@@ -148,7 +148,7 @@ func (s *Service) ActorFromToken(ctx context.Context, secret string) (parcours.A
 	cacheable := s.db.ActorCacheUsable()
 	if cacheable {
 		if e, ok := s.tokens.get(hash, now); ok {
-			if err := s.touchToken(ctx, hash, e.tokenID, e.lastUsed, now); err != nil {
+			if err := s.touchToken(ctx, hash, e.data.tokenID, e.data.lastUsed, now); err != nil {
 				return parcours.Actor{}, nil, err
 			}
 			return e.worker.Actor(), &e.worker, nil
@@ -175,7 +175,7 @@ func (s *Service) ActorFromToken(ctx context.Context, secret string) (parcours.A
 		return parcours.Actor{}, nil, unauth
 	}
 	if cacheable {
-		s.tokens.put(hash, cachedToken{worker: *w, tokenID: tok.ID, lastUsed: microTime(tok.LastUsedAt), expires: now.Add(TokenCacheTTL)}, gen)
+		s.tokens.put(hash, *w, tokenData{tokenID: tok.ID, lastUsed: microTime(tok.LastUsedAt)}, now, gen)
 	}
 	if err := s.touchToken(ctx, hash, tok.ID, microTime(tok.LastUsedAt), now); err != nil {
 		return parcours.Actor{}, nil, err
@@ -192,6 +192,6 @@ func (s *Service) touchToken(ctx context.Context, hash, id string, last, now tim
 	if err := s.db.Transact(ctx, func(tx *store.Tx) error { return tx.TouchAPIToken(ctx, id) }); err != nil {
 		return err
 	}
-	s.tokens.used(hash, now)
+	s.tokens.update(hash, func(d *tokenData) { d.lastUsed = now })
 	return nil
 }
