@@ -78,6 +78,10 @@ type DB struct {
 	stopStmts      func()
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
+	// discardAudit drops every audit event instead of writing it: the
+	// no-op audit sink of the audit overhead benchmark. Only the store's
+	// own tests can set it (export_test.go); nothing else can reach it.
+	discardAudit atomic.Bool
 }
 
 // Open connects to dsn and checks the connection. It does not migrate.
@@ -429,6 +433,9 @@ func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (denied 
 	}()
 	if err = fn(tx); err != nil {
 		return tx.denied, false, err
+	}
+	if db.discardAudit.Load() {
+		tx.pending = nil
 	}
 	var reads []AuditRecord
 	if len(tx.pending) > 0 {

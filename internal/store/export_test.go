@@ -8,3 +8,7 @@ func (db *DB) SetReadAuditHook(hook func(reads, rows int)) {
 	defer db.reads.mu.Unlock()
 	db.reads.beforeCommit = hook
 }
+
+// SetAuditDiscard turns the no-op audit sink on or off: every audit event
+// is dropped instead of written (the overhead benchmark's baseline).
+func (db *DB) SetAuditDiscard(on bool) { db.discardAudit.Store(on) }

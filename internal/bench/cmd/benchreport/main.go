@@ -221,6 +221,7 @@ type backendResult struct {
 	scenarios        []scenarioResult
 	heavyEntries     int
 	serveLogTail     string
+	overhead         *overhead
 }
 
 // measure is one run of a scenario, with the load average at its end.
@@ -609,6 +610,8 @@ func runBackend(ctx context.Context, c config, backend string) (*backendResult, 
 	}
 	_, res.peakRSS, _ = bench.ProcMemory(srv.cmd.Process.Pid)
 	res.serveLogTail = srv.logTail()
+	srv.stop()
+	res.overhead = auditOverhead(ctx, c, backend)
 	return res, nil
 }
 

@@ -95,12 +95,8 @@ func (rep *report) goals() []goal {
 			gs = append(gs, goal{"audited journal writes" + n, fmt.Sprintf("≥ %s/s", thousands(want)),
 				fmt.Sprintf("%.0f/s (load %s%s)", s.capacity.lat.Throughput, s.capacity.load, successNote(s.capacity.lat)),
 				verdict(ok(s.capacity.lat) && s.capacity.lat.Throughput >= want)})
-			measured := "not measured by `make bench`"
-			if s.floorCap != nil {
-				measured += fmt.Sprintf(" (for reference: the same insert as raw SQL, unaudited, %.0f/s)", s.floorCap.lat.Throughput)
-			}
-			gs = append(gs, goal{"audit overhead on writes under load" + n, "≤ 20 %", measured, "not measured"})
 		}
+		gs = append(gs, b.overhead.goal(n))
 		if r := b.seed; r != nil {
 			wall := time.Duration(r.WallSeconds * float64(time.Second))
 			how := fmt.Sprintf("%s wall, seed process CPU %.0f s, load %s → %s, seeded %s", wall.Round(time.Second), r.CPUSeconds, r.LoadStart, r.LoadEnd, r.Started)
@@ -179,6 +175,7 @@ func (rep *report) markdown() string {
 	w("- **raw SQL**: the same reads as plain SQL on a pool like the server's, one user then %d, with the CPU per request of this process plus the database.\n\n", c.users)
 	w("Scenarios: **get a person** `GET /api/v1/persons/{id}` (raw SQL: the row by id); **list persons (50)** `GET /api/v1/persons?limit=50` (the first page of the organisation by name); **open a file** `GET /api/v1/persons/{id}/journal?limit=200` on the heaviest files (the 200 rows by the journal index); **search** `GET /api/v1/persons?q=` with a surname carrying one typing mistake, a first name and a birth year (raw SQL: the persons indexed under the surname as it should have been typed, born that year); **add a journal entry** `POST /api/v1/persons/{id}/journal`, audited and indexed (raw SQL: the same insert, unaudited); **person page (HTML)** `GET /persons/{id}` (raw SQL: the person, their accompaniments and 50 journal entries).\n\n")
 
+	w("**Audit overhead**: `go test -run '^$' -bench 'BenchmarkAuditOverheadUnderLoad$/^<backend>$/' -benchtime %s ./internal/store/` adds journal entries through the real HTTP handler, door and store, 8 writers per core, with the audit sealer running, on a fresh small database: once as built and once with the store's audit events discarded (a switch only the store's tests reach); the overhead is the time per audited write ÷ the time per unaudited write − 1.\n\n", c.duration)
 	w("## Goals (issue 17)\n\n| Goal | Target | Measured | Verdict |\n|---|---|---|---|\n")
 	for _, g := range rep.goals() {
 		w("| %s | %s | %s | %s |\n", g.what, g.target, g.measured, g.met)
