@@ -139,7 +139,18 @@ type JournalEntry struct {
 	CreatedAt        time.Time `json:"created_at"` // server timestamp
 	// AmendedBy lists the amendments of this entry the reader may see.
 	AmendedBy []string `json:"amended_by,omitempty"`
+	// Disclosure is the current decision about showing the entry to the
+	// person (DisclosureShared, DisclosureWithheld, DisclosureNone), ""
+	// when none was ever taken (not shared); filled by journal listings.
+	Disclosure string `json:"disclosure,omitempty"`
 }
+
+// Disclosure states of a journal entry (JournalEntry.Disclosure).
+const (
+	DisclosureShared   = "shared"
+	DisclosureWithheld = "withheld"
+	DisclosureNone     = "none"
+)
 
 // InterviewTemplate is a trame d'entretien of an organisation.
 type InterviewTemplate struct {

@@ -42,13 +42,13 @@ func (tx *Tx) InsertJournalEntries(ctx context.Context, entries ...*parcours.Jou
 	return nil
 }
 
-func scanEntry(row interface{ Scan(...any) error }) (*parcours.JournalEntry, error) {
+func scanEntry(row interface{ Scan(...any) error }, extra ...any) (*parcours.JournalEntry, error) {
 	var e parcours.JournalEntry
 	var acc, amends cfNullString
 	var parts string
 	var created int64
-	if err := row.Scan(&e.ID, &e.OrgID, &e.PersonID, &acc, &e.Kind, &e.OccurredAt, &e.Summary, &e.Mode, &parts, &e.Confidentiality,
-		&e.TeamID, &e.AuthorID, &e.PrivateSynthesis, &amends, &created, &e.Theme); err != nil {
+	if err := row.Scan(append([]any{&e.ID, &e.OrgID, &e.PersonID, &acc, &e.Kind, &e.OccurredAt, &e.Summary, &e.Mode, &parts, &e.Confidentiality,
+		&e.TeamID, &e.AuthorID, &e.PrivateSynthesis, &amends, &created, &e.Theme}, extra...)...); err != nil {
 		return nil, err
 	}
 	e.AccompanimentID, e.Amends = string(acc), string(amends)
@@ -91,11 +91,14 @@ type JournalFilter struct {
 // JournalPage lists the journal of the persons of a file (a person and
 // those merged into it), newest first by occurrence date, then server
 // timestamp: up to limit entries after the key `after` (occurred_at,
-// created_at, id) of the previous page.
+// created_at, id) of the previous page. Each entry carries its current
+// disclosure decision (Disclosure), read in the same statement.
 func (tx *Tx) JournalPage(ctx context.Context, personIDs []string, f JournalFilter, after []string, limit int) ([]*parcours.JournalEntry, error) {
 	var b strings.Builder
 	in, args := personIn("person_id", personIDs)
-	b.WriteString("SELECT " + journalColumns + " FROM journal_entries WHERE " + in)
+	b.WriteString("SELECT " + journalColumns + `, (SELECT CASE WHEN d.withheld THEN 'withheld' WHEN d.shared THEN 'shared' ELSE 'none' END
+		FROM journal_disclosures d WHERE d.person_id = journal_entries.person_id AND d.entry_id = journal_entries.id
+		ORDER BY d.set_at DESC, d.id DESC LIMIT 1) FROM journal_entries WHERE ` + in)
 	add := func(cond string, v any) {
 		b.WriteString(" AND " + cond)
 		args = append(args, v)
@@ -132,10 +135,12 @@ func (tx *Tx) JournalPage(ctx context.Context, personIDs []string, f JournalFilt
 	defer rows.Close()
 	var out []*parcours.JournalEntry
 	for rows.Next() {
-		e, err := scanEntry(rows)
+		var disclosure cfNullString
+		e, err := scanEntry(rows, &disclosure)
 		if err != nil {
 			return nil, err
 		}
+		e.Disclosure = string(disclosure)
 		out = append(out, e)
 	}
 	return out, rows.Err()

@@ -19,6 +19,7 @@ func journalSchemas(s *Server) {
 			"confidentiality": web.Enum(parcours.Confidentialities...), "team_id": web.Str(), "author_id": web.Str(),
 			"private_synthesis": web.Str(), "amends": web.Str(), "created_at": web.StrFmt("date-time"),
 			"amended_by": web.ArrayOf(web.Str()),
+			"disclosure": web.Enum(parcours.DisclosureShared, parcours.DisclosureWithheld, parcours.DisclosureNone),
 		}))
 	s.Schema("JournalEntryInput", web.Object([]string{"kind", "summary"}, web.Schema{
 		"kind": web.Enum(parcours.EntryKinds...), "occurred_at": web.StrFmt("date"), "summary": web.Str(),
