@@ -2,7 +2,6 @@ package casefile
 
 import (
 	"context"
-	"time"
 
 	"parcours/internal/audit"
 	"parcours/internal/file"
@@ -17,14 +16,14 @@ const (
 	KindDomiciliationEnding = "domiciliation_ending"
 )
 
-// RenewalDays is how many days before its end a mandate's worker, or a
-// domiciliation's referent, is reminded to renew it.
-const RenewalDays = 30
-
-// SendRenewalReminders notifies, RenewalDays before the end, the worker
+// SendRenewalReminders notifies, the organisation's renewal_reminder_days
+// (30 by default) before the end, the worker
 // of every unrevoked mandate and the referents of every granted
 // domiciliation (whoever recorded it when the person has no open
-// accompaniment there) that it ends soon, unless a later one already
+// accompaniment there) that it ends soon — only workers whose account is
+// active: when all have left, the active referents of the person's open
+// accompaniments, else their teams' managers, else the organisation's
+// managers (store.RenewalDue) — unless a later one already
 // follows it. One notification per object, end date and threshold,
 // whoever runs it and however often (renewal_reminders, same
 // transaction); a renewal with a new end date is reminded afresh. Only
@@ -33,18 +32,12 @@ const RenewalDays = 30
 func (s *Service) SendRenewalReminders(ctx context.Context, actor parcours.Actor) (int, error) {
 	n := 0
 	err := s.db.Transact(ctx, func(tx *store.Tx) error {
-		today := parcours.Today(tx.Now())
-		t, err := time.Parse(time.DateOnly, today)
-		if err != nil {
-			return err
-		}
-		until := t.AddDate(0, 0, RenewalDays).Format(time.DateOnly)
-		due, err := file.RenewalsDue(ctx, tx, actor, today, until, 1000)
+		due, err := file.RenewalsDue(ctx, tx, actor, parcours.Today(tx.Now()), 1000)
 		if err != nil {
 			return err
 		}
 		for _, r := range due {
-			first, err := tx.MarkRenewalReminded(ctx, r.Kind, r.ID, r.EndDate, RenewalDays)
+			first, err := tx.MarkRenewalReminded(ctx, r.Kind, r.ID, r.EndDate, r.Days)
 			if err != nil {
 				return err
 			}

@@ -64,9 +64,9 @@ func OverdueDataRequests(ctx context.Context, tx *store.Tx, actor parcours.Actor
 // RenewalsDue returns, for the server's daily job only (access.JobRun),
 // the mandates and domiciliations ending between from and until with the
 // workers to remind (store.RenewalsDue).
-func RenewalsDue(ctx context.Context, tx *store.Tx, actor parcours.Actor, from, until string, limit int) ([]*store.RenewalDue, error) {
+func RenewalsDue(ctx context.Context, tx *store.Tx, actor parcours.Actor, today string, limit int) ([]*store.RenewalDue, error) {
 	if err := access.Check(actor, access.JobRun, access.Target{}); err != nil {
 		return nil, err
 	}
-	return tx.RenewalsDue(ctx, from, until, limit)
+	return tx.RenewalsDue(ctx, today, limit)
 }

@@ -107,6 +107,8 @@ func (s *Service) ManagedOrg(ctx context.Context, actor parcours.Actor, orgID st
 type Settings struct {
 	TOTPOptional    *bool
 	ShowWorkerNames *bool
+	// RenewalReminderDays: 1 to parcours.MaxRenewalDays.
+	RenewalReminderDays *int
 }
 
 // UpdateSettings changes the options of the actor's organisation.
@@ -127,6 +129,12 @@ func (s *Service) UpdateSettings(ctx context.Context, actor parcours.Actor, orgI
 		}
 		if in.ShowWorkerNames != nil {
 			o.ShowWorkerNames = *in.ShowWorkerNames
+		}
+		if d := in.RenewalReminderDays; d != nil {
+			if *d < 1 || *d > parcours.MaxRenewalDays {
+				return parcours.FieldError(parcours.EInvalid, "renewal_reminder_days", "admin.error.renewal_days", parcours.MaxRenewalDays)
+			}
+			o.RenewalReminderDays = *d
 		}
 		if err := tx.UpdateOrganization(ctx, o); err != nil {
 			return err

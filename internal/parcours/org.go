@@ -31,9 +31,19 @@ type Organization struct {
 	TOTPOptional bool `json:"totp_optional"`
 	// ShowWorkerNames lets the person's access log name the workers who
 	// opened the file, instead of only their organisation and role.
-	ShowWorkerNames bool      `json:"show_worker_names"`
-	CreatedAt       time.Time `json:"created_at"`
+	ShowWorkerNames bool `json:"show_worker_names"`
+	// RenewalReminderDays is how many days before a mandate's or a
+	// domiciliation's end its workers are reminded to renew it
+	// (1–MaxRenewalDays, DefaultRenewalDays).
+	RenewalReminderDays int       `json:"renewal_reminder_days"`
+	CreatedAt           time.Time `json:"created_at"`
 }
+
+// Bounds of Organization.RenewalReminderDays.
+const (
+	DefaultRenewalDays = 30
+	MaxRenewalDays     = 180
+)
 
 // Team is a service inside an organisation ("Pôle insertion").
 type Team struct {

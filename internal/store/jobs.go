@@ -4,6 +4,8 @@ import (
 	"context"
 	"slices"
 	"time"
+
+	"parcours/internal/parcours"
 )
 
 // AcquireJobLease makes holder the runner of job name until now+ttl and
@@ -81,24 +83,38 @@ func (tx *Tx) MarkTaskReminded(ctx context.Context, taskID, day string) (bool, e
 }
 
 // RenewalDue is a mandate or a domiciliation ending soon, with the
-// workers to remind: the mandate's worker; the referents of the person's
-// open accompaniments in the domiciliation's organisation, or whoever
-// recorded the domiciliation when there is none.
+// workers to remind (only active ones): the mandate's worker; the
+// referents of the person's open accompaniments in the domiciliation's
+// organisation, or whoever recorded the domiciliation when there is none.
+// When none of them is active (they left: their account is disabled),
+// the active referents of the person's open accompaniments in the
+// organisation are told, else the active managers of those
+// accompaniments' teams, else the organisation's active managers.
 type RenewalDue struct {
 	Kind     string // "mandate" or "domiciliation"
 	ID       string
 	OrgID    string
 	PersonID string
 	EndDate  string
-	To       []string
+	// Days is the organisation's reminder threshold
+	// (renewal_reminder_days).
+	Days int
+	To   []string
 }
 
 // RenewalsDue returns the unrevoked mandates and granted domiciliations
-// ending between from and until (inclusive), by end date, leaving out
-// those already followed by a later one (renewed).
-func (tx *Tx) RenewalsDue(ctx context.Context, from, until string, limit int) (_ []*RenewalDue, err error) {
+// ending from today until their organisation's threshold (inclusive), by
+// end date, leaving out those already followed by a later one (renewed).
+func (tx *Tx) RenewalsDue(ctx context.Context, today string, limit int) (_ []*RenewalDue, err error) {
 	defer wrap(&err, "store: renewals due")
-	rows, err := tx.query(ctx, `SELECT 'mandate', m.id, m.org_id, m.person_id, m.end_date, m.worker_id FROM mandates m
+	t, err := time.Parse(time.DateOnly, today)
+	if err != nil {
+		return nil, err
+	}
+	horizon := t.AddDate(0, 0, parcours.MaxRenewalDays).Format(time.DateOnly)
+	rows, err := tx.query(ctx, `SELECT x.kind, x.id, x.org_id, x.person_id, x.end_date, x.worker_id, o.renewal_reminder_days,
+		COALESCE(w.disabled, TRUE) FROM (
+		SELECT 'mandate' AS kind, m.id, m.org_id, m.person_id, m.end_date, m.worker_id FROM mandates m
 		WHERE m.revoked_on = '' AND m.end_date >= ? AND m.end_date <= ?
 		AND NOT EXISTS (SELECT 1 FROM mandates n WHERE n.person_id = m.person_id AND n.worker_id = m.worker_id AND n.id <> m.id
 			AND n.revoked_on = '' AND n.end_date > m.end_date)
@@ -106,21 +122,27 @@ func (tx *Tx) RenewalsDue(ctx context.Context, from, until string, limit int) (_
 		LEFT JOIN accompaniments a ON a.person_id = d.person_id AND a.org_id = d.org_id AND a.end_date = ''
 		WHERE d.status = 'granted' AND d.valid_to >= ? AND d.valid_to <= ?
 		AND NOT EXISTS (SELECT 1 FROM domiciliations n WHERE n.person_id = d.person_id AND n.org_id = d.org_id AND n.id <> d.id
-			AND (n.status = 'applied' OR (n.status = 'granted' AND n.valid_to > d.valid_to)))
-		ORDER BY 5, 1, 2, 6`, from, until, from, until)
+			AND (n.status = 'applied' OR (n.status = 'granted' AND n.valid_to > d.valid_to)))) x
+		JOIN organizations o ON o.id = x.org_id
+		LEFT JOIN workers w ON w.id = x.worker_id
+		ORDER BY 5, 1, 2, 6`, today, horizon, today, horizon)
 	if err != nil {
 		return nil, err
 	}
-	defer rows.Close()
 	var out []*RenewalDue
 	for rows.Next() {
 		var r RenewalDue
 		var to string
-		if err := rows.Scan(&r.Kind, &r.ID, &r.OrgID, &r.PersonID, &r.EndDate, &to); err != nil {
+		var disabled bool
+		if err := rows.Scan(&r.Kind, &r.ID, &r.OrgID, &r.PersonID, &r.EndDate, &to, &r.Days, &disabled); err != nil {
+			rows.Close()
 			return nil, err
 		}
+		if r.EndDate > t.AddDate(0, 0, r.Days).Format(time.DateOnly) {
+			continue // not yet within its organisation's threshold
+		}
 		if n := len(out); n > 0 && out[n-1].Kind == r.Kind && out[n-1].ID == r.ID {
-			if !slices.Contains(out[n-1].To, to) {
+			if !disabled && !slices.Contains(out[n-1].To, to) {
 				out[n-1].To = append(out[n-1].To, to)
 			}
 			continue
@@ -128,10 +150,43 @@ func (tx *Tx) RenewalsDue(ctx context.Context, from, until string, limit int) (_
 		if limit > 0 && len(out) == limit {
 			break
 		}
-		r.To = []string{to}
+		if !disabled {
+			r.To = []string{to}
+		}
 		out = append(out, &r)
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	for _, r := range out {
+		if len(r.To) == 0 {
+			if r.To, err = tx.renewalFallback(ctx, r.OrgID, r.PersonID); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return out, nil
+}
+
+// renewalFallback names whom to remind when the workers of a renewal have
+// all left: the active referents of the person's open accompaniments in
+// org, else the active managers of their teams, else the organisation's
+// active managers.
+func (tx *Tx) renewalFallback(ctx context.Context, orgID, personID string) ([]string, error) {
+	for _, q := range []string{
+		`SELECT DISTINCT w.id FROM accompaniments a JOIN workers w ON w.id = a.referent_id
+			WHERE a.person_id = ? AND a.org_id = ? AND a.end_date = '' AND NOT w.disabled ORDER BY w.id`,
+		`SELECT DISTINCT w.id FROM accompaniments a JOIN worker_teams wt ON wt.team_id = a.team_id JOIN workers w ON w.id = wt.worker_id
+			WHERE a.person_id = ? AND a.org_id = ? AND a.end_date = '' AND w.role = 'manager' AND NOT w.disabled ORDER BY w.id`,
+		`SELECT w.id FROM workers w WHERE ? <> '' AND w.org_id = ? AND w.role = 'manager' AND NOT w.disabled ORDER BY w.id`,
+	} {
+		ids, err := tx.strings(ctx, q, personID, orgID)
+		if err != nil || len(ids) > 0 {
+			return ids, err
+		}
+	}
+	return nil, nil
 }
 
 // MarkRenewalReminded records the reminder of an object's end at a
@@ -144,4 +199,22 @@ func (tx *Tx) MarkRenewalReminded(ctx context.Context, kind, id, endDate string,
 	}
 	n, err := res.RowsAffected()
 	return n == 1, err
+}
+
+// strings runs q and returns its one text column.
+func (tx *Tx) strings(ctx context.Context, q string, args ...any) ([]string, error) {
+	rows, err := tx.query(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
 }

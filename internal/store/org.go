@@ -13,25 +13,28 @@ func (tx *Tx) InsertOrganization(ctx context.Context, o *parcours.Organization) 
 		o.ID = NewID()
 	}
 	o.CreatedAt = tx.now
-	_, err := tx.exec(ctx, `INSERT INTO organizations (id, name, kind, siret, totp_optional, show_worker_names, created_at)
-		VALUES (?,?,?,?,?,?,?)`, o.ID, o.Name, string(o.Kind), o.SIRET, o.TOTPOptional, o.ShowWorkerNames, ts(o.CreatedAt))
+	if o.RenewalReminderDays == 0 {
+		o.RenewalReminderDays = parcours.DefaultRenewalDays
+	}
+	_, err := tx.exec(ctx, `INSERT INTO organizations (id, name, kind, siret, totp_optional, show_worker_names, renewal_reminder_days, created_at)
+		VALUES (?,?,?,?,?,?,?,?)`, o.ID, o.Name, string(o.Kind), o.SIRET, o.TOTPOptional, o.ShowWorkerNames, o.RenewalReminderDays, ts(o.CreatedAt))
 	return err
 }
 
 // UpdateOrganization saves the settings of o.
 func (tx *Tx) UpdateOrganization(ctx context.Context, o *parcours.Organization) error {
-	_, err := tx.exec(ctx, `UPDATE organizations SET name = ?, kind = ?, siret = ?, totp_optional = ?, show_worker_names = ? WHERE id = ?`,
-		o.Name, string(o.Kind), o.SIRET, o.TOTPOptional, o.ShowWorkerNames, o.ID)
+	_, err := tx.exec(ctx, `UPDATE organizations SET name = ?, kind = ?, siret = ?, totp_optional = ?, show_worker_names = ?, renewal_reminder_days = ? WHERE id = ?`,
+		o.Name, string(o.Kind), o.SIRET, o.TOTPOptional, o.ShowWorkerNames, o.RenewalReminderDays, o.ID)
 	return err
 }
 
-const orgColumns = "id, name, kind, siret, totp_optional, show_worker_names, created_at"
+const orgColumns = "id, name, kind, siret, totp_optional, show_worker_names, created_at, renewal_reminder_days"
 
 func scanOrg(row interface{ Scan(...any) error }) (*parcours.Organization, error) {
 	var o parcours.Organization
 	var kind string
 	var created int64
-	if err := row.Scan(&o.ID, &o.Name, &kind, &o.SIRET, &o.TOTPOptional, &o.ShowWorkerNames, &created); err != nil {
+	if err := row.Scan(&o.ID, &o.Name, &kind, &o.SIRET, &o.TOTPOptional, &o.ShowWorkerNames, &created, &o.RenewalReminderDays); err != nil {
 		return nil, err
 	}
 	o.Kind = parcours.OrgKind(kind)

@@ -38,8 +38,9 @@ type teamInput struct {
 }
 
 type settingsInput struct {
-	TOTPOptional    *bool `json:"totp_optional"`
-	ShowWorkerNames *bool `json:"show_worker_names"`
+	TOTPOptional        *bool `json:"totp_optional"`
+	ShowWorkerNames     *bool `json:"show_worker_names"`
+	RenewalReminderDays *int  `json:"renewal_reminder_days"`
 }
 
 func (s *Server) adminAPIRoutes() {
@@ -62,9 +63,10 @@ func (s *Server) adminAPIRoutes() {
 	s.Schema("TeamInput", web.Object([]string{"name"}, web.Schema{"name": web.Str()}))
 	s.Schema("Organization", web.Object([]string{"id", "name", "kind", "totp_optional", "show_worker_names", "created_at"}, web.Schema{
 		"id": web.Str(), "name": web.Str(), "kind": web.Enum("ccas", "departement", "association"), "siret": web.Str(),
-		"totp_optional": web.Boolean(), "show_worker_names": web.Boolean(), "created_at": web.StrFmt("date-time"),
+		"totp_optional": web.Boolean(), "show_worker_names": web.Boolean(), "renewal_reminder_days": web.Integer(), "created_at": web.StrFmt("date-time"),
 	}))
-	s.Schema("OrganizationPatch", web.Object(nil, web.Schema{"totp_optional": web.Boolean(), "show_worker_names": web.Boolean()}))
+	s.Schema("OrganizationPatch", web.Object(nil, web.Schema{"totp_optional": web.Boolean(), "show_worker_names": web.Boolean(),
+		"renewal_reminder_days": web.Integer()}))
 
 	s.Handle("GET", "/api/v1/workers", web.API, func(w http.ResponseWriter, r *http.Request) error {
 		a := web.MustActor(r)
@@ -150,7 +152,8 @@ func (s *Server) adminAPIRoutes() {
 			return err
 		}
 		a := web.MustActor(r)
-		o, err := s.svc.Orgs.UpdateSettings(r.Context(), a, a.OrgID, org.Settings{TOTPOptional: in.TOTPOptional, ShowWorkerNames: in.ShowWorkerNames})
+		o, err := s.svc.Orgs.UpdateSettings(r.Context(), a, a.OrgID, org.Settings{TOTPOptional: in.TOTPOptional, ShowWorkerNames: in.ShowWorkerNames,
+			RenewalReminderDays: in.RenewalReminderDays})
 		if err != nil {
 			return err
 		}

@@ -2,6 +2,8 @@ package adminweb
 
 import (
 	"net/http"
+	"strconv"
+	"strings"
 
 	"parcours/internal/auth"
 	"parcours/internal/org"
@@ -192,21 +194,45 @@ func (s *Server) adminTeamCreate(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *Server) adminSettings(w http.ResponseWriter, r *http.Request) error {
+	return s.renderSettings(w, r, http.StatusOK, &web.PageData{Flash: adminFlashes[r.URL.Query().Get("done")]})
+}
+
+func (s *Server) renderSettings(w http.ResponseWriter, r *http.Request, status int, pd *web.PageData) error {
 	a := web.MustActor(r)
 	o, err := s.svc.Orgs.ManagedOrg(r.Context(), a, a.OrgID)
 	if err != nil {
 		return err
 	}
-	return s.Render(w, r, http.StatusOK, "admin_settings.html", &web.PageData{Title: "page.admin.settings", Data: o,
-		Flash: adminFlashes[r.URL.Query().Get("done")]})
+	if pd.Form == nil {
+		pd.Form = map[string]string{"renewal_reminder_days": strconv.Itoa(o.RenewalReminderDays)}
+	}
+	pd.Title, pd.Data = "page.admin.settings", o
+	return s.Render(w, r, status, "admin_settings.html", pd)
 }
 
 func (s *Server) adminSettingsSave(w http.ResponseWriter, r *http.Request) error {
 	a := web.MustActor(r)
 	totp, names := r.PostFormValue("totp_optional") == "on", r.PostFormValue("show_worker_names") == "on"
-	if _, err := s.svc.Orgs.UpdateSettings(r.Context(), a, a.OrgID, org.Settings{TOTPOptional: &totp, ShowWorkerNames: &names}); err != nil {
+	in := org.Settings{TOTPOptional: &totp, ShowWorkerNames: &names}
+	raw := strings.TrimSpace(r.PostFormValue("renewal_reminder_days"))
+	var err error
+	if days, perr := strconv.Atoi(raw); perr == nil || raw == "" {
+		if raw != "" { // an empty field leaves the threshold as it is
+			in.RenewalReminderDays = &days
+		}
+		_, err = s.svc.Orgs.UpdateSettings(r.Context(), a, a.OrgID, in)
+	} else if _, err = s.svc.Orgs.ManagedOrg(r.Context(), a, a.OrgID); err == nil {
+		// Not a number: the same answer as a number out of bounds,
+		// nothing saved.
+		err = parcours.FieldError(parcours.EInvalid, "renewal_reminder_days", "admin.error.renewal_days", parcours.MaxRenewalDays)
+	}
+	if err == nil {
+		http.Redirect(w, r, "/admin/settings?done=settings", http.StatusSeeOther)
+		return nil
+	}
+	pd := &web.PageData{Form: map[string]string{"renewal_reminder_days": raw}}
+	if _, ok := web.FormErrors(web.Lang(r), err, pd); !ok {
 		return err
 	}
-	http.Redirect(w, r, "/admin/settings?done=settings", http.StatusSeeOther)
-	return nil
+	return s.renderSettings(w, r, web.StatusOf(parcours.ErrorCode(err)), pd)
 }

@@ -84,7 +84,6 @@ func accessLogLines(lang string, entries []*accesslog.Entry) []accessLogLine {
 	return out
 }
 
-
 func (s *Server) apiAccessLog(w http.ResponseWriter, r *http.Request) error {
 	entries, err := s.svc.AccessLog.PersonLog(r.Context(), web.MustActor(r), r.PathValue("id"))
 	if err != nil {
