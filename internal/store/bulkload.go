@@ -42,7 +42,7 @@ func (db *DB) BulkLoad(ctx context.Context, tables []string, fn func(*Tx) error)
 			if _, err := tx.tx.ExecContext(ctx, "PRAGMA cache_size = -262144"); err != nil {
 				return err
 			}
-			defer func() { _, _ = tx.tx.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = -16000") }()
+			defer func() { _, _ = tx.tx.ExecContext(context.WithoutCancel(ctx), "PRAGMA cache_size = "+writerCache) }()
 		}
 		restore, err := tx.setAside(ctx, tables)
 		if err != nil {
