@@ -30,33 +30,48 @@ const (
 // the server may run it (access.JobRun). It returns how many objects it
 // reminded.
 func (s *Service) SendRenewalReminders(ctx context.Context, actor parcours.Actor) (int, error) {
-	n := 0
-	err := s.db.Transact(ctx, func(tx *store.Tx) error {
-		due, err := file.RenewalsDue(ctx, tx, actor, parcours.Today(tx.Now()), 1000)
-		if err != nil {
-			return err
-		}
-		for _, r := range due {
-			first, err := tx.MarkRenewalReminded(ctx, r.Kind, r.ID, r.EndDate, r.Days)
+	total := 0
+	for {
+		n, due := 0, 0
+		err := s.db.Transact(ctx, func(tx *store.Tx) error {
+			n = 0
+			list, err := file.RenewalsDue(ctx, tx, actor, parcours.Today(tx.Now()), renewalBatch)
 			if err != nil {
 				return err
 			}
-			if !first {
-				continue
-			}
-			kind := KindMandateExpiring
-			if r.Kind == "domiciliation" {
-				kind = KindDomiciliationEnding
-			}
-			for _, w := range r.To {
-				if err := tx.InsertNotification(ctx, &parcours.Notification{WorkerID: w, Kind: kind, PersonID: r.PersonID, ObjectID: r.ID}); err != nil {
+			due = len(list)
+			for _, r := range list {
+				first, err := tx.MarkRenewalReminded(ctx, r.Kind, r.ID, r.EndDate, r.Days)
+				if err != nil {
 					return err
 				}
+				if !first {
+					continue
+				}
+				kind := KindMandateExpiring
+				if r.Kind == "domiciliation" {
+					kind = KindDomiciliationEnding
+				}
+				for _, w := range r.To {
+					if err := tx.InsertNotification(ctx, &parcours.Notification{WorkerID: w, Kind: kind, PersonID: r.PersonID, ObjectID: r.ID}); err != nil {
+						return err
+					}
+				}
+				tx.Audit(audit.For(actor, r.Kind+".remind", r.Kind, r.ID, r.PersonID))
+				n++
 			}
-			tx.Audit(audit.For(actor, r.Kind+".remind", r.Kind, r.ID, r.PersonID))
-			n++
+			return nil
+		})
+		total += n
+		// A short batch is the last one; a full one that reminded nothing
+		// new could only repeat itself.
+		if err != nil || due < renewalBatch || n == 0 {
+			return total, err
 		}
-		return nil
-	})
-	return n, err
+	}
 }
+
+// renewalBatch bounds one transaction of the renewal reminders, so that a
+// large database never holds the write lock for long; the job takes batch
+// after batch until none is left.
+const renewalBatch = 200

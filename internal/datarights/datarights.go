@@ -239,29 +239,44 @@ func (s *Service) change(ctx context.Context, actor parcours.Actor, id, action s
 // designated) of each request left unanswered past its due date, once per
 // request. Only the server runs it.
 func (s *Service) NotifyOverdue(ctx context.Context, actor parcours.Actor) (int, error) {
-	n := 0
-	err := s.db.Transact(ctx, func(tx *store.Tx) error {
-		late, err := file.OverdueDataRequests(ctx, tx, actor, parcours.Today(tx.Now()), 500)
-		if err != nil {
-			return err
-		}
-		for _, r := range late {
-			to, err := tx.OrgDPOs(ctx, r.OrgID)
+	total := 0
+	for {
+		n, more := 0, false
+		err := s.db.Transact(ctx, func(tx *store.Tx) error {
+			n, more = 0, false
+			late, err := file.OverdueDataRequests(ctx, tx, actor, parcours.Today(tx.Now()), overdueBatch)
 			if err != nil {
 				return err
 			}
-			if len(to) == 0 {
-				if to, err = tx.OrgManagers(ctx, r.OrgID); err != nil {
+			more = len(late) == overdueBatch
+			for _, r := range late {
+				to, err := tx.OrgDPOs(ctx, r.OrgID)
+				if err != nil {
 					return err
 				}
+				if len(to) == 0 {
+					if to, err = tx.OrgManagers(ctx, r.OrgID); err != nil {
+						return err
+					}
+				}
+				if err := notify(ctx, tx, to, r, KindOverdue, ""); err != nil {
+					return err
+				}
+				tx.Audit(audit.For(actor, "data_request.overdue", "data_request", r.ID, r.PersonID))
+				n++
 			}
-			if err := notify(ctx, tx, to, r, KindOverdue, ""); err != nil {
-				return err
-			}
-			tx.Audit(audit.For(actor, "data_request.overdue", "data_request", r.ID, r.PersonID))
-			n++
+			return nil
+		})
+		if err != nil {
+			return total, err
 		}
-		return nil
-	})
-	return n, err
+		total += n
+		if !more {
+			return total, nil
+		}
+	}
 }
+
+// overdueBatch bounds one transaction of NotifyOverdue; it goes on until
+// every late request was announced (each is marked in its transaction).
+const overdueBatch = 200

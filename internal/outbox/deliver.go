@@ -43,7 +43,11 @@ type Service struct {
 	Backoff func(n int) time.Duration
 	// Batch bounds the messages of one Deliver.
 	Batch int
-	Log   *slog.Logger
+	// ReminderPage is how many appointments one transaction of
+	// ScheduleReminders looks at (200 when zero); it goes on page after
+	// page.
+	ReminderPage int
+	Log          *slog.Logger
 
 	// afterSend, in tests, runs between the send and the sent marker
 	// (to simulate a crash there).

@@ -41,64 +41,81 @@ func (s *Service) ScheduleReminders(ctx context.Context, actor parcours.Actor) (
 	if err := access.Check(actor, access.JobRun, access.Target{}); err != nil {
 		return 0, err
 	}
-	n := 0
-	err := s.db.Transact(ctx, func(tx *store.Tx) error {
-		n = 0
-		now := tx.Now()
-		appts, err := tx.AppointmentsStarting(ctx, now, now.Add(maxOffset))
-		if err != nil || len(appts) == 0 {
-			return err
-		}
-		ids := make([]string, 0, len(appts))
-		for _, a := range appts {
-			ids = append(ids, a.PersonID)
-		}
-		files, err := file.OpenMany(ctx, tx, actor, ids, false)
-		if err != nil {
-			return err
-		}
-		settings := map[string]*parcours.MessagingSettings{}
-		orgNames := map[string]string{}
-		for _, a := range appts {
-			set, ok := settings[a.OrgID]
-			if !ok {
-				if set, err = tx.MessagingSettings(ctx, a.OrgID); err != nil {
+	page := s.ReminderPage
+	if page <= 0 {
+		page = 200
+	}
+	total := 0
+	from := s.db.Now()
+	var after *parcours.Appointment
+	for {
+		n, more := 0, false
+		var last *parcours.Appointment
+		err := s.db.Transact(ctx, func(tx *store.Tx) error {
+			n, more = 0, false
+			now := tx.Now()
+			appts, err := tx.AppointmentsStartingAfter(ctx, from, from.Add(maxOffset), after, page)
+			if err != nil || len(appts) == 0 {
+				return err
+			}
+			more, last = len(appts) == page, appts[len(appts)-1]
+			ids := make([]string, 0, len(appts))
+			for _, a := range appts {
+				ids = append(ids, a.PersonID)
+			}
+			files, err := file.OpenMany(ctx, tx, actor, ids, false)
+			if err != nil {
+				return err
+			}
+			settings := map[string]*parcours.MessagingSettings{}
+			orgNames := map[string]string{}
+			for _, a := range appts {
+				set, ok := settings[a.OrgID]
+				if !ok {
+					if set, err = tx.MessagingSettings(ctx, a.OrgID); err != nil {
+						return err
+					}
+					settings[a.OrgID] = set
+					if o, err := tx.Organization(ctx, a.OrgID); err == nil {
+						orgNames[a.OrgID] = o.Name
+					}
+				}
+				offset, due := dueOffset(set.ReminderOffsets, a, now)
+				if !due {
+					continue
+				}
+				f := files[a.PersonID]
+				if f == nil {
+					continue
+				}
+				pref, err := f.ReminderPreference(ctx)
+				if err != nil {
 					return err
 				}
-				settings[a.OrgID] = set
-				if o, err := tx.Organization(ctx, a.OrgID); err == nil {
-					orgNames[a.OrgID] = o.Name
+				m, ok := reminder(set, orgNames[a.OrgID], f.Person, pref, a)
+				if !ok {
+					continue
+				}
+				m.Key = fmt.Sprintf("reminder:%s:%d", a.ID, offset)
+				fresh, err := Enqueue(ctx, tx, m)
+				if err != nil {
+					return err
+				}
+				if fresh {
+					f.Audit("appointment.remind", "appointment", a.ID)
+					n++
 				}
 			}
-			offset, due := dueOffset(set.ReminderOffsets, a, now)
-			if !due {
-				continue
-			}
-			f := files[a.PersonID]
-			if f == nil {
-				continue
-			}
-			pref, err := f.ReminderPreference(ctx)
-			if err != nil {
-				return err
-			}
-			m, ok := reminder(set, orgNames[a.OrgID], f.Person, pref, a)
-			if !ok {
-				continue
-			}
-			m.Key = fmt.Sprintf("reminder:%s:%d", a.ID, offset)
-			fresh, err := Enqueue(ctx, tx, m)
-			if err != nil {
-				return err
-			}
-			if fresh {
-				f.Audit("appointment.remind", "appointment", a.ID)
-				n++
-			}
+			return nil
+		})
+		if err != nil {
+			return total, err
 		}
-		return nil
-	})
-	return n, err
+		total, after = total+n, last
+		if !more {
+			return total, nil
+		}
+	}
 }
 
 // dueOffset returns the smallest of offsets (minutes) whose sending time

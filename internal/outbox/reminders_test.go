@@ -1,6 +1,7 @@
 package outbox_test
 
 import (
+	"fmt"
 	"net/http"
 	"strings"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"parcours/internal/outbox"
 	"parcours/internal/parcours"
 	"parcours/internal/person"
+	"parcours/internal/store"
 )
 
 func ptr[T any](v T) *T { return &v }
@@ -145,6 +147,56 @@ func TestReminders_NoneForADelayPassedAtBooking(t *testing.T) {
 		clk.at.Store(time.Date(2026, 11, 26, 7, 0, 0, 0, time.UTC).UnixMicro()) // 2 h before
 		if n, _ := s.ScheduleReminders(t.Context(), system); n != 1 {
 			t.Fatalf("2 h reminder: %d", n)
+		}
+	})
+}
+
+// TestReminders_ManyAppointmentsInShortTransactions: more appointments
+// than one page are all reminded, page after page, each page in its own
+// transaction (the job never holds the write lock over every appointment
+// of the fortnight).
+func TestReminders_ManyAppointmentsInShortTransactions(t *testing.T) {
+	t.Parallel()
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		clk := newClock(e)
+		c, err := outbox.NewCatcher("127.0.0.1:0")
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		configure(t, e, c.Addr, "", "")
+		s, _ := newSender(e, nil)
+		s.ReminderPage = 2
+		for i := range 5 {
+			p, err := e.App.Persons.Create(t.Context(), e.Actor("worker"), person.Input{BirthName: ptr([]string{"MARTINEAU", "OKONKWO", "VASSILIEV", "BERTHELOT", "NGUYEN"}[i]), FirstNames: ptr([]string{"Alex", "Chidi", "Irina", "Paul", "Lan"}[i]),
+				BirthDate: ptr(fmt.Sprintf("19%d0-0%d-1%d", 5+i, 1+i, i)), Sex: ptr(parcours.SexMale), Email: ptr("alex.page@exemple.test")})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r := e.Do("PUT", "/api/v1/persons/"+p.ID+"/reminder-preference", "worker", map[string]any{"channel": "email", "consent": true}); r.Status != http.StatusOK {
+				t.Fatalf("preference: %d %s", r.Status, r.Body)
+			}
+			if _, err := e.App.Agenda.Book(t.Context(), e.Actor("worker"), p.ID, agenda.Input{WorkerIDs: []string{e.Workers["worker"].ID},
+				Date: "2026-11-28", Start: "14:30", End: "15:00", PlaceKind: parcours.PlaceHome, Theme: "Suivi"}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		clk.at.Store(time.Date(2026, 11, 28, 13, 30, 0, 0, time.UTC).Add(-48 * time.Hour).UnixMicro())
+		txs := 0
+		ctx := store.WithObserver(t.Context(), func(q string) {
+			if q == store.Begin {
+				txs++
+			}
+		})
+		n, err := s.ScheduleReminders(ctx, system)
+		if err != nil || n != 5 {
+			t.Fatalf("reminders over pages of 2: %d, %v; want 5", n, err)
+		}
+		if txs < 3 {
+			t.Fatalf("5 appointments by pages of 2 in %d transactions, want at least 3", txs)
+		}
+		if n, err := s.ScheduleReminders(t.Context(), system); err != nil || n != 0 {
+			t.Fatalf("again: %d, %v", n, err)
 		}
 	})
 }

@@ -163,6 +163,20 @@ func (tx *Tx) AppointmentsStarting(ctx context.Context, from, to time.Time) ([]*
 		ts(from), ts(to))
 }
 
+// AppointmentsStartingAfter is AppointmentsStarting one page at a time:
+// at most limit appointments coming after after (by start, then id; nil:
+// from the first), so that the reminder job works in short
+// transactions however many appointments a département plans.
+func (tx *Tx) AppointmentsStartingAfter(ctx context.Context, from, to time.Time, after *parcours.Appointment, limit int) ([]*parcours.Appointment, error) {
+	afterAt, afterID := ts(from)-1, ""
+	if after != nil {
+		afterAt, afterID = ts(after.StartsAt), after.ID
+	}
+	return tx.scanAppointments(ctx, "SELECT "+apptColumns+` FROM appointments WHERE status = 'planned' AND starts_at >= ? AND starts_at < ?
+		AND (starts_at > ? OR (starts_at = ? AND id > ?)) ORDER BY starts_at, id LIMIT ?`,
+		ts(from), ts(to), afterAt, afterAt, afterID, limit)
+}
+
 // Busy is a worker's planned appointment, without anything of its
 // person: for conflicts and free slots.
 type Busy struct {

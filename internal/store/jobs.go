@@ -104,7 +104,9 @@ type RenewalDue struct {
 
 // RenewalsDue returns the unrevoked mandates and granted domiciliations
 // ending from today until their organisation's threshold (inclusive), by
-// end date, leaving out those already followed by a later one (renewed).
+// end date, leaving out those already followed by a later one (renewed)
+// and those already reminded at that threshold (MarkRenewalReminded), so
+// that the job can take them limit at a time until none is left.
 func (tx *Tx) RenewalsDue(ctx context.Context, today string, limit int) (_ []*RenewalDue, err error) {
 	defer wrap(&err, "store: renewals due")
 	t, err := time.Parse(time.DateOnly, today)
@@ -125,6 +127,8 @@ func (tx *Tx) RenewalsDue(ctx context.Context, today string, limit int) (_ []*Re
 			AND (n.status = 'applied' OR (n.status = 'granted' AND n.valid_to > d.valid_to)))) x
 		JOIN organizations o ON o.id = x.org_id
 		LEFT JOIN workers w ON w.id = x.worker_id
+		WHERE NOT EXISTS (SELECT 1 FROM renewal_reminders r WHERE r.object_kind = x.kind AND r.object_id = x.id
+			AND r.end_date = x.end_date AND r.days = o.renewal_reminder_days)
 		ORDER BY 5, 1, 2, 6`, today, horizon, today, horizon)
 	if err != nil {
 		return nil, err
