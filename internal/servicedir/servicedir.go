@@ -332,8 +332,14 @@ func activeEvent(kind string, active bool) string {
 }
 
 // UpdateService changes a service of a structure the actor's
-// organisation entered (administrators); in.StructureID must stay the
-// service's structure. Deactivating it (in.Active false) takes it out of
+// organisation entered (administrators). A different in.StructureID
+// moves the service to that structure, which must be an active one the
+// same organisation entered (else 422); the service then takes referrals
+// through Parcours only if the new structure is an organisation of this
+// instance, and its receiving team must be of that structure's
+// organisation. Referrals already sent keep their receiving
+// organisation. The move is audited (directory.service.move).
+// Deactivating it (in.Active false) takes it out of
 // searches and of the new-referral picker; past referrals keep naming it.
 func (s *Service) UpdateService(ctx context.Context, actor parcours.Actor, id string, in ServiceInput) (*parcours.Service, error) {
 	if err := access.Check(actor, access.DirectoryManage, access.Target{}); err != nil {
@@ -359,8 +365,19 @@ func (s *Service) UpdateService(ctx context.Context, actor parcours.Actor, id st
 		if err := in.check(); err != nil {
 			return err
 		}
-		if in.StructureID != st.ID {
-			return parcours.FieldError(parcours.EInvalid, "structure_id", "error.directory.structure_unknown", "field.structure_id")
+		moved := in.StructureID != st.ID
+		if moved {
+			to, err := ownStructure(ctx, tx, actor, in.StructureID)
+			if parcours.ErrorCode(err) == parcours.ENotFound {
+				return parcours.FieldError(parcours.EInvalid, "structure_id", "error.directory.structure_unknown", "field.structure_id")
+			}
+			if err != nil {
+				return err
+			}
+			if !to.Active {
+				return parcours.FieldError(parcours.EInvalid, "structure_id", "error.directory.structure_inactive", "field.structure_id")
+			}
+			st = to
 		}
 		if in.TeamID != "" {
 			t, err := tx.Team(ctx, actor.OrgID, in.TeamID)
@@ -387,11 +404,17 @@ func (s *Service) UpdateService(ctx context.Context, actor parcours.Actor, id st
 			sv.ModesAccueil = []string{}
 		}
 		sv.Active = active
+		if moved {
+			sv.StructureID, sv.StructureNom, sv.OrgID, sv.OrientationParcours = st.ID, st.Nom, st.OrgID, st.OrgID != ""
+		}
 		if err := tx.UpdateService(ctx, sv); err != nil {
 			return err
 		}
 		sv.Active = active && st.Active
 		tx.Audit(audit.For(actor, "directory.service.update", "service", sv.ID, ""))
+		if moved {
+			tx.Audit(audit.For(actor, "directory.service.move", "service", sv.ID, ""))
+		}
 		if was != active {
 			tx.Audit(audit.For(actor, activeEvent("service", active), "service", sv.ID, ""))
 		}

@@ -105,11 +105,11 @@ func (tx *Tx) InsertService(ctx context.Context, sv *parcours.Service) (err erro
 // UpdateService rewrites a service's fields (not its structure).
 func (tx *Tx) UpdateService(ctx context.Context, sv *parcours.Service) (err error) {
 	defer wrap(&err, "store: update service")
-	_, err = tx.exec(ctx, `UPDATE directory_services SET team_id = ?, nom = ?, presentation_resume = ?, thematiques = ?, commune = ?,
-		code_insee = ?, zone_diffusion_type = ?, zone_diffusion_code = ?, pre_requis = ?, telephone = ?, courriel = ?, horaires_accueil = ?,
-		modes_accueil = ?, active = ? WHERE id = ?`, sv.TeamID, sv.Nom, sv.PresentationResume, bars(sv.Thematiques), sv.Commune, sv.CodeInsee,
-		sv.ZoneDiffusionType, sv.ZoneDiffusionCode, sv.PreRequis, sv.Telephone, sv.Courriel, sv.HorairesAccueil, bars(sv.ModesAccueil),
-		sv.Active, sv.ID)
+	_, err = tx.exec(ctx, `UPDATE directory_services SET structure_id = ?, orientation_parcours = ?, team_id = ?, nom = ?, presentation_resume = ?,
+		thematiques = ?, commune = ?, code_insee = ?, zone_diffusion_type = ?, zone_diffusion_code = ?, pre_requis = ?, telephone = ?, courriel = ?,
+		horaires_accueil = ?, modes_accueil = ?, active = ? WHERE id = ?`, sv.StructureID, sv.OrientationParcours, sv.TeamID, sv.Nom,
+		sv.PresentationResume, bars(sv.Thematiques), sv.Commune, sv.CodeInsee, sv.ZoneDiffusionType, sv.ZoneDiffusionCode, sv.PreRequis,
+		sv.Telephone, sv.Courriel, sv.HorairesAccueil, bars(sv.ModesAccueil), sv.Active, sv.ID)
 	return err
 }
 

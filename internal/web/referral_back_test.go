@@ -239,3 +239,99 @@ func TestReferral_ReferBack(t *testing.T) {
 		}
 	})
 }
+
+// TestDirectory_MoveService moves a service to another structure its
+// organisation entered (administrators only): an unknown, foreign or
+// deactivated structure is 422 naming the field and changes nothing; the
+// move is audited and a move to the organisation's own structure makes
+// the service take referrals through Parcours.
+func TestDirectory_MoveService(t *testing.T) {
+	t.Parallel()
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		structure := func(who string, body map[string]any) string {
+			var st parcours.Structure
+			r := e.Do("POST", "/api/v1/structures", who, body)
+			if r.Status != http.StatusCreated {
+				t.Fatalf("structure: %d %s", r.Status, r.Body)
+			}
+			r.Decode(t, &st)
+			return st.ID
+		}
+		from := structure("admin", map[string]any{"nom": "Secours solidaire"})
+		to := structure("admin", map[string]any{"nom": "Maison des solidarités"})
+		own := structure("admin", map[string]any{"nom": "CCAS de Villeurbanne-Test", "own": true})
+		off := structure("admin", map[string]any{"nom": "Ancienne permanence"})
+		if r := e.Do("PUT", "/api/v1/structures/"+off, "admin", map[string]any{"nom": "Ancienne permanence", "active": false}); r.Status != 200 {
+			t.Fatalf("deactivate: %d", r.Status)
+		}
+		var sv parcours.Service
+		in := map[string]any{"structure_id": from, "nom": "Épicerie solidaire", "thematiques": []string{"equipement-et-alimentation"}}
+		e.Do("POST", "/api/v1/services", "admin", in).Decode(t, &sv)
+		get := func() parcours.Service {
+			var got *parcours.Service
+			err := e.App.DB.View(context.Background(), func(tx *store.Tx) (err error) {
+				got, err = tx.Service(context.Background(), sv.ID)
+				return err
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			return *got
+		}
+		move := func(who, structureID string) *apptest.Response {
+			return e.Do("PUT", "/api/v1/services/"+sv.ID, who, map[string]any{"structure_id": structureID, "nom": "Épicerie solidaire",
+				"thematiques": []string{"equipement-et-alimentation"}})
+		}
+		for name, c := range map[string]struct {
+			who, to string
+			status  int
+			message string
+		}{
+			"unknown":     {"admin", "nope", 422, "aucune structure"},
+			"deactivated": {"admin", off, 422, "désactivée"},
+			"a worker":    {"worker", to, 403, ""},
+		} {
+			r := move(c.who, c.to)
+			if r.Status != c.status || !strings.Contains(string(r.Body), c.message) || (c.status == 422 && !strings.Contains(string(r.Body), "structure_id")) {
+				t.Errorf("%s: %d %s", name, r.Status, r.Body)
+			}
+			if got := get(); got.StructureID != from {
+				t.Errorf("%s: moved to %s", name, got.StructureID)
+			}
+		}
+		// Another organisation's structure: org B's administrator.
+		var foreign string
+		err := e.App.DB.Transact(context.Background(), func(tx *store.Tx) error {
+			st := &parcours.Structure{Nom: "Structure du département", CreatedBy: e.OrgB.ID}
+			err := tx.InsertStructure(context.Background(), st)
+			foreign = st.ID
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r := move("admin", foreign); r.Status != 422 || get().StructureID != from {
+			t.Errorf("to a structure of another organisation: %d", r.Status)
+		}
+		before := lastSeq(t, e)
+		if r := move("admin", to); r.Status != 200 {
+			t.Fatalf("move: %d %s", r.Status, r.Body)
+		}
+		if got := get(); got.StructureID != to || got.StructureNom != "Maison des solidarités" || got.OrientationParcours {
+			t.Errorf("moved: %+v", got)
+		}
+		moved := false
+		for _, ev := range auditSince(t, e, before) {
+			moved = moved || ev.Action == "directory.service.move"
+		}
+		if !moved {
+			t.Errorf("the move is not audited")
+		}
+		if r := move("admin", own); r.Status != 200 {
+			t.Fatalf("move to own: %d %s", r.Status, r.Body)
+		}
+		if got := get(); got.OrgID != e.OrgA.ID || !got.OrientationParcours {
+			t.Errorf("moved to the organisation's own structure: %+v", got)
+		}
+	})
+}

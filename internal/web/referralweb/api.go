@@ -51,7 +51,7 @@ func (s *server) directoryAPI() {
 		Summary: "Change, deactivate (active: false) or reactivate a structure one's organisation entered (administrators; another's: 404). Never deleted: referrals point at it",
 		Request: "DirectoryStructureInput", Response: "DirectoryStructure"})
 	s.Handle("PUT", "/api/v1/services/{id}", web.API, s.apiUpdateService, &web.Op{ID: "updateService", Tag: "referral",
-		Summary: "Change, deactivate (active: false) or reactivate a service of a structure one's organisation entered (administrators; another's: 404). Never deleted: referrals point at it",
+		Summary: "Change, deactivate (active: false) or reactivate a service of a structure one's organisation entered (administrators; another's: 404), or move it to another active structure the organisation entered (structure_id; else 422). Never deleted: referrals point at it",
 		Request: "DirectoryServiceInput", Response: "DirectoryService"})
 }
 
