@@ -432,3 +432,60 @@ func ThemeLabelKey(code string) string {
 	top, _, _ := strings.Cut(code, "--")
 	return fmt.Sprintf("thematique.%s", top)
 }
+
+// Managed is what an organisation's administrators keep in the
+// directory: the structures it entered and their services, deactivated
+// ones included, and its teams (to name the one receiving a service's
+// referrals).
+type Managed struct {
+	Structures []*parcours.Structure
+	Services   []*parcours.Service
+	Teams      []*parcours.Team
+}
+
+// ServicesOf returns m's services of structure id.
+func (m *Managed) ServicesOf(id string) []*parcours.Service {
+	var out []*parcours.Service
+	for _, sv := range m.Services {
+		if sv.StructureID == id {
+			out = append(out, sv)
+		}
+	}
+	return out
+}
+
+// Manage reads what the actor's organisation entered in the directory
+// (administrators): the list their pages edit.
+func (s *Service) Manage(ctx context.Context, actor parcours.Actor) (*Managed, error) {
+	if err := access.Check(actor, access.DirectoryManage, access.Target{}); err != nil {
+		return nil, err
+	}
+	m := &Managed{}
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		all, err := tx.Structures(ctx)
+		if err != nil {
+			return err
+		}
+		for _, st := range all {
+			if st.CreatedBy == actor.OrgID {
+				m.Structures = append(m.Structures, st)
+			}
+		}
+		if m.Services, err = tx.Services(ctx, store.ServiceFilter{CreatedBy: actor.OrgID, Inactive: true, Limit: 1000}); err != nil {
+			return err
+		}
+		for _, sv := range m.Services {
+			// The service's own state, for its form: Active also counts
+			// its structure's.
+			if sv.Active, err = tx.ServiceOwnActive(ctx, sv.ID); err != nil {
+				return err
+			}
+		}
+		m.Teams, err = tx.Teams(ctx, actor.OrgID)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	return m, nil
+}

@@ -186,6 +186,44 @@ func init() {
 			},
 			Want: all(403, "admin", 200), Audit: []string{"directory.service.update"}},
 
+		// The directory's administration pages: administrators, for what
+		// their organisation entered.
+		matrixRow{Route: "GET /settings/directory", Path: fixed("/settings/directory"), Page: true, Want: all(403, "admin", 200),
+			NoAudit: "the service directory holds no personal data"},
+		matrixRow{Route: "GET /settings/directory/structures/new", Path: fixed("/settings/directory/structures/new"), Page: true, Want: all(403, "admin", 200),
+			NoAudit: "the service directory holds no personal data"},
+		matrixRow{Route: "GET /settings/directory/structures/{id}", Page: true, Want: all(403, "admin", 200),
+			Path:    func(f *fixture) string { return "/settings/directory/structures/" + refFix(f).Structure.ID },
+			NoAudit: "the service directory holds no personal data"},
+		matrixRow{Route: "GET /settings/directory/services/new", Path: fixed("/settings/directory/services/new"), Page: true, Want: all(403, "admin", 200),
+			NoAudit: "the service directory holds no personal data"},
+		matrixRow{Route: "GET /settings/directory/services/{id}", Page: true, Want: all(403, "admin", 200),
+			Path:    func(f *fixture) string { return "/settings/directory/services/" + refFix(f).ServiceA.ID },
+			NoAudit: "the service directory holds no personal data"},
+		matrixRow{Route: "POST /settings/directory/structures", Path: fixed("/settings/directory/structures"), Page: true,
+			Body: func(*fixture, string) any {
+				return url.Values{"nom": {"Restos du cœur"}, "code_insee": {"69266"}, "active": {"1"}}
+			},
+			Want: all(403, "admin", http.StatusSeeOther), Audit: []string{"directory.structure.create"}},
+		matrixRow{Route: "POST /settings/directory/structures/{id}", Page: true,
+			Path: func(f *fixture) string { return "/settings/directory/structures/" + refFix(f).Structure.ID },
+			Body: func(*fixture, string) any {
+				return url.Values{"nom": {"Épicerie solidaire du Grand Lyon"}, "code_insee": {"69266"}, "active": {"1"}}
+			},
+			Want: all(403, "admin", http.StatusSeeOther), Audit: []string{"directory.structure.update"}},
+		matrixRow{Route: "POST /settings/directory/services", Path: fixed("/settings/directory/services"), Page: true,
+			Body: func(f *fixture, _ string) any {
+				return url.Values{"structure_id": {refFix(f).Structure.ID}, "nom": {"Colis alimentaires"}, "thematiques": {"equipement-et-alimentation"}, "active": {"1"}}
+			},
+			Want: all(403, "admin", http.StatusSeeOther), Audit: []string{"directory.service.create"}},
+		matrixRow{Route: "POST /settings/directory/services/{id}", Page: true,
+			Path: func(f *fixture) string { return "/settings/directory/services/" + refFix(f).ServiceA.ID },
+			Body: func(f *fixture, _ string) any {
+				return url.Values{"structure_id": {refFix(f).Structure.ID}, "nom": {"Colis alimentaires"}, "thematiques": {"equipement-et-alimentation"},
+					"horaires_accueil": {"Mardi 14h-17h"}, "active": {"1"}}
+			},
+			Want: all(403, "admin", http.StatusSeeOther), Audit: []string{"directory.service.update"}},
+
 		// The organisation's reminder delay: its administrators.
 		matrixRow{Route: "GET /api/v1/referral-settings", Path: fixed("/api/v1/referral-settings"), Want: all(403, "admin", 200, "other", 403),
 			NoAudit: "the organisation's settings, for its admin: no person's file"},

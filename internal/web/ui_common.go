@@ -56,6 +56,7 @@ var navLinks = []struct {
 	{"/services", "nav.services", []access.Action{access.DirectoryRead}},
 	{"/referrals", "nav.referrals", []access.Action{access.ReferralInbox}},
 	{"/settings/referrals", "nav.referral_settings", []access.Action{access.OrgManage}},
+	{"/settings/directory", "nav.directory_admin", []access.Action{access.DirectoryManage}},
 	{"/notifications", "nav.notifications", nil},
 	{"/admin", "nav.admin", []access.Action{access.WorkerManage}},
 	{"/admin/outbox", "nav.outbox", []access.Action{access.OutboxRead}},

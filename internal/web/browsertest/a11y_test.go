@@ -17,6 +17,7 @@ import (
 	"parcours/internal/parcours"
 	"parcours/internal/person"
 	"parcours/internal/referral"
+	"parcours/internal/servicedir"
 	"parcours/internal/store"
 	"parcours/internal/web"
 )
@@ -110,6 +111,15 @@ func pagesFor(who string, f *demo) []visit {
 		{name: "service directory, bad commune", route: "GET /services", path: "/services?commune=abc", status: 422},
 		{name: "referral boxes", route: "GET /referrals", path: "/referrals?box=received", status: statusFor(who, 200, "admin", 403, "reception", 403)},
 		{name: "referral settings", route: "GET /settings/referrals", path: "/settings/referrals", status: statusFor(who, 403, "admin", 200)},
+		{name: "directory administration", route: "GET /settings/directory", path: "/settings/directory", status: statusFor(who, 403, "admin", 200)},
+		{name: "new directory structure, sent empty", route: "GET /settings/directory/structures/new", path: "/settings/directory/structures/new",
+			status: statusFor(who, 403, "admin", 200), submit: map[bool]string{true: `form[action="/settings/directory/structures"]`}[who == "admin"]},
+		{name: "directory structure", route: "GET /settings/directory/structures/{id}", path: "/settings/directory/structures/" + f.structure,
+			status: statusFor(who, 403, "admin", 200)},
+		{name: "new directory service, sent empty", route: "GET /settings/directory/services/new", path: "/settings/directory/services/new",
+			status: statusFor(who, 403, "admin", 200), submit: map[bool]string{true: `form[action="/settings/directory/services"]`}[who == "admin"]},
+		{name: "directory service", route: "GET /settings/directory/services/{id}", path: "/settings/directory/services/" + f.service,
+			status: statusFor(who, 403, "admin", 200)},
 		{name: "referral statistics", route: "GET /referrals/stats", path: "/referrals/stats", status: statusFor(who, 200, "admin", 403, "reception", 403)},
 		// The referral of Noah PETIT to org B: the sender's team, and
 		// "other" of the receiving organisation, who may answer (a
@@ -217,6 +227,9 @@ type demo struct {
 	// referral sends "Noah PETIT" (followed by worker) to a service of
 	// org B, with one journal entry in its extract.
 	referral, referred string
+	// structure and service are an external structure org A's admin
+	// entered in the directory, and its service.
+	structure, service string
 	household          string            // her household
 	org                string            // her organisation
 	retentionBatch     string            // a batch of org A's retention plan (issue 15)
@@ -287,6 +300,16 @@ func seedDemo(t *testing.T, e *apptest.Env) *demo {
 	}
 	if e.App.Referrals != nil {
 		d.referred, d.referral = seedReferral(t, e)
+		st, err := e.App.Directory.CreateStructure(t.Context(), e.Actor("admin"), servicedir.StructureInput{Nom: "Épicerie solidaire", CodeInsee: "69266", Commune: "Villeurbanne"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		sv, err := e.App.Directory.CreateService(t.Context(), e.Actor("admin"), servicedir.ServiceInput{StructureID: st.ID, Nom: "Colis alimentaires",
+			Thematiques: []string{"equipement-et-alimentation"}, HorairesAccueil: "Mardi 14 h – 17 h", ModesAccueil: []string{"en-presentiel"}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d.structure, d.service = st.ID, sv.ID
 	}
 	if e.App.Aid != nil {
 		seedAid(t, e, d)

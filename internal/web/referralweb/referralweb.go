@@ -21,6 +21,7 @@ func Register(shell *web.Server) {
 	s.directoryAPI()
 	s.referralAPI()
 	s.pages()
+	s.directoryPages()
 }
 
 // server is the shell with the services this area calls.
