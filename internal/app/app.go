@@ -24,6 +24,7 @@ import (
 	"parcours/internal/forms"
 	"parcours/internal/importer"
 	"parcours/internal/keyring"
+	"parcours/internal/live"
 	"parcours/internal/messaging"
 	"parcours/internal/noteflags"
 	"parcours/internal/org"
@@ -115,6 +116,9 @@ type App struct {
 	// Portal is the person's portal (/moi): invitations, sign-in,
 	// delegates, the person's reads of their file.
 	Portal *portal.Service
+	// Live tells open pages of new notifications, across instances
+	// (package live); serve closes it on shutdown.
+	Live *live.Hub
 }
 
 // ParseTrustedProxies reads serve's --trusted-proxies (IPs and CIDRs,
@@ -203,6 +207,7 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a.Agenda = agenda.New(db)
 	a.Portal = portal.New(db, cfg.Log)
 	a.Portal.UseTOTPKeys(a.Auth)
+	a.Live = live.New(db)
 	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload, TrustedProxies: cfg.TrustedProxies},
 		web.Services{Auth: a.Auth, Persons: a.Persons, Orgs: a.Orgs, Search: a.Search, Import: a.Import,
 			Consent: a.Consent, BreakGlass: a.BreakGlass, AccessLog: a.AccessLog, CaseFile: a.CaseFile,
@@ -210,7 +215,7 @@ func New(cfg Config, db *store.DB) (*App, error) {
 			Rights: a.Rights, Retention: a.Retention, DataRights: a.DataRights, Export: a.Export,
 			Directory: a.Directory, Referrals: a.Referrals, Aid: a.Aid, Stats: a.Stats,
 			Agenda: a.Agenda, Outbox: a.Outbox, Screening: a.Screening, Portal: a.Portal,
-			Messaging: a.Messaging},
+			Messaging: a.Messaging, Live: a.Live},
 		routes.Areas...)
 	if err != nil {
 		return nil, err

@@ -159,6 +159,8 @@ func serve(ctx context.Context, e *env, a *app.App, addr string, ready func(stri
 		IdleTimeout:       2 * time.Minute,
 		MaxHeaderBytes:    64 << 10,
 	}
+	// Long polls of the notification count end at once on shutdown.
+	srv.RegisterOnShutdown(a.Live.Close)
 	// Requests write their audit events unchained; the sealer chains them
 	// (one per database, under a lease). Stopped after the last request.
 	stopSealer := a.StartAuditSealer(context.WithoutCancel(ctx))

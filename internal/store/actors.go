@@ -35,6 +35,9 @@ type actorHub struct {
 	// search are the subscribers to search index changes (searchindex.go),
 	// heard on the same listener.
 	search []func(personIDs []string)
+	// inbox are the subscribers to inbox changes (inbox.go), heard on the
+	// same listener.
+	inbox  []func(workerIDs []string)
 	live   atomic.Bool // PostgreSQL: the listener is connected
 	cancel context.CancelFunc
 	done   chan struct{}
@@ -106,6 +109,7 @@ func (db *DB) listenActors(ctx context.Context) {
 		db.actors.live.Store(false)
 		db.actorChanged("") // notifications may be missed until reconnected
 		db.searchChanged(nil)
+		db.inboxChanged(nil)
 		if ctx.Err() != nil {
 			return
 		}
@@ -124,19 +128,24 @@ func (db *DB) listenActorsOnce(ctx context.Context) error {
 		return err
 	}
 	defer conn.Close(context.Background())
-	if _, err := conn.Exec(ctx, "LISTEN "+actorChannel+"; LISTEN "+searchChannel); err != nil {
+	if _, err := conn.Exec(ctx, "LISTEN "+actorChannel+"; LISTEN "+searchChannel+"; LISTEN "+inboxChannel); err != nil {
 		return err
 	}
 	db.actorChanged("") // whatever was cached before listening may be stale
 	db.searchChanged(nil)
 	db.actors.live.Store(true)
+	db.inboxChanged(nil)
 	for {
 		n, err := conn.WaitForNotification(ctx)
 		if err != nil {
 			return err
 		}
-		if n.Channel == searchChannel {
+		switch n.Channel {
+		case searchChannel:
 			db.searchChanged(strings.Split(n.Payload, ","))
+			continue
+		case inboxChannel:
+			db.inboxChanged(strings.Split(n.Payload, ","))
 			continue
 		}
 		db.actorChanged(n.Payload)

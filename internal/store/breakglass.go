@@ -129,6 +129,9 @@ func (tx *Tx) InsertNotification(ctx context.Context, n *parcours.Notification) 
 	n.CreatedAt = tx.now.Truncate(time.Microsecond)
 	_, err := tx.exec(ctx, `INSERT INTO notifications (id, worker_id, kind, person_id, object_id, created_at) VALUES (?,?,?,?,?,?)`,
 		n.ID, n.WorkerID, n.Kind, n.PersonID, n.ObjectID, ts(n.CreatedAt))
+	if err == nil {
+		tx.markInboxChanged(n.WorkerID)
+	}
 	return err
 }
 
@@ -169,7 +172,11 @@ func (tx *Tx) MarkNotificationsRead(ctx context.Context, workerID string, ids []
 	if err != nil {
 		return 0, err
 	}
-	return res.RowsAffected()
+	n, err := res.RowsAffected()
+	if n > 0 {
+		tx.markInboxChanged(workerID)
+	}
+	return n, err
 }
 
 // Notification returns one notification of a worker (ErrNoRows for

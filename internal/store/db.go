@@ -244,6 +244,9 @@ type Tx struct {
 	// searchChanged are the persons whose search index entries this
 	// transaction changed, announced at commit (searchindex.go).
 	searchChanged []string
+	// inboxChanged are the workers whose notifications this transaction
+	// changed, announced at commit (inbox.go).
+	inboxChanged []string
 	// denied are the events of refused attempts (AuditDenial): written
 	// even when the transaction rolls back, since the refusal is what
 	// they record.
@@ -474,6 +477,11 @@ func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (denied 
 			return nil, false, err
 		}
 	}
+	if len(tx.inboxChanged) > 0 {
+		if err = tx.notifyInbox(ctx); err != nil {
+			return nil, false, err
+		}
+	}
 	if err = stx.Commit(); err != nil {
 		return nil, false, err
 	}
@@ -482,6 +490,9 @@ func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (denied 
 	}
 	if len(tx.searchChanged) > 0 {
 		db.searchChanged(tx.searchChanged)
+	}
+	if len(tx.inboxChanged) > 0 {
+		db.inboxChanged(tx.inboxChanged)
 	}
 	if len(reads) > 0 {
 		// Set when and who now: the group commit's transaction is later

@@ -83,6 +83,9 @@ func init() {
 			Want: all(404, "worker", 200), NoAudit: "the caller's own notifications: no person's file"},
 		matrixRow{Route: "POST /api/v1/notifications/read", Path: fixed("/api/v1/notifications/read"),
 			Want: all(200), NoAudit: "the caller's own notifications: no person's file"},
+		// The live count (live_test.go for the wait): without seen, at once.
+		matrixRow{Route: "GET /api/v1/notifications/count", Path: fixed("/api/v1/notifications/count"),
+			Want: all(200), NoAudit: "the caller's own notification count: no person's file"},
 		matrixRow{Route: "GET /api/v1/persons/{id}/access-log", Path: personPath("/access-log"),
 			Want: file(200, "reception", 403, "bg_active", 200), Audit: []string{"access_log.read"}},
 		matrixRow{Route: "GET /api/v1/audit/events", Path: fixed("/api/v1/audit/events?action=person."),
@@ -131,6 +134,10 @@ func init() {
 			},
 			Want: all(403, "manager", see, "other", 404), Audit: []string{"break_glass.review"}},
 		matrixRow{Route: "GET /notifications", Path: fixed("/notifications"), Page: true, Want: all(200)},
+		// The header's live count: a plain visit leads to the
+		// notifications page (htmx gets the fragment, live_test.go).
+		matrixRow{Route: "GET /notifications/count", Path: fixed("/notifications/count"), Page: true,
+			Want: all(http.StatusSeeOther), NoAudit: "the caller's own notification count: no person's file"},
 		matrixRow{Route: "POST /notifications/{id}/read", Page: true,
 			Path: func(f *fixture) string { return "/notifications/" + notificationFor(f, "worker") + "/read" },
 			Want: all(404, "worker", see), NoAudit: "the caller's own notifications: no person's file"},

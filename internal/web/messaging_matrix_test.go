@@ -90,9 +90,5 @@ func init() {
 			Path: func(f *fixture) string { return "/threads/" + fixtureThread(f).ID + "/messages" },
 			Body: func(*fixture, string) any { return url.Values{"body": {"Merci."}} },
 			Want: threadWant(seeOther), Page: true, Audit: []string{"message.create"}, routeAudit: onFile},
-		// The header's live count: a plain visit leads to the
-		// notifications page (htmx gets the fragment, messaging_test.go).
-		matrixRow{Route: "GET /notifications/count", Path: fixed("/notifications/count"), Page: true,
-			Want: all(seeOther), NoAudit: "the caller's own notification count: no person's file"},
 	)
 }

@@ -172,7 +172,7 @@ func TestMessaging_HeaderCountRefreshesWithHtmx(t *testing.T) {
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		f := newFixture(t, e)
 		home := e.Page("GET", "/", "manager", nil)
-		if !strings.Contains(string(home.Body), `hx-get="/notifications/count" hx-trigger="load, every 30s"`) {
+		if !strings.Contains(string(home.Body), `hx-get="/notifications/count?wait=1&amp;n=`) {
 			t.Fatal("the header does not poll the notification count")
 		}
 		count := func(who string) string {

@@ -33,6 +33,7 @@ import (
 	"parcours/internal/export"
 	"parcours/internal/forms"
 	"parcours/internal/importer"
+	"parcours/internal/live"
 	"parcours/internal/messaging"
 	"parcours/internal/noteflags"
 	"parcours/internal/org"
@@ -108,6 +109,9 @@ type Services struct {
 	// Messaging is secure messaging between professionals about a file
 	// (web/messagingweb).
 	Messaging *messaging.Service
+	// Live is this instance's live notification counts (package live):
+	// the layout's count and the long poll; nil shows no count.
+	Live *live.Hub
 }
 
 // Config is what the server needs besides the services.

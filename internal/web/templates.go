@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"net/http"
 	"path"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -48,6 +49,9 @@ type PageData struct {
 	Nav []navItem
 	// PortalNav is the person portal's navigation (portal.go).
 	PortalNav []navItem
+	// Unread is the worker's unread notification count, shown in the
+	// header's navigation (live.go).
+	Unread int
 	// CSRF is the session's anti-forgery token: every state-changing form
 	// carries it as <input type="hidden" name="csrf" value="{{.CSRF}}">
 	// (checked by checkCSRF, ui_auth.go).
@@ -87,6 +91,8 @@ func (p *PageData) AddErrors(lang string, e *parcours.Error, prefix, def string)
 func funcs() template.FuncMap {
 	return template.FuncMap{
 		"t": func(lang, key string, args ...any) string { return i18n.T(lang, key, args...) },
+		// notificationCount is the header's live unread count (live.go).
+		"notificationCount": NotificationCount,
 		// label is "t" for a form label: the catalogue's field names are
 		// lowercase so that error messages can quote them (« Le champ
 		// « motif de fin » … »); a label starts with a capital, as on
@@ -219,6 +225,9 @@ func (s *Server) fillPage(r *http.Request, p *PageData) {
 		p.Actor = a
 		p.Worker = Worker(r)
 		p.Nav = s.nav(r)
+		if slices.ContainsFunc(p.Nav, func(n navItem) bool { return n.Href == "/notifications" }) {
+			p.Unread = s.unread(r)
+		}
 		if p.Org == nil {
 			p.Org = s.pageOrg(r)
 		}

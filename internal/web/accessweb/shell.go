@@ -16,6 +16,7 @@ func Register(shell *web.Server) {
 	s := &Server{Server: shell, svc: shell.Services(), cfg: shell.Config(), log: shell.Log()}
 	s.accessAPIRoutes()
 	s.accessPageRoutes()
+	s.liveRoutes()
 }
 
 // Server is the shell as the handlers of this area use it: the shell's

@@ -7,11 +7,7 @@
 package messagingweb
 
 import (
-	"fmt"
-	"html"
 	"net/http"
-
-	"parcours/internal/i18n"
 
 	"parcours/internal/messaging"
 	"parcours/internal/parcours"
@@ -148,30 +144,6 @@ func (s *server) pages() {
 	s.Handle("POST", "/threads/{id}/messages", web.Page, s.pagePost, nil)
 	s.Handle("GET", "/threads/{id}/documents/{doc}", web.Page, s.pageAttachment, nil)
 	s.Handle("POST", "/threads/{id}/participants", web.Page, s.pageAdd, nil)
-	s.Handle("GET", "/notifications/count", web.Page, s.pageCount, nil)
-}
-
-// pageCount is the header's unread notification count, which htmx polls
-// (hx-trigger="load, every 30s" in the layout) so that a new message or
-// notification shows without a reload. Without htmx (a plain visit) it
-// leads to the notifications page.
-func (s *server) pageCount(w http.ResponseWriter, r *http.Request) error {
-	if r.Header.Get("HX-Request") != "true" {
-		http.Redirect(w, r, "/notifications", http.StatusSeeOther)
-		return nil
-	}
-	n, err := s.svc.Messaging.UnreadNotifications(r.Context(), web.MustActor(r))
-	if err != nil {
-		return err
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.Header().Set("Cache-Control", "no-store")
-	if n == 0 {
-		return nil
-	}
-	label := i18n.T(web.Lang(r), "nav.notifications_count", n)
-	_, err = fmt.Fprintf(w, `<span class="tag">%d</span><span class="visually-hidden"> (%s)</span>`, n, html.EscapeString(label))
-	return err
 }
 
 func (s *server) showList(w http.ResponseWriter, r *http.Request, status int, p *web.PageData, checked map[string]bool) error {
