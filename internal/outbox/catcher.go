@@ -25,6 +25,11 @@ type Catcher struct {
 	Addr string
 	// User and Password, when set, are required (AUTH PLAIN).
 	User, Password string
+	// Hold, when set, runs after a message is kept and before the server
+	// answers the DATA command: a test that blocks in it has a sender
+	// waiting on a message the server already has (to kill it there).
+	// Set it before the first message.
+	Hold func(CaughtMail)
 
 	srv *smtp.Server
 	ln  net.Listener
@@ -119,6 +124,9 @@ func (s *catchSession) Data(r io.Reader) error {
 	s.c.mu.Lock()
 	s.c.mail = append(s.c.mail, m)
 	s.c.mu.Unlock()
+	if s.c.Hold != nil {
+		s.c.Hold(m)
+	}
 	return nil
 }
 
