@@ -36,7 +36,10 @@ type Day struct {
 	// longer read: the page says how many, never what.
 	HiddenTasks int
 	RecentFiles []DayItem // person files the worker opened lately
-	ToReview    []DayItem // for managers: items waiting for review
+	// DeskMessages are the visits the front desk logged for the worker
+	// lately, with the message taken (web/homeweb).
+	DeskMessages []DayItem
+	ToReview     []DayItem // for managers: items waiting for review
 }
 
 // DaySource builds a worker's day. The features that own the data (agenda,

@@ -24,7 +24,7 @@ type homeData struct {
 	// Which sections exist: a nil section of Day belongs to a feature
 	// that is not there (no agenda yet) or not for this role, and is left
 	// out rather than shown falsely empty.
-	HasAppointments, HasTasks, HasRecent, HasReview, HasHandovers bool
+	HasAppointments, HasTasks, HasRecent, HasReview, HasHandovers, HasDesk bool
 	// HasCaseload links « mes personnes suivies » (the persons list of
 	// whom the worker is the referent).
 	HasCaseload bool
@@ -52,6 +52,9 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 		if err := s.appointments(r, a, d); err != nil {
 			return err
 		}
+		if err := s.deskMessages(r, a, d); err != nil {
+			return err
+		}
 	}
 	// Break-glass accesses waiting for a manager's review.
 	if d.Day.ToReview == nil && s.svc.BreakGlass != nil && s.HasPage("/break-glass/reviews") {
@@ -69,6 +72,7 @@ func (s *Server) home(w http.ResponseWriter, r *http.Request) error {
 	}
 	d.HasAppointments, d.HasTasks = d.Day.Appointments != nil, d.Day.Tasks != nil
 	d.HasHandovers = len(d.Day.Handovers) > 0
+	d.HasDesk = len(d.Day.DeskMessages) > 0
 	d.HasCaseload = s.HasPage("/persons") && (a.Role == parcours.RoleWorker || a.Role == parcours.RoleManager)
 	d.HasRecent, d.HasReview = d.Day.RecentFiles != nil, d.Day.ToReview != nil
 	p := &web.PageData{Title: "home.title", Data: d}
@@ -110,6 +114,32 @@ func (s *Server) appointments(r *http.Request, a parcours.Actor, d *homeData) er
 			item.Note = "agenda.status." + it.Status
 		}
 		d.Day.Appointments = append(d.Day.Appointments, item)
+	}
+	return nil
+}
+
+// deskMessages are the visits the front desk logged for the worker over
+// the last days: who came, why, the message taken (the notification of
+// each leads here), each linked to the file.
+func (s *Server) deskMessages(r *http.Request, a parcours.Actor, d *homeData) error {
+	list, names, err := s.svc.Agenda.DeskMessages(r.Context(), a)
+	if err != nil {
+		return err
+	}
+	l := web.Lang(r)
+	for _, v := range list {
+		parts := []string{names[v.PersonID], v.Motive}
+		if v.Visitor != "" {
+			parts = append(parts, i18n.T(l, "home.desk.visitor", v.Visitor))
+		}
+		if v.Message != "" {
+			parts = append(parts, i18n.T(l, "home.desk.message", v.Message))
+		}
+		item := web.DayItem{Href: "/persons/" + v.PersonID, Label: strings.Join(parts, " · "), When: v.CameAt}
+		if v.NeedsAppointment {
+			item.Note = "home.desk.needs_appointment"
+		}
+		d.Day.DeskMessages = append(d.Day.DeskMessages, item)
 	}
 	return nil
 }

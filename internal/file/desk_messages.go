@@ -1,0 +1,36 @@
+package file
+
+import (
+	"context"
+	"time"
+
+	"parcours/internal/access"
+	"parcours/internal/parcours"
+	"parcours/internal/store"
+)
+
+// DeskMessages returns the front desk's visits logged for the actor since
+// since (at most limit), with the names of their persons, on the files
+// the actor may read the visits of (access.DeskVisitRead): a visit on a
+// file they no longer follow is left out.
+func DeskMessages(ctx context.Context, tx *store.Tx, actor parcours.Actor, since time.Time, limit int) ([]*parcours.DeskVisit, map[string]string, error) {
+	names := map[string]string{}
+	list, err := tx.DeskVisitsFor(ctx, actor.WorkerID, since, limit)
+	if err != nil || len(list) == 0 {
+		return []*parcours.DeskVisit{}, names, err
+	}
+	files, err := openPersons(ctx, tx, actor, len(list), func(i int) string { return list[i].PersonID })
+	if err != nil {
+		return nil, nil, err
+	}
+	out := []*parcours.DeskVisit{}
+	for _, v := range list {
+		f := files[v.PersonID]
+		if f == nil || !f.Can(access.DeskVisitRead) {
+			continue
+		}
+		names[v.PersonID] = f.Person.DisplayName()
+		out = append(out, v)
+	}
+	return out, names, nil
+}
