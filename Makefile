@@ -1,7 +1,7 @@
 # Parcours — see README.md. `make test` is what CI runs.
 GO      ?= go
 PKGS    ?= ./...
-TIMEOUT ?= 14m
+TIMEOUT ?= 20m
 
 .PHONY: build test lint bench demo clean
 
