@@ -163,23 +163,9 @@ func Initials(p *parcours.Person) string {
 // organisation in [from, to) with the names of their persons: the
 // front desk's day (identity only, as the visits were logged).
 func DeskVisitsBetween(ctx context.Context, tx *store.Tx, actor parcours.Actor, from, to time.Time) ([]*parcours.DeskVisit, map[string]string, error) {
-	names := map[string]string{}
 	list, err := tx.DeskVisitsBetween(ctx, actor.OrgID, from, to)
-	if err != nil || len(list) == 0 {
-		return []*parcours.DeskVisit{}, names, err
-	}
-	files, err := openPersons(ctx, tx, actor, len(list), func(i int) string { return list[i].PersonID })
 	if err != nil {
 		return nil, nil, err
 	}
-	out := []*parcours.DeskVisit{}
-	for _, v := range list {
-		f := files[v.PersonID]
-		if f == nil || !f.Can(access.DeskVisitWrite) {
-			continue
-		}
-		names[v.PersonID] = f.Person.DisplayName()
-		out = append(out, v)
-	}
-	return out, names, nil
+	return visibleDeskVisits(ctx, tx, actor, list, access.DeskVisitWrite)
 }

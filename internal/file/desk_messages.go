@@ -14,10 +14,19 @@ import (
 // the actor may read the visits of (access.DeskVisitRead): a visit on a
 // file they no longer follow is left out.
 func DeskMessages(ctx context.Context, tx *store.Tx, actor parcours.Actor, since time.Time, limit int) ([]*parcours.DeskVisit, map[string]string, error) {
-	names := map[string]string{}
 	list, err := tx.DeskVisitsFor(ctx, actor.WorkerID, since, limit)
-	if err != nil || len(list) == 0 {
-		return []*parcours.DeskVisit{}, names, err
+	if err != nil {
+		return nil, nil, err
+	}
+	return visibleDeskVisits(ctx, tx, actor, list, access.DeskVisitRead)
+}
+
+// visibleDeskVisits keeps the visits on files where actor may do action,
+// with the names of their persons, opening each file once.
+func visibleDeskVisits(ctx context.Context, tx *store.Tx, actor parcours.Actor, list []*parcours.DeskVisit, action access.Action) ([]*parcours.DeskVisit, map[string]string, error) {
+	names := map[string]string{}
+	if len(list) == 0 {
+		return []*parcours.DeskVisit{}, names, nil
 	}
 	files, err := openPersons(ctx, tx, actor, len(list), func(i int) string { return list[i].PersonID })
 	if err != nil {
@@ -26,7 +35,7 @@ func DeskMessages(ctx context.Context, tx *store.Tx, actor parcours.Actor, since
 	out := []*parcours.DeskVisit{}
 	for _, v := range list {
 		f := files[v.PersonID]
-		if f == nil || !f.Can(access.DeskVisitRead) {
+		if f == nil || !f.Can(action) {
 			continue
 		}
 		names[v.PersonID] = f.Person.DisplayName()
