@@ -545,17 +545,3 @@ func (s *Service) OpenAttachment(ctx context.Context, actor parcours.Actor, thre
 	}
 	return d, c, nil
 }
-
-// UnreadNotifications counts the actor's unread notifications, for the
-// header's live count: their own, nothing of a file.
-func (s *Service) UnreadNotifications(ctx context.Context, actor parcours.Actor) (int, error) {
-	if err := access.Check(actor, access.NotificationRead, access.Target{}); err != nil {
-		return 0, err
-	}
-	var n int
-	err := s.db.View(ctx, func(tx *store.Tx) (err error) {
-		n, err = tx.UnreadNotifications(ctx, actor.WorkerID)
-		return err
-	})
-	return n, err
-}
