@@ -18,6 +18,13 @@ type AgendaStats struct {
 var demoThemes = []string{"Point sur le dossier RSA", "Renouvellement de la CSS", "Budget et factures d'énergie",
 	"Recherche de logement", "Bilan de l'accompagnement", "Dossier de surendettement", "Aide à la déclaration de ressources"}
 
+// demoThematiques files each appointment's entry under the thématique a
+// worker would choose for its purpose.
+var demoThematiques = map[string]string{"Point sur le dossier RSA": "acces-aux-droits-et-citoyennete",
+	"Renouvellement de la CSS": "sante", "Budget et factures d'énergie": "gestion-financiere", "Recherche de logement": "logement-hebergement",
+	"Bilan de l'accompagnement": "accompagnement-social-et-professionnel-personnalise", "Dossier de surendettement": "gestion-financiere",
+	"Aide à la déclaration de ressources": "acces-aux-droits-et-citoyennete"}
+
 // AddAppointments books, through the agenda service and as each
 // referent, a week of appointments (Monday to Friday of the week of now)
 // with up to five of the persons they follow; those already past are
@@ -104,7 +111,7 @@ func AddAppointments(ctx context.Context, db *store.DB, s *Setting, accompanied 
 		if out.Status == parcours.ApptMissed {
 			text = "Rendez-vous non honoré (" + b.a.Theme + "). Message laissé pour en fixer un autre."
 		}
-		out.Journal = &casefile.EntryInput{Kind: d.Kind, OccurredAt: d.OccurredAt, Mode: d.Mode, Summary: text}
+		out.Journal = &casefile.EntryInput{Kind: d.Kind, OccurredAt: d.OccurredAt, Mode: d.Mode, Summary: text, Theme: demoThematiques[b.a.Theme]}
 		if _, err := svc.RecordOutcome(ctx, b.actor, b.a.ID, out); err != nil {
 			return st, err
 		}

@@ -352,6 +352,32 @@ func TestPopulate_JournalsAreCredible(t *testing.T) {
 	if len(summary) < 20 {
 		t.Errorf("summary %q too short to be an entry", summary)
 	}
+	// Every entry is filed under a thématique, and the statistics by
+	// theme have several to show.
+	rows, err := db.SQL().QueryContext(ctx, "SELECT theme, count(*) FROM journal_entries GROUP BY theme")
+	if err != nil {
+		t.Fatal(err)
+	}
+	themes := map[string]int{}
+	for rows.Next() {
+		var theme string
+		var n int
+		if err := rows.Scan(&theme, &n); err != nil {
+			t.Fatal(err)
+		}
+		themes[theme] = n
+	}
+	if err := rows.Close(); err != nil {
+		t.Fatal(err)
+	}
+	for theme, n := range themes {
+		if !parcours.ValidThematique(theme) {
+			t.Errorf("%d entries with theme %q, not a thématique", n, theme)
+		}
+	}
+	if len(themes) < 8 {
+		t.Errorf("entries by theme: %v, want at least 8 thématiques", themes)
+	}
 	var recorders int
 	if err := db.SQL().QueryRowContext(ctx, "SELECT count(*) FROM person_recorders").Scan(&recorders); err != nil || recorders != st.Persons {
 		t.Errorf("%d person recorders (%v), want one per person (%d)", recorders, err, st.Persons)

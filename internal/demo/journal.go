@@ -17,11 +17,21 @@ var (
 	bodies = []string{"la CAF", "la CPAM", "France Travail", "le bailleur", "le SIAO", "la MDPH", "la Banque de France",
 		"EDF", "l'école", "la PMI", "le CMP", "la mission locale", "le centre des finances publiques", "la préfecture",
 		"l'UDAF", "le Secours populaire", "les Restos du cœur", "le CHRS", "l'employeur", "la mutuelle"}
-	subjects = []string{"la demande de RSA", "le dossier de surendettement", "la dette locative", "la demande de logement social",
-		"le renouvellement de la CSS", "la demande d'AAH", "le titre de séjour", "l'ouverture des droits ARE",
-		"la prime d'activité", "la demande de FSL", "l'aide alimentaire", "les impayés d'énergie", "la scolarité des enfants",
-		"la recherche d'emploi", "la formation qualifiante", "le dossier DALO", "la demande d'APL", "le budget du foyer",
-		"la domiciliation", "la pension alimentaire", "le suivi de grossesse", "la carte Vitale", "le permis de conduire"}
+	// subjects are what an entry is about, each with the thématique
+	// (parcours.Thematiques) a worker would file it under, so that the
+	// statistics by theme have content.
+	subjects = []struct{ text, theme string }{
+		{"la demande de RSA", "acces-aux-droits-et-citoyennete"}, {"le dossier de surendettement", "gestion-financiere"},
+		{"la dette locative", "logement-hebergement"}, {"la demande de logement social", "logement-hebergement"},
+		{"le renouvellement de la CSS", "sante"}, {"la demande d'AAH", "handicap"},
+		{"le titre de séjour", "acces-aux-droits-et-citoyennete"}, {"l'ouverture des droits ARE", "trouver-un-emploi"},
+		{"la prime d'activité", "acces-aux-droits-et-citoyennete"}, {"la demande de FSL", "logement-hebergement"},
+		{"l'aide alimentaire", "equipement-et-alimentation"}, {"les impayés d'énergie", "gestion-financiere"},
+		{"la scolarité des enfants", "famille"}, {"la recherche d'emploi", "trouver-un-emploi"},
+		{"la formation qualifiante", "se-former"}, {"le dossier DALO", "logement-hebergement"},
+		{"la demande d'APL", "logement-hebergement"}, {"le budget du foyer", "gestion-financiere"},
+		{"la domiciliation", "acces-aux-droits-et-citoyennete"}, {"la pension alimentaire", "famille"},
+		{"le suivi de grossesse", "sante"}, {"la carte Vitale", "sante"}, {"le permis de conduire", "mobilite"}}
 	interviewOpen = []string{"Entretien avec %s : point sur %s.", "Rendez-vous avec %s au sujet de %s.",
 		"%s reçu{e} en entretien, questions sur %s.", "Premier accueil de %s : expression de la demande concernant %s.",
 		"Visite à domicile chez %s : échange sur %s."}
@@ -71,9 +81,10 @@ func contract(s string) string { return contracted.Replace(s) }
 
 // entry draws one journal entry about p dated occurred.
 func (g *Population) entry(p parcours.Person, occurred time.Time) parcours.JournalEntry {
-	who, subject, body := civility(p), subjects[g.intn(len(subjects))], bodies[g.intn(len(bodies))]
+	who, about, body := civility(p), subjects[g.intn(len(subjects))], bodies[g.intn(len(bodies))]
+	subject := about.text
 	female := p.Sex == parcours.SexFemale
-	e := parcours.JournalEntry{OccurredAt: occurred.Format(time.DateOnly), Confidentiality: parcours.ConfTeam}
+	e := parcours.JournalEntry{OccurredAt: occurred.Format(time.DateOnly), Confidentiality: parcours.ConfTeam, Theme: about.theme}
 	switch g.pick(40, 25, 15, 8, 12) {
 	case 0:
 		e.Kind = parcours.EntryInterview

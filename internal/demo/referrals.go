@@ -3,6 +3,7 @@ package demo
 import (
 	"context"
 	"fmt"
+	"strings"
 	"time"
 
 	"parcours/internal/casefile"
@@ -163,7 +164,7 @@ func AddReferrals(ctx context.Context, db *store.DB, s *Setting, cf *casefile.Se
 		met := answered.Add(48 * time.Hour)
 		db.Now = func() time.Time { return met }
 		if _, err := cf.AddEntry(ctx, receiver, personID, casefile.EntryInput{Kind: parcours.EntryInterview, Mode: parcours.InterviewModes[0],
-			Summary: p.withNote, OccurredAt: met.Format(time.DateOnly)}); err != nil {
+			Summary: p.withNote, OccurredAt: met.Format(time.DateOnly), Theme: topTheme(services[p.service].Thematiques)}); err != nil {
 			return st, err
 		}
 	}
@@ -231,4 +232,14 @@ func (s *Setting) referable(ctx context.Context, db *store.DB, cf *casefile.Serv
 		return actor, id, []string{page.Items[0].ID, page.Items[1].ID}, nil
 	}
 	return actor, "", nil, nil
+}
+
+// topTheme is the top-level thématique of a service's first theme: the
+// one its worker files the entry under.
+func topTheme(themes []string) string {
+	if len(themes) == 0 {
+		return ""
+	}
+	top, _, _ := strings.Cut(themes[0], "--")
+	return top
 }

@@ -274,7 +274,7 @@ func (tx *Tx) InsertSeed(ctx context.Context, hs []SeedHousehold) error {
 						e.CreatedAt = tx.now
 					}
 					entryRows = append(entryRows, []any{e.ID, e.OrgID, e.PersonID, e.AccompanimentID, e.Kind, e.OccurredAt, e.Summary,
-						e.Mode, "[]", e.Confidentiality, e.TeamID, e.AuthorID, e.PrivateSynthesis, ts(e.CreatedAt)})
+						e.Mode, "[]", e.Confidentiality, e.TeamID, e.AuthorID, e.PrivateSynthesis, ts(e.CreatedAt), e.Theme})
 				}
 			}
 		}
@@ -320,7 +320,7 @@ func (tx *Tx) InsertSeed(ctx context.Context, hs []SeedHousehold) error {
 		{"accompaniment_referents", []string{"accompaniment_id", "worker_id", "team_id", "from_at", "until_at"}, refRows},
 		{"goals", []string{"id", "accompaniment_id", "title", "status", "start_date", "target_date", "closed_date", "created_at"}, goalRows},
 		{"journal_entries", []string{"id", "org_id", "person_id", "accompaniment_id", "kind", "occurred_at", "summary", "mode",
-			"participants", "confidentiality", "team_id", "author_id", "private_synthesis", "created_at"}, entryRows},
+			"participants", "confidentiality", "team_id", "author_id", "private_synthesis", "created_at", "theme"}, entryRows},
 	} {
 		if err := tx.InsertRows(ctx, t.table, t.cols, t.rows); err != nil {
 			return err
@@ -372,8 +372,8 @@ func (db *DB) ContentDigest(ctx context.Context) (string, error) {
 		return "", err
 	}
 	if err := collect(`SELECT 'j', p.birth_name, p.first_names, p.birth_date, a.kind, a.start_date, e.kind, e.occurred_at, e.summary, e.mode,
-		e.confidentiality
-		FROM journal_entries e JOIN persons p ON p.id = e.person_id JOIN accompaniments a ON a.id = e.accompaniment_id`, 11); err != nil {
+		e.confidentiality, e.theme
+		FROM journal_entries e JOIN persons p ON p.id = e.person_id JOIN accompaniments a ON a.id = e.accompaniment_id`, 12); err != nil {
 		return "", err
 	}
 	sort.Strings(lines)
