@@ -4,7 +4,9 @@ import (
 	"context"
 	"errors"
 	"regexp"
+	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"parcours/internal/access"
@@ -179,25 +181,59 @@ func contains(list []string, v string) bool {
 	return false
 }
 
-// Messages lists the organisation's outgoing messages, newest first, with
-// their counts by status. Only admins (OrgManage) see recipients and
-// texts; a manager sees status, tries and errors.
-func (s *Service) Messages(ctx context.Context, actor parcours.Actor, status string) ([]*parcours.OutboxMessage, map[string]int, error) {
+// MessagesQuery selects a page of the outbox: a status ("" for all),
+// the cursor of the previous page and a page size (50 by default, at
+// most 200).
+type MessagesQuery struct {
+	Status string
+	Cursor string
+	Limit  int
+}
+
+// Messages lists a page of the organisation's outgoing messages, newest
+// first, with the cursor of the next page ("" on the last) and the counts
+// by status. Only admins (OrgManage) see recipients and texts; a manager
+// sees status, tries and errors.
+func (s *Service) Messages(ctx context.Context, actor parcours.Actor, q MessagesQuery) (*parcours.Page[*parcours.OutboxMessage], map[string]int, error) {
 	if err := access.Check(actor, access.OutboxRead, access.Target{OrgID: actor.OrgID}); err != nil {
 		return nil, nil, err
 	}
-	switch status {
+	switch q.Status {
 	case "", parcours.OutboxQueued, parcours.OutboxSending, parcours.OutboxSent, parcours.OutboxFailed, parcours.OutboxUncertain, parcours.OutboxCancelled:
 	default:
-		return nil, nil, parcours.FieldError(parcours.EInvalid, "status", "error.invalid_choice", "field.status", status)
+		return nil, nil, parcours.FieldError(parcours.EInvalid, "status", "error.invalid_choice", "field.status", q.Status)
 	}
-	var list []*parcours.OutboxMessage
+	if q.Limit <= 0 {
+		q.Limit = 50
+	}
+	if q.Limit > 200 {
+		return nil, nil, parcours.FieldError(parcours.EBadRequest, "limit", "error.invalid_limit")
+	}
+	key, err := parcours.DecodeCursor(q.Cursor, 2)
+	if err != nil {
+		return nil, nil, err
+	}
+	f := store.OutboxFilter{OrgID: actor.OrgID, Status: q.Status, Limit: q.Limit + 1}
+	if key != nil {
+		us, err := strconv.ParseInt(key[0], 10, 64)
+		if err != nil || us <= 0 {
+			return nil, nil, parcours.FieldError(parcours.EBadRequest, "cursor", "error.invalid_cursor")
+		}
+		f.AfterCreated, f.AfterID = time.UnixMicro(us).UTC(), key[1]
+	}
+	page := &parcours.Page[*parcours.OutboxMessage]{Items: []*parcours.OutboxMessage{}}
 	var counts map[string]int
-	err := s.db.View(ctx, func(tx *store.Tx) error {
-		var err error
-		if list, err = tx.ListOutbox(ctx, store.OutboxFilter{OrgID: actor.OrgID, Status: status, Limit: 200}); err != nil {
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		list, err := tx.ListOutbox(ctx, f)
+		if err != nil {
 			return err
 		}
+		if len(list) > q.Limit {
+			list = list[:q.Limit]
+			last := list[q.Limit-1]
+			page.NextCursor = parcours.EncodeCursor([]string{strconv.FormatInt(last.CreatedAt.UnixMicro(), 10), last.ID})
+		}
+		page.Items = append(page.Items, list...)
 		counts, err = tx.OutboxCounts(ctx, actor.OrgID)
 		return err
 	})
@@ -205,11 +241,11 @@ func (s *Service) Messages(ctx context.Context, actor parcours.Actor, status str
 		return nil, nil, err
 	}
 	if !access.Allowed(actor, access.OrgManage, access.Target{OrgID: actor.OrgID}) {
-		for _, m := range list {
+		for _, m := range page.Items {
 			m.Recipient, m.Subject, m.Body = "", "", ""
 		}
 	}
-	return list, counts, nil
+	return page, counts, nil
 }
 
 // Requeue puts a failed or uncertain message back in the queue with fresh

@@ -142,7 +142,11 @@ func (tx *Tx) RequeueOutbox(ctx context.Context, orgID, id string) (bool, error)
 type OutboxFilter struct {
 	OrgID  string
 	Status string // "" for any
-	Limit  int
+	// AfterCreated and AfterID are the key of the last message of the
+	// previous page (keyset pagination); zero for the first page.
+	AfterCreated time.Time
+	AfterID      string
+	Limit        int
 }
 
 // ListOutbox returns an organisation's messages, newest first.
@@ -150,8 +154,13 @@ func (tx *Tx) ListOutbox(ctx context.Context, f OutboxFilter) ([]*parcours.Outbo
 	if f.Limit <= 0 {
 		f.Limit = 200
 	}
-	rows, err := tx.query(ctx, `SELECT `+outboxColumns+` FROM outbox_messages
-		WHERE org_id = ? AND (? = '' OR status = ?) ORDER BY created_at DESC, id DESC LIMIT ?`, f.OrgID, f.Status, f.Status, f.Limit)
+	q, args := `SELECT `+outboxColumns+` FROM outbox_messages WHERE org_id = ? AND (? = '' OR status = ?)`, []any{f.OrgID, f.Status, f.Status}
+	if !f.AfterCreated.IsZero() {
+		after := ts(f.AfterCreated)
+		q += ` AND (created_at < ? OR (created_at = ? AND id < ?))`
+		args = append(args, after, after, f.AfterID)
+	}
+	rows, err := tx.query(ctx, q+` ORDER BY created_at DESC, id DESC LIMIT ?`, append(args, f.Limit)...)
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ package outboxweb
 
 import (
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -66,8 +67,8 @@ func Register(s *web.Server) {
 		&web.Op{ID: "updateMessagingSettings", Summary: "Change the messaging settings (admins); environment variable names must start with PARCOURS_SMTP_ / PARCOURS_SMS_", Tag: "admin",
 			Request: "MessagingSettingsInput", Response: "MessagingSettings"})
 	s.Handle("GET", "/api/v1/outbox", web.API, a.apiOutbox,
-		&web.Op{ID: "listOutbox", Summary: "The organisation's outgoing e-mails and SMS, newest first (admins and managers; recipients and texts for admins only)", Tag: "admin",
-			Response: "OutboxMessage", List: true, Query: []web.Param{{Name: "status", Description: "queued, sending, sent, failed, uncertain or cancelled", Type: "string"}}})
+		&web.Op{ID: "listOutbox", Summary: "The organisation's outgoing e-mails and SMS, newest first, paginated (next_cursor) (admins and managers; recipients and texts for admins only)", Tag: "admin",
+			Response: "OutboxMessage", List: true, Query: append([]web.Param{{Name: "status", Description: "queued, sending, sent, failed, uncertain or cancelled", Type: "string"}}, web.PageParams...)})
 	s.Handle("POST", "/api/v1/outbox/{id}/requeue", web.API, a.apiRequeue,
 		&web.Op{ID: "requeueOutboxMessage", Summary: "Send a failed or uncertain message again (admins)", Tag: "admin", Status: http.StatusNoContent})
 	s.Handle("GET", "/api/v1/persons/{id}/reminder-preference", web.API, a.apiPreference,
@@ -208,18 +209,47 @@ type outboxPage struct {
 	Status   string
 	Statuses []string
 	Admin    bool
+	// First and Next are the links to the first and next pages, the
+	// status filter kept ("" when there is none).
+	First, Next string
+}
+
+// outboxPageSize is the page's size: a day of reminders of a CCAS.
+const outboxPageSize = 50
+
+// outboxLink is the page's address for status and cursor.
+func outboxLink(status, cursor string) string {
+	v := url.Values{}
+	if status != "" {
+		v.Set("status", status)
+	}
+	if cursor != "" {
+		v.Set("cursor", cursor)
+	}
+	if len(v) == 0 {
+		return "/admin/outbox"
+	}
+	return "/admin/outbox?" + v.Encode()
 }
 
 func (a *area) outboxPage(w http.ResponseWriter, r *http.Request) error {
 	actor := web.MustActor(r)
-	status := r.URL.Query().Get("status")
-	list, counts, err := a.out.Messages(r.Context(), actor, status)
+	q := r.URL.Query()
+	status, cursor := q.Get("status"), q.Get("cursor")
+	page, counts, err := a.out.Messages(r.Context(), actor, outbox.MessagesQuery{Status: status, Cursor: cursor, Limit: outboxPageSize})
 	if err != nil {
 		return err
 	}
-	pd := &web.PageData{Title: "page.admin.outbox", Data: outboxPage{Messages: list, Counts: counts, Status: status,
+	d := outboxPage{Messages: page.Items, Counts: counts, Status: status,
 		Statuses: []string{parcours.OutboxQueued, parcours.OutboxSent, parcours.OutboxFailed, parcours.OutboxUncertain, parcours.OutboxCancelled},
-		Admin:    actor.Role == parcours.RoleAdmin}}
+		Admin:    actor.Role == parcours.RoleAdmin}
+	if page.NextCursor != "" {
+		d.Next = outboxLink(status, page.NextCursor)
+	}
+	if cursor != "" {
+		d.First = outboxLink(status, "")
+	}
+	pd := &web.PageData{Title: "page.admin.outbox", Data: d}
 	if r.URL.Query().Get("done") != "" {
 		pd.Flash = "page.admin.outbox_requeued"
 	}
@@ -320,14 +350,15 @@ func (a *area) apiSettingsPut(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (a *area) apiOutbox(w http.ResponseWriter, r *http.Request) error {
-	list, _, err := a.out.Messages(r.Context(), web.MustActor(r), r.URL.Query().Get("status"))
+	cursor, limit, err := web.PageArgs(r)
 	if err != nil {
 		return err
 	}
-	if list == nil {
-		list = []*parcours.OutboxMessage{}
+	page, _, err := a.out.Messages(r.Context(), web.MustActor(r), outbox.MessagesQuery{Status: r.URL.Query().Get("status"), Cursor: cursor, Limit: limit})
+	if err != nil {
+		return err
 	}
-	web.WriteJSON(w, http.StatusOK, map[string]any{"items": list, "next_cursor": ""})
+	web.WriteJSON(w, http.StatusOK, page)
 	return nil
 }
 
