@@ -63,7 +63,7 @@ func init() {
 			}
 			fmt.Fprintf(e.stdout, "%d structures and %d services %s\n", rep.Structures, rep.Services, verb)
 			for _, p := range rep.Problems {
-				fmt.Fprintln(e.stdout, p)
+				fmt.Fprintf(e.stdout, "%s, line %d: %s\n", p.File, p.Line, p.Message("en"))
 			}
 			if len(rep.Problems) > 0 {
 				return &importFailed{len(rep.Problems)}

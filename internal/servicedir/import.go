@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/csv"
 	"encoding/json"
-	"fmt"
 	"io"
 	"strings"
 	"unicode/utf8"
@@ -14,6 +13,7 @@ import (
 
 	"parcours/internal/access"
 	"parcours/internal/audit"
+	"parcours/internal/i18n"
 	"parcours/internal/parcours"
 	"parcours/internal/store"
 )
@@ -31,7 +31,49 @@ const MaxImportBytes = 20 << 20
 // ImportReport says what an import found and did.
 type ImportReport struct {
 	Structures, Services int
-	Problems             []string
+	Problems             []ImportProblem
+	// Preview is what the files hold, structure by structure with its
+	// services: what a dry run would import, or what was imported.
+	Preview []ImportedStructure
+	// Applied is true once the rows are written.
+	Applied bool
+}
+
+// ImportedStructure is a structure of the files with its services.
+type ImportedStructure struct {
+	*parcours.Structure
+	Services []*parcours.Service
+}
+
+// ImportProblem is a line of one of the files that cannot be imported:
+// the file ("structures" or "services"), its line, and why as catalogue
+// messages, so that the page speaks the reader's language and the CLI
+// English.
+type ImportProblem struct {
+	File string
+	Line int
+	Err  *parcours.Error
+}
+
+// Message says what is wrong with the line in lang.
+func (p ImportProblem) Message(lang string) string {
+	fields := p.Err.Fields
+	if len(fields) == 0 {
+		fields = []*parcours.Error{p.Err}
+	}
+	msgs := make([]string, len(fields))
+	for i, f := range fields {
+		msgs[i] = i18n.T(lang, f.Key, f.Args...)
+	}
+	return strings.Join(msgs, " ")
+}
+
+func (r *ImportReport) problem(file string, line int, err error) {
+	e := parcours.AsError(err)
+	if e == nil {
+		e = parcours.FieldError(parcours.EInvalid, file, "error.directory.import_line", line)
+	}
+	r.Problems = append(r.Problems, ImportProblem{File: file, Line: line, Err: e})
 }
 
 // Import reads a structures file and a services file (which may be nil)
@@ -42,7 +84,7 @@ func (s *Service) Import(ctx context.Context, actor parcours.Actor, orgID string
 		return nil, err
 	}
 	rep := &ImportReport{}
-	stRows, err := readCSV(structures)
+	stRows, err := readCSV(structures, "structures")
 	if err != nil {
 		return nil, err
 	}
@@ -52,7 +94,7 @@ func (s *Service) Import(ctx context.Context, actor parcours.Actor, orgID string
 		in := StructureInput{Nom: r.get("nom"), SIRET: r.get("siret"), Commune: r.get("commune"), CodeInsee: r.get("code_insee"),
 			Adresse: r.get("adresse"), Telephone: r.get("telephone"), Courriel: r.get("courriel"), SiteWeb: r.get("site_web")}
 		if err := in.check(); err != nil {
-			rep.Problems = append(rep.Problems, fmt.Sprintf("structures, line %d: %s", r.line, problemOf(err)))
+			rep.problem("structures", r.line, err)
 			continue
 		}
 		st := &parcours.Structure{Nom: strings.TrimSpace(in.Nom), SIRET: in.SIRET, Commune: in.Commune, CodeInsee: in.CodeInsee,
@@ -65,14 +107,14 @@ func (s *Service) Import(ctx context.Context, actor parcours.Actor, orgID string
 	var svs []*parcours.Service
 	var owners []*parcours.Structure
 	if services != nil {
-		svRows, err := readCSV(services)
+		svRows, err := readCSV(services, "services")
 		if err != nil {
 			return nil, err
 		}
 		for _, r := range svRows {
 			owner := byID[r.get("structure_id")]
 			if owner == nil {
-				rep.Problems = append(rep.Problems, fmt.Sprintf("services, line %d: structure_id %q is in no line of the structures file", r.line, r.get("structure_id")))
+				rep.problem("services", r.line, parcours.FieldError(parcours.EInvalid, "structure_id", "error.directory.import_unknown_structure", r.get("structure_id")))
 				continue
 			}
 			in := ServiceInput{StructureID: "-", Nom: r.get("nom"), PresentationResume: r.get("presentation_resume"),
@@ -80,7 +122,7 @@ func (s *Service) Import(ctx context.Context, actor parcours.Actor, orgID string
 				ZoneDiffusionType: r.get("zone_diffusion_type"), ZoneDiffusionCode: r.get("zone_diffusion_code"), PreRequis: r.get("pre_requis"),
 				Telephone: r.get("telephone"), Courriel: r.get("courriel"), HorairesAccueil: r.get("horaires_accueil"), ModesAccueil: list(r.get("modes_accueil"))}
 			if err := in.check(); err != nil {
-				rep.Problems = append(rep.Problems, fmt.Sprintf("services, line %d: %s", r.line, problemOf(err)))
+				rep.problem("services", r.line, err)
 				continue
 			}
 			svs = append(svs, &parcours.Service{Nom: strings.TrimSpace(in.Nom), PresentationResume: in.PresentationResume, Thematiques: in.Thematiques,
@@ -91,6 +133,16 @@ func (s *Service) Import(ctx context.Context, actor parcours.Actor, orgID string
 		}
 	}
 	rep.Structures, rep.Services = len(sts), len(svs)
+	at := map[*parcours.Structure]int{}
+	for _, st := range sts {
+		at[st] = len(rep.Preview)
+		rep.Preview = append(rep.Preview, ImportedStructure{Structure: st})
+	}
+	for i, sv := range svs {
+		sv.StructureNom = owners[i].Nom
+		p := &rep.Preview[at[owners[i]]]
+		p.Services = append(p.Services, sv)
+	}
 	if len(rep.Problems) > 0 || dryRun {
 		return rep, nil
 	}
@@ -109,6 +161,7 @@ func (s *Service) Import(ctx context.Context, actor parcours.Actor, orgID string
 		tx.Audit(audit.For(actor, "directory.import", "organization", orgID, ""))
 		return nil
 	})
+	rep.Applied = err == nil
 	return rep, err
 }
 
@@ -117,23 +170,6 @@ func orEmpty(s []string) []string {
 		return []string{}
 	}
 	return s
-}
-
-// problemOf describes a validation error for the report: the field and
-// the catalogue key (the operator reads it in the console).
-func problemOf(err error) string {
-	e := parcours.AsError(err)
-	if e == nil {
-		return err.Error()
-	}
-	var parts []string
-	for _, f := range append([]*parcours.Error{}, e.Fields...) {
-		parts = append(parts, fmt.Sprintf("%s (%s)", f.Field, f.Key))
-	}
-	if len(parts) == 0 {
-		parts = append(parts, fmt.Sprintf("%s (%s)", e.Field, e.Key))
-	}
-	return strings.Join(parts, ", ")
 }
 
 // list reads a list cell: a JSON array (the referential's exports), or
@@ -171,21 +207,22 @@ func (r row) get(col string) string {
 
 // readCSV reads a data·inclusion CSV file (UTF-8, with or without BOM,
 // or Windows-1252; comma or semicolon).
-func readCSV(rd io.Reader) ([]row, error) {
+// Its errors name field, the form's input of the file.
+func readCSV(rd io.Reader, field string) ([]row, error) {
 	b, err := io.ReadAll(io.LimitReader(rd, MaxImportBytes+1))
 	if err != nil {
 		return nil, err
 	}
 	if len(b) > MaxImportBytes {
-		return nil, parcours.FieldError(parcours.ETooLarge, "file", "error.import_too_large", MaxImportBytes>>20)
+		return nil, parcours.FieldError(parcours.ETooLarge, field, "error.import_too_large", MaxImportBytes>>20)
 	}
 	if bytes.IndexByte(b, 0) >= 0 {
-		return nil, parcours.FieldError(parcours.EInvalid, "file", "error.import_encoding")
+		return nil, parcours.FieldError(parcours.EInvalid, field, "error.import_encoding")
 	}
 	b = bytes.TrimPrefix(b, []byte{0xEF, 0xBB, 0xBF})
 	if !utf8.Valid(b) {
 		if b, err = charmap.Windows1252.NewDecoder().Bytes(b); err != nil {
-			return nil, parcours.FieldError(parcours.EInvalid, "file", "error.import_encoding")
+			return nil, parcours.FieldError(parcours.EInvalid, field, "error.import_encoding")
 		}
 	}
 	text := string(b)
@@ -197,14 +234,14 @@ func readCSV(rd io.Reader) ([]row, error) {
 	r.FieldsPerRecord = -1
 	header, err := r.Read()
 	if err != nil {
-		return nil, parcours.FieldError(parcours.EInvalid, "file", "error.import_encoding")
+		return nil, parcours.FieldError(parcours.EInvalid, field, "error.import_encoding")
 	}
 	index := map[string]int{}
 	for i, h := range header {
 		index[strings.ToLower(strings.TrimSpace(h))] = i
 	}
 	if _, ok := index["nom"]; !ok {
-		return nil, parcours.FieldError(parcours.EInvalid, "file", "error.directory.import_no_nom")
+		return nil, parcours.FieldError(parcours.EInvalid, field, "error.directory.import_no_nom")
 	}
 	var out []row
 	for {
@@ -214,9 +251,15 @@ func readCSV(rd io.Reader) ([]row, error) {
 		}
 		line, _ := r.FieldPos(0)
 		if err != nil {
-			return nil, parcours.FieldError(parcours.EInvalid, "file", "error.directory.import_line", line)
+			return nil, parcours.FieldError(parcours.EInvalid, field, "error.directory.import_line", line)
 		}
 		out = append(out, row{line: line, index: index, cells: cells})
 	}
 	return out, nil
+}
+
+// CheckImport tells whether actor may import into the directory, before
+// any file is sent (the import page's form).
+func (s *Service) CheckImport(actor parcours.Actor) error {
+	return access.Check(actor, access.DirectoryManage, access.Target{})
 }

@@ -26,6 +26,22 @@ import (
 // a file in field "file".
 func multipartBody(t *testing.T, fields map[string]string, filename string, content []byte) (string, *bytes.Buffer) {
 	t.Helper()
+	var files []formFile
+	if content != nil {
+		files = append(files, formFile{"file", filename, content})
+	}
+	return multipartFiles(t, fields, files...)
+}
+
+// formFile is a file of a multipart form: its field, name and content.
+type formFile struct {
+	field, name string
+	content     []byte
+}
+
+// multipartFiles is a form with text fields and files.
+func multipartFiles(t *testing.T, fields map[string]string, files ...formFile) (string, *bytes.Buffer) {
+	t.Helper()
 	var buf bytes.Buffer
 	w := multipart.NewWriter(&buf)
 	for k, v := range fields {
@@ -33,12 +49,12 @@ func multipartBody(t *testing.T, fields map[string]string, filename string, cont
 			t.Fatal(err)
 		}
 	}
-	if content != nil {
-		fw, err := w.CreateFormFile("file", filename)
+	for _, f := range files {
+		fw, err := w.CreateFormFile(f.field, f.name)
 		if err != nil {
 			t.Fatal(err)
 		}
-		fw.Write(content)
+		fw.Write(f.content)
 	}
 	if err := w.Close(); err != nil {
 		t.Fatal(err)
@@ -49,12 +65,22 @@ func multipartBody(t *testing.T, fields map[string]string, filename string, cont
 // workerUpload posts a multipart form as a signed-in worker.
 func workerUpload(t *testing.T, e *apptest.Env, who, path string, fields map[string]string, filename string, content []byte) *apptest.Response {
 	t.Helper()
+	var files []formFile
+	if content != nil {
+		files = append(files, formFile{"file", filename, content})
+	}
+	return workerPostFiles(t, e, who, path, fields, files...)
+}
+
+// workerPostFiles posts a multipart form with files as a signed-in worker.
+func workerPostFiles(t *testing.T, e *apptest.Env, who, path string, fields map[string]string, files ...formFile) *apptest.Response {
+	t.Helper()
 	sess, err := e.App.Auth.NewSession(t.Context(), e.Workers[who].ID, true)
 	if err != nil {
 		t.Fatal(err)
 	}
 	fields["csrf"] = sess.CSRF
-	ct, body := multipartBody(t, fields, filename, content)
+	ct, body := multipartFiles(t, fields, files...)
 	// As the forms do: the token in the action URL too, so that an
 	// oversized body is told as such (413), not as a missing token.
 	req := httptest.NewRequest("POST", path+"?csrf="+sess.CSRF, body)

@@ -200,6 +200,13 @@ func init() {
 		matrixRow{Route: "GET /settings/directory/services/{id}", Page: true, Want: all(403, "admin", 200),
 			Path:    func(f *fixture) string { return "/settings/directory/services/" + refFix(f).ServiceA.ID },
 			NoAudit: "the service directory holds no personal data"},
+		matrixRow{Route: "GET /settings/directory/import", Path: fixed("/settings/directory/import"), Page: true, Want: all(403, "admin", 200),
+			NoAudit: "the service directory holds no personal data"},
+		// A form without files: the administrator is told to choose the
+		// structures file (422); nothing is imported. Imports are audited
+		// in directory_import_test.go.
+		matrixRow{Route: "POST /settings/directory/import", Path: fixed("/settings/directory/import"), Page: true, Want: all(403, "admin", 422),
+			NoAudit: "the matrix's form has no file (422); imports are audited in directory_import_test.go"},
 		matrixRow{Route: "POST /settings/directory/structures", Path: fixed("/settings/directory/structures"), Page: true,
 			Body: func(*fixture, string) any {
 				return url.Values{"nom": {"Restos du cœur"}, "code_insee": {"69266"}, "active": {"1"}}

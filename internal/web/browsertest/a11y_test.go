@@ -112,6 +112,8 @@ func pagesFor(who string, f *demo) []visit {
 		{name: "referral boxes", route: "GET /referrals", path: "/referrals?box=received", status: statusFor(who, 200, "admin", 403, "reception", 403)},
 		{name: "referral settings", route: "GET /settings/referrals", path: "/settings/referrals", status: statusFor(who, 403, "admin", 200)},
 		{name: "directory administration", route: "GET /settings/directory", path: "/settings/directory", status: statusFor(who, 403, "admin", 200)},
+		{name: "directory import, sent empty", route: "GET /settings/directory/import", path: "/settings/directory/import",
+			status: statusFor(who, 403, "admin", 200), submit: map[bool]string{true: `form[action^="/settings/directory/import"]`}[who == "admin"]},
 		{name: "new directory structure, sent empty", route: "GET /settings/directory/structures/new", path: "/settings/directory/structures/new",
 			status: statusFor(who, 403, "admin", 200), submit: map[bool]string{true: `form[action="/settings/directory/structures"]`}[who == "admin"]},
 		{name: "directory structure", route: "GET /settings/directory/structures/{id}", path: "/settings/directory/structures/" + f.structure,

@@ -22,6 +22,7 @@ func Register(shell *web.Server) {
 	s.referralAPI()
 	s.pages()
 	s.directoryPages()
+	s.directoryImportPages()
 }
 
 // server is the shell with the services this area calls.
