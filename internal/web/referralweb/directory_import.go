@@ -96,4 +96,3 @@ func (s *server) pageDirectoryImportSend(w http.ResponseWriter, r *http.Request)
 	}
 	return s.Render(w, r, status, "directory_import.html", p)
 }
-
