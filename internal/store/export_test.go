@@ -1,5 +1,10 @@
 package store
 
+import (
+	"context"
+	"database/sql"
+)
+
 // SetReadAuditHook makes the read-audit writer call hook before each
 // group's transaction, with the group's size (reads, events); the hook may
 // block to let reads pile up. Set it before the first read.
@@ -12,3 +17,39 @@ func (db *DB) SetReadAuditHook(hook func(reads, rows int)) {
 // SetAuditDiscard turns the no-op audit sink on or off: every audit event
 // is dropped instead of written (the overhead benchmark's baseline).
 func (db *DB) SetAuditDiscard(on bool) { db.discardAudit.Store(on) }
+
+// PlanFileFacts is the query plan of FileFacts' statement for personIDs,
+// one line per step: SQLite's EXPLAIN QUERY PLAN, or PostgreSQL's EXPLAIN
+// with sequential scans priced out (a scan left in the plan then means no
+// index can serve that step, whatever the size of the test's tables).
+func (db *DB) PlanFileFacts(ctx context.Context, workerID string, personIDs []string) ([]string, error) {
+	var plan []string
+	err := db.View(ctx, func(tx *Tx) error {
+		q, args := tx.fileFactsStatement(workerID, personIDs, true)
+		explain, col := "EXPLAIN QUERY PLAN ", 3 // id, parent, notused, detail
+		if db.dialect == Postgres {
+			if _, err := tx.tx.ExecContext(ctx, "SET LOCAL enable_seqscan = off"); err != nil {
+				return err
+			}
+			explain, col = "EXPLAIN ", 0
+		}
+		rows, err := tx.tx.QueryContext(ctx, explain+db.rebind(q), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		cols, _ := rows.Columns()
+		vals := make([]any, len(cols))
+		for i := range vals {
+			vals[i] = new(sql.NullString)
+		}
+		for rows.Next() {
+			if err := rows.Scan(vals...); err != nil {
+				return err
+			}
+			plan = append(plan, vals[col].(*sql.NullString).String)
+		}
+		return rows.Err()
+	})
+	return plan, err
+}
