@@ -73,7 +73,8 @@ type File struct {
 	// the newest entries.
 	JournalNotFirst bool
 	// Referrals are the person's referrals the viewer's organisation
-	// sent, newest first, with their delays (nil when not readable).
+	// sent and, on a file held by referral, those that share it, newest
+	// first, with their delays (nil when not readable).
 	Referrals []FileReferral
 }
 
@@ -94,6 +95,9 @@ type FileReferral struct {
 	// SinceSentDays: whole days since it was sent; AnswerDays: to the
 	// answer (while unanswered, until now).
 	SinceSentDays, AnswerDays int
+	// Received: another organisation sent it to the viewer's (the file
+	// is held by this referral).
+	Received bool
 }
 
 // Alerts sum up, at the top of the file, what needs attention.
@@ -269,7 +273,7 @@ func (s *Service) OpenAt(ctx context.Context, actor parcours.Actor, personID str
 					end = tx.Now()
 				}
 				out.Referrals = append(out.Referrals, FileReferral{Referral: r, SinceSentDays: int(tx.Now().Sub(r.CreatedAt).Hours()) / 24,
-					AnswerDays: int(end.Sub(r.CreatedAt).Hours()) / 24})
+					AnswerDays: int(end.Sub(r.CreatedAt).Hours()) / 24, Received: r.ToOrgID == actor.OrgID && r.FromOrgID != actor.OrgID})
 			}
 		}
 		if err := mergedNames(ctx, f, out); err != nil {

@@ -265,17 +265,30 @@ func (f *File) Extract(ctx context.Context, r *parcours.Referral) (*Extract, err
 	return x, nil
 }
 
-// Referrals returns the referrals the actor's organisation sent for this
-// file (the sending side's follow-up on the file page), newest first. A
-// receiving organisation reads its referral through OpenReferral only.
+// Referrals returns, newest first, the referrals the actor's organisation
+// sent for this file (its follow-up on the file page) and, for an
+// organisation that holds the file by referral, the open referrals that
+// share it — why it holds the file, and what it sent back or onward from
+// it. Closed referrals received grant nothing and are not listed.
 func (f *File) Referrals(ctx context.Context) ([]*parcours.Referral, error) {
 	if err := f.Check(access.ReferralRead); err != nil {
 		return nil, err
 	}
-	if f.Rel.Share != nil {
-		return []*parcours.Referral{}, nil
+	sent, err := f.tx.Referrals(ctx, store.ReferralFilter{PersonIDs: f.IDs, FromOrg: f.actor.OrgID, Limit: 50})
+	if err != nil || f.Rel.Share == nil {
+		return sent, err
 	}
-	return f.tx.Referrals(ctx, store.ReferralFilter{PersonIDs: f.IDs, FromOrg: f.actor.OrgID, Limit: 50})
+	received, err := f.tx.Referrals(ctx, store.ReferralFilter{PersonIDs: f.IDs, ToOrgID: f.actor.OrgID, Limit: 50})
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range received {
+		if slices.Contains(f.Rel.Share.ReferralIDs, r.ID) {
+			sent = append(sent, r)
+		}
+	}
+	slices.SortStableFunc(sent, func(a, b *parcours.Referral) int { return b.CreatedAt.Compare(a.CreatedAt) })
+	return sent, nil
 }
 
 // ReferralPersons names, for the boxes, the person of each referral the

@@ -171,6 +171,18 @@ func TestReferral_ReferBack(t *testing.T) {
 		if r := e.Do("POST", "/api/v1/referrals/"+toA.ID+"/accept", "worker2", nil); r.Status != 200 {
 			t.Fatalf("A accepts: %d %s", r.Status, r.Body)
 		}
+		// B's copy of the file lists the referral it holds the file by
+		// and the one it sent back; A's referent's file lists what A sent,
+		// not B's referral to A.
+		page = e.Page("GET", "/persons/"+s.Person.ID, "other", nil)
+		if b := string(page.Body); page.Status != 200 || !strings.Contains(b, `href="/referrals/`+toA.ID+`"`) ||
+			!strings.Contains(b, `<a href="/referrals/`+ref.ID+`">`+s.ServiceB.Nom+`</a> <span class="tag">reçue</span>`) {
+			t.Errorf("B's file page does not list its referrals: %d", page.Status)
+		}
+		page = e.Page("GET", "/persons/"+s.Person.ID, "worker", nil)
+		if b := string(page.Body); page.Status != 200 || !strings.Contains(b, `href="/referrals/`+ref.ID+`"`) || strings.Contains(b, `href="/referrals/`+toA.ID+`"`) {
+			t.Errorf("A's file page: %d", page.Status)
+		}
 		var sent struct{ Items []parcours.Referral }
 		e.Do("GET", "/api/v1/referrals?box=sent", "other", nil).Decode(t, &sent)
 		if len(sent.Items) != 1 || sent.Items[0].ID != toA.ID || sent.Items[0].Status != parcours.ReferralAccepted {
