@@ -13,7 +13,8 @@
 // name in lower case): BENCH_PERSONS (500000), BENCH_DURATION (10s per
 // measure), BENCH_WARMUP (3s), BENCH_USERS (16, the closed loop of the
 // capacity run), BENCH_BACKENDS (sqlite,postgres), BENCH_GOBENCH (0; 1
-// runs the Go benchmarks too), BENCH_CACHE (the cached databases;
+// runs the Go benchmarks too), BENCH_ONLY ("export": only the export
+// step, export.go, written to docs/export-memory.md), BENCH_CACHE (the cached databases;
 // $XDG_CACHE_HOME/parcours-bench or ~/.cache/parcours-bench, outside the
 // repository), PARCOURS_TEST_POSTGRES (the PostgreSQL server,
 // postgres://postgres@127.0.0.1:5432/postgres by default).
@@ -71,6 +72,7 @@ type config struct {
 	pgAdmin  string
 	cache    string
 	seedOnly bool
+	only     string
 }
 
 func envOr(k, def string) string {
@@ -107,6 +109,7 @@ func main() {
 	flag.StringVar(&c.out, "out", "BENCHMARKS.md", "report to rewrite")
 	flag.StringVar(&c.cache, "cache", envOr("BENCH_CACHE", defaultCache()), "directory of the cached seeded databases (env BENCH_CACHE)")
 	flag.BoolVar(&c.seedOnly, "seed-only", envOr("BENCH_SEED_ONLY", "0") == "1", "only make sure the cached databases exist (seeding the missing ones), measure nothing (env BENCH_SEED_ONLY)")
+	flag.StringVar(&c.only, "only", envOr("BENCH_ONLY", ""), `run one step alone: "export" (the 500,000-row export's peak memory, written to docs/export-memory.md; env BENCH_ONLY)`)
 	flag.Parse()
 	c.backends = strings.Split(backends, ",")
 	c.pgAdmin = envOr("PARCOURS_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable")
@@ -115,6 +118,24 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
+	switch c.only {
+	case "":
+	case "export":
+		// One step, without the backends' runs: BENCHMARKS.md is left
+		// to the full run, which measures this step too.
+		r := runExport(ctx)
+		doc := "# Export memory\n\n_Written by `BENCH_ONLY=export make bench` (internal/bench/cmd/benchreport/export.go); `make bench` writes the same section in BENCHMARKS.md._\n\n" + r.markdown(2)
+		if err := os.WriteFile(exportDoc, []byte(doc), 0o644); err != nil {
+			fatal(err)
+		}
+		fmt.Print(doc)
+		if r.failure != "" {
+			os.Exit(1)
+		}
+		return
+	default:
+		fatal(fmt.Errorf("bench: BENCH_ONLY=%q: the only step that runs alone is \"export\"", c.only))
+	}
 	if c.seedOnly {
 		// Seed ahead of a measure (a quiet moment for the measure, the
 		// seed earlier): BENCHMARKS.md is left alone.
@@ -152,6 +173,8 @@ func main() {
 		}
 		write()
 	}
+	rep.export = runExport(ctx)
+	write()
 	if c.gobench {
 		rep.gobench = goBenchmarks(ctx)
 	}

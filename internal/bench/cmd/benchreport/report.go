@@ -18,6 +18,7 @@ type report struct {
 	failed                []string
 	pending               []string // backends not measured yet when the file was written
 	gobench               string
+	export                *exportResult
 }
 
 func (r *backendResult) scenario(prefix string) *scenarioResult {
@@ -233,6 +234,11 @@ func (rep *report) markdown() string {
 		if r.serveLogTail != "" {
 			w("\nLast server errors:\n\n```\n%s\n```\n", r.serveLogTail)
 		}
+	}
+	if rep.export != nil {
+		w("\n%s", rep.export.markdown(2))
+	} else {
+		w("\n## Export of 500,000 rows: peak memory (issue 15)\n\nNot measured yet: the run had not got to its export step (`%s`).\n", exportCommand())
 	}
 	if rep.gobench != "" {
 		w("\n## Go benchmarks (`go test -run '^$' -bench . -benchmem ./...`)\n\n```\n%s\n```\n", rep.gobench)
