@@ -35,7 +35,7 @@ var personQueries = []string{
 	"HouseholdBudgets", "Budget", "HouseholdAidRequests", "AidRequest", "AidRequestsOfCommission", "GrantedSince", "OrgAidRequests",
 	"PersonDomiciliations", "Domiciliation", "PersonMail", "Mail", "DomiciliationsEnding",
 	"Appointment", "PersonAppointments", "WorkerAppointments", "NextAppointments", "DeskVisit", "PersonDeskVisits", "DeskVisitsBetween", "OverdueTaskCounts",
-	"HouseholdPrescreenOutcomes", "ScreenedHouseholds",
+	"HouseholdPrescreenOutcomes", "PersonPrescreenOutcomes", "ScreenedHouseholds",
 	"PortalAccounts", "Disclosures", "DocumentShares",
 }
 

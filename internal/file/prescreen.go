@@ -2,6 +2,7 @@ package file
 
 import (
 	"context"
+	"errors"
 
 	"parcours/internal/access"
 	"parcours/internal/audit"
@@ -128,4 +129,31 @@ func PrescreenPopulation(ctx context.Context, tx *store.Tx, actor parcours.Actor
 	}
 	tx.Audit(audit.For(actor, "prescreen.stats", "organization", actor.OrgID, ""))
 	return out, nil
+}
+
+// Prescreenings is what the person's portal shows of the pre-screening
+// (access.PortalRead): the answers their workers recorded for them (their
+// merge group), and what the screening reads of their current household
+// so that each answer can be explained again — nil when there is no
+// answer or no household. Workers are not named there (« un·e
+// professionnel·le »): the explanation says which record a datum comes
+// from and when; who read the file is the access log's business, which
+// names workers only where their organisation chose so.
+func (f *File) Prescreenings(ctx context.Context) ([]*parcours.PrescreenOutcome, *PrescreenData, error) {
+	if err := f.Check(access.PortalRead); err != nil {
+		return nil, nil, err
+	}
+	outcomes, err := f.tx.PersonPrescreenOutcomes(ctx, f.IDs)
+	if err != nil || len(outcomes) == 0 || f.Person.HouseholdID == "" {
+		return outcomes, nil, err
+	}
+	hh, err := f.tx.Household(ctx, f.Person.HouseholdID)
+	if errors.Is(err, store.ErrNoRows) {
+		return outcomes, nil, nil
+	}
+	if err != nil {
+		return nil, nil, err
+	}
+	d, err := prescreenData(ctx, f.tx, hh, map[string]string{})
+	return outcomes, d, err
 }

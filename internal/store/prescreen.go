@@ -31,8 +31,19 @@ func (tx *Tx) InsertPrescreenOutcome(ctx context.Context, o *parcours.PrescreenO
 // HouseholdPrescreenOutcomes returns the answers recorded on a household,
 // newest first.
 func (tx *Tx) HouseholdPrescreenOutcomes(ctx context.Context, householdID string) ([]*parcours.PrescreenOutcome, error) {
+	return tx.prescreenOutcomes(ctx, "household_id = ?", householdID)
+}
+
+// PersonPrescreenOutcomes returns the answers recorded for a person (the
+// ids of their merge group), in whatever household, newest first.
+func (tx *Tx) PersonPrescreenOutcomes(ctx context.Context, personIDs []string) ([]*parcours.PrescreenOutcome, error) {
+	in, args := personIn("person_id", personIDs)
+	return tx.prescreenOutcomes(ctx, in, args...)
+}
+
+func (tx *Tx) prescreenOutcomes(ctx context.Context, where string, args ...any) ([]*parcours.PrescreenOutcome, error) {
 	rows, err := tx.query(ctx, `SELECT id, org_id, household_id, person_id, rule_code, rule_version, screened_on, status_shown, outcome,
-		procedure_id, reason, created_by, created_at FROM prescreen_outcomes WHERE household_id = ? ORDER BY created_at DESC, id DESC`, householdID)
+		procedure_id, reason, created_by, created_at FROM prescreen_outcomes WHERE `+where+` ORDER BY created_at DESC, id DESC`, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: prescreen outcomes: %w", err)
 	}

@@ -5,6 +5,7 @@ var portalLinks = []struct{ href, key string }{
 	{"/moi", "portal.nav.identity"},
 	{"/moi/suivi", "portal.nav.follow"},
 	{"/moi/documents", "portal.nav.documents"},
+	{"/moi/pre-diagnostic", "portal.nav.prescreening"},
 	{"/moi/messages", "portal.nav.messages"},
 	{"/moi/journal", "portal.nav.journal"},
 	{"/moi/acces", "portal.nav.access_log"},

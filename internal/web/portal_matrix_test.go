@@ -214,7 +214,7 @@ func init() {
 	const none = "no worker reaches a portal route; the portal callers' reads are audited (checked in TestPortal_*)"
 	moi := func(p string) func(*fixture) string { return fixed(p) }
 	var rows []matrixRow
-	for _, pg := range []string{"/moi", "/moi/suivi", "/moi/documents", "/moi/journal", "/moi/acces", "/moi/demandes", "/moi/copie", "/moi/delegues", "/moi/compte"} {
+	for _, pg := range []string{"/moi", "/moi/suivi", "/moi/documents", "/moi/journal", "/moi/acces", "/moi/demandes", "/moi/copie", "/moi/delegues", "/moi/compte", "/moi/pre-diagnostic"} {
 		rows = append(rows, matrixRow{Route: "GET " + pg, Path: moi(pg), Want: both(200), NoAudit: none})
 	}
 	rows = append(rows,
@@ -247,6 +247,7 @@ func init() {
 			Want: selfOnly(see), NoAudit: none},
 		matrixRow{Route: "GET /api/v1/moi", Path: fixed("/api/v1/moi"), Want: both(200), NoAudit: none},
 		matrixRow{Route: "GET /api/v1/moi/access-log", Path: fixed("/api/v1/moi/access-log"), Want: both(200), NoAudit: none},
+		matrixRow{Route: "GET /api/v1/moi/prescreening", Path: fixed("/api/v1/moi/prescreening"), Want: both(200), NoAudit: none},
 		matrixRow{Route: "GET /api/v1/moi/export", Path: fixed("/api/v1/moi/export"), Want: selfOnly(200), NoAudit: none},
 		matrixRow{Route: "POST /api/v1/moi/data-requests", Path: fixed("/api/v1/moi/data-requests"),
 			Body: func(*fixture, string) any { return map[string]any{"kind": "access"} }, Want: selfOnly(201), NoAudit: none},

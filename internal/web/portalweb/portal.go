@@ -68,6 +68,7 @@ func Register(s *web.Server) {
 
 	a.documentRoutes(s)
 	a.messageRoutes(s)
+	a.prescreeningRoutes(s)
 
 	// The workers' side.
 	s.Handle("GET", "/persons/{id}/portal", web.Page, a.pageWorker, nil)
