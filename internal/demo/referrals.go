@@ -18,8 +18,9 @@ import (
 // administrator enters an association (an external structure, reached by
 // letter); then the two exchange referrals both ways — one accepted with
 // a note of the receiving service, one still pending past its reminder,
-// one refused with a reason — and the CCAS orients a person to the
-// association.
+// one refused with a reason — the Département refers the person it
+// accepted back to the CCAS with its own note, and the CCAS orients a
+// person to the association.
 
 type serviceSpec struct {
 	org, team   int // the organisation (Structures index) and its receiving team
@@ -123,6 +124,10 @@ func AddReferrals(ctx context.Context, db *store.DB, s *Setting, cf *casefile.Se
 		{0, "Point conseil budget", "Difficultés à gérer le budget après la baisse des ressources.", 2, "", "", ""},
 	}
 	used := map[string]bool{}
+	// The accepted referral's person, receiver and note: the receiving
+	// service refers the person back afterwards.
+	var backPerson, backNote string
+	var backFrom parcours.Actor
 	now := db.Now
 	defer func() { db.Now = now }()
 	for _, p := range plans {
@@ -163,8 +168,30 @@ func AddReferrals(ctx context.Context, db *store.DB, s *Setting, cf *casefile.Se
 		}
 		met := answered.Add(48 * time.Hour)
 		db.Now = func() time.Time { return met }
-		if _, err := cf.AddEntry(ctx, receiver, personID, casefile.EntryInput{Kind: parcours.EntryInterview, Mode: parcours.InterviewModes[0],
-			Summary: p.withNote, OccurredAt: met.Format(time.DateOnly), Theme: topTheme(services[p.service].Thematiques)}); err != nil {
+		note, err := cf.AddEntry(ctx, receiver, personID, casefile.EntryInput{Kind: parcours.EntryInterview, Mode: parcours.InterviewModes[0],
+			Summary: p.withNote, OccurredAt: met.Format(time.DateOnly), Theme: topTheme(services[p.service].Thematiques)})
+		if err != nil {
+			return st, err
+		}
+		backPerson, backNote, backFrom = personID, note.ID, receiver
+	}
+	// Referred back: the Département's ASLL worker, who holds the CCAS's
+	// file by the accepted referral, sends the person back to the CCAS's
+	// food aid with only what the Département wrote; the CCAS has read it.
+	if backPerson != "" {
+		sent := today.Add(-2 * 24 * time.Hour)
+		db.Now = func() time.Time { return sent }
+		r, err := refs.Create(ctx, backFrom, backPerson, referral.Input{ServiceID: services["Aide alimentaire d'urgence"].ID,
+			Reason:   "Plan d'apurement signé : le reste à vivre est très faible pendant six mois, aide alimentaire demandée.",
+			EntryIDs: []string{backNote}, Basis: "consent", ConsentOn: sent.Format(time.DateOnly), ConsentHow: "oral"})
+		if err != nil {
+			return st, fmt.Errorf("demo referral back: %w", err)
+		}
+		st.Referrals++
+		read := sent.Add(3 * time.Hour)
+		db.Now = func() time.Time { return read }
+		ccas := s.Workers[0][demoReceiver(s, 0, services["Aide alimentaire d'urgence"].TeamID)].Actor()
+		if _, err := refs.Get(ctx, ccas, r.ID); err != nil {
 			return st, err
 		}
 	}

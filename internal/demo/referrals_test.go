@@ -33,7 +33,7 @@ func TestAddReferrals_BothWaysPendingRemindedRefusedWithReason(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if st.Services != 6 || st.Referrals != 5 {
+		if st.Services != 6 || st.Referrals != 6 {
 			t.Fatalf("stats %+v", st)
 		}
 		refs := referral.New(db)
@@ -70,8 +70,33 @@ func TestAddReferrals_BothWaysPendingRemindedRefusedWithReason(t *testing.T) {
 				t.Errorf("%s received no referral", s.Orgs[org].Name)
 			}
 		}
-		if statuses[parcours.ReferralAccepted] != 1 || statuses[parcours.ReferralRefused] != 1 || statuses[parcours.ReferralSent]+statuses[parcours.ReferralReceived] != 3 {
+		if statuses[parcours.ReferralAccepted] != 1 || statuses[parcours.ReferralRefused] != 1 || statuses[parcours.ReferralSent]+statuses[parcours.ReferralReceived] != 4 {
 			t.Errorf("statuses %v", statuses)
+		}
+		// The accepted person was referred back by the Département to the
+		// CCAS, with only the Département's note.
+		accepted := map[string]bool{}
+		for _, it := range box(0, referral.BoxSent) {
+			if it.Status == parcours.ReferralAccepted {
+				accepted[it.PersonID] = true
+			}
+		}
+		back := 0
+		for _, it := range box(1, referral.BoxSent) {
+			if !accepted[it.PersonID] {
+				continue
+			}
+			back++
+			r, err := refs.Get(ctx, s.Workers[1][demoReceiver(s, 1, "")].Actor(), it.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if r.Referral.ToOrgID != s.Orgs[0].ID || len(r.Extract.Entries) != 1 || r.Extract.Entries[0].OrgID != s.Orgs[1].ID || r.Extract.Situation != nil {
+				t.Errorf("referral back: to %s, extract %+v", r.Referral.ToOrgID, r.Extract)
+			}
+		}
+		if back != 1 {
+			t.Errorf("%d referrals back, want 1", back)
 		}
 		reminded := 0
 		for org := range 2 {
