@@ -182,7 +182,7 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a.AccessLog = accesslog.New(db)
 	a.CaseFile = casefile.New(db, casefile.Config{DataDir: cfg.DataDir, MaxUpload: cfg.MaxUpload})
 	a.NoteFlags = noteflags.New(db)
-	a.Rights = rights.New(db)
+	a.Rights = rights.New(db, a.CaseFile)
 	a.Retention = retention.New(db, cfg.DataDir)
 	a.DataRights = datarights.New(db)
 	a.Export = export.New(db)

@@ -186,6 +186,14 @@ func (f *File) AttachDocument(ctx context.Context, d *parcours.Document) error {
 	if err := f.Check(access.MessageWrite); err != nil {
 		return err
 	}
+	return f.insertDocument(ctx, d)
+}
+
+// insertDocument records an upload already in place in the document
+// store as a document of the file (another area's attachment: a message,
+// a mandate's scan, an aid request's supporting document), audited as
+// document.create; the caller has checked its own action.
+func (f *File) insertDocument(ctx context.Context, d *parcours.Document) error {
 	d.OrgID, d.PersonID, d.UploadedBy = f.Person.OrgID, f.Person.ID, f.actor.ID()
 	if d.Kind == "" {
 		d.Kind = "autre"

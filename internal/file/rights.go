@@ -33,7 +33,11 @@ func (f *File) Mandates(ctx context.Context) ([]*parcours.Mandate, error) {
 	if err := f.Check(access.MandateRead); err != nil {
 		return nil, err
 	}
-	return f.tx.PersonMandates(ctx, f.IDs)
+	list, err := f.tx.PersonMandates(ctx, f.IDs)
+	if err != nil {
+		return nil, err
+	}
+	return list, f.tx.FillMandateScans(ctx, list)
 }
 
 // OpenProcedure opens the file of a procedure and returns it.
@@ -77,7 +81,7 @@ func (f *File) Mandate(ctx context.Context, id string) (*parcours.Mandate, error
 	if !f.Owns(m.PersonID) {
 		return nil, parcours.NotFound()
 	}
-	return m, nil
+	return m, f.tx.FillMandateScans(ctx, []*parcours.Mandate{m})
 }
 
 // ProceduresToFollow returns the actor's open procedures with a next step
@@ -134,5 +138,40 @@ func MandatesEnding(ctx context.Context, tx *store.Tx, actor parcours.Actor, fro
 		names[m.PersonID] = f.Person.DisplayName()
 		out = append(out, m)
 	}
-	return out, names, nil
+	return out, names, tx.FillMandateScans(ctx, out)
+}
+
+// AttachMandateScan makes a document the current scan of mandate m of
+// the file: d is either a new upload (no ID yet: recorded among the
+// file's documents, which needs the right to write them) or a document
+// already on the file. A replaced scan stays a document of the file and
+// stays listed on the mandate: documents are append-only, and the proof
+// of what the person signed is not for a worker to erase. Audited as
+// mandate.scan (and document.create for an upload). false when d already
+// is one of m's scans.
+func (f *File) AttachMandateScan(ctx context.Context, m *parcours.Mandate, d *parcours.Document) (bool, error) {
+	if err := f.Check(access.MandateWrite); err != nil {
+		return false, err
+	}
+	if !f.Owns(m.PersonID) {
+		return false, parcours.NotFound()
+	}
+	if d.ID == "" {
+		if err := f.Check(access.DocumentWrite); err != nil {
+			return false, err
+		}
+		if err := f.insertDocument(ctx, d); err != nil {
+			return false, err
+		}
+	} else if err := f.Check(access.DocumentRead); err != nil {
+		return false, err
+	} else if !f.Owns(d.PersonID) {
+		return false, parcours.NotFound()
+	}
+	ok, err := f.tx.AddMandateScan(ctx, m, d.ID, f.actor.ID())
+	if err != nil || !ok {
+		return false, err
+	}
+	f.Audit("mandate.scan", "mandate", m.ID)
+	return true, nil
 }

@@ -188,7 +188,10 @@ type Task struct {
 // DocumentKinds lists the kinds of documents; labels are
 // "document_kind.<code>".
 var DocumentKinds = []string{"piece_identite", "titre_sejour", "justificatif_domicile", "avis_imposition", "bulletin_salaire",
-	"attestation_caf", "attestation_pole_emploi", "rib", "courrier", "fin_accompagnement", "autre"}
+	"attestation_caf", "attestation_pole_emploi", "rib", "courrier", "fin_accompagnement", DocumentMandate, "autre"}
+
+// DocumentMandate is the kind of a signed mandate's scan.
+const DocumentMandate = "mandat"
 
 // Document is a file attached to a person's file. The content is stored
 // under the data dir, named by its SHA-256.

@@ -174,6 +174,17 @@ type Mandate struct {
 	CreatedAt      time.Time `json:"created_at"`
 	// Status is computed: active, expired, revoked, future.
 	Status string `json:"status"`
+	// Scans are the signed mandate's scans, newest first: the first is
+	// DocumentID, the others were replaced and stay among the file's
+	// documents.
+	Scans []MandateScan `json:"scans"`
+}
+
+// MandateScan is one scan of a signed mandate, attached by a worker.
+type MandateScan struct {
+	DocumentID string    `json:"document_id"`
+	AttachedBy string    `json:"attached_by"`
+	AttachedAt time.Time `json:"attached_at"`
 }
 
 // Mandate statuses (computed).

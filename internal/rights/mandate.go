@@ -2,10 +2,12 @@ package rights
 
 import (
 	"context"
+	"io"
 	"strings"
 	"time"
 
 	"parcours/internal/access"
+	"parcours/internal/casefile"
 	"parcours/internal/file"
 	"parcours/internal/parcours"
 	"parcours/internal/store"
@@ -162,6 +164,10 @@ func (s *Service) CreateMandate(ctx context.Context, actor parcours.Actor, perso
 		if err := tx.InsertMandate(ctx, m); err != nil {
 			return err
 		}
+		m.Scans = []parcours.MandateScan{}
+		if m.DocumentID != "" {
+			m.Scans = append(m.Scans, parcours.MandateScan{DocumentID: m.DocumentID, AttachedBy: m.CreatedBy, AttachedAt: m.CreatedAt})
+		}
 		m.Status = m.StatusOn(today)
 		f.Audit("mandate.create", "mandate", m.ID)
 		return nil
@@ -265,4 +271,91 @@ func (s *Service) PrintMandate(ctx context.Context, actor parcours.Actor, id str
 		return nil
 	})
 	return out, err
+}
+
+// ScanInput is the signed mandate's scan: a new upload (Content, with
+// the file's Name) or a document already on the file (DocumentID), not
+// both.
+type ScanInput struct {
+	DocumentID string    `json:"document_id"`
+	Name       string    `json:"-"`
+	Content    io.Reader `json:"-"`
+}
+
+// AttachMandateScan attaches the signed mandate's scan to a mandate,
+// after it was recorded (the person signs the printed form, the worker
+// scans it). An upload goes to the document store as any document of
+// the file (type and size checked there). Replacing a scan keeps the
+// previous one, among the file's documents and listed on the mandate.
+// A revoked or expired mandate still takes its scan: it is the proof of
+// what the person authorised while it ran, which matters most when a
+// procedure done under it is questioned. 409 when the document already
+// is one of the mandate's scans.
+func (s *Service) AttachMandateScan(ctx context.Context, actor parcours.Actor, id string, in ScanInput) (m *parcours.Mandate, err error) {
+	defer wrap(&err, "rights: mandate scan %s", id)
+	in.DocumentID = strings.TrimSpace(in.DocumentID)
+	// The actor is checked before the input is looked at and before a
+	// byte is stored: a refused actor learns nothing and leaves nothing.
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		f, _, err := file.OpenMandate(ctx, tx, actor, access.MandateWrite, id)
+		if err != nil || in.Content == nil {
+			return err
+		}
+		return f.Check(access.DocumentWrite)
+	})
+	if err != nil {
+		return nil, err
+	}
+	switch {
+	case in.Content != nil && in.DocumentID != "":
+		return nil, parcours.FieldError(parcours.EInvalid, "document_id", "error.rights.scan_both")
+	case in.Content == nil && in.DocumentID == "":
+		return nil, parcours.FieldError(parcours.EInvalid, "file", "error.rights.scan_missing")
+	}
+	var d *parcours.Document
+	var u *casefile.Upload
+	if in.Content != nil {
+		if s.docs == nil {
+			return nil, parcours.FieldError(parcours.EUnsupported, "file", "error.casefile.file_type")
+		}
+		if u, err = s.docs.Upload(in.Content); err != nil {
+			return nil, err
+		}
+		name := in.Name
+		if strings.TrimSpace(name) == "" {
+			name = "mandat-signe"
+		}
+		d = u.Document(name)
+		d.Kind = parcours.DocumentMandate
+	}
+	err = s.db.Transact(ctx, func(tx *store.Tx) error {
+		f, old, err := file.OpenMandate(ctx, tx, actor, access.MandateWrite, id)
+		if err != nil {
+			return err
+		}
+		if u == nil {
+			if d, err = f.Document(ctx, in.DocumentID); err != nil {
+				return err
+			}
+			if d == nil {
+				return parcours.FieldError(parcours.EInvalid, "document_id", "error.rights.document_unknown", label("document_id"))
+			}
+		}
+		ok, err := f.AttachMandateScan(ctx, old, d)
+		if err != nil {
+			return err
+		}
+		if !ok {
+			return parcours.FieldError(parcours.EConflict, "document_id", "error.rights.scan_already")
+		}
+		if m, err = f.Mandate(ctx, id); err != nil {
+			return err
+		}
+		m.Status = m.StatusOn(parcours.Today(tx.Now()))
+		return nil
+	})
+	if err != nil && u != nil {
+		s.docs.Drop(ctx, u)
+	}
+	return m, err
 }

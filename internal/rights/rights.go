@@ -23,6 +23,7 @@ import (
 
 	"parcours/internal/access"
 	"parcours/internal/audit"
+	"parcours/internal/casefile"
 	"parcours/internal/parcours"
 	"parcours/internal/store"
 )
@@ -58,10 +59,13 @@ func NationalVersion() string { return national.Version }
 // Service keeps the rights part of files.
 type Service struct {
 	db *store.DB
+	// docs is the document store a mandate's scan goes to (nil: no
+	// uploads, as in the demo's seeding).
+	docs *casefile.Service
 }
 
-// New returns a Service on db.
-func New(db *store.DB) *Service { return &Service{db: db} }
+// New returns a Service on db whose uploads go to docs.
+func New(db *store.DB, docs *casefile.Service) *Service { return &Service{db: db, docs: docs} }
 
 // AddDays returns date (YYYY-MM-DD) moved by n days.
 func AddDays(date string, n int) string {

@@ -28,6 +28,10 @@ var PersonData = []PersonTable{
 	{Table: "tasks", Column: "person_id", Kind: "tasks",
 		Contacts: []Contact{{Column: "done_at", Instant: true, Where: "status = 'done'"}},
 		Set:      "title = ''"},
+	// Which documents are a mandate's scans (migration 0320) and which
+	// support an aid request (0321): links to documents, deleted before
+	// them.
+	{Table: "mandate_scans", Column: "person_id", Delete: true},
 	{Table: "documents", Column: "person_id", Kind: "documents",
 		Contacts: []Contact{{Column: "created_at", Instant: true}},
 		// Their contents are removed from the data dir after the commit,

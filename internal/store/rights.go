@@ -223,6 +223,13 @@ func (tx *Tx) InsertMandate(ctx context.Context, m *parcours.Mandate) error {
 	if err != nil {
 		return fmt.Errorf("store: insert mandate: %w", err)
 	}
+	if m.DocumentID != "" {
+		_, err = tx.exec(ctx, "INSERT INTO mandate_scans (mandate_id, document_id, person_id, attached_by, attached_at) VALUES (?,?,?,?,?)",
+			m.ID, m.DocumentID, m.PersonID, m.CreatedBy, ts(m.CreatedAt))
+		if err != nil {
+			return fmt.Errorf("store: insert mandate: %w", err)
+		}
+	}
 	return nil
 }
 
@@ -254,6 +261,7 @@ func (tx *Tx) scanMandates(ctx context.Context, q string, args ...any) ([]*parco
 			return nil, err
 		}
 		m.Procedures, m.DocumentID, m.CreatedAt = unlines(procs), string(doc), fromTS(created)
+		m.Scans = []parcours.MandateScan{} // FillMandateScans sets them
 		out = append(out, &m)
 	}
 	return out, rows.Err()
@@ -283,4 +291,60 @@ func (tx *Tx) Mandate(ctx context.Context, id string) (*parcours.Mandate, error)
 func (tx *Tx) MandatesEnding(ctx context.Context, workerID, from, until string) ([]*parcours.Mandate, error) {
 	return tx.scanMandates(ctx, "SELECT "+mandateColumns+" FROM mandates WHERE worker_id = ? AND revoked_on = '' AND end_date >= ? AND end_date <= ? ORDER BY end_date, id",
 		workerID, from, until)
+}
+
+// AddMandateScan makes document documentID the current scan of mandate m
+// and keeps the previous ones listed; false when it already is one of
+// its scans.
+func (tx *Tx) AddMandateScan(ctx context.Context, m *parcours.Mandate, documentID, by string) (bool, error) {
+	var n int
+	if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM mandate_scans WHERE mandate_id = ? AND document_id = ?", m.ID, documentID).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: mandate scan: %w", err)
+	}
+	if n > 0 {
+		return false, nil
+	}
+	if _, err := tx.exec(ctx, "INSERT INTO mandate_scans (mandate_id, document_id, person_id, attached_by, attached_at) VALUES (?,?,?,?,?)",
+		m.ID, documentID, m.PersonID, by, ts(tx.now)); err != nil {
+		return false, fmt.Errorf("store: insert mandate scan: %w", err)
+	}
+	if _, err := tx.exec(ctx, "UPDATE mandates SET document_id = ? WHERE id = ?", documentID, m.ID); err != nil {
+		return false, fmt.Errorf("store: mandate scan: %w", err)
+	}
+	return true, nil
+}
+
+// FillMandateScans sets the scans of mandates, newest first, in one
+// query.
+func (tx *Tx) FillMandateScans(ctx context.Context, list []*parcours.Mandate) error {
+	if len(list) == 0 {
+		return nil
+	}
+	byID := make(map[string]*parcours.Mandate, len(list))
+	ids := make([]string, 0, len(list))
+	for _, m := range list {
+		m.Scans = []parcours.MandateScan{}
+		byID[m.ID] = m
+		ids = append(ids, m.ID)
+	}
+	in, args := personIn("mandate_id", ids)
+	rows, err := tx.query(ctx, "SELECT mandate_id, document_id, attached_by, attached_at FROM mandate_scans WHERE "+in+
+		" ORDER BY attached_at DESC, document_id DESC", args...)
+	if err != nil {
+		return fmt.Errorf("store: mandate scans: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var mid string
+		var s parcours.MandateScan
+		var at int64
+		if err := rows.Scan(&mid, &s.DocumentID, &s.AttachedBy, &at); err != nil {
+			return err
+		}
+		s.AttachedAt = fromTS(at)
+		if m := byID[mid]; m != nil {
+			m.Scans = append(m.Scans, s)
+		}
+	}
+	return rows.Err()
 }

@@ -98,8 +98,14 @@ func (s *Server) OpenAPI() map[string]any {
 			o["requestBody"] = map[string]any{"required": !op.OptionalRequest, "content": map[string]any{"application/json": map[string]any{"schema": Ref(op.Request)}}}
 		}
 		if op.Upload {
-			o["requestBody"] = map[string]any{"required": true, "content": map[string]any{"multipart/form-data": map[string]any{
-				"schema": Object([]string{"file"}, Schema{"file": Schema{"type": "string", "contentMediaType": "application/octet-stream"}})}}}
+			// An upload may also take a JSON twin (Request), e.g. naming a
+			// document already stored instead of sending one.
+			content := map[string]any{"multipart/form-data": map[string]any{
+				"schema": Object([]string{"file"}, Schema{"file": Schema{"type": "string", "contentMediaType": "application/octet-stream"}})}}
+			if op.Request != "" {
+				content["application/json"] = map[string]any{"schema": Ref(op.Request)}
+			}
+			o["requestBody"] = map[string]any{"required": true, "content": content}
 		}
 		ok := map[string]any{"description": http.StatusText(status)}
 		if op.Response != "" {

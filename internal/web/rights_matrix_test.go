@@ -106,6 +106,17 @@ func init() {
 			Body: body(map[string]any{"note": "La personne préfère faire seule."}),
 			Want: writeWant(200), Audit: []string{"mandate.revoke"}, routeAudit: onFile},
 
+		matrixRow{Route: "POST /api/v1/mandates/{id}/scan",
+			Path: func(f *fixture) string { return "/api/v1/mandates/" + freshMandate(f).ID + "/scan" },
+			Body: func(f *fixture, _ string) any { return map[string]any{"document_id": cf(f).Doc.ID} },
+			Want: writeWant(200), Audit: []string{"mandate.scan"}, routeAudit: onFile},
+		matrixRow{Route: "POST /persons/{id}/mandates/{mandate}/scan",
+			Path: func(f *fixture) string {
+				return "/persons/" + f.Person.ID + "/mandates/" + freshMandate(f).ID + "/scan"
+			},
+			Want: writeWant(http.StatusUnprocessableEntity), Page: true,
+			NoAudit:    "the matrix sends no file: the tab is shown again with the message (422, OnError); uploads are tested in mandate_scan_test.go",
+			routeAudit: routeAudit{OnFile: true, OnError: []string{"rights.open"}}},
 		matrixRow{Route: "GET /persons/{id}/rights", Path: page("/rights"), Want: fileWant(200), Page: true,
 			Audit: []string{"rights.open"}, routeAudit: onFile},
 		matrixRow{Route: "POST /persons/{id}/procedures", Path: page("/procedures"),

@@ -7,6 +7,7 @@
 package rightsweb
 
 import (
+	"mime"
 	"net/http"
 
 	"parcours/internal/parcours"
@@ -75,15 +76,18 @@ func (s *server) schemas() {
 		"alone": web.Enum(parcours.AutonomyAlone...), "language": web.Enum(parcours.AutonomyLanguage...),
 	}))
 	s.Schema("Mandate", web.Object([]string{"id", "organization_id", "person_id", "worker_id", "procedures", "start_date", "end_date",
-		"created_by", "created_at", "status"}, web.Schema{
+		"created_by", "created_at", "status", "scans"}, web.Schema{
 		"id": str, "organization_id": str, "person_id": str, "worker_id": str, "procedures": web.ArrayOf(str),
 		"start_date": date, "end_date": date, "document_id": str, "revoked_on": date, "revoked_by": str, "revocation_note": str,
 		"created_by": str, "created_at": web.StrFmt("date-time"),
 		"status": web.Enum(parcours.MandateActive, parcours.MandateFuture, parcours.MandateExpired, parcours.MandateRevoked),
+		"scans": web.ArrayOf(web.Object([]string{"document_id", "attached_by", "attached_at"}, web.Schema{
+			"document_id": str, "attached_by": str, "attached_at": web.StrFmt("date-time")})),
 	}))
 	s.Schema("MandateInput", web.Object([]string{"procedures", "end_date"}, web.Schema{
 		"worker_id": str, "procedures": web.ArrayOf(str), "start_date": date, "end_date": date, "document_id": str,
 	}))
+	s.Schema("MandateScanInput", web.Object([]string{"document_id"}, web.Schema{"document_id": str}))
 	s.Schema("RevokeInput", web.Object(nil, web.Schema{"revoked_on": date, "note": str}))
 	s.Schema("ProcedureFollowUp", web.Object([]string{"today", "procedures", "mandates_ending", "domiciliations_ending", "person_names"}, web.Schema{
 		"today": date, "procedures": web.ArrayOf(web.Ref("Procedure")), "mandates_ending": web.ArrayOf(web.Ref("Mandate")),
@@ -118,6 +122,11 @@ func (s *server) apiRoutes() {
 		Status: http.StatusCreated})
 	s.Handle("POST", "/api/v1/mandates/{id}/revoke", web.API, s.apiRevokeMandate, &web.Op{ID: "revokeMandate",
 		Summary: "Record the person's revocation of a mandate (409 when already revoked)", Tag: "rights", Request: "RevokeInput", Response: "Mandate"})
+	s.Handle("POST", "/api/v1/mandates/{id}/scan", web.API, s.apiMandateScan, &web.Op{ID: "attachMandateScan",
+		Summary: "Attach the signed mandate's scan, after the mandate was recorded (revoked or expired too: the proof of what was signed): " +
+			"multipart with the PDF, JPEG or PNG as « file », or JSON naming a document already on the file; it goes among the file's documents. " +
+			"A new scan replaces the current one, the previous stays listed in « scans » and among the documents (409 when already one of its scans)",
+		Tag: "rights", Upload: true, Request: "MandateScanInput", Response: "Mandate"})
 	s.Handle("GET", "/api/v1/mandates/{id}/pdf", web.API, s.apiMandatePDF, &web.Op{ID: "printMandate",
 		Summary: "The mandate to sign, as a PDF (application/pdf)", Tag: "rights"})
 }
@@ -238,6 +247,31 @@ func (s *server) apiRevokeMandate(w http.ResponseWriter, r *http.Request) error 
 		return err
 	}
 	m, err := s.svc.RevokeMandate(r.Context(), web.MustActor(r), r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, m)
+	return nil
+}
+
+func (s *server) apiMandateScan(w http.ResponseWriter, r *http.Request) error {
+	var in rights.ScanInput
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/json" {
+		if err := s.DecodeJSON(w, r, &in); err != nil {
+			return err
+		}
+	} else {
+		name, content, err := s.UploadForm(w, r, "file")
+		if err != nil {
+			return err
+		}
+		if content != nil {
+			defer content.Close()
+			in.Name, in.Content = name, content
+		}
+		in.DocumentID = r.PostForm.Get("document_id")
+	}
+	m, err := s.svc.AttachMandateScan(r.Context(), web.MustActor(r), r.PathValue("id"), in)
 	if err != nil {
 		return err
 	}

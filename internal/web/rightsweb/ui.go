@@ -22,6 +22,7 @@ func (s *server) pageRoutes() {
 	s.Handle("POST", "/persons/{id}/autonomy-checks", web.Page, s.pageAddAutonomyCheck, nil)
 	s.Handle("POST", "/persons/{id}/mandates", web.Page, s.pageCreateMandate, nil)
 	s.Handle("POST", "/persons/{id}/mandates/{mandate}/revoke", web.Page, s.pageRevokeMandate, nil)
+	s.Handle("POST", "/persons/{id}/mandates/{mandate}/scan", web.Page, s.pageMandateScan, nil)
 	s.Handle("GET", "/procedures/follow-up", web.Page, s.pageFollowUp, nil)
 	s.Handle("GET", "/rights", web.Page, s.pageCatalogue, nil)
 	s.Handle("POST", "/rights/aids", web.Page, s.pagePutAid, nil)
@@ -68,7 +69,8 @@ func (s *server) afterPost(w http.ResponseWriter, r *http.Request, err error, pr
 		return nil
 	}
 	e := parcours.AsError(err)
-	if e == nil || (e.Code != parcours.EInvalid && e.Code != parcours.EConflict && e.Code != parcours.EBadRequest) {
+	if e == nil || (e.Code != parcours.EInvalid && e.Code != parcours.EConflict && e.Code != parcours.EBadRequest &&
+		e.Code != parcours.ETooLarge && e.Code != parcours.EUnsupported) {
 		return err
 	}
 	p := &web.PageData{Form: web.TypedForm(r)}
@@ -157,6 +159,22 @@ func (s *server) pageRevokeMandate(w http.ResponseWriter, r *http.Request) error
 	_, err := s.svc.RevokeMandate(r.Context(), web.MustActor(r), r.PathValue("mandate"), rights.RevokeInput{
 		RevokedOn: r.PostForm.Get("revoked_on"), Note: r.PostForm.Get("note")})
 	return s.afterPost(w, r, err, "rev-", "mandates")
+}
+
+// pageMandateScan attaches the signed mandate's scan sent from the tab
+// (a multipart form with the file).
+func (s *server) pageMandateScan(w http.ResponseWriter, r *http.Request) error {
+	name, content, err := s.UploadForm(w, r, "file")
+	if err != nil {
+		return err
+	}
+	in := rights.ScanInput{}
+	if content != nil {
+		defer content.Close()
+		in.Name, in.Content = name, content
+	}
+	_, err = s.svc.AttachMandateScan(r.Context(), web.MustActor(r), r.PathValue("mandate"), in)
+	return s.afterPost(w, r, err, "scan-", "mandates")
 }
 
 // apiMandatePDF is the printable mandate, to sign (a PDF download; a
