@@ -277,7 +277,28 @@ type HouseholdView struct {
 	CanWrite      bool                       `json:"-"`
 }
 
-// HouseholdRequests lists a household's aid requests, newest first.
+// RequestPage lists a household's aid requests, newest first, a page at
+// a time: the API's list.
+func (s *Service) RequestPage(ctx context.Context, actor parcours.Actor, householdID, cursor string, limit int) (out parcours.Page[*parcours.AidRequest], err error) {
+	defer wrap(&err, "aid: household requests")
+	err = s.db.View(ctx, func(tx *store.Tx) error {
+		h, err := file.OpenHousehold(ctx, tx, actor, access.AidRead, householdID)
+		if err != nil {
+			return err
+		}
+		if out, err = store.ReadPage(cursor, limit, 2, store.AidRequestKey, func(k store.Keyset) ([]*parcours.AidRequest, error) {
+			return h.AidRequests(ctx, k)
+		}); err != nil {
+			return err
+		}
+		h.Audit("aid_request.list", "household", h.Household.ID, h.Reference())
+		return nil
+	})
+	return out, err
+}
+
+// HouseholdRequests lists a household's aid requests, newest first, with
+// what the household's page offers.
 func (s *Service) HouseholdRequests(ctx context.Context, actor parcours.Actor, householdID string) (out *HouseholdView, err error) {
 	defer wrap(&err, "aid: household requests")
 	err = s.db.View(ctx, func(tx *store.Tx) error {
@@ -287,13 +308,13 @@ func (s *Service) HouseholdRequests(ctx context.Context, actor parcours.Actor, h
 		}
 		out = &HouseholdView{HouseholdID: h.Household.ID, HouseholdName: h.Household.Name, Members: h.Household.Members,
 			CanWrite: h.Can(access.AidWrite)}
-		if out.Requests, err = h.AidRequests(ctx); err != nil {
+		if out.Requests, err = h.AidRequests(ctx, store.Keyset{}); err != nil {
 			return err
 		}
 		if out.Aids, err = rights.Aids(ctx, tx, h.Household.OrgID); err != nil {
 			return err
 		}
-		if out.Commissions, err = tx.Commissions(ctx, h.Household.OrgID); err != nil {
+		if out.Commissions, err = tx.Commissions(ctx, h.Household.OrgID, store.Keyset{}); err != nil {
 			return err
 		}
 		if h.Can(access.BudgetRead) {
@@ -455,15 +476,17 @@ func (s *Service) CreateCommission(ctx context.Context, actor parcours.Actor, in
 	return c, err
 }
 
-// Commissions lists the organisation's commissions (dates and members:
-// no person's data).
-func (s *Service) Commissions(ctx context.Context, actor parcours.Actor) (out []*parcours.Commission, err error) {
+// Commissions lists the organisation's commissions, latest first, a
+// page at a time (dates and members: no person's data).
+func (s *Service) Commissions(ctx context.Context, actor parcours.Actor, cursor string, limit int) (out parcours.Page[*parcours.Commission], err error) {
 	defer wrap(&err, "aid: commissions")
 	if err := access.Check(actor, access.CommissionManage, access.Target{OrgID: actor.OrgID}); err != nil {
-		return nil, err
+		return out, err
 	}
 	err = s.db.View(ctx, func(tx *store.Tx) error {
-		out, err = tx.Commissions(ctx, actor.OrgID)
+		out, err = store.ReadPage(cursor, limit, 2, store.CommissionKey, func(k store.Keyset) ([]*parcours.Commission, error) {
+			return tx.Commissions(ctx, actor.OrgID, k)
+		})
 		return err
 	})
 	return out, err

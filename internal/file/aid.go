@@ -21,12 +21,13 @@ func (h *Household) Budgets(ctx context.Context) ([]*parcours.Budget, error) {
 	return h.tx.HouseholdBudgets(ctx, h.Household.ID)
 }
 
-// AidRequests returns the household's aid requests, newest first.
-func (h *Household) AidRequests(ctx context.Context) ([]*parcours.AidRequest, error) {
+// AidRequests returns the household's aid requests, newest first, a
+// page of them (k).
+func (h *Household) AidRequests(ctx context.Context, k store.Keyset) ([]*parcours.AidRequest, error) {
 	if err := h.Check(access.AidRead); err != nil {
 		return nil, err
 	}
-	return h.tx.HouseholdAidRequests(ctx, h.Household.ID)
+	return h.tx.HouseholdAidRequests(ctx, h.Household.ID, k)
 }
 
 // GrantedSince sums what the household was granted of an aid since an

@@ -57,7 +57,7 @@ func prescreenData(ctx context.Context, tx *store.Tx, hh *parcours.Household, wo
 		return nil, err
 	}
 	if len(ids) > 0 {
-		if d.Procedures, err = tx.PersonProcedures(ctx, ids); err != nil {
+		if d.Procedures, err = tx.PersonProcedures(ctx, ids, store.Keyset{}); err != nil {
 			return nil, err
 		}
 	}

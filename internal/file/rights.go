@@ -11,29 +11,31 @@ import (
 // The rights part of a file (issue 12): procedures, autonomy checks and
 // mandates. Each read checks its own action.
 
-// Procedures returns the file's procedures, newest first.
-func (f *File) Procedures(ctx context.Context) ([]*parcours.Procedure, error) {
+// Procedures returns the file's procedures, newest first, a page of
+// them (k; store.Keyset{} for all).
+func (f *File) Procedures(ctx context.Context, k store.Keyset) ([]*parcours.Procedure, error) {
 	if err := f.Check(access.ProcedureRead); err != nil {
 		return nil, err
 	}
-	return f.tx.PersonProcedures(ctx, f.IDs)
+	return f.tx.PersonProcedures(ctx, f.IDs, k)
 }
 
 // AutonomyChecks returns the file's digital autonomy checks, oldest
-// first.
-func (f *File) AutonomyChecks(ctx context.Context) ([]*parcours.AutonomyCheck, error) {
+// first, a page of them (k).
+func (f *File) AutonomyChecks(ctx context.Context, k store.Keyset) ([]*parcours.AutonomyCheck, error) {
 	if err := f.Check(access.AutonomyRead); err != nil {
 		return nil, err
 	}
-	return f.tx.PersonAutonomyChecks(ctx, f.IDs)
+	return f.tx.PersonAutonomyChecks(ctx, f.IDs, k)
 }
 
-// Mandates returns the file's mandates, newest first.
-func (f *File) Mandates(ctx context.Context) ([]*parcours.Mandate, error) {
+// Mandates returns the file's mandates, newest first, a page of them
+// (k).
+func (f *File) Mandates(ctx context.Context, k store.Keyset) ([]*parcours.Mandate, error) {
 	if err := f.Check(access.MandateRead); err != nil {
 		return nil, err
 	}
-	list, err := f.tx.PersonMandates(ctx, f.IDs)
+	list, err := f.tx.PersonMandates(ctx, f.IDs, k)
 	if err != nil {
 		return nil, err
 	}

@@ -37,3 +37,28 @@ type Page[T any] struct {
 	Items      []T    `json:"items"`
 	NextCursor string `json:"next_cursor"`
 }
+
+// PageLimit keeps a page size between 1 and 200, 50 by default (0).
+func PageLimit(n int) int {
+	switch {
+	case n <= 0:
+		return 50
+	case n > 200:
+		return 200
+	}
+	return n
+}
+
+// PageOf makes the page of a list read with one row more than limit:
+// that extra row tells there is a next page, whose cursor is the key of
+// this page's last item.
+func PageOf[T any](list []T, limit int, key func(T) []string) Page[T] {
+	if list == nil {
+		list = []T{}
+	}
+	if len(list) <= limit {
+		return Page[T]{Items: list}
+	}
+	list = list[:limit]
+	return Page[T]{Items: list, NextCursor: EncodeCursor(key(list[limit-1]))}
+}

@@ -351,13 +351,13 @@ func (s *Service) Read(ctx context.Context, actor parcours.Actor, part string) (
 			if err := follows(ctx, tx, f, v); err != nil {
 				return err
 			}
-			if v.Procedures, err = f.Procedures(ctx); err != nil {
+			if v.Procedures, err = f.Procedures(ctx, store.Keyset{}); err != nil {
 				return err
 			}
 			for _, p := range v.Procedures {
 				p.Note = ""
 			}
-			if v.Mandates, err = f.Mandates(ctx); err != nil {
+			if v.Mandates, err = f.Mandates(ctx, store.Keyset{}); err != nil {
 				return err
 			}
 			if v.Appointments, err = f.Appointments(ctx); err != nil {

@@ -59,15 +59,18 @@ func (s *Service) AddAutonomyCheck(ctx context.Context, actor parcours.Actor, pe
 	return c, err
 }
 
-// AutonomyChecks lists a person's checks, oldest first: the progress.
-func (s *Service) AutonomyChecks(ctx context.Context, actor parcours.Actor, personID string) (out []*parcours.AutonomyCheck, err error) {
+// AutonomyChecks lists a person's checks, oldest first (the progress),
+// a page at a time.
+func (s *Service) AutonomyChecks(ctx context.Context, actor parcours.Actor, personID, cursor string, limit int) (out parcours.Page[*parcours.AutonomyCheck], err error) {
 	defer wrap(&err, "rights: autonomy checks")
 	err = s.db.View(ctx, func(tx *store.Tx) error {
 		f, err := file.Open(ctx, tx, actor, access.AutonomyRead, personID)
 		if err != nil {
 			return err
 		}
-		if out, err = f.AutonomyChecks(ctx); err != nil {
+		if out, err = store.ReadPage(cursor, limit, 3, store.AutonomyKey, func(k store.Keyset) ([]*parcours.AutonomyCheck, error) {
+			return f.AutonomyChecks(ctx, k)
+		}); err != nil {
 			return err
 		}
 		f.Audit("autonomy.list", "person", f.Person.ID)
@@ -212,19 +215,22 @@ func (s *Service) RevokeMandate(ctx context.Context, actor parcours.Actor, id st
 	return m, err
 }
 
-// Mandates lists a person's mandates, newest first, with their status.
-func (s *Service) Mandates(ctx context.Context, actor parcours.Actor, personID string) (out []*parcours.Mandate, err error) {
+// Mandates lists a person's mandates, newest first, with their status,
+// a page at a time.
+func (s *Service) Mandates(ctx context.Context, actor parcours.Actor, personID, cursor string, limit int) (out parcours.Page[*parcours.Mandate], err error) {
 	defer wrap(&err, "rights: mandates")
 	err = s.db.View(ctx, func(tx *store.Tx) error {
 		f, err := file.Open(ctx, tx, actor, access.MandateRead, personID)
 		if err != nil {
 			return err
 		}
-		if out, err = f.Mandates(ctx); err != nil {
+		if out, err = store.ReadPage(cursor, limit, 2, store.MandateKey, func(k store.Keyset) ([]*parcours.Mandate, error) {
+			return f.Mandates(ctx, k)
+		}); err != nil {
 			return err
 		}
 		today := parcours.Today(tx.Now())
-		for _, m := range out {
+		for _, m := range out.Items {
 			m.Status = m.StatusOn(today)
 		}
 		f.Audit("mandate.list", "person", f.Person.ID)

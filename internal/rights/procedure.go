@@ -197,7 +197,7 @@ func (s *Service) mandateFor(ctx context.Context, f *file.File, p *parcours.Proc
 		p.MandateID = ""
 		return nil
 	}
-	list, err := f.Mandates(ctx)
+	list, err := f.Mandates(ctx, store.Keyset{})
 	if err != nil {
 		return err
 	}
@@ -262,15 +262,19 @@ func nextStepTask(ctx context.Context, tx *store.Tx, f *file.File, p, old *parco
 	return nil
 }
 
-// Procedures lists a person's procedures, newest first.
-func (s *Service) Procedures(ctx context.Context, actor parcours.Actor, personID string) (out []*parcours.Procedure, err error) {
+// Procedures lists a person's procedures, newest first, a page at a
+// time (cursor: the previous page's next_cursor; limit: 1–200, 50 by
+// default).
+func (s *Service) Procedures(ctx context.Context, actor parcours.Actor, personID, cursor string, limit int) (out parcours.Page[*parcours.Procedure], err error) {
 	defer wrap(&err, "rights: procedures")
 	err = s.db.View(ctx, func(tx *store.Tx) error {
 		f, err := file.Open(ctx, tx, actor, access.ProcedureRead, personID)
 		if err != nil {
 			return err
 		}
-		if out, err = f.Procedures(ctx); err != nil {
+		if out, err = store.ReadPage(cursor, limit, 2, store.ProcedureKey, func(k store.Keyset) ([]*parcours.Procedure, error) {
+			return f.Procedures(ctx, k)
+		}); err != nil {
 			return err
 		}
 		f.Audit("procedure.list", "person", f.Person.ID)

@@ -78,6 +78,35 @@ func AddDays(date string, n int) string {
 type Catalogue struct {
 	Version string            `json:"version"`
 	Items   []*parcours.Right `json:"items"`
+	// NextCursor is the API's: the cursor of the next page ("" on the
+	// last).
+	NextCursor string `json:"next_cursor"`
+}
+
+// rightKey is the sort key of the catalogue's pages: codes are unique
+// across the national list and the organisation's aids.
+func rightKey(r *parcours.Right) []string { return []string{r.Code} }
+
+// CataloguePage returns one page of the organisation's catalogue, in its
+// order (national rights, then its own aids): the entries after the one
+// whose code the cursor holds, limit at most (1–200, 50 by default).
+func (s *Service) CataloguePage(ctx context.Context, actor parcours.Actor, cursor string, limit int) (*Catalogue, error) {
+	after, err := parcours.DecodeCursor(cursor, 1)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.Catalogue(ctx, actor)
+	if err != nil {
+		return nil, err
+	}
+	start := 0
+	if after != nil {
+		if start = slices.IndexFunc(c.Items, func(r *parcours.Right) bool { return r.Code == after[0] }) + 1; start == 0 {
+			return nil, parcours.FieldError(parcours.EBadRequest, "cursor", "error.invalid_cursor")
+		}
+	}
+	p := parcours.PageOf(c.Items[start:], parcours.PageLimit(limit), rightKey)
+	return &Catalogue{Version: c.Version, Items: p.Items, NextCursor: p.NextCursor}, nil
 }
 
 // Find returns the entry with code, nil if none.

@@ -38,13 +38,13 @@ func (s *Service) RightsTab(ctx context.Context, actor parcours.Actor, personID 
 		if out.Catalogue, err = catalogue(ctx, tx, f.Person.OrgID, false); err != nil {
 			return err
 		}
-		if out.Procedures, err = f.Procedures(ctx); err != nil {
+		if out.Procedures, err = f.Procedures(ctx, store.Keyset{}); err != nil {
 			return err
 		}
-		if out.Checks, err = f.AutonomyChecks(ctx); err != nil {
+		if out.Checks, err = f.AutonomyChecks(ctx, store.Keyset{}); err != nil {
 			return err
 		}
-		if out.Mandates, err = f.Mandates(ctx); err != nil {
+		if out.Mandates, err = f.Mandates(ctx, store.Keyset{}); err != nil {
 			return err
 		}
 		for _, m := range out.Mandates {

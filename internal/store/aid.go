@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"parcours/internal/parcours"
 )
@@ -129,9 +130,20 @@ func (tx *Tx) scanCommissions(ctx context.Context, q string, args ...any) ([]*pa
 	return out, rows.Err()
 }
 
-// Commissions returns the organisation's commissions, latest first.
-func (tx *Tx) Commissions(ctx context.Context, orgID string) ([]*parcours.Commission, error) {
-	return tx.scanCommissions(ctx, "SELECT id, org_id, meets_on, members, created_by, created_at FROM commissions WHERE org_id = ? ORDER BY meets_on DESC, id DESC", orgID)
+var commissionKey = []keyCol{{"meets_on", false}, {"id", false}}
+
+// CommissionKey is the sort key of a commission, for cursors.
+func CommissionKey(c *parcours.Commission) []string { return []string{c.MeetsOn, c.ID} }
+
+// Commissions returns the organisation's commissions, latest first, a
+// page of them (k).
+func (tx *Tx) Commissions(ctx context.Context, orgID string, k Keyset) ([]*parcours.Commission, error) {
+	where, tail, args, err := k.clause(commissionKey, true)
+	if err != nil {
+		return nil, err
+	}
+	return tx.scanCommissions(ctx, "SELECT id, org_id, meets_on, members, created_by, created_at FROM commissions WHERE org_id = ?"+where+tail,
+		k.limitArg(append([]any{orgID}, args...))...)
 }
 
 // Commission returns one commission.
@@ -200,9 +212,22 @@ func (tx *Tx) AidRequest(ctx context.Context, id string) (*parcours.AidRequest, 
 	return list[0], nil
 }
 
-// HouseholdAidRequests returns a household's aid requests, newest first.
-func (tx *Tx) HouseholdAidRequests(ctx context.Context, householdID string) ([]*parcours.AidRequest, error) {
-	return tx.scanAidRequests(ctx, "SELECT "+aidColumns+" FROM aid_requests WHERE household_id = ? ORDER BY created_at DESC, id DESC", householdID)
+var aidRequestKey = []keyCol{{"created_at", true}, {"id", false}}
+
+// AidRequestKey is the sort key of an aid request, for cursors.
+func AidRequestKey(a *parcours.AidRequest) []string {
+	return []string{strconv.FormatInt(ts(a.CreatedAt), 10), a.ID}
+}
+
+// HouseholdAidRequests returns a household's aid requests, newest first,
+// a page of them (k).
+func (tx *Tx) HouseholdAidRequests(ctx context.Context, householdID string, k Keyset) ([]*parcours.AidRequest, error) {
+	where, tail, args, err := k.clause(aidRequestKey, true)
+	if err != nil {
+		return nil, err
+	}
+	return tx.scanAidRequests(ctx, "SELECT "+aidColumns+" FROM aid_requests WHERE household_id = ?"+where+tail,
+		k.limitArg(append([]any{householdID}, args...))...)
 }
 
 // AidRequestsOfCommission returns the agenda of a commission, in the

@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 	"strings"
 
 	"parcours/internal/parcours"
@@ -142,11 +143,22 @@ func (tx *Tx) scanProcedures(ctx context.Context, q string, args ...any) ([]*par
 	return out, rows.Err()
 }
 
+var procedureKey = []keyCol{{"created_at", true}, {"id", false}}
+
+// ProcedureKey is the sort key of a procedure, for cursors.
+func ProcedureKey(p *parcours.Procedure) []string {
+	return []string{strconv.FormatInt(ts(p.CreatedAt), 10), p.ID}
+}
+
 // PersonProcedures returns the procedures of the persons of a file,
-// newest first.
-func (tx *Tx) PersonProcedures(ctx context.Context, personIDs []string) ([]*parcours.Procedure, error) {
+// newest first, a page of them (k).
+func (tx *Tx) PersonProcedures(ctx context.Context, personIDs []string, k Keyset) ([]*parcours.Procedure, error) {
 	in, args := personIn("person_id", personIDs)
-	return tx.scanProcedures(ctx, "SELECT "+procedureColumns+" FROM procedures WHERE "+in+" ORDER BY created_at DESC, id DESC", args...)
+	where, tail, kargs, err := k.clause(procedureKey, true)
+	if err != nil {
+		return nil, err
+	}
+	return tx.scanProcedures(ctx, "SELECT "+procedureColumns+" FROM procedures WHERE "+in+where+tail, k.limitArg(append(args, kargs...))...)
 }
 
 // Procedure returns one procedure.
@@ -185,11 +197,22 @@ func (tx *Tx) InsertAutonomyCheck(ctx context.Context, orgID string, c *parcours
 	return nil
 }
 
+var autonomyKey = []keyCol{{"checked_on", false}, {"created_at", true}, {"id", false}}
+
+// AutonomyKey is the sort key of an autonomy check, for cursors.
+func AutonomyKey(c *parcours.AutonomyCheck) []string {
+	return []string{c.CheckedOn, strconv.FormatInt(ts(c.CreatedAt), 10), c.ID}
+}
+
 // PersonAutonomyChecks returns the checks of the persons of a file,
-// oldest first (the progress reads left to right).
-func (tx *Tx) PersonAutonomyChecks(ctx context.Context, personIDs []string) ([]*parcours.AutonomyCheck, error) {
+// oldest first (the progress reads left to right), a page of them (k).
+func (tx *Tx) PersonAutonomyChecks(ctx context.Context, personIDs []string, k Keyset) ([]*parcours.AutonomyCheck, error) {
 	in, args := personIn("person_id", personIDs)
-	rows, err := tx.query(ctx, "SELECT "+autonomyColumns+" FROM autonomy_checks WHERE "+in+" ORDER BY checked_on, created_at", args...)
+	where, tail, kargs, err := k.clause(autonomyKey, false)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := tx.query(ctx, "SELECT "+autonomyColumns+" FROM autonomy_checks WHERE "+in+where+tail, k.limitArg(append(args, kargs...))...)
 	if err != nil {
 		return nil, fmt.Errorf("store: autonomy checks: %w", err)
 	}
@@ -267,11 +290,20 @@ func (tx *Tx) scanMandates(ctx context.Context, q string, args ...any) ([]*parco
 	return out, rows.Err()
 }
 
+var mandateKey = []keyCol{{"start_date", false}, {"id", false}}
+
+// MandateKey is the sort key of a mandate, for cursors.
+func MandateKey(m *parcours.Mandate) []string { return []string{m.StartDate, m.ID} }
+
 // PersonMandates returns the mandates of the persons of a file, newest
-// first.
-func (tx *Tx) PersonMandates(ctx context.Context, personIDs []string) ([]*parcours.Mandate, error) {
+// first, a page of them (k).
+func (tx *Tx) PersonMandates(ctx context.Context, personIDs []string, k Keyset) ([]*parcours.Mandate, error) {
 	in, args := personIn("person_id", personIDs)
-	return tx.scanMandates(ctx, "SELECT "+mandateColumns+" FROM mandates WHERE "+in+" ORDER BY start_date DESC, id DESC", args...)
+	where, tail, kargs, err := k.clause(mandateKey, true)
+	if err != nil {
+		return nil, err
+	}
+	return tx.scanMandates(ctx, "SELECT "+mandateColumns+" FROM mandates WHERE "+in+where+tail, k.limitArg(append(args, kargs...))...)
 }
 
 // Mandate returns one mandate.

@@ -39,7 +39,8 @@ func (s *server) schemas() {
 		"documents": web.ArrayOf(str), "url": str, "active_from": date, "active_to": date, "source": str,
 		"ceiling_cents": cents, "period_months": i,
 	}))
-	s.Schema("RightsCatalogue", web.Object([]string{"version", "items"}, web.Schema{"version": str, "items": web.ArrayOf(web.Ref("Right"))}))
+	s.Schema("RightsCatalogue", web.Object([]string{"version", "items", "next_cursor"}, web.Schema{"version": str, "items": web.ArrayOf(web.Ref("Right")),
+		"next_cursor": str}))
 	s.Schema("AidInput", web.Object([]string{"name", "body"}, web.Schema{
 		"name": str, "body": str, "description": str, "documents": web.ArrayOf(str), "url": str,
 		"active_from": date, "active_to": date, "ceiling_cents": cents, "period_months": i,
@@ -98,11 +99,12 @@ func (s *server) schemas() {
 
 func (s *server) apiRoutes() {
 	s.Handle("GET", "/api/v1/rights", web.API, s.apiCatalogue, &web.Op{ID: "rightsCatalogue",
-		Summary: "The organisation's catalogue of rights and aids: the national list (versioned) and its own aids", Tag: "rights", Response: "RightsCatalogue"})
+		Summary: "The organisation's catalogue of rights and aids: the national list (versioned) and its own aids, paginated (next_cursor)", Tag: "rights",
+		Response: "RightsCatalogue", Query: web.PageParams})
 	s.Handle("PUT", "/api/v1/aids/{code}", web.API, s.apiPutAid, &web.Op{ID: "putAid",
 		Summary: "Create or replace an aid of the organisation (administrators)", Tag: "rights", Request: "AidInput", Response: "Right"})
 	s.Handle("GET", "/api/v1/persons/{id}/procedures", web.API, s.apiProcedures, &web.Op{ID: "listProcedures",
-		Summary: "A person's procedures (démarches), newest first", Tag: "rights", Response: "Procedure", List: true})
+		Summary: "A person's procedures (démarches), newest first", Tag: "rights", Response: "Procedure", List: true, Query: web.PageParams})
 	s.Handle("POST", "/api/v1/persons/{id}/procedures", web.API, s.apiCreateProcedure, &web.Op{ID: "createProcedure",
 		Summary: "Record a procedure with the help given; « for_person » needs a mandate covering it (422 with the reason)", Tag: "rights",
 		Request: "ProcedureInput", Response: "Procedure", Status: http.StatusCreated})
@@ -112,11 +114,11 @@ func (s *server) apiRoutes() {
 		Summary: "« Mes démarches à relancer »: the caller's open procedures due within a week, and mandates ending within 30 days", Tag: "rights",
 		Response: "ProcedureFollowUp"})
 	s.Handle("GET", "/api/v1/persons/{id}/autonomy-checks", web.API, s.apiAutonomyChecks, &web.Op{ID: "listAutonomyChecks",
-		Summary: "A person's digital autonomy checks, oldest first", Tag: "rights", Response: "AutonomyCheck", List: true})
+		Summary: "A person's digital autonomy checks, oldest first", Tag: "rights", Response: "AutonomyCheck", List: true, Query: web.PageParams})
 	s.Handle("POST", "/api/v1/persons/{id}/autonomy-checks", web.API, s.apiAddAutonomyCheck, &web.Op{ID: "addAutonomyCheck",
 		Summary: "Record a dated digital autonomy check", Tag: "rights", Request: "AutonomyInput", Response: "AutonomyCheck", Status: http.StatusCreated})
 	s.Handle("GET", "/api/v1/persons/{id}/mandates", web.API, s.apiMandates, &web.Op{ID: "listMandates",
-		Summary: "A person's mandates, newest first, with their status", Tag: "rights", Response: "Mandate", List: true})
+		Summary: "A person's mandates, newest first, with their status", Tag: "rights", Response: "Mandate", List: true, Query: web.PageParams})
 	s.Handle("POST", "/api/v1/persons/{id}/mandates", web.API, s.apiCreateMandate, &web.Op{ID: "createMandate",
 		Summary: "Record a mandate (at most one year, not starting in the past: 422)", Tag: "rights", Request: "MandateInput", Response: "Mandate",
 		Status: http.StatusCreated})
@@ -132,7 +134,11 @@ func (s *server) apiRoutes() {
 }
 
 func (s *server) apiCatalogue(w http.ResponseWriter, r *http.Request) error {
-	c, err := s.svc.Catalogue(r.Context(), web.MustActor(r))
+	cursor, limit, err := web.PageArgs(r)
+	if err != nil {
+		return err
+	}
+	c, err := s.svc.CataloguePage(r.Context(), web.MustActor(r), cursor, limit)
 	if err != nil {
 		return err
 	}
@@ -154,11 +160,15 @@ func (s *server) apiPutAid(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) apiProcedures(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.svc.Procedures(r.Context(), web.MustActor(r), r.PathValue("id"))
+	cursor, limit, err := web.PageArgs(r)
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, parcours.Page[*parcours.Procedure]{Items: list})
+	page, err := s.svc.Procedures(r.Context(), web.MustActor(r), r.PathValue("id"), cursor, limit)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, page)
 	return nil
 }
 
@@ -198,11 +208,15 @@ func (s *server) apiFollowUp(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) apiAutonomyChecks(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.svc.AutonomyChecks(r.Context(), web.MustActor(r), r.PathValue("id"))
+	cursor, limit, err := web.PageArgs(r)
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, parcours.Page[*parcours.AutonomyCheck]{Items: list})
+	page, err := s.svc.AutonomyChecks(r.Context(), web.MustActor(r), r.PathValue("id"), cursor, limit)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, page)
 	return nil
 }
 
@@ -220,11 +234,15 @@ func (s *server) apiAddAutonomyCheck(w http.ResponseWriter, r *http.Request) err
 }
 
 func (s *server) apiMandates(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.svc.Mandates(r.Context(), web.MustActor(r), r.PathValue("id"))
+	cursor, limit, err := web.PageArgs(r)
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, parcours.Page[*parcours.Mandate]{Items: list})
+	page, err := s.svc.Mandates(r.Context(), web.MustActor(r), r.PathValue("id"), cursor, limit)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, page)
 	return nil
 }
 

@@ -82,7 +82,7 @@ func (s *server) aidAPIRoutes() {
 		Summary: "Record an aid request on a household with its budget of the day (an aid's ceiling is warned, not enforced)", Tag: "aid",
 		Request: "AidRequestInput", Response: "AidRequest", Status: http.StatusCreated})
 	s.Handle("GET", "/api/v1/households/{id}/aid-requests", web.API, s.apiHouseholdRequests, &web.Op{ID: "listAidRequests",
-		Summary: "A household's aid requests, newest first", Tag: "aid", Response: "AidRequest", List: true})
+		Summary: "A household's aid requests, newest first", Tag: "aid", Response: "AidRequest", List: true, Query: web.PageParams})
 	s.Handle("GET", "/api/v1/aid-requests", web.API, s.apiListRequests, &web.Op{ID: "listOrgAidRequests",
 		Summary: "The organisation's aid requests the caller may read (applicants they follow), newest first, filtered and paginated (next_cursor); each listed request audited",
 		Tag:     "aid", Response: "AidRequest", List: true, Query: []web.Param{
@@ -105,7 +105,7 @@ func (s *server) aidAPIRoutes() {
 	s.Handle("GET", "/api/v1/aid-requests/{id}/letter", web.API, s.apiLetter, &web.Op{ID: "aidDecisionLetter",
 		Summary: "The decision letter for the person, as a PDF (application/pdf; 409 before the decision)", Tag: "aid"})
 	s.Handle("GET", "/api/v1/commissions", web.API, s.apiCommissions, &web.Op{ID: "listCommissions",
-		Summary: "The organisation's commissions (managers)", Tag: "aid", Response: "Commission", List: true})
+		Summary: "The organisation's commissions, latest first (managers)", Tag: "aid", Response: "Commission", List: true, Query: web.PageParams})
 	s.Handle("POST", "/api/v1/commissions", web.API, s.apiCreateCommission, &web.Op{ID: "createCommission",
 		Summary: "Set up a commission (managers)", Tag: "aid", Request: "CommissionInput", Response: "Commission", Status: http.StatusCreated})
 	s.Handle("GET", "/api/v1/commissions/{id}", web.API, s.apiCommission, &web.Op{ID: "getCommission",
@@ -152,11 +152,15 @@ func (s *server) apiCreateRequest(w http.ResponseWriter, r *http.Request) error 
 }
 
 func (s *server) apiHouseholdRequests(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.aidSvc().HouseholdRequests(r.Context(), web.MustActor(r), r.PathValue("id"))
+	cursor, limit, err := web.PageArgs(r)
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, parcours.Page[*parcours.AidRequest]{Items: v.Requests})
+	page, err := s.aidSvc().RequestPage(r.Context(), web.MustActor(r), r.PathValue("id"), cursor, limit)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, page)
 	return nil
 }
 
@@ -254,11 +258,15 @@ func (s *server) apiLetter(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) apiCommissions(w http.ResponseWriter, r *http.Request) error {
-	list, err := s.aidSvc().Commissions(r.Context(), web.MustActor(r))
+	cursor, limit, err := web.PageArgs(r)
 	if err != nil {
 		return err
 	}
-	web.WriteJSON(w, http.StatusOK, parcours.Page[*parcours.Commission]{Items: list})
+	page, err := s.aidSvc().Commissions(r.Context(), web.MustActor(r), cursor, limit)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, page)
 	return nil
 }
 

@@ -3,6 +3,7 @@ package rightsweb
 import (
 	"fmt"
 	"net/http"
+	"net/url"
 	"strconv"
 	"strings"
 
@@ -245,15 +246,20 @@ func (s *server) pagePayment(w http.ResponseWriter, r *http.Request) error {
 
 type commissionsPage struct {
 	Commissions []*parcours.Commission
+	Next        string // the next page's link, "" on the last
 }
 
 func (s *server) showCommissions(w http.ResponseWriter, r *http.Request, status int, p *web.PageData) error {
-	list, err := s.aidSvc().Commissions(r.Context(), web.MustActor(r))
+	page, err := s.aidSvc().Commissions(r.Context(), web.MustActor(r), r.URL.Query().Get("cursor"), 0)
 	if err != nil {
 		return err
 	}
 	p.Title = "aid.commissions_title"
-	p.Data = &commissionsPage{Commissions: list}
+	d := &commissionsPage{Commissions: page.Items}
+	if page.NextCursor != "" {
+		d.Next = "/commissions?cursor=" + url.QueryEscape(page.NextCursor)
+	}
+	p.Data = d
 	return s.Render(w, r, status, "commissions.html", p)
 }
 
