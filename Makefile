@@ -31,8 +31,10 @@ lint:
 # seeds them (long), later runs reuse them. Scale with BENCH_PERSONS,
 # BENCH_DURATION (10s per measure), BENCH_WARMUP (3s), BENCH_USERS (16),
 # BENCH_BACKENDS (sqlite,postgres), BENCH_GOBENCH (0); BENCH_SEED_ONLY=1
-# seeds the missing cached databases and measures nothing. `make test` never
-# runs it.
+# seeds the missing cached databases and measures nothing; BENCH_ONLY=export
+# measures only the 500,000-row export's peak memory, into
+# docs/export-memory.md (the full run reports it in BENCHMARKS.md). `make
+# test` never runs it.
 bench: build
 	$(GO) run ./internal/bench/cmd/benchreport -bin bin/parcours -out BENCHMARKS.md
 
