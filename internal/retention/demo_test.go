@@ -21,15 +21,7 @@ func TestDemo_HistoryGivesTheRetentionPlanAndStatisticsContent(t *testing.T) {
 	t.Parallel()
 	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		s, err := demo.EnsureSetting(ctx, db, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		today := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
-		db.Now = func() time.Time { return today }
-		if _, err := demo.Populate(ctx, db, s, demo.Options{Persons: 600, Seed: 2026, Today: today, Journals: true}); err != nil {
-			t.Fatal(err)
-		}
+		s, today := populated(t, db, 600, 2026)
 		svc := retention.New(db, t.TempDir())
 		svc.SetClock(func() time.Time { return today })
 		plans, err := svc.PlanAll(ctx, parcours.SystemActor())
@@ -67,4 +59,22 @@ func TestDemo_HistoryGivesTheRetentionPlanAndStatisticsContent(t *testing.T) {
 			t.Errorf("demo statistics: %d active, %d closed in the last year; want both", active, closed)
 		}
 	})
+}
+
+// populated fills db with the demo's organisations and persons of seed
+// as of today, 28 November 2026 at 10:00 UTC (the database's clock is
+// set there).
+func populated(t *testing.T, db *store.DB, persons int, seed uint64) (*demo.Setting, time.Time) {
+	t.Helper()
+	ctx := context.Background()
+	s, err := demo.EnsureSetting(ctx, db, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	today := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
+	db.Now = func() time.Time { return today }
+	if _, err := demo.Populate(ctx, db, s, demo.Options{Persons: persons, Seed: seed, Today: today, Journals: true}); err != nil {
+		t.Fatal(err)
+	}
+	return s, today
 }

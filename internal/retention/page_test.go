@@ -7,7 +7,6 @@ import (
 	"testing"
 	"time"
 
-	"parcours/internal/demo"
 	"parcours/internal/parcours"
 	"parcours/internal/retention"
 	"parcours/internal/store"
@@ -23,15 +22,7 @@ func TestPlan_PageByPageFindsWhatOnePageFinds(t *testing.T) {
 	t.Parallel()
 	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
-		s, err := demo.EnsureSetting(ctx, db, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		today := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
-		db.Now = func() time.Time { return today }
-		if _, err := demo.Populate(ctx, db, s, demo.Options{Persons: 300, Seed: 7, Today: today, Journals: true}); err != nil {
-			t.Fatal(err)
-		}
+		s, today := populated(t, db, 300, 7)
 		org := s.Orgs[0].ID
 		plan := func(page int) (map[string][]store.RetentionItem, int, int) {
 			svc := retention.New(db, t.TempDir())

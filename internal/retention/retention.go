@@ -369,13 +369,7 @@ type BatchView struct {
 func (s *Service) Batch(ctx context.Context, actor parcours.Actor, id string) (out *BatchView, err error) {
 	defer wrap(&err, "Batch")
 	err = s.db.View(ctx, func(tx *store.Tx) error {
-		if err := s.check(ctx, tx, actor); err != nil {
-			return err
-		}
-		b, err := tx.RetentionBatch(ctx, id)
-		if errors.Is(err, store.ErrNoRows) || (err == nil && b.OrgID != actor.OrgID) {
-			return parcours.NotFound()
-		}
+		b, err := s.batch(ctx, tx, actor, id)
 		if err != nil {
 			return err
 		}
@@ -390,6 +384,19 @@ func (s *Service) Batch(ctx context.Context, actor parcours.Actor, id string) (o
 		return nil
 	})
 	return out, err
+}
+
+// batch returns a batch of the actor's organisation, for one who may
+// review plans; another organisation's, or none, is NotFound.
+func (s *Service) batch(ctx context.Context, tx *store.Tx, actor parcours.Actor, id string) (*store.RetentionBatch, error) {
+	if err := s.check(ctx, tx, actor); err != nil {
+		return nil, err
+	}
+	b, err := tx.RetentionBatch(ctx, id)
+	if errors.Is(err, store.ErrNoRows) || (err == nil && b.OrgID != actor.OrgID) {
+		return nil, parcours.NotFound()
+	}
+	return b, err
 }
 
 // Decisions a manager takes on a batch.
@@ -413,14 +420,7 @@ func (s *Service) Decide(ctx context.Context, actor parcours.Actor, id, decision
 		v.Add("reason", "error.retention.reason")
 	}
 	err = s.db.Transact(ctx, func(tx *store.Tx) error {
-		if err := s.check(ctx, tx, actor); err != nil {
-			return err
-		}
-		b, err := tx.RetentionBatch(ctx, id)
-		if errors.Is(err, store.ErrNoRows) || (err == nil && b.OrgID != actor.OrgID) {
-			return parcours.NotFound()
-		}
-		if err != nil {
+		if _, err := s.batch(ctx, tx, actor, id); err != nil {
 			return err
 		}
 		if err := v.Err(); err != nil {
