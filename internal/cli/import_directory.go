@@ -62,6 +62,10 @@ func init() {
 				verb = "would be imported"
 			}
 			fmt.Fprintf(e.stdout, "%d structures and %d services %s\n", rep.Structures, rep.Services, verb)
+			if rep.UpdatedStructures+rep.UpdatedServices > 0 {
+				fmt.Fprintf(e.stdout, "of which %d structures and %d services imported before by this organisation (same id): updated, not added again\n",
+					rep.UpdatedStructures, rep.UpdatedServices)
+			}
 			for _, p := range rep.Problems {
 				fmt.Fprintf(e.stdout, "%s, line %d: %s\n", p.File, p.Line, p.Message("en"))
 			}

@@ -46,11 +46,35 @@ func TestImportDirectory_DataInclusionFiles(t *testing.T) {
 			if err != nil || !strings.Contains(out, "2 structures and 2 services imported") {
 				t.Fatalf("import: %v\n%s", err, out)
 			}
+			// The referential's next file: the same ids are updated, a new
+			// service added; nothing is duplicated.
+			os.WriteFile(structures, []byte("id,siret,nom,commune,code_insee,adresse,telephone,courriel,site_web\n"+
+				"s1,,Secours solidaire,Lyon,69123,5 rue Terme,04 72 00 00 00,contact@secours.example,\n"+
+				"s2,,Mission locale,Villeurbanne,69266,,,,https://ml.example\n"), 0o600)
+			os.WriteFile(services, []byte(good+"v4,s1,Vestiaire solidaire,,trouver-un-emploi,Lyon,69123,commune,69123,\n"), 0o600)
+			out, _, err = runAdmin(t, "", args("import", "directory", "--org", "CCAS de Lyon", structures, services)...)
+			if err != nil || !strings.Contains(out, "2 structures and 3 services imported") || !strings.Contains(out, "of which 2 structures and 2 services imported before") {
+				t.Fatalf("second import: %v\n%s", err, out)
+			}
 			db, err := store.Open(context.Background(), dsn)
 			if err != nil {
 				t.Fatal(err)
 			}
 			defer db.Close()
+			var nStructures, nServices int
+			var address string
+			if err := db.SQL().QueryRow("SELECT COUNT(*) FROM directory_structures WHERE source = 'csv'").Scan(&nStructures); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.SQL().QueryRow("SELECT COUNT(*) FROM directory_services").Scan(&nServices); err != nil {
+				t.Fatal(err)
+			}
+			if err := db.SQL().QueryRow("SELECT adresse FROM directory_structures WHERE source_id = 's1'").Scan(&address); err != nil {
+				t.Fatal(err)
+			}
+			if nStructures != 2 || nServices != 3 || address != "5 rue Terme" {
+				t.Errorf("after the second import: %d structures, %d services, address %q", nStructures, nServices, address)
+			}
 			for f, want := range map[store.ServiceFilter]string{
 				{Theme: "equipement-et-alimentation"}: "Épicerie solidaire",
 				{CodeInsee: "69001"}:                  "Accompagnement jeunes", // same département

@@ -79,6 +79,9 @@ type Structure struct {
 	Courriel  string `json:"courriel,omitempty"`
 	SiteWeb   string `json:"site_web,omitempty"`
 	Source    string `json:"source"` // "parcours" (entered here) or "csv"
+	// SourceID is the national referential's id of an imported structure
+	// (a new import of the same file updates it).
+	SourceID  string `json:"-"`
 	CreatedBy string `json:"-"`      // organisation whose administrator entered it
 	// Active is false once an administrator deactivated it: its services
 	// leave searches but still name past referrals.
@@ -112,6 +115,8 @@ type Service struct {
 	// Active is false once the service or its structure was deactivated.
 	Active    bool      `json:"active"`
 	CreatedAt time.Time `json:"created_at"`
+	// SourceID is the national referential's id of an imported service.
+	SourceID string `json:"-"`
 }
 
 // Referral statuses: envoyée → reçue → acceptée | refusée | expirée;

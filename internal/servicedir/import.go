@@ -31,7 +31,10 @@ const MaxImportBytes = 20 << 20
 // ImportReport says what an import found and did.
 type ImportReport struct {
 	Structures, Services int
-	Problems             []ImportProblem
+	// UpdatedStructures and UpdatedServices of those were imported by the
+	// organisation before (same referential id): updated, not added.
+	UpdatedStructures, UpdatedServices int
+	Problems                           []ImportProblem
 	// Preview is what the files hold, structure by structure with its
 	// services: what a dry run would import, or what was imported.
 	Preview []ImportedStructure
@@ -100,12 +103,18 @@ func (s *Service) Import(ctx context.Context, actor parcours.Actor, orgID string
 		st := &parcours.Structure{Nom: strings.TrimSpace(in.Nom), SIRET: in.SIRET, Commune: in.Commune, CodeInsee: in.CodeInsee,
 			Adresse: in.Adresse, Telephone: in.Telephone, Courriel: in.Courriel, SiteWeb: in.SiteWeb, Source: "csv", CreatedBy: orgID}
 		if id := r.get("id"); id != "" {
+			if byID[id] != nil {
+				rep.problem("structures", r.line, parcours.FieldError(parcours.EInvalid, "id", "error.directory.import_duplicate_id", id))
+				continue
+			}
 			byID[id] = st
+			st.SourceID = id
 		}
 		sts = append(sts, st)
 	}
 	var svs []*parcours.Service
 	var owners []*parcours.Structure
+	seen := map[[2]string]bool{} // {structure_id, id} of the services file
 	if services != nil {
 		svRows, err := readCSV(services, "services")
 		if err != nil {
@@ -125,7 +134,13 @@ func (s *Service) Import(ctx context.Context, actor parcours.Actor, orgID string
 				rep.problem("services", r.line, err)
 				continue
 			}
-			svs = append(svs, &parcours.Service{Nom: strings.TrimSpace(in.Nom), PresentationResume: in.PresentationResume, Thematiques: in.Thematiques,
+			key := [2]string{r.get("structure_id"), r.get("id")}
+			if key[1] != "" && seen[key] {
+				rep.problem("services", r.line, parcours.FieldError(parcours.EInvalid, "id", "error.directory.import_duplicate_id", key[1]))
+				continue
+			}
+			seen[key] = true
+			svs = append(svs, &parcours.Service{SourceID: key[1], Nom: strings.TrimSpace(in.Nom), PresentationResume: in.PresentationResume, Thematiques: in.Thematiques,
 				Commune: in.Commune, CodeInsee: in.CodeInsee, ZoneDiffusionType: in.ZoneDiffusionType, ZoneDiffusionCode: in.ZoneDiffusionCode,
 				PreRequis: in.PreRequis, Telephone: in.Telephone, Courriel: in.Courriel, HorairesAccueil: in.HorairesAccueil,
 				ModesAccueil: orEmpty(in.ModesAccueil)})
@@ -143,24 +158,82 @@ func (s *Service) Import(ctx context.Context, actor parcours.Actor, orgID string
 		p := &rep.Preview[at[owners[i]]]
 		p.Services = append(p.Services, sv)
 	}
-	if len(rep.Problems) > 0 || dryRun {
+	if len(rep.Problems) > 0 {
 		return rep, nil
 	}
-	err = s.db.Transact(ctx, func(tx *store.Tx) error {
+	// What the organisation imported before, by the referential's ids, is
+	// updated (its active state and receiving team kept: an administrator
+	// may have changed them); the rest is added.
+	apply := func(tx *store.Tx, write bool) error {
+		before, err := tx.ImportedBy(ctx, orgID)
+		if err != nil {
+			return err
+		}
+		rep.UpdatedStructures, rep.UpdatedServices = 0, 0
 		for _, st := range sts {
-			if err := tx.InsertStructure(ctx, st); err != nil {
-				return err
+			old := before.Structures[st.SourceID]
+			if st.SourceID == "" || old == nil {
+				if write {
+					st.ID = ""
+					if err := tx.InsertStructure(ctx, st); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			rep.UpdatedStructures++
+			st.ID, st.Active = old.ID, old.Active
+			if write {
+				if err := tx.UpdateStructure(ctx, st); err != nil {
+					return err
+				}
 			}
 		}
 		for i, sv := range svs {
 			sv.StructureID = owners[i].ID
-			if err := tx.InsertService(ctx, sv); err != nil {
+			id := ""
+			if sv.SourceID != "" && owners[i].ID != "" {
+				id = before.Services[[2]string{owners[i].ID, sv.SourceID}]
+			}
+			if id == "" {
+				if write {
+					sv.ID = ""
+					if err := tx.InsertService(ctx, sv); err != nil {
+						return err
+					}
+				}
+				continue
+			}
+			rep.UpdatedServices++
+			if !write {
+				continue
+			}
+			old, err := tx.Service(ctx, id)
+			if err != nil {
+				return err
+			}
+			active, err := tx.ServiceOwnActive(ctx, id)
+			if err != nil {
+				return err
+			}
+			sv.ID, sv.TeamID, sv.OrientationParcours, sv.Active = id, old.TeamID, old.OrientationParcours, active
+			if err := tx.UpdateService(ctx, sv); err != nil {
 				return err
 			}
 		}
-		tx.Audit(audit.For(actor, "directory.import", "organization", orgID, ""))
+		if write {
+			tx.Audit(audit.For(actor, "directory.import", "organization", orgID, ""))
+		}
 		return nil
-	})
+	}
+	if dryRun {
+		err = s.db.View(ctx, func(tx *store.Tx) error { return apply(tx, false) })
+		for _, st := range sts {
+			st.ID = "" // rows looked up, not written
+		}
+		return rep, err
+	}
+	err = s.db.Transact(ctx, func(tx *store.Tx) error { return apply(tx, true) })
 	rep.Applied = err == nil
 	return rep, err
 }

@@ -24,9 +24,9 @@ func (tx *Tx) InsertStructure(ctx context.Context, st *parcours.Structure) (err 
 	if st.Source == "" {
 		st.Source = "parcours"
 	}
-	_, err = tx.exec(ctx, `INSERT INTO directory_structures (id, org_id, nom, siret, commune, code_insee, adresse, telephone, courriel, site_web, source, created_by_org, created_at)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?)`, st.ID, nullString(st.OrgID), st.Nom, st.SIRET, st.Commune, st.CodeInsee, st.Adresse,
-		st.Telephone, st.Courriel, st.SiteWeb, st.Source, st.CreatedBy, ts(st.CreatedAt))
+	_, err = tx.exec(ctx, `INSERT INTO directory_structures (id, org_id, nom, siret, commune, code_insee, adresse, telephone, courriel, site_web, source, source_id, created_by_org, created_at)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, st.ID, nullString(st.OrgID), st.Nom, st.SIRET, st.Commune, st.CodeInsee, st.Adresse,
+		st.Telephone, st.Courriel, st.SiteWeb, st.Source, st.SourceID, st.CreatedBy, ts(st.CreatedAt))
 	return err
 }
 
@@ -95,10 +95,10 @@ func (tx *Tx) InsertService(ctx context.Context, sv *parcours.Service) (err erro
 	sv.CreatedAt = tx.now.Truncate(1000)
 	sv.Active = true
 	_, err = tx.exec(ctx, `INSERT INTO directory_services (id, structure_id, team_id, nom, presentation_resume, thematiques, commune, code_insee,
-		zone_diffusion_type, zone_diffusion_code, pre_requis, telephone, courriel, horaires_accueil, modes_accueil, orientation_parcours, created_at)
-		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, sv.ID, sv.StructureID, sv.TeamID, sv.Nom, sv.PresentationResume, bars(sv.Thematiques),
+		zone_diffusion_type, zone_diffusion_code, pre_requis, telephone, courriel, horaires_accueil, modes_accueil, orientation_parcours, source_id, created_at)
+		VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`, sv.ID, sv.StructureID, sv.TeamID, sv.Nom, sv.PresentationResume, bars(sv.Thematiques),
 		sv.Commune, sv.CodeInsee, sv.ZoneDiffusionType, sv.ZoneDiffusionCode, sv.PreRequis, sv.Telephone, sv.Courriel, sv.HorairesAccueil,
-		bars(sv.ModesAccueil), sv.OrientationParcours, ts(sv.CreatedAt))
+		bars(sv.ModesAccueil), sv.OrientationParcours, sv.SourceID, ts(sv.CreatedAt))
 	return err
 }
 
@@ -241,4 +241,51 @@ func wrap(err *error, msg string) {
 	if *err != nil && *err != ErrNoRows {
 		*err = fmt.Errorf("%s: %w", msg, *err)
 	}
+}
+
+// Imported is what an organisation imported from the national
+// referential, by the referential's ids: its structures' rows, and their
+// services' rows by structure row and service id.
+type Imported struct {
+	Structures map[string]*parcours.Structure // by source id
+	Services   map[[2]string]string           // {structure row id, source id} → service row id
+}
+
+// ImportedBy reads what orgID imported from the national referential.
+func (tx *Tx) ImportedBy(ctx context.Context, orgID string) (_ *Imported, err error) {
+	defer wrap(&err, "store: imported directory")
+	out := &Imported{Structures: map[string]*parcours.Structure{}, Services: map[[2]string]string{}}
+	rows, err := tx.query(ctx, "SELECT "+structureColumns+", source_id FROM directory_structures WHERE created_by_org = ? AND source_id <> ''", orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var st parcours.Structure
+		var at int64
+		if err := rows.Scan(&st.ID, &st.OrgID, &st.Nom, &st.SIRET, &st.Commune, &st.CodeInsee, &st.Adresse, &st.Telephone, &st.Courriel,
+			&st.SiteWeb, &st.Source, &st.CreatedBy, &st.Active, &at, &st.SourceID); err != nil {
+			return nil, err
+		}
+		st.CreatedAt = fromTS(at)
+		out.Structures[st.SourceID] = &st
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows.Close()
+	srows, err := tx.query(ctx, `SELECT s.id, s.structure_id, s.source_id FROM directory_services s JOIN directory_structures st ON st.id = s.structure_id
+		WHERE st.created_by_org = ? AND s.source_id <> ''`, orgID)
+	if err != nil {
+		return nil, err
+	}
+	defer srows.Close()
+	for srows.Next() {
+		var id, structure, source string
+		if err := srows.Scan(&id, &structure, &source); err != nil {
+			return nil, err
+		}
+		out.Services[[2]string{structure, source}] = id
+	}
+	return out, srows.Err()
 }

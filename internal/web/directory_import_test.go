@@ -90,6 +90,19 @@ func TestDirectoryImportPage_CheckThenImport(t *testing.T) {
 			t.Errorf("search after import: %+v", l.Items)
 		}
 
+		// The same files again: told as already imported, updated in
+		// place, nothing added.
+		r = workerPostFiles(t, e, "admin", "/settings/directory/import", map[string]string{"dry_run": "1"}, files(structures, services)...)
+		if r.Status != http.StatusOK || !strings.Contains(string(r.Body), "Dont 2 structures et 2 services déjà importés par votre organisation") {
+			t.Errorf("check again: %d\n%s", r.Status, r.Body)
+		}
+		if r = workerPostFiles(t, e, "admin", "/settings/directory/import", map[string]string{}, files(structures, services)...); r.Status != http.StatusOK {
+			t.Fatalf("import again: %d", r.Status)
+		}
+		if count("directory_structures") != st0+2 || count("directory_services") != sv0+2 {
+			t.Errorf("importing again added rows: %d structures and %d services", count("directory_structures")-st0, count("directory_services")-sv0)
+		}
+
 		// No structures file: the field is named, nothing written.
 		r = workerPostFiles(t, e, "admin", "/settings/directory/import", map[string]string{"dry_run": "1"})
 		if r.Status != http.StatusUnprocessableEntity || !strings.Contains(string(r.Body), `href="#f-structures"`) ||
