@@ -54,6 +54,54 @@ func (db *DB) OnActorChange(fn func(workerID string)) {
 	db.startListenerLocked()
 }
 
+// subscribeIDs adds fn to subs, one of the hub's lists of subscribers to
+// changes named by ids (search index, inbox), and starts this instance's
+// listener on PostgreSQL.
+func (db *DB) subscribeIDs(subs *[]func(ids []string), fn func(ids []string)) {
+	h := &db.actors
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	*subs = append(*subs, fn)
+	db.startListenerLocked()
+}
+
+// tellIDs calls the subscribers of subs with ids, nil meaning that
+// anything may have changed.
+func (db *DB) tellIDs(subs *[]func(ids []string), ids []string) {
+	h := &db.actors
+	h.mu.Lock()
+	fns := *subs
+	h.mu.Unlock()
+	for _, fn := range fns {
+		fn(ids)
+	}
+}
+
+// notifyPayload bounds a NOTIFY payload (PostgreSQL's limit is 8000 bytes).
+const notifyPayload = 7000
+
+// notifyIDs sends ids on channel from tx, comma-separated, in as many
+// NOTIFYs as the payload limit takes; on SQLite nothing (its one instance
+// hears of its own commits).
+func (tx *Tx) notifyIDs(ctx context.Context, channel string, ids []string) error {
+	if tx.db.dialect != Postgres {
+		return nil
+	}
+	for len(ids) > 0 {
+		n, size := 0, 0
+		for n < len(ids) && size+len(ids[n])+1 <= notifyPayload {
+			size += len(ids[n]) + 1
+			n++
+		}
+		n = max(n, 1)
+		if _, err := tx.exec(ctx, "SELECT pg_notify(?, ?)", channel, strings.Join(ids[:n], ",")); err != nil {
+			return err
+		}
+		ids = ids[n:]
+	}
+	return nil
+}
+
 // startListenerLocked starts this instance's listener on PostgreSQL, once;
 // h.mu is held.
 func (db *DB) startListenerLocked() {

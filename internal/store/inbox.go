@@ -1,9 +1,6 @@
 package store
 
-import (
-	"context"
-	"strings"
-)
+import "context"
 
 // Inbox changes: what a worker's open pages must hear of to show a new
 // notification (a message, a desk visit, a handover…) without polling the
@@ -25,28 +22,14 @@ const inboxChannel = "parcours_inbox"
 // OnInboxChange subscribes fn to inbox changes: fn(ids) after a commit
 // changed those workers' notifications, fn(nil) when anything may have
 // changed. On PostgreSQL it starts this instance's listener.
-func (db *DB) OnInboxChange(fn func(workerIDs []string)) {
-	h := &db.actors
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.inbox = append(h.inbox, fn)
-	db.startListenerLocked()
-}
+func (db *DB) OnInboxChange(fn func(workerIDs []string)) { db.subscribeIDs(&db.actors.inbox, fn) }
 
 // InboxChangesHeard reports whether this instance hears of every inbox
 // change now: always on SQLite, on PostgreSQL while the listener is
 // connected.
 func (db *DB) InboxChangesHeard() bool { return db.ActorCacheUsable() }
 
-func (db *DB) inboxChanged(ids []string) {
-	h := &db.actors
-	h.mu.Lock()
-	subs := h.inbox
-	h.mu.Unlock()
-	for _, fn := range subs {
-		fn(ids)
-	}
-}
+func (db *DB) inboxChanged(ids []string) { db.tellIDs(&db.actors.inbox, ids) }
 
 // markInboxChanged records, in tx, that workerID's notifications changed.
 func (tx *Tx) markInboxChanged(workerID string) {
@@ -60,21 +43,5 @@ func (tx *Tx) markInboxChanged(workerID string) {
 
 // notifyInbox sends the NOTIFYs of the workers tx changed, in tx.
 func (tx *Tx) notifyInbox(ctx context.Context) error {
-	if tx.db.dialect != Postgres {
-		return nil
-	}
-	ids := tx.inboxChanged
-	for len(ids) > 0 {
-		n, size := 0, 0
-		for n < len(ids) && size+len(ids[n])+1 <= notifyPayload {
-			size += len(ids[n]) + 1
-			n++
-		}
-		n = max(n, 1)
-		if _, err := tx.exec(ctx, "SELECT pg_notify(?, ?)", inboxChannel, strings.Join(ids[:n], ",")); err != nil {
-			return err
-		}
-		ids = ids[n:]
-	}
-	return nil
+	return tx.notifyIDs(ctx, inboxChannel, tx.inboxChanged)
 }

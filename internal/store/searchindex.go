@@ -1,9 +1,6 @@
 package store
 
-import (
-	"context"
-	"strings"
-)
+import "context"
 
 // Search index changes: what an in-process copy of the search index
 // (package search) must hear of to stay current.
@@ -21,54 +18,21 @@ import (
 // changes; the payload is person ids separated by commas.
 const searchChannel = "parcours_search"
 
-// notifyPayload bounds a NOTIFY payload (PostgreSQL's limit is 8000 bytes).
-const notifyPayload = 7000
-
 // OnSearchChange subscribes fn to search index changes: fn(ids) after a
 // commit changed those persons' index entries, fn(nil) when anything may
 // have changed. On PostgreSQL it starts this instance's listener.
-func (db *DB) OnSearchChange(fn func(personIDs []string)) {
-	h := &db.actors
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	h.search = append(h.search, fn)
-	db.startListenerLocked()
-}
+func (db *DB) OnSearchChange(fn func(personIDs []string)) { db.subscribeIDs(&db.actors.search, fn) }
 
 // SearchChangesHeard reports whether this instance hears of every search
 // index change now: always on SQLite, on PostgreSQL while the listener is
 // connected.
 func (db *DB) SearchChangesHeard() bool { return db.ActorCacheUsable() }
 
-func (db *DB) searchChanged(ids []string) {
-	h := &db.actors
-	h.mu.Lock()
-	subs := h.search
-	h.mu.Unlock()
-	for _, fn := range subs {
-		fn(ids)
-	}
-}
+func (db *DB) searchChanged(ids []string) { db.tellIDs(&db.actors.search, ids) }
 
 // notifySearch sends the NOTIFYs of the persons tx reindexed, in tx.
 func (tx *Tx) notifySearch(ctx context.Context) error {
-	if tx.db.dialect != Postgres {
-		return nil
-	}
-	ids := tx.searchChanged
-	for len(ids) > 0 {
-		n, size := 0, 0
-		for n < len(ids) && size+len(ids[n])+1 <= notifyPayload {
-			size += len(ids[n]) + 1
-			n++
-		}
-		n = max(n, 1)
-		if _, err := tx.exec(ctx, "SELECT pg_notify(?, ?)", searchChannel, strings.Join(ids[:n], ",")); err != nil {
-			return err
-		}
-		ids = ids[n:]
-	}
-	return nil
+	return tx.notifyIDs(ctx, searchChannel, tx.searchChanged)
 }
 
 // EachIndexedPerson calls fn with every person of the search index and
