@@ -119,5 +119,16 @@ func TestPortal_PrescreeningExplainedOwnOnly(t *testing.T) {
 		if !strings.Contains(page, "Motif propre à M.") || strings.Contains(page, "Âge requis non atteint") || strings.Contains(page, "MARTIN") {
 			t.Errorf("the partner's page:\n%s", page)
 		}
+		// Once he has left the household screened, his answer stays, its
+		// detail (that household's data) no longer computed.
+		if _, err := e.App.Persons.CreateHousehold(ctx, worker, person.HouseholdInput{Name: "Foyer Durand",
+			Members: []person.MemberInput{{PersonID: partner.ID, Relationship: parcours.RelReference}}}); err != nil {
+			t.Fatal(err)
+		}
+		page = string(portalDo(t, e, marc.ID, "GET", "/moi/pre-diagnostic", nil).Body)
+		if !strings.Contains(page, "Motif propre à M.") || !strings.Contains(page, "Vous ne vivez plus dans le foyer") ||
+			strings.Contains(page, "Les informations utilisées") || strings.Contains(page, "Foyer Martin") {
+			t.Errorf("the partner's page after leaving the household:\n%s", page)
+		}
 	})
 }
