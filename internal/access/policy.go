@@ -68,6 +68,12 @@ type Target struct {
 	Rel *parcours.Relation
 	// DPO: the actor is the organisation's data-protection officer.
 	DPO bool
+
+	// ThreadReferralID is the referral a thread is under (or is being
+	// opened under), for the messaging actions; ThreadClosed: that
+	// referral no longer shares the file (messaging.go).
+	ThreadReferralID string
+	ThreadClosed     bool
 }
 
 // roleActions lists what each role may do inside its own organisation.

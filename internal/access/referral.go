@@ -1,6 +1,8 @@
 package access
 
 import (
+	"slices"
+
 	"parcours/internal/parcours"
 )
 
@@ -68,7 +70,8 @@ func init() {
 // sharedActions are what a share may allow a worker of the receiving
 // organisation; the rest of the file does not exist for them.
 var sharedActions = set(PersonRead, JournalRead, JournalEntryRead, JournalWrite, JournalAmend, JournalPrivateRead,
-	DocumentRead, TaskRead, ReferralRead, ReferralAnswer, ReferralEnd, FileShareExternal, ReferralCancel)
+	DocumentRead, TaskRead, ReferralRead, ReferralAnswer, ReferralEnd, FileShareExternal, ReferralCancel,
+	MessageRead, MessageWrite)
 
 // shared decides act for a worker of the organisation a file is shared
 // with by referral (t.Rel.Share, for the actor's organisation).
@@ -78,6 +81,14 @@ func shared(actor parcours.Actor, act Action, t Target) error {
 	}
 	sh := t.Rel.Share
 	switch act {
+	case MessageRead, MessageWrite:
+		// Only the threads under a referral of the share (messaging.go).
+		if t.ThreadReferralID == "" || !slices.Contains(sh.ReferralIDs, t.ThreadReferralID) {
+			return parcours.NotFound()
+		}
+		if act == MessageWrite {
+			return threadOpen(t)
+		}
 	case FileShareExternal:
 		// Referring back (to the sender's structure or a third service)
 		// is allowed under the share, for what the receiving

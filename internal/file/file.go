@@ -56,30 +56,39 @@ type File struct {
 	// dpo: the actor is the organisation's data-protection officer,
 	// looked up only for an archived file (access.archived).
 	dpo bool
+	// thread is the referral a thread is under, when the file was opened
+	// for one (messaging.go): the messaging actions are judged for it.
+	thread threadScope
+	// shares caches the shares of the file with other organisations
+	// (by organisation), gathered for a thread's participants.
+	shares map[string]*parcours.Share
 }
 
 // Open loads personID's file for actor and checks act on it. A person of
 // another organisation (or none) is NotFound, decided before any fact
 // about them is gathered into the answer.
 func Open(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, personID string) (*File, error) {
-	return open(ctx, tx, actor, act, personID, false)
+	return open(ctx, tx, actor, act, personID, false, threadScope{})
 }
 
 // OpenVisit is Open for the person page: it also reads the actor's
 // previous visit, in the same statement.
 func OpenVisit(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, personID string) (*File, error) {
-	return open(ctx, tx, actor, act, personID, true)
+	return open(ctx, tx, actor, act, personID, true, threadScope{})
 }
 
-func open(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, personID string, visit bool) (*File, error) {
+func open(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, personID string, visit bool, scope threadScope) (*File, error) {
 	f, err := load(ctx, tx, actor, personID, visit)
 	if err != nil {
 		return nil, err
 	}
-	if err := f.Check(act); err != nil {
+	f.thread = scope
+	if err := f.Check(act); err != nil && !scope.quiet {
 		// A refused attempt on an existing file is itself audited (ids
 		// only); Can, which pages ask to show buttons, records nothing.
 		tx.AuditDenial(audit.Denied(actor, personID, f.Person.OrgID))
+		return nil, err
+	} else if err != nil {
 		return nil, err
 	}
 	return f, nil
@@ -168,7 +177,8 @@ func (f *File) Actor() parcours.Actor { return f.actor }
 
 // Target is the file-level target of an action.
 func (f *File) Target() access.Target {
-	return access.Target{OrgID: f.Person.OrgID, PersonID: f.Person.ID, Rel: f.Rel, DPO: f.dpo}
+	return access.Target{OrgID: f.Person.OrgID, PersonID: f.Person.ID, Rel: f.Rel, DPO: f.dpo,
+		ThreadReferralID: f.thread.referralID, ThreadClosed: f.thread.closed}
 }
 
 // Check returns nil when the actor may do act on the file, else the

@@ -43,14 +43,22 @@ func (f *File) author() (kind, id string) {
 
 // OpenThread opens the file of thread id for actor with act and returns
 // the thread. A thread the actor does not take part in, or whose file
-// they may no longer read, does not exist for them (404).
+// they may no longer read, does not exist for them (404). A thread under
+// a referral is judged for that referral (access.shared for the
+// receiving organisation; read-only once the referral no longer shares
+// the file).
 func OpenThread(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, id string) (*File, *parcours.Thread, error) {
 	t, err := tx.Thread(ctx, id)
 	if err != nil {
 		return nil, nil, notFound(err)
 	}
-	// Open decides on another organisation too, and records the attempt.
-	f, err := Open(ctx, tx, actor, act, t.PersonID)
+	scope, err := scopeOf(ctx, tx, t.ReferralID)
+	if err != nil {
+		return nil, nil, err
+	}
+	t.Closed = scope.closed
+	// open decides on another organisation too, and records the attempt.
+	f, err := open(ctx, tx, actor, act, t.PersonID, false, scope)
 	if err != nil {
 		// A view-only delegate may read their person's thread, not
 		// write in it: it exists for them (403).
@@ -66,6 +74,84 @@ func OpenThread(ctx context.Context, tx *store.Tx, actor parcours.Actor, act acc
 	return f, t, nil
 }
 
+// threadScope is the referral a thread is under: the organisation it
+// went to (the other structure taking part) and whether it no longer
+// shares the file (closed: the thread is read-only).
+type threadScope struct {
+	referralID, partnerOrg string
+	closed                 bool
+	// quiet: a refusal is not recorded (PeekReferralThreads).
+	quiet bool
+}
+
+func scopeOf(ctx context.Context, tx *store.Tx, referralID string) (threadScope, error) {
+	if referralID == "" {
+		return threadScope{}, nil
+	}
+	r, err := tx.Referral(ctx, referralID)
+	if err != nil {
+		return threadScope{}, err
+	}
+	shares, err := tx.ReferralShares(ctx, r.ID)
+	return threadScope{referralID: r.ID, partnerOrg: r.ToOrgID, closed: !shares}, err
+}
+
+// OpenReferralThreads opens the file of referral id for act on the
+// threads under it: professionals of the sending and the receiving
+// structure (both of this instance) write there about the person, while
+// the referral shares the file. The receiving organisation opens it
+// through the share, only while this referral is one of the open ones;
+// a referral sent back to the person's organisation has none of its own
+// (the threads are those of the referral that opened the share): 404.
+func OpenReferralThreads(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, id string) (*File, *parcours.Referral, error) {
+	return openReferralThreads(ctx, tx, actor, act, id, false)
+}
+
+// PeekReferralThreads is OpenReferralThreads for the referral's page,
+// which shows its threads to whoever may take part: a caller who may
+// not (a break-glass reading the referral, the front desk) is no attempt
+// on the threads, and is not recorded as a refusal.
+func PeekReferralThreads(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, id string) (*File, *parcours.Referral, error) {
+	return openReferralThreads(ctx, tx, actor, act, id, true)
+}
+
+func openReferralThreads(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, id string, quiet bool) (*File, *parcours.Referral, error) {
+	r, err := tx.Referral(ctx, id)
+	if err != nil {
+		return nil, nil, notFound(err)
+	}
+	if actor.Portal != nil || actor.System || (actor.OrgID != r.FromOrgID && actor.OrgID != r.ToOrgID) || r.ToOrgID == "" || r.ToOrgID == r.FromOrgID {
+		return nil, nil, parcours.NotFound()
+	}
+	scope, err := scopeOf(ctx, tx, r.ID)
+	if err != nil {
+		return nil, nil, err
+	}
+	scope.quiet = quiet
+	f, err := open(ctx, tx, actor, act, r.PersonID, false, scope)
+	if err != nil {
+		return nil, nil, err
+	}
+	f.thread.quiet = false
+	if f.Person.OrgID != r.FromOrgID {
+		if quiet {
+			return nil, nil, parcours.NotFound()
+		}
+		return nil, nil, f.deny()
+	}
+	return f, r, nil
+}
+
+// ThreadOrgs are the organisations whose workers take part in the file's
+// threads as opened: the person's, and under a referral the receiving
+// one.
+func (f *File) ThreadOrgs() []string {
+	if f.thread.partnerOrg != "" {
+		return []string{f.Person.OrgID, f.thread.partnerOrg}
+	}
+	return []string{f.Person.OrgID}
+}
+
 // Threads lists the threads of the file the actor takes part in, latest
 // message first, with their unread counts.
 func (f *File) Threads(ctx context.Context) ([]*parcours.Thread, error) {
@@ -73,15 +159,86 @@ func (f *File) Threads(ctx context.Context) ([]*parcours.Thread, error) {
 		return nil, err
 	}
 	kind, id := f.Participant()
-	return f.tx.ParticipantThreads(ctx, f.IDs, kind, id, 200)
+	ts, err := f.tx.ParticipantThreads(ctx, f.IDs, kind, id, 200)
+	if err != nil {
+		return nil, err
+	}
+	return ts, f.closeThreads(ctx, ts)
+}
+
+// ReferralThreads lists the threads under the referral the file was
+// opened for (OpenReferralThreads) that the actor takes part in.
+func (f *File) ReferralThreads(ctx context.Context) ([]*parcours.Thread, error) {
+	if err := f.Check(access.MessageRead); err != nil {
+		return nil, err
+	}
+	kind, id := f.Participant()
+	ts, err := f.tx.ParticipantThreads(ctx, f.IDs, kind, id, 200)
+	if err != nil {
+		return nil, err
+	}
+	ts = slices.DeleteFunc(ts, func(t *parcours.Thread) bool { return t.ReferralID != f.thread.referralID })
+	for _, t := range ts {
+		t.Closed = f.thread.closed
+	}
+	return ts, nil
+}
+
+// closeThreads marks the threads whose referral no longer shares the
+// file (one statement per referral).
+func (f *File) closeThreads(ctx context.Context, ts []*parcours.Thread) error {
+	open := map[string]bool{}
+	for _, t := range ts {
+		if t.ReferralID == "" {
+			continue
+		}
+		shares, seen := open[t.ReferralID]
+		if !seen {
+			var err error
+			if shares, err = f.tx.ReferralShares(ctx, t.ReferralID); err != nil {
+				return err
+			}
+			open[t.ReferralID] = shares
+		}
+		t.Closed = !shares
+	}
+	return nil
+}
+
+// shareWith is the file's share with organisation org (nil when none),
+// gathered once per File.
+func (f *File) shareWith(ctx context.Context, org string) (*parcours.Share, error) {
+	if sh, ok := f.shares[org]; ok {
+		return sh, nil
+	}
+	sh, err := f.tx.ActiveShare(ctx, f.Group, org)
+	if err != nil {
+		return nil, err
+	}
+	if f.shares == nil {
+		f.shares = map[string]*parcours.Share{}
+	}
+	f.shares[org] = sh
+	return sh, nil
 }
 
 // MayRead reports whether worker may read the file's threads: a
 // participant must, so that a thread never shows the file to someone the
-// policy keeps out of it.
+// policy keeps out of it. Under a referral, a worker of the receiving
+// organisation may, through the share and while it holds this referral.
 func (f *File) MayRead(ctx context.Context, w *parcours.Worker) (bool, error) {
-	if w == nil || w.Disabled || w.OrgID != f.Person.OrgID {
+	if w == nil || w.Disabled {
 		return false, nil
+	}
+	var sh *parcours.Share
+	if w.OrgID != f.Person.OrgID {
+		if f.thread.partnerOrg == "" || w.OrgID != f.thread.partnerOrg {
+			return false, nil
+		}
+		var err error
+		if sh, err = f.shareWith(ctx, w.OrgID); err != nil || sh == nil {
+			return false, err
+		}
 	}
 	facts, err := f.tx.FileFacts(ctx, w.ID, w.TeamIDs, []string{f.Person.ID}, false)
 	if err != nil {
@@ -91,8 +248,15 @@ func (f *File) MayRead(ctx context.Context, w *parcours.Worker) (bool, error) {
 	if ff == nil {
 		return false, nil
 	}
+	rel := ff.Rel
+	if sh != nil {
+		r := *ff.Rel
+		r.Share = sh
+		rel = &r
+	}
 	a := parcours.Actor{WorkerID: w.ID, OrgID: w.OrgID, Role: w.Role, TeamIDs: w.TeamIDs}
-	return access.Allowed(a, access.MessageRead, access.Target{OrgID: ff.Person.OrgID, PersonID: ff.Person.ID, Rel: ff.Rel}), nil
+	return access.Allowed(a, access.MessageRead, access.Target{OrgID: ff.Person.OrgID, PersonID: ff.Person.ID, Rel: rel,
+		ThreadReferralID: f.thread.referralID}), nil
 }
 
 // CreateThread stores a thread on the file with its participants (the
@@ -101,7 +265,10 @@ func (f *File) CreateThread(ctx context.Context, t *parcours.Thread, first *parc
 	if err := f.Check(access.MessageWrite); err != nil {
 		return err
 	}
-	t.OrgID, t.PersonID, t.CreatedBy = f.Person.OrgID, f.Person.ID, f.actor.ID()
+	if f.thread.referralID != "" && slices.ContainsFunc(t.Participants, func(p *parcours.ThreadParticipant) bool { return p.Kind == parcours.ParticipantPerson }) {
+		return noPerson()
+	}
+	t.OrgID, t.PersonID, t.CreatedBy, t.ReferralID = f.Person.OrgID, f.Person.ID, f.actor.ID(), f.thread.referralID
 	if err := f.tx.InsertThread(ctx, t); err != nil {
 		return err
 	}
@@ -126,6 +293,9 @@ func (f *File) PostMessage(ctx context.Context, t *parcours.Thread, m *parcours.
 func (f *File) post(ctx context.Context, t *parcours.Thread, m *parcours.ThreadMessage) error {
 	m.ThreadID = t.ID
 	m.AuthorKind, m.AuthorID = f.author()
+	if m.DocumentID != "" && f.thread.referralID != "" {
+		return noAttachment()
+	}
 	if m.DocumentID != "" {
 		d, err := f.Document(ctx, m.DocumentID)
 		if err != nil {
@@ -166,6 +336,25 @@ func (f *File) post(ctx context.Context, t *parcours.Thread, m *parcours.ThreadM
 	return nil
 }
 
+// noAttachment refuses a document in a thread under a referral: what
+// the receiving structure reads of the file's documents is the extract
+// the sender chose, with the person's consent; a message must not widen
+// it (a document goes in a new referral's extract).
+func noAttachment() error {
+	return parcours.FieldError(parcours.EInvalid, "document_id", "error.message.referral_attachment")
+}
+
+// noPerson refuses the person in a thread under a referral: it is the
+// professionals' exchange between two structures; the person writes to
+// each of them in their own portal.
+func noPerson() error {
+	return parcours.FieldError(parcours.EInvalid, "with_person", "error.message.referral_person")
+}
+
+// ThreadClosed reports whether the file was opened for a thread under a
+// referral that no longer shares it: read-only.
+func (f *File) ThreadClosed() bool { return f.thread.closed }
+
 // mayAttach reports whether the actor may put document d in a message: a
 // worker any document of the file they may read; the person only a
 // document they sent themselves (the file's other documents are not
@@ -185,6 +374,9 @@ func (f *File) mayAttach(d *parcours.Document) bool {
 func (f *File) AttachDocument(ctx context.Context, d *parcours.Document) error {
 	if err := f.Check(access.MessageWrite); err != nil {
 		return err
+	}
+	if f.thread.referralID != "" {
+		return noAttachment()
 	}
 	return f.insertDocument(ctx, d)
 }
@@ -348,6 +540,9 @@ func (f *File) Earlier(ctx context.Context, t *parcours.Thread) (int, error) {
 func (f *File) AddParticipant(ctx context.Context, t *parcours.Thread, kind string, w *parcours.Worker) (bool, error) {
 	if err := f.Check(access.MessageWrite); err != nil {
 		return false, err
+	}
+	if kind == parcours.ParticipantPerson && f.thread.referralID != "" {
+		return false, noPerson()
 	}
 	p := &parcours.ThreadParticipant{Kind: kind, ID: f.Person.ID}
 	if kind == parcours.ParticipantWorker {

@@ -113,18 +113,52 @@ func (in *MessageInput) check(p *parcours.Problems) {
 }
 
 // names fills the participants' names: the organisation's workers, and
-// the person by their name. It returns the names of the message authors
-// by id (workers and portal accounts).
+// the person by their name; under a referral, the workers of the other
+// structure too, each with their structure's name. It returns the names
+// of the message authors by id (workers and portal accounts).
 func names(ctx context.Context, tx *store.Tx, f *file.File, ts ...*parcours.Thread) (map[string]string, error) {
 	ns, err := tx.WorkerNames(ctx, f.Person.OrgID)
 	if err != nil {
 		return nil, err
 	}
+	orgOf := map[string]string{} // worker → organisation, for the others'
+	structures := map[string]string{}
+	structure := func(org string) (string, error) {
+		if n, ok := structures[org]; ok {
+			return n, nil
+		}
+		o, err := tx.Organization(ctx, org)
+		if err != nil {
+			return "", err
+		}
+		structures[org] = o.Name
+		return o.Name, nil
+	}
 	for _, t := range ts {
 		for _, p := range t.Participants {
 			switch p.Kind {
 			case parcours.ParticipantWorker:
+				if _, ok := ns[p.ID]; !ok && t.ReferralID != "" {
+					// A worker of the other structure of the referral.
+					w, err := tx.Worker(ctx, p.ID)
+					if err != nil && !errors.Is(err, store.ErrNoRows) {
+						return nil, err
+					}
+					if w != nil {
+						ns[w.ID], orgOf[w.ID] = w.DisplayName(), w.OrgID
+					}
+				}
 				p.Name = ns[p.ID]
+				if t.ReferralID == "" {
+					continue
+				}
+				org := f.Person.OrgID
+				if o, ok := orgOf[p.ID]; ok {
+					org = o
+				}
+				if p.Structure, err = structure(org); err != nil {
+					return nil, err
+				}
 			case parcours.ParticipantPerson:
 				p.Name = f.Person.DisplayName()
 			}
@@ -153,24 +187,27 @@ func authorNames(ctx context.Context, f *file.File, workers map[string]string, m
 	return nil
 }
 
-// readers are the organisation's workers, other than the actor, who may
-// read the file's threads.
+// readers are the workers, other than the actor, who may read the
+// file's threads: the organisation's, and under a referral those of the
+// receiving structure the share lets read them.
 func readers(ctx context.Context, tx *store.Tx, f *file.File) ([]*parcours.Worker, error) {
-	ws, err := tx.Workers(ctx, f.Person.OrgID)
-	if err != nil {
-		return nil, err
-	}
 	out := []*parcours.Worker{}
-	for _, w := range ws {
-		if w.ID == f.Actor().WorkerID {
-			continue
-		}
-		ok, err := f.MayRead(ctx, w)
+	for _, org := range f.ThreadOrgs() {
+		ws, err := tx.Workers(ctx, org)
 		if err != nil {
 			return nil, err
 		}
-		if ok {
-			out = append(out, w)
+		for _, w := range ws {
+			if w.ID == f.Actor().WorkerID {
+				continue
+			}
+			ok, err := f.MayRead(ctx, w)
+			if err != nil {
+				return nil, err
+			}
+			if ok {
+				out = append(out, w)
+			}
 		}
 	}
 	return out, nil
@@ -258,6 +295,81 @@ func attach(ctx context.Context, f *file.File, u *casefile.Upload, a *Attachment
 // person and their referents.
 func (s *Service) Create(ctx context.Context, actor parcours.Actor, personID string, in CreateInput) (*parcours.Thread, error) {
 	personID = own(actor, personID)
+	return s.create(ctx, actor, in, func(tx *store.Tx) (*file.File, error) {
+		return file.Open(ctx, tx, actor, access.MessageWrite, personID)
+	})
+}
+
+// CreateForReferral opens a thread under a referral between
+// professionals of the sending and the receiving structure (both of this
+// instance), while the referral shares the file: the participants are
+// workers of either side who may read it through the one policy (the
+// receiving side through the share). The person does not take part, and
+// no document is sent in it (file.noAttachment says why).
+func (s *Service) CreateForReferral(ctx context.Context, actor parcours.Actor, referralID string, in CreateInput) (*parcours.Thread, error) {
+	return s.create(ctx, actor, in, func(tx *store.Tx) (*file.File, error) {
+		f, _, err := file.OpenReferralThreads(ctx, tx, actor, access.MessageWrite, referralID)
+		return f, err
+	})
+}
+
+// ReferralThreadsView is what the referral page shows of its threads:
+// those the actor takes part in, whom they may write to, and whether
+// they may (the referral still shares the file).
+type ReferralThreadsView struct {
+	Threads  []*parcours.Thread `json:"items"`
+	Readers  []*parcours.Worker `json:"-"`
+	CanWrite bool               `json:"-"`
+	Closed   bool               `json:"-"`
+}
+
+// ReferralThreads lists the threads under a referral the actor takes
+// part in (either side of it). Audited thread.list.
+func (s *Service) ReferralThreads(ctx context.Context, actor parcours.Actor, referralID string) (*ReferralThreadsView, error) {
+	return s.referralThreads(ctx, actor, referralID, file.OpenReferralThreads)
+}
+
+// ReferralThreadsOnPage is ReferralThreads for the referral's page: nil
+// (and no refusal recorded) for a caller who takes no part in them.
+func (s *Service) ReferralThreadsOnPage(ctx context.Context, actor parcours.Actor, referralID string) (*ReferralThreadsView, error) {
+	v, err := s.referralThreads(ctx, actor, referralID, file.PeekReferralThreads)
+	switch parcours.ErrorCode(err) {
+	case parcours.ENotFound, parcours.EForbidden, parcours.EConflict:
+		return nil, nil
+	}
+	return v, err
+}
+
+type opener func(context.Context, *store.Tx, parcours.Actor, access.Action, string) (*file.File, *parcours.Referral, error)
+
+func (s *Service) referralThreads(ctx context.Context, actor parcours.Actor, referralID string, openFn opener) (*ReferralThreadsView, error) {
+	var v *ReferralThreadsView
+	err := s.db.View(ctx, func(tx *store.Tx) error {
+		f, r, err := openFn(ctx, tx, actor, access.MessageRead, referralID)
+		if err != nil {
+			return err
+		}
+		ts, err := f.ReferralThreads(ctx)
+		if err != nil {
+			return err
+		}
+		if _, err := names(ctx, tx, f, ts...); err != nil {
+			return err
+		}
+		v = &ReferralThreadsView{Threads: ts, CanWrite: f.Can(access.MessageWrite), Closed: f.ThreadClosed()}
+		if v.CanWrite {
+			if v.Readers, err = readers(ctx, tx, f); err != nil {
+				return err
+			}
+		}
+		f.Audit("thread.list", "referral", r.ID)
+		return nil
+	})
+	return v, err
+}
+
+// create opens a thread on the file opened by openFile for writing.
+func (s *Service) create(ctx context.Context, actor parcours.Actor, in CreateInput, openFile func(tx *store.Tx) (*file.File, error)) (*parcours.Thread, error) {
 	p := problems()
 	in.Subject = strings.TrimSpace(in.Subject)
 	p.Required("subject", in.Subject, parcours.ThreadSubjectMax)
@@ -276,7 +388,7 @@ func (s *Service) Create(ctx context.Context, actor parcours.Actor, personID str
 	}
 	if in.File != nil {
 		err := s.checkFirst(ctx, func(tx *store.Tx) error {
-			_, err := file.Open(ctx, tx, actor, access.MessageWrite, personID)
+			_, err := openFile(tx)
 			return err
 		})
 		if err != nil {
@@ -292,7 +404,7 @@ func (s *Service) Create(ctx context.Context, actor parcours.Actor, personID str
 	}
 	var t *parcours.Thread
 	err = s.db.Transact(ctx, func(tx *store.Tx) error {
-		f, err := file.Open(ctx, tx, actor, access.MessageWrite, personID)
+		f, err := openFile(tx)
 		if err != nil {
 			return err
 		}
@@ -406,15 +518,18 @@ func (s *Service) Get(ctx context.Context, actor parcours.Actor, id string) (*Vi
 			return err
 		}
 		if v.CanWrite && actor.Portal == nil {
-			if v.Documents, err = f.ThreadDocuments(ctx); err != nil {
-				return err
+			if t.ReferralID == "" {
+				// No document under a referral (file.noAttachment).
+				if v.Documents, err = f.ThreadDocuments(ctx); err != nil {
+					return err
+				}
 			}
 			rs, err := readers(ctx, tx, f)
 			if err != nil {
 				return err
 			}
 			v.Addable = slices.DeleteFunc(rs, func(w *parcours.Worker) bool { return t.Takes(parcours.ParticipantWorker, w.ID) })
-			v.AddPerson = !t.WithPerson()
+			v.AddPerson = !t.WithPerson() && t.ReferralID == ""
 		}
 		return nil
 	})

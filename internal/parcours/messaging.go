@@ -27,6 +27,13 @@ type Thread struct {
 	CreatedBy     string    `json:"created_by"`
 	CreatedAt     time.Time `json:"created_at"`
 	LastMessageAt time.Time `json:"last_message_at"`
+	// ReferralID is the referral the thread is under: professionals of
+	// the sending and the receiving structure write in it while the
+	// referral shares the file. "" for the file's own threads.
+	ReferralID string `json:"referral_id,omitempty"`
+	// Closed: the referral no longer shares the file (refused, expired,
+	// cancelled or ended); the thread is read-only.
+	Closed bool `json:"closed,omitempty"`
 	// Unread is how many messages the reader has not read yet (lists).
 	Unread int `json:"unread"`
 	// Participants are who takes part, with their read receipts.
@@ -36,9 +43,12 @@ type Thread struct {
 // ThreadParticipant is one participant of a thread with their read
 // receipt: the instant of the last message they read (zero: none yet).
 type ThreadParticipant struct {
-	Kind       string    `json:"kind"`
-	ID         string    `json:"id"`
-	Name       string    `json:"name,omitempty"`
+	Kind string `json:"kind"`
+	ID   string `json:"id"`
+	Name string `json:"name,omitempty"`
+	// Structure names the organisation of a worker in a thread under a
+	// referral (both structures take part).
+	Structure  string    `json:"structure,omitempty"`
 	AddedAt    time.Time `json:"added_at"`
 	LastReadAt time.Time `json:"last_read_at,omitzero"`
 }

@@ -19,8 +19,8 @@ func (tx *Tx) InsertThread(ctx context.Context, t *parcours.Thread) error {
 		t.ID = NewID()
 	}
 	t.CreatedAt, t.LastMessageAt = tx.now, tx.now
-	if _, err := tx.exec(ctx, `INSERT INTO message_threads (id, org_id, person_id, subject, created_by, created_at, last_message_at)
-		VALUES (?,?,?,?,?,?,?)`, t.ID, t.OrgID, t.PersonID, t.Subject, t.CreatedBy, ts(t.CreatedAt), ts(t.LastMessageAt)); err != nil {
+	if _, err := tx.exec(ctx, `INSERT INTO message_threads (id, org_id, person_id, subject, created_by, created_at, last_message_at, referral_id)
+		VALUES (?,?,?,?,?,?,?,?)`, t.ID, t.OrgID, t.PersonID, t.Subject, t.CreatedBy, ts(t.CreatedAt), ts(t.LastMessageAt), nullString(t.ReferralID)); err != nil {
 		return fmt.Errorf("store: insert thread: %w", err)
 	}
 	for _, p := range t.Participants {
@@ -37,8 +37,9 @@ func (tx *Tx) InsertThread(ctx context.Context, t *parcours.Thread) error {
 func (tx *Tx) Thread(ctx context.Context, id string) (*parcours.Thread, error) {
 	t := &parcours.Thread{}
 	var created, last int64
-	err := tx.queryRow(ctx, `SELECT id, org_id, person_id, subject, created_by, created_at, last_message_at FROM message_threads WHERE id = ?`, id).
-		Scan(&t.ID, &t.OrgID, &t.PersonID, &t.Subject, &t.CreatedBy, &created, &last)
+	err := tx.queryRow(ctx, `SELECT id, org_id, person_id, subject, created_by, created_at, last_message_at, COALESCE(referral_id, '')
+		FROM message_threads WHERE id = ?`, id).
+		Scan(&t.ID, &t.OrgID, &t.PersonID, &t.Subject, &t.CreatedBy, &created, &last, &t.ReferralID)
 	if err != nil {
 		return nil, err
 	}
@@ -91,7 +92,7 @@ func (tx *Tx) ParticipantThreads(ctx context.Context, personIDs []string, kind, 
 		args = append(args, id)
 	}
 	args = append(args, limit)
-	rows, err := tx.query(ctx, `SELECT t.id, t.org_id, t.person_id, t.subject, t.created_by, t.created_at, t.last_message_at,
+	rows, err := tx.query(ctx, `SELECT t.id, t.org_id, t.person_id, t.subject, t.created_by, t.created_at, t.last_message_at, COALESCE(t.referral_id, ''),
 		(SELECT COUNT(*) FROM thread_messages m WHERE m.thread_id = t.id AND m.created_at > p.last_read_at
 			AND m.created_at >= p.added_at AND NOT (m.author_kind = p.participant_kind AND m.author_id = p.participant_id))
 		FROM message_threads t JOIN thread_participants p ON p.thread_id = t.id AND p.participant_kind = ? AND p.participant_id = ?
@@ -104,7 +105,7 @@ func (tx *Tx) ParticipantThreads(ctx context.Context, personIDs []string, kind, 
 	for rows.Next() {
 		t := &parcours.Thread{}
 		var created, last int64
-		if err := rows.Scan(&t.ID, &t.OrgID, &t.PersonID, &t.Subject, &t.CreatedBy, &created, &last, &t.Unread); err != nil {
+		if err := rows.Scan(&t.ID, &t.OrgID, &t.PersonID, &t.Subject, &t.CreatedBy, &created, &last, &t.ReferralID, &t.Unread); err != nil {
 			rows.Close()
 			return nil, err
 		}

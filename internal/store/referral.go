@@ -355,3 +355,14 @@ func (tx *Tx) PersonOrg(ctx context.Context, personID string) (_ string, err err
 	err = tx.queryRow(ctx, "SELECT org_id FROM persons WHERE id = ?", personID).Scan(&org)
 	return org, err
 }
+
+// ReferralShares reports whether referral id still shares its file with
+// the receiving organisation: pending and not expired, or accepted and
+// not ended — the condition of ActiveShare.
+func (tx *Tx) ReferralShares(ctx context.Context, id string) (_ bool, err error) {
+	defer wrap(&err, "store: referral shares")
+	var n int
+	err = tx.queryRow(ctx, `SELECT COUNT(*) FROM referrals WHERE id = ?
+		AND ((status IN ('sent','received') AND expires_at > ?) OR status = 'accepted')`, id, ts(tx.now)).Scan(&n)
+	return n > 0, err
+}

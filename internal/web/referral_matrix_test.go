@@ -269,7 +269,10 @@ func init() {
 		matrixRow{Route: "GET /api/v1/referrals/{id}", Path: referralPath("/api/v1/referrals/", "", false), Want: read,
 			Audit: []string{"referral.read"}, AuditBy: map[string][]string{"other": {"referral.receive", "referral.read"}}, routeAudit: onReferral},
 		matrixRow{Route: "GET /referrals/{id}", Path: referralPath("/referrals/", "", false), Page: true, Want: read,
-			Audit: []string{"referral.read"}, AuditBy: map[string][]string{"other": {"referral.receive", "referral.read"}}, routeAudit: onReferral},
+			// The page lists the threads under the referral to whoever
+			// takes part (not a break-glass: no refusal recorded).
+			Audit: []string{"referral.read", "thread.list"}, AuditBy: map[string][]string{"other": {"referral.receive", "referral.read", "thread.list"},
+				"bg_active": {"referral.read"}}, routeAudit: onReferral},
 		matrixRow{Route: "GET /api/v1/referrals/{id}/letter", Path: referralPath("/api/v1/referrals/", "/letter", false), Want: read,
 			Audit: []string{"referral.read"}, AuditBy: map[string][]string{"other": {"referral.receive", "referral.read"}}, routeAudit: onReferral},
 		matrixRow{Route: "GET /referrals/{id}/letter", Path: referralPath("/referrals/", "/letter", false), Page: true, Want: read,

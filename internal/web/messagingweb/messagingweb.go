@@ -30,11 +30,14 @@ func (s *server) api() {
 	str, strFmt, arr := web.Str, web.StrFmt, web.ArrayOf
 	participant := web.Object([]string{"kind", "id", "added_at"}, web.Schema{
 		"kind": web.Enum(parcours.ParticipantWorker, parcours.ParticipantPerson), "id": str(), "name": str(),
-		"added_at": strFmt("date-time"), "last_read_at": web.Schema{"type": "string", "format": "date-time", "description": "read receipt: the last message read; absent before the first"},
+		"structure": web.Schema{"type": "string", "description": "the worker's structure, in a thread under a referral"},
+		"added_at":  strFmt("date-time"), "last_read_at": web.Schema{"type": "string", "format": "date-time", "description": "read receipt: the last message read; absent before the first"},
 	})
 	s.Schema("Thread", web.Object([]string{"id", "person_id", "subject", "created_by", "created_at", "last_message_at", "unread", "participants"}, web.Schema{
 		"id": str(), "organization_id": str(), "person_id": str(), "subject": str(), "created_by": str(),
 		"created_at": strFmt("date-time"), "last_message_at": strFmt("date-time"), "unread": web.Integer(), "participants": arr(participant),
+		"referral_id": web.Schema{"type": "string", "description": "the referral the thread is under (professionals of both structures); absent for the file's own threads"},
+		"closed":      web.Schema{"type": "boolean", "description": "the referral no longer shares the file: the thread is read-only"},
 	}))
 	msg := web.Object([]string{"id", "thread_id", "author_kind", "author_id", "body", "created_at"}, web.Schema{
 		"id": str(), "thread_id": str(), "author_kind": web.Enum(parcours.ParticipantWorker, parcours.ParticipantPerson), "author_id": str(),
@@ -65,6 +68,11 @@ func (s *server) api() {
 	s.Handle("POST", "/api/v1/persons/{id}/threads", web.API, s.apiCreate, &web.Op{ID: "createThread", Tag: "messaging",
 		Summary: "Open a thread on the file with workers who may read it, and its first message; they are notified",
 		Request: "ThreadInput", Response: "Thread", Status: http.StatusCreated})
+	s.Handle("GET", "/api/v1/referrals/{id}/threads", web.API, s.apiReferralList, &web.Op{ID: "listReferralThreads", Tag: "messaging", List: true,
+		Summary: "The threads under a referral one takes part in (sending or receiving structure, while one may read the file through it); closed once the referral no longer shares the file", Response: "Thread"})
+	s.Handle("POST", "/api/v1/referrals/{id}/threads", web.API, s.apiReferralCreate, &web.Op{ID: "createReferralThread", Tag: "messaging",
+		Summary: "Open a thread under a referral between professionals of the sending and the receiving structure who may read the file through it (no document, not the person), while it shares the file (409 after); they are notified",
+		Request: "ThreadInput", Response: "Thread", Status: http.StatusCreated})
 	s.Handle("GET", "/api/v1/threads/{id}", web.API, s.apiGet, &web.Op{ID: "getThread", Tag: "messaging",
 		Summary:  "A thread one takes part in, with its messages; records one's read receipt (404 once the file may no longer be read)",
 		Response: "ThreadWithMessages"})
@@ -88,6 +96,28 @@ func (s *server) apiCreate(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	t, err := s.svc.Messaging.Create(r.Context(), web.MustActor(r), r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusCreated, t)
+	return nil
+}
+
+func (s *server) apiReferralList(w http.ResponseWriter, r *http.Request) error {
+	v, err := s.svc.Messaging.ReferralThreads(r.Context(), web.MustActor(r), r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, parcours.Page[*parcours.Thread]{Items: v.Threads})
+	return nil
+}
+
+func (s *server) apiReferralCreate(w http.ResponseWriter, r *http.Request) error {
+	var in messaging.CreateInput
+	if err := s.DecodeJSON(w, r, &in); err != nil {
+		return err
+	}
+	t, err := s.svc.Messaging.CreateForReferral(r.Context(), web.MustActor(r), r.PathValue("id"), in)
 	if err != nil {
 		return err
 	}

@@ -10,6 +10,7 @@ import (
 	"parcours/internal/casefile"
 	"parcours/internal/i18n"
 	"parcours/internal/letters"
+	"parcours/internal/messaging"
 	"parcours/internal/parcours"
 	"parcours/internal/referral"
 	"parcours/internal/servicedir"
@@ -30,6 +31,7 @@ func (s *server) pages() {
 		s.Handle("POST", "/referrals/{id}/"+verb, web.Page, s.pageAct(verb), nil)
 	}
 	s.Handle("POST", "/referrals/{id}/entries", web.Page, s.pageWrite, nil)
+	s.Handle("POST", "/referrals/{id}/threads", web.Page, s.pageThread, nil)
 	s.Handle("GET", "/persons/{id}/referrals/new", web.Page, s.pageNew, nil)
 	s.Handle("POST", "/persons/{id}/referrals", web.Page, s.pageCreate, nil)
 	s.Handle("GET", "/settings/referrals", web.Page, s.pageSettings, nil)
@@ -143,6 +145,10 @@ func (s *server) pageStats(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) showReferral(w http.ResponseWriter, r *http.Request, status int, p *web.PageData, tmpl string) error {
+	return s.showReferralChecked(w, r, status, p, tmpl, nil)
+}
+
+func (s *server) showReferralChecked(w http.ResponseWriter, r *http.Request, status int, p *web.PageData, tmpl string, checked map[string]bool) error {
 	v, err := s.svc.Referrals.Get(r.Context(), web.MustActor(r), r.PathValue("id"))
 	if err != nil {
 		return err
@@ -164,6 +170,14 @@ func (s *server) showReferral(w http.ResponseWriter, r *http.Request, status int
 			}
 		}
 	}
+	if tmpl == "referral.html" {
+		// The threads under the referral, for the professionals of both
+		// structures who may take part; none (no section) otherwise.
+		if d.Threads, err = s.svc.Messaging.ReferralThreadsOnPage(r.Context(), web.MustActor(r), v.Referral.ID); err != nil {
+			return err
+		}
+		d.Checked = checked
+	}
 	p.Title, p.Data = "page.referral.title", d
 	if tmpl == "referral_letter.html" {
 		p.Title = "page.referral_letter.title"
@@ -182,6 +196,34 @@ type referralPage struct {
 	// AccompanimentKinds are the receiving organisation's, for the
 	// accompaniment accepting may open.
 	AccompanimentKinds []parcours.AccompanimentKind
+	// Threads are the exchanges between the two structures under the
+	// referral (nil: the actor takes no part in them); Checked the
+	// participants ticked in a form sent back.
+	Threads *messaging.ReferralThreadsView
+	Checked map[string]bool
+}
+
+// pageThread opens a thread under the referral from its page.
+func (s *server) pageThread(w http.ResponseWriter, r *http.Request) error {
+	if err := r.ParseForm(); err != nil {
+		return parcours.Errorf(parcours.EBadRequest, "error.bad_form")
+	}
+	f := r.PostForm
+	in := messaging.CreateInput{Subject: f.Get("subject"), ParticipantIDs: f["participant_ids"], Body: f.Get("body")}
+	t, err := s.svc.Messaging.CreateForReferral(r.Context(), web.MustActor(r), r.PathValue("id"), in)
+	if err == nil {
+		http.Redirect(w, r, "/threads/"+t.ID, http.StatusSeeOther)
+		return nil
+	}
+	p := &web.PageData{Form: map[string]string{"subject": in.Subject, "body": in.Body}}
+	if _, ok := web.FormErrors(web.Lang(r), err, p); !ok {
+		return err
+	}
+	checked := map[string]bool{}
+	for _, id := range in.ParticipantIDs {
+		checked[id] = true
+	}
+	return s.showReferralChecked(w, r, web.StatusOf(parcours.ErrorCode(err)), p, "referral.html", checked)
 }
 
 func (s *server) pageReferral(w http.ResponseWriter, r *http.Request) error {
