@@ -82,7 +82,7 @@ type Structure struct {
 	// SourceID is the national referential's id of an imported structure
 	// (a new import of the same file updates it).
 	SourceID  string `json:"-"`
-	CreatedBy string `json:"-"`      // organisation whose administrator entered it
+	CreatedBy string `json:"-"` // organisation whose administrator entered it
 	// Active is false once an administrator deactivated it: its services
 	// leave searches but still name past referrals.
 	Active    bool      `json:"active"`
