@@ -20,6 +20,7 @@ import (
 
 	"parcours/internal/access"
 	"parcours/internal/audit"
+	"parcours/internal/casefile"
 	"parcours/internal/file"
 	"parcours/internal/parcours"
 	"parcours/internal/rights"
@@ -29,10 +30,13 @@ import (
 // Service keeps budgets, aid requests and commissions.
 type Service struct {
 	db *store.DB
+	// docs is the document store supporting documents go to (nil: no
+	// uploads, as in the demo's seeding).
+	docs *casefile.Service
 }
 
 // New returns a Service on db.
-func New(db *store.DB) *Service { return &Service{db: db} }
+func New(db *store.DB, docs *casefile.Service) *Service { return &Service{db: db, docs: docs} }
 
 func wrap(err *error, format string, args ...any) {
 	if *err != nil && parcours.AsError(*err) == nil {
@@ -311,6 +315,9 @@ func (s *Service) HouseholdRequests(ctx context.Context, actor parcours.Actor, h
 		if out.Requests, err = h.AidRequests(ctx, store.Keyset{}); err != nil {
 			return err
 		}
+		if err := h.AidDocuments(ctx, out.Requests); err != nil {
+			return err
+		}
 		if out.Aids, err = rights.Aids(ctx, tx, h.Household.OrgID); err != nil {
 			return err
 		}
@@ -338,6 +345,9 @@ func (s *Service) Request(ctx context.Context, actor parcours.Actor, id string) 
 	err = s.db.View(ctx, func(tx *store.Tx) error {
 		h, a, err := file.OpenAidRequest(ctx, tx, actor, access.AidRead, id)
 		if err != nil {
+			return err
+		}
+		if err := h.AidDocuments(ctx, []*parcours.AidRequest{a}); err != nil {
 			return err
 		}
 		out = a

@@ -188,7 +188,7 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a.Export = export.New(db)
 	a.Directory = servicedir.New(db)
 	a.Referrals = referral.New(db)
-	a.Aid = aid.New(db)
+	a.Aid = aid.New(db, a.CaseFile)
 	a.Stats = stats.New(db)
 	exportKey, err := ring.Key(ctx, keyring.ExportFiles, true)
 	if err != nil {

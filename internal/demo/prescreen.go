@@ -22,7 +22,7 @@ import (
 // services as the pages do, acting as each person's referent. It returns
 // how many households it prepared.
 func AddPrescreening(ctx context.Context, db *store.DB, s *Setting, accompanied []parcours.Accompaniment, today time.Time) (int, error) {
-	as, ps := aid.New(db), person.New(db)
+	as, ps := aid.New(db, nil), person.New(db)
 	date := func(days int) string { return rights.AddDays(parcours.Today(today), days) }
 	workers := map[string]*parcours.Worker{}
 	for _, ws := range s.Workers {

@@ -39,7 +39,7 @@ var demoProcedures = []rights.ProcedureInput{
 // manager.
 func AddRights(ctx context.Context, db *store.DB, s *Setting, accompanied []parcours.Accompaniment, today time.Time) (*RightsStats, error) {
 	st := &RightsStats{}
-	rs, as, ps := rights.New(db, nil), aid.New(db), person.New(db)
+	rs, as, ps := rights.New(db, nil), aid.New(db, nil), person.New(db)
 	date := func(days int) string { return rights.AddDays(parcours.Today(today), days) }
 	workers := map[string]*parcours.Worker{}
 	managers := map[string]*parcours.Worker{}

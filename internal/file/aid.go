@@ -90,6 +90,11 @@ func CommissionAgenda(ctx context.Context, tx *store.Tx, actor parcours.Actor, i
 	if err != nil {
 		return nil, nil, err
 	}
+	// The members see what supports each request on their agenda, and
+	// nothing else of the households' documents.
+	if err := tx.FillAidDocuments(ctx, reqs); err != nil {
+		return nil, nil, err
+	}
 	var out []*AgendaItem
 	for _, r := range reqs {
 		it, err := agendaItem(ctx, tx, r)
@@ -203,4 +208,81 @@ func OrgAidRequests(ctx context.Context, tx *store.Tx, actor parcours.Actor, f s
 		last := rows[len(rows)-1]
 		beforeAt, beforeID = last.CreatedAt.UnixMicro(), last.ID
 	}
+}
+
+// AttachAidDocument makes d a supporting document of aid request a of
+// household h; d is a document of f's file, f being one of the
+// household's members: a new upload (no ID yet: recorded among the
+// file's documents, which needs the right to write them) or a document
+// already there (which needs the right to read them). Audited as
+// aid_request.attach (and document.create for an upload). false when d
+// already supports a.
+func (f *File) AttachAidDocument(ctx context.Context, h *Household, a *parcours.AidRequest, d *parcours.Document) (bool, error) {
+	if err := h.Check(access.AidWrite); err != nil {
+		return false, err
+	}
+	member := false
+	for _, m := range h.Household.Members {
+		member = member || f.Owns(m.PersonID)
+	}
+	if a.HouseholdID != h.Household.ID || !member {
+		return false, parcours.NotFound()
+	}
+	if d.ID == "" {
+		if err := f.Check(access.DocumentWrite); err != nil {
+			return false, err
+		}
+		if err := f.insertDocument(ctx, d); err != nil {
+			return false, err
+		}
+	} else if err := f.Check(access.DocumentRead); err != nil {
+		return false, err
+	} else if !f.Owns(d.PersonID) {
+		return false, parcours.NotFound()
+	}
+	ok, err := f.tx.AddAidRequestDocument(ctx, a.ID, d, f.actor.ID())
+	if err != nil || !ok {
+		return false, err
+	}
+	f.AuditAbout("aid_request.attach", "aid_request", a.ID, d.PersonID)
+	return true, nil
+}
+
+// AidDocuments sets the supporting documents of the household's requests.
+func (h *Household) AidDocuments(ctx context.Context, list []*parcours.AidRequest) error {
+	if err := h.Check(access.AidRead); err != nil {
+		return err
+	}
+	for _, a := range list {
+		if a.HouseholdID != h.Household.ID {
+			return parcours.NotFound()
+		}
+	}
+	return h.tx.FillAidDocuments(ctx, list)
+}
+
+// OpenAidDocument returns a supporting document of an aid request for
+// download: to whoever may read the request (the workers following the
+// household, and the commission's members once it is on an agenda),
+// only documents attached to it: a commission member reads no other
+// document of the household's files. Audited as
+// aid_request.document_read, linked to the document's person.
+func OpenAidDocument(ctx context.Context, tx *store.Tx, actor parcours.Actor, requestID, documentID string) (*parcours.Document, error) {
+	it, err := OpenAgendaItem(ctx, tx, actor, access.AidRead, requestID)
+	if err != nil {
+		return nil, err
+	}
+	ok, err := tx.AidRequestHasDocument(ctx, it.Request.ID, documentID)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		return nil, parcours.NotFound()
+	}
+	d, err := tx.Document(ctx, documentID)
+	if err != nil {
+		return nil, notFound(err)
+	}
+	tx.Audit(audit.For(actor, "aid_request.document_read", "document", d.ID, d.PersonID))
+	return d, nil
 }

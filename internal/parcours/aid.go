@@ -201,6 +201,22 @@ type AidRequest struct {
 	// Warnings are the aid's rules the request goes beyond (ceiling per
 	// household over the period): warned, never enforced.
 	Warnings []string `json:"warnings"`
+	// Documents are the supporting documents (pièces justificatives),
+	// oldest first; left out of lists.
+	Documents []AidDocument `json:"documents,omitempty"`
+}
+
+// AidDocument is a supporting document of an aid request: a document of
+// a household member's file, as the request and the commission show it.
+type AidDocument struct {
+	ID          string    `json:"id"`
+	PersonID    string    `json:"person_id"`
+	Kind        string    `json:"kind"`
+	Title       string    `json:"title"`
+	ContentType string    `json:"content_type"`
+	Size        int64     `json:"size"`
+	AttachedBy  string    `json:"attached_by"`
+	AttachedAt  time.Time `json:"attached_at"`
 }
 
 // Commission is a meeting that decides aid requests.

@@ -324,3 +324,62 @@ func (tx *Tx) OrgAidRequests(ctx context.Context, orgID string, f AidFilter, bef
 	q += " ORDER BY created_at DESC, id DESC LIMIT ?"
 	return tx.scanAidRequests(ctx, q, append(args, limit)...)
 }
+
+// AddAidRequestDocument links a document to an aid request; false when
+// it already is.
+func (tx *Tx) AddAidRequestDocument(ctx context.Context, requestID string, d *parcours.Document, by string) (bool, error) {
+	var n int
+	if err := tx.queryRow(ctx, "SELECT COUNT(*) FROM aid_request_documents WHERE aid_request_id = ? AND document_id = ?", requestID, d.ID).Scan(&n); err != nil {
+		return false, fmt.Errorf("store: aid request document: %w", err)
+	}
+	if n > 0 {
+		return false, nil
+	}
+	if _, err := tx.exec(ctx, "INSERT INTO aid_request_documents (aid_request_id, document_id, person_id, attached_by, attached_at) VALUES (?,?,?,?,?)",
+		requestID, d.ID, d.PersonID, by, ts(tx.now)); err != nil {
+		return false, fmt.Errorf("store: insert aid request document: %w", err)
+	}
+	return true, nil
+}
+
+// FillAidDocuments sets the supporting documents of requests, oldest
+// first, in one query.
+func (tx *Tx) FillAidDocuments(ctx context.Context, list []*parcours.AidRequest) error {
+	if len(list) == 0 {
+		return nil
+	}
+	byID := make(map[string]*parcours.AidRequest, len(list))
+	ids := make([]string, 0, len(list))
+	for _, a := range list {
+		a.Documents = []parcours.AidDocument{}
+		byID[a.ID] = a
+		ids = append(ids, a.ID)
+	}
+	in, args := personIn("l.aid_request_id", ids)
+	rows, err := tx.query(ctx, `SELECT l.aid_request_id, d.id, d.person_id, d.kind, d.title, d.content_type, d.size, l.attached_by, l.attached_at
+		FROM aid_request_documents l JOIN documents d ON d.id = l.document_id WHERE `+in+` ORDER BY l.attached_at, d.id`, args...)
+	if err != nil {
+		return fmt.Errorf("store: aid request documents: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var rid string
+		var d parcours.AidDocument
+		var at int64
+		if err := rows.Scan(&rid, &d.ID, &d.PersonID, &d.Kind, &d.Title, &d.ContentType, &d.Size, &d.AttachedBy, &at); err != nil {
+			return err
+		}
+		d.AttachedAt = fromTS(at)
+		if a := byID[rid]; a != nil {
+			a.Documents = append(a.Documents, d)
+		}
+	}
+	return rows.Err()
+}
+
+// AidRequestHasDocument reports whether a document supports a request.
+func (tx *Tx) AidRequestHasDocument(ctx context.Context, requestID, documentID string) (bool, error) {
+	var n int
+	err := tx.queryRow(ctx, "SELECT COUNT(*) FROM aid_request_documents WHERE aid_request_id = ? AND document_id = ?", requestID, documentID).Scan(&n)
+	return n > 0, err
+}

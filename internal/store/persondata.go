@@ -32,6 +32,7 @@ var PersonData = []PersonTable{
 	// support an aid request (0321): links to documents, deleted before
 	// them.
 	{Table: "mandate_scans", Column: "person_id", Delete: true},
+	{Table: "aid_request_documents", Column: "person_id", Delete: true},
 	{Table: "documents", Column: "person_id", Kind: "documents",
 		Contacts: []Contact{{Column: "created_at", Instant: true}},
 		// Their contents are removed from the data dir after the commit,

@@ -116,6 +116,21 @@ func init() {
 			AuditBy: map[string][]string{"worker2": nil, "other": nil, "bg_expired": nil, "third": nil}},
 		matrixRow{Route: "GET /api/v1/aid-requests/{id}", Path: func(f *fixture) string { return "/api/v1/aid-requests/" + af(f).Request.ID },
 			Want: householdRead(200), Audit: []string{"aid_request.read"}, routeAudit: onFile},
+		matrixRow{Route: "POST /api/v1/aid-requests/{id}/documents",
+			Path: func(f *fixture) string { return "/api/v1/aid-requests/" + freshAidRequest(f, "").ID + "/documents" },
+			Body: func(f *fixture, _ string) any { return map[string]any{"document_id": cf(f).Doc.ID} },
+			Want: householdWrite(200), Audit: []string{"aid_request.attach"}, routeAudit: onFile},
+		// A supporting document of a request on a commission's agenda: the
+		// workers following the household and the commission's members.
+		matrixRow{Route: "GET /api/v1/aid-requests/{id}/documents/{doc}",
+			Path: func(f *fixture) string {
+				r := freshAidRequest(f, af(f).Sessions.ID)
+				if _, err := f.e.App.Aid.AttachDocument(f.e.T.Context(), f.e.Actor("worker"), r.ID, aid.DocumentInput{DocumentID: cf(f).Doc.ID}); err != nil {
+					f.e.T.Fatal(err)
+				}
+				return "/api/v1/aid-requests/" + r.ID + "/documents/" + cf(f).Doc.ID
+			},
+			Want: householdRead(200), Audit: []string{"aid_request.document_read"}, routeAudit: onFile},
 		matrixRow{Route: "POST /api/v1/aid-requests/{id}/agenda", Path: func(f *fixture) string { return "/api/v1/aid-requests/" + af(f).Request.ID + "/agenda" },
 			Body: func(f *fixture, _ string) any { return map[string]any{"commission_id": af(f).Sessions.ID} },
 			Want: householdWrite(200), Audit: []string{"aid_request.agenda"}, routeAudit: onFile},
@@ -161,6 +176,13 @@ func init() {
 				return url.Values{"req-aid_code": {"aide_transport"}, "req-amount_cents": {"35"}, "req-reason": {"Entretien d'embauche."}}
 			},
 			Want: householdWrite(seeOther), Page: true, Audit: []string{"aid_request.create"}, routeAudit: onFile},
+		matrixRow{Route: "POST /households/{id}/aid-requests/{req}/documents",
+			Path: func(f *fixture) string {
+				return "/households/" + f.Household.ID + "/aid-requests/" + af(f).Request.ID + "/documents"
+			},
+			Want: householdWrite(http.StatusUnprocessableEntity), Page: true,
+			NoAudit:    "the matrix sends no file: the household's page is shown again with the message (422, OnError); uploads are tested in aid_documents_test.go",
+			routeAudit: routeAudit{OnFile: true, OnError: []string{"aid_request.list"}}},
 		matrixRow{Route: "POST /households/{id}/aid-requests/{req}/agenda",
 			Path: func(f *fixture) string {
 				return "/households/" + f.Household.ID + "/aid-requests/" + af(f).Request.ID + "/agenda"

@@ -1,6 +1,8 @@
 package rightsweb
 
 import (
+	"io"
+	"mime"
 	"net/http"
 	"strconv"
 	"strings"
@@ -50,7 +52,14 @@ func (s *server) aidSchemas() {
 		"decided_cents": cents, "motive": str, "decided_at": web.StrFmt("date-time"), "decided_by": str,
 		"payee": web.Enum(parcours.Payees...), "creditor_name": str, "payment_status": web.Enum(parcours.PaymentStatuses...),
 		"paid_on": date, "created_by": str, "created_at": web.StrFmt("date-time"), "warnings": web.ArrayOf(web.Enum("ceiling")),
+		"documents": web.ArrayOf(web.Ref("AidDocument")),
 	}))
+	s.Schema("AidDocument", web.Object([]string{"id", "person_id", "kind", "title", "content_type", "size", "attached_by", "attached_at"}, web.Schema{
+		"id": str, "person_id": str, "kind": web.Enum(parcours.DocumentKinds...), "title": str,
+		"content_type": web.Enum("application/pdf", "image/jpeg", "image/png"), "size": i, "attached_by": str,
+		"attached_at": web.StrFmt("date-time"),
+	}))
+	s.Schema("AidDocumentInput", web.Object([]string{"document_id"}, web.Schema{"document_id": str, "person_id": str, "document_kind": web.Enum(parcours.DocumentKinds...)}))
 	s.Schema("AidRequestInput", web.Object([]string{"household_id", "aid_code", "amount_cents", "reason"}, web.Schema{
 		"household_id": str, "person_id": str, "aid_code": str, "amount_cents": cents, "reason": str,
 	}))
@@ -94,6 +103,14 @@ func (s *server) aidAPIRoutes() {
 			{Name: "limit", Type: "integer", Description: "1–200, 50 by default"}}})
 	s.Handle("GET", "/api/v1/aid-requests/{id}", web.API, s.apiRequest, &web.Op{ID: "getAidRequest",
 		Summary: "One aid request", Tag: "aid", Response: "AidRequest"})
+	s.Handle("POST", "/api/v1/aid-requests/{id}/documents", web.API, s.apiAttachDocument, &web.Op{ID: "attachAidRequestDocument",
+		Summary: "Add a supporting document (pièce justificative) to a request: multipart with the PDF, JPEG or PNG as « file » (person_id: " +
+			"the member whose file it goes to, the applicant by default; document_kind), or JSON naming a document already on a member's file. " +
+			"409 once the request is decided (the commission decided on what it saw) or when the document already supports it",
+		Tag: "aid", Upload: true, Request: "AidDocumentInput", Response: "AidRequest"})
+	s.Handle("GET", "/api/v1/aid-requests/{id}/documents/{doc}", web.API, s.apiAidDocument, &web.Op{ID: "aidRequestDocument",
+		Summary: "A supporting document's content (its sniffed type, as an attachment): for those who may read the request, " +
+			"the commission's members included once it is on their agenda; audited", Tag: "aid"})
 	s.Handle("POST", "/api/v1/aid-requests/{id}/agenda", web.API, s.apiAgenda, &web.Op{ID: "placeAidRequestOnAgenda",
 		Summary: "Put a request before a commission (409 once decided)", Tag: "aid", Request: "AgendaInput", Response: "AidRequest"})
 	s.Handle("POST", "/api/v1/aid-requests/{id}/decision", web.API, s.apiDecide, &web.Op{ID: "decideAidRequest",
@@ -322,4 +339,50 @@ func (s *server) apiMinutes(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	return sendPDF(w, "pv-commission-"+v.Commission.MeetsOn+".pdf", b)
+}
+
+// aidDocumentInput reads a supporting document sent as multipart (a file
+// and its fields) or as JSON (a document already on a member's file).
+// The caller closes the content, if any.
+func (s *server) aidDocumentInput(w http.ResponseWriter, r *http.Request, prefix string) (in aid.DocumentInput, content io.Closer, err error) {
+	if ct, _, _ := mime.ParseMediaType(r.Header.Get("Content-Type")); ct == "application/json" {
+		err = s.DecodeJSON(w, r, &in)
+		return in, nil, err
+	}
+	name, rc, err := s.UploadForm(w, r, "file")
+	if err != nil {
+		return in, nil, err
+	}
+	f := r.PostForm
+	in = aid.DocumentInput{DocumentID: f.Get(prefix + "document_id"), PersonID: f.Get(prefix + "person_id"), Kind: f.Get(prefix + "document_kind")}
+	if rc != nil {
+		in.Name, in.Content = name, rc
+	}
+	return in, rc, nil
+}
+
+func (s *server) apiAttachDocument(w http.ResponseWriter, r *http.Request) error {
+	in, content, err := s.aidDocumentInput(w, r, "")
+	if err != nil {
+		return err
+	}
+	if content != nil {
+		defer content.Close()
+	}
+	a, err := s.aidSvc().AttachDocument(r.Context(), web.MustActor(r), r.PathValue("id"), in)
+	if err != nil {
+		return err
+	}
+	web.WriteJSON(w, http.StatusOK, a)
+	return nil
+}
+
+func (s *server) apiAidDocument(w http.ResponseWriter, r *http.Request) error {
+	d, content, err := s.aidSvc().OpenDocument(r.Context(), web.MustActor(r), r.PathValue("id"), r.PathValue("doc"))
+	if err != nil {
+		return err
+	}
+	defer content.Close()
+	web.ServeDocument(w, d, content)
+	return nil
 }

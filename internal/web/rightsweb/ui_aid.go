@@ -21,6 +21,7 @@ func (s *server) aidPageRoutes() {
 	s.Handle("GET", "/households/{id}/aid", web.Page, s.pageHouseholdAid, nil)
 	s.Handle("POST", "/households/{id}/aid-requests", web.Page, s.pageCreateRequest, nil)
 	s.Handle("POST", "/households/{id}/aid-requests/{req}/agenda", web.Page, s.pageAgenda, nil)
+	s.Handle("POST", "/households/{id}/aid-requests/{req}/documents", web.Page, s.pageAttachDocument, nil)
 	s.Handle("POST", "/households/{id}/aid-requests/{req}/payment", web.Page, s.pagePayment, nil)
 	s.Handle("GET", "/commissions", web.Page, s.pageCommissions, nil)
 	s.Handle("POST", "/commissions", web.Page, s.pageCreateCommission, nil)
@@ -175,6 +176,7 @@ type aidPage struct {
 	Euros                   func(int64) string
 	Names                   map[string]string
 	Payees, PaymentStatuses []string
+	DocKinds                []string
 }
 
 func (s *server) showHouseholdAid(w http.ResponseWriter, r *http.Request, status int, p *web.PageData) error {
@@ -188,7 +190,7 @@ func (s *server) showHouseholdAid(w http.ResponseWriter, r *http.Request, status
 	}
 	p.Title = "aid.requests_title"
 	p.Data = &aidPage{HouseholdView: v, Saved: r.URL.Query().Get("saved") == "1", Euros: parcours.FormatEuros, Names: names,
-		Payees: parcours.Payees, PaymentStatuses: parcours.PaymentStatuses}
+		Payees: parcours.Payees, PaymentStatuses: parcours.PaymentStatuses, DocKinds: parcours.DocumentKinds}
 	return s.Render(w, r, status, "aid_requests.html", p)
 }
 
@@ -202,12 +204,27 @@ func (s *server) afterAidPost(w http.ResponseWriter, r *http.Request, err error,
 		return nil
 	}
 	e := parcours.AsError(err)
-	if e == nil || (e.Code != parcours.EInvalid && e.Code != parcours.EConflict) {
+	if e == nil || (e.Code != parcours.EInvalid && e.Code != parcours.EConflict && e.Code != parcours.ETooLarge && e.Code != parcours.EUnsupported) {
 		return err
 	}
 	p := &web.PageData{Form: web.TypedForm(r)}
 	p.AddErrors(web.Lang(r), e, prefix, "form")
 	return s.showHouseholdAid(w, r, web.StatusOf(e.Code), p)
+}
+
+// pageAttachDocument adds a supporting document to a request from the
+// household's page (a multipart form: a file, or a document of the
+// members' files).
+func (s *server) pageAttachDocument(w http.ResponseWriter, r *http.Request) error {
+	in, content, err := s.aidDocumentInput(w, r, "doc-")
+	if err != nil {
+		return err
+	}
+	if content != nil {
+		defer content.Close()
+	}
+	_, err = s.aidSvc().AttachDocument(r.Context(), web.MustActor(r), r.PathValue("req"), in)
+	return s.afterAidPost(w, r, err, "doc-")
 }
 
 func (s *server) pageCreateRequest(w http.ResponseWriter, r *http.Request) error {
