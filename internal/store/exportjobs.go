@@ -120,21 +120,8 @@ func (tx *Tx) FinishExportJob(ctx context.Context, j *parcours.ExportJob) (bool,
 // passed, and of the failed ones older than before: their files (if any)
 // are to be deleted.
 func (tx *Tx) DueExportJobs(ctx context.Context, now, before time.Time) ([]string, error) {
-	rows, err := tx.query(ctx, `SELECT id FROM export_jobs WHERE (status = 'ready' AND expires_at <= ?)
+	return tx.strings(ctx, `SELECT id FROM export_jobs WHERE (status = 'ready' AND expires_at <= ?)
 		OR (status = 'failed' AND created_at <= ?) ORDER BY created_at, id`, ts(now), ts(before))
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
 }
 
 // ExpireExportJob marks job id expired (from ready or failed) and reports

@@ -294,20 +294,7 @@ func (tx *Tx) ReferralRecipients(ctx context.Context, orgID, teamID string) (_ [
 		q += " AND EXISTS (SELECT 1 FROM worker_teams wt WHERE wt.worker_id = w.id AND wt.team_id = ?)"
 		args = append(args, teamID)
 	}
-	rows, err := tx.query(ctx, q+" ORDER BY w.id", args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return tx.strings(ctx, q+" ORDER BY w.id", args...)
 }
 
 // ReferralReminderDays returns an organisation's reminder delay.
@@ -331,21 +318,8 @@ const referralOrgsClause = `EXISTS (SELECT 1 FROM referrals rf WHERE rf.person_i
 // accompaniment has worker as referent (the demo's referrals start from
 // them), oldest accompaniment first.
 func (tx *Tx) ReferentPersons(ctx context.Context, workerID string, limit int) ([]string, error) {
-	rows, err := tx.query(ctx, `SELECT person_id, MIN(start_date) FROM accompaniments WHERE referent_id = ? AND end_date = ''
-		GROUP BY person_id ORDER BY 2, 1 LIMIT ?`, workerID, limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var id, start string
-		if err := rows.Scan(&id, &start); err != nil {
-			return nil, err
-		}
-		out = append(out, id)
-	}
-	return out, rows.Err()
+	return tx.strings(ctx, `SELECT person_id FROM accompaniments WHERE referent_id = ? AND end_date = ''
+		GROUP BY person_id ORDER BY MIN(start_date), person_id LIMIT ?`, workerID, limit)
 }
 
 // PersonOrg returns the organisation a person belongs to, or ErrNoRows.
