@@ -164,6 +164,14 @@ func createDemo(ctx context.Context, e *env, path, dataDir string, force bool, p
 	fmt.Fprintf(e.stderr, "demo: %d households with a budget whose pre-screening shows likely rights\n", screened)
 	// The person portal: one person with an account, another with a
 	// printed one-time code.
+	// Secure messaging: a thread between two CCAS workers, and one
+	// between the CCAS and the Département under the accepted referral,
+	// with answers left unread (notifications).
+	msgs, err := demo.AddMessages(ctx, db, s, now)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(e.stderr, "demo: %d message threads (%d messages)\n", msgs.Threads, msgs.Messages)
 	pt, err := demo.AddPortal(ctx, db, st.Accompanied)
 	if err != nil {
 		return err

@@ -161,6 +161,18 @@ func TestDemo_CreatesACompleteDemo(t *testing.T) {
 	if n := count(t, dsn, "SELECT count(*) FROM journal_entries"); n < 1000 {
 		t.Errorf("%d journal entries for 200 persons, want about ten each", n)
 	}
+	if n := count(t, dsn, "SELECT count(*) FROM message_threads WHERE referral_id IS NOT NULL"); n != 1 {
+		t.Errorf("%d threads under a referral, want the CCAS ↔ Département exchange", n)
+	}
+	if n := count(t, dsn, "SELECT count(*) FROM message_threads WHERE referral_id IS NULL"); n < 1 {
+		t.Error("no thread between CCAS workers")
+	}
+	if n := count(t, dsn, "SELECT count(*) FROM notifications WHERE kind = 'message' AND read_at = 0"); n < 3 {
+		t.Errorf("%d unread message notifications", n)
+	}
+	if n := count(t, dsn, "SELECT count(*) FROM desk_visits WHERE message <> ''"); n < 1 {
+		t.Error("no message taken by the front desk")
+	}
 	if n := count(t, dsn, "SELECT count(*) FROM audit_events WHERE action = 'person.create'"); n != 200 {
 		t.Errorf("%d person.create audit events, want 200", n)
 	}
