@@ -15,14 +15,7 @@ import (
 func TestDirectoryImportPage_CheckThenImport(t *testing.T) {
 	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
-		count := func(table string) int {
-			t.Helper()
-			var n int
-			if err := e.App.DB.SQL().QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n); err != nil {
-				t.Fatal(err)
-			}
-			return n
-		}
+		count := e.Count
 		structures := "\uFEFFid;siret;nom;commune;code_insee;adresse\n" +
 			"s1;;Secours solidaire;Lyon;69123;3 rue Terme\n" +
 			"s2;;Mission locale;Villeurbanne;6926;\n"

@@ -17,13 +17,7 @@ import (
 func TestDirectoryPages_AdminEntersAndEdits(t *testing.T) {
 	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
-		count := func(table string) int {
-			var n int
-			if err := e.App.DB.SQL().QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n); err != nil {
-				t.Fatal(err)
-			}
-			return n
-		}
+		count := e.Count
 		for _, who := range []string{"worker", "manager", "reception"} {
 			if r := e.Page("GET", "/settings/directory", who, nil); r.Status != http.StatusForbidden {
 				t.Errorf("%s: %d", who, r.Status)

@@ -153,6 +153,17 @@ func New(t testing.TB, d store.Dialect) *Env {
 // Actor returns the actor of a cast member, for calling services directly.
 func (e *Env) Actor(name string) parcours.Actor { return e.Workers[name].Actor() }
 
+// Count returns the number of rows of a table (a test's own name, never
+// input), to check that a refused request wrote nothing.
+func (e *Env) Count(table string) int {
+	e.T.Helper()
+	var n int
+	if err := e.App.DB.SQL().QueryRow("SELECT COUNT(*) FROM " + table).Scan(&n); err != nil {
+		e.T.Fatal(err)
+	}
+	return n
+}
+
 // Logs returns everything logged so far.
 func (e *Env) Logs() string { return e.logs.String() }
 
