@@ -62,7 +62,6 @@ func pagesFor(who string, f *demo) []visit {
 		{name: "break-glass reviews", route: "GET /break-glass/reviews", path: "/break-glass/reviews"},
 		{name: "audit", route: "GET /audit", path: "/audit"},
 		{name: "access log", route: "GET /access-log", path: "/access-log"},
-		{name: "case file settings (kinds, templates)", route: "GET /settings/casefile", path: "/settings/casefile"},
 		// worker2 is in another team: need-to-know refuses the file; other
 		// is in another organisation: the file does not exist for them.
 		{name: "person file, empty journal entry sent", route: "GET /persons/{id}", path: person,
