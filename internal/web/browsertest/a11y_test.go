@@ -1,9 +1,11 @@
 package browsertest
 
 import (
+	"maps"
 	"net/http"
 	"strconv"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -436,6 +438,7 @@ func seedAid(t *testing.T, e *apptest.Env, d *demo) {
 // every page that role can reach and fails on any WCAG 2.1 A/AA violation
 // reported by axe-core.
 func TestAccessibility_EveryPageForEveryRole(t *testing.T) {
+	t.Parallel()
 	e := New(t, store.SQLite)
 	f := seedDemo(t, e.Env)
 	checked := 0
@@ -484,30 +487,23 @@ func TestAccessibility_EveryPageForEveryRole(t *testing.T) {
 			}
 		}
 	}
-	for _, who := range apptest.Cast {
-		tab := e.NewTab()
-		tab.LoginAs(who)
-		for _, v := range pagesFor(who, f) {
-			if v.route != "" && !e.has(v.route) {
-				continue
-			}
-			st := tab.Go(v.path)
-			if (v.status != 0 && st != v.status) || st >= 500 {
-				t.Errorf("%s: %s (%s) answered %d, want %d", who, v.path, v.name, st, v.status)
-				continue
-			}
-			covered[v.route] = true
-			checked++
-			reportViolations(t, who, v.path+" ("+v.name+")", tab.Axe())
-			if v.submit != "" && st == 200 {
-				Eval[bool](tab, `(() => { const f = document.querySelector(`+jsString(v.submit)+`);
-					f.querySelector("button[type=submit], button:not([type]), input[type=submit]").setAttribute("data-flow", "submit"); return true })()`)
-				tab.Navigating("send "+v.submit, chromedp.Click(chromedp.CSS(`[data-flow="submit"]`)))
-				checked++
-				checkFormErrors(t, tab, who, v.path+" ("+v.name+")")
-			}
+	// The roles in parallel, each in its own tab of the same browser, on
+	// the same server: they change nothing the others' pages depend on
+	// (the forms are sent empty and refused), and the login steps above,
+	// which do, are done.
+	var mu sync.Mutex
+	t.Run("roles", func(t *testing.T) {
+		for _, who := range apptest.Cast {
+			t.Run(who, func(t *testing.T) {
+				t.Parallel()
+				n, seen := checkPagesOf(t, e, f, who)
+				mu.Lock()
+				defer mu.Unlock()
+				checked += n
+				maps.Copy(covered, seen)
+			})
 		}
-	}
+	})
 	// Every HTML page of Parcours is in the list above (or in the login
 	// steps): a new page must be added here to be checked.
 	for _, r := range e.App.Web.Routes() {
@@ -517,6 +513,36 @@ func TestAccessibility_EveryPageForEveryRole(t *testing.T) {
 		}
 	}
 	t.Logf("%d pages checked with axe-core", checked)
+}
+
+// checkPagesOf visits, as who, every page of pagesFor in a tab of t, runs
+// axe on each and on the forms sent empty, and returns how many pages it
+// checked and the routes it covered.
+func checkPagesOf(t *testing.T, e *Env, f *demo, who string) (checked int, covered map[string]bool) {
+	covered = map[string]bool{}
+	tab := e.NewTab(In(t))
+	tab.LoginAs(who)
+	for _, v := range pagesFor(who, f) {
+		if v.route != "" && !e.has(v.route) {
+			continue
+		}
+		st := tab.Go(v.path)
+		if (v.status != 0 && st != v.status) || st >= 500 {
+			t.Errorf("%s: %s (%s) answered %d, want %d", who, v.path, v.name, st, v.status)
+			continue
+		}
+		covered[v.route] = true
+		checked++
+		reportViolations(t, who, v.path+" ("+v.name+")", tab.Axe())
+		if v.submit != "" && st == 200 {
+			Eval[bool](tab, `(() => { const f = document.querySelector(`+jsString(v.submit)+`);
+				f.querySelector("button[type=submit], button:not([type]), input[type=submit]").setAttribute("data-flow", "submit"); return true })()`)
+			tab.Navigating("send "+v.submit, chromedp.Click(chromedp.CSS(`[data-flow="submit"]`)))
+			checked++
+			checkFormErrors(t, tab, who, v.path+" ("+v.name+")")
+		}
+	}
+	return checked, covered
 }
 
 // checkFormErrors runs axe on a form shown back with errors, and checks
@@ -544,6 +570,7 @@ func reportViolations(t *testing.T, who, page string, vs []Violation) {
 // The check above is only worth something if axe does report problems:
 // a page with an unlabelled field and an image without text must fail.
 func TestAxe_ReportsViolations(t *testing.T) {
+	t.Parallel()
 	e := New(t, store.SQLite)
 	tab := e.NewTab()
 	tab.LoginAs("worker")
@@ -565,6 +592,7 @@ func TestAxe_ReportsViolations(t *testing.T) {
 // checks the watcher does see one: an inline event handler, which the
 // strict CSP blocks.
 func TestBrowser_ReportsBlockedInlineCode(t *testing.T) {
+	t.Parallel()
 	e := New(t, store.SQLite)
 	tab := e.NewTab()
 	tab.AllowProblems = true
@@ -589,6 +617,7 @@ func TestBrowser_ReportsBlockedInlineCode(t *testing.T) {
 // In English (the worker's preference), the main pages are English, say
 // so in their lang attribute, and pass axe-core as well.
 func TestAccessibility_EnglishPages(t *testing.T) {
+	t.Parallel()
 	e := New(t, store.SQLite)
 	f := seedDemo(t, e.Env)
 	if err := e.App.Auth.SetLanguage(t.Context(), e.Actor("worker"), "en"); err != nil {

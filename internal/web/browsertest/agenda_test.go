@@ -20,8 +20,9 @@ import (
 // from it lands on the file; the front desk logs the person's visit and
 // the referent is notified.
 func TestAgenda_BookHonourJournalAndDesk(t *testing.T) {
+	t.Parallel()
 	for _, d := range storetest.Dialects {
-		t.Run(d.String(), func(t *testing.T) { agendaFlow(t, d) })
+		t.Run(d.String(), func(t *testing.T) { t.Parallel(); agendaFlow(t, d) })
 	}
 }
 

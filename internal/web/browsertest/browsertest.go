@@ -117,7 +117,10 @@ func New(t *testing.T, d store.Dialect) *Env {
 
 // Tab is one browser tab in its own browser context (its own cookies).
 type Tab struct {
-	e   *Env
+	e *Env
+	// t is the test the tab belongs to: its failures are t's, and it
+	// closes when t ends.
+	t   *testing.T
 	Ctx context.Context
 	// Who is the cast member logged in, "" for nobody.
 	Who  string
@@ -186,6 +189,7 @@ type TabOption func(*tabConfig)
 type tabConfig struct {
 	noJS          bool
 	width, height int64
+	t             *testing.T
 }
 
 // NoJS opens the tab with JavaScript disabled.
@@ -194,18 +198,24 @@ func NoJS() TabOption { return func(c *tabConfig) { c.noJS = true } }
 // Width sets the viewport width in CSS pixels (1280 by default).
 func Width(w int64) TabOption { return func(c *tabConfig) { c.width = w } }
 
+// In gives the tab to t, a subtest of the Env's test, so that parallel
+// subtests can share one server and one browser, each with its own tabs:
+// the tab's failures are t's and it closes when t ends.
+func In(t *testing.T) TabOption { return func(c *tabConfig) { c.t = t } }
+
 // NewTab opens a tab with a fresh cookie jar. Every action on it is bounded
 // by a generous timeout, so a hung browser fails the test instead of the
 // whole run.
 func (e *Env) NewTab(opts ...TabOption) *Tab {
-	e.T.Helper()
-	cfg := tabConfig{width: 1280, height: 900}
+	cfg := tabConfig{width: 1280, height: 900, t: e.T}
 	for _, o := range opts {
 		o(&cfg)
 	}
+	t := cfg.t
+	t.Helper()
 	ctx, cancel := chromedp.NewContext(e.browser, chromedp.WithNewBrowserContext())
 	ctx, cancelTimeout := context.WithTimeout(ctx, 5*time.Minute)
-	e.T.Cleanup(func() { cancelTimeout(); cancel() })
+	t.Cleanup(func() { cancelTimeout(); cancel() })
 	steps := []chromedp.Action[chromedp.Void]{chromedp.EmulateViewport(cfg.width, cfg.height)}
 	if cfg.noJS {
 		steps = append(steps, chromedp.Func(func(ctx context.Context, t *chromedp.Target) error {
@@ -214,18 +224,18 @@ func (e *Env) NewTab(opts ...TabOption) *Tab {
 		}))
 	}
 	if err := chromedp.Do(ctx, steps...); err != nil {
-		e.T.Fatalf("new tab: %v", err)
+		t.Fatalf("new tab: %v", err)
 	}
-	tab := &Tab{e: e, Ctx: ctx, noJS: cfg.noJS}
+	tab := &Tab{e: e, t: t, Ctx: ctx, noJS: cfg.noJS}
 	if err := tab.watch(); err != nil {
-		e.T.Fatalf("watch the console: %v", err)
+		t.Fatalf("watch the console: %v", err)
 	}
-	e.T.Cleanup(func() {
+	t.Cleanup(func() {
 		if tab.AllowProblems {
 			return
 		}
 		for _, p := range tab.Problems() {
-			e.T.Errorf("browser (%s): %s", tab.Who, p)
+			t.Errorf("browser (%s): %s", tab.Who, p)
 		}
 	})
 	return tab
@@ -235,14 +245,18 @@ func (e *Env) NewTab(opts ...TabOption) *Tab {
 // as the login page would. Flows that test the login itself type into the
 // login page instead.
 func (tb *Tab) LoginAs(who string) {
-	tb.e.T.Helper()
-	c := tb.e.Session(who)
-	_, err := chromedp.Call(tb.Ctx, network.SetCookie, network.SetCookieParams{
-		Name: auth.SessionCookie, Value: c.Value, URL: tb.e.URL + "/", Path: "/",
+	tb.t.Helper()
+	// As apptest's Session, but failing the tab's test.
+	s, err := tb.e.App.Auth.NewSession(context.Background(), tb.e.Workers[who].ID, true)
+	if err != nil {
+		tb.t.Fatal(err)
+	}
+	_, err = chromedp.Call(tb.Ctx, network.SetCookie, network.SetCookieParams{
+		Name: auth.SessionCookie, Value: s.Secret, URL: tb.e.URL + "/", Path: "/",
 		Secure: ptr(true), HTTPOnly: ptr(true), SameSite: network.CookieSameSiteLax,
 	})
 	if err != nil {
-		tb.e.T.Fatalf("set session cookie: %v", err)
+		tb.t.Fatalf("set session cookie: %v", err)
 	}
 	tb.Who = who
 }
@@ -251,52 +265,52 @@ func ptr[T any](v T) *T { return &v }
 
 // Go opens path and returns the HTTP status of the document.
 func (tb *Tab) Go(path string) int64 {
-	tb.e.T.Helper()
+	tb.t.Helper()
 	resp, err := chromedp.Run(tb.Ctx, chromedp.NavigateResponse(tb.e.URL+path))
 	if err != nil {
-		tb.e.T.Fatalf("navigate to %s: %v", path, err)
+		tb.t.Fatalf("navigate to %s: %v", path, err)
 	}
 	return resp.Status
 }
 
 // Do runs actions, failing the test on error.
 func (tb *Tab) Do(what string, actions ...chromedp.Action[chromedp.Void]) {
-	tb.e.T.Helper()
+	tb.t.Helper()
 	if err := chromedp.Do(tb.Ctx, actions...); err != nil {
-		tb.e.T.Fatalf("%s: %v", what, err)
+		tb.t.Fatalf("%s: %v", what, err)
 	}
 }
 
 // Navigating runs actions that load a new page (a click on a link, a form
 // sent) and waits for that page; it returns the HTTP status.
 func (tb *Tab) Navigating(what string, actions ...chromedp.Action[chromedp.Void]) int64 {
-	tb.e.T.Helper()
+	tb.t.Helper()
 	resp, err := chromedp.RunResponse(tb.Ctx, actions...)
 	if err != nil {
-		tb.e.T.Fatalf("%s: %v", what, err)
+		tb.t.Fatalf("%s: %v", what, err)
 	}
 	if resp == nil {
-		tb.e.T.Fatalf("%s: no page was loaded", what)
+		tb.t.Fatalf("%s: no page was loaded", what)
 	}
 	return resp.Status
 }
 
 // Path returns the path (and query) of the current page.
 func (tb *Tab) Path() string {
-	tb.e.T.Helper()
+	tb.t.Helper()
 	loc, err := chromedp.Run(tb.Ctx, chromedp.Location())
 	if err != nil {
-		tb.e.T.Fatal(err)
+		tb.t.Fatal(err)
 	}
 	return strings.TrimPrefix(loc, tb.e.URL)
 }
 
 // Text returns the visible text of the first element matching css.
 func (tb *Tab) Text(css string) string {
-	tb.e.T.Helper()
+	tb.t.Helper()
 	s, err := chromedp.Run(tb.Ctx, chromedp.Text(chromedp.CSS(css)))
 	if err != nil {
-		tb.e.T.Fatalf("text of %s: %v", css, err)
+		tb.t.Fatalf("text of %s: %v", css, err)
 	}
 	return s
 }
@@ -304,10 +318,10 @@ func (tb *Tab) Text(css string) string {
 // Eval evaluates a JavaScript expression (works with JavaScript disabled
 // in the page: DevTools evaluation is not page script).
 func Eval[T any](tb *Tab, expr string) T {
-	tb.e.T.Helper()
+	tb.t.Helper()
 	v, err := chromedp.Run(tb.Ctx, chromedp.Evaluate[T](expr, chromedp.EvalAwaitPromise))
 	if err != nil {
-		tb.e.T.Fatalf("evaluate: %v", err)
+		tb.t.Fatalf("evaluate: %v", err)
 	}
 	return v
 }
@@ -372,40 +386,40 @@ const axeRun = `axe.run(document, {
 // Axe injects axe-core into the current page (through DevTools, so the
 // page's strict CSP stays untouched) and returns its violations.
 func (tb *Tab) Axe() []Violation {
-	tb.e.T.Helper()
+	tb.t.Helper()
 	if tb.noJS {
 		// axe-core schedules its work with timers, which do not run in a
 		// page without JavaScript: check the same page in a normal tab.
-		tb.e.T.Fatal("axe-core needs JavaScript in the page; use a tab without NoJS")
+		tb.t.Fatal("axe-core needs JavaScript in the page; use a tab without NoJS")
 	}
 	src, err := axeSource()
 	if err != nil {
 		if os.Getenv("PARCOURS_REQUIRE_AXE") != "" {
 			// Under `make test` axe-core was installed or the run fails.
-			tb.e.T.Fatalf("%v", err)
+			tb.t.Fatalf("%v", err)
 		}
-		needOrSkip(tb.e.T, "%v", err)
+		needOrSkip(tb.t, "%v", err)
 	}
 	loaded := Eval[bool](tb, `typeof axe !== "undefined"`)
 	if !loaded {
 		if err := chromedp.Do(tb.Ctx, chromedp.Evaluate[chromedp.Void](src)); err != nil {
-			tb.e.T.Fatalf("inject axe-core: %v", err)
+			tb.t.Fatalf("inject axe-core: %v", err)
 		}
 	}
 	raw := Eval[string](tb, axeRun)
 	var out []Violation
 	if err := json.Unmarshal([]byte(raw), &out); err != nil {
-		tb.e.T.Fatalf("axe result: %v", err)
+		tb.t.Fatalf("axe result: %v", err)
 	}
 	return out
 }
 
 // Screenshot captures the whole page as PNG.
 func (tb *Tab) Screenshot() []byte {
-	tb.e.T.Helper()
+	tb.t.Helper()
 	b, err := chromedp.Run(tb.Ctx, chromedp.FullScreenshot(100))
 	if err != nil {
-		tb.e.T.Fatalf("screenshot: %v", err)
+		tb.t.Fatalf("screenshot: %v", err)
 	}
 	return b
 }

@@ -25,14 +25,14 @@ const draftForm = `(() => {
   return true })()`
 
 func (tb *Tab) loadDraftForm(script string) {
-	tb.e.T.Helper()
+	tb.t.Helper()
 	Eval[bool](tb, draftForm)
 	tb.Do("run drafts.js", chromedp.Evaluate[chromedp.Void](script))
 }
 
 // waitDraftSaved polls localStorage until drafts.js has saved the text.
 func (tb *Tab) waitDraftSaved(text string) {
-	tb.e.T.Helper()
+	tb.t.Helper()
 	expr := `Object.keys(localStorage).some(k => k.startsWith("parcours.draft:") && localStorage.getItem(k).includes(` + strconv.Quote(text) + `))`
 	for range 400 { // up to 20 s on a loaded machine; usually a few rounds
 		if Eval[bool](tb, expr) {
@@ -40,10 +40,11 @@ func (tb *Tab) waitDraftSaved(text string) {
 		}
 		tb.Do("wait", chromedp.Sleep(50e6))
 	}
-	tb.e.T.Fatal("the draft was never saved in localStorage")
+	tb.t.Fatal("the draft was never saved in localStorage")
 }
 
 func TestDrafts_KeptWhenTheSessionExpiredAndDroppedOnceSent(t *testing.T) {
+	t.Parallel()
 	e := New(t, store.SQLite)
 	src, err := os.ReadFile(filepath.Join("..", "static", "drafts.js"))
 	if err != nil {
@@ -107,6 +108,7 @@ func TestDrafts_KeptWhenTheSessionExpiredAndDroppedOnceSent(t *testing.T) {
 // comes back in the form after logging in again; without it, the page
 // that answers the post shows the note back to copy.
 func TestDrafts_JournalNoteSurvivesAnExpiredSession(t *testing.T) {
+	t.Parallel()
 	e := New(t, store.SQLite)
 	f := seedDemo(t, e.Env)
 	if !e.has("POST /persons/{id}/journal") {

@@ -170,8 +170,9 @@ func (u *user) login(who string) {
 
 // runMainFlow runs the flow on each backend.
 func runMainFlow(t *testing.T, how driver, opts ...TabOption) {
+	t.Parallel()
 	for _, d := range storetest.Dialects {
-		t.Run(d.String(), func(t *testing.T) { mainFlow(t, d, how, opts...) })
+		t.Run(d.String(), func(t *testing.T) { t.Parallel(); mainFlow(t, d, how, opts...) })
 	}
 }
 

@@ -13,6 +13,7 @@ import (
 // swaps the results in place, no page load); without it the same form
 // works as a plain GET form (TestFlow_MainWithoutJavaScript).
 func TestSearch_InstantResultsWhileTyping(t *testing.T) {
+	t.Parallel()
 	e := New(t, store.SQLite)
 	seedDemo(t, e.Env)
 	tab := e.NewTab()

@@ -32,7 +32,7 @@ const activeElement = `(() => { const e = document.activeElement, s = getCompute
     idx: [...document.querySelectorAll("*")].indexOf(e)} })()`
 
 func (tb *Tab) press(key string) focused {
-	tb.e.T.Helper()
+	tb.t.Helper()
 	tb.Do("key "+key, chromedp.KeyEvent(key))
 	return Eval[focused](tb, activeElement)
 }
@@ -41,6 +41,7 @@ func (tb *Tab) press(key string) focused {
 // the skip link, shown on screen; Enter moves to the main content; every
 // element reached with Tab shows a focus outline.
 func TestKeyboard_SkipLinkThenVisibleFocusEverywhere(t *testing.T) {
+	t.Parallel()
 	e := New(t, store.SQLite)
 	f := seedDemo(t, e.Env)
 	for _, who := range []string{"worker", "manager", "admin"} {

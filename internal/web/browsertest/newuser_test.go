@@ -3,6 +3,7 @@ package browsertest
 import (
 	"fmt"
 	"strings"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -29,7 +30,7 @@ func bothWays(t *testing.T, e *Env, who string, fn func(t *testing.T, u *user, j
 			if !js {
 				opts = append(opts, NoJS())
 			}
-			u := &user{t: t, e: e, tab: e.NewTab(opts...)}
+			u := &user{t: t, e: e, tab: e.NewTab(append(opts, In(t))...)}
 			u.tab.LoginAs(who)
 			fn(t, u, js)
 		})
@@ -47,6 +48,7 @@ func (u *user) setValue(css, value string) {
 // « Ce n'est pas la même personne — créer » creates the person once a
 // reason is given.
 func TestNewUser_DuplicateWarningLeadsSomewhere(t *testing.T) {
+	t.Parallel()
 	e := New(t, store.SQLite)
 	names := map[bool][2]string{true: {"Louise", "Louis"}, false: {"Anne", "Annie"}}
 	bothWays(t, e, "worker", func(t *testing.T, u *user, js bool) {
@@ -128,6 +130,7 @@ const labelGaps = `(() => {
 // 2. Every checkbox and radio of every page, for every role, is at most
 // 16 px from its label, at desktop width and on a phone.
 func TestNewUser_CheckboxesBesideTheirLabels(t *testing.T) {
+	t.Parallel()
 	e := New(t, store.SQLite)
 	f := seedDemo(t, e.Env)
 	// A break-glass waiting for review, so that the review page shows its
@@ -139,30 +142,38 @@ func TestNewUser_CheckboxesBesideTheirLabels(t *testing.T) {
 		Name string `json:"name"`
 		Gap  int    `json:"gap"`
 	}
-	measured := 0
-	for _, width := range []int64{1280, 360} {
-		for _, who := range []string{"admin", "manager", "worker", "reception"} {
-			tab := e.NewTab(Width(width))
-			tab.LoginAs(who)
-			for _, v := range pagesFor(who, f) {
-				if v.route != "" && !e.has(v.route) {
-					continue
-				}
-				if st := tab.Go(v.path); st != 200 {
-					continue
-				}
-				for _, g := range Eval[[]gap](tab, labelGaps) {
-					measured++
-					switch {
-					case g.Gap < 0:
-						t.Errorf("%s at %d px on %s: %s has no label", who, width, v.path, g.Name)
-					case g.Gap > 16:
-						t.Errorf("%s at %d px on %s: %s is %d px from its label (at most 16)", who, width, v.path, g.Name, g.Gap)
+	// Each width and role in parallel, in its own tab of the same browser:
+	// they only read.
+	var gaps atomic.Int64
+	t.Run("pages", func(t *testing.T) {
+		for _, width := range []int64{1280, 360} {
+			for _, who := range []string{"admin", "manager", "worker", "reception"} {
+				t.Run(fmt.Sprintf("%s-%d", who, width), func(t *testing.T) {
+					t.Parallel()
+					tab := e.NewTab(Width(width), In(t))
+					tab.LoginAs(who)
+					for _, v := range pagesFor(who, f) {
+						if v.route != "" && !e.has(v.route) {
+							continue
+						}
+						if st := tab.Go(v.path); st != 200 {
+							continue
+						}
+						for _, g := range Eval[[]gap](tab, labelGaps) {
+							gaps.Add(1)
+							switch {
+							case g.Gap < 0:
+								t.Errorf("%s at %d px on %s: %s has no label", who, width, v.path, g.Name)
+							case g.Gap > 16:
+								t.Errorf("%s at %d px on %s: %s is %d px from its label (at most 16)", who, width, v.path, g.Name, g.Gap)
+							}
+						}
 					}
-				}
+				})
 			}
 		}
-	}
+	})
+	measured := gaps.Load()
 	if measured < 20 {
 		t.Fatalf("only %d checkboxes and radios measured: the pages lost them?", measured)
 	}
@@ -197,6 +208,7 @@ func inView(tab *Tab, css string) bool {
 // desktop and on a phone; after saving, « Enregistré. » is in view, and
 // the worker's own entry is not « nouveau ».
 func TestNewUser_AddToJournalAtTheTop(t *testing.T) {
+	t.Parallel()
 	e := New(t, store.SQLite)
 	f := seedDemo(t, e.Env)
 	for _, width := range []int64{1280, 360} {
@@ -256,6 +268,7 @@ func TestNewUser_AddToJournalAtTheTop(t *testing.T) {
 // time); on a phone the header and banners leave most of the screen to
 // the file.
 func TestNewUser_TopOfTheFileForAnAppointment(t *testing.T) {
+	t.Parallel()
 	e := New(t, store.SQLite)
 	f := seedDemo(t, e.Env)
 	phone, line1, postal, city := "06 12 34 56 78", "12 rue Garibaldi", "69003", "Lyon 3e"
@@ -323,6 +336,7 @@ func TestNewUser_TopOfTheFileForAnAppointment(t *testing.T) {
 // reloads grouped, and the audit page searched by a person's name, in
 // French words.
 func TestNewUser_WhoReadThisFile(t *testing.T) {
+	t.Parallel()
 	e := New(t, store.SQLite)
 	f := seedDemo(t, e.Env)
 	reader := e.NewTab()
@@ -366,6 +380,7 @@ func TestNewUser_WhoReadThisFile(t *testing.T) {
 // « mes personnes suivies » (sortable by last contact and alerts), and a
 // file handed over appears on the new referent's day until acknowledged.
 func TestNewUser_MyDayAndMyCaseload(t *testing.T) {
+	t.Parallel()
 	e := New(t, store.SQLite)
 	f := seedDemo(t, e.Env)
 	other := createPerson(t, e.Env, "worker", "NOEL", "Aline", "1979-06-02")
@@ -433,6 +448,7 @@ func TestNewUser_MyDayAndMyCaseload(t *testing.T) {
 // 7. « Mes personnes suivies » includes the household one follows: the
 // partner of the person accompanied is listed, marked « foyer suivi ».
 func TestNewUser_CaseloadIncludesTheHousehold(t *testing.T) {
+	t.Parallel()
 	e := New(t, store.SQLite)
 	lead := createPerson(t, e.Env, "worker", "FABRE", "Louise", "1981-01-15")
 	partner := createPerson(t, e.Env, "worker", "FABRE", "Marc", "1979-07-04")
@@ -464,6 +480,7 @@ func TestNewUser_CaseloadIncludesTheHousehold(t *testing.T) {
 // break-glass form is on the page, and « demander une orientation »;
 // once opened, the file says until when.
 func TestNewUser_RefusalOffersBreakGlassAndReferral(t *testing.T) {
+	t.Parallel()
 	e := New(t, store.SQLite)
 	names := map[bool]string{true: "GARNIER", false: "LEROY"}
 	bothWays(t, e, "worker2", func(t *testing.T, u *user, js bool) {
@@ -494,6 +511,7 @@ func TestNewUser_RefusalOffersBreakGlassAndReferral(t *testing.T) {
 // 8. A journal search result names the person, the newest comes first,
 // and it opens the file at the entry.
 func TestNewUser_JournalSearchLeadsToTheEntry(t *testing.T) {
+	t.Parallel()
 	e := New(t, store.SQLite)
 	f := seedDemo(t, e.Env)
 	bothWays(t, e, "worker", func(t *testing.T, u *user, js bool) {
@@ -521,6 +539,7 @@ func TestNewUser_JournalSearchLeadsToTheEntry(t *testing.T) {
 // 8. An entry found by the search on an old page of a long journal: the
 // link opens the journal page that holds it (?entry=), not the first.
 func TestNewUser_JournalSearchReachesAnOldEntry(t *testing.T) {
+	t.Parallel()
 	e := New(t, store.SQLite)
 	p := createPerson(t, e.Env, "worker", "ROUSSEL", "Inès", "1985-03-08")
 	var old string
@@ -571,6 +590,7 @@ func TestNewUser_JournalSearchReachesAnOldEntry(t *testing.T) {
 // 9. French as a worker reads it: no « AAAA-MM-JJ » beside a date picker,
 // teams are « équipes », and « 1 tâche » in the singular.
 func TestNewUser_FrenchWordsAndForms(t *testing.T) {
+	t.Parallel()
 	e := New(t, store.SQLite)
 	bothWays(t, e, "admin", func(t *testing.T, u *user, js bool) {
 		u.tab.Go("/admin/teams")

@@ -20,6 +20,7 @@ import (
 // that the DPO's page lists with its due date. Every portal page passes
 // axe and fits the screen.
 func TestPortal_PhoneFlow(t *testing.T) {
+	t.Parallel()
 	e := New(t, store.SQLite)
 	p := createPerson(t, e.Env, "worker", "MARTIN", "Léa", "1990-04-12")
 	if _, err := e.App.CaseFile.CreateAccompaniment(t.Context(), e.Actor("worker"), p, casefile.AccompanimentInput{

@@ -13,6 +13,7 @@ import (
 // Printed, a person's file is a summary: no navigation, no forms or
 // buttons, but the person, the accompaniments and the journal.
 func TestPrint_FileSummaryWithoutControls(t *testing.T) {
+	t.Parallel()
 	e := New(t, store.SQLite)
 	f := seedDemo(t, e.Env)
 	tab := e.NewTab()

@@ -20,8 +20,9 @@ import (
 // status change; the person's access log names B's reads; once B ends the
 // follow-up, B gets 404. Every page passes axe.
 func TestReferral_DoneWhen(t *testing.T) {
+	t.Parallel()
 	for _, d := range storetest.Dialects {
-		t.Run(d.String(), func(t *testing.T) { referralFlow(t, d) })
+		t.Run(d.String(), func(t *testing.T) { t.Parallel(); referralFlow(t, d) })
 	}
 }
 

@@ -21,6 +21,7 @@ var reviewMarks = []string{"menteuse", "toxicomane", "séropositive", "2 85 03 7
 // them as a confirmation step with « Enregistrer tel quel » / « Corriger ».
 // Both pass axe with no violation.
 func TestReview_JournalNoteFlaggedWithAndWithoutJavaScript(t *testing.T) {
+	t.Parallel()
 	e := New(t, store.SQLite)
 	f := seedDemo(t, e.Env)
 	// Three ways to the same review: typed with JavaScript (htmx, as the

@@ -17,6 +17,7 @@ import (
 // commission and the decision letter downloads as a PDF naming the
 // amount.
 func TestRights_DoneWhen(t *testing.T) {
+	t.Parallel()
 	e := New(t, store.SQLite)
 	if !e.has("GET /persons/{id}/rights") || !e.has("GET /commissions/{id}") {
 		t.Fatal("the rights pages are not registered")

@@ -48,6 +48,7 @@ var widths = []int64{1280, 360}
 // PARCOURS_UPDATE_SCREENSHOTS=1 the screenshots are written to
 // docs/screenshots/ for the README.
 func TestScreens_ResponsiveAndScreenshots(t *testing.T) {
+	t.Parallel()
 	e := New(t, store.SQLite)
 	f := seedDemo(t, e.Env)
 	// A day with something in it: an overdue task, and a file opened.
@@ -105,24 +106,30 @@ func TestScreens_ResponsiveAndScreenshots(t *testing.T) {
 // At 360 px (a phone on a home visit) no page scrolls sideways, for the
 // roles that use the most pages.
 func TestResponsive_NoSidewaysScrollAt360(t *testing.T) {
+	t.Parallel()
 	e := New(t, store.SQLite)
 	f := seedDemo(t, e.Env)
+	// Each role in parallel, in its own tab of the same browser: they only
+	// read.
 	for _, who := range []string{"worker", "manager", "admin"} {
-		tab := e.NewTab(Width(360))
-		tab.LoginAs(who)
-		for _, v := range pagesFor(who, f) {
-			if v.route != "" && !e.has(v.route) {
-				continue
+		t.Run(who, func(t *testing.T) {
+			t.Parallel()
+			tab := e.NewTab(Width(360), In(t))
+			tab.LoginAs(who)
+			for _, v := range pagesFor(who, f) {
+				if v.route != "" && !e.has(v.route) {
+					continue
+				}
+				if st := tab.Go(v.path); st >= 500 {
+					t.Errorf("%s %s: %d", who, v.path, st)
+					continue
+				}
+				overflow := Eval[int64](tab, `document.documentElement.scrollWidth - document.documentElement.clientWidth`)
+				if overflow > 0 {
+					wide := Eval[string](tab, `[...document.querySelectorAll("main *")].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 3).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + e.className : "")).join(", ")`)
+					t.Errorf("%s %s (%s) at 360 px overflows sideways by %d px: %s", who, v.path, v.name, overflow, wide)
+				}
 			}
-			if st := tab.Go(v.path); st >= 500 {
-				t.Errorf("%s %s: %d", who, v.path, st)
-				continue
-			}
-			overflow := Eval[int64](tab, `document.documentElement.scrollWidth - document.documentElement.clientWidth`)
-			if overflow > 0 {
-				wide := Eval[string](tab, `[...document.querySelectorAll("main *")].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 3).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + e.className : "")).join(", ")`)
-				t.Errorf("%s %s (%s) at 360 px overflows sideways by %d px: %s", who, v.path, v.name, overflow, wide)
-			}
-		}
+		})
 	}
 }
