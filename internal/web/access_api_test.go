@@ -60,6 +60,7 @@ func sameCounts(t *testing.T, what string, before, after map[string]int) {
 const urgentReason = "Appel du 115 : mise à l'abri urgente ce soir, référente absente"
 
 func TestBreakGlass_BadReasonRefusedAndNothingWritten(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		p := recordPerson(t, e, "worker", "BERNARD")
 		path := "/api/v1/persons/" + p.ID + "/break-glass"
@@ -97,6 +98,7 @@ func TestBreakGlass_BadReasonRefusedAndNothingWritten(t *testing.T) {
 }
 
 func TestBreakGlass_OpensTheFileForFourHoursVisiblyAndIsReviewed(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		p := recordPerson(t, e, "worker", "PETIT")
 		if resp := e.Do("GET", "/api/v1/persons/"+p.ID, "worker2", nil); resp.Status != 403 {
@@ -234,6 +236,7 @@ func TestBreakGlass_OpensTheFileForFourHoursVisiblyAndIsReviewed(t *testing.T) {
 }
 
 func TestConsent_RecordsInformationAndObjections(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		p := recordPerson(t, e, "worker", "LEROY")
 		path := "/api/v1/persons/" + p.ID + "/consent"
@@ -294,6 +297,7 @@ func TestConsent_RecordsInformationAndObjections(t *testing.T) {
 }
 
 func TestAccessLog_NamesWorkersOnlyWhenTheOrganisationChooses(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		p := recordPerson(t, e, "worker", "ROUX")
 		e.Do("GET", "/api/v1/persons/"+p.ID, "manager", nil)
@@ -324,6 +328,7 @@ func TestAccessLog_NamesWorkersOnlyWhenTheOrganisationChooses(t *testing.T) {
 }
 
 func TestAuditSearch_FiltersExportsSafelyAndOpensToTheDPO(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		p := recordPerson(t, e, "worker", "GIRARD")
 		q := recordPerson(t, e, "worker", "FAURE")
@@ -398,6 +403,7 @@ func TestAuditSearch_FiltersExportsSafelyAndOpensToTheDPO(t *testing.T) {
 var _ = http.StatusOK
 
 func TestBreakGlassPage_FromTheRefusalToTheOpenFile(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		p := recordPerson(t, e, "worker", "MOREL")
 		refused := e.Page("GET", "/persons/"+p.ID, "worker2", nil)
@@ -429,6 +435,7 @@ func TestBreakGlassPage_FromTheRefusalToTheOpenFile(t *testing.T) {
 }
 
 func TestHealth_OnlyForTheReferentAndTheTeam(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
 		p := recordPerson(t, e, "worker", "LAMBERT")
@@ -562,6 +569,7 @@ func TestNotifications_MarkReadOneAndAll(t *testing.T) {
 // workers who opened it, repeated reads within 30 minutes make one line;
 // the audit page speaks in names and French words and filters by name.
 func TestAccessLog_ManagersSeeWhoReadAndRepeatsAreGrouped(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		p := recordPerson(t, e, "worker", "ROUX")
 		for range 3 {

@@ -22,6 +22,7 @@ func apptBody(e *apptest.Env, date, start, end string) map[string]any {
 }
 
 func TestAppointments_BadInputIs422NamingTheField(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		e.App.DB.Now = func() time.Time { return agendaMonday }
 		p := rightsPerson(t, e, "worker", "BERNARD")
@@ -80,6 +81,7 @@ func TestAppointments_BadInputIs422NamingTheField(t *testing.T) {
 }
 
 func TestAppointments_BookWarnOutcomeJournalAndFeed(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		e.App.DB.Now = func() time.Time { return agendaMonday }
 		p := rightsPerson(t, e, "worker", "MARTIN")
@@ -200,6 +202,7 @@ func TestAppointments_BookWarnOutcomeJournalAndFeed(t *testing.T) {
 }
 
 func TestDesk_FrontDeskLogsAVisitTheReferentIsNotifiedAndTheJournalStaysClosed(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		e.App.DB.Now = func() time.Time { return agendaMonday }
 		p := rightsPerson(t, e, "worker2", "PETIT") // followed by worker2 (team A2), not the front desk's team

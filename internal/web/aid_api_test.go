@@ -33,6 +33,7 @@ func rightsHousehold(t *testing.T, e *apptest.Env, name string, members ...*parc
 }
 
 func TestBudget_ResteAVivrePerUnitAndFamilyQuotientWithVersions(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		p := rightsPerson(t, e, "worker", "GIRARD")
 		h := rightsHousehold(t, e, "Foyer Girard", p)
@@ -89,6 +90,7 @@ func rightsToday(e *apptest.Env, days int) string {
 }
 
 func TestAidRequest_CommissionDecidesOnceAndTheLetterNamesOnlyItsHousehold(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		lea := rightsPerson(t, e, "worker", "DURAND")
 		hl := rightsHousehold(t, e, "Foyer Durand", lea)

@@ -17,6 +17,7 @@ import (
 // of the applicants they follow, the filters apply, and bad input is 422
 // naming the field.
 func TestAidRequests_OrganisationListFiltersAndPages(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		mine := recordPerson(t, e, "worker", "LISTIER")
 		h := rightsHousehold(t, e, "Foyer Listier", mine)

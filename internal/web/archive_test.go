@@ -19,6 +19,7 @@ const archiveReason = "Contrôle de la Chambre régionale des comptes sur les ai
 // event stamped with the reason) but writes nothing; the DPO, a worker by
 // role, reads it the same way.
 func TestArchivedFile_ReadOnlyForManagersAndTheDPOEachReadWithItsReason(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
 		p := recordPerson(t, e, "worker", "ARCHAMBAULT")

@@ -126,6 +126,7 @@ func auditCount(t *testing.T, e *apptest.Env, action, objectID string) int {
 }
 
 func TestLogin_WithoutTOTPWhenRelaxed_SetsHardenedCookieAndRedirectsToNext(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		relaxTOTP(t, e, true)
 		setPassword(t, e, "worker", testPassword)
@@ -155,6 +156,7 @@ func TestLogin_WithoutTOTPWhenRelaxed_SetsHardenedCookieAndRedirectsToNext(t *te
 }
 
 func TestLogin_FailuresAreGenericLoggedAndAudited(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		setPassword(t, e, "worker", testPassword)
 		b := newBrowser(e)
@@ -191,6 +193,7 @@ func TestLogin_FailuresAreGenericLoggedAndAudited(t *testing.T) {
 }
 
 func TestLogin_LockoutAfterFiveFailuresThenUnlockAfterFifteenMinutes(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		relaxTOTP(t, e, true)
 		setPassword(t, e, "worker", testPassword)
@@ -234,6 +237,7 @@ func TestLogin_LockoutAfterFiveFailuresThenUnlockAfterFifteenMinutes(t *testing.
 }
 
 func TestLogin_AddressThrottle(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		relaxTOTP(t, e, true)
 		setPassword(t, e, "worker", testPassword)
@@ -254,6 +258,7 @@ func TestLogin_AddressThrottle(t *testing.T) {
 }
 
 func TestLogin_TOTPRequiredByDefault_ReplayRefused(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		setPassword(t, e, "worker", testPassword)
 		secret := enrolTOTP(t, e, "worker")
@@ -298,6 +303,7 @@ func TestLogin_TOTPRequiredByDefault_ReplayRefused(t *testing.T) {
 }
 
 func TestLogin_TOTPRelaxedForWorkersButNotForAdmins(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		relaxTOTP(t, e, true)
 		setPassword(t, e, "worker", testPassword)
@@ -322,6 +328,7 @@ func TestLogin_TOTPRelaxedForWorkersButNotForAdmins(t *testing.T) {
 var secretRe = regexp.MustCompile(`<code>([A-Z2-7]+)</code>`)
 
 func TestLogin_FirstLoginEnrolsTOTP(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		setPassword(t, e, "manager", testPassword)
 		at := time.Date(2026, 3, 2, 9, 0, 10, 0, time.UTC)
@@ -378,6 +385,7 @@ func TestLogin_FirstLoginEnrolsTOTP(t *testing.T) {
 }
 
 func TestSession_IdleAndAbsoluteExpiry(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		relaxTOTP(t, e, true)
 		setPassword(t, e, "worker", testPassword)
@@ -409,6 +417,7 @@ func TestSession_IdleAndAbsoluteExpiry(t *testing.T) {
 }
 
 func TestPasswordChange_EndsEveryOtherSession(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		relaxTOTP(t, e, true)
 		setPassword(t, e, "worker", testPassword)
@@ -448,6 +457,7 @@ func TestPasswordChange_EndsEveryOtherSession(t *testing.T) {
 }
 
 func TestDisable_EndsSessionsAndTokens(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		relaxTOTP(t, e, true)
 		setPassword(t, e, "worker", testPassword)
@@ -491,6 +501,7 @@ func TestDisable_EndsSessionsAndTokens(t *testing.T) {
 }
 
 func TestLogout_EndsTheSession(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		relaxTOTP(t, e, true)
 		setPassword(t, e, "worker", testPassword)
@@ -517,6 +528,7 @@ func TestLogout_EndsTheSession(t *testing.T) {
 }
 
 func TestTokens_CreateListRevoke(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		r := e.Do("POST", "/api/v1/tokens", "worker", map[string]any{"name": "export tableur"})
 		if r.Status != http.StatusCreated {
@@ -567,6 +579,7 @@ func TestTokens_CreateListRevoke(t *testing.T) {
 }
 
 func TestLogin_OpenRedirectRefused(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		relaxTOTP(t, e, true)
 		setPassword(t, e, "worker", testPassword)
@@ -591,6 +604,7 @@ func TestLogin_OpenRedirectRefused(t *testing.T) {
 }
 
 func TestCSRF_MissingOrWrongTokenIsRefusedAndChangesNothing(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		for _, token := range []string{"", "un-jeton-faux"} {
 			r := e.Page("POST", "/profile/language", "worker", url.Values{"language": {"en"}, "csrf": {token}})
@@ -620,6 +634,7 @@ func TestCSRF_MissingOrWrongTokenIsRefusedAndChangesNothing(t *testing.T) {
 }
 
 func TestAdminPages_CreateWorkerTeamAndSettings(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		r := e.Page("POST", "/admin/workers", "admin", url.Values{"email": {"nouvelle@ccas.test"}, "role": {"manager"},
 			"teams": {e.TeamA2.ID}, "first_name": {"Nora"}, "last_name": {"Benali"}})
@@ -668,6 +683,7 @@ func TestAdminPages_CreateWorkerTeamAndSettings(t *testing.T) {
 }
 
 func TestOrgService_CreateRules(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		ctx := context.Background()
 		// Only the operator creates structures.
@@ -696,6 +712,7 @@ func TestOrgService_CreateRules(t *testing.T) {
 }
 
 func TestCSRF_HeaderAndMultipartQueryAccepted(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		relaxTOTP(t, e, true)
 		setPassword(t, e, "worker", testPassword)
@@ -731,6 +748,7 @@ func TestCSRF_HeaderAndMultipartQueryAccepted(t *testing.T) {
 }
 
 func TestAdmin_ResetsAForgottenPassword(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		relaxTOTP(t, e, true)
 		setPassword(t, e, "worker", testPassword)
@@ -769,6 +787,7 @@ func TestAdmin_ResetsAForgottenPassword(t *testing.T) {
 }
 
 func TestProfile_ReplacingTOTPAsksThePasswordAndEndsOtherSessions(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		setPassword(t, e, "worker", testPassword)
 		old := enrolTOTP(t, e, "worker")
@@ -818,6 +837,7 @@ func TestProfile_ReplacingTOTPAsksThePasswordAndEndsOtherSessions(t *testing.T) 
 }
 
 func TestLogin_PasswordDoesNotResetTheCounterOfCodeGuesses(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		setPassword(t, e, "worker", testPassword)
 		secret := enrolTOTP(t, e, "worker")
@@ -858,6 +878,7 @@ func wrongCode(secret string, at time.Time, i int) string {
 }
 
 func TestAdminAPI_AccountsTeamsAndSettings(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		var list struct{ Items []parcours.Worker }
 		e.Do("GET", "/api/v1/workers", "admin", nil).Decode(t, &list)

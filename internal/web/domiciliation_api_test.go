@@ -11,6 +11,7 @@ import (
 )
 
 func TestDomiciliation_FrontDeskLogsMailWithoutReadingTheJournal(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		p := rightsPerson(t, e, "worker", "LEROY")
 		other := rightsPerson(t, e, "worker", "CARON")
@@ -66,6 +67,7 @@ func TestDomiciliation_FrontDeskLogsMailWithoutReadingTheJournal(t *testing.T) {
 }
 
 func TestDomiciliation_RenewalReminderForThoseWhoFollowThePerson(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		p := rightsPerson(t, e, "worker", "FONTAINE")
 		today := parcours.Today(e.App.DB.Now())

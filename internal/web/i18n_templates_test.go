@@ -103,6 +103,7 @@ func templateFiles(t *testing.T) map[string]string {
 }
 
 func TestTemplates_NoTextOutsideTheCatalogue(t *testing.T) {
+	t.Parallel()
 	for name, src := range templateFiles(t) {
 		for _, txt := range literalText(src) {
 			t.Errorf("%s: text %q is not from the catalogue: use {{t .Lang \"key\"}}", name, txt)
@@ -112,6 +113,7 @@ func TestTemplates_NoTextOutsideTheCatalogue(t *testing.T) {
 
 // The checker itself must catch what it claims to.
 func TestTemplates_CheckerFindsHardcodedText(t *testing.T) {
+	t.Parallel()
 	cases := map[string]bool{
 		`<p>Bonjour</p>`:                               true,
 		`<p>{{t .Lang "hello"}}</p>`:                   false,
@@ -197,6 +199,7 @@ func walkNodes(n parse.Node, lit func(string)) {
 }
 
 func TestTemplates_EveryKeyInTheCatalogue(t *testing.T) {
+	t.Parallel()
 	keys := templateKeys(t)
 	if len(keys) == 0 {
 		t.Fatal("no key found in the templates: the scanner is broken")
@@ -300,6 +303,7 @@ func callName(fun ast.Expr) string {
 }
 
 func TestGoCode_EveryKeyInTheCatalogue(t *testing.T) {
+	t.Parallel()
 	if _, err := os.Stat(filepath.Join("..", "..", "go.mod")); err != nil {
 		t.Skip("sources not available")
 	}

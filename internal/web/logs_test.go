@@ -14,6 +14,7 @@ import (
 // refused requests, and checks that nothing of it reaches the logs: only
 // routes, statuses, ids and timings may.
 func TestLogs_NoPersonalData(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		const (
 			birthName = "QUERCYVANDELOUP"

@@ -328,6 +328,7 @@ func checkAudit(t *testing.T, f *fixture, key, who string, row matrixRow, status
 func ptr[T any](v T) *T { return &v }
 
 func TestRouteMatrix(t *testing.T) {
+	t.Parallel()
 	// MATRIX_DUMP=file writes what each request answered and recorded, to
 	// write the audit line of a new route (audit_matrix_test.go).
 	var dump *os.File

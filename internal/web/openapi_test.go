@@ -35,6 +35,7 @@ func openAPIDoc(t *testing.T, e *apptest.Env) map[string]any {
 }
 
 func TestOpenAPI_DocumentIsWellFormed(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, testDocumentIsWellFormed)
 }
 
@@ -121,6 +122,7 @@ func testDocumentIsWellFormed(t *testing.T, e *apptest.Env) {
 // the Error schema. New routes are covered as soon as they have matrix
 // rows.
 func TestOpenAPI_ResponsesMatchTheirSchemas(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		f := newFixture(t, e)
 		doc := openAPIDoc(t, e)
@@ -456,6 +458,7 @@ func short(v any) string {
 // The validator itself must catch what it claims to, or the tests above
 // prove nothing.
 func TestOpenAPI_ValidatorCatchesMismatches(t *testing.T) {
+	t.Parallel()
 	doc := map[string]any{"components": map[string]any{"schemas": map[string]any{
 		"Thing": map[string]any{
 			"type": "object", "required": []any{"id", "when"}, "additionalProperties": false,
@@ -508,6 +511,7 @@ func TestOpenAPI_ValidatorCatchesMismatches(t *testing.T) {
 // added to an input must be documented, and a documented field must be
 // accepted (bodies are decoded with unknown fields refused).
 func TestOpenAPI_InputSchemasDeclareEveryField(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		doc := openAPIDoc(t, e)
 		for name, typ := range map[string]reflect.Type{

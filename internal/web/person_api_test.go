@@ -274,6 +274,7 @@ var badInputs = []badInput{
 }
 
 func TestPersonAPI_BadInputIsRefusedAndWritesNothing(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		f := newFixture(t, e)
 		ctx := t.Context()
@@ -326,6 +327,7 @@ func TestPersonAPI_BadInputIsRefusedAndWritesNothing(t *testing.T) {
 }
 
 func TestPersonAPI_EveryFieldProblemIsReported(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		resp := e.Do("POST", "/api/v1/persons", "worker", map[string]any{
 			"birth_name": "", "first_names": "", "birth_date": "2999-12-31", "email": "x", "nir": "123"})
@@ -347,6 +349,7 @@ func TestPersonAPI_EveryFieldProblemIsReported(t *testing.T) {
 }
 
 func TestPersonAPI_BodyOverOneMebibyteIs413(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		before := countAll(t, e)
 		big := `{"birth_name": "LEFEBVRE", "first_names": "Inès", "birth_date": "1988-06-02", "birth_place": "` +
@@ -367,6 +370,7 @@ func TestPersonAPI_BodyOverOneMebibyteIs413(t *testing.T) {
 }
 
 func TestPersonAPI_MessagesInEnglishOnRequest(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		cases := []struct {
 			body     any
@@ -395,6 +399,7 @@ func TestPersonAPI_MessagesInEnglishOnRequest(t *testing.T) {
 }
 
 func TestPersonAPI_StaleVersionConflictsAndCurrentVersionSaves(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		var p parcours.Person
 		resp := e.Do("POST", "/api/v1/persons", "worker", validPerson())
@@ -424,6 +429,7 @@ func TestPersonAPI_StaleVersionConflictsAndCurrentVersionSaves(t *testing.T) {
 }
 
 func TestPersonAPI_PaginationVisitsEachPersonOnce(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		created := map[string]bool{}
 		// Same birth names and first names on purpose: the id breaks ties.
@@ -486,6 +492,7 @@ func TestPersonAPI_PaginationVisitsEachPersonOnce(t *testing.T) {
 }
 
 func TestHouseholdAPI_MembersAndSituationHistory(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		var a, b parcours.Person
 		e.Do("POST", "/api/v1/persons", "worker", validPerson()).Decode(t, &a)
@@ -562,6 +569,7 @@ func TestHouseholdAPI_MembersAndSituationHistory(t *testing.T) {
 }
 
 func TestPersonAPI_NIRHiddenFromFrontDesk(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		var p parcours.Person
 		resp := e.Do("POST", "/api/v1/persons", "worker", with(validPerson(), "nir", "2 88 06 75 123 456 "+nirKey("2880675123456")))

@@ -42,6 +42,7 @@ func rightsPerson(t *testing.T, e *apptest.Env, who, name string) *parcours.Pers
 }
 
 func TestProcedure_DoneForThePersonNeedsAValidMandateCoveringIt(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		p := rightsPerson(t, e, "worker", "NGUYEN")
 		base := "/api/v1/persons/" + p.ID
@@ -102,6 +103,7 @@ func TestProcedure_DoneForThePersonNeedsAValidMandateCoveringIt(t *testing.T) {
 }
 
 func TestMandate_LongerThanAYearOrStartingInThePastIsRefused(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		p := rightsPerson(t, e, "worker", "BERNARD")
 		base := "/api/v1/persons/" + p.ID + "/mandates"
@@ -147,6 +149,7 @@ func yearFrom(date string, extra int) string {
 }
 
 func TestProcedure_AmountsAndEndedProcedures(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		p := rightsPerson(t, e, "worker", "PETIT")
 		base := "/api/v1/persons/" + p.ID + "/procedures"
@@ -185,6 +188,7 @@ func TestProcedure_AmountsAndEndedProcedures(t *testing.T) {
 }
 
 func TestProcedure_NextStepIsATaskAndAFollowUp(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		p := rightsPerson(t, e, "worker", "ROUX")
 		r := e.Do("POST", "/api/v1/persons/"+p.ID+"/procedures", "worker", map[string]any{"right_code": "prime_activite",
@@ -219,6 +223,7 @@ func TestProcedure_NextStepIsATaskAndAFollowUp(t *testing.T) {
 }
 
 func TestAutonomyCheck_ShowsProgressAndRefusesUnknownAnswers(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		p := rightsPerson(t, e, "worker", "FAURE")
 		base := "/api/v1/persons/" + p.ID + "/autonomy-checks"
@@ -238,6 +243,7 @@ func TestAutonomyCheck_ShowsProgressAndRefusesUnknownAnswers(t *testing.T) {
 }
 
 func TestMandatePDF_NamesThePersonAndNoOneElse(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		p := rightsPerson(t, e, "worker", "LAMBERT")
 		other := rightsPerson(t, e, "worker", "MOREAU")
@@ -264,6 +270,7 @@ func TestMandatePDF_NamesThePersonAndNoOneElse(t *testing.T) {
 }
 
 func TestCatalogue_NationalListIsVersionedAndAidsAreTheOrganisations(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		var c rights.Catalogue
 		e.Do("GET", "/api/v1/rights", "reception", nil).Decode(t, &c)
@@ -289,6 +296,7 @@ func TestCatalogue_NationalListIsVersionedAndAidsAreTheOrganisations(t *testing.
 }
 
 func TestRights_InputSchemasDeclareEveryField(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		doc := openAPIDoc(t, e)
 		for name, typ := range map[string]reflect.Type{

@@ -16,6 +16,7 @@ import (
 )
 
 func TestSearchAPI_FindsRanksAndNeverLogsTheQuery(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		for _, p := range []map[string]any{
 			{"birth_name": "LEFEBVRE", "first_names": "Mohammed", "birth_date": "1985-03-12", "sex": "M"},
@@ -64,6 +65,7 @@ func TestSearchAPI_FindsRanksAndNeverLogsTheQuery(t *testing.T) {
 }
 
 func TestCreatePersonAPI_LikelyDuplicateIs409UnlessForced(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		first := map[string]any{"birth_name": "NGUYÊN", "first_names": "Thi Lan", "birth_date": "1978-11-30", "sex": "F"}
 		if r := e.Do("POST", "/api/v1/persons", "worker", first); r.Status != http.StatusCreated {
@@ -94,6 +96,7 @@ func TestCreatePersonAPI_LikelyDuplicateIs409UnlessForced(t *testing.T) {
 }
 
 func TestMergeAPI_MergeThenUndo(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		var a, b struct{ ID string }
 		e.Do("POST", "/api/v1/persons", "worker", map[string]any{"birth_name": "DUPONT", "first_names": "Marie", "birth_date": "1980-01-01", "sex": "F"}).Decode(t, &a)
@@ -152,6 +155,7 @@ func upload(t *testing.T, e *apptest.Env, who, csv string, dryRun bool) *apptest
 }
 
 func TestImportPage_DryRunReportThenImport(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		csv := "Nom;Prénom;Date de naissance;Foyer\nGARCIA;Lucia;04/04/2004;G\nGARCIA;Pablo;05/05/2006;G\nGARCIA;;05/05/2006;G\n"
 		r := upload(t, e, "worker", csv, true)
@@ -183,6 +187,7 @@ func TestImportPage_DryRunReportThenImport(t *testing.T) {
 }
 
 func TestJournalSearch_FindsReadableEntriesWithHighlightedSnippets(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		var p struct{ ID string }
 		e.Do("POST", "/api/v1/persons", "worker", map[string]any{"birth_name": "MARTIN", "first_names": "Paul", "birth_date": "1970-01-01", "sex": "M"}).Decode(t, &p)
@@ -235,6 +240,7 @@ func TestJournalSearch_FindsReadableEntriesWithHighlightedSnippets(t *testing.T)
 // Journal search results name the person, come newest first, and lead to
 // the entry itself.
 func TestJournalSearchPage_NamesSortsByDateAndLinksToTheEntry(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		p := recordPerson(t, e, "worker", "VIDAL")
 		var old, recent struct{ ID string }

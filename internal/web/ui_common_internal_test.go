@@ -35,6 +35,7 @@ func postForm(s *Server, form url.Values, site string) *httptest.ResponseRecorde
 }
 
 func TestSessionExpired_PostedTextIsShownBackNotLost(t *testing.T) {
+	t.Parallel()
 	s := formServer(t)
 	note := "Entretien au domicile : la personne <b>souhaite</b> reprendre une formation."
 	rec := postForm(s, url.Values{"body": {note}, "password": {"un mot de passe très long et secret"}, "kind": {"interview"}}, "same-origin")
@@ -60,6 +61,7 @@ func TestSessionExpired_PostedTextIsShownBackNotLost(t *testing.T) {
 }
 
 func TestSessionExpired_ShortFormsStillRedirectToLogin(t *testing.T) {
+	t.Parallel()
 	rec := postForm(formServer(t), url.Values{"kind": {"interview"}}, "same-origin")
 	if rec.Code != http.StatusSeeOther || !strings.HasPrefix(rec.Header().Get("Location"), "/login") {
 		t.Fatalf("status %d to %q, want 303 to /login", rec.Code, rec.Header().Get("Location"))
@@ -67,6 +69,7 @@ func TestSessionExpired_ShortFormsStillRedirectToLogin(t *testing.T) {
 }
 
 func TestSessionExpired_CrossOriginPostIsRefusedNotEchoed(t *testing.T) {
+	t.Parallel()
 	rec := postForm(formServer(t), url.Values{"body": {"un texte assez long pour être gardé"}}, "cross-site")
 	if rec.Code != http.StatusForbidden || strings.Contains(rec.Body.String(), "assez long") {
 		t.Fatalf("cross-site post: status %d, echoed: %v", rec.Code, strings.Contains(rec.Body.String(), "assez long"))

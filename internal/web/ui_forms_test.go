@@ -27,6 +27,7 @@ func journalCount(t *testing.T, e *apptest.Env, personID, text string) int {
 // A form sent twice (double click, Enter twice, back and resend) creates
 // one entry; the second post is sent back to the page it came from.
 func TestForms_DoubleSubmitCreatesOnce(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		f := newFixture(t, e)
 		path := "/persons/" + f.Person.ID + "/journal"
@@ -68,6 +69,7 @@ func TestForms_DoubleSubmitCreatesOnce(t *testing.T) {
 // database was away for a moment) alike; once it succeeds, the token is
 // spent.
 func TestForms_FailedFormCanBeSentAgain(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		f := newFixture(t, e)
 		path := "/persons/" + f.Person.ID + "/journal"
@@ -123,6 +125,7 @@ func TestForms_FailedFormCanBeSentAgain(t *testing.T) {
 
 // The pages render a fresh token in each creation form.
 func TestForms_PagesCarryAFreshToken(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		f := newFixture(t, e)
 		for _, p := range []string{"/persons/" + f.Person.ID, "/persons/new", "/households/new"} {

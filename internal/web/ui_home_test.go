@@ -20,6 +20,7 @@ import (
 )
 
 func TestHome_WorkerSeesDaySectionsWithEmptyStates(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		resp := e.Page("GET", "/", "worker", nil)
 		if resp.Status != http.StatusOK {
@@ -50,6 +51,7 @@ func TestHome_WorkerSeesDaySectionsWithEmptyStates(t *testing.T) {
 }
 
 func TestHome_ShowsOverdueTasksAndRecentFiles(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		f := newFixture(t, e)
 		past := time.Now().AddDate(0, 0, -3).Format(time.DateOnly)
@@ -80,6 +82,7 @@ func TestHome_ShowsOverdueTasksAndRecentFiles(t *testing.T) {
 }
 
 func TestHome_ManagerSeesBreakGlassToReview(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		resp := e.Page("GET", "/", "manager", nil)
 		if resp.Status != http.StatusOK || !strings.Contains(string(resp.Body), "Rien à valider pour le moment.") {
@@ -102,6 +105,7 @@ func TestHome_ManagerSeesBreakGlassToReview(t *testing.T) {
 }
 
 func TestHome_AnonymousIsSentToLogin(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		resp := e.Page("GET", "/", "", nil)
 		if resp.Status != http.StatusSeeOther || !strings.HasPrefix(resp.Header.Get("Location"), "/login") {
@@ -111,6 +115,7 @@ func TestHome_AnonymousIsSentToLogin(t *testing.T) {
 }
 
 func TestHome_LanguageFromAcceptLanguageAndFrenchDate(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		req := httptest.NewRequest("GET", "/", nil)
 		req.AddCookie(e.Session("worker"))
@@ -133,6 +138,7 @@ func TestHome_LanguageFromAcceptLanguageAndFrenchDate(t *testing.T) {
 
 // The worker's own choice of language wins over the browser's.
 func TestHome_WorkerPreferenceBeatsAcceptLanguage(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		if err := e.App.Auth.SetLanguage(t.Context(), e.Actor("worker"), "en"); err != nil {
 			t.Fatal(err)
@@ -157,6 +163,7 @@ func TestHome_WorkerPreferenceBeatsAcceptLanguage(t *testing.T) {
 // Every response, whatever its kind, carries the strict CSP and the other
 // security headers.
 func TestSecurityHeaders_OnEveryResponse(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		want := map[string]string{
 			"Content-Security-Policy":      "default-src 'none'; script-src 'self'; style-src 'self'",
@@ -195,6 +202,7 @@ func TestSecurityHeaders_OnEveryResponse(t *testing.T) {
 // Pages must not carry inline scripts, inline styles or event-handler
 // attributes: the CSP would block them, so they would be dead code.
 func TestPages_NoInlineScriptOrStyle(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		inline := regexp.MustCompile(`(?i)<script(\s[^>]*)?>\s*[^<\s]|<style|\sstyle=|\son[a-z]+=|javascript:`)
 		for _, p := range mainPages {
@@ -210,6 +218,7 @@ func TestPages_NoInlineScriptOrStyle(t *testing.T) {
 }
 
 func TestStatic_CompressedWhenAccepted(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) { testStaticCompressed(t, e) })
 }
 
@@ -278,6 +287,7 @@ var mainPages = []struct{ path, who string }{
 // A page with its stylesheets and scripts weighs at most 100 KB
 // transferred, counting static files as sent to a browser accepting gzip.
 func TestPageWeight_MainPagesUnder100KB(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		asset := regexp.MustCompile(`(?:href|src)="(/static/[^"]+)"`)
 		checked := 0
@@ -317,6 +327,7 @@ func TestPageWeight_MainPagesUnder100KB(t *testing.T) {
 // title on « Ma journée »: the day goes through the door like the file.
 // The worker is told how many such tasks they hold, so none is lost.
 func TestHome_TaskOnAFileNotFollowedShowsNothingOfIt(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		f := newFixture(t, e)
 		past := time.Now().AddDate(0, 0, -2).Format(time.DateOnly)
@@ -349,6 +360,7 @@ func TestHome_TaskOnAFileNotFollowedShowsNothingOfIt(t *testing.T) {
 // acknowledge them; « mes personnes suivies » lists the worker's caseload,
 // sortable by last contact and alerts.
 func TestHome_TodaysTasksHandoversAndCaseload(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		f := newFixture(t, e)
 		var acc struct{ ID string }

@@ -53,6 +53,7 @@ func personCount(t *testing.T, e *apptest.Env) int {
 }
 
 func TestPersonPages_CreateRedirectsToTheFile(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		resp := e.Page("POST", "/persons", "worker", url.Values{
 			"birth_name": {"ROUSSEL"}, "usage_name": {""}, "first_names": {"Maëlle"}, "birth_date": {"1979-11-03"}, "sex": {"F"},
@@ -77,6 +78,7 @@ func TestPersonPages_CreateRedirectsToTheFile(t *testing.T) {
 }
 
 func TestPersonPages_ErrorsNextToFieldsAndTypedValuesKept(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		before := personCount(t, e)
 		resp := e.Page("POST", "/persons", "worker", url.Values{
@@ -108,6 +110,7 @@ func TestPersonPages_ErrorsNextToFieldsAndTypedValuesKept(t *testing.T) {
 }
 
 func TestPersonPages_EditShowsThePersonAndRefusesAStaleVersion(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		ctx := t.Context()
 		p, err := e.App.Persons.Create(ctx, e.Actor("worker"), person.Input{BirthName: ptr("FAURE"), FirstNames: ptr("Jules"),
@@ -151,6 +154,7 @@ func TestPersonPages_EditShowsThePersonAndRefusesAStaleVersion(t *testing.T) {
 }
 
 func TestPersonPages_NIRFieldOnlyForRolesThatSeeIt(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		if html := string(e.Page("GET", "/persons/new", "worker", nil).Body); !strings.Contains(html, `name="nir"`) {
 			t.Error("the worker has no NIR field")
@@ -163,6 +167,7 @@ func TestPersonPages_NIRFieldOnlyForRolesThatSeeIt(t *testing.T) {
 }
 
 func TestPersonPages_ListPagesThroughEveryone(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		ctx := t.Context()
 		created := map[string]bool{}
@@ -211,6 +216,7 @@ func TestPersonPages_ListPagesThroughEveryone(t *testing.T) {
 }
 
 func TestHouseholdPages_CreateAddMemberAndRecordSituations(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		ctx := t.Context()
 		w := e.Actor("worker")
@@ -297,6 +303,7 @@ func TestHouseholdPages_CreateAddMemberAndRecordSituations(t *testing.T) {
 }
 
 func TestHouseholdPages_NewPersonStraightIntoAHousehold(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		h, err := e.App.Persons.CreateHousehold(t.Context(), e.Actor("worker"), person.HouseholdInput{Name: "Foyer Petit"})
 		if err != nil {
@@ -323,6 +330,7 @@ func TestHouseholdPages_NewPersonStraightIntoAHousehold(t *testing.T) {
 }
 
 func TestPersonPages_FormWithoutNIRFieldKeepsTheStoredNIR(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		ctx := t.Context()
 		nir := "1680269123456" + nirKey("1680269123456")
@@ -348,6 +356,7 @@ func TestPersonPages_FormWithoutNIRFieldKeepsTheStoredNIR(t *testing.T) {
 // on the others of the organisation, which the service refuses (403): the
 // page asks the door, row by row, instead of judging by role.
 func TestPersonPages_EditLinkOnlyWhereTheServiceAccepts(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		ctx := t.Context()
 		mine, err := e.App.Persons.Create(ctx, e.Actor("worker"), person.Input{BirthName: ptr("SUIVIE"), FirstNames: ptr("Anne"), BirthDate: ptr("1970-02-03")})
@@ -376,6 +385,7 @@ func TestPersonPages_EditLinkOnlyWhereTheServiceAccepts(t *testing.T) {
 // link to each, and a confirmation that needs a reason, which is recorded
 // against each candidate.
 func TestPersonPages_DuplicateShowsCandidatesThenCreatesWithReason(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		louise := e.Page("POST", "/persons", "worker", url.Values{
 			"birth_name": {"BRUN"}, "first_names": {"Louise"}, "birth_date": {"1973-12-19"}, "sex": {"F"}, "address.city": {"Lyon 3e"}})
@@ -435,6 +445,7 @@ func TestPersonPages_DuplicateShowsCandidatesThenCreatesWithReason(t *testing.T)
 // the page lands, with a link to the entry, which is never « nouveau »
 // for its own author; a cleared date is refused, not turned into today.
 func TestPersonPage_AddToJournalFirstAndSavedInView(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		resp := e.Page("POST", "/persons", "worker", url.Values{
 			"birth_name": {"FAURE"}, "first_names": {"Inès"}, "birth_date": {"1988-02-14"}, "sex": {"F"}})
@@ -498,6 +509,7 @@ func mustParis(t *testing.T) *time.Location {
 // référent·e, and the alerts of an appointment; a break-glass banner with
 // its end for the one using it.
 func TestPersonPage_TopOfTheFileAndAlerts(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		resp := e.Page("POST", "/persons", "worker", url.Values{
 			"birth_name": {"BRUN"}, "first_names": {"Louis"}, "birth_date": {"1973-12-19"}, "sex": {"M"},
