@@ -351,14 +351,29 @@ func (u *user) open(css string) {
 }
 
 // choose picks the option of value in a select: with the mouse as a
-// form control would be set, with the keyboard by typing the start of the
-// option's label on the focused select.
+// form control would be set, with the keyboard by the arrow keys on the
+// focused select. (Typing the option's label works too, but the browser
+// forgets what was typed after a second without a key, which a loaded
+// machine exceeds between two characters.)
 func (u *user) choose(css, value string) {
 	u.t.Helper()
 	if u.how == keyboard {
-		label := Eval[string](u.tab, `(() => { const o = [...document.querySelector(`+jsString(css)+`).options].find(o => o.value === `+jsString(value)+`); return o ? o.text : "" })()`)
 		u.focusByTab(css)
-		u.tab.Do("choose "+label, chromedp.KeyEvent(label))
+		// How many options down (up if negative) the wanted one is; 0
+		// when it is selected, or missing (the check below reports it).
+		steps := `(() => { const s = document.querySelector(` + jsString(css) + `);
+			const i = [...s.options].findIndex(o => o.value === ` + jsString(value) + `); return i < 0 ? 0 : i - s.selectedIndex })()`
+		for range 200 {
+			n := Eval[int64](u.tab, steps)
+			if n == 0 {
+				break
+			}
+			key := kb.ArrowDown
+			if n < 0 {
+				key = kb.ArrowUp
+			}
+			u.tab.Do("arrow key on "+css, chromedp.KeyEvent(key))
+		}
 	} else {
 		u.tab.Do("choose "+value, chromedp.SetValue(chromedp.CSS(css), value))
 	}
