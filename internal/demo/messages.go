@@ -31,7 +31,9 @@ func AddMessages(ctx context.Context, db *store.DB, s *Setting, now time.Time) (
 	svc := messaging.New(db, nil)
 	saved := db.Now
 	defer func() { db.Now = saved }()
-	at := func(minutesAgo int) { db.Now = func() time.Time { return now.Add(-time.Duration(minutesAgo) * time.Minute) } }
+	at := func(minutesAgo int) {
+		db.Now = func() time.Time { return now.Add(-time.Duration(minutesAgo) * time.Minute) }
+	}
 	write := func(actor parcours.Actor, threadID, body string) error {
 		if _, err := svc.Post(ctx, actor, threadID, messaging.MessageInput{Body: body}); err != nil {
 			return fmt.Errorf("demo message: %w", err)
