@@ -15,6 +15,7 @@ import (
 // the commission's members only through a request on their agenda.
 
 func TestAidDocuments_AttachedListedAndShownToTheCommission(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		p := rightsPerson(t, e, "worker", "PIECES")
 		child := rightsPerson(t, e, "worker", "MARCHAND")

@@ -43,6 +43,7 @@ func personDocuments(t *testing.T, e *apptest.Env, personID string) []parcours.D
 }
 
 func TestMandateScan_AttachedLaterReplacedScanKeptAmongDocuments(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		p := rightsPerson(t, e, "worker", "SCANNE")
 		m := newMandate(t, e, p.ID, 200)
@@ -129,6 +130,7 @@ func TestMandateScan_AttachedLaterReplacedScanKeptAmongDocuments(t *testing.T) {
 // A revoked or expired mandate still takes its scan: it is the proof of
 // what the person authorised while it ran.
 func TestMandateScan_RevokedAndExpiredMandatesStillTakeTheirScan(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		p := rightsPerson(t, e, "worker", "REVOQUE")
 		revoked := newMandate(t, e, p.ID, 200)

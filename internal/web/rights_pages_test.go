@@ -51,6 +51,7 @@ func walkPages(t *testing.T, e *apptest.Env, who, path string, limit int) (ids [
 }
 
 func TestRightsLists_PagesWalkTheWholeListWithoutDuplicatesOrGaps(t *testing.T) {
+	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		p := rightsPerson(t, e, "worker", "PAGINE")
 		h := rightsHousehold(t, e, "Foyer Pagine", p)

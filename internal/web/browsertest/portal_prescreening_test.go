@@ -22,8 +22,9 @@ import (
 // and without JavaScript (the parameters open in a <details>), axe-clean,
 // no wider than the screen.
 func TestPortal_PrescreeningOnAPhone(t *testing.T) {
+	t.Parallel()
 	for _, d := range storetest.Dialects {
-		t.Run(d.String(), func(t *testing.T) { portalPrescreeningFlow(t, d) })
+		t.Run(d.String(), func(t *testing.T) { t.Parallel(); portalPrescreeningFlow(t, d) })
 	}
 }
 
