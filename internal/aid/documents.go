@@ -74,18 +74,9 @@ func (s *Service) AttachDocument(ctx context.Context, actor parcours.Actor, id s
 	var d *parcours.Document
 	var u *casefile.Upload
 	if in.Content != nil {
-		if s.docs == nil {
-			return nil, parcours.FieldError(parcours.EUnsupported, "file", "error.casefile.file_type")
-		}
-		if u, err = s.docs.Upload(in.Content); err != nil {
+		if u, d, err = s.docs.UploadDocument(in.Content, in.Name, "piece-justificative", in.Kind); err != nil {
 			return nil, err
 		}
-		name := in.Name
-		if strings.TrimSpace(name) == "" {
-			name = "piece-justificative"
-		}
-		d = u.Document(name)
-		d.Kind = in.Kind
 	}
 	err = s.db.Transact(ctx, func(tx *store.Tx) error {
 		h, a, err := file.OpenAidRequest(ctx, tx, actor, access.AidWrite, id)

@@ -343,6 +343,27 @@ func (s *Service) Upload(content io.Reader) (*Upload, error) {
 	return &Upload{st: st, created: created}, nil
 }
 
+// UploadDocument stores content for a document of kind, titled name or,
+// when name is blank, fallback: for the services that attach an upload to
+// something of theirs (a mandate's scan, an aid request's supporting
+// document) inside their own transaction. A nil service — no document
+// store configured — refuses the file.
+func (s *Service) UploadDocument(content io.Reader, name, fallback, kind string) (*Upload, *parcours.Document, error) {
+	if s == nil {
+		return nil, nil, parcours.FieldError(parcours.EUnsupported, "file", "error.casefile.file_type")
+	}
+	u, err := s.Upload(content)
+	if err != nil {
+		return nil, nil, err
+	}
+	if strings.TrimSpace(name) == "" {
+		name = fallback
+	}
+	d := u.Document(name)
+	d.Kind = kind
+	return u, d, nil
+}
+
 // Document is the upload as a document to record, titled title (the
 // file's name, control characters dropped, 200 characters at most).
 func (u *Upload) Document(title string) *parcours.Document {

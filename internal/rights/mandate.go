@@ -321,18 +321,9 @@ func (s *Service) AttachMandateScan(ctx context.Context, actor parcours.Actor, i
 	var d *parcours.Document
 	var u *casefile.Upload
 	if in.Content != nil {
-		if s.docs == nil {
-			return nil, parcours.FieldError(parcours.EUnsupported, "file", "error.casefile.file_type")
-		}
-		if u, err = s.docs.Upload(in.Content); err != nil {
+		if u, d, err = s.docs.UploadDocument(in.Content, in.Name, "mandat-signe", parcours.DocumentMandate); err != nil {
 			return nil, err
 		}
-		name := in.Name
-		if strings.TrimSpace(name) == "" {
-			name = "mandat-signe"
-		}
-		d = u.Document(name)
-		d.Kind = parcours.DocumentMandate
 	}
 	err = s.db.Transact(ctx, func(tx *store.Tx) error {
 		f, old, err := file.OpenMandate(ctx, tx, actor, access.MandateWrite, id)
