@@ -1,10 +1,7 @@
 package auth_test
 
 import (
-	"bytes"
 	"context"
-	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
@@ -12,7 +9,6 @@ import (
 	"testing"
 	"time"
 
-	"parcours/internal/app"
 	"parcours/internal/app/apptest"
 	"parcours/internal/auth"
 	"parcours/internal/org"
@@ -169,41 +165,8 @@ func TestSessionCache_IdleLookingEntryIsReadAfresh(t *testing.T) {
 // The first instance's clock stands still, so its cache never expires by
 // itself here: only the notification can make it read the session again.
 func TestSessionCache_DroppedAcrossInstancesOnPostgres(t *testing.T) {
-	dsn := storetest.DSN(t, store.Postgres)
 	ctx := context.Background()
-	var apps []*app.App
-	for range 2 {
-		db, err := store.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		if _, err := db.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		a, err := app.New(app.Config{Database: dsn, DataDir: t.TempDir(), MasterKey: bytes.Repeat([]byte{9}, 32),
-			Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, db)
-		if err != nil {
-			t.Fatal(err)
-		}
-		untilCacheUsable(db)
-		apps = append(apps, a)
-	}
-	a, b := apps[0], apps[1]
-	frozen := time.Now().UTC()
-	a.DB.Now = func() time.Time { return frozen }
-	o, err := b.Orgs.CreateOrg(ctx, parcours.SystemActor(), org.OrgInput{Name: "CCAS deux instances", Kind: parcours.OrgCCAS})
-	if err != nil {
-		t.Fatal(err)
-	}
-	adm, err := b.Orgs.CreateWorker(ctx, parcours.SystemActor(), o.ID, org.WorkerInput{Email: "admin@deux.test", Role: parcours.RoleAdmin, Password: "Une phrase de passe assez longue 42"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := b.Orgs.CreateWorker(ctx, parcours.SystemActor(), o.ID, org.WorkerInput{Email: "w@deux.test", Role: parcours.RoleWorker, Password: "Une autre phrase de passe bien longue 7"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, b, adm, w := twoInstances(t)
 	s1, err := b.Auth.NewSession(ctx, w.ID, true)
 	if err != nil {
 		t.Fatal(err)

@@ -31,6 +31,51 @@ func untilCacheUsable(db *store.DB) {
 	}
 }
 
+// twoInstances starts two instances of Parcours on one PostgreSQL
+// database, each with its cache listening, and an organisation with an
+// administrator and a worker. The first instance's clock stands still, so
+// its cache never expires by itself: only a notification from the second
+// can make it read again.
+func twoInstances(t *testing.T) (a, b *app.App, adm, w *parcours.Worker) {
+	t.Helper()
+	dsn := storetest.DSN(t, store.Postgres)
+	ctx := context.Background()
+	var apps []*app.App
+	for range 2 {
+		db, err := store.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		if _, err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		a, err := app.New(app.Config{Database: dsn, DataDir: t.TempDir(), MasterKey: bytes.Repeat([]byte{9}, 32),
+			Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, db)
+		if err != nil {
+			t.Fatal(err)
+		}
+		untilCacheUsable(db)
+		apps = append(apps, a)
+	}
+	a, b = apps[0], apps[1]
+	frozen := time.Now().UTC()
+	a.DB.Now = func() time.Time { return frozen }
+	o, err := b.Orgs.CreateOrg(ctx, parcours.SystemActor(), org.OrgInput{Name: "CCAS deux instances", Kind: parcours.OrgCCAS})
+	if err != nil {
+		t.Fatal(err)
+	}
+	adm, err = b.Orgs.CreateWorker(ctx, parcours.SystemActor(), o.ID, org.WorkerInput{Email: "admin@deux.test", Role: parcours.RoleAdmin, Password: "Une phrase de passe assez longue 42"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	w, err = b.Orgs.CreateWorker(ctx, parcours.SystemActor(), o.ID, org.WorkerInput{Email: "w@deux.test", Role: parcours.RoleWorker, Password: "Une autre phrase de passe bien longue 7"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a, b, adm, w
+}
+
 // A token's resolution is cached: a second request asks the database
 // nothing to authenticate. Changing the worker's role, teams or password,
 // revoking the token or disabling the worker takes effect on the very next
@@ -120,41 +165,8 @@ func anyStrings(v any) []string {
 // stands still, so its cache never expires by itself in this test: only
 // the notification can make it read the token again.
 func TestTokenCache_DroppedAcrossInstancesOnPostgres(t *testing.T) {
-	dsn := storetest.DSN(t, store.Postgres)
 	ctx := context.Background()
-	var apps []*app.App
-	for range 2 {
-		db, err := store.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		if _, err := db.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		a, err := app.New(app.Config{Database: dsn, DataDir: t.TempDir(), MasterKey: bytes.Repeat([]byte{9}, 32),
-			Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, db)
-		if err != nil {
-			t.Fatal(err)
-		}
-		untilCacheUsable(db)
-		apps = append(apps, a)
-	}
-	a, b := apps[0], apps[1]
-	frozen := time.Now().UTC()
-	a.DB.Now = func() time.Time { return frozen }
-	o, err := b.Orgs.CreateOrg(ctx, parcours.SystemActor(), org.OrgInput{Name: "CCAS deux instances", Kind: parcours.OrgCCAS})
-	if err != nil {
-		t.Fatal(err)
-	}
-	adm, err := b.Orgs.CreateWorker(ctx, parcours.SystemActor(), o.ID, org.WorkerInput{Email: "admin@deux.test", Role: parcours.RoleAdmin, Password: "Une phrase de passe assez longue 42"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	w, err := b.Orgs.CreateWorker(ctx, parcours.SystemActor(), o.ID, org.WorkerInput{Email: "w@deux.test", Role: parcours.RoleWorker, Password: "Une autre phrase de passe bien longue 7"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	a, b, adm, w := twoInstances(t)
 	secret, tok, err := b.Auth.CreateToken(ctx, parcours.SystemActor(), w.Email, "test")
 	if err != nil {
 		t.Fatal(err)
