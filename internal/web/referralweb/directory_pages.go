@@ -108,19 +108,26 @@ func (s *server) pageStructureSave(w http.ResponseWriter, r *http.Request) error
 	} else {
 		_, err = s.svc.Directory.UpdateStructure(r.Context(), actor, id, in)
 	}
+	return s.answerSave(w, r, err, structureTitle(id), "directory_structure.html",
+		func(m *servicedir.Managed) any { return &directoryForm{Managed: m, ID: id} })
+}
+
+// answerSave answers a directory form: back to the list once saved, else
+// the form again with its errors, its data built by data.
+func (s *server) answerSave(w http.ResponseWriter, r *http.Request, err error, title, page string, data func(*servicedir.Managed) any) error {
 	if err == nil {
 		http.Redirect(w, r, "/settings/directory?saved=1", http.StatusSeeOther)
 		return nil
 	}
-	m, merr := s.svc.Directory.Manage(r.Context(), actor)
+	m, merr := s.svc.Directory.Manage(r.Context(), web.MustActor(r))
 	if merr != nil {
 		return merr
 	}
-	p := &web.PageData{Title: structureTitle(id), Form: web.TypedForm(r), Data: &directoryForm{Managed: m, ID: id}}
+	p := &web.PageData{Title: title, Form: web.TypedForm(r), Data: data(m)}
 	if _, ok := web.FormErrors(web.Lang(r), err, p); !ok {
 		return err
 	}
-	return s.Render(w, r, web.StatusOf(parcours.ErrorCode(err)), "directory_structure.html", p)
+	return s.Render(w, r, web.StatusOf(parcours.ErrorCode(err)), page, p)
 }
 
 func serviceTitle(id string) string {
@@ -190,17 +197,8 @@ func (s *server) pageServiceSave(w http.ResponseWriter, r *http.Request) error {
 	} else {
 		_, err = s.svc.Directory.UpdateService(r.Context(), actor, id, in)
 	}
-	if err == nil {
-		http.Redirect(w, r, "/settings/directory?saved=1", http.StatusSeeOther)
-		return nil
-	}
-	m, merr := s.svc.Directory.Manage(r.Context(), actor)
-	if merr != nil {
-		return merr
-	}
-	p := &web.PageData{Title: serviceTitle(id), Form: web.TypedForm(r), Data: s.serviceForm(m, id, append(f["thematiques"], f["modes_accueil"]...))}
-	if _, ok := web.FormErrors(web.Lang(r), err, p); !ok {
-		return err
-	}
-	return s.Render(w, r, web.StatusOf(parcours.ErrorCode(err)), "directory_service.html", p)
+	return s.answerSave(w, r, err, serviceTitle(id), "directory_service.html",
+		func(m *servicedir.Managed) any {
+			return s.serviceForm(m, id, append(f["thematiques"], f["modes_accueil"]...))
+		})
 }
