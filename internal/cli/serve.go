@@ -38,6 +38,11 @@ func init() {
 				return &usageError{"serve takes no arguments"}
 			}
 			setMemoryLimit()
+			stopDebug, err := startDebug(ctx) // debugaddr.go
+			if err != nil {
+				return err
+			}
+			defer stopDebug()
 			a, err := openApp(ctx, e, c)
 			if err != nil {
 				return err
