@@ -30,13 +30,18 @@ lint:
 # the repository (BENCH_CACHE, ~/.cache/parcours-bench): the first run
 # seeds them (long), later runs reuse them. Scale with BENCH_PERSONS,
 # BENCH_DURATION (10s per measure), BENCH_WARMUP (3s), BENCH_USERS (16),
-# BENCH_BACKENDS (sqlite,postgres), BENCH_GOBENCH (0); BENCH_SEED_ONLY=1
+# BENCH_BACKENDS (sqlite,postgres), BENCH_GOBENCH (0), BENCH_SCENARIOS (parts of
+# scenario names to run alone, e.g. "search,add"; all by default; the
+# audit overhead and export steps run only in a full run or when named);
+# BENCH_OUT (the report, BENCHMARKS.md; point a partial run elsewhere);
+# BENCH_SEED_ONLY=1
 # seeds the missing cached databases and measures nothing; BENCH_ONLY=export
 # measures only the 500,000-row export's peak memory, into
 # docs/export-memory.md (the full run reports it in BENCHMARKS.md). `make
 # test` never runs it.
+BENCH_OUT ?= BENCHMARKS.md
 bench: build
-	$(GO) run ./internal/bench/cmd/benchreport -bin bin/parcours -out BENCHMARKS.md
+	$(GO) run ./internal/bench/cmd/benchreport -bin bin/parcours -out $(BENCH_OUT)
 
 demo:
 	$(GO) run ./cmd/parcours demo

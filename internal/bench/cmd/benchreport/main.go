@@ -13,7 +13,8 @@
 // name in lower case): BENCH_PERSONS (500000), BENCH_DURATION (10s per
 // measure), BENCH_WARMUP (3s), BENCH_USERS (16, the closed loop of the
 // capacity run), BENCH_BACKENDS (sqlite,postgres), BENCH_GOBENCH (0; 1
-// runs the Go benchmarks too), BENCH_ONLY ("export": only the export
+// runs the Go benchmarks too), BENCH_SCENARIOS (parts of the names of
+// the scenarios to run, e.g. "search,add"; all by default), BENCH_ONLY ("export": only the export
 // step, export.go, written to docs/export-memory.md), BENCH_CACHE (the cached databases;
 // $XDG_CACHE_HOME/parcours-bench or ~/.cache/parcours-bench, outside the
 // repository), PARCOURS_TEST_POSTGRES (the PostgreSQL server,
@@ -73,6 +74,21 @@ type config struct {
 	cache    string
 	seedOnly bool
 	only     string
+	// pick keeps the scenarios whose name contains one of these (all
+	// when empty): a quick measure of the one being worked on.
+	pick []string
+}
+
+func (c *config) picked(name string) bool {
+	if len(c.pick) == 0 {
+		return true
+	}
+	for _, p := range c.pick {
+		if p = strings.TrimSpace(p); p != "" && strings.Contains(name, p) {
+			return true
+		}
+	}
+	return false
 }
 
 func envOr(k, def string) string {
@@ -110,8 +126,12 @@ func main() {
 	flag.StringVar(&c.cache, "cache", envOr("BENCH_CACHE", defaultCache()), "directory of the cached seeded databases (env BENCH_CACHE)")
 	flag.BoolVar(&c.seedOnly, "seed-only", envOr("BENCH_SEED_ONLY", "0") == "1", "only make sure the cached databases exist (seeding the missing ones), measure nothing (env BENCH_SEED_ONLY)")
 	flag.StringVar(&c.only, "only", envOr("BENCH_ONLY", ""), `run one step alone: "export" (the 500,000-row export's peak memory, written to docs/export-memory.md; env BENCH_ONLY)`)
+	scen := flag.String("scenarios", envOr("BENCH_SCENARIOS", ""), `comma-separated parts of scenario names to run, e.g. "search,add" (all when empty; env BENCH_SCENARIOS)`)
 	flag.Parse()
 	c.backends = strings.Split(backends, ",")
+	if *scen != "" {
+		c.pick = strings.Split(*scen, ",")
+	}
 	c.pgAdmin = envOr("PARCOURS_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable")
 	if c.duration <= 0 || c.duration > 5*time.Minute || c.warmup < 0 || c.users < 1 || c.users > 500 || c.persons < 1000 {
 		fatal(errors.New("bench: duration must be in (0, 5m], users in [1, 500], persons ≥ 1000"))
@@ -173,8 +193,10 @@ func main() {
 		}
 		write()
 	}
-	rep.export = runExport(ctx)
-	write()
+	if c.picked("export") {
+		rep.export = runExport(ctx)
+		write()
+	}
 	if c.gobench {
 		rep.gobench = goBenchmarks(ctx)
 	}
@@ -575,6 +597,9 @@ func runBackend(ctx context.Context, c config, backend string) (*backendResult, 
 		if err := ctx.Err(); err != nil {
 			return nil, err
 		}
+		if !c.picked(sc.Name) {
+			continue
+		}
 		r := scenarioResult{name: sc.Name}
 		logf("%s: %s: warm-up %s", backend, sc.Name, c.warmup)
 		if c.warmup > 0 {
@@ -634,7 +659,9 @@ func runBackend(ctx context.Context, c config, backend string) (*backendResult, 
 	_, res.peakRSS, _ = bench.ProcMemory(srv.cmd.Process.Pid)
 	res.serveLogTail = srv.logTail()
 	srv.stop()
-	res.overhead = auditOverhead(ctx, c, backend)
+	if c.picked("audit overhead") {
+		res.overhead = auditOverhead(ctx, c, backend)
+	}
 	return res, nil
 }
 
