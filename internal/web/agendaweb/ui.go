@@ -54,6 +54,25 @@ func formError(err error) (*parcours.Error, bool) {
 	return e, true
 }
 
+// answer ends a form's POST: once saved (err nil), a redirect to next;
+// a form error (invalid input, a conflict) shows the page again through
+// show, with what was typed and the error under prefix+field, in the
+// status of the error; any other error goes to the error page.
+func answer(w http.ResponseWriter, r *http.Request, err error, next string,
+	show func(http.ResponseWriter, *http.Request, int, *web.PageData) error, prefix, field string) error {
+	if err == nil {
+		http.Redirect(w, r, next, http.StatusSeeOther)
+		return nil
+	}
+	e, ok := formError(err)
+	if !ok {
+		return err
+	}
+	p := &web.PageData{Form: web.TypedForm(r)}
+	p.AddErrors(web.Lang(r), e, prefix, field)
+	return show(w, r, web.StatusOf(e.Code), p)
+}
+
 // dayView is one day of an agenda page.
 type dayView struct {
 	Date  time.Time
@@ -205,17 +224,11 @@ func (s *server) pageBook(w http.ResponseWriter, r *http.Request) error {
 		return err
 	}
 	b, err := s.svc.Book(r.Context(), web.MustActor(r), r.PathValue("id"), inputOf(r.PostForm))
+	next := ""
 	if err == nil {
-		http.Redirect(w, r, "/appointments/"+b.ID+"?booked=1&conflicts="+strconv.Itoa(len(b.Conflicts)), http.StatusSeeOther)
-		return nil
+		next = "/appointments/" + b.ID + "?booked=1&conflicts=" + strconv.Itoa(len(b.Conflicts))
 	}
-	e, ok := formError(err)
-	if !ok {
-		return err
-	}
-	p := &web.PageData{Form: web.TypedForm(r)}
-	p.AddErrors(web.Lang(r), e, "", "form")
-	return s.showPerson(w, r, web.StatusOf(e.Code), p)
+	return answer(w, r, err, next, s.showPerson, "", "form")
 }
 
 // apptPage is an appointment with its outcome form and, once honoured or
@@ -271,17 +284,7 @@ func (s *server) pageOutcome(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
 	_, err := s.svc.RecordOutcome(r.Context(), web.MustActor(r), r.PathValue("id"), agenda.Outcome{Status: f.Get("status"),
 		CancelledBy: f.Get("cancelled_by"), CancelReason: f.Get("cancel_reason"), NewDate: f.Get("new_date"), NewStart: f.Get("new_start"), NewEnd: f.Get("new_end")})
-	if err == nil {
-		http.Redirect(w, r, "/appointments/"+r.PathValue("id")+"?saved=1", http.StatusSeeOther)
-		return nil
-	}
-	e, ok := formError(err)
-	if !ok {
-		return err
-	}
-	p := &web.PageData{Form: web.TypedForm(r)}
-	p.AddErrors(web.Lang(r), e, "", "form")
-	return s.showAppointment(w, r, web.StatusOf(e.Code), p)
+	return answer(w, r, err, "/appointments/"+r.PathValue("id")+"?saved=1", s.showAppointment, "", "form")
 }
 
 func (s *server) pageJournal(w http.ResponseWriter, r *http.Request) error {
@@ -291,17 +294,11 @@ func (s *server) pageJournal(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
 	e, err := s.svc.WriteJournal(r.Context(), web.MustActor(r), r.PathValue("id"), casefile.EntryInput{Kind: f.Get("kind"),
 		OccurredAt: f.Get("occurred_at"), Summary: f.Get("summary"), Mode: f.Get("mode"), Confidentiality: f.Get("confidentiality")})
+	next := ""
 	if err == nil {
-		http.Redirect(w, r, "/persons/"+e.PersonID+"#journal", http.StatusSeeOther)
-		return nil
+		next = "/persons/" + e.PersonID + "#journal"
 	}
-	fe, ok := formError(err)
-	if !ok {
-		return err
-	}
-	p := &web.PageData{Form: web.TypedForm(r)}
-	p.AddErrors(web.Lang(r), fe, "journal-", "summary")
-	return s.showAppointment(w, r, web.StatusOf(fe.Code), p)
+	return answer(w, r, err, next, s.showAppointment, "journal-", "summary")
 }
 
 // deskPage is the front desk's page of a person: log a visit, book into
@@ -359,17 +356,7 @@ func (s *server) pageLogVisit(w http.ResponseWriter, r *http.Request) error {
 	f := r.PostForm
 	_, err := s.svc.LogVisit(r.Context(), web.MustActor(r), r.PathValue("id"), agenda.VisitInput{Visitor: f.Get("visitor"),
 		ForWorkerID: f.Get("for_worker_id"), Motive: f.Get("motive"), Message: f.Get("message"), NeedsAppointment: f.Get("needs_appointment") == "1"})
-	if err == nil {
-		http.Redirect(w, r, "/persons/"+r.PathValue("id")+"/desk?saved=1", http.StatusSeeOther)
-		return nil
-	}
-	e, ok := formError(err)
-	if !ok {
-		return err
-	}
-	p := &web.PageData{Form: web.TypedForm(r)}
-	p.AddErrors(web.Lang(r), e, "visit-", "motive")
-	return s.showPersonDesk(w, r, web.StatusOf(e.Code), p)
+	return answer(w, r, err, "/persons/"+r.PathValue("id")+"/desk?saved=1", s.showPersonDesk, "visit-", "motive")
 }
 
 func (s *server) pageDeskBook(w http.ResponseWriter, r *http.Request) error {
@@ -386,17 +373,7 @@ func (s *server) pageDeskBook(w http.ResponseWriter, r *http.Request) error {
 		in.PlaceKind, in.ServiceID = parcours.PlaceService, id
 	}
 	_, err := s.svc.Book(r.Context(), web.MustActor(r), r.PathValue("id"), in)
-	if err == nil {
-		http.Redirect(w, r, "/persons/"+r.PathValue("id")+"/desk?booked=1", http.StatusSeeOther)
-		return nil
-	}
-	e, ok := formError(err)
-	if !ok {
-		return err
-	}
-	p := &web.PageData{Form: web.TypedForm(r)}
-	p.AddErrors(web.Lang(r), e, "book-", "start")
-	return s.showPersonDesk(w, r, web.StatusOf(e.Code), p)
+	return answer(w, r, err, "/persons/"+r.PathValue("id")+"/desk?booked=1", s.showPersonDesk, "book-", "start")
 }
 
 type deskDayPage struct {
@@ -459,17 +436,7 @@ func (s *server) pageHours(w http.ResponseWriter, r *http.Request) error {
 }
 
 func (s *server) hoursDone(w http.ResponseWriter, r *http.Request, err error, def string) error {
-	if err == nil {
-		http.Redirect(w, r, "/admin/teams/"+r.PathValue("id")+"/hours?saved=1", http.StatusSeeOther)
-		return nil
-	}
-	e, ok := formError(err)
-	if !ok {
-		return err
-	}
-	p := &web.PageData{Form: web.TypedForm(r)}
-	p.AddErrors(web.Lang(r), e, "", def)
-	return s.showHours(w, r, web.StatusOf(e.Code), p)
+	return answer(w, r, err, "/admin/teams/"+r.PathValue("id")+"/hours?saved=1", s.showHours, "", def)
 }
 
 func (s *server) pageSetHours(w http.ResponseWriter, r *http.Request) error {
