@@ -131,28 +131,7 @@ func (m RetentionMerged) root(id string) string {
 // tables' person index, so that retention walks a large database in
 // short read transactions with memory bounded by the page.
 func (tx *Tx) RetentionFactsPage(ctx context.Context, orgID, after string, limit int, merged RetentionMerged) ([]*RetentionFact, error) {
-	rows, err := tx.query(ctx, `SELECT id, COALESCE(household_id, ''), archived_at FROM persons
-		WHERE org_id = ? AND anonymised_at = 0 AND (merged_into IS NULL OR merged_into = '') AND id > ?
-		ORDER BY id LIMIT ?`, orgID, after, limit)
-	if err != nil {
-		return nil, err
-	}
-	var roots []retentionRoot
-	for rows.Next() {
-		var r retentionRoot
-		var archivedAt int64
-		if err := rows.Scan(&r.id, &r.household, &archivedAt); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		r.archived = archivedAt != 0
-		roots = append(roots, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	return tx.retentionFacts(ctx, orgID, roots, merged)
+	return tx.retentionRoots(ctx, orgID, merged, `AND id > ? ORDER BY id LIMIT ?`, after, limit)
 }
 
 // RetentionFactsOf returns the facts of the files ids of org (persons
@@ -163,9 +142,20 @@ func (tx *Tx) RetentionFactsOf(ctx context.Context, orgID string, ids []string, 
 		return nil, nil
 	}
 	expr, arg := tx.idSet(ids)
+	return tx.retentionRoots(ctx, orgID, merged, `AND id IN `+expr+` ORDER BY id`, arg)
+}
+
+type retentionRoot struct {
+	id, household string
+	archived      bool
+}
+
+// retentionRoots gathers the facts of org's files not merged into
+// another nor anonymised that the rest of the query (its condition and
+// order, with args) selects.
+func (tx *Tx) retentionRoots(ctx context.Context, orgID string, merged RetentionMerged, rest string, args ...any) ([]*RetentionFact, error) {
 	rows, err := tx.query(ctx, `SELECT id, COALESCE(household_id, ''), archived_at FROM persons
-		WHERE org_id = ? AND anonymised_at = 0 AND (merged_into IS NULL OR merged_into = '') AND id IN `+expr+`
-		ORDER BY id`, orgID, arg)
+		WHERE org_id = ? AND anonymised_at = 0 AND (merged_into IS NULL OR merged_into = '') `+rest, append([]any{orgID}, args...)...)
 	if err != nil {
 		return nil, err
 	}
@@ -185,11 +175,6 @@ func (tx *Tx) RetentionFactsOf(ctx context.Context, orgID string, ids []string, 
 		return nil, err
 	}
 	return tx.retentionFacts(ctx, orgID, roots, merged)
-}
-
-type retentionRoot struct {
-	id, household string
-	archived      bool
 }
 
 // retentionFacts gathers the facts of roots (in their order), folding in
