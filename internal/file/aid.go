@@ -228,17 +228,8 @@ func (f *File) AttachAidDocument(ctx context.Context, h *Household, a *parcours.
 	if a.HouseholdID != h.Household.ID || !member {
 		return false, parcours.NotFound()
 	}
-	if d.ID == "" {
-		if err := f.Check(access.DocumentWrite); err != nil {
-			return false, err
-		}
-		if err := f.insertDocument(ctx, d); err != nil {
-			return false, err
-		}
-	} else if err := f.Check(access.DocumentRead); err != nil {
+	if err := f.supportingDocument(ctx, d); err != nil {
 		return false, err
-	} else if !f.Owns(d.PersonID) {
-		return false, parcours.NotFound()
 	}
 	ok, err := f.tx.AddAidRequestDocument(ctx, a.ID, d, f.actor.ID())
 	if err != nil || !ok {

@@ -143,6 +143,26 @@ func MandatesEnding(ctx context.Context, tx *store.Tx, actor parcours.Actor, fro
 	return out, names, tx.FillMandateScans(ctx, out)
 }
 
+// supportingDocument makes d a document of the file that may support a
+// mandate or an aid request: a new upload (no ID yet) is recorded among
+// the file's documents, which needs the right to write them; one already
+// there needs the right to read them and must be the file's.
+func (f *File) supportingDocument(ctx context.Context, d *parcours.Document) error {
+	if d.ID == "" {
+		if err := f.Check(access.DocumentWrite); err != nil {
+			return err
+		}
+		return f.insertDocument(ctx, d)
+	}
+	if err := f.Check(access.DocumentRead); err != nil {
+		return err
+	}
+	if !f.Owns(d.PersonID) {
+		return parcours.NotFound()
+	}
+	return nil
+}
+
 // AttachMandateScan makes a document the current scan of mandate m of
 // the file: d is either a new upload (no ID yet: recorded among the
 // file's documents, which needs the right to write them) or a document
@@ -158,17 +178,8 @@ func (f *File) AttachMandateScan(ctx context.Context, m *parcours.Mandate, d *pa
 	if !f.Owns(m.PersonID) {
 		return false, parcours.NotFound()
 	}
-	if d.ID == "" {
-		if err := f.Check(access.DocumentWrite); err != nil {
-			return false, err
-		}
-		if err := f.insertDocument(ctx, d); err != nil {
-			return false, err
-		}
-	} else if err := f.Check(access.DocumentRead); err != nil {
+	if err := f.supportingDocument(ctx, d); err != nil {
 		return false, err
-	} else if !f.Owns(d.PersonID) {
-		return false, parcours.NotFound()
 	}
 	ok, err := f.tx.AddMandateScan(ctx, m, d.ID, f.actor.ID())
 	if err != nil || !ok {
