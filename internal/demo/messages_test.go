@@ -5,7 +5,6 @@ import (
 	"testing"
 	"time"
 
-	"parcours/internal/casefile"
 	"parcours/internal/messaging"
 	"parcours/internal/parcours"
 	"parcours/internal/referral"
@@ -21,17 +20,7 @@ func TestAddMessages_CCASThreadAndExchangeUnderTheReferral(t *testing.T) {
 	ctx := context.Background()
 	today := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
-		s, err := EnsureSetting(ctx, db, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := Populate(ctx, db, s, Options{Persons: 300, Seed: 2026, Today: today, Journals: true}); err != nil {
-			t.Fatal(err)
-		}
-		db.Now = func() time.Time { return today }
-		if _, err := AddReferrals(ctx, db, s, casefile.New(db, casefile.Config{DataDir: t.TempDir()}), today); err != nil {
-			t.Fatal(err)
-		}
+		s, _ := referralsDemo(t, db, today)
 		st, err := AddMessages(ctx, db, s, today)
 		if err != nil {
 			t.Fatal(err)

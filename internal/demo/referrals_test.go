@@ -12,6 +12,26 @@ import (
 	"parcours/internal/store/storetest"
 )
 
+// referralsDemo populates a small demo on db as of today (300 persons
+// with journals) and adds its referrals.
+func referralsDemo(t *testing.T, db *store.DB, today time.Time) (*Setting, ReferralStats) {
+	t.Helper()
+	ctx := context.Background()
+	s, err := EnsureSetting(ctx, db, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Populate(ctx, db, s, Options{Persons: 300, Seed: 2026, Today: today, Journals: true}); err != nil {
+		t.Fatal(err)
+	}
+	db.Now = func() time.Time { return today }
+	st, err := AddReferrals(ctx, db, s, casefile.New(db, casefile.Config{DataDir: t.TempDir()}), today)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return s, st
+}
+
 // The demo's referrals: the CCAS and the Département exchange them both
 // ways, one accepted (with the receiving service's note), one pending
 // past its reminder, one refused with a reason, and one goes to the
@@ -20,19 +40,7 @@ func TestAddReferrals_BothWaysPendingRemindedRefusedWithReason(t *testing.T) {
 	ctx := context.Background()
 	today := time.Date(2026, 11, 28, 10, 0, 0, 0, time.UTC)
 	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
-		s, err := EnsureSetting(ctx, db, false)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := Populate(ctx, db, s, Options{Persons: 300, Seed: 2026, Today: today, Journals: true}); err != nil {
-			t.Fatal(err)
-		}
-		db.Now = func() time.Time { return today }
-		cf := casefile.New(db, casefile.Config{DataDir: t.TempDir()})
-		st, err := AddReferrals(ctx, db, s, cf, today)
-		if err != nil {
-			t.Fatal(err)
-		}
+		s, st := referralsDemo(t, db, today)
 		if st.Services != 6 || st.Referrals != 6 {
 			t.Fatalf("stats %+v", st)
 		}
