@@ -258,17 +258,21 @@ func (s *Service) List(ctx context.Context, actor parcours.Actor, personID strin
 	return v, err
 }
 
-// checkFirst opens the file or thread for writing before any byte of an
-// attachment is read: a refused actor learns nothing from an upload.
-func (s *Service) checkFirst(ctx context.Context, open func(tx *store.Tx) error) error {
-	return s.db.View(ctx, open)
-}
-
 // upload stores an attachment's content in the document store (type and
-// size checked as for any document); nil when there is none.
-func (s *Service) upload(a *Attachment) (*casefile.Upload, error) {
+// size checked as for any document); nil when there is none. It first
+// opens the file or thread for writing (open, in a read transaction) and
+// checks the rest of the input (p), before any byte is read: a refused
+// actor learns nothing from an upload, and a refused message leaves no
+// file behind. The write transaction checks both again.
+func (s *Service) upload(ctx context.Context, a *Attachment, p *parcours.Problems, open func(tx *store.Tx) error) (*casefile.Upload, error) {
 	if a == nil || a.Content == nil {
 		return nil, nil
+	}
+	if err := s.db.View(ctx, open); err != nil {
+		return nil, err
+	}
+	if err := p.Err(); err != nil {
+		return nil, err
 	}
 	if s.docs == nil {
 		return nil, parcours.FieldError(parcours.EUnsupported, "file", "error.casefile.file_type")
@@ -386,19 +390,10 @@ func (s *Service) create(ctx context.Context, actor parcours.Actor, in CreateInp
 			p.Add("participant_ids", "error.field_required", p.Label("participant_ids"))
 		}
 	}
-	if in.File != nil {
-		err := s.checkFirst(ctx, func(tx *store.Tx) error {
-			_, err := openFile(tx)
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
-		if err := p.Err(); err != nil {
-			return nil, err
-		}
-	}
-	u, err := s.upload(in.File)
+	u, err := s.upload(ctx, in.File, p, func(tx *store.Tx) error {
+		_, err := openFile(tx)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
@@ -540,19 +535,10 @@ func (s *Service) Get(ctx context.Context, actor parcours.Actor, id string) (*Vi
 func (s *Service) Post(ctx context.Context, actor parcours.Actor, id string, in MessageInput) (*parcours.ThreadMessage, error) {
 	p := problems()
 	in.check(p)
-	if in.File != nil {
-		err := s.checkFirst(ctx, func(tx *store.Tx) error {
-			_, _, err := file.OpenThread(ctx, tx, actor, access.MessageWrite, id)
-			return err
-		})
-		if err != nil {
-			return nil, err
-		}
-		if err := p.Err(); err != nil {
-			return nil, err
-		}
-	}
-	u, err := s.upload(in.File)
+	u, err := s.upload(ctx, in.File, p, func(tx *store.Tx) error {
+		_, _, err := file.OpenThread(ctx, tx, actor, access.MessageWrite, id)
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}
