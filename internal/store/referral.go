@@ -161,6 +161,12 @@ func (tx *Tx) Referrals(ctx context.Context, f ReferralFilter) (_ []*parcours.Re
 	}
 	q += " ORDER BY r.created_at DESC, r.id DESC LIMIT ?"
 	args = append(args, f.Limit)
+	return tx.referrals(ctx, q, args...)
+}
+
+// referrals runs a query of referralColumns and returns its rows (an
+// empty list, not nil, when there are none: the API lists them).
+func (tx *Tx) referrals(ctx context.Context, q string, args ...any) ([]*parcours.Referral, error) {
 	rows, err := tx.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
@@ -232,23 +238,10 @@ func (tx *Tx) ActiveShare(ctx context.Context, personIDs []string, orgID string)
 // yet, oldest first.
 func (tx *Tx) ReferralsToRemind(ctx context.Context, limit int) (_ []*parcours.Referral, err error) {
 	defer wrap(&err, "store: referrals to remind")
-	rows, err := tx.query(ctx, "SELECT "+referralColumns+referralFrom+` JOIN organizations o ON o.id = r.from_org_id
+	return tx.referrals(ctx, "SELECT "+referralColumns+referralFrom+` JOIN organizations o ON o.id = r.from_org_id
 		WHERE r.status IN ('sent','received') AND r.reminded_at = 0 AND r.expires_at > ?
 		AND r.created_at + CAST(o.referral_reminder_days AS BIGINT) * 86400000000 <= ?
 		ORDER BY r.created_at, r.id LIMIT ?`, ts(tx.now), ts(tx.now), limit)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	out := []*parcours.Referral{}
-	for rows.Next() {
-		r, err := scanReferral(rows)
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	return out, rows.Err()
 }
 
 // ExpireReferrals marks expired the pending referrals whose expiry has
@@ -256,22 +249,10 @@ func (tx *Tx) ReferralsToRemind(ctx context.Context, limit int) (_ []*parcours.R
 // its expiry: ActiveShare compares with the instant.)
 func (tx *Tx) ExpireReferrals(ctx context.Context, limit int) (_ []*parcours.Referral, err error) {
 	defer wrap(&err, "store: expire referrals")
-	rows, err := tx.query(ctx, "SELECT "+referralColumns+referralFrom+` WHERE r.status IN ('sent','received') AND r.expires_at <= ?
+	// Read to the end before the updates: one statement at a time.
+	out, err := tx.referrals(ctx, "SELECT "+referralColumns+referralFrom+` WHERE r.status IN ('sent','received') AND r.expires_at <= ?
 		ORDER BY r.expires_at, r.id LIMIT ?`, ts(tx.now), limit)
 	if err != nil {
-		return nil, err
-	}
-	var out []*parcours.Referral
-	for rows.Next() {
-		r, err := scanReferral(rows)
-		if err != nil {
-			rows.Close()
-			return nil, err
-		}
-		out = append(out, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	for _, r := range out {
