@@ -32,7 +32,8 @@ lint:
 # BENCH_DURATION (10s per measure), BENCH_WARMUP (3s), BENCH_USERS (16),
 # BENCH_BACKENDS (sqlite,postgres), BENCH_GOBENCH (0), BENCH_SCENARIOS (parts of
 # scenario names to run alone, e.g. "search,add"; all by default; the
-# audit overhead and export steps run only in a full run or when named);
+# audit overhead, audit verify and export steps run only in a full run or
+# when named);
 # BENCH_OUT (the report, BENCHMARKS.md; point a partial run elsewhere);
 # BENCH_SEED_ONLY=1
 # seeds the missing cached databases and measures nothing; BENCH_ONLY=export

@@ -267,6 +267,7 @@ type backendResult struct {
 	heavyEntries     int
 	serveLogTail     string
 	overhead         *overhead
+	verify           *auditVerify
 }
 
 // measure is one run of a scenario, with the load average at its end.
@@ -661,6 +662,9 @@ func runBackend(ctx context.Context, c config, backend string) (*backendResult, 
 	srv.stop()
 	if c.picked("audit overhead") {
 		res.overhead = auditOverhead(ctx, c, backend)
+	}
+	if c.picked("audit verify") {
+		res.verify = runAuditVerify(ctx, c, backend)
 	}
 	return res, nil
 }

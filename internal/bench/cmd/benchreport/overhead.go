@@ -3,12 +3,8 @@ package main
 import (
 	"context"
 	"fmt"
-	"os"
-	"os/exec"
 	"strconv"
 	"strings"
-
-	"parcours/internal/bench"
 )
 
 // overhead is the audit overhead on writes under load of one backend:
@@ -25,14 +21,11 @@ type overhead struct {
 // auditOverhead runs the benchmark of backend for c.duration per variant.
 func auditOverhead(ctx context.Context, c config, backend string) *overhead {
 	logf("%s: audit overhead (go test -bench BenchmarkAuditOverheadUnderLoad)", backend)
-	cmd := exec.CommandContext(ctx, "go", "test", "-run", "^$", "-bench", "^BenchmarkAuditOverheadUnderLoad$/^"+backend+"$/",
-		"-benchtime", c.duration.String(), "-count", "1", "-timeout", "20m", "./internal/store/")
-	cmd.Env = append(os.Environ(), "PARCOURS_TEST_POSTGRES="+c.pgAdmin)
-	out, err := cmd.CombinedOutput()
-	o := parseOverhead(string(out))
-	o.load = bench.LoadAvg()
+	out, load, err := goTestBench(ctx, c, "^BenchmarkAuditOverheadUnderLoad$/^"+backend+"$/", c.duration.String())
+	o := parseOverhead(out)
+	o.load = load
 	if err != nil {
-		o.err = err.Error() + ": " + lastLine(string(out))
+		o.err = err.Error()
 	}
 	return o
 }

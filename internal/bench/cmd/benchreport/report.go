@@ -97,7 +97,7 @@ func (rep *report) goals() []goal {
 				fmt.Sprintf("%.0f/s (load %s%s)", s.capacity.lat.Throughput, s.capacity.load, successNote(s.capacity.lat)),
 				verdict(ok(s.capacity.lat) && s.capacity.lat.Throughput >= want)})
 		}
-		gs = append(gs, b.overhead.goal(n))
+		gs = append(gs, b.overhead.goal(n), b.verify.goal(n))
 		if r := b.seed; r != nil {
 			wall := time.Duration(r.WallSeconds * float64(time.Second))
 			how := fmt.Sprintf("%s wall, seed process CPU %.0f s, load %s → %s, seeded %s", wall.Round(time.Second), r.CPUSeconds, r.LoadStart, r.LoadEnd, r.Started)
@@ -115,10 +115,12 @@ func (rep *report) goals() []goal {
 	return gs
 }
 
+// thousands writes f rounded, with a comma between groups of three
+// digits (1,000,000).
 func thousands(f float64) string {
 	s := fmt.Sprintf("%.0f", f)
-	if len(s) > 3 {
-		s = s[:len(s)-3] + "," + s[len(s)-3:]
+	for i := len(s) - 3; i > 0 && s[i-1] != '-'; i -= 3 {
+		s = s[:i] + "," + s[i:]
 	}
 	return s
 }
@@ -177,6 +179,7 @@ func (rep *report) markdown() string {
 	w("Scenarios: **get a person** `GET /api/v1/persons/{id}` (raw SQL: the row by id); **list persons (50)** `GET /api/v1/persons?limit=50` (the first page of the organisation by name); **open a file** `GET /api/v1/persons/{id}/journal?limit=200` on the heaviest files (the 200 rows by the journal index); **search** `GET /api/v1/persons?q=` with a surname carrying one typing mistake, a first name and a birth year (raw SQL: the persons indexed under the surname as it should have been typed, born that year); **add a journal entry** `POST /api/v1/persons/{id}/journal`, audited and indexed (raw SQL: the same insert, unaudited); **person page (HTML)** `GET /persons/{id}` (raw SQL: the person, their accompaniments and 50 journal entries).\n\n")
 
 	w("**Audit overhead**: `go test -run '^$' -bench 'BenchmarkAuditOverheadUnderLoad$/^<backend>$/' -benchtime %s ./internal/store/` adds journal entries through the real HTTP handler, door and store, 8 writers per core, with the audit sealer running, on a fresh small database: once as built and once with the store's audit events discarded (a switch only the store's tests reach); the overhead is the time per audited write ÷ the time per unaudited write − 1.\n\n", c.duration)
+	w("**Audit verify**: `PARCOURS_BENCH_AUDIT_EVENTS=%d go test -run '^$' -bench 'BenchmarkAuditVerify$/^<backend>/' -benchtime 1x ./internal/store/` loads a sealed chain of %s events into a fresh database (not timed), then times `parcours audit verify`'s check of the whole chain (the store's VerifyAudit: every hash recomputed, in sequence order).\n\n", verifyEvents, thousands(verifyEvents))
 	w("## Goals (issue 17)\n\n| Goal | Target | Measured | Verdict |\n|---|---|---|---|\n")
 	for _, g := range rep.goals() {
 		w("| %s | %s | %s | %s |\n", g.what, g.target, g.measured, g.met)
