@@ -33,6 +33,12 @@ func init() {
 			if seedFlags.persons < 1 || seedFlags.persons > 10_000_000 {
 				return parcours.Errorf(parcours.EInvalid, "seed.error.persons")
 			}
+			// A large seed takes minutes: the profiler shows where they go.
+			stopDebug, err := startDebug(ctx) // debugaddr.go
+			if err != nil {
+				return err
+			}
+			defer stopDebug()
 			db, err := store.Open(ctx, c.Database)
 			if err != nil {
 				return err

@@ -98,25 +98,18 @@ func Populate(ctx context.Context, db *store.DB, s *Setting, opts Options) (*Sta
 }
 
 // populate generates the population and writes it batch by batch through
-// write.
+// write. The generation runs on a goroutine of its own, one batch ahead
+// of the writes: on SQLite the writes are this process's work too, and
+// the two then share the machine's cores instead of taking turns. Its
+// draws stay in one sequence, so a seed gives the same population.
 func populate(ctx context.Context, s *Setting, opts Options, start time.Time, write func(func(*store.Tx) error) error) (*Stats, error) {
-	g := NewPopulation(opts.Seed, opts.Today)
 	st := &Stats{}
-	// Organisations take households in turn, by share: a fixed
-	// pattern, so the assignment depends on the seed only.
-	var turn []int
-	for i, spec := range s.Specs {
-		for range spec.Share / 10 {
-			turn = append(turn, i)
-		}
-	}
+	batches := make(chan []store.SeedHousehold, 1)
+	stop := make(chan struct{})
+	defer close(stop) // a failed write ends the generation
+	go generate(s, opts, batches, stop)
 	perReferent := map[string]int{}
-	var batch []store.SeedHousehold
-	inBatch := 0
-	flush := func() error {
-		if len(batch) == 0 {
-			return nil
-		}
+	for batch := range batches {
 		err := write(func(tx *store.Tx) error {
 			if err := tx.InsertSeed(ctx, batch); err != nil {
 				return err
@@ -125,7 +118,7 @@ func populate(ctx context.Context, s *Setting, opts Options, start time.Time, wr
 			return nil
 		})
 		if err != nil {
-			return err
+			return st, err
 		}
 		for _, h := range batch {
 			st.Households++
@@ -148,13 +141,39 @@ func populate(ctx context.Context, s *Setting, opts Options, start time.Time, wr
 				}
 			}
 		}
-		batch, inBatch = batch[:0], 0
 		if opts.Progress != nil {
 			el := time.Since(start)
 			fmt.Fprintf(opts.Progress, "seed: %d/%d personnes, %d foyers, %d entrées de journal (%.1f s, %.0f personnes/s)\n",
 				st.Persons, opts.Persons, st.Households, st.Entries, el.Seconds(), float64(st.Persons)/el.Seconds())
 		}
-		return nil
+	}
+	return st, nil
+}
+
+// generate sends the households of opts to out in batches of about
+// opts.BatchPersons persons, then closes it; it gives up when stop is
+// closed.
+func generate(s *Setting, opts Options, out chan<- []store.SeedHousehold, stop <-chan struct{}) {
+	defer close(out)
+	g := NewPopulation(opts.Seed, opts.Today)
+	// Organisations take households in turn, by share: a fixed
+	// pattern, so the assignment depends on the seed only.
+	var turn []int
+	for i, spec := range s.Specs {
+		for range spec.Share / 10 {
+			turn = append(turn, i)
+		}
+	}
+	var batch []store.SeedHousehold
+	inBatch := 0
+	send := func() bool {
+		select {
+		case out <- batch:
+			batch, inBatch = nil, 0
+			return true
+		case <-stop:
+			return false
+		}
 	}
 	for n, i := 0, 0; n < opts.Persons; i++ {
 		h := g.Household()
@@ -177,16 +196,13 @@ func populate(ctx context.Context, s *Setting, opts Options, start time.Time, wr
 		batch = append(batch, h)
 		n += len(h.Members)
 		inBatch += len(h.Members)
-		if inBatch >= opts.BatchPersons {
-			if err := flush(); err != nil {
-				return st, err
-			}
+		if inBatch >= opts.BatchPersons && !send() {
+			return
 		}
 	}
-	if err := flush(); err != nil {
-		return st, err
+	if len(batch) > 0 {
+		send()
 	}
-	return st, nil
 }
 
 // caseWorker returns a worker of org who may write to files, chosen by n.
