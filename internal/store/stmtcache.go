@@ -32,8 +32,10 @@ import (
 const stmtCacheMax = 1000
 
 // stmtCacheMaxLen leaves out the long, generated statements (multi-row
-// inserts), seldom run twice alike.
-const stmtCacheMaxLen = 4000
+// inserts), seldom run twice alike. It must let in the file's facts
+// statement with the last visit (~4,100 characters, OpenVisit: every
+// person page), the costliest statement there is to prepare.
+const stmtCacheMaxLen = 6000
 
 type stmtCache struct {
 	pool  *sql.DB

@@ -83,3 +83,15 @@ func TestStmtCache_PreparesOffTransactionsWithoutDeadlock(t *testing.T) {
 		t.Fatal("an unseen query came out prepared")
 	}
 }
+
+// TestStmtCache_TakesTheFileFactsStatement: the facts statement of every
+// file opened (with the last visit, for the person page) is prepared
+// once, not re-parsed per request.
+func TestStmtCache_TakesTheFileFactsStatement(t *testing.T) {
+	tx := &Tx{}
+	for _, visit := range []bool{false, true} {
+		if q, _ := tx.fileFactsStatement("worker", []string{"person"}, visit); len(q) > stmtCacheMaxLen {
+			t.Errorf("visit=%v: the facts statement has %d characters, the statement cache takes %d at most", visit, len(q), stmtCacheMaxLen)
+		}
+	}
+}

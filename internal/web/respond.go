@@ -10,6 +10,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"sync"
 	"unicode/utf8"
 
 	"parcours/internal/i18n"
@@ -86,8 +87,9 @@ func (s *Server) Fail(w http.ResponseWriter, r *http.Request, err error) {
 
 // WriteJSON writes v as JSON with status.
 func WriteJSON(w http.ResponseWriter, status int, v any) {
-	var buf bytes.Buffer
-	enc := json.NewEncoder(&buf)
+	buf := jsonBufs.Get().(*bytes.Buffer)
+	defer putJSONBuf(buf)
+	enc := json.NewEncoder(buf)
 	enc.SetEscapeHTML(true)
 	if err := enc.Encode(v); err != nil {
 		http.Error(w, `{"error":{"code":"internal","message":"encoding"}}`, http.StatusInternalServerError)
@@ -96,6 +98,21 @@ func WriteJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
 	w.Write(buf.Bytes())
+}
+
+// jsonBufs reuses the buffers answers are encoded in: a 200-entry journal
+// grew a fresh one to ~100 KB on every request, most of the GC's work on
+// two cores (issue 17).
+var jsonBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+
+// putJSONBuf gives buf back, unless an unusual answer made it too large
+// to keep.
+func putJSONBuf(buf *bytes.Buffer) {
+	if buf.Cap() > 1<<20 {
+		return
+	}
+	buf.Reset()
+	jsonBufs.Put(buf)
 }
 
 // DecodeJSON reads a JSON body into v: at most MaxJSONBody bytes, unknown
