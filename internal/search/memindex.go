@@ -7,6 +7,7 @@ import (
 	"runtime/debug"
 	"slices"
 	"sort"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -62,6 +63,7 @@ type Index struct {
 	entries []uint32
 	strs    map[string]uint32 // organisations and birth dates
 	strList []string
+	strYear []uint16 // the year a birth date of strList starts with, or noYear
 
 	ready   atomic.Bool // built and current
 	rebuild chan struct{}
@@ -187,7 +189,7 @@ func (ix *Index) Build(ctx context.Context) error {
 	ix.slot, ix.oddSlot, ix.ids, ix.oddIDs = fresh.slot, fresh.oddSlot, fresh.ids, fresh.oddIDs
 	ix.sorted, ix.gone = fresh.sorted, fresh.gone
 	ix.org, ix.birth, ix.off, ix.n, ix.entries = fresh.org, fresh.birth, fresh.off, fresh.n, fresh.entries
-	ix.strs, ix.strList = fresh.strs, fresh.strList
+	ix.strs, ix.strList, ix.strYear = fresh.strs, fresh.strList, fresh.strYear
 	ix.mu.Unlock()
 	// Changes committed while reading, applied now; a change heard after
 	// this is reloaded by the subscriber (ready is set under buildMu, so
@@ -337,6 +339,7 @@ func (ix *Index) str(s string) uint32 {
 	i := uint32(len(ix.strList))
 	ix.strs[s] = i
 	ix.strList = append(ix.strList, s)
+	ix.strYear = append(ix.strYear, yearOf(s))
 	return i
 }
 
@@ -488,6 +491,15 @@ func (ix *Index) DictionaryCounts(_ context.Context, words, phons []string) (map
 	return terms, keys, nil
 }
 
+// sharedCounts is SimilarTerms's work space: a count per token, left at
+// zero after use, and the tokens counted.
+type sharedCounts struct {
+	count   []uint8
+	touched []uint32
+}
+
+var sharedPool = sync.Pool{New: func() any { return new(sharedCounts) }}
+
 // SimilarTerms returns the dictionary tokens within word's edit distance
 // (namekey.MaxEdits), found through shared trigrams: an edit changes at
 // most three of them, so a look-alike shares all but 3 × edits. Where the
@@ -504,14 +516,28 @@ func (ix *Index) SimilarTerms(_ context.Context, word string, _ int) ([]store.Te
 	need := max(1, len(gs)-3*k)
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	shared := map[uint32]int{}
+	// Counts of shared trigrams by token, in a reused array: the common
+	// trigrams of a name have thousands of tokens each.
+	sh := sharedPool.Get().(*sharedCounts)
+	defer sharedPool.Put(sh)
+	if len(sh.count) < len(ix.terms) {
+		sh.count = make([]uint8, len(ix.terms))
+	}
+	touched := sh.touched[:0]
 	for _, g := range gs {
 		for _, t := range ix.trigrams[g] {
-			shared[t]++
+			if sh.count[t] == 0 {
+				touched = append(touched, t)
+			}
+			if sh.count[t] < 255 {
+				sh.count[t]++
+			}
 		}
 	}
 	var out []store.TermCount
-	for t, c := range shared {
+	for _, t := range touched {
+		c := int(sh.count[t])
+		sh.count[t] = 0
 		if c < need || len(ix.termPost[t]) == 0 {
 			continue
 		}
@@ -519,37 +545,73 @@ func (ix *Index) SimilarTerms(_ context.Context, word string, _ int) ([]store.Te
 			out = append(out, store.TermCount{Term: ix.terms[t], Persons: len(ix.termPost[t])})
 		}
 	}
+	sh.touched = touched[:0]
 	sort.Slice(out, func(i, j int) bool { return out[i].Term < out[j].Term })
 	return out, nil
 }
 
+// noYear marks a string that does not start with four digits.
+const noYear = 0xFFFF
+
+// yearOf is the number written by the first four characters of s when
+// they are digits (a birth date's year), else noYear.
+func yearOf(s string) uint16 {
+	if len(s) < 4 {
+		return noYear
+	}
+	y := 0
+	for _, c := range []byte(s[:4]) {
+		if c < '0' || c > '9' {
+			return noYear
+		}
+		y = y*10 + int(c-'0')
+	}
+	return uint16(y)
+}
+
 // SearchCandidates is store.Tx.SearchCandidates from memory, in the same
 // order.
+//
+// It walks posting lists of thousands of entries for a few hundred
+// candidates, so the walk compares numbers only: organisations and birth
+// years are interned, and the birth range, when it is whole years (as a
+// search asks), is a range of years — the same as the text comparison
+// (a date that starts with the year Y is ≥ "Y" and < "Y+1").
 func (ix *Index) SearchCandidates(_ context.Context, orgIDs []string, slot store.SearchSlot, others []store.SearchSlot, bornFrom, bornBefore string, limit int) ([]*store.IndexedPerson, error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	orgs := map[uint32]bool{}
+	var orgs []uint32
 	for _, o := range orgIDs {
 		if i, ok := ix.strs[o]; ok {
-			orgs[i] = true
+			orgs = append(orgs, i)
 		}
 	}
 	if len(orgs) == 0 {
 		return nil, nil
 	}
-	quality := map[int32]int{}
-	add := func(q int, post []int32) {
+	yFrom, yBefore := yearOf(bornFrom), yearOf(bornBefore)
+	byYear := len(bornFrom) == 4 && len(bornBefore) == 4 && yFrom != noYear && yBefore != noYear
+	born := func(s int32) bool {
+		if bornFrom == "" {
+			return true
+		}
+		if b := ix.birth[s]; byYear && ix.strYear[b] != noYear {
+			y := ix.strYear[b]
+			return y >= yFrom && y < yBefore
+		}
+		b := ix.strList[ix.birth[s]]
+		return b >= bornFrom && b < bornBefore
+	}
+	// Hits are slot<<2 | quality: sorted, a person found under several
+	// keys comes as a run, whose last hit has the best quality.
+	var hits []uint64
+	add := func(q uint64, post []int32) {
 		for _, s := range post {
-			if !orgs[ix.org[s]] {
+			if o := ix.org[s]; o != orgs[0] && (len(orgs) == 1 || !slices.Contains(orgs, o)) {
 				continue
 			}
-			if bornFrom != "" {
-				if b := ix.strList[ix.birth[s]]; b < bornFrom || b >= bornBefore {
-					continue
-				}
-			}
-			if quality[s] < q {
-				quality[s] = q
+			if born(s) {
+				hits = append(hits, uint64(s)<<2|q)
 			}
 		}
 	}
@@ -568,61 +630,100 @@ func (ix *Index) SearchCandidates(_ context.Context, orgIDs []string, slot store
 			add(1, ix.phonPost[i])
 		}
 	}
-	if len(quality) == 0 {
+	if len(hits) == 0 {
 		return nil, nil
 	}
-	otherT, otherP := map[uint32]bool{}, map[uint32]bool{}
+	slices.Sort(hits)
+	// The other words' tokens and keys, as sets of ids.
+	var otherT, otherP bitset
 	for _, o := range others {
-		for _, t := range append(append([]string{}, o.Exact...), o.Terms...) {
-			if i, ok := ix.termID[t]; ok {
-				otherT[i] = true
+		for _, list := range [][]string{o.Exact, o.Terms} {
+			for _, t := range list {
+				if i, ok := ix.termID[t]; ok {
+					otherT.set(len(ix.terms), i)
+				}
 			}
 		}
 		for _, p := range o.Phons {
 			if i, ok := ix.phonID[p]; ok {
-				otherP[i] = true
+				otherP.set(len(ix.phons), i)
 			}
 		}
 	}
 	type cand struct {
 		s        int32
-		id       string
-		other, q int
+		other, q uint8
 	}
-	cs := make([]cand, 0, len(quality))
-	for s, q := range quality {
-		c := cand{s: s, q: q, id: ix.idOf(s)}
-		if len(otherT)+len(otherP) > 0 {
-			for _, e := range ix.entries[ix.off[s] : ix.off[s]+uint32(ix.n[s])] {
+	cs := make([]cand, 0, len(hits))
+	for i, h := range hits {
+		if i+1 < len(hits) && hits[i+1]>>2 == h>>2 {
+			continue // the same person, found with a better key next
+		}
+		c := cand{s: int32(h >> 2), q: uint8(h & 3)}
+		if otherT != nil || otherP != nil {
+			for _, e := range ix.entries[ix.off[c.s] : ix.off[c.s]+uint32(ix.n[c.s])] {
 				ti := e &^ (3 << 30)
-				if otherT[ti] || otherP[ix.termPhon[ti]] {
+				if otherT.has(ti) || otherP.has(ix.termPhon[ti]) {
 					c.other++
 				}
 			}
 		}
 		cs = append(cs, c)
 	}
-	sort.Slice(cs, func(i, j int) bool {
-		a, b := cs[i], cs[j]
+	odd := len(ix.oddIDs) > 0
+	slices.SortFunc(cs, func(a, b cand) int {
 		if a.other != b.other {
-			return a.other > b.other
+			return int(b.other) - int(a.other)
 		}
 		if a.q != b.q {
-			return a.q > b.q
+			return int(b.q) - int(a.q)
 		}
-		return a.id < b.id
+		if odd {
+			// The order of the ids as text, as the SQL path gives.
+			_, oa := ix.oddIDs[a.s]
+			_, ob := ix.oddIDs[b.s]
+			if oa || ob {
+				return strings.Compare(ix.idOf(a.s), ix.idOf(b.s))
+			}
+		}
+		// Lower-case hexadecimal keeps the order of the bytes.
+		return bytes.Compare(ix.ids[a.s][:], ix.ids[b.s][:])
 	})
 	if len(cs) > limit {
 		cs = cs[:limit]
 	}
+	// One block for the persons and one for their entries.
+	n := 0
+	for _, c := range cs {
+		n += int(ix.n[c.s])
+	}
+	terms := make([]store.PersonTerm, 0, n)
+	people := make([]store.IndexedPerson, len(cs))
 	out := make([]*store.IndexedPerson, len(cs))
 	for i, c := range cs {
-		p := &store.IndexedPerson{ID: c.id, OrgID: ix.strList[ix.org[c.s]], BirthDate: ix.strList[ix.birth[c.s]]}
+		p := &people[i]
+		p.ID, p.OrgID, p.BirthDate = ix.idOf(c.s), ix.strList[ix.org[c.s]], ix.strList[ix.birth[c.s]]
+		from := len(terms)
 		for _, e := range ix.entries[ix.off[c.s] : ix.off[c.s]+uint32(ix.n[c.s])] {
 			ti := e &^ (3 << 30)
-			p.Terms = append(p.Terms, store.PersonTerm{Field: fields[e>>30], Term: ix.terms[ti], Phon: ix.phons[ix.termPhon[ti]]})
+			terms = append(terms, store.PersonTerm{Field: fields[e>>30], Term: ix.terms[ti], Phon: ix.phons[ix.termPhon[ti]]})
 		}
+		p.Terms = terms[from:len(terms):len(terms)]
 		out[i] = p
 	}
 	return out, nil
+}
+
+// bitset is a set of dictionary ids, allocated on the first one set.
+type bitset []uint64
+
+func (b *bitset) set(size int, i uint32) {
+	if *b == nil {
+		*b = make(bitset, (size+63)/64)
+	}
+	(*b)[i/64] |= 1 << (i % 64)
+}
+
+func (b bitset) has(i uint32) bool {
+	return b != nil && b[i/64]&(1<<(i%64)) != 0
 }

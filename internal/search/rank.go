@@ -67,6 +67,8 @@ type scored struct {
 	names float64 // the name part alone, in [0, 1]
 	all   bool    // every typed word matched one of the names
 	year  bool    // born in the typed year
+	terms []store.PersonTerm
+	key   string // nameKey(terms), once asked
 }
 
 // score ranks a candidate from its index entries: the mean over typed
@@ -108,7 +110,7 @@ func score(q *parsed, slots []querySlot, c *store.IndexedPerson) scored {
 		s += ds
 		year = ds > 0
 	}
-	return scored{id: c.ID, score: s, names: names, all: all, year: year}
+	return scored{id: c.ID, score: s, names: names, all: all, year: year, terms: c.Terms}
 }
 
 // communeMatches tells whether the person was born or lives in the typed
@@ -139,19 +141,49 @@ func dateScore(d datePart, birth string) float64 {
 	return 0.2
 }
 
-// order sorts results best score first, then by name and id so that both
-// backends give the same order.
+// order sorts results best score first, then by name and id, from the
+// index entries alone, so that the page is chosen among equal scores
+// without reading the persons tied with its last one (often a hundred
+// homonyms), and both backends give the same order.
 func order(out []scored) {
 	sort.SliceStable(out, func(i, j int) bool {
-		a, b := out[i], out[j]
+		a, b := &out[i], &out[j]
 		if d := a.score - b.score; d > 1e-9 || d < -1e-9 {
 			return d > 0
 		}
-		if an, bn := a.p.DisplayName(), b.p.DisplayName(); an != bn {
-			return an < bn
+		if ak, bk := a.nameKey(), b.nameKey(); ak != bk {
+			return ak < bk
 		}
-		return a.p.ID < b.p.ID
+		return a.id < b.id
 	})
+}
+
+// nameKey is the name the results are sorted by, folded: the usage name
+// (or else the birth name), then the first names, each as its tokens in
+// the order both index sources give them (by field, then token).
+func (r *scored) nameKey() string {
+	if r.key != "" || len(r.terms) == 0 {
+		return r.key
+	}
+	surname := "b"
+	for _, t := range r.terms {
+		if t.Field == "u" {
+			surname = "u"
+			break
+		}
+	}
+	var b strings.Builder
+	for _, field := range []string{surname, "f"} {
+		for _, t := range r.terms {
+			if t.Field == field {
+				b.WriteString(t.Term)
+				b.WriteByte(' ')
+			}
+		}
+		b.WriteByte('\x01') // "dupont" before "dupontel", whatever the first names
+	}
+	r.key = b.String()
+	return r.key
 }
 
 // minNames is the least name score a result needs: one word must match,

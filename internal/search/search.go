@@ -177,43 +177,49 @@ rounds:
 	return fetchPage(ctx, tx, pq, ranked, page)
 }
 
-// fetchPage orders ranked, reads the persons of the best page (and of
-// those tied with its last one, which the order by name decides between),
-// and returns that page. The commune, when given, is scored on the persons
-// read, so then every candidate is read.
+// fetchPage orders ranked, reads the persons of the best page and returns
+// them. Only the page is read (the order needs the index entries alone);
+// a person merged since it was indexed is skipped and the next one read
+// in its place. The commune, when given, is scored on the persons read,
+// so then every candidate is read.
 func fetchPage(ctx context.Context, tx *store.Tx, pq *parsed, ranked []scored, page int) ([]scored, error) {
-	sort.SliceStable(ranked, func(i, j int) bool { return ranked[i].score > ranked[j].score+1e-9 })
-	n := len(ranked)
-	if page > 0 && pq.commune == "" && n > page {
-		last := ranked[page-1].score
-		for n = page; n < len(ranked) && ranked[n].score > last-1e-9; n++ {
+	want := page
+	if page == 0 || pq.commune != "" {
+		want = len(ranked)
+	}
+	order(ranked)
+	out := make([]scored, 0, min(want, len(ranked)))
+	for next := 0; len(out) < want && next < len(ranked); {
+		batch := ranked[next:min(len(ranked), next+want-len(out))]
+		next += len(batch)
+		ids := make([]string, len(batch))
+		for i := range batch {
+			ids[i] = batch[i].id
+		}
+		ps, err := tx.PersonsByIDs(ctx, ids)
+		if err != nil {
+			return nil, err
+		}
+		byID := make(map[string]*parcours.Person, len(ps))
+		for _, p := range ps {
+			byID[p.ID] = p
+		}
+		for _, r := range batch {
+			if r.p = byID[r.id]; r.p != nil {
+				out = append(out, r)
+			}
 		}
 	}
-	ids := make([]string, n)
-	for i := range ids {
-		ids[i] = ranked[i].id
-	}
-	ps, err := tx.PersonsByIDs(ctx, ids)
-	if err != nil {
-		return nil, err
-	}
-	byID := make(map[string]*parcours.Person, len(ps))
-	for _, p := range ps {
-		byID[p.ID] = p
-	}
-	out := make([]scored, 0, n)
-	for _, r := range ranked[:n] {
-		if r.p = byID[r.id]; r.p == nil {
-			continue // merged since it was indexed
+	if pq.commune != "" {
+		for i := range out {
+			if communeMatches(pq.commune, out[i].p) {
+				out[i].score += scoreCommune
+			}
 		}
-		if pq.commune != "" && communeMatches(pq.commune, r.p) {
-			r.score += scoreCommune
+		order(out)
+		if page > 0 && len(out) > page {
+			out = out[:page]
 		}
-		out = append(out, r)
-	}
-	order(out)
-	if page > 0 && len(out) > page {
-		out = out[:page]
 	}
 	return out, nil
 }

@@ -2,6 +2,7 @@ package search_test
 
 import (
 	"context"
+	"slices"
 	"testing"
 	"time"
 
@@ -143,6 +144,35 @@ func TestSearch_ToleratesTyposAccentsOrderParticlesAndPhonetics(t *testing.T) {
 		// Nothing absurd comes back for a name nobody has.
 		if got := e.find(t, e.a, search.Query{Q: "zzyzx"}); len(got) != 0 {
 			t.Errorf("search zzyzx: got %d results", len(got))
+		}
+	})
+}
+
+// Equal scores are ordered by name, folded (accents and case aside), then
+// id, through the index and through SQL alike; a short page takes the
+// first of the homonyms in that order.
+func TestSearch_TiesOrderedByFoldedNameWhateverThePage(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		e := newEnv(t, db)
+		zoe := e.add(t, e.a, "MARTIN", "", "Zoé", "1980-01-01")
+		emile := e.add(t, e.a, "Martin", "", "Émile", "1981-01-01")
+		adele := e.add(t, e.a, "MARTIN", "", "adèle", "1982-01-01")
+		eric := e.add(t, e.a, "MARTIN", "", "Eric", "1983-01-01")
+		want := []string{adele.ID, emile.ID, eric.ID, zoe.ID}
+		for name, svc := range map[string]*search.Service{"index": e.search, "sql": e.sql} {
+			for _, limit := range []int{2, 4} {
+				page, err := svc.Search(context.Background(), e.a, search.Query{Q: "martin", Limit: limit})
+				if err != nil {
+					t.Fatal(err)
+				}
+				var got []string
+				for _, r := range page.Items {
+					got = append(got, r.ID)
+				}
+				if !slices.Equal(got, want[:limit]) {
+					t.Errorf("%s, limit %d: got %v, want %v", name, limit, got, want[:limit])
+				}
+			}
 		}
 	})
 }

@@ -58,13 +58,41 @@ var vowels = strings.NewReplacer(
 // (insertions, deletions, substitutions and swaps of neighbours each count
 // one), or max+1 when it exceeds max. Bounding it keeps ranking cheap.
 func Distance(a, b string, max int) int {
-	ra, rb := []rune(a), []rune(b)
+	if a == b {
+		return 0
+	}
+	if max <= 0 {
+		return max + 1
+	}
+	// Folded tokens are nearly always ASCII and short: then the distance
+	// runs on bytes with its rows on the stack, since ranking calls it for
+	// every typed word against every token of every candidate.
+	if len(a) <= shortWord && len(b) <= shortWord && isASCII(a) && isASCII(b) {
+		var rows [3][shortWord + 1]int
+		return osa([]byte(a), []byte(b), max, rows[0][:len(b)+1], rows[1][:len(b)+1], rows[2][:len(b)+1])
+	}
+	rb := []rune(b)
+	return osa([]rune(a), rb, max, make([]int, len(rb)+1), make([]int, len(rb)+1), make([]int, len(rb)+1))
+}
+
+// shortWord bounds the words whose distance is computed on the stack.
+const shortWord = 32
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// osa is Distance on letters (bytes or runes), with three rows of
+// len(b)+1 to work in.
+func osa[T byte | rune](ra, rb []T, max int, prev2, prev, cur []int) int {
 	if d := len(ra) - len(rb); d > max || -d > max {
 		return max + 1
 	}
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
 	for j := range prev {
 		prev[j] = j
 	}
