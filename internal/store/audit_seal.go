@@ -226,6 +226,12 @@ func (db *DB) RunAuditSealer(ctx context.Context, holder string, onError func(er
 		if _, err := db.SealAudit(ctx); err != nil && ctx.Err() == nil {
 			onError(err)
 		}
+		// The lease holder also keeps the journal's full-text index
+		// merged (ftsmerge.go): one upkeep per database, off the
+		// request path.
+		if _, err := db.MergeFullText(ctx); err != nil && ctx.Err() == nil {
+			onError(err)
+		}
 	}
 }
 
