@@ -81,7 +81,7 @@ func ForEach(t *testing.T, fn func(t *testing.T, e *Env)) {
 // New starts Parcours on a fresh database of dialect d.
 func New(t testing.TB, d store.Dialect) *Env {
 	t.Helper()
-	dsn := storetest.DSN(t, d)
+	dsn := storetest.MigratedDSN(t, d)
 	db, err := store.Open(context.Background(), dsn)
 	if err != nil {
 		t.Fatal(err)

@@ -1,10 +1,18 @@
 // Package storetest gives tests a fresh, migrated database on each backend.
 //
-// A test package calls Main from its TestMain: it creates one throw-away
-// PostgreSQL database for the package (on 127.0.0.1:5432, or the server
-// named by PARCOURS_TEST_POSTGRES) and drops it when the package is done.
-// Each test then gets its own schema in it, or its own SQLite file. With
-// CI=true an unreachable PostgreSQL fails the run instead of skipping.
+// A test package calls Main from its TestMain: it creates, on 127.0.0.1:5432
+// (or the server named by PARCOURS_TEST_POSTGRES), a throw-away template
+// database with the extensions and an empty schema, and drops it and every
+// test database made from it when the package is done. Each test then gets
+// its own database, cloned from that template (empty, DSN) or from a
+// migrated one made once per package (Open, MigratedDSN); on SQLite its own
+// file, likewise a copy of a file migrated once per package. With CI=true an
+// unreachable PostgreSQL fails the run instead of skipping.
+//
+// Cloning rather than migrating each test's database: the migrations cost
+// seconds on PostgreSQL, and they take a database-wide advisory lock, so
+// a package's tests queued on it one after the other; a clone costs a
+// fraction of a second and takes no lock the other tests wait on.
 package storetest
 
 import (
@@ -13,6 +21,7 @@ import (
 	"database/sql"
 	"encoding/hex"
 	"fmt"
+	"io"
 	"net/url"
 	"os"
 	"path/filepath"
@@ -28,8 +37,20 @@ import (
 )
 
 var (
-	pgBase  string // DSN of the package database, "" when unavailable
-	pgError error  // why PostgreSQL is unavailable
+	pgName   string  // prefix of the package's database names, "" when unavailable
+	pgAdmin  *sql.DB // on the server's postgres database: creates and drops
+	pgError  error   // why PostgreSQL is unavailable
+	pgSchema string  // the schema of every test database (as a search path)
+
+	// Test databases are dropped in the background, a few at a time, and
+	// Main waits for them: DROP DATABASE forces checkpoints, which the
+	// test that ends need not wait for (concurrent drops share them).
+	drops    sync.WaitGroup
+	dropSlot = make(chan struct{}, 4)
+
+	pgMigrated = sync.OnceValues(func() (string, error) { return migratedTemplate() })
+	sqliteFile = sync.OnceValues(func() (string, error) { return migratedSQLite() })
+	sqliteDir  string
 )
 
 // AdminDSN is the server used to create the test databases.
@@ -49,10 +70,11 @@ func randomName(prefix string) string {
 	return prefix + hex.EncodeToString(b)
 }
 
-// Main runs the package's tests around a throw-away PostgreSQL database.
-func Main(m *testing.M) {
+// Main runs the package's tests around throw-away PostgreSQL databases,
+// then the functions after (the package's own shared resources).
+func Main(m *testing.M, after ...func()) {
 	name := randomName("parcours_test_")
-	cleanup, err := createDatabase(name)
+	err := createTemplate(name)
 	if err != nil {
 		pgError = err
 		if CI() {
@@ -61,58 +83,121 @@ func Main(m *testing.M) {
 		}
 	}
 	code := m.Run()
-	if cleanup != nil {
-		cleanup()
+	for _, f := range after {
+		f()
+	}
+	drops.Wait()
+	if pgName != "" {
+		ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
+		for _, db := range []string{pgName + "_migrated", pgName} {
+			_, _ = pgAdmin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+db+" WITH (FORCE)")
+		}
+		cancel()
+		pgAdmin.Close()
+	}
+	if sqliteDir != "" {
+		os.RemoveAll(sqliteDir)
 	}
 	os.Exit(code)
 }
 
-func createDatabase(name string) (func(), error) {
+// createTemplate creates the database every test database is cloned
+// from: the extensions in its public schema, shared by the test schema
+// through the search path, and that schema, empty.
+func createTemplate(name string) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	admin, err := sql.Open("pgx", AdminDSN())
 	if err != nil {
-		return nil, err
+		return err
 	}
 	if err := admin.PingContext(ctx); err != nil {
 		admin.Close()
-		return nil, fmt.Errorf("PostgreSQL unreachable at %s: %w", redact(AdminDSN()), err)
+		return fmt.Errorf("PostgreSQL unreachable at %s: %w", redact(AdminDSN()), err)
 	}
 	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
 		admin.Close()
-		return nil, err
+		return err
 	}
-	u, err := url.Parse(AdminDSN())
-	if err != nil {
-		return nil, err
-	}
-	u.Path = "/" + name
-	pgBase = u.String()
-	// Extensions live in the public schema of the package database and
-	// are shared by every test schema through the search path.
-	db, err := sql.Open("pgx", pgBase)
+	schema := randomName("t_")
+	db, err := sql.Open("pgx", dsnOf(name, ""))
 	if err == nil {
-		_, err = db.ExecContext(ctx, "CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE EXTENSION IF NOT EXISTS unaccent; CREATE EXTENSION IF NOT EXISTS fuzzystrmatch")
+		_, err = db.ExecContext(ctx, "CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE EXTENSION IF NOT EXISTS unaccent; CREATE EXTENSION IF NOT EXISTS fuzzystrmatch; CREATE SCHEMA "+schema)
 		db.Close()
 	}
 	if err != nil {
-		pgBase = ""
-		return nil, err
-	}
-	return func() {
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		defer cancel()
-		_, _ = admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		_, _ = admin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 		admin.Close()
-	}, nil
+		return err
+	}
+	pgName, pgAdmin, pgSchema = name, admin, schema
+	return nil
 }
 
-func redact(dsn string) string {
-	u, err := url.Parse(dsn)
+// dsnOf returns the DSN of database name on the test server, with the
+// test schema first in the search path when schema is set.
+func dsnOf(name, schema string) string {
+	u, err := url.Parse(AdminDSN())
 	if err != nil {
-		return "(invalid DSN)"
+		return ""
 	}
-	return u.Redacted()
+	u.Path = "/" + name
+	if schema != "" {
+		q := u.Query()
+		q.Set("search_path", schema+",public")
+		u.RawQuery = q.Encode()
+	}
+	return u.String()
+}
+
+// migratedTemplate clones the empty template and migrates the clone,
+// once per package; it returns the clone's name.
+func migratedTemplate() (string, error) {
+	name := pgName + "_migrated"
+	ctx := context.Background()
+	if _, err := pgAdmin.ExecContext(ctx, "CREATE DATABASE "+name+" TEMPLATE "+pgName); err != nil {
+		return "", err
+	}
+	db, err := store.Open(ctx, dsnOf(name, pgSchema))
+	if err != nil {
+		return "", err
+	}
+	_, err = db.Migrate(ctx)
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", fmt.Errorf("migrate the template database: %w", err)
+	}
+	return name, nil
+}
+
+// migratedSQLite migrates a SQLite file once per package, to be copied.
+func migratedSQLite() (string, error) {
+	dir, err := os.MkdirTemp("", "parcours-storetest-")
+	if err != nil {
+		return "", err
+	}
+	sqliteDir = dir
+	path := filepath.Join(dir, "template.db")
+	ctx := context.Background()
+	db, err := store.Open(ctx, path)
+	if err != nil {
+		return "", err
+	}
+	_, err = db.Migrate(ctx)
+	// Closing the last connection checkpoints the write-ahead log into
+	// the file and removes it: the file alone is the database.
+	if cerr := db.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return "", fmt.Errorf("migrate the template database: %w", err)
+	}
+	if _, err := os.Stat(path + "-wal"); err == nil {
+		return "", fmt.Errorf("the template database %s kept its write-ahead log", path)
+	}
+	return path, nil
 }
 
 // Dialects lists the backends every storage test runs on.
@@ -130,56 +215,118 @@ func ForEach(t *testing.T, fn func(t *testing.T, db *store.DB)) {
 }
 
 // DSN returns the DSN of a fresh, empty database (a new SQLite file or a
-// new PostgreSQL schema) for a test that opens it itself, for instance
-// through the CLI. The database is removed at the end of the test.
+// new PostgreSQL database with the extensions and an empty schema) for a
+// test that opens it itself, for instance through the CLI. The database is
+// removed at the end of the test.
 func DSN(t testing.TB, d store.Dialect) string {
 	t.Helper()
 	if d == store.SQLite {
 		return filepath.Join(t.TempDir(), "parcours.db")
 	}
-	if pgBase == "" {
-		if pgError == nil {
-			t.Fatal("storetest: PostgreSQL tests need storetest.Main in TestMain")
+	return clone(t, pgName)
+}
+
+// MigratedDSN returns the DSN of a fresh database with every migration
+// applied, removed at the end of the test.
+func MigratedDSN(t testing.TB, d store.Dialect) string {
+	t.Helper()
+	if d == store.SQLite {
+		src, err := sqliteFile()
+		if err != nil {
+			t.Fatal(err)
 		}
-		if CI() {
-			t.Fatalf("storetest: PostgreSQL unavailable under CI=true: %v", pgError)
+		path := filepath.Join(t.TempDir(), "parcours.db")
+		if err := copyFile(src, path); err != nil {
+			t.Fatal(err)
 		}
-		t.Skipf("PostgreSQL unavailable: %v", pgError)
+		return path
 	}
-	schema := randomName("t_")
-	ctx := context.Background()
-	admin, err := sql.Open("pgx", pgBase)
+	needPostgres(t)
+	tpl, err := pgMigrated()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := admin.ExecContext(ctx, "CREATE SCHEMA "+schema); err != nil {
-		admin.Close()
+	return clone(t, tpl)
+}
+
+func needPostgres(t testing.TB) {
+	t.Helper()
+	if pgName != "" {
+		return
+	}
+	if pgError == nil {
+		t.Fatal("storetest: PostgreSQL tests need storetest.Main in TestMain")
+	}
+	if CI() {
+		t.Fatalf("storetest: PostgreSQL unavailable under CI=true: %v", pgError)
+	}
+	t.Skipf("PostgreSQL unavailable: %v", pgError)
+}
+
+// clone creates a database from template tpl for the test, dropped after
+// it (in the background; Main waits for the drops).
+func clone(t testing.TB, tpl string) string {
+	t.Helper()
+	needPostgres(t)
+	name := randomName(pgName + "_")
+	ctx := context.Background()
+	if _, err := pgAdmin.ExecContext(ctx, "CREATE DATABASE "+name+" TEMPLATE "+tpl); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
-		_, _ = admin.ExecContext(context.Background(), "DROP SCHEMA "+schema+" CASCADE")
-		admin.Close()
+		drops.Add(1)
+		go func() {
+			defer drops.Done()
+			dropSlot <- struct{}{}
+			defer func() { <-dropSlot }()
+			_, _ = pgAdmin.ExecContext(context.Background(), "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
+		}()
 	})
-	sep := "?"
-	if strings.Contains(pgBase, "?") {
-		sep = "&"
+	return dsnOf(name, pgSchema)
+}
+
+func copyFile(src, dst string) error {
+	in, err := os.Open(src)
+	if err != nil {
+		return err
 	}
-	return pgBase + sep + "search_path=" + schema + ",public"
+	defer in.Close()
+	out, err := os.OpenFile(dst, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(out, in); err != nil {
+		out.Close()
+		return err
+	}
+	return out.Close()
+}
+
+func redact(dsn string) string {
+	u, err := url.Parse(dsn)
+	if err != nil {
+		return "(invalid DSN)"
+	}
+	return u.Redacted()
 }
 
 // Open returns a fresh migrated database on backend d, closed at the end
 // of the test.
 func Open(t testing.TB, d store.Dialect) *store.DB {
 	t.Helper()
-	dsn := DSN(t, d)
+	dsn := MigratedDSN(t, d)
 	ctx := context.Background()
 	db, err := store.Open(ctx, dsn)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { db.Close() })
-	if _, err := db.Migrate(ctx); err != nil {
+	// A no-op on the clone of a migrated template; kept so that a
+	// template behind the migrations fails here, not in the test.
+	if n, err := db.Migrate(ctx); err != nil {
 		t.Fatal(err)
+	} else if n != 0 {
+		t.Fatalf("storetest: the template database lacked %d migrations", n)
 	}
 	return db
 }
