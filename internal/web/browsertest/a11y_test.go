@@ -1,11 +1,14 @@
 package browsertest
 
 import (
+	"fmt"
 	"maps"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -437,10 +440,23 @@ func seedAid(t *testing.T, e *apptest.Env, d *demo) {
 // TestAccessibility_EveryPageForEveryRole logs in as each role, visits
 // every page that role can reach and fails on any WCAG 2.1 A/AA violation
 // reported by axe-core.
+//
+// The same visits carry the other checks made on every page, so that each
+// page is loaded once per role and width (sweeps): every checkbox and
+// radio beside its label, at 1280 and 360 px, for admin, manager, worker
+// and reception (issue 16); no sideways scroll at 360 px for worker,
+// manager and admin.
 func TestAccessibility_EveryPageForEveryRole(t *testing.T) {
 	t.Parallel()
 	e := New(t, store.SQLite)
 	f := seedDemo(t, e.Env)
+	// A break-glass waiting for review, so that the review page shows its
+	// verdict radios (for the label gaps). On a person of its own: worker2
+	// must stay refused on Léa MARTIN's file.
+	glass := createPerson(t, e.Env, "worker", "BERNARD", "Inès", "1984-02-03")
+	if _, err := e.App.BreakGlass.Open(t.Context(), e.Actor("worker2"), glass, "Appel du 115, la référente est absente."); err != nil {
+		t.Fatal(err)
+	}
 	checked := 0
 	covered := map[string]bool{"GET /login": true}
 	// The login page, the redirect to it, and a failed login.
@@ -487,16 +503,24 @@ func TestAccessibility_EveryPageForEveryRole(t *testing.T) {
 			}
 		}
 	}
-	// The roles in parallel, each in its own tab of the same browser, on
+	// The sweeps in parallel, each in its own tab of the same browser, on
 	// the same server: they change nothing the others' pages depend on
 	// (the forms are sent empty and refused), and the login steps above,
 	// which do, are done.
+	var sweeps []sweep
+	for _, who := range apptest.Cast {
+		sweeps = append(sweeps, sweep{who: who, width: 1280, axe: true, labelGaps: slices.Contains(labelGapRoles, who)})
+	}
+	for _, who := range labelGapRoles {
+		sweeps = append(sweeps, sweep{who: who, width: 360, labelGaps: true, sideways: slices.Contains(sidewaysRoles, who)})
+	}
 	var mu sync.Mutex
+	var gaps atomic.Int64
 	t.Run("roles", func(t *testing.T) {
-		for _, who := range apptest.Cast {
-			t.Run(who, func(t *testing.T) {
+		for _, s := range sweeps {
+			t.Run(fmt.Sprintf("%s-%d", s.who, s.width), func(t *testing.T) {
 				t.Parallel()
-				n, seen := checkPagesOf(t, e, f, who)
+				n, seen := s.run(t, e, f, &gaps)
 				mu.Lock()
 				defer mu.Unlock()
 				checked += n
@@ -513,28 +537,71 @@ func TestAccessibility_EveryPageForEveryRole(t *testing.T) {
 		}
 	}
 	t.Logf("%d pages checked with axe-core", checked)
+	measured := gaps.Load()
+	if measured < 20 {
+		t.Fatalf("only %d checkboxes and radios measured: the pages lost them?", measured)
+	}
+	t.Logf("%d checkboxes and radios measured", measured)
 }
 
-// checkPagesOf visits, as who, every page of pagesFor in a tab of t, runs
-// axe on each and on the forms sent empty, and returns how many pages it
-// checked and the routes it covered.
-func checkPagesOf(t *testing.T, e *Env, f *demo, who string) (checked int, covered map[string]bool) {
+// labelGapRoles are the roles whose checkboxes and radios are measured
+// (at both widths); sidewaysRoles those whose pages must not scroll
+// sideways at 360 px.
+var (
+	labelGapRoles = []string{"admin", "manager", "worker", "reception"}
+	sidewaysRoles = []string{"worker", "manager", "admin"}
+)
+
+// sweep is one role's visit of every page of pagesFor at one width, and
+// the checks made on each page.
+type sweep struct {
+	who   string
+	width int64
+	// axe runs axe-core on each page and on its form sent empty, and
+	// checks the status of each page.
+	axe bool
+	// labelGaps measures each checkbox and radio's distance to its
+	// label (labelGaps).
+	labelGaps bool
+	// sideways fails a page wider than the viewport.
+	sideways bool
+}
+
+// run visits, as s.who, every page of pagesFor in a tab of t and makes
+// the sweep's checks on each; it returns how many pages it checked with
+// axe and the routes it covered.
+func (s sweep) run(t *testing.T, e *Env, f *demo, gaps *atomic.Int64) (checked int, covered map[string]bool) {
 	covered = map[string]bool{}
-	tab := e.NewTab(In(t))
+	who := s.who
+	tab := e.NewTab(Width(s.width), In(t))
 	tab.LoginAs(who)
 	for _, v := range pagesFor(who, f) {
 		if v.route != "" && !e.has(v.route) {
 			continue
 		}
 		st := tab.Go(v.path)
-		if (v.status != 0 && st != v.status) || st >= 500 {
+		axeOK := s.axe
+		if s.axe && ((v.status != 0 && st != v.status) || st >= 500) {
 			t.Errorf("%s: %s (%s) answered %d, want %d", who, v.path, v.name, st, v.status)
-			continue
+			axeOK = false
 		}
-		covered[v.route] = true
-		checked++
-		reportViolations(t, who, v.path+" ("+v.name+")", tab.Axe())
-		if v.submit != "" && st == 200 {
+		if axeOK {
+			covered[v.route] = true
+			checked++
+			reportViolations(t, who, v.path+" ("+v.name+")", tab.Axe())
+		}
+		if s.sideways {
+			if st >= 500 {
+				t.Errorf("%s %s: %d", who, v.path, st)
+			} else {
+				checkSideways(t, tab, who, v)
+			}
+		}
+		// After axe and the width: measuring opens every details element.
+		if s.labelGaps && st == 200 {
+			checkLabelGaps(t, tab, who, s.width, v.path, gaps)
+		}
+		if axeOK && v.submit != "" && st == 200 {
 			Eval[bool](tab, `(() => { const f = document.querySelector(`+jsString(v.submit)+`);
 				f.querySelector("button[type=submit], button:not([type]), input[type=submit]").setAttribute("data-flow", "submit"); return true })()`)
 			tab.Navigating("send "+v.submit, chromedp.Click(chromedp.CSS(`[data-flow="submit"]`)))
@@ -543,6 +610,37 @@ func checkPagesOf(t *testing.T, e *Env, f *demo, who string) (checked int, cover
 		}
 	}
 	return checked, covered
+}
+
+// checkSideways fails the page shown in tab (360 px wide) if it scrolls
+// sideways, naming the first elements that stick out.
+func checkSideways(t *testing.T, tab *Tab, who string, v visit) {
+	t.Helper()
+	overflow := Eval[int64](tab, `document.documentElement.scrollWidth - document.documentElement.clientWidth`)
+	if overflow > 0 {
+		wide := Eval[string](tab, `[...document.querySelectorAll("main *")].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 3).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + e.className : "")).join(", ")`)
+		t.Errorf("%s %s (%s) at 360 px overflows sideways by %d px: %s", who, v.path, v.name, overflow, wide)
+	}
+}
+
+// checkLabelGaps fails each checkbox and radio of the page shown in tab
+// that has no label or is more than 16 px from it, and counts those
+// measured.
+func checkLabelGaps(t *testing.T, tab *Tab, who string, width int64, path string, measured *atomic.Int64) {
+	t.Helper()
+	type gap struct {
+		Name string `json:"name"`
+		Gap  int    `json:"gap"`
+	}
+	for _, g := range Eval[[]gap](tab, labelGaps) {
+		measured.Add(1)
+		switch {
+		case g.Gap < 0:
+			t.Errorf("%s at %d px on %s: %s has no label", who, width, path, g.Name)
+		case g.Gap > 16:
+			t.Errorf("%s at %d px on %s: %s is %d px from its label (at most 16)", who, width, path, g.Name, g.Gap)
+		}
+	}
 }
 
 // checkFormErrors runs axe on a form shown back with errors, and checks

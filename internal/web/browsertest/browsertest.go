@@ -66,8 +66,11 @@ func ChromiumPath() string {
 	return ""
 }
 
-// New starts Parcours on dialect d behind a TLS test server and a headless
-// chromium with a fresh profile. Both stop when the test ends.
+// New starts Parcours on dialect d behind a TLS test server, with the
+// process's headless chromium to visit it. The server stops when the test
+// ends; the browser is shared by every test of the process (each tab has
+// its own browser context: its own cookies, storage and cache), since
+// starting one costs more than most tests' visits.
 //
 // TLS, rather than plain http on 127.0.0.1, because the session cookie is
 // __Host- and Secure: browsers treat loopback as a secure context, but
@@ -80,39 +83,70 @@ func New(t *testing.T, d store.Dialect) *Env {
 	if path == "" {
 		needOrSkip(t, "chromium not found (install Debian's chromium, or set PARCOURS_CHROMIUM)")
 	}
+	browser, err := sharedBrowser(path)
+	if err != nil {
+		needOrSkip(t, "cannot start chromium at %s: %v", path, err)
+	}
 	e := &Env{Env: apptest.New(t, d), T: t}
 	srv := httptest.NewTLSServer(e.App.Web)
 	t.Cleanup(srv.Close)
 	e.URL = srv.URL
-
-	opts := append(chromedp.DefaultExecAllocatorOptions[:],
-		chromedp.ExecPath(path),
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("ignore-certificate-errors", true),
-		// A French worker's browser: pages come in French unless a test
-		// asks otherwise.
-		chromedp.Flag("lang", "fr-FR"),
-		chromedp.Flag("accept-lang", "fr-FR,fr"),
-		chromedp.UserDataDir(t.TempDir()),
-		chromedp.WindowSize(1280, 900),
-	)
-	alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	browser, cancelBrowser := chromedp.NewContext(alloc)
-	// Start the browser now, so that a broken install fails here, clearly.
-	if err := chromedp.Do(browser); err != nil {
-		cancelBrowser()
-		cancelAlloc()
-		needOrSkip(t, "cannot start chromium at %s: %v", path, err)
-	}
-	t.Cleanup(func() { cancelBrowser(); cancelAlloc() })
 	e.browser = browser
 	return e
+}
+
+// The process's browser, started by the first test that needs it and
+// stopped by CloseBrowser (TestMain).
+var shared struct {
+	once    sync.Once
+	browser context.Context
+	err     error
+	stop    func()
+}
+
+func sharedBrowser(path string) (context.Context, error) {
+	shared.once.Do(func() {
+		dir, err := os.MkdirTemp("", "parcours-chromium-")
+		if err != nil {
+			shared.err = err
+			return
+		}
+		opts := append(chromedp.DefaultExecAllocatorOptions[:],
+			chromedp.ExecPath(path),
+			chromedp.NoSandbox,
+			chromedp.DisableGPU,
+			chromedp.NoFirstRun,
+			chromedp.Flag("disable-quic", true),
+			chromedp.Flag("disable-background-networking", true),
+			chromedp.Flag("disable-component-update", true),
+			chromedp.Flag("disable-sync", true),
+			chromedp.Flag("ignore-certificate-errors", true),
+			// A French worker's browser: pages come in French unless a
+			// test asks otherwise.
+			chromedp.Flag("lang", "fr-FR"),
+			chromedp.Flag("accept-lang", "fr-FR,fr"),
+			chromedp.UserDataDir(dir),
+			chromedp.WindowSize(1280, 900),
+		)
+		alloc, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
+		browser, cancelBrowser := chromedp.NewContext(alloc)
+		shared.stop = func() { cancelBrowser(); cancelAlloc(); os.RemoveAll(dir) }
+		// Start the browser now, so that a broken install fails here,
+		// clearly.
+		if err := chromedp.Do(browser); err != nil {
+			shared.err = err
+			return
+		}
+		shared.browser = browser
+	})
+	return shared.browser, shared.err
+}
+
+// CloseBrowser stops the process's browser, if a test started it.
+func CloseBrowser() {
+	if shared.stop != nil {
+		shared.stop()
+	}
 }
 
 // Tab is one browser tab in its own browser context (its own cookies).

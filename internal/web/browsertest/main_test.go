@@ -12,4 +12,4 @@ import (
 // so `make test` leaves the tree clean.
 var updateScreenshots = flag.Bool("update-screenshots", false, "rewrite docs/screenshots/")
 
-func TestMain(m *testing.M) { storetest.Main(m) }
+func TestMain(m *testing.M) { storetest.Main(m, CloseBrowser) }

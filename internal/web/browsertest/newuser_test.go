@@ -3,7 +3,6 @@ package browsertest
 import (
 	"fmt"
 	"strings"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -128,57 +127,8 @@ const labelGaps = `(() => {
 })()`
 
 // 2. Every checkbox and radio of every page, for every role, is at most
-// 16 px from its label, at desktop width and on a phone.
-func TestNewUser_CheckboxesBesideTheirLabels(t *testing.T) {
-	t.Parallel()
-	e := New(t, store.SQLite)
-	f := seedDemo(t, e.Env)
-	// A break-glass waiting for review, so that the review page shows its
-	// verdict radios.
-	if _, err := e.App.BreakGlass.Open(t.Context(), e.Actor("worker2"), f.person, "Appel du 115, la référente est absente."); err != nil {
-		t.Fatal(err)
-	}
-	type gap struct {
-		Name string `json:"name"`
-		Gap  int    `json:"gap"`
-	}
-	// Each width and role in parallel, in its own tab of the same browser:
-	// they only read.
-	var gaps atomic.Int64
-	t.Run("pages", func(t *testing.T) {
-		for _, width := range []int64{1280, 360} {
-			for _, who := range []string{"admin", "manager", "worker", "reception"} {
-				t.Run(fmt.Sprintf("%s-%d", who, width), func(t *testing.T) {
-					t.Parallel()
-					tab := e.NewTab(Width(width), In(t))
-					tab.LoginAs(who)
-					for _, v := range pagesFor(who, f) {
-						if v.route != "" && !e.has(v.route) {
-							continue
-						}
-						if st := tab.Go(v.path); st != 200 {
-							continue
-						}
-						for _, g := range Eval[[]gap](tab, labelGaps) {
-							gaps.Add(1)
-							switch {
-							case g.Gap < 0:
-								t.Errorf("%s at %d px on %s: %s has no label", who, width, v.path, g.Name)
-							case g.Gap > 16:
-								t.Errorf("%s at %d px on %s: %s is %d px from its label (at most 16)", who, width, v.path, g.Name, g.Gap)
-							}
-						}
-					}
-				})
-			}
-		}
-	})
-	measured := gaps.Load()
-	if measured < 20 {
-		t.Fatalf("only %d checkboxes and radios measured: the pages lost them?", measured)
-	}
-	t.Logf("%d checkboxes and radios measured", measured)
-}
+// 16 px from its label, at desktop width and on a phone: checked on the
+// visits of TestAccessibility_EveryPageForEveryRole (checkLabelGaps).
 
 // tabsTo presses Tab from the top of the page until css has the focus and
 // returns how many presses it took (at most 200).

@@ -103,33 +103,6 @@ func TestScreens_ResponsiveAndScreenshots(t *testing.T) {
 	}
 }
 
-// At 360 px (a phone on a home visit) no page scrolls sideways, for the
-// roles that use the most pages.
-func TestResponsive_NoSidewaysScrollAt360(t *testing.T) {
-	t.Parallel()
-	e := New(t, store.SQLite)
-	f := seedDemo(t, e.Env)
-	// Each role in parallel, in its own tab of the same browser: they only
-	// read.
-	for _, who := range []string{"worker", "manager", "admin"} {
-		t.Run(who, func(t *testing.T) {
-			t.Parallel()
-			tab := e.NewTab(Width(360), In(t))
-			tab.LoginAs(who)
-			for _, v := range pagesFor(who, f) {
-				if v.route != "" && !e.has(v.route) {
-					continue
-				}
-				if st := tab.Go(v.path); st >= 500 {
-					t.Errorf("%s %s: %d", who, v.path, st)
-					continue
-				}
-				overflow := Eval[int64](tab, `document.documentElement.scrollWidth - document.documentElement.clientWidth`)
-				if overflow > 0 {
-					wide := Eval[string](tab, `[...document.querySelectorAll("main *")].filter(e => e.getBoundingClientRect().right > document.documentElement.clientWidth + 1).slice(0, 3).map(e => e.tagName.toLowerCase() + (e.id ? "#" + e.id : "") + (e.className ? "." + e.className : "")).join(", ")`)
-					t.Errorf("%s %s (%s) at 360 px overflows sideways by %d px: %s", who, v.path, v.name, overflow, wide)
-				}
-			}
-		})
-	}
-}
+// At 360 px (a phone on a home visit) no page scrolls sideways for the
+// roles that use the most pages: checked on the visits of
+// TestAccessibility_EveryPageForEveryRole (checkSideways).
