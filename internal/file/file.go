@@ -62,6 +62,8 @@ type File struct {
 	// shares caches the shares of the file with other organisations
 	// (by organisation), gathered for a thread's participants.
 	shares map[string]*parcours.Share
+	// entry caches entryFacts (EntryTarget).
+	entry *entryFacts
 }
 
 // Open loads personID's file for actor and checks act on it. A person of
@@ -213,20 +215,39 @@ func (f *File) EntryTarget(e *parcours.JournalEntry) access.Target {
 	t := f.Target()
 	t.TeamID, t.AuthorID, t.Confidentiality = e.TeamID, e.AuthorID, e.Confidentiality
 	t.EntryID, t.EntryOrgID = e.ID, e.OrgID
-	for _, a := range f.Active {
-		t.FollowingTeamIDs = append(t.FollowingTeamIDs, a.TeamID)
-		if a.ID == e.AccompanimentID {
-			t.ReferentIDs = []string{a.ReferentID}
-		}
-	}
-	if t.ReferentIDs == nil {
+	ef := f.entryFacts()
+	t.FollowingTeamIDs = ef.following
+	if r, ok := ef.referentOf[e.AccompanimentID]; ok {
+		t.ReferentIDs = r
+	} else {
 		// Not tied to an active accompaniment: "the referent" is whoever
 		// refers the person now.
-		for _, a := range f.Active {
-			t.ReferentIDs = append(t.ReferentIDs, a.ReferentID)
-		}
+		t.ReferentIDs = ef.referents
 	}
 	return t
+}
+
+// entryFacts are the facts of the active accompaniments every entry's
+// target carries, gathered once per file rather than per entry: a list
+// of 200 entries judged each one (issue 17). The policy only reads them.
+type entryFacts struct {
+	following  []string            // teams of the active accompaniments
+	referents  []string            // their referents
+	referentOf map[string][]string // active accompaniment → its referent
+}
+
+func (f *File) entryFacts() *entryFacts {
+	if f.entry != nil {
+		return f.entry
+	}
+	ef := &entryFacts{referentOf: make(map[string][]string, len(f.Active))}
+	for _, a := range f.Active {
+		ef.following = append(ef.following, a.TeamID)
+		ef.referents = append(ef.referents, a.ReferentID)
+		ef.referentOf[a.ID] = []string{a.ReferentID}
+	}
+	f.entry = ef
+	return ef
 }
 
 // CheckEntry applies act (access.JournalEntryRead, JournalAmend…) to one

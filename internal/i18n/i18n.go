@@ -31,6 +31,16 @@ var localesFS embed.FS
 
 var catalog = mustLoad()
 
+// tags are the parsed tags of Languages, for N: parsing one on every
+// plural a page shows was a visible share of rendering it (issue 17).
+var tags = func() map[string]language.Tag {
+	m := map[string]language.Tag{}
+	for _, l := range Languages {
+		m[l] = language.Make(l)
+	}
+	return m
+}()
+
 func mustLoad() map[string]map[string]string {
 	c, err := load(localesFS)
 	if err != nil {
@@ -159,9 +169,9 @@ func Accepted(acceptLanguage string) (string, bool) {
 // key+".one" and key+".other" (and ".many" where a language needs it); n
 // is the first argument of the message.
 func N(lang, key string, n int, args ...any) string {
-	tag := language.Make(lang)
-	if !Supported(lang) {
-		tag = language.Make(Default)
+	tag, ok := tags[lang]
+	if !ok {
+		tag = tags[Default]
 	}
 	form := "other"
 	switch plural.Cardinal.MatchPlural(tag, n, 0, 0, 0, 0) {

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"parcours/internal/parcours"
@@ -321,11 +322,46 @@ func (tx *Tx) AccompanimentDetails(ctx context.Context, as []*parcours.Accompani
 // here costs every request on a file in proportion to the database
 // (TestFileFacts_PlanReadsNoWholeTable).
 func (tx *Tx) fileFactsStatement(workerID string, personIDs []string, visit bool) (string, []any) {
-	in := placeholders(len(personIDs))
 	ids := make([]any, len(personIDs))
 	for i, id := range personIDs {
 		ids[i] = id
 	}
+	args := make([]any, 0, 4*len(ids)+4)
+	args = append(append(append(append(args, ids...), ids...), ids...), workerID)
+	args = append(append(args, ids...), ts(tx.now))
+	if visit {
+		args = append(append(args, workerID), ids...)
+	}
+	return fileFactsQuery(len(personIDs), visit), args
+}
+
+// fileFactsQueries keeps the text of the facts statement by number of
+// persons and visit: built once, not on every file opened (issue 17).
+var fileFactsQueries sync.Map // factsShape → string
+
+type factsShape struct {
+	n     int
+	visit bool
+}
+
+// fileFactsQuery is the facts statement for n persons (with the last
+// visit when visit is set).
+func fileFactsQuery(n int, visit bool) string {
+	key := factsShape{n, visit}
+	if q, ok := fileFactsQueries.Load(key); ok {
+		return q.(string)
+	}
+	q := buildFileFactsQuery(n, visit)
+	if n <= 64 {
+		// Lists open files by pages of at most a few dozen; longer lists
+		// are rare and not worth keeping.
+		fileFactsQueries.Store(key, q)
+	}
+	return q
+}
+
+func buildFileFactsQuery(n int, visit bool) string {
+	in := placeholders(n)
 	pad := func(n int) string { return strings.Repeat(", NULL", factColumns-n) }
 	text := func(cols string) string {
 		parts := strings.Split(cols, ",")
@@ -379,12 +415,9 @@ UNION ALL SELECT 'a', start, ` + text(prefixed("acc.", accompanimentColumns)) + 
 UNION ALL SELECT 'r', grp.start, pr.worker_id, wt.team_id` + pad(2) + ` FROM grp CROSS JOIN person_recorders pr LEFT JOIN worker_teams wt ON wt.worker_id = pr.worker_id WHERE pr.person_id = grp.id
 UNION ALL SELECT DISTINCT 'c', grp.start, co.category` + pad(1) + ` FROM grp CROSS JOIN consent_objections co WHERE co.person_id = grp.id
 UNION ALL SELECT 'b', person_id, ` + text(breakGlassColumns) + pad(12) + ` FROM break_glass WHERE worker_id = ? AND person_id IN (` + in + `) AND expires_at > ?`
-	args := append(append(append(append([]any{}, ids...), ids...), ids...), workerID)
-	args = append(append(args, ids...), ts(tx.now))
 	if visit {
 		q += `
 UNION ALL SELECT 'v', person_id, CAST(visited_at AS TEXT)` + pad(1) + ` FROM casefile_visits WHERE worker_id = ? AND person_id IN (` + in + `)`
-		args = append(append(args, workerID), ids...)
 	}
-	return q, args
+	return q
 }

@@ -43,19 +43,26 @@ func (tx *Tx) InsertJournalEntries(ctx context.Context, entries ...*parcours.Jou
 }
 
 func scanEntry(row interface{ Scan(...any) error }, extra ...any) (*parcours.JournalEntry, error) {
-	// One allocation for the entry and what it scans into: a file of 200
-	// entries scans 200 rows per request (issue 17).
-	var sc struct {
-		e           parcours.JournalEntry
-		acc, amends cfNullString
-		parts       string
-		created     int64
-		dest        [17]any
-	}
-	e := &sc.e
-	dest := append(sc.dest[:0], &e.ID, &e.OrgID, &e.PersonID, &sc.acc, &e.Kind, &e.OccurredAt, &e.Summary, &e.Mode, &sc.parts, &e.Confidentiality,
+	var sc entryScanner
+	return sc.scan(row, extra...)
+}
+
+// entryScanner scans journal rows. Its destinations are reused from row
+// to row, so a listing of 200 entries allocates little more than the
+// entries themselves (issue 17).
+type entryScanner struct {
+	acc, amends cfNullString
+	parts       string
+	created     int64
+	dest        []any
+}
+
+func (sc *entryScanner) scan(row interface{ Scan(...any) error }, extra ...any) (*parcours.JournalEntry, error) {
+	e := &parcours.JournalEntry{}
+	sc.dest = append(sc.dest[:0], &e.ID, &e.OrgID, &e.PersonID, &sc.acc, &e.Kind, &e.OccurredAt, &e.Summary, &e.Mode, &sc.parts, &e.Confidentiality,
 		&e.TeamID, &e.AuthorID, &e.PrivateSynthesis, &sc.amends, &sc.created, &e.Theme)
-	if err := row.Scan(append(dest, extra...)...); err != nil {
+	sc.dest = append(sc.dest, extra...)
+	if err := row.Scan(sc.dest...); err != nil {
 		return nil, err
 	}
 	e.AccompanimentID, e.Amends = string(sc.acc), string(sc.amends)
@@ -65,8 +72,7 @@ func scanEntry(row interface{ Scan(...any) error }, extra ...any) (*parcours.Jou
 	} else if err := json.Unmarshal([]byte(sc.parts), &e.Participants); err != nil {
 		return nil, err
 	}
-	created := sc.created
-	e.CreatedAt = fromTS(created)
+	e.CreatedAt = fromTS(sc.created)
 	return e, nil
 }
 
@@ -145,9 +151,11 @@ func (tx *Tx) JournalPage(ctx context.Context, personIDs []string, f JournalFilt
 	}
 	defer rows.Close()
 	var out []*parcours.JournalEntry
+	var sc entryScanner
+	var disclosure cfNullString
 	for rows.Next() {
-		var disclosure cfNullString
-		e, err := scanEntry(rows, &disclosure)
+		disclosure = ""
+		e, err := sc.scan(rows, &disclosure)
 		if err != nil {
 			return nil, err
 		}
