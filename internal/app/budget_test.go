@@ -1,12 +1,17 @@
 package app_test
 
 import (
+	"context"
+	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"parcours/internal/app/apptest"
+	"parcours/internal/search"
 	"parcours/internal/store/storetest"
 )
 
@@ -160,6 +165,55 @@ func TestStatementBudget_JournalSearchDoesNotGrowWithHits(t *testing.T) {
 		one, eight := search("mission", 1), search("puericultrice", 8)
 		if one != eight {
 			t.Errorf("journal search: %d statements for 1 hit, %d for 8: the count grows with the hits", one, eight)
+		}
+	})
+}
+
+// TestStatementBudget_PersonSearchDoesNotGrowWithCandidates asserts that a person
+// search costs as many statements for a page of five among thirty
+// homonyms as for a single hit: candidates come from the in-process index
+// (as in serve), are ranked and put in order on its entries, and only the
+// persons of the page are read, in one statement. Both backends.
+func TestStatementBudget_PersonSearchDoesNotGrowWithCandidates(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		ctx, stop := context.WithTimeout(context.Background(), time.Minute)
+		defer stop()
+		ix := search.NewIndex(e.App.DB)
+		ix.Start(ctx)
+		if err := ix.WaitReady(ctx); err != nil {
+			t.Fatal(err)
+		}
+		e.App.Search.UseIndex(ix)
+		add := func(name, first, birth string) {
+			t.Helper()
+			r := e.Do("POST", "/api/v1/persons", "worker", map[string]any{"birth_name": name, "first_names": first,
+				"birth_date": birth, "sex": "F", "force": true})
+			if r.Status != http.StatusCreated {
+				t.Fatalf("person: %d %s", r.Status, r.Body)
+			}
+		}
+		add("SOLITAIRE", "Jeanne", "1980-01-02")
+		for i := range 30 {
+			add("HOMONYME", "Jeanne", fmt.Sprintf("%d-03-04", 1950+i))
+		}
+		search := func(q string, hits int) int {
+			t.Helper()
+			r, c := counted(t, e, apiRequest(e, "GET", "/api/v1/persons?limit=5&q="+url.QueryEscape(q), "worker", ""), http.StatusOK)
+			var page struct{ Items []any }
+			r.Decode(t, &page)
+			if len(page.Items) != hits {
+				t.Fatalf("search %q: %d hits, want %d", q, len(page.Items), hits)
+			}
+			n := c.Count(notCounted...)
+			t.Logf("person search, %d hit(s): %d statements (%d with authentication) in %d transaction(s)", hits, n, len(c.Statements), c.Transactions)
+			return n
+		}
+		one, page := search("solitaire jeanne", 1), search("homonyme jeanne 1960", 5)
+		if one != page {
+			t.Errorf("person search: %d statements for 1 hit, %d for a page of 5 among 30: the count grows with the candidates", one, page)
+		}
+		if budget := 2; page > budget { // the page, the audit event
+			t.Errorf("person search: %d statements, budget %d", page, budget)
 		}
 	})
 }

@@ -2,7 +2,9 @@ package search
 
 import (
 	"bytes"
+	"cmp"
 	"context"
+	"encoding/binary"
 	"encoding/hex"
 	"runtime/debug"
 	"slices"
@@ -56,10 +58,7 @@ type Index struct {
 	oddSlot map[string]int32 // ids that are not UUIDs
 	ids     [][16]byte
 	oddIDs  map[int32]string
-	org     []uint32
-	birth   []uint32
-	off     []uint32
-	n       []uint8
+	rec     []slotRec
 	entries []uint32
 	strs    map[string]uint32 // organisations and birth dates
 	strList []string
@@ -71,6 +70,23 @@ type Index struct {
 	buildMu  sync.Mutex
 	building bool
 	during   []string
+}
+
+// slotRec is what the index keeps of a person besides the id, in one
+// record: a search reads it for every posting it walks, and one cache
+// line then holds the organisation, the birth year and where the entries
+// are.
+type slotRec struct {
+	off   uint32 // entries[off:off+n]
+	org   uint32 // interned
+	birth uint32 // interned
+	year  uint16 // strYear[birth]
+	n     uint8
+}
+
+func (ix *Index) slotEntries(s int32) []uint32 {
+	r := &ix.rec[s]
+	return ix.entries[r.off : r.off+uint32(r.n)]
 }
 
 // fields packs the field of an entry in its top two bits.
@@ -188,7 +204,7 @@ func (ix *Index) Build(ctx context.Context) error {
 	fresh.compact()
 	ix.slot, ix.oddSlot, ix.ids, ix.oddIDs = fresh.slot, fresh.oddSlot, fresh.ids, fresh.oddIDs
 	ix.sorted, ix.gone = fresh.sorted, fresh.gone
-	ix.org, ix.birth, ix.off, ix.n, ix.entries = fresh.org, fresh.birth, fresh.off, fresh.n, fresh.entries
+	ix.rec, ix.entries = fresh.rec, fresh.entries
 	ix.strs, ix.strList, ix.strYear = fresh.strs, fresh.strList, fresh.strYear
 	ix.mu.Unlock()
 	// Changes committed while reading, applied now; a change heard after
@@ -381,11 +397,9 @@ func (ix *Index) put(p *store.IndexedPerson) {
 		ix.oddSlot[p.ID] = s
 		ix.oddIDs[s] = p.ID
 	}
-	ix.org = append(ix.org, ix.str(p.OrgID))
-	ix.birth = append(ix.birth, ix.str(p.BirthDate))
-	ix.off = append(ix.off, uint32(len(ix.entries)))
 	n := min(len(p.Terms), 255)
-	ix.n = append(ix.n, uint8(n))
+	birth := ix.str(p.BirthDate)
+	ix.rec = append(ix.rec, slotRec{off: uint32(len(ix.entries)), org: ix.str(p.OrgID), birth: birth, year: ix.strYear[birth], n: uint8(n)})
 	var seenT, seenP [8]uint32
 	nt, np := 0, 0
 	has := func(seen []uint32, x uint32) bool {
@@ -429,13 +443,13 @@ func (ix *Index) remove(id string) {
 	if !ok {
 		return
 	}
-	for _, e := range ix.entries[ix.off[s] : ix.off[s]+uint32(ix.n[s])] {
+	for _, e := range ix.slotEntries(s) {
 		ti := e &^ (3 << 30)
 		ix.termPost[ti] = without(ix.termPost[ti], s)
 		pi := ix.termPhon[ti]
 		ix.phonPost[pi] = without(ix.phonPost[pi], s)
 	}
-	ix.n[s] = 0
+	ix.rec[s].n = 0
 	if k, ok := uuidKey(id); ok {
 		if _, ok := ix.slot[k]; ok {
 			delete(ix.slot, k)
@@ -573,10 +587,12 @@ func yearOf(s string) uint16 {
 // order.
 //
 // It walks posting lists of thousands of entries for a few hundred
-// candidates, so the walk compares numbers only: organisations and birth
-// years are interned, and the birth range, when it is whole years (as a
-// search asks), is a range of years — the same as the text comparison
-// (a date that starts with the year Y is ≥ "Y" and < "Y+1").
+// candidates, so the walk compares numbers only, from one record per
+// person: organisations are interned, and the birth range, when it is
+// whole years (as a search asks), is a range of years — the same as the
+// text comparison (a date that starts with the year Y is ≥ "Y" and
+// < "Y+1"). How many of the other words' keys a candidate has is counted
+// in the same walk.
 func (ix *Index) SearchCandidates(_ context.Context, orgIDs []string, slot store.SearchSlot, others []store.SearchSlot, bornFrom, bornBefore string, limit int) ([]*store.IndexedPerson, error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -591,28 +607,55 @@ func (ix *Index) SearchCandidates(_ context.Context, orgIDs []string, slot store
 	}
 	yFrom, yBefore := yearOf(bornFrom), yearOf(bornBefore)
 	byYear := len(bornFrom) == 4 && len(bornBefore) == 4 && yFrom != noYear && yBefore != noYear
-	born := func(s int32) bool {
-		if bornFrom == "" {
-			return true
+	// The other words' tokens and keys, as sets of ids.
+	var otherT, otherP bitset
+	for _, o := range others {
+		for _, list := range [][]string{o.Exact, o.Terms} {
+			for _, t := range list {
+				if i, ok := ix.termID[t]; ok {
+					otherT.set(len(ix.terms), i)
+				}
+			}
 		}
-		if b := ix.birth[s]; byYear && ix.strYear[b] != noYear {
-			y := ix.strYear[b]
-			return y >= yFrom && y < yBefore
+		for _, p := range o.Phons {
+			if i, ok := ix.phonID[p]; ok {
+				otherP.set(len(ix.phons), i)
+			}
 		}
-		b := ix.strList[ix.birth[s]]
-		return b >= bornFrom && b < bornBefore
 	}
-	// Hits are slot<<2 | quality: sorted, a person found under several
-	// keys comes as a run, whose last hit has the best quality.
-	var hits []uint64
-	add := func(q uint64, post []int32) {
+	counting := otherT != nil || otherP != nil
+	w := candPool.Get().(*candWork)
+	defer candPool.Put(w)
+	// A hit is a candidate by its key: a person found under several keys
+	// comes several times, and keeps its best quality.
+	hits := w.hits[:0]
+	add := func(q uint8, post []int32) {
 		for _, s := range post {
-			if o := ix.org[s]; o != orgs[0] && (len(orgs) == 1 || !slices.Contains(orgs, o)) {
+			r := &ix.rec[s]
+			if r.org != orgs[0] && (len(orgs) == 1 || !slices.Contains(orgs, r.org)) {
 				continue
 			}
-			if born(s) {
-				hits = append(hits, uint64(s)<<2|q)
+			if bornFrom != "" {
+				if byYear && r.year != noYear {
+					if r.year < yFrom || r.year >= yBefore {
+						continue
+					}
+				} else if b := ix.strList[r.birth]; b < bornFrom || b >= bornBefore {
+					continue
+				}
 			}
+			c := cand{s: s, q: q}
+			if counting {
+				other := 0
+				for _, e := range ix.entries[r.off : r.off+uint32(r.n)] {
+					ti := e &^ (3 << 30)
+					if otherT.has(ti) || otherP.has(ix.termPhon[ti]) {
+						other++
+					}
+				}
+				c.other = uint8(min(other, 63))
+			}
+			hits = append(hits, c)
 		}
 	}
 	for _, t := range slot.Exact {
@@ -630,63 +673,46 @@ func (ix *Index) SearchCandidates(_ context.Context, orgIDs []string, slot store
 			add(1, ix.phonPost[i])
 		}
 	}
+	w.hits = hits
 	if len(hits) == 0 {
 		return nil, nil
 	}
-	slices.Sort(hits)
-	// The other words' tokens and keys, as sets of ids.
-	var otherT, otherP bitset
-	for _, o := range others {
-		for _, list := range [][]string{o.Exact, o.Terms} {
-			for _, t := range list {
-				if i, ok := ix.termID[t]; ok {
-					otherT.set(len(ix.terms), i)
-				}
-			}
+	// By person, best quality first, to keep one hit each.
+	slices.SortFunc(hits, func(a, b cand) int {
+		if a.s != b.s {
+			return int(a.s - b.s)
 		}
-		for _, p := range o.Phons {
-			if i, ok := ix.phonID[p]; ok {
-				otherP.set(len(ix.phons), i)
-			}
-		}
-	}
-	type cand struct {
-		s        int32
-		other, q uint8
-	}
-	cs := make([]cand, 0, len(hits))
+		return int(b.q) - int(a.q)
+	})
+	cs := hits[:0]
 	for i, h := range hits {
-		if i+1 < len(hits) && hits[i+1]>>2 == h>>2 {
-			continue // the same person, found with a better key next
+		if i == 0 || h.s != hits[i-1].s {
+			cs = append(cs, h)
 		}
-		c := cand{s: int32(h >> 2), q: uint8(h & 3)}
-		if otherT != nil || otherP != nil {
-			for _, e := range ix.entries[ix.off[c.s] : ix.off[c.s]+uint32(ix.n[c.s])] {
-				ti := e &^ (3 << 30)
-				if otherT.has(ti) || otherP.has(ix.termPhon[ti]) {
-					c.other++
-				}
-			}
-		}
-		cs = append(cs, c)
 	}
+	// The order: other words matched, quality, then id. The first eight
+	// bytes of the id decide most ties as numbers (lower-case hexadecimal
+	// keeps the order of the bytes); ids that are not UUIDs compare as
+	// text, as the SQL path orders them.
 	odd := len(ix.oddIDs) > 0
+	for i := range cs {
+		c := &cs[i]
+		c.key = uint64(63-c.other)<<58 | uint64(3-c.q)<<56 | binary.BigEndian.Uint64(ix.ids[c.s][:])>>8
+	}
 	slices.SortFunc(cs, func(a, b cand) int {
-		if a.other != b.other {
-			return int(b.other) - int(a.other)
-		}
-		if a.q != b.q {
-			return int(b.q) - int(a.q)
+		if a.key>>56 != b.key>>56 {
+			return cmp.Compare(a.key>>56, b.key>>56)
 		}
 		if odd {
-			// The order of the ids as text, as the SQL path gives.
 			_, oa := ix.oddIDs[a.s]
 			_, ob := ix.oddIDs[b.s]
 			if oa || ob {
 				return strings.Compare(ix.idOf(a.s), ix.idOf(b.s))
 			}
 		}
-		// Lower-case hexadecimal keeps the order of the bytes.
+		if a.key != b.key {
+			return cmp.Compare(a.key, b.key)
+		}
 		return bytes.Compare(ix.ids[a.s][:], ix.ids[b.s][:])
 	})
 	if len(cs) > limit {
@@ -695,16 +721,17 @@ func (ix *Index) SearchCandidates(_ context.Context, orgIDs []string, slot store
 	// One block for the persons and one for their entries.
 	n := 0
 	for _, c := range cs {
-		n += int(ix.n[c.s])
+		n += int(ix.rec[c.s].n)
 	}
 	terms := make([]store.PersonTerm, 0, n)
 	people := make([]store.IndexedPerson, len(cs))
 	out := make([]*store.IndexedPerson, len(cs))
 	for i, c := range cs {
+		r := &ix.rec[c.s]
 		p := &people[i]
-		p.ID, p.OrgID, p.BirthDate = ix.idOf(c.s), ix.strList[ix.org[c.s]], ix.strList[ix.birth[c.s]]
+		p.ID, p.OrgID, p.BirthDate = ix.idOf(c.s), ix.strList[r.org], ix.strList[r.birth]
 		from := len(terms)
-		for _, e := range ix.entries[ix.off[c.s] : ix.off[c.s]+uint32(ix.n[c.s])] {
+		for _, e := range ix.entries[r.off : r.off+uint32(r.n)] {
 			ti := e &^ (3 << 30)
 			terms = append(terms, store.PersonTerm{Field: fields[e>>30], Term: ix.terms[ti], Phon: ix.phons[ix.termPhon[ti]]})
 		}
@@ -713,6 +740,20 @@ func (ix *Index) SearchCandidates(_ context.Context, orgIDs []string, slot store
 	}
 	return out, nil
 }
+
+// cand is a candidate of SearchCandidates: its slot, how many of the
+// other words' keys it has, the quality of the key it was found under,
+// and its sort key.
+type cand struct {
+	key      uint64
+	s        int32
+	other, q uint8
+}
+
+// candWork is SearchCandidates's reused work space.
+type candWork struct{ hits []cand }
+
+var candPool = sync.Pool{New: func() any { return new(candWork) }}
 
 // bitset is a set of dictionary ids, allocated on the first one set.
 type bitset []uint64
