@@ -13,7 +13,6 @@ package web
 
 import (
 	"context"
-	"html/template"
 	"log/slog"
 	"net/http"
 	"net/netip"
@@ -169,7 +168,7 @@ type Server struct {
 	mux     *http.ServeMux
 	routes  []Route
 	handler http.Handler
-	tmpl    map[string]*template.Template
+	tmpl    *pageTemplates // templates.go
 	metrics *metrics
 	schemas map[string]Schema
 }
