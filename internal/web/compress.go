@@ -4,21 +4,40 @@ import (
 	"compress/gzip"
 	"net/http"
 	"strings"
-	"sync"
 )
 
 // compressMin is the smallest body worth compressing: below it gzip's
 // header and the CPU cost more than the bytes saved.
 const compressMin = 1024
 
-// gzipPool holds gzip writers at BestSpeed: a 200-entry journal
+// gzipWriters hold gzip writers at BestSpeed: a 200-entry journal
 // compressed at the default level cost serve as much CPU as reading it
 // from the database (issue 17); the fastest level does it in a third of
 // the time for a few more bytes (a person's page ~8 KB instead of ~7).
-var gzipPool = sync.Pool{New: func() any {
-	z, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
-	return z
-}}
+//
+// A bounded free list rather than a sync.Pool: a pool is emptied by the
+// garbage collector, which under serve's memory limit runs many times a
+// second, so most answers built a new writer (~200 KB each), feeding the
+// collector again. The list keeps a few for good.
+var gzipWriters = make(chan *gzip.Writer, 8)
+
+func getGzip() *gzip.Writer {
+	select {
+	case z := <-gzipWriters:
+		return z
+	default:
+		z, _ := gzip.NewWriterLevel(nil, gzip.BestSpeed)
+		return z
+	}
+}
+
+func putGzip(z *gzip.Writer) {
+	z.Reset(nil) // drop the answer's writer
+	select {
+	case gzipWriters <- z:
+	default:
+	}
+}
 
 // compress gzips HTML and JSON answers for clients that accept it (a
 // person's file page is ~33 KB, ~7 KB gzipped: it matters on a phone at a
@@ -90,7 +109,7 @@ func (w *compressWriter) decide() error {
 		h.Del("Content-Length")
 		h.Set("Content-Encoding", "gzip")
 		h.Add("Vary", "Accept-Encoding")
-		w.z = gzipPool.Get().(*gzip.Writer)
+		w.z = getGzip()
 		w.z.Reset(w.ResponseWriter)
 	}
 	w.ResponseWriter.WriteHeader(w.status)
@@ -131,7 +150,7 @@ func (w *compressWriter) close() {
 	}
 	if w.z != nil {
 		_ = w.z.Close()
-		gzipPool.Put(w.z)
+		putGzip(w.z)
 		w.z = nil
 	}
 }
