@@ -76,6 +76,8 @@ type DB struct {
 	// (stmtcache.go); nil on PostgreSQL. stopStmts ends their preparers.
 	wStmts, rStmts *stmtCache
 	stopStmts      func()
+	// stopCheckpoints ends SQLite's checkpointer (walcheckpoint.go).
+	stopCheckpoints func()
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
 	// discardAudit drops every audit event instead of writing it: the
@@ -112,7 +114,7 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		// and not counted in the process; the writer, whose index
 		// updates revisit the same pages, keeps 8 MB.
 		pragmas := "_pragma=foreign_keys(1)&_pragma=busy_timeout(10000)&_pragma=journal_mode(WAL)&_pragma=synchronous(NORMAL)&_time_format=sqlite"
-		db.w, err = sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=cache_size("+writerCache+")&_txlock=immediate")
+		db.w, err = sql.Open("sqlite", "file:"+path+"?"+pragmas+"&_pragma=cache_size("+writerCache+")&_pragma=wal_autocheckpoint("+writerAutocheckpoint+")&_txlock=immediate")
 		if err != nil {
 			return nil, err
 		}
@@ -137,6 +139,10 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.r.SetMaxIdleConns(8)
 		db.r.SetMaxIdleConns(8)
 		db.r.SetConnMaxIdleTime(0)
+		if db.stopCheckpoints, err = db.startCheckpoints(path, pragmas+"&_pragma=cache_size(-2000)"); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
@@ -200,6 +206,10 @@ func (db *DB) Close() error {
 	if db.stopStmts != nil {
 		db.stopStmts()
 		db.stopStmts = nil
+	}
+	if db.stopCheckpoints != nil {
+		db.stopCheckpoints()
+		db.stopCheckpoints = nil
 	}
 	err := db.w.Close()
 	if db.r != db.w {
