@@ -122,7 +122,7 @@ func TestStatementBudget_OpeningAndWritingAFile(t *testing.T) {
 		check("GET /api/v1/persons/{id}", c, 4)
 
 		_, c = counted(t, e, apiRequest(e, "POST", "/api/v1/persons/"+id+"/journal", "worker", `{"kind":"interview","summary":"Appel de suivi"}`), http.StatusCreated)
-		check("POST /api/v1/persons/{id}/journal", c, 8)
+		check("POST /api/v1/persons/{id}/journal", c, 3)
 	})
 }
 

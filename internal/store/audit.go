@@ -92,18 +92,8 @@ func (tx *Tx) insertPending(ctx context.Context, evs []AuditRecord) error {
 		}
 	}
 	if tx.db.dialect == Postgres {
-		cols := make([][]string, 11)
-		at := make([]int64, len(evs))
-		for i := range evs {
-			ev := &evs[i]
-			at[i] = ts(ev.At)
-			for c, v := range [...]string{ev.ID, ev.ActorID, ev.OrgID, ev.Role, ev.Action, ev.ObjectType, ev.ObjectID,
-				ev.PersonID, ev.RequestID, ev.BreakGlass, ev.Reason} {
-				cols[c] = append(cols[c], v)
-			}
-		}
-		_, err := tx.exec(ctx, insertPendingSQL, cols[0], at, cols[1], cols[2], cols[3], cols[4], cols[5], cols[6],
-			cols[7], cols[8], cols[9], cols[10])
+		q, args := tx.pendingInsert(evs)
+		_, err := tx.exec(ctx, q, args...)
 		return err
 	}
 	for start := 0; start < len(evs); start += pendingPerStatement {
@@ -125,6 +115,69 @@ func (tx *Tx) insertPending(ctx context.Context, evs []AuditRecord) error {
 		}
 	}
 	return nil
+}
+
+// execAudited runs q, an INSERT, UPDATE or DELETE of the transaction, and
+// on PostgreSQL writes the audit events recorded so far in the same
+// statement (a data-modifying WITH ahead of q): one round trip less per
+// audited write, the insert of the events being otherwise a statement of
+// its own at commit. Same transaction, same outcome: if q fails, the
+// events go with it. On SQLite (no round trip) the events stay for the
+// commit, as do those recorded after q everywhere.
+func (tx *Tx) execAudited(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if tx.db.dialect != Postgres || len(tx.pending) == 0 || !tx.write || tx.db.discardAudit.Load() {
+		return tx.exec(ctx, q, args...)
+	}
+	if !tx.stamped {
+		if err := tx.stampBreakGlass(ctx); err != nil {
+			return nil, err
+		}
+	}
+	ins, pargs := tx.pendingInsert(tx.pending)
+	res, err := tx.exec(ctx, "WITH audited AS ("+ins+") "+q, append(pargs, args...)...)
+	if err != nil {
+		return nil, err
+	}
+	tx.pending, tx.auditWritten = nil, true
+	return res, nil
+}
+
+// insertOnePendingSQL is PostgreSQL's form for the most frequent case,
+// a single event: plain parameters, where encoding twelve one-element
+// arrays for unnest cost serve as much CPU as the journal insert itself.
+const insertOnePendingSQL = "INSERT INTO audit_pending (" + pendingColumns + ") VALUES (?,?,?,?,?,?,?,?,?,?,?,?)"
+
+// pendingInsert is PostgreSQL's statement writing evs into audit_pending,
+// with its arguments; it gives evs their IDs and instants when unset.
+func (tx *Tx) pendingInsert(evs []AuditRecord) (string, []any) {
+	if len(evs) == 1 {
+		ev := &evs[0]
+		if ev.ID == "" {
+			ev.ID = NewID()
+		}
+		if ev.At.IsZero() {
+			ev.At = tx.now.Truncate(time.Microsecond) // as stored
+		}
+		return insertOnePendingSQL, []any{ev.ID, ts(ev.At), ev.ActorID, ev.OrgID, ev.Role, ev.Action, ev.ObjectType, ev.ObjectID,
+			ev.PersonID, ev.RequestID, ev.BreakGlass, ev.Reason}
+	}
+	cols := make([][]string, 11)
+	at := make([]int64, len(evs))
+	for i := range evs {
+		ev := &evs[i]
+		if ev.ID == "" {
+			ev.ID = NewID()
+		}
+		if ev.At.IsZero() {
+			ev.At = tx.now.Truncate(time.Microsecond) // as stored
+		}
+		at[i] = ts(ev.At)
+		for c, v := range [...]string{ev.ID, ev.ActorID, ev.OrgID, ev.Role, ev.Action, ev.ObjectType, ev.ObjectID,
+			ev.PersonID, ev.RequestID, ev.BreakGlass, ev.Reason} {
+			cols[c] = append(cols[c], v)
+		}
+	}
+	return insertPendingSQL, []any{cols[0], at, cols[1], cols[2], cols[3], cols[4], cols[5], cols[6], cols[7], cols[8], cols[9], cols[10]}
 }
 
 // NewID returns a new opaque identifier: a UUIDv7, time-ordered for index

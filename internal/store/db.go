@@ -266,6 +266,9 @@ type Tx struct {
 	// commit of reads, stamped each by its read).
 	pending []AuditRecord
 	stamped bool
+	// auditWritten: events of this transaction were written with one of
+	// its statements already (execAudited), for run to seal.
+	auditWritten bool
 	// stmts is the statement cache of the transaction's pool (SQLite).
 	stmts *stmtCache
 	// conn is the connection of a bulk transaction on PostgreSQL
@@ -499,6 +502,9 @@ func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (denied 
 		} else {
 			reads = tx.pending
 		}
+	}
+	if tx.auditWritten {
+		wrote = true
 	}
 	if len(tx.actorsChanged) > 0 {
 		if err = tx.notifyActors(ctx); err != nil {

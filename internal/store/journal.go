@@ -17,9 +17,11 @@ const journalColumns = `id, org_id, person_id, accompaniment_id, kind, occurred_
 
 // InsertJournalEntries appends entries to journals, in order. CreatedAt
 // defaults to the transaction's instant; a bulk loader (seed, demo) may
-// set it to spread entries over time. IDs are set when empty.
+// set it to spread entries over time. IDs are set when empty. The audit
+// events recorded before the call are written with the last insert on
+// PostgreSQL (execAudited): record the entry's event first.
 func (tx *Tx) InsertJournalEntries(ctx context.Context, entries ...*parcours.JournalEntry) error {
-	for _, e := range entries {
+	for i, e := range entries {
 		if e.ID == "" {
 			e.ID = NewID()
 		}
@@ -33,7 +35,11 @@ func (tx *Tx) InsertJournalEntries(ctx context.Context, entries ...*parcours.Jou
 		if err != nil {
 			return err
 		}
-		if _, err := tx.exec(ctx, "INSERT INTO journal_entries ("+journalColumns+") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		exec := tx.exec
+		if i == len(entries)-1 {
+			exec = tx.execAudited
+		}
+		if _, err := exec(ctx, "INSERT INTO journal_entries ("+journalColumns+") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 			e.ID, e.OrgID, e.PersonID, nullString(e.AccompanimentID), e.Kind, e.OccurredAt, e.Summary, e.Mode, string(parts),
 			e.Confidentiality, e.TeamID, e.AuthorID, e.PrivateSynthesis, nullString(e.Amends), ts(e.CreatedAt), e.Theme); err != nil {
 			return err
