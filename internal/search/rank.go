@@ -1,7 +1,7 @@
 package search
 
 import (
-	"sort"
+	"slices"
 	"strings"
 
 	"parcours/internal/parcours"
@@ -61,14 +61,13 @@ func maxf(a, b float64) float64 {
 // scored is a candidate with its score; p is read only for the page
 // shown.
 type scored struct {
-	id    string
+	c     *store.IndexedPerson // its id and index entries
 	p     *parcours.Person
 	score float64
 	names float64 // the name part alone, in [0, 1]
 	all   bool    // every typed word matched one of the names
 	year  bool    // born in the typed year
-	terms []store.PersonTerm
-	key   string // nameKey(terms), once asked
+	key   string  // nameKey, once asked
 }
 
 // score ranks a candidate from its index entries: the mean over typed
@@ -110,7 +109,7 @@ func score(q *parsed, slots []querySlot, c *store.IndexedPerson) scored {
 		s += ds
 		year = ds > 0
 	}
-	return scored{id: c.ID, score: s, names: names, all: all, year: year, terms: c.Terms}
+	return scored{c: c, score: s, names: names, all: all, year: year}
 }
 
 // communeMatches tells whether the person was born or lives in the typed
@@ -146,27 +145,45 @@ func dateScore(d datePart, birth string) float64 {
 // without reading the persons tied with its last one (often a hundred
 // homonyms), and both backends give the same order.
 func order(out []scored) {
-	sort.SliceStable(out, func(i, j int) bool {
-		a, b := &out[i], &out[j]
-		if d := a.score - b.score; d > 1e-9 || d < -1e-9 {
-			return d > 0
+	slices.SortStableFunc(out, func(a, b scored) int {
+		switch d := a.score - b.score; {
+		case d > 1e-9:
+			return -1
+		case d < -1e-9:
+			return 1
 		}
-		if ak, bk := a.nameKey(), b.nameKey(); ak != bk {
-			return ak < bk
-		}
-		return a.id < b.id
+		return 0
 	})
+	// Runs of equal scores by name, then id (unique).
+	for i := 0; i < len(out); {
+		j := i + 1
+		for j < len(out) && out[i].score-out[j].score <= 1e-9 {
+			j++
+		}
+		if run := out[i:j]; len(run) > 1 {
+			for k := range run {
+				run[k].nameKey()
+			}
+			slices.SortFunc(run, func(a, b scored) int {
+				if c := strings.Compare(a.key, b.key); c != 0 {
+					return c
+				}
+				return strings.Compare(a.c.ID, b.c.ID)
+			})
+		}
+		i = j
+	}
 }
 
 // nameKey is the name the results are sorted by, folded: the usage name
 // (or else the birth name), then the first names, each as its tokens in
 // the order both index sources give them (by field, then token).
 func (r *scored) nameKey() string {
-	if r.key != "" || len(r.terms) == 0 {
+	if r.key != "" || len(r.c.Terms) == 0 {
 		return r.key
 	}
 	surname := "b"
-	for _, t := range r.terms {
+	for _, t := range r.c.Terms {
 		if t.Field == "u" {
 			surname = "u"
 			break
@@ -174,7 +191,7 @@ func (r *scored) nameKey() string {
 	}
 	var b strings.Builder
 	for _, field := range []string{surname, "f"} {
-		for _, t := range r.terms {
+		for _, t := range r.c.Terms {
 			if t.Field == field {
 				b.WriteString(t.Term)
 				b.WriteByte(' ')

@@ -119,8 +119,8 @@ func find(ctx context.Context, tx *store.Tx, src source, actor parcours.Actor, p
 	if from != "" {
 		dates = []bool{true, false}
 	}
-	seen := map[string]bool{}
-	var ranked []scored
+	seen := make(map[string]bool, candidateLimit)
+	ranked := make([]scored, 0, candidateLimit)
 	round := func(i int, withDate bool) error {
 		others := make([]store.SearchSlot, 0, len(qs)-1)
 		for j := range qs {
@@ -194,7 +194,7 @@ func fetchPage(ctx context.Context, tx *store.Tx, pq *parsed, ranked []scored, p
 		next += len(batch)
 		ids := make([]string, len(batch))
 		for i := range batch {
-			ids[i] = batch[i].id
+			ids[i] = batch[i].c.ID
 		}
 		ps, err := tx.PersonsByIDs(ctx, ids)
 		if err != nil {
@@ -205,7 +205,7 @@ func fetchPage(ctx context.Context, tx *store.Tx, pq *parsed, ranked []scored, p
 			byID[p.ID] = p
 		}
 		for _, r := range batch {
-			if r.p = byID[r.id]; r.p != nil {
+			if r.p = byID[r.c.ID]; r.p != nil {
 				out = append(out, r)
 			}
 		}

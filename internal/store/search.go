@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"sort"
 	"strings"
@@ -276,23 +277,57 @@ func (tx *Tx) SearchCandidates(ctx context.Context, orgIDs []string, slot Search
 	return out, rows.Err()
 }
 
-// PersonsByIDs returns the persons of ids that were not merged, in no
-// particular order.
+// PersonsByIDs returns the identities of the persons of ids that were
+// not merged, in no particular order: what a search shows and ranks on
+// (names, birth date and place, sex, household, town, version), never
+// their contact or social-security data, which are not even read.
 func (tx *Tx) PersonsByIDs(ctx context.Context, ids []string) ([]*parcours.Person, error) {
 	if len(ids) == 0 {
 		return nil, nil
 	}
+	var q string
+	var arg any
 	if tx.db.dialect == SQLite {
 		// Driven from the list (CROSS JOIN fixes SQLite's join order):
 		// without statistics SQLite may otherwise walk the merged_into
 		// index over every person not merged.
 		b, _ := json.Marshal(ids)
-		return tx.queryPersons(ctx, "SELECT "+prefixed("p.", personColumns)+
-			" FROM json_each(?) j CROSS JOIN persons p ON p.id = j.value WHERE p.merged_into IS NULL", string(b))
+		q, arg = identitiesSQLite, string(b)
+	} else {
+		q, arg = identitiesPostgres, ids
 	}
-	in, arg := tx.inList("p.id", ids)
-	return tx.queryPersons(ctx, "SELECT "+prefixed("p.", personColumns)+" FROM persons p WHERE "+in+" AND p.merged_into IS NULL", arg)
+	rows, err := tx.query(ctx, q, arg)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	out := make([]*parcours.Person, 0, len(ids))
+	for rows.Next() {
+		var p parcours.Person
+		var sex string
+		var household sql.NullString
+		var created, updated int64
+		if err := rows.Scan(&p.ID, &p.OrgID, &p.BirthName, &p.UsageName, &p.FirstNames, &p.BirthDate, &p.BirthPlace, &sex,
+			&p.Address.City, &household, &created, &updated, &p.Version); err != nil {
+			return nil, err
+		}
+		p.Sex = parcours.Sex(sex)
+		p.HouseholdID = household.String
+		p.CreatedAt, p.UpdatedAt = fromTS(created), fromTS(updated)
+		out = append(out, &p)
+	}
+	return out, rows.Err()
 }
+
+// identityColumns are the columns PersonsByIDs reads.
+const identityColumns = `id, org_id, birth_name, usage_name, first_names, birth_date, birth_place, sex, city, household_id,
+	created_at, updated_at, version`
+
+var (
+	identitiesSQLite = "SELECT " + prefixed("p.", identityColumns) +
+		" FROM json_each(?) j CROSS JOIN persons p ON p.id = j.value WHERE p.merged_into IS NULL"
+	identitiesPostgres = "SELECT " + prefixed("p.", identityColumns) + " FROM persons p WHERE p.id = ANY(?::text[]) AND p.merged_into IS NULL"
+)
 
 // inList is "column IN (the values)" with one parameter whatever the
 // number of values, so that the statement text stays the same (and its
