@@ -3,6 +3,7 @@ package search
 import (
 	"slices"
 	"strings"
+	"time"
 
 	"parcours/internal/parcours"
 	"parcours/internal/search/namekey"
@@ -127,17 +128,45 @@ func communeMatches(commune string, p *parcours.Person) bool {
 // a little for the right year with a wrong day or month (a typing slip),
 // and penalises a different year.
 func dateScore(d datePart, birth string) float64 {
-	bd, err := parcours.ParseDate(birth)
-	if err != nil {
+	y, m, day, ok := isoDate(birth)
+	if !ok {
 		return -0.3
 	}
-	if bd.Year() != d.year {
+	if y != d.year {
 		return -0.3
 	}
-	if (d.month == 0 || int(bd.Month()) == d.month) && (d.day == 0 || bd.Day() == d.day) {
+	if (d.month == 0 || m == d.month) && (d.day == 0 || day == d.day) {
 		return 0.5
 	}
 	return 0.2
+}
+
+// isoDate reads a YYYY-MM-DD date as parcours.ParseDate accepts it,
+// without time.Parse for the usual form: ranking reads one per candidate.
+func isoDate(s string) (y, m, d int, ok bool) {
+	num := func(s string) (int, bool) {
+		n := 0
+		for _, c := range []byte(s) {
+			if c < '0' || c > '9' {
+				return 0, false
+			}
+			n = n*10 + int(c-'0')
+		}
+		return n, true
+	}
+	if len(s) == 10 && s[4] == '-' && s[7] == '-' {
+		y, ok1 := num(s[:4])
+		m, ok2 := num(s[5:7])
+		d, ok3 := num(s[8:])
+		if ok1 && ok2 && ok3 && m >= 1 && m <= 12 && d >= 1 && d <= time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day() {
+			return y, m, d, true
+		}
+	}
+	t, err := parcours.ParseDate(s)
+	if err != nil {
+		return 0, 0, 0, false
+	}
+	return t.Year(), int(t.Month()), t.Day(), true
 }
 
 // order sorts results best score first, then by name and id, from the
