@@ -72,7 +72,10 @@ func (s *Service) Record(ctx context.Context, actor parcours.Actor, personID str
 		in.Details = strings.TrimSpace(in.Details)
 		p.Choice("kind", in.Kind, parcours.DataRequestKinds, true)
 		p.Choice("channel", in.Channel, parcours.DataRequestChannels, true)
-		p.Date("received_on", in.ReceivedOn, true, tx.Now())
+		// Not after today in France: past 23:00 UTC the person's and the
+		// worker's today is already tomorrow's date in UTC.
+		today, _ := parcours.ParseDate(parcours.Today(tx.Now()))
+		p.Date("received_on", in.ReceivedOn, true, today)
 		p.MaxLen("details", in.Details, maxDetails)
 		if err := p.Err(); err != nil {
 			return err

@@ -303,3 +303,32 @@ func TestExport_TheWholeFileButNotTheOtherAdult(t *testing.T) {
 		}
 	})
 }
+
+// Between 23:00 UTC and midnight, France is already on the next day: a
+// request received that French day is not « in the future », the day
+// after is, and the message names the field in French.
+func TestDataRequests_ReceivedTodayInFranceLateInTheUTCEvening(t *testing.T) {
+	t.Parallel()
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		f := newFixture(t, e)
+		late := time.Date(2026, 11, 28, 23, 30, 0, 0, time.UTC) // 00:30 on 29 November in Paris
+		e.App.DB.Now = func() time.Time { return late }
+		path := "/api/v1/persons/" + f.Person.ID + "/data-requests"
+		r := e.Do("POST", path, "worker", map[string]any{"kind": "access", "channel": "desk", "received_on": "2026-11-29"})
+		wantStatus(t, r, 201, "received today in France")
+		var got parcours.DataRequest
+		r.Decode(t, &got)
+		if got.ReceivedOn != "2026-11-29" || got.DueOn != "2026-12-29" {
+			t.Errorf("recorded %+v", got)
+		}
+		before := e.Count("data_requests")
+		r = e.Do("POST", path, "worker", map[string]any{"kind": "access", "channel": "desk", "received_on": "2026-11-30"})
+		wantStatus(t, r, 422, "received tomorrow")
+		if !strings.Contains(string(r.Body), "date de réception") || strings.Contains(string(r.Body), "field.data_request") {
+			t.Errorf("the message does not name the field in French: %s", r.Body)
+		}
+		if n := e.Count("data_requests"); n != before {
+			t.Errorf("a refused request was recorded: %d → %d", before, n)
+		}
+	})
+}
