@@ -227,11 +227,11 @@ func TestNewUser_TopOfTheFileForAnAppointment(t *testing.T) {
 		t.Fatal(err)
 	}
 	if _, err := e.App.CaseFile.CreateTask(t.Context(), e.Actor("worker"), f.person, casefile.TaskInput{
-		Title: "Relancer la CAF", DueDate: time.Now().AddDate(0, 0, -3).Format("2006-01-02"), AssigneeID: e.Workers["worker"].ID}); err != nil {
+		Title: "Relancer la CAF", DueDate: parcours.Today(time.Now().AddDate(0, 0, -3)), AssigneeID: e.Workers["worker"].ID}); err != nil {
 		t.Fatal(err)
 	}
 	if _, err := e.App.Consent.Record(t.Context(), e.Actor("worker"), f.person, consent.Input{
-		InformedOn: time.Now().Format("2006-01-02"), Method: "oral", Objections: []string{"no_external_sharing"}}); err != nil {
+		InformedOn: parcours.Today(time.Now()), Method: "oral", Objections: []string{"no_external_sharing"}}); err != nil {
 		t.Fatal(err)
 	}
 	for _, width := range []int64{1280, 360} {
@@ -341,7 +341,7 @@ func TestNewUser_MyDayAndMyCaseload(t *testing.T) {
 	}
 	for title, days := range map[string]int{"Appeler le bailleur": 0, "Relancer la CAF": -3} {
 		if _, err := e.App.CaseFile.CreateTask(t.Context(), e.Actor("worker"), other, casefile.TaskInput{
-			Title: title, DueDate: time.Now().AddDate(0, 0, days).Format("2006-01-02"), AssigneeID: e.Workers["worker"].ID}); err != nil {
+			Title: title, DueDate: parcours.Today(time.Now().AddDate(0, 0, days)), AssigneeID: e.Workers["worker"].ID}); err != nil {
 			t.Fatal(err)
 		}
 	}
