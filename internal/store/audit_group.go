@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"sync"
 	"sync/atomic"
@@ -59,6 +60,9 @@ type readAudits struct {
 	beforeCommit func(reads, rows int)
 	commits      atomic.Int64
 	handed       atomic.Int64
+	// conn is the writer's own connection on PostgreSQL (writeReadGroup);
+	// only the writer touches it, then stopReads once it has returned.
+	conn *sql.Conn
 }
 
 type readAudit struct {
@@ -197,10 +201,35 @@ func (db *DB) writeReadGroup(batch []*readAudit, rows int) error {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
+	if db.dialect == Postgres {
+		// On PostgreSQL reads and writes share one pool, and the reads
+		// waiting for this commit are the very ones holding and queueing
+		// for its connections: under an open-loop load the writer waited
+		// behind hundreds of them for a connection (the pool hands a
+		// released one to a random waiter) while every read waited for
+		// the writer — seconds of stall (issue 17). So the writer keeps a
+		// connection of its own.
+		g := &db.reads
+		if g.conn == nil {
+			c, err := db.w.Conn(ctx)
+			if err != nil {
+				db.reads.commits.Add(1)
+				db.reads.handed.Add(int64(len(batch)))
+				return err
+			}
+			g.conn = c
+		}
+		ctx = context.WithValue(ctx, heldConnKey{}, g.conn)
+	}
 	err := db.run(ctx, true, func(w *Tx) error {
 		w.pending, w.stamped = evs, true // stamped by each read
 		return nil
 	})
+	if err != nil && db.reads.conn != nil {
+		// A broken connection is not kept: the next group takes another.
+		db.reads.conn.Close()
+		db.reads.conn = nil
+	}
 	db.reads.commits.Add(1)
 	db.reads.handed.Add(int64(len(batch)))
 	return err
@@ -223,5 +252,9 @@ func (db *DB) stopReads() {
 	if started {
 		signal(g.kick)
 		<-g.done
+	}
+	if g.conn != nil {
+		g.conn.Close()
+		g.conn = nil
 	}
 }

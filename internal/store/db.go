@@ -401,6 +401,10 @@ func (db *DB) TransactBulk(ctx context.Context, fn func(*Tx) error) error {
 
 type bulkKey struct{}
 
+// heldConnKey carries a connection a write transaction must run on
+// (the group commit's, on PostgreSQL).
+type heldConnKey struct{}
+
 // View runs fn in a read transaction. fn may still record audit events,
 // committed before View returns by a write transaction shared with the
 // concurrent reads (group commit, audit_group.go).
@@ -464,7 +468,11 @@ func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (denied 
 		defer conn.Close()
 	}
 	var stx *sql.Tx
-	if conn != nil {
+	if held, ok := ctx.Value(heldConnKey{}).(*sql.Conn); ok && write && conn == nil {
+		// The read audits' group commit, on the connection it keeps
+		// (audit_group.go): it never queues behind the reads it answers.
+		stx, err = held.BeginTx(ctx, opts)
+	} else if conn != nil {
 		stx, err = conn.BeginTx(ctx, opts)
 	} else {
 		stx, err = pool.BeginTx(ctx, opts)
