@@ -20,6 +20,9 @@ import (
 // searchIndex is serve's --search-index.
 var searchIndex bool
 
+// runJobs is serve's --jobs.
+var runJobs bool
+
 func init() {
 	register(&command{
 		name:    "serve",
@@ -32,6 +35,8 @@ func init() {
 			exportFlags(fs, c)
 			fs.BoolVar(&searchIndex, "search-index", os.Getenv("PARCOURS_SEARCH_INDEX") != "off",
 				"keep a copy of the person search index in memory for the searches' candidates; refreshed across instances by LISTEN/NOTIFY on PostgreSQL (env PARCOURS_SEARCH_INDEX=off to disable)")
+			fs.BoolVar(&runJobs, "jobs", os.Getenv("PARCOURS_JOBS") != "off",
+				"run the background jobs (reminders, outbox, exports, retention plan, audit purge) on this instance; with several instances on one PostgreSQL, one that has them is enough (env PARCOURS_JOBS=off to disable)")
 		},
 		run: func(ctx context.Context, e *env, c *Common, args []string) error {
 			if len(args) > 0 {
@@ -54,11 +59,17 @@ func init() {
 			if err := applyExports(a); err != nil { // exports.go
 				return err
 			}
-			stopJobs, err := startJobs(ctx, c, a) // jobs.go
-			if err != nil {
-				return err
+			if runJobs {
+				stopJobs, err := startJobs(ctx, c, a) // jobs.go
+				if err != nil {
+					return err
+				}
+				defer stopJobs()
+			} else {
+				// Reminders, the outbox and the retention plan wait for an
+				// instance that runs them: say so where an operator looks.
+				a.Config.Log.Warn("background jobs off on this instance (--jobs=false): reminders, outbox, exports, retention and the audit purge run only on instances that have them")
 			}
-			defer stopJobs()
 			if searchIndex {
 				stopIndex := a.StartSearchIndex(context.WithoutCancel(ctx))
 				defer stopIndex()

@@ -171,7 +171,7 @@ func (rep *report) markdown() string {
 
 	w("## What is measured\n\n")
 	w("Each backend: the database seeded by `parcours seed --persons N --seed 1` is kept in a cache outside the repository (`$BENCH_CACHE`, by default `~/.cache/parcours-bench`, keyed by seed version and size; the first run seeds it, timed, and later runs reuse it) and copied for the run (a file copy on SQLite, `CREATE DATABASE … TEMPLATE` on PostgreSQL) so that the writes of a run never change it. ")
-	w("`parcours serve` runs on a free 127.0.0.1 port; vegeta drives it with an API token of `%s` (referent of about a third of the département's files; the HTML page uses a session of the same worker). For each scenario, after a warm-up:\n\n", benchWorker)
+	w("`parcours serve` runs on a free 127.0.0.1 port, its background jobs off (`PARCOURS_JOBS=off`: the retention plan, which reads every file, would otherwise start inside the later scenarios; the audit sealer runs); vegeta drives it with an API token of `%s` (referent of about a third of the département's files; the HTML page uses a session of the same worker). For each scenario, after a warm-up:\n\n", benchWorker)
 	w("- **one user**: a single user sending its next request when the previous one is answered: latency without queueing;\n")
 	w("- **capacity**: %d users in a closed loop: the saturation throughput, and the **CPU per request** of `serve` plus the PostgreSQL server processes connected to the run's database (from `/proc/PID/stat`; on SQLite the database is inside `serve`);\n", c.users)
 	w("- **open loop**: requests at 60 %% of that capacity, sent on schedule whatever the answers (vegeta's rate mode): p95/p99 of a loaded but not saturated service;\n")
