@@ -83,13 +83,7 @@ const pendingPerStatement = 500
 // statements for one event as for fifty.
 func (tx *Tx) insertPending(ctx context.Context, evs []AuditRecord) error {
 	for i := range evs {
-		ev := &evs[i]
-		if ev.ID == "" {
-			ev.ID = NewID()
-		}
-		if ev.At.IsZero() {
-			ev.At = tx.now.Truncate(time.Microsecond) // as stored
-		}
+		tx.stamp(&evs[i])
 	}
 	if tx.db.dialect == Postgres {
 		q, args := tx.pendingInsert(evs)
@@ -107,8 +101,7 @@ func (tx *Tx) insertPending(ctx context.Context, evs []AuditRecord) error {
 				q.WriteByte(',')
 			}
 			q.WriteString("(?,?,?,?,?,?,?,?,?,?,?,?)")
-			args = append(args, ev.ID, ts(ev.At), ev.ActorID, ev.OrgID, ev.Role, ev.Action, ev.ObjectType, ev.ObjectID,
-				ev.PersonID, ev.RequestID, ev.BreakGlass, ev.Reason)
+			args = append(args, pendingArgs(ev)...)
 		}
 		if _, err := tx.exec(ctx, q.String(), args...); err != nil {
 			return err
@@ -142,6 +135,23 @@ func (tx *Tx) execAudited(ctx context.Context, q string, args ...any) (sql.Resul
 	return res, nil
 }
 
+// stamp gives ev its ID and instant (the transaction's, as stored) when
+// unset.
+func (tx *Tx) stamp(ev *AuditRecord) {
+	if ev.ID == "" {
+		ev.ID = NewID()
+	}
+	if ev.At.IsZero() {
+		ev.At = tx.now.Truncate(time.Microsecond)
+	}
+}
+
+// pendingArgs are ev's values in the order of pendingColumns.
+func pendingArgs(ev *AuditRecord) []any {
+	return []any{ev.ID, ts(ev.At), ev.ActorID, ev.OrgID, ev.Role, ev.Action, ev.ObjectType, ev.ObjectID,
+		ev.PersonID, ev.RequestID, ev.BreakGlass, ev.Reason}
+}
+
 // insertOnePendingSQL is PostgreSQL's form for the most frequent case,
 // a single event: plain parameters, where encoding twelve one-element
 // arrays for unnest cost serve as much CPU as the journal insert itself.
@@ -151,26 +161,14 @@ const insertOnePendingSQL = "INSERT INTO audit_pending (" + pendingColumns + ") 
 // with its arguments; it gives evs their IDs and instants when unset.
 func (tx *Tx) pendingInsert(evs []AuditRecord) (string, []any) {
 	if len(evs) == 1 {
-		ev := &evs[0]
-		if ev.ID == "" {
-			ev.ID = NewID()
-		}
-		if ev.At.IsZero() {
-			ev.At = tx.now.Truncate(time.Microsecond) // as stored
-		}
-		return insertOnePendingSQL, []any{ev.ID, ts(ev.At), ev.ActorID, ev.OrgID, ev.Role, ev.Action, ev.ObjectType, ev.ObjectID,
-			ev.PersonID, ev.RequestID, ev.BreakGlass, ev.Reason}
+		tx.stamp(&evs[0])
+		return insertOnePendingSQL, pendingArgs(&evs[0])
 	}
 	cols := make([][]string, 11)
 	at := make([]int64, len(evs))
 	for i := range evs {
 		ev := &evs[i]
-		if ev.ID == "" {
-			ev.ID = NewID()
-		}
-		if ev.At.IsZero() {
-			ev.At = tx.now.Truncate(time.Microsecond) // as stored
-		}
+		tx.stamp(ev)
 		at[i] = ts(ev.At)
 		for c, v := range [...]string{ev.ID, ev.ActorID, ev.OrgID, ev.Role, ev.Action, ev.ObjectType, ev.ObjectID,
 			ev.PersonID, ev.RequestID, ev.BreakGlass, ev.Reason} {
