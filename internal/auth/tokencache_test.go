@@ -38,18 +38,10 @@ func untilCacheUsable(db *store.DB) {
 // can make it read again.
 func twoInstances(t *testing.T) (a, b *app.App, adm, w *parcours.Worker) {
 	t.Helper()
-	dsn := storetest.DSN(t, store.Postgres)
+	dsn, dbs := storetest.Instances(t, store.Postgres, 2)
 	ctx := context.Background()
 	var apps []*app.App
-	for range 2 {
-		db, err := store.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		if _, err := db.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
+	for _, db := range dbs {
 		a, err := app.New(app.Config{Database: dsn, DataDir: t.TempDir(), MasterKey: bytes.Repeat([]byte{9}, 32),
 			Log: slog.New(slog.NewTextHandler(io.Discard, nil))}, db)
 		if err != nil {

@@ -19,20 +19,8 @@ import (
 // search tests use the index that way.)
 func TestIndex_TwoInstancesOnOnePostgresStayCurrent(t *testing.T) {
 	t.Parallel()
-	dsn := storetest.DSN(t, store.Postgres)
+	_, dbs := storetest.Instances(t, store.Postgres, 2)
 	ctx := context.Background()
-	var dbs []*store.DB
-	for range 2 {
-		db, err := store.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		if _, err := db.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
-		dbs = append(dbs, db)
-	}
 	e := newEnv(t, dbs[0]) // instance A: writes (with its own index)
 	// Instance B: its index only, built before the changes.
 	ictx, stop := context.WithCancel(ctx)

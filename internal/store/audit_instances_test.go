@@ -22,18 +22,10 @@ import (
 // sealer runs): the sealing transactions of both instances take turns
 // under the advisory lock; see audit_seal_test.go for the sealers.
 func TestAuditChain_TwoInstancesOnOnePostgres(t *testing.T) {
-	dsn := storetest.DSN(t, store.Postgres)
+	dsn, dbs := storetest.Instances(t, store.Postgres, 2)
 	ctx := context.Background()
 	var apps []*app.App
-	for i := range 2 {
-		db, err := store.Open(ctx, dsn)
-		if err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { db.Close() })
-		if _, err := db.Migrate(ctx); err != nil {
-			t.Fatal(err)
-		}
+	for _, db := range dbs {
 		// Each its own data directory, one master key (PARCOURS_MASTER_KEY):
 		// the instances share the keys stored in the database.
 		a, err := app.New(app.Config{Database: dsn, DataDir: t.TempDir(), MasterKey: bytes.Repeat([]byte{7}, 32),
@@ -42,7 +34,6 @@ func TestAuditChain_TwoInstancesOnOnePostgres(t *testing.T) {
 			t.Fatal(err)
 		}
 		apps = append(apps, a)
-		_ = i
 	}
 	org := &parcours.Organization{Name: "CCAS concurrent", Kind: parcours.OrgCCAS}
 	w := &parcours.Worker{Email: "w@ccas.test", Role: parcours.RoleWorker}

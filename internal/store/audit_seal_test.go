@@ -111,20 +111,8 @@ func TestAuditSeal_TwoInstancesTwoSealersOneChain(t *testing.T) {
 	for _, d := range storetest.Dialects {
 		t.Run(d.String(), func(t *testing.T) {
 			t.Parallel()
-			dsn := storetest.DSN(t, d)
+			_, dbs := storetest.Instances(t, d, 2)
 			ctx := context.Background()
-			var dbs []*store.DB
-			for range 2 {
-				db, err := store.Open(ctx, dsn)
-				if err != nil {
-					t.Fatal(err)
-				}
-				t.Cleanup(func() { db.Close() })
-				if _, err := db.Migrate(ctx); err != nil {
-					t.Fatal(err)
-				}
-				dbs = append(dbs, db)
-			}
 			sctx, stop := context.WithCancel(ctx)
 			var sealers sync.WaitGroup
 			errs := make(chan error, 100)

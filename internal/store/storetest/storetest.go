@@ -158,18 +158,30 @@ func migratedTemplate() (string, error) {
 	if _, err := pgAdmin.ExecContext(ctx, "CREATE DATABASE "+name+" TEMPLATE "+pgName); err != nil {
 		return "", err
 	}
-	db, err := store.Open(ctx, dsnOf(name, pgSchema))
-	if err != nil {
+	if err := migrateTemplate(dsnOf(name, pgSchema)); err != nil {
 		return "", err
+	}
+	return name, nil
+}
+
+// migrateTemplate applies every migration to the template database at
+// dsn and closes it (on SQLite, closing the last connection checkpoints
+// the write-ahead log into the file and removes it: the file alone is
+// the database).
+func migrateTemplate(dsn string) error {
+	ctx := context.Background()
+	db, err := store.Open(ctx, dsn)
+	if err != nil {
+		return err
 	}
 	_, err = db.Migrate(ctx)
 	if cerr := db.Close(); err == nil {
 		err = cerr
 	}
 	if err != nil {
-		return "", fmt.Errorf("migrate the template database: %w", err)
+		return fmt.Errorf("migrate the template database: %w", err)
 	}
-	return name, nil
+	return nil
 }
 
 // migratedSQLite migrates a SQLite file once per package, to be copied.
@@ -180,19 +192,8 @@ func migratedSQLite() (string, error) {
 	}
 	sqliteDir = dir
 	path := filepath.Join(dir, "template.db")
-	ctx := context.Background()
-	db, err := store.Open(ctx, path)
-	if err != nil {
+	if err := migrateTemplate(path); err != nil {
 		return "", err
-	}
-	_, err = db.Migrate(ctx)
-	// Closing the last connection checkpoints the write-ahead log into
-	// the file and removes it: the file alone is the database.
-	if cerr := db.Close(); err == nil {
-		err = cerr
-	}
-	if err != nil {
-		return "", fmt.Errorf("migrate the template database: %w", err)
 	}
 	if _, err := os.Stat(path + "-wal"); err == nil {
 		return "", fmt.Errorf("the template database %s kept its write-ahead log", path)
@@ -314,6 +315,29 @@ func redact(dsn string) string {
 		return "(invalid DSN)"
 	}
 	return u.Redacted()
+}
+
+// Instances opens n handles on one fresh database of backend d, as n
+// instances of Parcours sharing it: each migrates it (as serve does at
+// start-up) and is closed at the end of the test. The DSN is returned
+// for the instances' app.Config.
+func Instances(t testing.TB, d store.Dialect, n int) (string, []*store.DB) {
+	t.Helper()
+	dsn := DSN(t, d)
+	ctx := context.Background()
+	dbs := make([]*store.DB, n)
+	for i := range dbs {
+		db, err := store.Open(ctx, dsn)
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { db.Close() })
+		if _, err := db.Migrate(ctx); err != nil {
+			t.Fatal(err)
+		}
+		dbs[i] = db
+	}
+	return dsn, dbs
 }
 
 // Open returns a fresh migrated database on backend d, closed at the end
