@@ -128,15 +128,9 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		// Every reader stays open: database/sql keeps only two idle by
 		// default, so under load the others were closed on release and
 		// reopened by the next read, each open parsing the whole schema
-		// and losing its prepared statements — 34 % of serve's CPU at 16
-		// users (issue 17).
+		// and losing its prepared statements (13–34 % of serve's CPU at
+		// 16 users, issue 17).
 		db.r.SetMaxOpenConns(8)
-		// As many kept open as may be open: with database/sql's default
-		// of two, a burst of reads closes the others after use and opens
-		// them again, each reading the schema and the statistics anew and
-		// preparing its statements again (13 % of serve's CPU in a search
-		// under 16 users).
-		db.r.SetMaxIdleConns(8)
 		db.r.SetMaxIdleConns(8)
 		db.r.SetConnMaxIdleTime(0)
 		if db.stopCheckpoints, err = db.startCheckpoints(path, pragmas+"&_pragma=cache_size(-2000)"); err != nil {
