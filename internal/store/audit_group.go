@@ -195,6 +195,10 @@ func (db *DB) writeReads() {
 // writeReadGroup inserts the events of a group in one transaction (and
 // seals them, unless a sealer runs), counting the commit.
 func (db *DB) writeReadGroup(batch []*readAudit, rows int) error {
+	defer func() {
+		db.reads.commits.Add(1)
+		db.reads.handed.Add(int64(len(batch)))
+	}()
 	evs := make([]AuditRecord, 0, rows)
 	for _, r := range batch {
 		evs = append(evs, r.evs...)
@@ -202,37 +206,47 @@ func (db *DB) writeReadGroup(batch []*readAudit, rows int) error {
 	ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 	defer cancel()
 	if db.dialect == Postgres {
-		// On PostgreSQL reads and writes share one pool, and the reads
-		// waiting for this commit are the very ones holding and queueing
-		// for its connections: under an open-loop load the writer waited
-		// behind hundreds of them for a connection (the pool hands a
-		// released one to a random waiter) while every read waited for
-		// the writer — seconds of stall (issue 17). So the writer keeps a
-		// connection of its own.
-		g := &db.reads
-		if g.conn == nil {
-			c, err := db.w.Conn(ctx)
-			if err != nil {
-				db.reads.commits.Add(1)
-				db.reads.handed.Add(int64(len(batch)))
-				return err
-			}
-			g.conn = c
+		if err := db.insertReadGroup(ctx, evs); err != nil {
+			return err
 		}
-		ctx = context.WithValue(ctx, heldConnKey{}, g.conn)
+		return db.sealInline()
 	}
-	err := db.run(ctx, true, func(w *Tx) error {
+	return db.run(ctx, true, func(w *Tx) error {
 		w.pending, w.stamped = evs, true // stamped by each read
 		return nil
 	})
-	if err != nil && db.reads.conn != nil {
-		// A broken connection is not kept: the next group takes another.
-		db.reads.conn.Close()
-		db.reads.conn = nil
+}
+
+// insertReadGroup writes a group's events on PostgreSQL: one INSERT,
+// outside any transaction. A single statement is its own transaction,
+// committed (durably: synchronous_commit) before PostgreSQL answers, all
+// its rows or none; BEGIN and COMMIT around it only added two round trips
+// to the wait of every read of the group (issue 17).
+//
+// On PostgreSQL reads and writes share one pool, and the reads waiting for
+// this commit are the very ones holding and queueing for its connections:
+// under an open-loop load the writer waited behind hundreds of them for a
+// connection (the pool hands a released one to a random waiter) while
+// every read waited for the writer — seconds of stall (issue 17). So the
+// writer keeps a connection of its own.
+func (db *DB) insertReadGroup(ctx context.Context, evs []AuditRecord) error {
+	g := &db.reads
+	if g.conn == nil {
+		c, err := db.w.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		g.conn = c
 	}
-	db.reads.commits.Add(1)
-	db.reads.handed.Add(int64(len(batch)))
-	return err
+	tx := &Tx{db: db, now: db.Now()}
+	q, args := tx.pendingInsert(evs) // stamped by each read already
+	if _, err := g.conn.ExecContext(ctx, db.rebind(q), args...); err != nil {
+		// A broken connection is not kept: the next group takes another.
+		g.conn.Close()
+		g.conn = nil
+		return wrapQuery(q, err)
+	}
+	return nil
 }
 
 // stopReads drains the group commit and stops its writer (Close).

@@ -167,6 +167,10 @@ const writerCache = "-8000"
 // pages of the indexes a read walks still fit).
 const readerCache = "-1000"
 
+// errReadWrites: a read (View) ran a write; SQLite's read connections
+// refuse it too (query_only).
+var errReadWrites = errors.New("a read may not write")
+
 // errDatabaseBusy: another process holds the SQLite lock file the other
 // way (shared against a restore's exclusive lock, or the reverse).
 var errDatabaseBusy = errors.New("database in use by another process")
@@ -252,9 +256,17 @@ func (db *DB) rebind(q string) string {
 // the query methods hang off Tx so a service can group several of them, and
 // the audit events they cause, atomically.
 type Tx struct {
-	db  *DB
-	tx  *sql.Tx
-	now time.Time
+	db *DB
+	// tx is the database transaction; nil for a read on PostgreSQL,
+	// whose statements run on one connection without one (once).
+	tx *sql.Tx
+	// q runs the statements: tx, or the read's connection.
+	q querier
+	// rowsDone ends the contexts of the queries of a read without a
+	// transaction (querier), so that no Rows left open keeps its
+	// connection: Commit and Rollback do that for a transaction.
+	rowsDone []context.CancelFunc
+	now      time.Time
 	// pending audit events are inserted, unchained, just before COMMIT;
 	// stamped when their break-glass stamp is done already (a group
 	// commit of reads, stamped each by its read).
@@ -287,6 +299,14 @@ type Tx struct {
 	breakGlass map[breakGlassKey]*breakGlassMark
 }
 
+// querier is what runs a Tx's statements: a *sql.Tx, or the *sql.Conn of a
+// read on PostgreSQL.
+type querier interface {
+	ExecContext(ctx context.Context, query string, args ...any) (sql.Result, error)
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+}
+
 // Now is the transaction's clock reading: every row it writes carries the
 // same instant.
 func (tx *Tx) Now() time.Time { return tx.now }
@@ -296,12 +316,16 @@ func (tx *Tx) Dialect() Dialect { return tx.db.dialect }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	observe(ctx, q)
+	if tx.tx == nil {
+		// A read on PostgreSQL has no transaction to keep a write atomic.
+		return nil, wrapQuery(q, errReadWrites)
+	}
 	var res sql.Result
 	var err error
 	if st := tx.stmts.get(q); st != nil {
 		res, err = tx.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 	} else {
-		res, err = tx.tx.ExecContext(ctx, tx.db.rebind(q), args...)
+		res, err = tx.q.ExecContext(ctx, tx.db.rebind(q), args...)
 	}
 	return res, wrapQuery(q, err)
 }
@@ -313,9 +337,22 @@ func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 	if st := tx.stmts.get(q); st != nil {
 		rows, err = tx.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 	} else {
-		rows, err = tx.tx.QueryContext(ctx, tx.db.rebind(q), args...)
+		rows, err = tx.q.QueryContext(tx.rowsContext(ctx), tx.db.rebind(q), args...)
 	}
 	return rows, wrapQuery(q, err)
+}
+
+// rowsContext is ctx for a query whose Rows must not outlive the Tx: on a
+// read without a transaction, a context once puts an end to, closing any
+// Rows left open before their connection is released (Conn.Close would
+// otherwise wait for them forever).
+func (tx *Tx) rowsContext(ctx context.Context) context.Context {
+	if tx.tx != nil {
+		return ctx
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	tx.rowsDone = append(tx.rowsDone, cancel)
+	return ctx
 }
 
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) row {
@@ -323,7 +360,7 @@ func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) row {
 	if st := tx.stmts.get(q); st != nil {
 		return row{tx.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...), q}
 	}
-	return row{tx.tx.QueryRowContext(ctx, tx.db.rebind(q), args...), q}
+	return row{tx.q.QueryRowContext(tx.rowsContext(ctx), tx.db.rebind(q), args...), q}
 }
 
 // row is a single-row result whose Scan error says which statement failed.
@@ -395,13 +432,10 @@ func (db *DB) TransactBulk(ctx context.Context, fn func(*Tx) error) error {
 
 type bulkKey struct{}
 
-// heldConnKey carries a connection a write transaction must run on
-// (the group commit's, on PostgreSQL).
-type heldConnKey struct{}
-
-// View runs fn in a read transaction. fn may still record audit events,
-// committed before View returns by a write transaction shared with the
-// concurrent reads (group commit, audit_group.go).
+// View runs fn in a read transaction (on PostgreSQL, on one connection
+// without a transaction: onceRead). fn may still record audit events,
+// committed before View returns by a write shared with the concurrent
+// reads (group commit, audit_group.go).
 func (db *DB) View(ctx context.Context, fn func(*Tx) error) error {
 	return db.run(ctx, false, fn)
 }
@@ -443,6 +477,9 @@ func (db *DB) run(ctx context.Context, write bool, fn func(*Tx) error) error {
 // attempts fn recorded (AuditDenial), for run to write; wrote tells that
 // the transaction committed audit events, for run to seal.
 func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (denied []AuditRecord, wrote bool, err error) {
+	if !write && db.dialect == Postgres {
+		return db.onceRead(ctx, fn)
+	}
 	pool := db.w
 	var opts *sql.TxOptions
 	if !write {
@@ -462,11 +499,7 @@ func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (denied 
 		defer conn.Close()
 	}
 	var stx *sql.Tx
-	if held, ok := ctx.Value(heldConnKey{}).(*sql.Conn); ok && write && conn == nil {
-		// The read audits' group commit, on the connection it keeps
-		// (audit_group.go): it never queues behind the reads it answers.
-		stx, err = held.BeginTx(ctx, opts)
-	} else if conn != nil {
+	if conn != nil {
 		stx, err = conn.BeginTx(ctx, opts)
 	} else {
 		stx, err = pool.BeginTx(ctx, opts)
@@ -474,7 +507,7 @@ func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (denied 
 	if err != nil {
 		return nil, false, err
 	}
-	tx := &Tx{db: db, tx: stx, now: db.Now(), write: write, stmts: db.wStmts, conn: conn}
+	tx := &Tx{db: db, tx: stx, q: stx, now: db.Now(), write: write, stmts: db.wStmts, conn: conn}
 	if !write {
 		tx.stmts = db.rStmts
 	}
@@ -549,6 +582,50 @@ func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (denied 
 		return nil, false, db.recordReads(ctx, reads)
 	}
 	return nil, wrote, nil
+}
+
+// onceRead runs a read on PostgreSQL: fn's statements on one connection,
+// without BEGIN and COMMIT. Reads run in READ COMMITTED, where every
+// statement takes its own snapshot, transaction or not: the transaction
+// bought no consistency, and cost two round trips per read (issue 17).
+// A read writes nothing (exec refuses, as SQLite's query_only read
+// connections do), so there is nothing to commit or roll back. Its audit
+// events go to the group commit once the connection is back in the pool,
+// as after a read transaction.
+func (db *DB) onceRead(ctx context.Context, fn func(*Tx) error) (denied []AuditRecord, wrote bool, err error) {
+	conn, err := db.r.Conn(ctx)
+	if err != nil {
+		return nil, false, err
+	}
+	tx := &Tx{db: db, q: conn, now: db.Now()}
+	if err = fn(tx); err != nil {
+		denied = tx.denied
+	} else if db.discardAudit.Load() {
+		tx.pending = nil
+	} else if len(tx.pending) > 0 && !tx.stamped {
+		err = tx.stampBreakGlass(ctx)
+	}
+	for _, done := range tx.rowsDone {
+		done()
+	}
+	if cerr := conn.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil || len(tx.pending) == 0 {
+		return denied, false, err
+	}
+	reads := tx.pending
+	// Set when and who now: the group commit's transaction is later and
+	// shared.
+	for i := range reads {
+		if reads[i].ID == "" {
+			reads[i].ID = NewID()
+		}
+		if reads[i].At.IsZero() {
+			reads[i].At = tx.now.Truncate(time.Microsecond)
+		}
+	}
+	return nil, false, db.recordReads(ctx, reads)
 }
 
 func retryable(err error) bool {

@@ -21,10 +21,11 @@ func (db *DB) SetAuditDiscard(on bool) { db.discardAudit.Store(on) }
 // PlanFileFacts is the query plan of FileFacts' statement for personIDs,
 // one line per step: SQLite's EXPLAIN QUERY PLAN, or PostgreSQL's EXPLAIN
 // with sequential scans priced out (a scan left in the plan then means no
-// index can serve that step, whatever the size of the test's tables).
+// index can serve that step, whatever the size of the test's tables). A
+// transaction of its own, for SET LOCAL: a read on PostgreSQL has none.
 func (db *DB) PlanFileFacts(ctx context.Context, workerID string, personIDs []string) ([]string, error) {
 	var plan []string
-	err := db.View(ctx, func(tx *Tx) error {
+	err := db.Transact(ctx, func(tx *Tx) error {
 		q, args := tx.fileFactsStatement(workerID, personIDs, true)
 		explain, col := "EXPLAIN QUERY PLAN ", 3 // id, parent, notused, detail
 		if db.dialect == Postgres {
