@@ -1,9 +1,10 @@
 package web
 
 import (
-	"compress/gzip"
 	"net/http"
 	"strings"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 // compressMin is the smallest body worth compressing: below it gzip's
@@ -14,6 +15,11 @@ const compressMin = 1024
 // compressed at the default level cost serve as much CPU as reading it
 // from the database (issue 17); the fastest level does it in a third of
 // the time for a few more bytes (a person's page ~8 KB instead of ~7).
+// klauspost/compress (already built in, for the metrics' zstd) compresses
+// the same answer in a quarter of the standard library's time at that
+// level (115 KB of journal: 0.12 ms instead of 0.56, 11.5 KB instead of
+// 12.1), the same gzip format: compressing was a third of serve's CPU per
+// journal opened on PostgreSQL.
 //
 // A bounded free list rather than a sync.Pool: a pool is emptied by the
 // garbage collector, which under serve's memory limit runs many times a
