@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
-	"sync"
 	"unicode/utf8"
 
 	"parcours/internal/i18n"
@@ -85,34 +84,60 @@ func (s *Server) Fail(w http.ResponseWriter, r *http.Request, err error) {
 	s.renderError(w, r, status, e)
 }
 
-// WriteJSON writes v as JSON with status.
+// WriteJSON writes v as JSON with status. A value that writes its own
+// JSON (parcours' AppendJSON: the journal, issue 17) is not walked by
+// reflection; it writes the same bytes.
 func WriteJSON(w http.ResponseWriter, status int, v any) {
-	buf := jsonBufs.Get().(*bytes.Buffer)
-	defer putJSONBuf(buf)
-	enc := json.NewEncoder(buf)
-	enc.SetEscapeHTML(true)
-	if err := enc.Encode(v); err != nil {
-		http.Error(w, `{"error":{"code":"internal","message":"encoding"}}`, http.StatusInternalServerError)
-		return
+	b := getJSONBuf()
+	ok := false
+	if a, can := v.(interface{ AppendJSON([]byte) ([]byte, bool) }); can {
+		var out []byte
+		if out, ok = a.AppendJSON(b); ok {
+			b = append(out, '\n')
+		}
 	}
+	if !ok {
+		buf := bytes.NewBuffer(b[:0])
+		enc := json.NewEncoder(buf)
+		enc.SetEscapeHTML(true)
+		if err := enc.Encode(v); err != nil {
+			http.Error(w, `{"error":{"code":"internal","message":"encoding"}}`, http.StatusInternalServerError)
+			return
+		}
+		b = buf.Bytes()
+	}
+	defer putJSONBuf(b)
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
-	w.Write(buf.Bytes())
+	w.Write(b)
 }
 
 // jsonBufs reuses the buffers answers are encoded in: a 200-entry journal
-// grew a fresh one to ~100 KB on every request, most of the GC's work on
-// two cores (issue 17).
-var jsonBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
+// grew a fresh one to ~115 KB on every request, most of the GC's work on
+// two cores (issue 17). A bounded free list rather than a sync.Pool, for
+// the reason gzipWriters gives: under serve's memory limit the collector
+// runs often enough to empty a pool between requests.
+var jsonBufs = make(chan []byte, 8)
 
-// putJSONBuf gives buf back, unless an unusual answer made it too large
-// to keep.
-func putJSONBuf(buf *bytes.Buffer) {
-	if buf.Cap() > 1<<20 {
+func getJSONBuf() []byte {
+	select {
+	case b := <-jsonBufs:
+		return b[:0]
+	default:
+		return nil
+	}
+}
+
+// putJSONBuf gives b back, unless an unusual answer made it too large to
+// keep. The answer has been written: nothing holds b any more.
+func putJSONBuf(b []byte) {
+	if cap(b) > 1<<20 {
 		return
 	}
-	buf.Reset()
-	jsonBufs.Put(buf)
+	select {
+	case jsonBufs <- b:
+	default:
+	}
 }
 
 // DecodeJSON reads a JSON body into v: at most MaxJSONBody bytes, unknown
