@@ -54,3 +54,32 @@ func (db *DB) PlanFileFacts(ctx context.Context, workerID string, personIDs []st
 	})
 	return plan, err
 }
+
+// FullTextSegment is a segment of SQLite's journal index: its level and
+// size in leaf pages.
+type FullTextSegment struct {
+	ID     uint64
+	Level  int
+	Pages  uint64
+	Oldest int // rank from the oldest segment of the index (0)
+}
+
+// FullTextSegments lists the segments of SQLite's journal index from
+// the oldest to the newest (ftslevels.go).
+func (db *DB) FullTextSegments(ctx context.Context) ([]FullTextSegment, error) {
+	var b []byte
+	if err := db.w.QueryRowContext(ctx, "SELECT block FROM journal_fts_data WHERE id = ?", ftsStructureID).Scan(&b); err != nil {
+		return nil, err
+	}
+	s, err := decodeFTSStructure(b)
+	if err != nil {
+		return nil, err
+	}
+	var out []FullTextSegment
+	for l := len(s.levels) - 1; l >= 0; l-- {
+		for _, g := range s.levels[l].segs {
+			out = append(out, FullTextSegment{ID: g.id, Level: l, Pages: g.pages(), Oldest: len(out)})
+		}
+	}
+	return out, nil
+}
