@@ -598,6 +598,19 @@ func (db *DB) onceRead(ctx context.Context, fn func(*Tx) error) (denied []AuditR
 		return nil, false, err
 	}
 	tx := &Tx{db: db, q: conn, now: db.Now()}
+	released := false
+	release := func() error {
+		released = true
+		for _, done := range tx.rowsDone {
+			done()
+		}
+		return conn.Close()
+	}
+	defer func() {
+		if !released { // fn panicked: the connection still goes back
+			release()
+		}
+	}()
 	if err = fn(tx); err != nil {
 		denied = tx.denied
 	} else if db.discardAudit.Load() {
@@ -605,10 +618,9 @@ func (db *DB) onceRead(ctx context.Context, fn func(*Tx) error) (denied []AuditR
 	} else if len(tx.pending) > 0 && !tx.stamped {
 		err = tx.stampBreakGlass(ctx)
 	}
-	for _, done := range tx.rowsDone {
-		done()
-	}
-	if cerr := conn.Close(); err == nil {
+	// Back to the pool before waiting for the group commit, as a read
+	// transaction's connection is once committed.
+	if cerr := release(); err == nil {
 		err = cerr
 	}
 	if err != nil || len(tx.pending) == 0 {

@@ -83,3 +83,13 @@ func (db *DB) FullTextSegments(ctx context.Context) ([]FullTextSegment, error) {
 	}
 	return out, nil
 }
+
+// LeaveRowsOpen runs q in tx and leaves its rows open, as a careless read
+// would.
+func (tx *Tx) LeaveRowsOpen(ctx context.Context, q string) error {
+	_, err := tx.query(ctx, q)
+	return err
+}
+
+// ReadConnsInUse is the number of connections of the read pool in use.
+func (db *DB) ReadConnsInUse() int { return db.r.Stats().InUse }
