@@ -94,7 +94,7 @@ func (tx *Tx) notifyIDs(ctx context.Context, channel string, ids []string) error
 			n++
 		}
 		n = max(n, 1)
-		if _, err := tx.exec(ctx, "SELECT pg_notify(?, ?)", channel, strings.Join(ids[:n], ",")); err != nil {
+		if err := tx.execLater(ctx, "SELECT pg_notify(?, ?)", channel, strings.Join(ids[:n], ",")); err != nil {
 			return err
 		}
 		ids = ids[n:]

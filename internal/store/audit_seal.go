@@ -144,7 +144,7 @@ func (tx *Tx) insertSealed(ctx context.Context, evs []audit.Event) error {
 			s = rebindOnce(s) // not cached: chunk sizes vary
 		}
 		observe(ctx, s)
-		if _, err := tx.tx.ExecContext(ctx, s, args...); err != nil {
+		if _, err := tx.execText(ctx, s, args...); err != nil {
 			return err
 		}
 	}

@@ -80,6 +80,10 @@ type DB struct {
 	stopCheckpoints func()
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
+	// readCommitted: the server's transactions are READ COMMITTED, so a
+	// write transaction's first reads may run before its BEGIN
+	// (pgwrite.go).
+	readCommitted bool
 	// discardAudit drops every audit event instead of writing it: the
 	// no-op audit sink of the audit overhead benchmark. Only the store's
 	// own tests can set it (export_test.go); nothing else can reach it.
@@ -143,6 +147,14 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 	if err := db.w.PingContext(pctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("connect to %s database: %w", db.dialect, err)
+	}
+	if db.dialect == Postgres {
+		var iso string
+		if err := db.w.QueryRowContext(pctx, "SHOW default_transaction_isolation").Scan(&iso); err != nil {
+			db.Close()
+			return nil, fmt.Errorf("connect to %s database: %w", db.dialect, err)
+		}
+		db.readCommitted = iso == "read committed"
 	}
 	if db.dialect == SQLite {
 		db.startStmtCaches()
@@ -280,6 +292,9 @@ type Tx struct {
 	// conn is the connection of a bulk transaction on PostgreSQL
 	// (TransactBulk), for COPY; nil otherwise.
 	conn *sql.Conn
+	// pg runs a write transaction on PostgreSQL in place of tx
+	// (pgwrite.go); nil otherwise.
+	pg *pgTx
 	// actorsChanged are the workers whose credentials or facts this
 	// transaction changed, announced at commit (actors.go).
 	actorsChanged []string
@@ -316,13 +331,15 @@ func (tx *Tx) Dialect() Dialect { return tx.db.dialect }
 
 func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, error) {
 	observe(ctx, q)
-	if tx.tx == nil {
+	if tx.tx == nil && tx.pg == nil {
 		// A read on PostgreSQL has no transaction to keep a write atomic.
 		return nil, wrapQuery(q, errReadWrites)
 	}
 	var res sql.Result
 	var err error
-	if st := tx.stmts.get(q); st != nil {
+	if tx.pg != nil {
+		res, err = tx.pg.exec(ctx, tx.db.rebind(q), args...)
+	} else if st := tx.stmts.get(q); st != nil {
 		res, err = tx.tx.StmtContext(ctx, st).ExecContext(ctx, args...)
 	} else {
 		res, err = tx.q.ExecContext(ctx, tx.db.rebind(q), args...)
@@ -334,7 +351,9 @@ func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 	observe(ctx, q)
 	var rows *sql.Rows
 	var err error
-	if st := tx.stmts.get(q); st != nil {
+	if tx.pg != nil {
+		rows, err = tx.pg.query(tx.rowsContext(ctx), tx.db.rebind(q), q, args...)
+	} else if st := tx.stmts.get(q); st != nil {
 		rows, err = tx.tx.StmtContext(ctx, st).QueryContext(ctx, args...)
 	} else {
 		rows, err = tx.q.QueryContext(tx.rowsContext(ctx), tx.db.rebind(q), args...)
@@ -343,9 +362,10 @@ func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 }
 
 // rowsContext is ctx for a query whose Rows must not outlive the Tx: on a
-// read without a transaction, a context once puts an end to, closing any
-// Rows left open before their connection is released (Conn.Close would
-// otherwise wait for them forever).
+// read without a transaction or a write on PostgreSQL (pgwrite.go), a
+// context once puts an end to, closing any Rows left open before their
+// connection is released (Conn.Close would otherwise wait for them
+// forever).
 func (tx *Tx) rowsContext(ctx context.Context) context.Context {
 	if tx.tx != nil {
 		return ctx
@@ -357,19 +377,54 @@ func (tx *Tx) rowsContext(ctx context.Context) context.Context {
 
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) row {
 	observe(ctx, q)
-	if st := tx.stmts.get(q); st != nil {
-		return row{tx.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...), q}
+	if tx.pg != nil {
+		r, err := tx.pg.queryRow(tx.rowsContext(ctx), tx.db.rebind(q), q, args...)
+		return row{r, q, err}
 	}
-	return row{tx.q.QueryRowContext(tx.rowsContext(ctx), tx.db.rebind(q), args...), q}
+	if st := tx.stmts.get(q); st != nil {
+		return row{tx.tx.StmtContext(ctx, st).QueryRowContext(ctx, args...), q, nil}
+	}
+	return row{tx.q.QueryRowContext(tx.rowsContext(ctx), tx.db.rebind(q), args...), q, nil}
+}
+
+// execText runs q as it is: no rebinding, no statement cache (texts that
+// vary, such as multi-row inserts).
+func (tx *Tx) execText(ctx context.Context, q string, args ...any) (sql.Result, error) {
+	if tx.pg != nil {
+		return tx.pg.exec(ctx, q, args...)
+	}
+	if tx.tx == nil {
+		return nil, wrapQuery(q, errReadWrites)
+	}
+	return tx.tx.ExecContext(ctx, q, args...)
+}
+
+// execLater runs q, whose result nothing needs: on PostgreSQL's write
+// transactions it is held and sent with the next statement or the commit
+// (pgwrite.go), its error then coming at commit; elsewhere now.
+func (tx *Tx) execLater(ctx context.Context, q string, args ...any) error {
+	if tx.pg == nil {
+		_, err := tx.exec(ctx, q, args...)
+		return err
+	}
+	observe(ctx, q)
+	tx.pg.later(q, tx.db.rebind(q), args...)
+	return nil
 }
 
 // row is a single-row result whose Scan error says which statement failed.
 type row struct {
-	r *sql.Row
-	q string
+	r   *sql.Row
+	q   string
+	err error // the statement could not be sent
 }
 
-func (r row) Scan(dest ...any) error { return wrapQuery(r.q, r.r.Scan(dest...)) }
+func (r row) Scan(dest ...any) error {
+	if r.err != nil {
+		return wrapQuery(r.q, r.err)
+	}
+	return wrapQuery(r.q, r.r.Scan(dest...))
+}
 
 // QueryError is a database error with the statement it came from, so that
 // a failure logged far from the store still says where it happened. The
@@ -499,20 +554,35 @@ func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (denied 
 		defer conn.Close()
 	}
 	var stx *sql.Tx
+	var pg *pgTx
 	if conn != nil {
 		stx, err = conn.BeginTx(ctx, opts)
+	} else if write && db.dialect == Postgres {
+		// BEGIN and COMMIT go with the statements (pgwrite.go).
+		pg, err = db.beginPG(ctx)
 	} else {
 		stx, err = pool.BeginTx(ctx, opts)
 	}
 	if err != nil {
 		return nil, false, err
 	}
-	tx := &Tx{db: db, tx: stx, q: stx, now: db.Now(), write: write, stmts: db.wStmts, conn: conn}
+	tx := &Tx{db: db, tx: stx, now: db.Now(), write: write, stmts: db.wStmts, conn: conn, pg: pg}
+	if stx != nil {
+		tx.q = stx
+	}
 	if !write {
 		tx.stmts = db.rStmts
 	}
+	if pg != nil {
+		defer func() {
+			for _, done := range tx.rowsDone {
+				done()
+			}
+			pg.end()
+		}()
+	}
 	defer func() {
-		if err != nil {
+		if err != nil && stx != nil {
 			_ = stx.Rollback()
 		}
 	}()
@@ -556,7 +626,12 @@ func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (denied 
 			return nil, false, err
 		}
 	}
-	if err = stx.Commit(); err != nil {
+	if pg != nil {
+		err = pg.commit(ctx)
+	} else {
+		err = stx.Commit()
+	}
+	if err != nil {
 		return nil, false, err
 	}
 	for _, id := range tx.actorsChanged {

@@ -38,11 +38,14 @@ func (tx *Tx) InsertJournalEntries(ctx context.Context, entries ...*parcours.Jou
 		if err != nil {
 			return err
 		}
-		exec := tx.exec
+		exec := func(ctx context.Context, q string, args ...any) error {
+			_, err := tx.exec(ctx, q, args...)
+			return err
+		}
 		if i == len(entries)-1 {
 			exec = tx.execAudited
 		}
-		if _, err := exec(ctx, "INSERT INTO journal_entries ("+journalColumns+") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+		if err := exec(ctx, "INSERT INTO journal_entries ("+journalColumns+") VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
 			e.ID, e.OrgID, e.PersonID, nullString(e.AccompanimentID), e.Kind, e.OccurredAt, e.Summary, e.Mode, string(parts),
 			e.Confidentiality, e.TeamID, e.AuthorID, e.PrivateSynthesis, nullString(e.Amends), ts(e.CreatedAt), e.Theme); err != nil {
 			return err

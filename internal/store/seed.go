@@ -97,7 +97,7 @@ func (tx *Tx) insertRows(ctx context.Context, table string, cols []string, rows 
 		if tx.db.dialect == Postgres {
 			s = rebindOnce(s)
 		}
-		if _, err := tx.tx.ExecContext(ctx, s, args...); err != nil {
+		if _, err := tx.execText(ctx, s, args...); err != nil {
 			return err
 		}
 	}
@@ -164,7 +164,7 @@ func (tx *Tx) insertUnnest(ctx context.Context, table string, cols []string, row
 			casts[c] = "$" + itoa(c+1) + "::" + casts[c]
 		}
 		q := "INSERT INTO " + table + " (" + strings.Join(cols, ", ") + ") SELECT * FROM unnest(" + strings.Join(casts, ", ") + ")" + suffix
-		if _, err := tx.tx.ExecContext(ctx, q, args...); err != nil {
+		if _, err := tx.execText(ctx, q, args...); err != nil {
 			return err
 		}
 	}
