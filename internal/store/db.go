@@ -269,14 +269,15 @@ func (db *DB) rebind(q string) string {
 // the audit events they cause, atomically.
 type Tx struct {
 	db *DB
-	// tx is the database transaction; nil for a read on PostgreSQL,
-	// whose statements run on one connection without one (once).
+	// tx is the database transaction; nil on PostgreSQL for a read,
+	// whose statements run on one connection without one (once), and for
+	// a write, which pg runs.
 	tx *sql.Tx
 	// q runs the statements: tx, or the read's connection.
 	q querier
-	// rowsDone ends the contexts of the queries of a read without a
-	// transaction (querier), so that no Rows left open keeps its
-	// connection: Commit and Rollback do that for a transaction.
+	// rowsDone ends the contexts of the queries of a read or a write
+	// without a database/sql transaction, so that no Rows left open
+	// keeps its connection: Commit and Rollback do that for a transaction.
 	rowsDone []context.CancelFunc
 	now      time.Time
 	// pending audit events are inserted, unchained, just before COMMIT;
