@@ -29,12 +29,12 @@ func (db *DB) PlanFileFacts(ctx context.Context, workerID string, personIDs []st
 		q, args := tx.fileFactsStatement(workerID, personIDs, true)
 		explain, col := "EXPLAIN QUERY PLAN ", 3 // id, parent, notused, detail
 		if db.dialect == Postgres {
-			if _, err := tx.tx.ExecContext(ctx, "SET LOCAL enable_seqscan = off"); err != nil {
+			if _, err := tx.exec(ctx, "SET LOCAL enable_seqscan = off"); err != nil {
 				return err
 			}
 			explain, col = "EXPLAIN ", 0
 		}
-		rows, err := tx.tx.QueryContext(ctx, explain+db.rebind(q), args...)
+		rows, err := tx.query(ctx, explain+q, args...)
 		if err != nil {
 			return err
 		}
