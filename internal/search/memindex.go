@@ -42,10 +42,10 @@ type Index struct {
 	termID   map[string]uint32
 	terms    []string
 	termPhon []uint32 // token → its phonetic key as stored
-	termPost [][]int32
+	termPost []postingList
 	phonID   map[string]uint32
 	phons    []string
-	phonPost [][]int32
+	phonPost []postingList
 	trigrams map[string][]uint32 // padded trigram → tokens having it
 	// Persons by slot: id, organisation and birth date (interned), and
 	// their entries (field and token packed in entries[off:off+n]).
@@ -198,10 +198,10 @@ func (ix *Index) Build(ctx context.Context) error {
 		ix.buildMu.Unlock()
 		return err
 	}
+	fresh.compact()
 	ix.mu.Lock()
 	ix.termID, ix.terms, ix.termPhon, ix.termPost = fresh.termID, fresh.terms, fresh.termPhon, fresh.termPost
 	ix.phonID, ix.phons, ix.phonPost, ix.trigrams = fresh.phonID, fresh.phons, fresh.phonPost, fresh.trigrams
-	fresh.compact()
 	ix.slot, ix.oddSlot, ix.ids, ix.oddIDs = fresh.slot, fresh.oddSlot, fresh.ids, fresh.oddIDs
 	ix.sorted, ix.gone = fresh.sorted, fresh.gone
 	ix.rec, ix.entries = fresh.rec, fresh.entries
@@ -250,20 +250,23 @@ func (ix *Index) compact() {
 	ix.loading = false
 	total := 0
 	for _, p := range ix.termPost {
-		total += len(p)
+		total += len(p.b)
 	}
 	for _, p := range ix.phonPost {
-		total += len(p)
+		total += len(p.b)
 	}
-	arena := make([]int32, 0, total)
-	for _, posts := range [][][]int32{ix.termPost, ix.phonPost} {
-		for i, p := range posts {
+	arena := make([]byte, 0, total)
+	for _, posts := range [][]postingList{ix.termPost, ix.phonPost} {
+		for i := range posts {
+			p := &posts[i]
 			a := len(arena)
-			arena = append(arena, p...)
-			posts[i] = arena[a:len(arena):len(arena)] // an append copies it out
+			arena = append(arena, p.b...)
+			p.b = arena[a:len(arena):len(arena)] // an append copies it out
 		}
 	}
-	ix.entries = slices.Clip(ix.entries)
+	// The arrays grown by append, cut to size: the slack of their last
+	// growth (up to a quarter) is megabytes at 500,000 persons.
+	ix.ids, ix.rec, ix.entries = slices.Clone(ix.ids), slices.Clone(ix.rec), slices.Clone(ix.entries)
 }
 
 func (ix *Index) init() {
@@ -366,13 +369,13 @@ func (ix *Index) term(t, phon string) uint32 {
 	i := uint32(len(ix.terms))
 	ix.termID[t] = i
 	ix.terms = append(ix.terms, t)
-	ix.termPost = append(ix.termPost, nil)
+	ix.termPost = append(ix.termPost, postingList{})
 	p, ok := ix.phonID[phon]
 	if !ok {
 		p = uint32(len(ix.phons))
 		ix.phonID[phon] = p
 		ix.phons = append(ix.phons, phon)
-		ix.phonPost = append(ix.phonPost, nil)
+		ix.phonPost = append(ix.phonPost, postingList{})
 	}
 	ix.termPhon = append(ix.termPhon, p)
 	for _, g := range trigramsOf(t) {
@@ -423,7 +426,7 @@ func (ix *Index) put(p *store.IndexedPerson) {
 			} else {
 				moreT = append(moreT, ti)
 			}
-			ix.termPost[ti] = append(ix.termPost[ti], s)
+			ix.termPost[ti].add(s)
 		}
 		if pi := ix.termPhon[ti]; !has(seenP[:np], pi) && !has(moreP, pi) {
 			if np < len(seenP) {
@@ -432,7 +435,7 @@ func (ix *Index) put(p *store.IndexedPerson) {
 			} else {
 				moreP = append(moreP, pi)
 			}
-			ix.phonPost[pi] = append(ix.phonPost[pi], s)
+			ix.phonPost[pi].add(s)
 		}
 	}
 }
@@ -445,9 +448,9 @@ func (ix *Index) remove(id string) {
 	}
 	for _, e := range ix.slotEntries(s) {
 		ti := e &^ (3 << 30)
-		ix.termPost[ti] = without(ix.termPost[ti], s)
+		ix.termPost[ti].remove(s)
 		pi := ix.termPhon[ti]
-		ix.phonPost[pi] = without(ix.phonPost[pi], s)
+		ix.phonPost[pi].remove(s)
 	}
 	ix.rec[s].n = 0
 	if k, ok := uuidKey(id); ok {
@@ -460,15 +463,6 @@ func (ix *Index) remove(id string) {
 		delete(ix.oddSlot, id)
 		delete(ix.oddIDs, s)
 	}
-}
-
-func without(post []int32, s int32) []int32 {
-	for i, x := range post {
-		if x == s {
-			return append(post[:i], post[i+1:]...)
-		}
-	}
-	return post
 }
 
 // trigramsOf is the trigrams of t padded as pg_trgm does (two spaces
@@ -493,13 +487,13 @@ func (ix *Index) DictionaryCounts(_ context.Context, words, phons []string) (map
 	defer ix.mu.RUnlock()
 	terms, keys := map[string]int{}, map[string]int{}
 	for _, w := range words {
-		if i, ok := ix.termID[w]; ok && len(ix.termPost[i]) > 0 {
-			terms[w] = len(ix.termPost[i])
+		if i, ok := ix.termID[w]; ok && ix.termPost[i].len() > 0 {
+			terms[w] = ix.termPost[i].len()
 		}
 	}
 	for _, p := range phons {
-		if i, ok := ix.phonID[p]; ok && len(ix.phonPost[i]) > 0 {
-			keys[p] = len(ix.phonPost[i])
+		if i, ok := ix.phonID[p]; ok && ix.phonPost[i].len() > 0 {
+			keys[p] = ix.phonPost[i].len()
 		}
 	}
 	return terms, keys, nil
@@ -552,11 +546,11 @@ func (ix *Index) SimilarTerms(_ context.Context, word string, _ int) ([]store.Te
 	for _, t := range touched {
 		c := int(sh.count[t])
 		sh.count[t] = 0
-		if c < need || len(ix.termPost[t]) == 0 {
+		if c < need || ix.termPost[t].len() == 0 {
 			continue
 		}
 		if namekey.Distance(word, ix.terms[t], k) <= k {
-			out = append(out, store.TermCount{Term: ix.terms[t], Persons: len(ix.termPost[t])})
+			out = append(out, store.TermCount{Term: ix.terms[t], Persons: ix.termPost[t].len()})
 		}
 	}
 	sh.touched = touched[:0]
@@ -629,8 +623,11 @@ func (ix *Index) SearchCandidates(_ context.Context, orgIDs []string, slot store
 	// A hit is a candidate by its key: a person found under several keys
 	// comes several times, and keeps its best quality.
 	hits := w.hits[:0]
-	add := func(q uint8, post []int32) {
-		for _, s := range post {
+	add := func(q uint8, post *postingList) {
+		for i, s := 0, int32(-1); i < len(post.b); {
+			d, k := binary.Uvarint(post.b[i:])
+			i += k
+			s += int32(d)
 			r := &ix.rec[s]
 			if r.org != orgs[0] && (len(orgs) == 1 || !slices.Contains(orgs, r.org)) {
 				continue
@@ -660,17 +657,17 @@ func (ix *Index) SearchCandidates(_ context.Context, orgIDs []string, slot store
 	}
 	for _, t := range slot.Exact {
 		if i, ok := ix.termID[t]; ok {
-			add(3, ix.termPost[i])
+			add(3, &ix.termPost[i])
 		}
 	}
 	for _, t := range slot.Terms {
 		if i, ok := ix.termID[t]; ok {
-			add(2, ix.termPost[i])
+			add(2, &ix.termPost[i])
 		}
 	}
 	for _, p := range slot.Phons {
 		if i, ok := ix.phonID[p]; ok {
-			add(1, ix.phonPost[i])
+			add(1, &ix.phonPost[i])
 		}
 	}
 	w.hits = hits
