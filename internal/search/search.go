@@ -68,6 +68,12 @@ func (s *Service) Search(ctx context.Context, actor parcours.Actor, q Query) (*p
 	}
 	out := &parcours.Page[Result]{Items: []Result{}}
 	err = s.db.View(ctx, func(tx *store.Tx) error {
+		// The search is a read of identities; what was searched is not
+		// recorded (it is personal data and says nothing the results
+		// opened afterwards do not). The record does not depend on the
+		// hits, so it is written while the search runs: on PostgreSQL
+		// its commit took as long as the search itself, after it.
+		tx.AuditAhead(ctx, audit.For(actor, "person.search", "person", "", ""))
 		var src source = tx
 		if s.index.Ready() {
 			src = s.index
@@ -79,10 +85,6 @@ func (s *Service) Search(ctx context.Context, actor parcours.Actor, q Query) (*p
 		for _, r := range ranked {
 			out.Items = append(out.Items, Result{Person: identity(r.p), Score: round(r.score)})
 		}
-		// The search is a read of identities; what was searched is not
-		// recorded (it is personal data and says nothing the results
-		// opened afterwards do not).
-		tx.Audit(audit.For(actor, "person.search", "person", "", ""))
 		return nil
 	})
 	if err != nil {

@@ -95,8 +95,17 @@ func (db *DB) ReadAuditStats() ReadAuditStats {
 // group commit and returns once they are committed (or failed, or ctx
 // ended).
 func (db *DB) recordReads(ctx context.Context, evs []AuditRecord) error {
-	if err := ctx.Err(); err != nil {
+	r, err := db.handReads(ctx, evs)
+	if err != nil {
 		return err
+	}
+	return r.wait(ctx)
+}
+
+// handReads queues evs for the group commit and returns without waiting.
+func (db *DB) handReads(ctx context.Context, evs []AuditRecord) (*readAudit, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	// The request's share of the grouped write, for the statement budgets.
 	observe(ctx, "INSERT INTO audit_pending ("+pendingColumns+") VALUES …")
@@ -105,7 +114,7 @@ func (db *DB) recordReads(ctx context.Context, evs []AuditRecord) error {
 	g.mu.Lock()
 	if g.closed {
 		g.mu.Unlock()
-		return errStoreClosed
+		return nil, errStoreClosed
 	}
 	if !g.started {
 		g.started = true
@@ -124,12 +133,52 @@ func (db *DB) recordReads(ctx context.Context, evs []AuditRecord) error {
 	}
 	g.mu.Unlock()
 	signal(g.kick)
+	return r, nil
+}
+
+// wait returns the result of r's group once it is committed, or ctx's
+// error if ctx ends first.
+func (r *readAudit) wait(ctx context.Context) error {
 	select {
 	case err := <-r.done:
 		return err
 	case <-ctx.Done():
 		return ctx.Err()
 	}
+}
+
+// AuditAhead records ev as Audit does, but for a read whose record does
+// not depend on what it finds (a search records that the actor searched,
+// not the hits): ev goes to the group commit at once, and its commit —
+// a round trip and a flush to disk on PostgreSQL — runs while the read
+// does its own work, instead of after it. The read (View) still returns
+// only once ev is durable, and fails if ev could not be written. ev is
+// written even if the read then fails: it records an attempt to read.
+//
+// In a write transaction, or for an event about a person (whose
+// break-glass stamp is read in the transaction), it is Audit.
+func (tx *Tx) AuditAhead(ctx context.Context, ev AuditRecord) {
+	if tx.write || ev.PersonID != "" || tx.db.discardAudit.Load() {
+		tx.Audit(ev)
+		return
+	}
+	tx.stamp(&ev)
+	r, err := tx.db.handReads(ctx, []AuditRecord{ev})
+	if err != nil {
+		r = &readAudit{done: make(chan error, 1)}
+		r.done <- err
+	}
+	tx.ahead = append(tx.ahead, r)
+}
+
+// waitAhead waits for the events of AuditAhead to be committed.
+func (tx *Tx) waitAhead(ctx context.Context) error {
+	for _, r := range tx.ahead {
+		if err := r.wait(ctx); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // signal wakes whoever waits on c (capacity 1) without ever blocking.

@@ -298,3 +298,92 @@ func TestAuditReads_CloseDrainsTheQueuedReads(t *testing.T) {
 		})
 	}
 }
+
+// An event recorded with AuditAhead goes to the group commit while the
+// read still runs (the writer takes it before fn returns), the read
+// returns only once it is written, and a read whose event could not be
+// written fails. An attempt that fails after it was recorded stays
+// recorded.
+func TestAuditReads_AheadIsCommittedWhileTheReadRuns(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		ctx := context.Background()
+		actor := parcours.Actor{WorkerID: "w", OrgID: "o", Role: parcours.RoleWorker}
+		gate, held := make(chan struct{}), make(chan struct{}, 1)
+		db.SetReadAuditHook(func(reads, rows int) {
+			select {
+			case held <- struct{}{}:
+			default:
+			}
+			<-gate
+		})
+		done, ran := make(chan error, 1), make(chan struct{})
+		go func() {
+			done <- db.View(ctx, func(tx *store.Tx) error {
+				defer close(ran)
+				tx.AuditAhead(ctx, audit.For(actor, "test.search", "thing", "", ""))
+				select {
+				case <-held: // the writer took the event before the read ended
+					return nil
+				case <-time.After(30 * time.Second):
+					return errors.New("the event was not handed over while the read ran")
+				}
+			})
+		}()
+		<-ran
+		select {
+		case err := <-done:
+			t.Fatalf("the read returned before its event was written: %v", err)
+		default:
+		}
+		close(gate)
+		if err := <-done; err != nil {
+			t.Fatal(err)
+		}
+		if n := countActions(t, db, "test.search"); n != 1 {
+			t.Fatalf("%d events after the read returned, want 1", n)
+		}
+
+		// A read failing after its event went ahead: the attempt stays.
+		failed := errors.New("the read failed")
+		err := db.View(ctx, func(tx *store.Tx) error {
+			tx.AuditAhead(ctx, audit.For(actor, "test.search.failed", "thing", "", ""))
+			return failed
+		})
+		if !errors.Is(err, failed) {
+			t.Fatalf("failed read: %v", err)
+		}
+		if err := readObject(ctx, db, "after"); err != nil { // the next group: the failed read's is written
+			t.Fatal(err)
+		}
+		if n := countActions(t, db, "test.search.failed"); n != 1 {
+			t.Fatalf("failed read: %d events, want 1", n)
+		}
+
+		// An event that cannot be written fails the read.
+		if _, err := db.SQL().ExecContext(ctx, "ALTER TABLE audit_pending RENAME TO audit_pending_away"); err != nil {
+			t.Fatal(err)
+		}
+		err = db.View(ctx, func(tx *store.Tx) error {
+			tx.AuditAhead(ctx, audit.For(actor, "test.search", "thing", "", ""))
+			return nil
+		})
+		if err == nil {
+			t.Fatal("a read answered though its audit record failed")
+		}
+	})
+}
+
+// countActions counts the chained and the pending events of an action.
+func countActions(t *testing.T, db *store.DB, action string) int {
+	t.Helper()
+	q := "SELECT (SELECT COUNT(*) FROM audit_events WHERE action = ?) + (SELECT COUNT(*) FROM audit_pending WHERE action = ?)"
+	args := []any{action, action}
+	if db.Dialect() == store.Postgres {
+		q, args = strings.NewReplacer("= ?)", "= $1)").Replace(q), args[:1]
+	}
+	var n int
+	if err := db.SQL().QueryRowContext(context.Background(), q, args...).Scan(&n); err != nil {
+		t.Fatal(err)
+	}
+	return n
+}

@@ -313,6 +313,9 @@ type Tx struct {
 	// breakGlass remembers what Relation found, so that Audit stamps the
 	// events without asking again (access.go).
 	breakGlass map[breakGlassKey]*breakGlassMark
+	// ahead are the events handed to the group commit by AuditAhead,
+	// waited for before the read returns.
+	ahead []*readAudit
 }
 
 // querier is what runs a Tx's statements: a *sql.Tx, or the *sql.Conn of a
@@ -644,6 +647,9 @@ func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (denied 
 	if len(tx.inboxChanged) > 0 {
 		db.inboxChanged(tx.inboxChanged)
 	}
+	if err = tx.waitAhead(ctx); err != nil {
+		return nil, false, err
+	}
 	if len(reads) > 0 {
 		// Set when and who now: the group commit's transaction is later
 		// and shared.
@@ -698,6 +704,9 @@ func (db *DB) onceRead(ctx context.Context, fn func(*Tx) error) (denied []AuditR
 	// transaction's connection is once committed.
 	if cerr := release(); err == nil {
 		err = cerr
+	}
+	if err == nil {
+		err = tx.waitAhead(ctx)
 	}
 	if err != nil || len(tx.pending) == 0 {
 		return denied, false, err
