@@ -94,11 +94,15 @@ func countEvents(t *testing.T, db *store.DB, object string) int {
 	return n
 }
 
-// holdFirstGroup makes db's read-audit writer wait before its first
-// group until released, so that the reads arriving meanwhile pile up
-// behind it whatever the scheduling. waitQueued returns once the writer
-// is held and n reads are queued behind it.
-func holdFirstGroup(t *testing.T, db *store.DB) (waitQueued func(n int), release func()) {
+// holdFirstGroup makes db's read-audit writer wait, before it commits its
+// first group, until released: it starts one read of its own (object
+// "held") and returns once the writer holds that read alone, so that every
+// read the test starts afterwards piles up behind it, however the
+// goroutines are scheduled. (Started together with the test's reads, the
+// first group could take several of them, or all on a loaded machine.)
+// waitQueued returns once n reads are queued behind the held group; held
+// gives the held read's result once released.
+func holdFirstGroup(t *testing.T, db *store.DB) (waitQueued func(n int), release func(), held <-chan error) {
 	t.Helper()
 	gate, entered := make(chan struct{}), make(chan struct{})
 	var once sync.Once
@@ -112,14 +116,16 @@ func holdFirstGroup(t *testing.T, db *store.DB) (waitQueued func(n int), release
 	})
 	release = func() { once.Do(func() { close(gate) }) }
 	t.Cleanup(release)
+	heldErr := make(chan error, 1)
+	go func() { heldErr <- readObject(context.Background(), db, "held") }()
+	select {
+	case <-entered:
+	case <-time.After(30 * time.Second):
+		t.Fatal("the writer never took a group")
+	}
 	waitQueued = func(n int) {
 		t.Helper()
 		deadline := time.After(30 * time.Second)
-		select {
-		case <-entered:
-		case <-deadline:
-			t.Fatal("the writer never took a group")
-		}
 		for db.ReadAuditStats().Queued < n {
 			select {
 			case <-deadline:
@@ -128,7 +134,7 @@ func holdFirstGroup(t *testing.T, db *store.DB) (waitQueued func(n int), release
 			}
 		}
 	}
-	return waitQueued, release
+	return waitQueued, release, heldErr
 }
 
 // Concurrent reads share their audit commits: with the writer held while
@@ -139,7 +145,7 @@ func TestAuditReads_ConcurrentReadsShareOneCommit(t *testing.T) {
 	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
 		ctx := context.Background()
 		const readers = 30
-		waitQueued, release := holdFirstGroup(t, db)
+		waitQueued, release, held := holdFirstGroup(t, db)
 		before := db.ReadAuditStats()
 		var wg sync.WaitGroup
 		errs := make(chan error, readers)
@@ -157,7 +163,7 @@ func TestAuditReads_ConcurrentReadsShareOneCommit(t *testing.T) {
 				errs <- err
 			}()
 		}
-		waitQueued(readers - 1)
+		waitQueued(readers)
 		release()
 		wg.Wait()
 		close(errs)
@@ -166,13 +172,17 @@ func TestAuditReads_ConcurrentReadsShareOneCommit(t *testing.T) {
 				t.Fatal(err)
 			}
 		}
+		if err := <-held; err != nil {
+			t.Fatal(err)
+		}
+		// The held read's group, then all the others in one.
 		after := db.ReadAuditStats()
-		if commits, reads := after.Commits-before.Commits, after.Reads-before.Reads; commits != 2 || reads != readers {
-			t.Fatalf("%d reads written by %d commits, want %d by 2", reads, commits, readers)
+		if commits, reads := after.Commits-before.Commits, after.Reads-before.Reads; commits != 2 || reads != readers+1 {
+			t.Fatalf("%d reads written by %d commits, want %d by 2", reads, commits, readers+1)
 		}
 		rep, err := db.VerifyAudit(ctx, nil)
-		if err != nil || rep.Problem != nil || rep.Checked != readers {
-			t.Fatalf("verify: %+v, %v; want %d events, intact", rep, err, readers)
+		if err != nil || rep.Problem != nil || rep.Checked != readers+1 {
+			t.Fatalf("verify: %+v, %v; want %d events, intact", rep, err, readers+1)
 		}
 	})
 }
@@ -186,7 +196,7 @@ func TestAuditReads_FailedGroupFailsEveryRead(t *testing.T) {
 			t.Fatal(err)
 		}
 		const readers = 12
-		waitQueued, release := holdFirstGroup(t, db)
+		waitQueued, release, held := holdFirstGroup(t, db)
 		before := db.ReadAuditStats()
 		var wg sync.WaitGroup
 		errs := make(chan error, readers)
@@ -197,7 +207,7 @@ func TestAuditReads_FailedGroupFailsEveryRead(t *testing.T) {
 				errs <- readObject(ctx, db, fmt.Sprintf("obj-%02d", i))
 			}()
 		}
-		waitQueued(readers - 1)
+		waitQueued(readers)
 		release()
 		wg.Wait()
 		close(errs)
@@ -205,6 +215,9 @@ func TestAuditReads_FailedGroupFailsEveryRead(t *testing.T) {
 			if err == nil {
 				t.Fatal("a read answered though its audit record failed")
 			}
+		}
+		if <-held == nil {
+			t.Fatal("the held read answered though its audit record failed")
 		}
 		if after := db.ReadAuditStats(); after.Commits-before.Commits != 2 {
 			t.Fatalf("%d groups, want 2 (the reads were meant to share the second)", after.Commits-before.Commits)
@@ -262,12 +275,12 @@ func TestAuditReads_CloseDrainsTheQueuedReads(t *testing.T) {
 				t.Fatal(err)
 			}
 			const readers = 8
-			waitQueued, release := holdFirstGroup(t, db) // held until Close is under way
+			waitQueued, release, held := holdFirstGroup(t, db) // held until Close is under way
 			errs := make(chan error, readers)
 			for i := range readers {
 				go func() { errs <- readObject(ctx, db, fmt.Sprintf("obj-%d", i)) }()
 			}
-			waitQueued(readers - 1)
+			waitQueued(readers)
 			closed := make(chan error, 1)
 			go func() { closed <- db.Close() }()
 			for !db.ReadAuditStats().Closing {
@@ -278,6 +291,9 @@ func TestAuditReads_CloseDrainsTheQueuedReads(t *testing.T) {
 				if err := <-errs; err != nil {
 					t.Fatalf("queued read at Close: %v", err)
 				}
+			}
+			if err := <-held; err != nil {
+				t.Fatalf("held read at Close: %v", err)
 			}
 			if err := <-closed; err != nil {
 				t.Fatal(err)
