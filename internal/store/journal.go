@@ -71,21 +71,26 @@ type entryScanner struct {
 
 func (sc *entryScanner) scan(row interface{ Scan(...any) error }, extra ...any) (*parcours.JournalEntry, error) {
 	e := &parcours.JournalEntry{}
+	return e, sc.scanInto(e, row, extra...)
+}
+
+// scanInto scans a row into e.
+func (sc *entryScanner) scanInto(e *parcours.JournalEntry, row interface{ Scan(...any) error }, extra ...any) error {
 	sc.dest = append(sc.dest[:0], &e.ID, &e.OrgID, &e.PersonID, &sc.acc, &e.Kind, &e.OccurredAt, &e.Summary, &e.Mode, &sc.parts, &e.Confidentiality,
 		&e.TeamID, &e.AuthorID, &e.PrivateSynthesis, &sc.amends, &sc.created, &e.Theme)
 	sc.dest = append(sc.dest, extra...)
 	if err := row.Scan(sc.dest...); err != nil {
-		return nil, err
+		return err
 	}
 	e.AccompanimentID, e.Amends = string(sc.acc), string(sc.amends)
 	if sc.parts == "[]" {
 		// Most entries have no participant: no decoder for them.
 		e.Participants = []string{}
 	} else if err := json.Unmarshal([]byte(sc.parts), &e.Participants); err != nil {
-		return nil, err
+		return err
 	}
 	e.CreatedAt = fromTS(sc.created)
-	return e, nil
+	return nil
 }
 
 // cfNullString scans a nullable TEXT column, NULL as "".
@@ -169,13 +174,21 @@ func (tx *Tx) JournalPage(ctx context.Context, personIDs []string, f JournalFilt
 		return nil, err
 	}
 	defer rows.Close()
-	var out []*parcours.JournalEntry
+	// The entries are allocated in blocks rather than one by one: a page
+	// of 200 is then a single allocation (issue 17).
+	n := max(1, min(limit, 256))
+	out := make([]*parcours.JournalEntry, 0, n)
+	var block []parcours.JournalEntry
 	var sc entryScanner
 	var disclosure cfNullString
 	for rows.Next() {
+		if len(block) == cap(block) {
+			block = make([]parcours.JournalEntry, 0, n)
+		}
+		block = append(block, parcours.JournalEntry{})
+		e := &block[len(block)-1]
 		disclosure = ""
-		e, err := sc.scan(rows, &disclosure)
-		if err != nil {
+		if err := sc.scanInto(e, rows, &disclosure); err != nil {
 			return nil, err
 		}
 		e.Disclosure = string(disclosure)
