@@ -209,7 +209,15 @@ func (tx *Tx) setAsideSQLite(ctx context.Context, tables []string) (drop, rebuil
 		}
 	}
 	for _, name := range ftsNames {
-		rebuild = append(rebuild, `INSERT INTO "`+name+`" ("`+name+`") VALUES ('rebuild')`)
+		// Rebuilt, then merged into one segment: a rebuild writes one
+		// segment per few tens of thousands of rows (192 at 500,000
+		// persons), which serve's upkeep (ftsmerge.go) would otherwise
+		// merge on SQLite's single writer after start-up — 15 s of writer
+		// time, steps of up to 2 s, in front of every write and read
+		// audit. Here it costs the load a few seconds and no one waits.
+		rebuild = append(rebuild,
+			`INSERT INTO "`+name+`" ("`+name+`") VALUES ('rebuild')`,
+			`INSERT INTO "`+name+`" ("`+name+`") VALUES ('optimize')`)
 	}
 	return drop, rebuild, nil
 }

@@ -59,7 +59,7 @@ import (
 // seedVersion names the cached databases: bump it when what `parcours
 // seed` writes changes (generator, bulk loader, index layout), so that
 // the next run seeds afresh instead of measuring stale data.
-const seedVersion = 3
+const seedVersion = 4 // 4: the journal's full-text index merged by the bulk load
 
 type config struct {
 	persons  int
