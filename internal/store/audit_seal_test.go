@@ -181,3 +181,62 @@ func TestAuditSeal_TwoInstancesTwoSealersOneChain(t *testing.T) {
 		})
 	}
 }
+
+// The sealer vacuums its queue on PostgreSQL once it has deleted enough
+// rows from it (the threshold lowered to 50 here), so that a server with
+// autovacuum off does not make every seal walk more dead rows. On SQLite,
+// which reuses freed pages itself, it seals as before.
+func TestAuditSeal_SealerVacuumsItsQueue(t *testing.T) {
+	storetest.ForEach(t, func(t *testing.T, db *store.DB) {
+		t.Parallel()
+		ctx := context.Background()
+		db.SetPendingVacuumRows(50)
+		sctx, stop := context.WithCancel(ctx)
+		errs := make(chan error, 100)
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			db.RunAuditSealer(sctx, "vacuum-test", func(err error) { errs <- err })
+		}()
+		actor := parcours.Actor{WorkerID: "w", OrgID: "o", Role: parcours.RoleWorker}
+		for n := range 120 {
+			if err := db.Transact(ctx, func(tx *store.Tx) error {
+				tx.Audit(audit.For(actor, "test.write", "thing", fmt.Sprint(n), ""))
+				return nil
+			}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		for countRows(t, db, "audit_pending") > 0 {
+			time.Sleep(store.SealEvery)
+		}
+		vacuums := func() int {
+			var n int
+			if err := db.SQL().QueryRow("SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'audit_pending'").Scan(&n); err != nil {
+				t.Fatal(err)
+			}
+			return n
+		}
+		if db.Dialect() == store.Postgres {
+			deadline := time.Now().Add(30 * time.Second)
+			for vacuums() == 0 {
+				if time.Now().After(deadline) {
+					t.Fatal("the sealer deleted 120 rows from audit_pending and never vacuumed it")
+				}
+				time.Sleep(store.SealEvery)
+			}
+		}
+		stop()
+		<-done
+		close(errs)
+		for err := range errs {
+			t.Fatal(err)
+		}
+		if s := countRows(t, db, "audit_events"); s != 120 {
+			t.Fatalf("%d events sealed, want 120", s)
+		}
+		if rep, err := db.VerifyAudit(ctx, nil); err != nil || rep.Problem != nil {
+			t.Fatalf("verify: %+v, %v", rep, err)
+		}
+	})
+}

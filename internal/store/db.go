@@ -76,6 +76,10 @@ type DB struct {
 	// (stmtcache.go); nil on PostgreSQL. stopStmts ends their preparers.
 	wStmts, rStmts *stmtCache
 	stopStmts      func()
+	// vacuumEvery and sealedSinceVacuum pace the sealer's VACUUM of
+	// audit_pending on PostgreSQL (audit_seal.go); only the sealer's
+	// goroutine touches sealedSinceVacuum.
+	vacuumEvery, sealedSinceVacuum int
 	// stopCheckpoints ends SQLite's checkpointer (walcheckpoint.go).
 	stopCheckpoints func()
 	// Now is the clock; tests may replace it.
@@ -92,7 +96,7 @@ type DB struct {
 
 // Open connects to dsn and checks the connection. It does not migrate.
 func Open(ctx context.Context, dsn string) (*DB, error) {
-	db := &DB{dialect: DialectOf(dsn), dsn: dsn, Now: func() time.Time { return time.Now().UTC() }}
+	db := &DB{dialect: DialectOf(dsn), dsn: dsn, Now: func() time.Time { return time.Now().UTC() }, vacuumEvery: pendingVacuumRows}
 	var err error
 	switch db.dialect {
 	case Postgres:

@@ -93,3 +93,7 @@ func (tx *Tx) LeaveRowsOpen(ctx context.Context, q string) error {
 
 // ReadConnsInUse is the number of connections of the read pool in use.
 func (db *DB) ReadConnsInUse() int { return db.r.Stats().InUse }
+
+// SetPendingVacuumRows sets how many sealed rows the sealer lets pile up
+// in audit_pending before it vacuums it (PostgreSQL).
+func (db *DB) SetPendingVacuumRows(n int) { db.vacuumEvery = n }
