@@ -655,19 +655,24 @@ func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (denied 
 		return nil, false, err
 	}
 	if len(reads) > 0 {
-		// Set when and who now: the group commit's transaction is later
-		// and shared.
-		for i := range reads {
-			if reads[i].ID == "" {
-				reads[i].ID = NewID()
-			}
-			if reads[i].At.IsZero() {
-				reads[i].At = tx.now.Truncate(time.Microsecond)
-			}
-		}
-		return nil, false, db.recordReads(ctx, reads)
+		return nil, false, tx.recordReads(ctx, reads)
 	}
 	return nil, wrote, nil
+}
+
+// recordReads hands a read's audit events to the group commit and waits
+// for it. Their ID and instant are set now, from the read: the group's
+// transaction is later and shared.
+func (tx *Tx) recordReads(ctx context.Context, reads []AuditRecord) error {
+	for i := range reads {
+		if reads[i].ID == "" {
+			reads[i].ID = NewID()
+		}
+		if reads[i].At.IsZero() {
+			reads[i].At = tx.now.Truncate(time.Microsecond)
+		}
+	}
+	return tx.db.recordReads(ctx, reads)
 }
 
 // onceRead runs a read on PostgreSQL: fn's statements on one connection,
@@ -715,18 +720,7 @@ func (db *DB) onceRead(ctx context.Context, fn func(*Tx) error) (denied []AuditR
 	if err != nil || len(tx.pending) == 0 {
 		return denied, false, err
 	}
-	reads := tx.pending
-	// Set when and who now: the group commit's transaction is later and
-	// shared.
-	for i := range reads {
-		if reads[i].ID == "" {
-			reads[i].ID = NewID()
-		}
-		if reads[i].At.IsZero() {
-			reads[i].At = tx.now.Truncate(time.Microsecond)
-		}
-	}
-	return nil, false, db.recordReads(ctx, reads)
+	return nil, false, tx.recordReads(ctx, tx.pending)
 }
 
 func retryable(err error) bool {
