@@ -383,6 +383,14 @@ func (tx *Tx) rowsContext(ctx context.Context) context.Context {
 	return ctx
 }
 
+// closeRows ends the contexts rowsContext made, closing the Rows left
+// open, before the connection goes back to the pool.
+func (tx *Tx) closeRows() {
+	for _, done := range tx.rowsDone {
+		done()
+	}
+}
+
 func (tx *Tx) queryRow(ctx context.Context, q string, args ...any) row {
 	observe(ctx, q)
 	if tx.pg != nil {
@@ -583,9 +591,7 @@ func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (denied 
 	}
 	if pg != nil {
 		defer func() {
-			for _, done := range tx.rowsDone {
-				done()
-			}
+			tx.closeRows()
 			pg.end()
 		}()
 	}
@@ -692,9 +698,7 @@ func (db *DB) onceRead(ctx context.Context, fn func(*Tx) error) (denied []AuditR
 	released := false
 	release := func() error {
 		released = true
-		for _, done := range tx.rowsDone {
-			done()
-		}
+		tx.closeRows()
 		return conn.Close()
 	}
 	defer func() {

@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 	"github.com/jackc/pgx/v5/stdlib"
 )
 
@@ -81,20 +82,26 @@ func (p *pgTx) exec(ctx context.Context, q string, args ...any) (sql.Result, err
 	return p.conn.ExecContext(ctx, q, args...)
 }
 
+// beforeRead begins the transaction ahead of orig, a read, unless orig
+// may run on its own: nothing sent or held yet, and a plain read under
+// READ COMMITTED.
+func (p *pgTx) beforeRead(ctx context.Context, orig string) error {
+	if !p.begun && len(p.held) == 0 && p.plainReads && plainRead(orig) {
+		return nil
+	}
+	return p.begin(ctx)
+}
+
 func (p *pgTx) query(ctx context.Context, q, orig string, args ...any) (*sql.Rows, error) {
-	if p.begun || len(p.held) > 0 || !p.plainReads || !plainRead(orig) {
-		if err := p.begin(ctx); err != nil {
-			return nil, err
-		}
+	if err := p.beforeRead(ctx, orig); err != nil {
+		return nil, err
 	}
 	return p.conn.QueryContext(ctx, q, args...)
 }
 
 func (p *pgTx) queryRow(ctx context.Context, q, orig string, args ...any) (*sql.Row, error) {
-	if p.begun || len(p.held) > 0 || !p.plainReads || !plainRead(orig) {
-		if err := p.begin(ctx); err != nil {
-			return nil, err
-		}
+	if err := p.beforeRead(ctx, orig); err != nil {
+		return nil, err
 	}
 	return p.conn.QueryRowContext(ctx, q, args...), nil
 }
@@ -157,10 +164,8 @@ func (p *pgTx) send(ctx context.Context, begin, commit bool) error {
 			}
 		}
 		if err == nil && commit {
-			var tag []byte
-			t, cerr := br.Exec()
-			tag, err = []byte(t.String()), cerr
-			if err == nil && string(tag) == "ROLLBACK" {
+			var tag pgconn.CommandTag
+			if tag, err = br.Exec(); err == nil && tag.String() == "ROLLBACK" {
 				// A commit answered ROLLBACK: the transaction had failed.
 				err = errors.New("store: commit: the transaction was rolled back")
 			}
