@@ -206,8 +206,9 @@ var plainReads sync.Map // string → bool
 // that changes nothing, locks no row and calls none of PostgreSQL's
 // functions that act (pg_advisory_xact_lock, pg_notify, set_config,
 // nextval…). Such a statement may run before the transaction's BEGIN.
-// The functions of the schema are triggers and parcours_unaccent, which
-// is pure (TestPlainRead_SchemaFunctions keeps it so). When in doubt it
+// The functions of the schema are triggers and parcours_unaccent (with
+// its C function, 0350), which are pure (TestPlainRead_SchemaFunctions
+// keeps it so). When in doubt it
 // says no, and the transaction begins first.
 func plainRead(q string) bool {
 	if v, ok := plainReads.Load(q); ok {

@@ -44,8 +44,8 @@ func TestPlainRead_SchemaFunctions(t *testing.T) {
 	if err != nil || len(files) == 0 {
 		t.Fatalf("migrations: %v", err)
 	}
-	fn := regexp.MustCompile(`(?is)CREATE\s+(?:OR\s+REPLACE\s+)?FUNCTION\s+([a-z_0-9.]+)\s*\([^)]*\)\s*RETURNS\s+(\w+)`)
-	pure := map[string]bool{"parcours_unaccent": true}
+	fn := regexp.MustCompile(`(?is)CREATE\s+(?:OR\s+REPLACE\s+)?FUNCTION\s+(?:%I\.)?([a-z_0-9.]+)\s*\([^)]*\)\s*RETURNS\s+(\w+)`)
+	pure := map[string]bool{"parcours_unaccent": true, "parcours_unaccent_dict": true}
 	seen := 0
 	for _, f := range files {
 		b, err := os.ReadFile(f)
