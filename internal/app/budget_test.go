@@ -123,6 +123,14 @@ func TestStatementBudget_OpeningAndWritingAFile(t *testing.T) {
 
 		_, c = counted(t, e, apiRequest(e, "POST", "/api/v1/persons/"+id+"/journal", "worker", `{"kind":"interview","summary":"Appel de suivi"}`), http.StatusCreated)
 		check("POST /api/v1/persons/{id}/journal", c, 3)
+
+		// Opening a file: the facts, the page with its amendments (one
+		// round trip on PostgreSQL), the read's audit event.
+		r, c = counted(t, e, apiRequest(e, "GET", "/api/v1/persons/"+id+"/journal?limit=200", "worker", ""), http.StatusOK)
+		if !strings.Contains(string(r.Body), `"amended_by"`) {
+			t.Fatal("the journal misses its amendment")
+		}
+		check("GET /api/v1/persons/{id}/journal", c, 4)
 	})
 }
 

@@ -232,14 +232,22 @@ func (s *Service) Journal(ctx context.Context, actor parcours.Actor, personID st
 // journalPage reads batches until it has limit visible entries (plus one,
 // to know whether there is a next page) or the journal ends. Entries the
 // actor may not read are skipped: they do not exist for them. Amendments
-// are read once for the whole file, by person.
+// are read once for the whole file, by person, with the first batch.
 func (s *Service) journalPage(ctx context.Context, f *file.File, q JournalQuery, after []string, limit int) (*parcours.Page[*parcours.JournalEntry], error) {
 	filter := store.JournalFilter{Kind: q.Kind, AuthorID: q.AuthorID, AccompanimentID: q.AccompanimentID, From: q.From, To: q.To}
 	out := &parcours.Page[*parcours.JournalEntry]{Items: []*parcours.JournalEntry{}}
 	batch := limit + 1
 	var more bool
-	for {
-		rows, err := f.JournalRows(ctx, filter, after, batch)
+	var am map[string][]string
+	for first := true; ; first = false {
+		var rows []*parcours.JournalEntry
+		var err error
+		if first {
+			// The first batch comes with the file's amendments.
+			rows, am, err = f.JournalRowsAmended(ctx, filter, after, batch)
+		} else {
+			rows, err = f.JournalRows(ctx, filter, after, batch)
+		}
 		if err != nil {
 			return nil, err
 		}
@@ -258,13 +266,6 @@ func (s *Service) journalPage(ctx context.Context, f *file.File, q JournalQuery,
 	}
 	if more {
 		out.NextCursor = parcours.EncodeCursor(store.JournalKey(out.Items[len(out.Items)-1]))
-	}
-	if len(out.Items) == 0 {
-		return out, nil
-	}
-	am, err := f.Amendments(ctx)
-	if err != nil {
-		return nil, err
 	}
 	for i, e := range out.Items {
 		if list := am[e.ID]; len(list) > 0 {

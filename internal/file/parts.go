@@ -79,6 +79,15 @@ func (f *File) JournalRows(ctx context.Context, filter store.JournalFilter, afte
 	return f.tx.JournalPage(ctx, f.IDs, filter, after, limit)
 }
 
+// JournalRowsAmended is JournalRows and Amendments at once: on
+// PostgreSQL one round trip (store.Tx.JournalPageAmended).
+func (f *File) JournalRowsAmended(ctx context.Context, filter store.JournalFilter, after []string, limit int) ([]*parcours.JournalEntry, map[string][]string, error) {
+	if err := f.Check(access.JournalRead); err != nil {
+		return nil, nil, err
+	}
+	return f.tx.JournalPageAmended(ctx, f.IDs, filter, after, limit)
+}
+
 // Amendments maps the file's amended entries to their amendments' ids,
 // in one read by person.
 func (f *File) Amendments(ctx context.Context) (map[string][]string, error) {

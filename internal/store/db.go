@@ -19,8 +19,9 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+	"github.com/jackc/pgx/v5/stdlib" // also registers the "pgx" driver
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -357,6 +358,11 @@ func (tx *Tx) exec(ctx context.Context, q string, args ...any) (sql.Result, erro
 
 func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	observe(ctx, q)
+	return tx.queryObserved(ctx, q, args...)
+}
+
+// queryObserved is query for a statement observe has seen already.
+func (tx *Tx) queryObserved(ctx context.Context, q string, args ...any) (*sql.Rows, error) {
 	var rows *sql.Rows
 	var err error
 	if tx.pg != nil {
@@ -367,6 +373,41 @@ func (tx *Tx) query(ctx context.Context, q string, args ...any) (*sql.Rows, erro
 		rows, err = tx.q.QueryContext(tx.rowsContext(ctx), tx.db.rebind(q), args...)
 	}
 	return rows, wrapQuery(q, err)
+}
+
+// pgxRead runs fn, a read, on the pgx connection under a PostgreSQL
+// read (View) or write transaction (after beforeRead, for orig): fn
+// reads its rows with pgx itself, without database/sql's conversion of
+// every value (issue 17). It reports false, without running fn, on SQLite
+// and in a database/sql transaction (a bulk load). fn must close every
+// Rows it opens.
+func (tx *Tx) pgxRead(ctx context.Context, orig string, fn func(*pgx.Conn) error) (bool, error) {
+	if tx.db.dialect != Postgres {
+		return false, nil
+	}
+	var conn *sql.Conn
+	switch {
+	case tx.pg != nil:
+		if err := tx.pg.beforeRead(ctx, orig); err != nil {
+			return true, err
+		}
+		conn = tx.pg.conn
+	case tx.tx == nil:
+		c, ok := tx.q.(*sql.Conn)
+		if !ok {
+			return false, nil
+		}
+		conn = c
+	default:
+		return false, nil
+	}
+	return true, conn.Raw(func(dc any) error {
+		c, ok := dc.(*stdlib.Conn)
+		if !ok {
+			return fmt.Errorf("store: not a pgx connection (%T)", dc)
+		}
+		return fn(c.Conn())
+	})
 }
 
 // rowsContext is ctx for a query whose Rows must not outlive the Tx: on a

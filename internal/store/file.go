@@ -258,8 +258,8 @@ func (tx *Tx) RecordVisit(ctx context.Context, workerID, personID string) error 
 // the ids of its amendments, oldest first: one indexed read by person,
 // whatever the number of entries shown.
 func (tx *Tx) AmendmentsByPerson(ctx context.Context, personIDs []string) (map[string][]string, error) {
-	in, args := personIn("person_id", personIDs)
-	rows, err := tx.query(ctx, "SELECT id, amends FROM journal_entries WHERE "+in+" AND amends IS NOT NULL ORDER BY created_at, id", args...)
+	q, args := amendmentsByPersonQuery(personIDs)
+	rows, err := tx.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -273,6 +273,12 @@ func (tx *Tx) AmendmentsByPerson(ctx context.Context, personIDs []string) (map[s
 		out[of] = append(out[of], id)
 	}
 	return out, rows.Err()
+}
+
+// amendmentsByPersonQuery is AmendmentsByPerson's statement.
+func amendmentsByPersonQuery(personIDs []string) (string, []any) {
+	in, args := personIn("person_id", personIDs)
+	return "SELECT id, amends FROM journal_entries WHERE " + in + " AND amends IS NOT NULL ORDER BY created_at, id", args
 }
 
 // AccompanimentDetails fills the goals and the referent history of as in
