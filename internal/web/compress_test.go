@@ -4,11 +4,15 @@ import (
 	"bytes"
 	"compress/gzip"
 	"io"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
+	"strings"
 	"testing"
 
+	"parcours/internal/app"
 	"parcours/internal/app/apptest"
+	"parcours/internal/web"
 )
 
 // HTML pages and JSON answers go gzipped to a client that accepts it, and
@@ -73,6 +77,60 @@ func TestCompress_PagesAndJSON(t *testing.T) {
 		// A CSV export streams as it is.
 		if r := get("/api/v1/audit/events.csv", "gzip", false); r.Status != http.StatusOK || r.Header.Get("Content-Encoding") != "" {
 			t.Errorf("audit CSV: %d, encoding %q", r.Status, r.Header.Get("Content-Encoding"))
+		}
+	})
+}
+
+// A client on the machine itself (a loopback peer that forwards no one's
+// request) gets answers as they are, gzip being only CPU there; a
+// loopback peer that forwards a remote client's request, or is a
+// declared proxy, gets them compressed, as does any other peer.
+func TestCompress_NotForALocalClient(t *testing.T) {
+	t.Parallel()
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		proxies, err := web.ParseTrustedProxies("::1")
+		if err != nil {
+			t.Fatal(err)
+		}
+		a, err := app.New(app.Config{Database: "test", DataDir: e.App.Config.DataDir, TrustedProxies: proxies,
+			Log: slog.New(slog.NewTextHandler(&strings.Builder{}, nil))}, e.App.DB)
+		if err != nil {
+			t.Fatal(err)
+		}
+		token := e.TokenFor(e.Workers["manager"])
+		for _, c := range []struct {
+			peer, header, value string
+			gzipped             bool
+		}{
+			{"127.0.0.1:40000", "", "", false},
+			{"127.0.0.2:40000", "", "", false},
+			{"[::ffff:127.0.0.1]:40000", "", "", false},
+			{"127.0.0.1:40000", "X-Forwarded-For", "203.0.113.9", true},
+			{"127.0.0.1:40000", "Forwarded", "for=203.0.113.9", true},
+			{"127.0.0.1:40000", "Via", "1.1 proxy", true},
+			{"127.0.0.1:40000", "X-Real-IP", "203.0.113.9", true},
+			{"[::1]:40000", "", "", true}, // a trusted proxy
+			{"192.0.2.1:40000", "", "", true},
+			{"[2001:db8::1]:40000", "", "", true},
+		} {
+			req := httptest.NewRequest("GET", "/api/openapi.json", nil)
+			req.Header.Set("Authorization", "Bearer "+token)
+			req.Header.Set("Accept-Encoding", "gzip")
+			req.RemoteAddr = c.peer
+			if c.header != "" {
+				req.Header.Set(c.header, c.value)
+			}
+			rec := httptest.NewRecorder()
+			a.Web.ServeHTTP(rec, req)
+			if rec.Code != http.StatusOK {
+				t.Fatalf("%s: %d", c.peer, rec.Code)
+			}
+			if got := rec.Header().Get("Content-Encoding") == "gzip"; got != c.gzipped {
+				t.Errorf("peer %s, %s %q: gzipped %v, want %v", c.peer, c.header, c.value, got, c.gzipped)
+			}
+			if !c.gzipped && !bytes.HasPrefix(rec.Body.Bytes(), []byte("{")) {
+				t.Errorf("peer %s: the plain answer is not JSON", c.peer)
+			}
 		}
 	})
 }
