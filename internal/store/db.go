@@ -81,6 +81,9 @@ type DB struct {
 	// audit_pending on PostgreSQL (audit_seal.go); only the sealer's
 	// goroutine touches sealedSinceVacuum.
 	vacuumEvery, sealedSinceVacuum int
+	// pendingListNotOwner: this role may not empty the journal
+	// full-text index's pending list on PostgreSQL (ftsmerge.go).
+	pendingListNotOwner atomic.Bool
 	// stopCheckpoints ends SQLite's checkpointer (walcheckpoint.go).
 	stopCheckpoints func()
 	// Now is the clock; tests may replace it.
