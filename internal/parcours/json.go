@@ -131,6 +131,14 @@ func appendJSONString(b []byte, s string) []byte {
 	b = append(b, '"')
 	start := 0
 	for i := 0; i < len(s); {
+		// Eight bytes at a time while none needs a look: most of a
+		// journal's text (ids, dates, words) goes by so.
+		for i+8 <= len(s) && !needsEscape8(s[i:i+8]) {
+			i += 8
+		}
+		if i == len(s) {
+			break
+		}
 		c := s[i]
 		if c < utf8.RuneSelf {
 			if c >= 0x20 && c != '"' && c != '\\' && c != '<' && c != '>' && c != '&' {
@@ -177,4 +185,33 @@ func appendJSONString(b []byte, s string) []byte {
 	}
 	b = append(b, s[start:]...)
 	return append(b, '"')
+}
+
+// Repeated bytes, for needsEscape8.
+const (
+	bytes01 = 0x0101010101010101
+	bytes80 = 0x8080808080808080
+)
+
+// needsEscape8 reports whether any of the eight bytes of w (len 8) is not
+// plain printable ASCII that JSON with HTML escaping writes as it is: a
+// control character, ", \, <, >, & or any byte of a multi-byte sequence.
+// Each test is exact for the word as a whole (hasLess, hasByte).
+func needsEscape8(w string) bool {
+	x := uint64(w[0]) | uint64(w[1])<<8 | uint64(w[2])<<16 | uint64(w[3])<<24 |
+		uint64(w[4])<<32 | uint64(w[5])<<40 | uint64(w[6])<<48 | uint64(w[7])<<56
+	if x&bytes80 != 0 {
+		return true
+	}
+	// A byte below 0x20 (the high bits are clear: no borrow crosses them).
+	if (x-bytes01*0x20)&^x&bytes80 != 0 {
+		return true
+	}
+	return hasByte(x, '"') || hasByte(x, '\\') || hasByte(x, '<') || hasByte(x, '>') || hasByte(x, '&')
+}
+
+// hasByte reports whether one of the bytes of x is c.
+func hasByte(x uint64, c byte) bool {
+	v := x ^ (bytes01 * uint64(c))
+	return (v-bytes01)&^v&bytes80 != 0
 }

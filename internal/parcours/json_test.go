@@ -114,6 +114,31 @@ func TestAppendJSON_SameBytesAsEncodingJSON(t *testing.T) {
 	}
 }
 
+// Long strings, where appendJSONString skips eight plain bytes at a time:
+// every byte that needs a look, at every offset of the eight, between
+// runs of plain text of any length, must come out as encoding/json
+// writes it.
+func TestAppendJSONString_LongStrings(t *testing.T) {
+	r := rand.New(rand.NewPCG(8, 8))
+	specials := []string{"\"", "\\", "<", ">", "&", "\x00", "\x1f", "\n", "\x7f", "é", "€", "👩‍👧", "\u2028", "\u2029", "\xff", "\xc3", "\xe2\x80"}
+	const plain = "abcdefghijklmnopqrstuvwxyz ABC-0123456789_/.,;:!?'()[]{}=+*%$#@~^`|"
+	for i := range 20000 {
+		var b []byte
+		for range r.IntN(8) {
+			for range r.IntN(20) {
+				b = append(b, plain[r.IntN(len(plain))])
+			}
+			if r.IntN(4) > 0 {
+				b = append(b, specials[r.IntN(len(specials))]...)
+			}
+		}
+		s := string(b)
+		if got, want := appendJSONString(nil, s), encodingJSON(t, s); !bytes.Equal(got, want) {
+			t.Fatalf("string %d %q:\n got %s\nwant %s", i, s, got, want)
+		}
+	}
+}
+
 // A value AppendJSON cannot write as encoding/json would is refused,
 // for the caller to fall back: a time outside years 0–9999, or a page of
 // items that do not append themselves.
