@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -48,7 +49,9 @@ func (db *DB) sealOnce(ctx context.Context) (int, error) {
 	err := db.Transact(ctx, func(tx *Tx) error {
 		sealed = 0
 		if tx.db.dialect == Postgres {
-			if _, err := tx.exec(ctx, "SELECT pg_advisory_xact_lock(?)", int64(auditLockKey)); err != nil {
+			// Held, and sent with BEGIN ahead of the read that follows:
+			// one round trip for the three.
+			if err := tx.execLater(ctx, "SELECT pg_advisory_xact_lock(?)", int64(auditLockKey)); err != nil {
 				return err
 			}
 		}
@@ -86,15 +89,12 @@ func (db *DB) sealOnce(ctx context.Context) (int, error) {
 			evs[i].Seal(seq, hash)
 			seq, hash = evs[i].Seq, evs[i].Hash
 		}
-		if err := tx.insertSealed(ctx, evs); err != nil {
-			return err
-		}
 		if tx.db.dialect == Postgres {
-			// Rows of other transactions may commit with a smaller n
-			// meanwhile: delete exactly those chained.
-			if _, err := tx.exec(ctx, "DELETE FROM audit_pending WHERE n = ANY(?::bigint[])", ns); err != nil {
+			if err := tx.moveSealed(ctx, ns, evs); err != nil {
 				return err
 			}
+		} else if err := tx.insertSealed(ctx, evs); err != nil {
+			return err
 		} else if _, err := tx.exec(ctx, "DELETE FROM audit_pending WHERE n <= ?", ns[len(ns)-1]); err != nil {
 			// SQLite has one writer: every n up to the last one read was
 			// committed before this transaction began, and read.
@@ -122,7 +122,48 @@ func (tx *Tx) chainEnd(ctx context.Context) (int64, string, error) {
 	return seq, hash, err
 }
 
-// insertSealed inserts chained events into audit_events, many a statement.
+// moveSealedSQL moves chained events from audit_pending to audit_events
+// on PostgreSQL: the server copies each pending row as it is and adds
+// the sequence number and hashes the sealer computed, so that only those
+// travel (four arrays, whatever the number of events), not the events
+// read a moment before sent back column by column. A VALUES list as long
+// as the batch was besides a new statement for every length the sealer
+// met (a batch holds what arrived since the last tick), parsed, planned
+// and prepared anew by the server and built and bound by serve (issue
+// 17). Rows of other transactions may commit with a smaller n meanwhile:
+// exactly those chained are moved.
+const moveSealedSQL = `WITH moved AS (
+	DELETE FROM audit_pending WHERE n = ANY(?::bigint[]) RETURNING n, ` + pendingColumns + `
+)
+INSERT INTO audit_events (` + auditColumns + `)
+SELECT c.seq, m.id, m.at, m.actor_id, m.org_id, m.role, m.action, m.object_type, m.object_id, m.person_id, m.request_id,
+	m.break_glass_id, m.reason, c.prev_hash, c.hash
+FROM moved m JOIN unnest(?::bigint[], ?::bigint[], ?::text[], ?::text[]) AS c(n, seq, prev_hash, hash) ON c.n = m.n`
+
+// moveSealed writes evs, chained, in place of the pending rows ns they
+// were read from (moveSealedSQL). Pending rows are never updated (a
+// trigger refuses it) and only the sealer, under the advisory lock held
+// since before they were read, deletes them: the rows copied are those
+// the hashes were computed on. A move of fewer rows than read fails the
+// transaction rather than leave a gap in the chain.
+func (tx *Tx) moveSealed(ctx context.Context, ns []int64, evs []audit.Event) error {
+	seqs := make([]int64, len(evs))
+	prev, hash := make([]string, len(evs)), make([]string, len(evs))
+	for i := range evs {
+		seqs[i], prev[i], hash[i] = evs[i].Seq, evs[i].PrevHash, evs[i].Hash
+	}
+	res, err := tx.exec(ctx, moveSealedSQL, ns, ns, seqs, prev, hash)
+	if err != nil {
+		return err
+	}
+	if n, err := res.RowsAffected(); err != nil || n != int64(len(evs)) {
+		return fmt.Errorf("store: seal the audit trail: %d events moved of %d read (%v)", n, len(evs), err)
+	}
+	return nil
+}
+
+// insertSealed inserts chained events into audit_events, many a statement
+// (SQLite).
 func (tx *Tx) insertSealed(ctx context.Context, evs []audit.Event) error {
 	const per = 500 // 15 parameters each
 	for start := 0; start < len(evs); start += per {
@@ -140,9 +181,6 @@ func (tx *Tx) insertSealed(ctx context.Context, evs []audit.Event) error {
 				ev.PersonID, ev.RequestID, ev.BreakGlass, ev.Reason, ev.PrevHash, ev.Hash)
 		}
 		s := q.String()
-		if tx.db.dialect == Postgres {
-			s = rebindOnce(s) // not cached: chunk sizes vary
-		}
 		observe(ctx, s)
 		if _, err := tx.execText(ctx, s, args...); err != nil {
 			return err
