@@ -97,7 +97,8 @@ func budgetFile(t *testing.T, e *apptest.Env, name string) string {
 // a time, so it holds on any machine. The relation is gathered in one
 // statement with the person and their merge group, the page's catalogues
 // in one more, amendments are read by person; the referrals the file has sent
-// (issue 10) cost the page one statement more (13).
+// (issue 10) cost the page one statement more (13). A person's identity
+// and a page of the list cost a statement and their audit event each.
 func TestStatementBudget_OpeningAndWritingAFile(t *testing.T) {
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
 		id := budgetFile(t, e, "BUDGET")
@@ -118,8 +119,13 @@ func TestStatementBudget_OpeningAndWritingAFile(t *testing.T) {
 		}
 		check("GET /persons/{id}", c, 13)
 
+		// The file's facts, the audit event.
 		_, c = counted(t, e, apiRequest(e, "GET", "/api/v1/persons/"+id, "worker", ""), http.StatusOK)
-		check("GET /api/v1/persons/{id}", c, 4)
+		check("GET /api/v1/persons/{id}", c, 2)
+
+		// The page of persons, the audit event.
+		_, c = counted(t, e, apiRequest(e, "GET", "/api/v1/persons?limit=50", "worker", ""), http.StatusOK)
+		check("GET /api/v1/persons", c, 2)
 
 		_, c = counted(t, e, apiRequest(e, "POST", "/api/v1/persons/"+id+"/journal", "worker", `{"kind":"interview","summary":"Appel de suivi"}`), http.StatusCreated)
 		check("POST /api/v1/persons/{id}/journal", c, 3)
