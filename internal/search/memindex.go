@@ -13,6 +13,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+	"unicode/utf8"
 
 	"parcours/internal/search/namekey"
 	"parcours/internal/store"
@@ -42,6 +43,7 @@ type Index struct {
 	termID   map[string]uint32
 	terms    []string
 	termPhon []uint32 // token → its phonetic key as stored
+	termLen  []uint8  // token → its letters (255: as many or more)
 	termPost []postingList
 	phonID   map[string]uint32
 	phons    []string
@@ -59,6 +61,7 @@ type Index struct {
 	ids     [][16]byte
 	oddIDs  map[int32]string
 	rec     []slotRec
+	orgTag  map[uint32]uint16 // organisation → its code in tags (tagOf)
 	entries []uint32
 	strs    map[string]uint32 // organisations and birth dates
 	strList []string
@@ -73,15 +76,56 @@ type Index struct {
 }
 
 // slotRec is what the index keeps of a person besides the id, in one
-// record: a search reads it for every posting it walks, and one cache
-// line then holds the organisation, the birth year and where the entries
-// are.
+// record: a search reads it for the candidates it keeps (the postings it
+// walks carry their organisation and birth year: postingList), and one
+// cache line then holds the organisation, the birth date and where the
+// entries are.
 type slotRec struct {
 	off   uint32 // entries[off:off+n]
 	org   uint32 // interned
 	birth uint32 // interned
 	year  uint16 // strYear[birth]
 	n     uint8
+}
+
+// A person's tag, stored with each of their postings, packs what a search
+// filters the postings on (postingList): the organisation, coded among
+// the first tagOrgs organisations seen (tagOrgs: another one, see the
+// record), and the birth year from tagYearBase (tagNoYear: none or out of
+// range, see the record).
+const (
+	tagYearBits = 10
+	tagNoYear   = 1<<tagYearBits - 1
+	tagYearBase = 1800
+	tagOrgs     = 1<<(16-tagYearBits) - 1
+)
+
+func (ix *Index) tagOf(org uint32, year uint16) uint16 {
+	code, ok := ix.orgTag[org]
+	if !ok {
+		code = tagOrgs
+		if len(ix.orgTag) < tagOrgs {
+			code = uint16(len(ix.orgTag))
+			ix.orgTag[org] = code
+		}
+	}
+	y := uint16(tagNoYear)
+	if year != noYear && year >= tagYearBase && year < tagYearBase+tagNoYear {
+		y = year - tagYearBase
+	}
+	return code<<tagYearBits | y
+}
+
+// tagYear is the tag's year code of the years from y on: the bound of a
+// range of years in tag codes.
+func tagYear(y uint16) uint16 {
+	switch {
+	case y < tagYearBase:
+		return 0
+	case y >= tagYearBase+tagNoYear:
+		return tagNoYear
+	}
+	return y - tagYearBase
 }
 
 func (ix *Index) slotEntries(s int32) []uint32 {
@@ -200,11 +244,11 @@ func (ix *Index) Build(ctx context.Context) error {
 	}
 	fresh.compact()
 	ix.mu.Lock()
-	ix.termID, ix.terms, ix.termPhon, ix.termPost = fresh.termID, fresh.terms, fresh.termPhon, fresh.termPost
+	ix.termID, ix.terms, ix.termPhon, ix.termPost, ix.termLen = fresh.termID, fresh.terms, fresh.termPhon, fresh.termPost, fresh.termLen
 	ix.phonID, ix.phons, ix.phonPost, ix.trigrams = fresh.phonID, fresh.phons, fresh.phonPost, fresh.trigrams
 	ix.slot, ix.oddSlot, ix.ids, ix.oddIDs = fresh.slot, fresh.oddSlot, fresh.ids, fresh.oddIDs
 	ix.sorted, ix.gone = fresh.sorted, fresh.gone
-	ix.rec, ix.entries = fresh.rec, fresh.entries
+	ix.rec, ix.entries, ix.orgTag = fresh.rec, fresh.entries, fresh.orgTag
 	ix.strs, ix.strList, ix.strYear = fresh.strs, fresh.strList, fresh.strYear
 	ix.mu.Unlock()
 	// Changes committed while reading, applied now; a change heard after
@@ -276,6 +320,7 @@ func (ix *Index) init() {
 	ix.gone = map[int32]bool{}
 	ix.loading = true // put fills ids in order; compact sorts it out
 	ix.strs = map[string]uint32{}
+	ix.orgTag = map[uint32]uint16{}
 }
 
 // reload replaces the entries of ids by what the database has now.
@@ -378,6 +423,7 @@ func (ix *Index) term(t, phon string) uint32 {
 		ix.phonPost = append(ix.phonPost, postingList{})
 	}
 	ix.termPhon = append(ix.termPhon, p)
+	ix.termLen = append(ix.termLen, uint8(min(utf8.RuneCountInString(t), 255)))
 	for _, g := range trigramsOf(t) {
 		ix.trigrams[g] = append(ix.trigrams[g], i)
 	}
@@ -402,7 +448,9 @@ func (ix *Index) put(p *store.IndexedPerson) {
 	}
 	n := min(len(p.Terms), 255)
 	birth := ix.str(p.BirthDate)
-	ix.rec = append(ix.rec, slotRec{off: uint32(len(ix.entries)), org: ix.str(p.OrgID), birth: birth, year: ix.strYear[birth], n: uint8(n)})
+	org := ix.str(p.OrgID)
+	ix.rec = append(ix.rec, slotRec{off: uint32(len(ix.entries)), org: org, birth: birth, year: ix.strYear[birth], n: uint8(n)})
+	tag := ix.tagOf(org, ix.strYear[birth])
 	var seenT, seenP [8]uint32
 	nt, np := 0, 0
 	has := func(seen []uint32, x uint32) bool {
@@ -426,7 +474,7 @@ func (ix *Index) put(p *store.IndexedPerson) {
 			} else {
 				moreT = append(moreT, ti)
 			}
-			ix.termPost[ti].add(s)
+			ix.termPost[ti].add(s, tag)
 		}
 		if pi := ix.termPhon[ti]; !has(seenP[:np], pi) && !has(moreP, pi) {
 			if np < len(seenP) {
@@ -435,7 +483,7 @@ func (ix *Index) put(p *store.IndexedPerson) {
 			} else {
 				moreP = append(moreP, pi)
 			}
-			ix.phonPost[pi].add(s)
+			ix.phonPost[pi].add(s, tag)
 		}
 	}
 }
@@ -546,7 +594,12 @@ func (ix *Index) SimilarTerms(_ context.Context, word string, _ int) ([]store.Te
 	for _, t := range touched {
 		c := int(sh.count[t])
 		sh.count[t] = 0
-		if c < need || ix.termPost[t].len() == 0 {
+		if c < need {
+			continue
+		}
+		// The distance is at least the difference in letters: most of
+		// the tokens sharing trigrams are told apart here.
+		if l := int(ix.termLen[t]); l-n > k || n-l > k || ix.termPost[t].len() == 0 {
 			continue
 		}
 		if namekey.Distance(word, ix.terms[t], k) <= k {
@@ -581,12 +634,15 @@ func yearOf(s string) uint16 {
 // order.
 //
 // It walks posting lists of thousands of entries for a few hundred
-// candidates, so the walk compares numbers only, from one record per
-// person: organisations are interned, and the birth range, when it is
-// whole years (as a search asks), is a range of years — the same as the
-// text comparison (a date that starts with the year Y is ≥ "Y" and
-// < "Y+1"). How many of the other words' keys a candidate has is counted
-// in the same walk.
+// candidates, so the walk compares numbers only, read from the postings'
+// tags (the record only when a tag cannot tell): organisations are
+// coded, and the birth range, when it is whole years (as a search asks),
+// is a range of years — the same as the text comparison (a date that
+// starts with the year Y is ≥ "Y" and < "Y+1"). The lists are walked
+// best quality first, and a person already taken is skipped: a person
+// found under several keys is one candidate, with its best quality. How
+// many of the other words' keys a candidate has is counted in the same
+// walk, from its entries.
 func (ix *Index) SearchCandidates(_ context.Context, orgIDs []string, slot store.SearchSlot, others []store.SearchSlot, bornFrom, bornBefore string, limit int) ([]*store.IndexedPerson, error) {
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
@@ -601,39 +657,107 @@ func (ix *Index) SearchCandidates(_ context.Context, orgIDs []string, slot store
 	}
 	yFrom, yBefore := yearOf(bornFrom), yearOf(bornBefore)
 	byYear := len(bornFrom) == 4 && len(bornBefore) == 4 && yFrom != noYear && yBefore != noYear
-	// The other words' tokens and keys, as sets of ids.
+	tagFrom, tagBefore := tagYear(yFrom), tagYear(yBefore)
+	// The organisations asked, by tag code (tagOrgs: see the record).
+	var orgOK [tagOrgs + 1]bool
+	for _, o := range orgs {
+		if code, ok := ix.orgTag[o]; ok {
+			orgOK[code] = true
+		}
+	}
+	// The other words' tokens and keys, as sets of ids, and the lengths of
+	// their posting lists.
 	var otherT, otherP bitset
+	otherLen := 0
 	for _, o := range others {
 		for _, list := range [][]string{o.Exact, o.Terms} {
 			for _, t := range list {
 				if i, ok := ix.termID[t]; ok {
 					otherT.set(len(ix.terms), i)
+					otherLen += len(ix.termPost[i].b)
 				}
 			}
 		}
 		for _, p := range o.Phons {
 			if i, ok := ix.phonID[p]; ok {
 				otherP.set(len(ix.phons), i)
+				otherLen += len(ix.phonPost[i].b)
 			}
 		}
 	}
 	counting := otherT != nil || otherP != nil
+	// The slot's lists, best quality first: a person found under several
+	// keys is a candidate once, with the quality of the first.
+	type list struct {
+		q    uint8
+		post *postingList
+	}
+	lists := make([]list, 0, len(slot.Exact)+len(slot.Terms)+len(slot.Phons))
+	mainLen := 0
+	for _, t := range slot.Exact {
+		if i, ok := ix.termID[t]; ok {
+			lists = append(lists, list{3, &ix.termPost[i]})
+		}
+	}
+	for _, t := range slot.Terms {
+		if i, ok := ix.termID[t]; ok {
+			lists = append(lists, list{2, &ix.termPost[i]})
+		}
+	}
+	for _, p := range slot.Phons {
+		if i, ok := ix.phonID[p]; ok {
+			lists = append(lists, list{1, &ix.phonPost[i]})
+		}
+	}
+	for _, l := range lists {
+		mainLen += len(l.post.b)
+	}
 	w := candPool.Get().(*candWork)
 	defer candPool.Put(w)
-	// A hit is a candidate by its key: a person found under several keys
-	// comes several times, and keeps its best quality.
+	w.reset(len(ix.ids))
+	// Without a birth range nearly every posting of the person's
+	// organisation is a candidate whose other words are counted from its
+	// entries: a cache miss or two each. Those who have none of the
+	// other words' keys are then told apart first, by marking the persons
+	// of the other words' lists: a sequential read, much cheaper while
+	// those lists are not many times longer.
+	marked := counting && bornFrom == "" && otherLen <= 16*mainLen
+	if marked {
+		for _, o := range others {
+			for _, ls := range [][]string{o.Exact, o.Terms} {
+				for _, t := range ls {
+					if i, ok := ix.termID[t]; ok {
+						w.mark(&ix.termPost[i])
+					}
+				}
+			}
+			for _, p := range o.Phons {
+				if i, ok := ix.phonID[p]; ok {
+					w.mark(&ix.phonPost[i])
+				}
+			}
+		}
+	}
 	hits := w.hits[:0]
-	add := func(q uint8, post *postingList) {
+	for _, l := range lists {
+		post := l.post
 		for i, s := 0, int32(-1); i < len(post.b); {
-			d, k := binary.Uvarint(post.b[i:])
-			i += k
-			s += int32(d)
-			r := &ix.rec[s]
-			if r.org != orgs[0] && (len(orgs) == 1 || !slices.Contains(orgs, r.org)) {
+			var t uint16
+			s, t, i = post.next(i, s)
+			if w.seen.has(uint32(s)) {
 				continue
 			}
+			if code := t >> tagYearBits; !orgOK[code] {
+				if code != tagOrgs || !slices.Contains(orgs, ix.rec[s].org) {
+					continue
+				}
+			}
 			if bornFrom != "" {
-				if byYear && r.year != noYear {
+				if y := t & tagNoYear; byYear && y != tagNoYear {
+					if y < tagFrom || y >= tagBefore {
+						continue
+					}
+				} else if r := &ix.rec[s]; byYear && r.year != noYear {
 					if r.year < yFrom || r.year >= yBefore {
 						continue
 					}
@@ -641,8 +765,10 @@ func (ix *Index) SearchCandidates(_ context.Context, orgIDs []string, slot store
 					continue
 				}
 			}
-			c := cand{s: s, q: q}
-			if counting {
+			w.seen.put(uint32(s))
+			c := cand{s: s, q: l.q}
+			if counting && (!marked || w.marks.has(uint32(s))) {
+				r := &ix.rec[s]
 				other := 0
 				for _, e := range ix.entries[r.off : r.off+uint32(r.n)] {
 					ti := e &^ (3 << 30)
@@ -655,38 +781,11 @@ func (ix *Index) SearchCandidates(_ context.Context, orgIDs []string, slot store
 			hits = append(hits, c)
 		}
 	}
-	for _, t := range slot.Exact {
-		if i, ok := ix.termID[t]; ok {
-			add(3, &ix.termPost[i])
-		}
-	}
-	for _, t := range slot.Terms {
-		if i, ok := ix.termID[t]; ok {
-			add(2, &ix.termPost[i])
-		}
-	}
-	for _, p := range slot.Phons {
-		if i, ok := ix.phonID[p]; ok {
-			add(1, &ix.phonPost[i])
-		}
-	}
 	w.hits = hits
 	if len(hits) == 0 {
 		return nil, nil
 	}
-	// By person, best quality first, to keep one hit each.
-	slices.SortFunc(hits, func(a, b cand) int {
-		if a.s != b.s {
-			return int(a.s - b.s)
-		}
-		return int(b.q) - int(a.q)
-	})
-	cs := hits[:0]
-	for i, h := range hits {
-		if i == 0 || h.s != hits[i-1].s {
-			cs = append(cs, h)
-		}
-	}
+	cs := hits
 	// The order: other words matched, quality, then id. The first eight
 	// bytes of the id decide most ties as numbers (lower-case hexadecimal
 	// keeps the order of the bytes); ids that are not UUIDs compare as
@@ -747,8 +846,54 @@ type cand struct {
 	other, q uint8
 }
 
-// candWork is SearchCandidates's reused work space.
-type candWork struct{ hits []cand }
+// candWork is SearchCandidates's reused work space: the hits, the persons
+// already taken and the persons marked, as sets of slots left empty after
+// use.
+type candWork struct {
+	hits        []cand
+	seen, marks slotSet
+}
+
+func (w *candWork) reset(slots int) {
+	w.seen.reset(slots)
+	w.marks.reset(slots)
+}
+
+// mark adds the persons of post to the marks.
+func (w *candWork) mark(post *postingList) {
+	for i, s := 0, int32(-1); i < len(post.b); {
+		s, _, i = post.next(i, s)
+		w.marks.put(uint32(s))
+	}
+}
+
+// slotSet is a set of slots in a bitset that records the words it set,
+// to empty them alone.
+type slotSet struct {
+	bits  []uint64
+	words []uint32
+}
+
+// reset empties the set and makes it hold slots.
+func (b *slotSet) reset(slots int) {
+	for _, w := range b.words {
+		b.bits[w] = 0
+	}
+	b.words = b.words[:0]
+	if n := (slots + 63) / 64; len(b.bits) < n {
+		b.bits = make([]uint64, n+n/8)
+	}
+}
+
+func (b *slotSet) put(s uint32) {
+	w := s / 64
+	if b.bits[w] == 0 {
+		b.words = append(b.words, w)
+	}
+	b.bits[w] |= 1 << (s % 64)
+}
+
+func (b *slotSet) has(s uint32) bool { return b.bits[s/64]&(1<<(s%64)) != 0 }
 
 var candPool = sync.Pool{New: func() any { return new(candWork) }}
 

@@ -107,6 +107,16 @@ func (s *Service) Search(ctx context.Context, actor parcours.Actor, q Query) (*p
 // the rare word itself, or a wrong year) does the search widen: the same
 // word without the year, then the next rarest word, and so on.
 func find(ctx context.Context, tx *store.Tx, src source, actor parcours.Actor, pq *parsed, page int) ([]scored, error) {
+	ranked, err := gather(ctx, src, actor, pq, page)
+	if err != nil {
+		return nil, err
+	}
+	return fetchPage(ctx, tx, pq, ranked, page)
+}
+
+// gather is find's candidates, scored and unordered, before any person
+// is read.
+func gather(ctx context.Context, src source, actor parcours.Actor, pq *parsed, page int) ([]scored, error) {
 	qs, err := prepare(ctx, src, pq)
 	if err != nil {
 		return nil, err
@@ -176,7 +186,7 @@ rounds:
 			}
 		}
 	}
-	return fetchPage(ctx, tx, pq, ranked, page)
+	return ranked, nil
 }
 
 // fetchPage orders ranked, reads the persons of the best page and returns

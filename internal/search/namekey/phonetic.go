@@ -66,8 +66,12 @@ func Distance(a, b string, max int) int {
 	}
 	// Folded tokens are nearly always ASCII and short: then the distance
 	// runs on bytes with its rows on the stack, since ranking calls it for
-	// every typed word against every token of every candidate.
+	// every typed word against every token of every candidate. Most of
+	// those pairs differ in length by more than max: told at once.
 	if len(a) <= shortWord && len(b) <= shortWord && isASCII(a) && isASCII(b) {
+		if d := len(a) - len(b); d > max || -d > max {
+			return max + 1
+		}
 		var rows [3][shortWord + 1]int
 		return osa([]byte(a), []byte(b), max, rows[0][:len(b)+1], rows[1][:len(b)+1], rows[2][:len(b)+1])
 	}
@@ -78,13 +82,18 @@ func Distance(a, b string, max int) int {
 // shortWord bounds the words whose distance is computed on the stack.
 const shortWord = 32
 
+// isASCII reads s eight bytes at a time.
 func isASCII(s string) bool {
-	for i := 0; i < len(s); i++ {
-		if s[i] >= 0x80 {
-			return false
-		}
+	var m uint64
+	i := 0
+	for ; i+8 <= len(s); i += 8 {
+		m |= uint64(s[i]) | uint64(s[i+1])<<8 | uint64(s[i+2])<<16 | uint64(s[i+3])<<24 |
+			uint64(s[i+4])<<32 | uint64(s[i+5])<<40 | uint64(s[i+6])<<48 | uint64(s[i+7])<<56
 	}
-	return true
+	for ; i < len(s); i++ {
+		m |= uint64(s[i])
+	}
+	return m&0x8080808080808080 == 0
 }
 
 // osa is Distance on letters (bytes or runes), with three rows of

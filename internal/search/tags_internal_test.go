@@ -1,0 +1,59 @@
+package search
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"parcours/internal/store"
+)
+
+// The walk filters postings on their tags; where a tag cannot tell (an
+// organisation past the coded ones, a birth year out of the coded range
+// or none), it reads the record. Either way the candidates are those of
+// the text comparison the SQL path makes: persons of the organisations
+// asked, born in [from, before).
+func TestIndex_TagsFilterAsTheRecords(t *testing.T) {
+	ix := &Index{}
+	ix.init()
+	births := []string{"1985-03-12", "1985-12-31", "1986-01-01", "1984-12-31", "1799-05-01", "1800-01-01",
+		"2822-01-01", "2823-06-01", "3100-01-01", "", "198", "abcd-01-01", "1985"}
+	type person struct{ id, org, birth string }
+	var all []person
+	n := 0
+	for o := range tagOrgs + 6 { // past the coded organisations
+		org := fmt.Sprintf("org-%03d", o)
+		for _, b := range births {
+			p := person{fmt.Sprintf("%08x-0000-4000-8000-%012x", n, n), org, b}
+			n++
+			all = append(all, p)
+			ix.put(&store.IndexedPerson{ID: p.id, OrgID: p.org, BirthDate: p.birth,
+				Terms: []store.PersonTerm{{Field: "b", Term: "dupont", Phon: "dupon"}, {Field: "f", Term: "marie", Phon: "mari"}}})
+		}
+	}
+	ix.compact()
+	ctx := context.Background()
+	for _, orgs := range [][]string{{"org-000"}, {"org-005", "org-064"}, {"org-066"}, {"org-067", "org-001"}} {
+		for _, r := range [][2]string{{"", ""}, {"1985", "1986"}, {"1799", "1800"}, {"1800", "1801"}, {"2822", "2823"},
+			{"2823", "2824"}, {"3100", "3101"}, {"1985-03", "1985-04"}, {"0000", "9999"}} {
+			got, err := ix.SearchCandidates(ctx, orgs, store.SearchSlot{Exact: []string{"dupont"}}, nil, r[0], r[1], 10000)
+			if err != nil {
+				t.Fatal(err)
+			}
+			var gotIDs, want []string
+			for _, c := range got {
+				gotIDs = append(gotIDs, c.ID)
+			}
+			for _, p := range all {
+				if slices.Contains(orgs, p.org) && (r[0] == "" || p.birth >= r[0] && p.birth < r[1]) {
+					want = append(want, p.id)
+				}
+			}
+			slices.Sort(gotIDs)
+			if !slices.Equal(gotIDs, want) {
+				t.Errorf("orgs %v, born in [%q, %q): %d candidates, want %d", orgs, r[0], r[1], len(gotIDs), len(want))
+			}
+		}
+	}
+}
