@@ -367,18 +367,25 @@ func (ix *Index) idOf(s int32) string {
 	if id, ok := ix.oddIDs[s]; ok {
 		return id
 	}
-	k := ix.ids[s]
 	var b [36]byte
-	hex.Encode(b[0:8], k[0:4])
-	b[8] = '-'
-	hex.Encode(b[9:13], k[4:6])
-	b[13] = '-'
-	hex.Encode(b[14:18], k[6:8])
-	b[18] = '-'
-	hex.Encode(b[19:23], k[8:10])
-	b[23] = '-'
-	hex.Encode(b[24:36], k[10:16])
-	return string(b[:])
+	return string(appendUUID(b[:0], ix.ids[s]))
+}
+
+// appendUUID appends the canonical form of k to b.
+func appendUUID(b []byte, k [16]byte) []byte {
+	i := len(b)
+	b = append(b, make([]byte, 36)...)
+	u := b[i : i+36]
+	hex.Encode(u[0:8], k[0:4])
+	u[8] = '-'
+	hex.Encode(u[9:13], k[4:6])
+	u[13] = '-'
+	hex.Encode(u[14:18], k[6:8])
+	u[18] = '-'
+	hex.Encode(u[19:23], k[8:10])
+	u[23] = '-'
+	hex.Encode(u[24:36], k[10:16])
+	return b
 }
 
 func (ix *Index) lookup(id string) (int32, bool) {
@@ -795,7 +802,7 @@ func (ix *Index) SearchCandidates(_ context.Context, orgIDs []string, slot store
 		c := &cs[i]
 		c.key = uint64(63-c.other)<<58 | uint64(3-c.q)<<56 | binary.BigEndian.Uint64(ix.ids[c.s][:])>>8
 	}
-	slices.SortFunc(cs, func(a, b cand) int {
+	compare := func(a, b cand) int {
 		if a.key>>56 != b.key>>56 {
 			return cmp.Compare(a.key>>56, b.key>>56)
 		}
@@ -810,10 +817,14 @@ func (ix *Index) SearchCandidates(_ context.Context, orgIDs []string, slot store
 			return cmp.Compare(a.key, b.key)
 		}
 		return bytes.Compare(ix.ids[a.s][:], ix.ids[b.s][:])
-	})
+	}
 	if len(cs) > limit {
+		// Thousands of hits for a few hundred kept, without a birth
+		// range: the first limit chosen, then only they are sorted.
+		selectFirst(cs, limit, compare)
 		cs = cs[:limit]
 	}
+	slices.SortFunc(cs, compare)
 	// One block for the persons and one for their entries.
 	n := 0
 	for _, c := range cs {
@@ -822,10 +833,11 @@ func (ix *Index) SearchCandidates(_ context.Context, orgIDs []string, slot store
 	terms := make([]store.PersonTerm, 0, n)
 	people := make([]store.IndexedPerson, len(cs))
 	out := make([]*store.IndexedPerson, len(cs))
+	ids := ix.idsOf(cs)
 	for i, c := range cs {
 		r := &ix.rec[c.s]
 		p := &people[i]
-		p.ID, p.OrgID, p.BirthDate = ix.idOf(c.s), ix.strList[r.org], ix.strList[r.birth]
+		p.ID, p.OrgID, p.BirthDate = ids[i], ix.strList[r.org], ix.strList[r.birth]
 		from := len(terms)
 		for _, e := range ix.entries[r.off : r.off+uint32(r.n)] {
 			ti := e &^ (3 << 30)
@@ -835,6 +847,67 @@ func (ix *Index) SearchCandidates(_ context.Context, orgIDs []string, slot store
 		out[i] = p
 	}
 	return out, nil
+}
+
+// idsOf is the ids of the candidates' persons, written into one string.
+func (ix *Index) idsOf(cs []cand) []string {
+	out := make([]string, len(cs))
+	buf := make([]byte, 0, 36*len(cs))
+	for _, c := range cs {
+		if _, odd := ix.oddIDs[c.s]; odd {
+			continue
+		}
+		buf = appendUUID(buf, ix.ids[c.s])
+	}
+	all, at := string(buf), 0
+	for i, c := range cs {
+		if id, odd := ix.oddIDs[c.s]; odd {
+			out[i] = id
+			continue
+		}
+		out[i] = all[at : at+36]
+		at += 36
+	}
+	return out
+}
+
+// selectFirst moves the k first of cs in the order of compare to cs[:k],
+// in no particular order: a quickselect.
+func selectFirst(cs []cand, k int, compare func(a, b cand) int) {
+	lo, hi := 0, len(cs) // the k-th is in cs[lo:hi]
+	for hi-lo > 12 {
+		// The median of three as the pivot, moved to lo.
+		m := lo + (hi-lo)/2
+		if compare(cs[m], cs[lo]) < 0 {
+			cs[m], cs[lo] = cs[lo], cs[m]
+		}
+		if compare(cs[hi-1], cs[lo]) < 0 {
+			cs[hi-1], cs[lo] = cs[lo], cs[hi-1]
+		}
+		if compare(cs[hi-1], cs[m]) < 0 {
+			cs[hi-1], cs[m] = cs[m], cs[hi-1]
+		}
+		cs[lo], cs[m] = cs[m], cs[lo]
+		pivot := cs[lo]
+		// Lomuto: cs[lo+1:p] before the pivot, the rest not.
+		p := lo + 1
+		for i := lo + 1; i < hi; i++ {
+			if compare(cs[i], pivot) < 0 {
+				cs[i], cs[p] = cs[p], cs[i]
+				p++
+			}
+		}
+		cs[lo], cs[p-1] = cs[p-1], cs[lo] // the pivot at p-1, in place
+		switch {
+		case p-1 == k || p == k:
+			return
+		case k < p-1:
+			hi = p - 1
+		default:
+			lo = p
+		}
+	}
+	slices.SortFunc(cs[lo:hi], compare)
 }
 
 // cand is a candidate of SearchCandidates: its slot, how many of the

@@ -3,7 +3,6 @@ package search
 import (
 	"slices"
 	"strings"
-	"time"
 
 	"parcours/internal/parcours"
 	"parcours/internal/search/namekey"
@@ -41,10 +40,11 @@ func wordScore(f form, t store.PersonTerm) float64 {
 	}
 	best := 0.0
 	if f.phon == t.Phon {
+		// A different spelling is at least one edit away, which scores
+		// no more than this: no distance to compute.
 		best = scorePhonetic
-	}
-	if d := namekey.Distance(f.word, t.Term, f.maxEdits); d <= f.maxEdits {
-		best = maxf(best, scoreExact-scorePerEdit*float64(d))
+	} else if d := namekey.Distance(f.word, t.Term, f.maxEdits); d <= f.maxEdits {
+		best = scoreExact - scorePerEdit*float64(d)
 	}
 	if len(f.word) >= 3 && strings.HasPrefix(t.Term, f.word) {
 		best = maxf(best, scorePrefix)
@@ -158,7 +158,7 @@ func isoDate(s string) (y, m, d int, ok bool) {
 		y, ok1 := num(s[:4])
 		m, ok2 := num(s[5:7])
 		d, ok3 := num(s[8:])
-		if ok1 && ok2 && ok3 && m >= 1 && m <= 12 && d >= 1 && d <= time.Date(y, time.Month(m)+1, 0, 0, 0, 0, 0, time.UTC).Day() {
+		if ok1 && ok2 && ok3 && m >= 1 && m <= 12 && d >= 1 && d <= daysIn(y, m) {
 			return y, m, d, true
 		}
 	}
@@ -239,4 +239,19 @@ func minNames(words int) float64 {
 		return minWordScore
 	}
 	return 0.4
+}
+
+// daysIn is the number of days of month m (1–12) of year y, in the
+// proleptic Gregorian calendar of package time.
+func daysIn(y, m int) int {
+	switch m {
+	case 2:
+		if y%4 == 0 && (y%100 != 0 || y%400 == 0) {
+			return 29
+		}
+		return 28
+	case 4, 6, 9, 11:
+		return 30
+	}
+	return 31
 }

@@ -1,8 +1,10 @@
 package search
 
 import (
+	"cmp"
 	"context"
 	"fmt"
+	"math/rand/v2"
 	"slices"
 	"testing"
 
@@ -53,6 +55,33 @@ func TestIndex_TagsFilterAsTheRecords(t *testing.T) {
 			slices.Sort(gotIDs)
 			if !slices.Equal(gotIDs, want) {
 				t.Errorf("orgs %v, born in [%q, %q): %d candidates, want %d", orgs, r[0], r[1], len(gotIDs), len(want))
+			}
+		}
+	}
+}
+
+// selectFirst leaves the k first candidates of the order, whatever their
+// number and arrangement, as a sort would.
+func TestSelectFirst_KeepsTheFirstOfTheOrder(t *testing.T) {
+	r := rand.New(rand.NewPCG(3, 4))
+	compare := func(a, b cand) int { return cmp.Compare(a.key, b.key) }
+	for _, n := range []int{1, 5, 13, 200, 201, 1000, 5000} {
+		for _, k := range []int{1, 12, 13, 200, n - 1, n} {
+			if k < 1 || k > n {
+				continue
+			}
+			cs := make([]cand, n)
+			for i := range cs {
+				cs[i] = cand{key: uint64(i)}
+			}
+			r.Shuffle(n, func(i, j int) { cs[i], cs[j] = cs[j], cs[i] })
+			selectFirst(cs, k, compare)
+			got := slices.Clone(cs[:k])
+			slices.SortFunc(got, compare)
+			for i, c := range got {
+				if c.key != uint64(i) {
+					t.Fatalf("n %d, k %d: the first %d hold %d at %d", n, k, k, c.key, i)
+				}
 			}
 		}
 	}
