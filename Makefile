@@ -36,6 +36,8 @@ lint:
 # the repository (BENCH_CACHE, ~/.cache/parcours-bench): the first run
 # seeds them (long), later runs reuse them. Scale with BENCH_PERSONS,
 # BENCH_DURATION (10s per measure), BENCH_WARMUP (3s), BENCH_USERS (16),
+# BENCH_OPEN_WINDOWS (3: the open loop's windows of BENCH_DURATION after its
+# warm-up, the median one reported),
 # BENCH_BACKENDS (sqlite,postgres), BENCH_GOBENCH (0), BENCH_SCENARIOS (parts of
 # scenario names to run alone, e.g. "search,add"; all by default; the
 # audit overhead, audit verify and export steps run only in a full run or

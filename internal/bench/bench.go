@@ -62,9 +62,72 @@ func Load(base, token string, sc Scenario, users int, d time.Duration) (*Latency
 // (vegeta's rate mode, up to 50 × users in flight), so latencies measure
 // the service, not a queue of users waiting on each other.
 func Attack(base, token string, sc Scenario, users int, rate float64, d time.Duration) (*Latency, error) {
+	var m vegeta.Metrics
+	if err := attack(base, token, sc, users, rate, d, func(res *vegeta.Result) { m.Add(res) }); err != nil {
+		return nil, err
+	}
+	return summary(&m), nil
+}
+
+// Window is one stretch of an open loop (AttackWindows): its latencies
+// and the load average at its end.
+type Window struct {
+	Lat  *Latency
+	Load string
+}
+
+// AttackWindows runs Attack's open loop at rate for warm + n×d without a
+// break, and cuts its results by the instant each request was sent:
+// those sent in the first warm are not counted (vegeta's connections and
+// workers starting, serve's goroutines for them), the others make n
+// consecutive windows of d, each summarised on its own. One burst of
+// another process's load then spoils one window, not the measure: the
+// caller may take the median window and show all of them.
+func AttackWindows(base, token string, sc Scenario, users int, rate float64, warm, d time.Duration, n int) ([]Window, error) {
+	if rate <= 0 || n < 1 {
+		return nil, fmt.Errorf("bench: windows need a rate and at least one window")
+	}
+	ms := make([]vegeta.Metrics, n)
+	loads := make([]string, n)
+	start := time.Now()
+	last := -1
+	err := attack(base, token, sc, users, rate, warm+time.Duration(n)*d, func(res *vegeta.Result) {
+		since := res.Timestamp.Sub(start) - warm
+		if since < 0 {
+			return
+		}
+		i := min(n-1, int(since/d))
+		for ; last < i; last++ {
+			if last >= 0 {
+				loads[last] = LoadAvg() // the first answer of the next window
+			}
+		}
+		ms[i].Add(res)
+	})
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Window, n)
+	for i := range ms {
+		if loads[i] == "" {
+			loads[i] = LoadAvg()
+		}
+		out[i] = Window{Lat: summary(&ms[i]), Load: loads[i]}
+	}
+	return out, nil
+}
+
+func summary(m *vegeta.Metrics) *Latency {
+	m.Close()
+	return &Latency{Requests: m.Requests, P50: m.Latencies.P50, P95: m.Latencies.P95, P99: m.Latencies.P99,
+		Throughput: m.Throughput, Success: m.Success, Errors: first(m.Errors, 3)}
+}
+
+// attack sends sc's requests for d and hands each result to add.
+func attack(base, token string, sc Scenario, users int, rate float64, d time.Duration, add func(*vegeta.Result)) error {
 	u, err := url.Parse(base)
 	if err != nil || u.Hostname() != "127.0.0.1" {
-		return nil, fmt.Errorf("bench: refusing to send load to %q: only 127.0.0.1", base)
+		return fmt.Errorf("bench: refusing to send load to %q: only 127.0.0.1", base)
 	}
 	var n atomic.Uint64
 	hdr := http.Header{"Authorization": {"Bearer " + token}, "Accept": {"application/json"}}
@@ -84,13 +147,10 @@ func Attack(base, token string, sc Scenario, users int, rate float64, d time.Dur
 			vegeta.Connections(50 * users), vegeta.KeepAlive(true), vegeta.Timeout(30 * time.Second)}
 	}
 	atk := vegeta.NewAttacker(opts...)
-	var m vegeta.Metrics
 	for res := range atk.Attack(targeter, pace, d, sc.Name) {
-		m.Add(res)
+		add(res)
 	}
-	m.Close()
-	return &Latency{Requests: m.Requests, P50: m.Latencies.P50, P95: m.Latencies.P95, P99: m.Latencies.P99,
-		Throughput: m.Throughput, Success: m.Success, Errors: first(m.Errors, 3)}, nil
+	return nil
 }
 
 // ProcCPU is the CPU time (user + system) a process has used so far,

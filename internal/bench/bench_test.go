@@ -112,3 +112,32 @@ func TestProcCPU_GrowsWithWork(t *testing.T) {
 		t.Fatal("no load average")
 	}
 }
+
+func TestAttackWindows_DropsTheWarmUpAndCutsWindows(t *testing.T) {
+	var hits atomic.Int64
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { hits.Add(1) }))
+	defer srv.Close()
+	sc := Scenario{Name: "rate", Next: func(n uint64, t *vegeta.Target) { t.URL = "/" }}
+	// 100/s: 0.5 s of warm-up (~50 requests, not counted), then three
+	// windows of 0.5 s (~50 each).
+	ws, err := AttackWindows(srv.URL, "t", sc, 2, 100, 500*time.Millisecond, 500*time.Millisecond, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ws) != 3 {
+		t.Fatalf("%d windows, want 3", len(ws))
+	}
+	var counted uint64
+	for i, w := range ws {
+		if w.Lat.Requests < 35 || w.Lat.Requests > 65 || w.Lat.Success != 1 || w.Load == "" {
+			t.Errorf("window %d: %d requests, success %.2f, load %q: want ~50, all answered, a load", i, w.Lat.Requests, w.Lat.Success, w.Load)
+		}
+		counted += w.Lat.Requests
+	}
+	if sent := hits.Load(); sent < int64(counted)+35 {
+		t.Fatalf("%d requests sent, %d counted: want the warm-up's ~50 sent and not counted", sent, counted)
+	}
+	if _, err := AttackWindows(srv.URL, "t", sc, 2, 0, 0, time.Second, 1); err == nil {
+		t.Fatal("windows of a closed loop accepted")
+	}
+}

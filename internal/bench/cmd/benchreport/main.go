@@ -12,7 +12,9 @@
 // Scale and duration come from the environment (or the flags of the same
 // name in lower case): BENCH_PERSONS (500000), BENCH_DURATION (10s per
 // measure), BENCH_WARMUP (3s), BENCH_USERS (16, the closed loop of the
-// capacity run), BENCH_BACKENDS (sqlite,postgres), BENCH_GOBENCH (0; 1
+// capacity run), BENCH_OPEN_WINDOWS (3: the open loop runs a warm-up
+// then this many windows of BENCH_DURATION, and the window of the median
+// p99 is reported with every window's p99), BENCH_BACKENDS (sqlite,postgres), BENCH_GOBENCH (0; 1
 // runs the Go benchmarks too), BENCH_SCENARIOS (parts of the names of
 // the scenarios to run, e.g. "search,add"; all by default), BENCH_ONLY ("export": only the export
 // step, export.go, written to docs/export-memory.md), BENCH_CACHE (the cached databases;
@@ -24,6 +26,7 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"cmp"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -67,14 +70,17 @@ type config struct {
 	duration time.Duration
 	warmup   time.Duration
 	users    int
-	backends []string
-	gobench  bool
-	bin      string
-	out      string
-	pgAdmin  string
-	cache    string
-	seedOnly bool
-	only     string
+	// openWindows is how many windows of duration the open loop is cut
+	// into, after a warm-up; the median window is the figure.
+	openWindows int
+	backends    []string
+	gobench     bool
+	bin         string
+	out         string
+	pgAdmin     string
+	cache       string
+	seedOnly    bool
+	only        string
 	// pick keeps the scenarios whose name contains one of these (all
 	// when empty): a quick measure of the one being worked on.
 	pick []string
@@ -123,10 +129,12 @@ func main() {
 	dur, _ := time.ParseDuration(envOr("BENCH_DURATION", "10s"))
 	warm, _ := time.ParseDuration(envOr("BENCH_WARMUP", "3s"))
 	users, _ := strconv.Atoi(envOr("BENCH_USERS", "16"))
+	windows, _ := strconv.Atoi(envOr("BENCH_OPEN_WINDOWS", "3"))
 	flag.IntVar(&c.persons, "persons", persons, "persons in the seeded database (env BENCH_PERSONS)")
 	flag.DurationVar(&c.duration, "duration", dur, "duration of each measure (env BENCH_DURATION)")
 	flag.DurationVar(&c.warmup, "warmup", warm, "warm-up before each scenario, not measured (env BENCH_WARMUP)")
 	flag.IntVar(&c.users, "users", users, "concurrent users of the capacity run (env BENCH_USERS)")
+	flag.IntVar(&c.openWindows, "open-windows", windows, "windows of -duration the open loop is cut into after its warm-up; the median one is reported (env BENCH_OPEN_WINDOWS)")
 	flag.StringVar(&backends, "backends", envOr("BENCH_BACKENDS", "sqlite,postgres"), "backends to measure (env BENCH_BACKENDS)")
 	flag.BoolVar(&c.gobench, "gobench", envOr("BENCH_GOBENCH", "0") == "1", "run the Go benchmarks too (env BENCH_GOBENCH)")
 	flag.StringVar(&c.bin, "bin", "bin/parcours", "the parcours binary to measure")
@@ -141,8 +149,8 @@ func main() {
 		c.pick = strings.Split(*scen, ",")
 	}
 	c.pgAdmin = envOr("PARCOURS_TEST_POSTGRES", "postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable")
-	if c.duration <= 0 || c.duration > 5*time.Minute || c.warmup < 0 || c.users < 1 || c.users > 500 || c.persons < 1000 {
-		fatal(errors.New("bench: duration must be in (0, 5m], users in [1, 500], persons ≥ 1000"))
+	if c.duration <= 0 || c.duration > 5*time.Minute || c.warmup < 0 || c.users < 1 || c.users > 500 || c.persons < 1000 || c.openWindows < 1 || c.openWindows > 9 {
+		fatal(errors.New("bench: duration must be in (0, 5m], users in [1, 500], persons ≥ 1000, open windows in [1, 9]"))
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -289,10 +297,11 @@ type scenarioResult struct {
 	name        string
 	single      measure  // one user, closed loop
 	capacity    measure  // c.users users, closed loop
-	open        *measure // open loop at 60 % of capacity
+	open        *measure // open loop at 60 % of capacity: its median window
 	openRate    float64
-	floorSingle *measure // raw SQL, one user; nil without an equivalent
-	floorCap    *measure // raw SQL, c.users users
+	openWindows []bench.Window // all the open loop's windows, in order
+	floorSingle *measure       // raw SQL, one user; nil without an equivalent
+	floorCap    *measure       // raw SQL, c.users users
 }
 
 // seedRecord is how a cached database was made; it is written next to
@@ -633,12 +642,14 @@ func runBackend(ctx context.Context, c config, backend string) (*backendResult, 
 		r.capacity.cpu, r.capacity.load = perRequest(cpu, r.capacity.lat), bench.LoadAvg()
 		r.openRate = 0.6 * r.capacity.lat.Throughput
 		if r.openRate >= 1 {
-			logf("%s: %s: open loop at %.0f/s", backend, sc.Name, r.openRate)
-			l, err := bench.Attack(srv.base, token, sc, c.users, r.openRate, c.duration)
+			logf("%s: %s: open loop at %.0f/s (%s warm-up, %d × %s)", backend, sc.Name, r.openRate, c.warmup, c.openWindows, c.duration)
+			ws, err := bench.AttackWindows(srv.base, token, sc, c.users, r.openRate, c.warmup, c.duration, c.openWindows)
 			if err != nil {
 				return nil, err
 			}
-			r.open = &measure{lat: l, load: bench.LoadAvg()}
+			r.openWindows = ws
+			med := medianWindow(ws)
+			r.open = &measure{lat: med.Lat, load: med.Load}
 		}
 		if sc.SQL != nil {
 			logf("%s: %s: raw SQL", backend, sc.Name)
@@ -675,6 +686,13 @@ func runBackend(ctx context.Context, c config, backend string) (*backendResult, 
 		res.verify = runAuditVerify(ctx, c, backend)
 	}
 	return res, nil
+}
+
+// medianWindow is the window of the median p99 (of two, the worse).
+func medianWindow(ws []bench.Window) bench.Window {
+	sorted := slices.Clone(ws)
+	slices.SortStableFunc(sorted, func(a, b bench.Window) int { return cmp.Compare(a.Lat.P99, b.Lat.P99) })
+	return sorted[len(sorted)/2]
 }
 
 func lastLine(s string) string {
