@@ -3,11 +3,14 @@ package store
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/jackc/pgx/v5"
 
 	"parcours/internal/parcours"
 )
@@ -58,11 +61,6 @@ func (tx *Tx) FileFacts(ctx context.Context, workerID string, teamIDs []string, 
 		return out, nil
 	}
 	q, args := tx.fileFactsStatement(workerID, personIDs, visit)
-	rows, err := tx.query(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	type gathered struct {
 		facts       *FileFacts
 		recorders   map[string][]string
@@ -82,14 +80,7 @@ func (tx *Tx) FileFacts(ctx context.Context, workerID string, teamIDs []string, 
 		return g
 	}
 	vals := make([]sql.NullString, factColumns+2)
-	dest := make([]any, len(vals))
-	for i := range vals {
-		dest[i] = &vals[i]
-	}
-	for rows.Next() {
-		if err := rows.Scan(dest...); err != nil {
-			return nil, err
-		}
+	handle := func() error {
 		g := get(vals[1].String)
 		v := vals[2:]
 		row := textRow(v)
@@ -97,7 +88,7 @@ func (tx *Tx) FileFacts(ctx context.Context, workerID string, teamIDs []string, 
 		case "p":
 			p, _, err := scanPerson(row)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			g.facts.Person = p
 			g.facts.Into = v[21].String
@@ -109,7 +100,7 @@ func (tx *Tx) FileFacts(ctx context.Context, workerID string, teamIDs []string, 
 		case "a":
 			a, err := scanAccompaniment(row)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			g.facts.Accompaniments = append(g.facts.Accompaniments, a)
 		case "r":
@@ -119,7 +110,7 @@ func (tx *Tx) FileFacts(ctx context.Context, workerID string, teamIDs []string, 
 		case "b":
 			b, err := scanBreakGlass(row)
 			if err != nil {
-				return nil, err
+				return err
 			}
 			if g.breakGlass == nil || b.ExpiresAt.After(g.breakGlass.ExpiresAt) {
 				g.breakGlass = b
@@ -129,8 +120,36 @@ func (tx *Tx) FileFacts(ctx context.Context, workerID string, teamIDs []string, 
 			n, _ := strconv.ParseInt(v[0].String, 10, 64)
 			g.facts.LastVisit = fromTS(n)
 		}
+		return nil
 	}
-	if err := rows.Err(); err != nil {
+	observe(ctx, q)
+	done, err := tx.pgxRead(ctx, q, func(c *pgx.Conn) error {
+		// Every column is text (the statement casts them): pgx's raw
+		// values are the texts, without database/sql's conversions.
+		rows, err := c.Query(ctx, tx.db.rebind(q), args...)
+		if err != nil {
+			return err
+		}
+		defer rows.Close()
+		for rows.Next() {
+			raw := rows.RawValues()
+			if len(raw) != len(vals) {
+				return fmt.Errorf("store: file facts: %d values", len(raw))
+			}
+			for i, b := range raw {
+				vals[i] = sql.NullString{String: string(b), Valid: b != nil}
+			}
+			if err := handle(); err != nil {
+				return err
+			}
+		}
+		return rows.Err()
+	})
+	if done {
+		if err != nil {
+			return nil, wrapQuery(q, err)
+		}
+	} else if err := tx.factsSQL(ctx, q, args, vals, handle); err != nil {
 		return nil, err
 	}
 	for id, g := range all {
@@ -207,6 +226,29 @@ func (tx *Tx) FileFacts(ctx context.Context, workerID string, teamIDs []string, 
 		out[id] = f
 	}
 	return out, nil
+}
+
+// factsSQL runs the facts statement through database/sql, handing each
+// row to handle in vals.
+func (tx *Tx) factsSQL(ctx context.Context, q string, args []any, vals []sql.NullString, handle func() error) error {
+	rows, err := tx.queryObserved(ctx, q, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	dest := make([]any, len(vals))
+	for i := range vals {
+		dest[i] = &vals[i]
+	}
+	for rows.Next() {
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		if err := handle(); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }
 
 // textRow scans a row of text values into the typed destinations of the
