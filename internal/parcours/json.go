@@ -1,6 +1,7 @@
 package parcours
 
 import (
+	"strconv"
 	"time"
 	"unicode/utf8"
 )
@@ -214,4 +215,74 @@ func needsEscape8(w string) bool {
 func hasByte(x uint64, c byte) bool {
 	v := x ^ (bytes01 * uint64(c))
 	return (v-bytes01)&^v&bytes80 != 0
+}
+
+// AppendJSON appends the person as JSON (a search's or a list's page).
+func (p *Person) AppendJSON(b []byte) ([]byte, bool) {
+	if p == nil {
+		return append(b, "null"...), true
+	}
+	if y := p.CreatedAt.Year(); y < 0 || y > 9999 {
+		return b, false
+	}
+	if y := p.UpdatedAt.Year(); y < 0 || y > 9999 {
+		return b, false
+	}
+	b = append(b, `{"id":`...)
+	b = appendJSONString(b, p.ID)
+	b = append(b, `,"organization_id":`...)
+	b = appendJSONString(b, p.OrgID)
+	b = append(b, `,"birth_name":`...)
+	b = appendJSONString(b, p.BirthName)
+	b = append(b, `,"usage_name":`...)
+	b = appendJSONString(b, p.UsageName)
+	b = append(b, `,"first_names":`...)
+	b = appendJSONString(b, p.FirstNames)
+	b = append(b, `,"birth_date":`...)
+	b = appendJSONString(b, p.BirthDate)
+	if p.BirthPlace != "" {
+		b = append(b, `,"birth_place":`...)
+		b = appendJSONString(b, p.BirthPlace)
+	}
+	b = append(b, `,"sex":`...)
+	b = appendJSONString(b, string(p.Sex))
+	if p.Phone != "" {
+		b = append(b, `,"phone":`...)
+		b = appendJSONString(b, p.Phone)
+	}
+	if p.Email != "" {
+		b = append(b, `,"email":`...)
+		b = appendJSONString(b, p.Email)
+	}
+	b = append(b, `,"address":{`...)
+	sep := ""
+	for _, f := range [4]struct{ key, v string }{{"line1", p.Address.Line1}, {"line2", p.Address.Line2},
+		{"postal_code", p.Address.PostalCode}, {"city", p.Address.City}} {
+		if f.v != "" {
+			b = append(b, sep...)
+			b = append(b, '"')
+			b = append(b, f.key...)
+			b = append(b, `":`...)
+			b = appendJSONString(b, f.v)
+			sep = ","
+		}
+	}
+	b = append(b, '}')
+	if p.NIR != "" {
+		b = append(b, `,"nir":`...)
+		b = appendJSONString(b, p.NIR)
+	}
+	if p.CAFNumber != "" {
+		b = append(b, `,"caf_number":`...)
+		b = appendJSONString(b, p.CAFNumber)
+	}
+	b = append(b, `,"household_id":`...)
+	b = appendJSONString(b, p.HouseholdID)
+	b = append(b, `,"created_at":"`...)
+	b = p.CreatedAt.AppendFormat(b, time.RFC3339Nano)
+	b = append(b, `","updated_at":"`...)
+	b = p.UpdatedAt.AppendFormat(b, time.RFC3339Nano)
+	b = append(b, `","version":`...)
+	b = strconv.AppendInt(b, int64(p.Version), 10)
+	return append(b, '}'), true
 }

@@ -75,6 +75,12 @@ func fillRandomly(t *testing.T, r *rand.Rand, v any) {
 				tm = time.Unix(r.Int64N(4e9), r.Int64N(1e9)).In(time.FixedZone("", 3600*r.IntN(14)-1800))
 			}
 			f.Set(reflect.ValueOf(tm))
+		case Sex:
+			f.SetString(randomString(r))
+		case int:
+			f.SetInt(r.Int64N(1<<40) - 1000)
+		case Address:
+			fillRandomly(t, r, f.Addr().Interface())
 		default:
 			t.Fatalf("field %s of %s: unknown type %s (add it to AppendJSON and this test)", s.Type().Field(i).Name, s.Type(), f.Type())
 		}
@@ -93,6 +99,24 @@ func TestAppendJSON_SameBytesAsEncodingJSON(t *testing.T) {
 		if want := encodingJSON(t, &e); !bytes.Equal(got, want) {
 			t.Fatalf("entry %d:\n got %s\nwant %s", i, got, want)
 		}
+	}
+	for i := range 3000 {
+		var p Person
+		fillRandomly(t, r, &p)
+		if i%3 == 0 {
+			p.Address = Address{City: p.Address.City} // as a search shows it
+		}
+		got, ok := p.AppendJSON(nil)
+		if !ok {
+			t.Fatalf("person %d: AppendJSON refused %+v", i, p)
+		}
+		if want := encodingJSON(t, &p); !bytes.Equal(got, want) {
+			t.Fatalf("person %d:\n got %s\nwant %s", i, got, want)
+		}
+	}
+	if got, ok := (&Page[*Person]{Items: []*Person{{ID: "p", CreatedAt: time.Unix(2, 0).UTC()}, nil}}).AppendJSON(nil); !ok ||
+		!bytes.Equal(got, encodingJSON(t, &Page[*Person]{Items: []*Person{{ID: "p", CreatedAt: time.Unix(2, 0).UTC()}, nil}})) {
+		t.Errorf("page of persons: got %s", got)
 	}
 	for _, s := range trickyStrings {
 		if got, want := appendJSONString(nil, s), encodingJSON(t, s); !bytes.Equal(got, want) {
@@ -150,7 +174,11 @@ func TestAppendJSON_RefusesWhatItCannotWrite(t *testing.T) {
 	if _, ok := (&Page[*JournalEntry]{Items: []*JournalEntry{e}}).AppendJSON(nil); ok {
 		t.Error("a page with a year past 9999 was written")
 	}
-	if _, ok := (&Page[*Person]{Items: []*Person{{}}}).AppendJSON(nil); ok {
-		t.Error("a page of persons (no AppendJSON) was written")
+	if _, ok := (&Person{UpdatedAt: time.Date(-1, 1, 1, 0, 0, 0, 0, time.UTC)}).AppendJSON(nil); ok {
+		t.Error("a person updated before year 0 was written")
+	}
+	type plain struct{ A int }
+	if _, ok := (&Page[plain]{Items: []plain{{}}}).AppendJSON(nil); ok {
+		t.Error("a page of items without AppendJSON was written")
 	}
 }

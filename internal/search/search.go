@@ -9,7 +9,9 @@ package search
 
 import (
 	"context"
+	"math"
 	"sort"
+	"strconv"
 
 	"parcours/internal/access"
 	"parcours/internal/audit"
@@ -328,6 +330,36 @@ func identity(p *parcours.Person) *parcours.Person {
 		BirthDate: p.BirthDate, BirthPlace: p.BirthPlace, Sex: p.Sex, HouseholdID: p.HouseholdID,
 		Address: parcours.Address{City: p.Address.City}, CreatedAt: p.CreatedAt, UpdatedAt: p.UpdatedAt, Version: p.Version,
 	}
+}
+
+// AppendJSON appends the result as encoding/json writes it (the person's
+// fields, then the score), without its reflection: web.WriteJSON's
+// fast path (parcours.Page.AppendJSON). False when it cannot.
+func (r Result) AppendJSON(b []byte) ([]byte, bool) {
+	if math.IsNaN(r.Score) || math.IsInf(r.Score, 0) {
+		return b, false
+	}
+	if r.Person == nil {
+		b = append(b, `{"score":`...)
+	} else {
+		var ok bool
+		if b, ok = r.Person.AppendJSON(b); !ok {
+			return b, false
+		}
+		b = append(b[:len(b)-1], `,"score":`...) // the person's closing brace
+	}
+	// encoding/json's float64: 'f' between 1e-6 and 1e21, else 'e' with
+	// its exponent's leading zero dropped.
+	format := byte('f')
+	if a := math.Abs(r.Score); a != 0 && (a < 1e-6 || a >= 1e21) {
+		format = 'e'
+	}
+	b = strconv.AppendFloat(b, r.Score, format, -1, 64)
+	if n := len(b); format == 'e' && n >= 4 && b[n-4] == 'e' && b[n-3] == '-' && b[n-2] == '0' {
+		b[n-2] = b[n-1]
+		b = b[:n-1]
+	}
+	return append(b, '}'), true
 }
 
 func round(f float64) float64 { return float64(int(f*1000+0.5)) / 1000 }
