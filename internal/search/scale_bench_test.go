@@ -162,24 +162,10 @@ func benchQueries(b *testing.B, path string) (parcours.Actor, []string) {
 		if len(namekey.Tokens(last)) == 0 || len(birth) < 4 {
 			continue
 		}
-		out = append(out, benchTypo(m, names.ASCII(strings.ToLower(last)))+" "+strings.SplitN(first, ",", 2)[0]+" "+birth[:4])
+		out = append(out, m.Typo(names.ASCII(strings.ToLower(last)))+" "+strings.SplitN(first, ",", 2)[0]+" "+birth[:4])
 	}
 	if len(out) == 0 {
 		b.Fatalf("%s: no person", path)
 	}
 	return actor, out
-}
-
-// benchTypo is benchreport's typo.
-func benchTypo(m *names.Model, w string) string {
-	r := []rune(w)
-	if len(r) < 5 {
-		return w
-	}
-	i := 1 + m.Rand().IntN(len(r)-2)
-	if m.Chance(0.5) {
-		r[i], r[i+1] = r[i+1], r[i]
-		return string(r)
-	}
-	return string(append(r[:i:i], r[i+1:]...))
 }

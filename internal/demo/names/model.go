@@ -296,6 +296,23 @@ func (m *Model) Email(first, last string) string {
 	return fmt.Sprintf("%s%d@example.fr", local, m.rng.IntN(100))
 }
 
+// Typo makes one typing mistake in a word of 5 letters or more, as at a
+// front desk: a swap of two neighbours or a dropped letter, never the
+// first. The benchmarks' searches are written with it, so that the load
+// run and the index's micro-benchmark type the same ones.
+func (m *Model) Typo(w string) string {
+	r := []rune(w)
+	if len(r) < 5 {
+		return w
+	}
+	i := 1 + m.rng.IntN(len(r)-2)
+	if m.Chance(0.5) {
+		r[i], r[i+1] = r[i+1], r[i]
+		return string(r)
+	}
+	return string(append(r[:i:i], r[i+1:]...))
+}
+
 // ASCII folds the diacritics of Latin letters ("Öztürk" → "Ozturk",
 // "Lefèvre" → "Lefevre"); other characters are kept.
 func ASCII(s string) string {

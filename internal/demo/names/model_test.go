@@ -149,3 +149,40 @@ func TestBirthDate_InTheYear(t *testing.T) {
 		}
 	}
 }
+
+// Typo makes exactly one mistake, after the first letter, and the same seed
+// types the same mistakes (the bench's searches depend on it).
+func TestTypo(t *testing.T) {
+	a, b := New(7), New(7)
+	if got := a.Typo("anne"); got != "anne" {
+		t.Errorf("Typo(anne) = %q, want it untouched (under 5 letters)", got)
+	}
+	b.Typo("anne")
+	for _, w := range []string{"martin", "lefebvre", "nguyen", "dupont-aignan", "öztürk"} {
+		for range 50 {
+			got := a.Typo(w)
+			if again := b.Typo(w); again != got {
+				t.Fatalf("same seed, Typo(%q) = %q then %q", w, got, again)
+			}
+			r, g := []rune(w), []rune(got)
+			if got == w || g[0] != r[0] {
+				t.Fatalf("Typo(%q) = %q: want one mistake after the first letter", w, got)
+			}
+			switch len(g) {
+			case len(r): // a swap: the same letters, two neighbours exchanged
+				diff := 0
+				for i := range r {
+					if r[i] != g[i] {
+						diff++
+					}
+				}
+				if diff != 2 {
+					t.Fatalf("Typo(%q) = %q: a swap changes two places, not %d", w, got, diff)
+				}
+			case len(r) - 1: // a dropped letter
+			default:
+				t.Fatalf("Typo(%q) = %q: length %d from %d", w, got, len(g), len(r))
+			}
+		}
+	}
+}

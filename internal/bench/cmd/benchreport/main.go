@@ -894,7 +894,7 @@ func loadFixtures(ctx context.Context, db *sql.DB, d store.Dialect, email string
 		if len(fx.searches) < 1000 && len(toks) > 0 && len(birth) >= 4 {
 			year, _ := strconv.Atoi(birth[:4])
 			fx.searches = append(fx.searches, searchFixture{
-				q:    typo(m, names.ASCII(strings.ToLower(last))) + " " + strings.SplitN(first, ",", 2)[0] + " " + birth[:4],
+				q:    m.Typo(names.ASCII(strings.ToLower(last))) + " " + strings.SplitN(first, ",", 2)[0] + " " + birth[:4],
 				term: toks[0], from: strconv.Itoa(year), before: strconv.Itoa(year + 1),
 			})
 		}
@@ -919,21 +919,6 @@ func loadFixtures(ctx context.Context, db *sql.DB, d store.Dialect, email string
 	}
 	rows.Close()
 	return fx, rows.Err()
-}
-
-// typo makes one typing mistake in a word of 5 letters or more: a swap
-// of two neighbours or a dropped letter, as at a front desk.
-func typo(m *names.Model, w string) string {
-	r := []rune(w)
-	if len(r) < 5 {
-		return w
-	}
-	i := 1 + m.Rand().IntN(len(r)-2)
-	if m.Chance(0.5) {
-		r[i], r[i+1] = r[i+1], r[i]
-		return string(r)
-	}
-	return string(append(r[:i:i], r[i+1:]...))
 }
 
 const personCols = `id, org_id, birth_name, usage_name, first_names, birth_date, birth_place, sex, phone, email,
