@@ -25,15 +25,7 @@ func TestLogin_ThrottleKeysOnForwardedAddressOnlyFromTrustedProxies(t *testing.T
 		relaxTOTP(t, e, true)
 		setPassword(t, e, "worker", testPassword)
 		clock(e, time.Date(2026, 3, 2, 9, 0, 0, 0, time.UTC))
-		proxies, err := web.ParseTrustedProxies("10.0.0.0/8, 192.0.2.1")
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := app.New(app.Config{Database: "test", DataDir: e.App.Config.DataDir, TrustedProxies: proxies,
-			Log: slog.New(slog.NewTextHandler(&strings.Builder{}, nil))}, e.App.DB)
-		if err != nil {
-			t.Fatal(err)
-		}
+		a := behindProxies(t, e, "10.0.0.0/8, 192.0.2.1")
 		login := func(peer, xff, email, password string) int {
 			t.Helper()
 			form := url.Values{"email": {email}, "password": {password}}
@@ -90,4 +82,20 @@ func TestParseTrustedProxies(t *testing.T) {
 	if err != nil || len(got) != 3 || got[0].String() != "10.0.0.5/32" || got[2].String() != "::1/128" {
 		t.Errorf("parsed %v, %v", got, err)
 	}
+}
+
+// behindProxies is the test environment's application on its database,
+// declaring the trusted proxies spec (as --trusted-proxies).
+func behindProxies(t *testing.T, e *apptest.Env, spec string) *app.App {
+	t.Helper()
+	proxies, err := web.ParseTrustedProxies(spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	a, err := app.New(app.Config{Database: "test", DataDir: e.App.Config.DataDir, TrustedProxies: proxies,
+		Log: slog.New(slog.NewTextHandler(&strings.Builder{}, nil))}, e.App.DB)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return a
 }

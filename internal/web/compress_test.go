@@ -4,15 +4,11 @@ import (
 	"bytes"
 	"compress/gzip"
 	"io"
-	"log/slog"
 	"net/http"
 	"net/http/httptest"
-	"strings"
 	"testing"
 
-	"parcours/internal/app"
 	"parcours/internal/app/apptest"
-	"parcours/internal/web"
 )
 
 // HTML pages and JSON answers go gzipped to a client that accepts it, and
@@ -88,15 +84,7 @@ func TestCompress_PagesAndJSON(t *testing.T) {
 func TestCompress_NotForALocalClient(t *testing.T) {
 	t.Parallel()
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
-		proxies, err := web.ParseTrustedProxies("::1")
-		if err != nil {
-			t.Fatal(err)
-		}
-		a, err := app.New(app.Config{Database: "test", DataDir: e.App.Config.DataDir, TrustedProxies: proxies,
-			Log: slog.New(slog.NewTextHandler(&strings.Builder{}, nil))}, e.App.DB)
-		if err != nil {
-			t.Fatal(err)
-		}
+		a := behindProxies(t, e, "::1")
 		token := e.TokenFor(e.Workers["manager"])
 		for _, c := range []struct {
 			peer, header, value string
