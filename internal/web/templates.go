@@ -112,24 +112,7 @@ func funcs() template.FuncMap {
 			}
 			return &ReviewBox{Lang: lang, Field: field, ID: id}
 		},
-		"date": func(lang string, v any) string {
-			switch d := v.(type) {
-			case time.Time:
-				if d.IsZero() {
-					return ""
-				}
-				if lang == "fr" {
-					return d.In(Paris()).Format("02/01/2006")
-				}
-				return d.In(Paris()).Format("2006-01-02")
-			case string:
-				if t, err := parcours.ParseDate(d); err == nil && lang == "fr" {
-					return t.Format("02/01/2006")
-				}
-				return d
-			}
-			return fmt.Sprint(v)
-		},
+		"date": DateText,
 		"datetime": func(lang string, t time.Time) string {
 			if t.IsZero() {
 				return ""
@@ -167,6 +150,27 @@ func funcs() template.FuncMap {
 }
 
 func Paris() *time.Location { return parcours.France }
+
+// DateText is the template function "date": a day as the language writes
+// it (« 02/01/2006 » in French), from a time (in Paris) or a YYYY-MM-DD.
+func DateText(lang string, v any) string {
+	switch d := v.(type) {
+	case time.Time:
+		if d.IsZero() {
+			return ""
+		}
+		if lang == "fr" {
+			return d.In(Paris()).Format("02/01/2006")
+		}
+		return d.In(Paris()).Format("2006-01-02")
+	case string:
+		if t, err := parcours.ParseDate(d); err == nil && lang == "fr" {
+			return t.Format("02/01/2006")
+		}
+		return d
+	}
+	return fmt.Sprint(v)
+}
 
 // pageTemplates are the pages, each a clone of the shared layout and
 // partials with its own file parsed in. A clone copies the layout's parse

@@ -10,6 +10,7 @@ import (
 
 	"parcours/internal/access"
 	"parcours/internal/casefile"
+	"parcours/internal/i18n"
 	"parcours/internal/parcours"
 	"parcours/internal/web"
 )
@@ -76,6 +77,61 @@ type fileData struct {
 	// AmendEntry is the actor's entry being corrected (?amend=id);
 	// TaskFrom the entry a new task is made from (?task_from=id).
 	AmendEntry, TaskFrom *parcours.JournalEntry
+	// Entries are the journal page's entries with their words already
+	// translated, and JL the words every entry repeats: the journal is
+	// most of the page, and a template function call per word per entry
+	// (through reflection) was most of its cost.
+	Entries []journalRow
+	JL      journalLabels
+}
+
+// journalRow is a journal entry as the page shows it.
+type journalRow struct {
+	*parcours.JournalEntry
+	Date, KindLabel, ModeLabel, ThemeLabel, By, ConfLabel string
+	// New: written since the viewer's last visit by someone else; Own:
+	// written by the viewer; Shared/Disclosed: shown to the person /
+	// shared or withheld; DisclosureLabel names a shared or withheld state.
+	New, Own, Shared, Disclosed bool
+	DisclosureLabel             string
+}
+
+// journalLabels are the words of the journal that are the same for every
+// entry.
+type journalLabels struct {
+	NewMarker, Amends, Amended, Amend, TaskFromEntry                     string
+	DiscTitle, DiscNone, DiscShare, DiscCurrent, DiscUnshare, DiscReason string
+	DiscWithhold, Private, Participants                                  string
+}
+
+func newJournalLabels(lang string) journalLabels {
+	t := func(key string) string { return i18n.T(lang, key) }
+	return journalLabels{NewMarker: t("cf.new_marker"), Amends: t("cf.amends"), Amended: t("cf.amended"), Amend: t("cf.amend"),
+		TaskFromEntry: t("cf.task_from_entry"), DiscTitle: t("journal.disclosure.title"), DiscNone: t("journal.disclosure.state_none"),
+		DiscShare: t("journal.disclosure.share"), DiscCurrent: t("journal.disclosure.current"), DiscUnshare: t("journal.disclosure.unshare"),
+		DiscReason: t("journal.disclosure.reason"), DiscWithhold: t("journal.disclosure.withhold"), Private: t("cf.private"),
+		Participants: t("cf.participants")}
+}
+
+// journalRows prepares the entries of the journal page for person.html.
+func journalRows(lang, viewer string, f *casefile.File) []journalRow {
+	rows := make([]journalRow, len(f.Journal.Items))
+	for i, e := range f.Journal.Items {
+		r := journalRow{JournalEntry: e, Date: web.DateText(lang, e.OccurredAt), KindLabel: i18n.T(lang, "entry_kind."+e.Kind),
+			By: i18n.T(lang, "cf.by", f.Workers[e.AuthorID]), ConfLabel: i18n.T(lang, "confidentiality."+e.Confidentiality),
+			New: f.NewEntry(e), Own: e.AuthorID == viewer, Shared: e.Disclosure == "shared"}
+		if e.Mode != "" {
+			r.ModeLabel = i18n.T(lang, "interview_mode."+e.Mode)
+		}
+		if e.Theme != "" {
+			r.ThemeLabel = i18n.T(lang, "thematique."+e.Theme)
+		}
+		if r.Disclosed = e.Disclosure == "shared" || e.Disclosure == "withheld"; r.Disclosed {
+			r.DisclosureLabel = i18n.T(lang, "journal.disclosure.state_"+e.Disclosure)
+		}
+		rows[i] = r
+	}
+	return rows
 }
 
 func (s *Server) pagePersonFile(w http.ResponseWriter, r *http.Request) error {
@@ -144,6 +200,8 @@ func (s *Server) showPersonFile(w http.ResponseWriter, r *http.Request, status i
 		}
 	}
 	if f.Journal != nil {
+		lang := web.Lang(r)
+		d.Entries, d.JL = journalRows(lang, a.WorkerID, f), newJournalLabels(lang)
 		for _, e := range f.Journal.Items {
 			if f.NewEntry(e) {
 				d.NewCount++
