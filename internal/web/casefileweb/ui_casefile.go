@@ -83,6 +83,20 @@ type fileData struct {
 	// (through reflection) was most of its cost.
 	Entries []journalRow
 	JL      journalLabels
+	// The options of the page's lists, translated once per page.
+	EntryKindOpts, ModeOpts, ThemeOpts, ConfOpts, EndReasonOpts, GoalStatusOpts, DocKindOpts []option
+}
+
+// option is a choice of a list: its value and its words.
+type option struct{ Value, Label string }
+
+// options translates the values of a list, each under prefix+value.
+func options(lang, prefix string, values []string) []option {
+	out := make([]option, len(values))
+	for i, v := range values {
+		out[i] = option{Value: v, Label: i18n.T(lang, prefix+v)}
+	}
+	return out
 }
 
 // journalRow is a journal entry as the page shows it.
@@ -199,8 +213,11 @@ func (s *Server) showPersonFile(w http.ResponseWriter, r *http.Request, status i
 			}
 		}
 	}
+	lang := web.Lang(r)
+	d.EntryKindOpts, d.ModeOpts, d.ThemeOpts = options(lang, "entry_kind.", d.EntryKinds), options(lang, "interview_mode.", d.Modes), options(lang, "thematique.", d.Themes)
+	d.ConfOpts, d.EndReasonOpts = options(lang, "confidentiality.", d.Confs), options(lang, "end_reason.", d.EndReasons)
+	d.GoalStatusOpts, d.DocKindOpts = options(lang, "goal_status.", d.GoalStatuses), options(lang, "document_kind.", d.DocKinds)
 	if f.Journal != nil {
-		lang := web.Lang(r)
 		d.Entries, d.JL = journalRows(lang, a.WorkerID, f), newJournalLabels(lang)
 		for _, e := range f.Journal.Items {
 			if f.NewEntry(e) {
