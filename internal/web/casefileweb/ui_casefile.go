@@ -101,8 +101,11 @@ func options(lang, prefix string, values []string) []option {
 
 // journalRow is a journal entry as the page shows it.
 type journalRow struct {
-	*parcours.JournalEntry
-	Date, KindLabel, ModeLabel, ThemeLabel, By, ConfLabel string
+	// The entry's fields the page shows, copied: a field promoted from an
+	// embedded struct costs the template a slow reflect lookup each time.
+	ID, OccurredAt, Mode, Theme, Amends, Summary, PrivateSynthesis string
+	Participants, AmendedBy                                        []string
+	Date, KindLabel, ModeLabel, ThemeLabel, By, ConfLabel          string
 	// New: written since the viewer's last visit by someone else; Own:
 	// written by the viewer; Shared/Disclosed: shown to the person /
 	// shared or withheld; DisclosureLabel names a shared or withheld state.
@@ -131,7 +134,8 @@ func newJournalLabels(lang string) journalLabels {
 func journalRows(lang, viewer string, f *casefile.File) []journalRow {
 	rows := make([]journalRow, len(f.Journal.Items))
 	for i, e := range f.Journal.Items {
-		r := journalRow{JournalEntry: e, Date: web.DateText(lang, e.OccurredAt), KindLabel: i18n.T(lang, "entry_kind."+e.Kind),
+		r := journalRow{ID: e.ID, OccurredAt: e.OccurredAt, Mode: e.Mode, Theme: e.Theme, Amends: e.Amends, Summary: e.Summary,
+			PrivateSynthesis: e.PrivateSynthesis, Participants: e.Participants, AmendedBy: e.AmendedBy, Date: web.DateText(lang, e.OccurredAt), KindLabel: i18n.T(lang, "entry_kind."+e.Kind),
 			By: i18n.T(lang, "cf.by", f.Workers[e.AuthorID]), ConfLabel: i18n.T(lang, "confidentiality."+e.Confidentiality),
 			New: f.NewEntry(e), Own: e.AuthorID == viewer, Shared: e.Disclosure == "shared"}
 		if e.Mode != "" {
