@@ -68,18 +68,7 @@ func TestAuditSeal_EventsCommitUnchainedAndTheSealerChainsThem(t *testing.T) {
 			t.Fatalf("after sealing: %d pending, %d sealed; want 0 and 5", p, s)
 		}
 		rows, err := db.SQL().Query("SELECT object_id FROM audit_events ORDER BY seq")
-		if err != nil {
-			t.Fatal(err)
-		}
-		var order []string
-		for rows.Next() {
-			var o string
-			if err := rows.Scan(&o); err != nil {
-				t.Fatal(err)
-			}
-			order = append(order, o)
-		}
-		rows.Close()
+		order := scanStrings(t, rows, err)
 		if fmt.Sprint(order) != "[w0 w1 w2 r0 r1]" {
 			t.Fatalf("chained in the order %v, want the order written", order)
 		}

@@ -26,18 +26,7 @@ func schemaOf(t *testing.T, db *store.DB) []string {
 			WHERE k.contype = 'f' AND c.relnamespace = current_schema()::regnamespace AND c.relname IN ('` + strings.Join(store.SeedTables, "','") + `')`
 	}
 	rows, err := db.SQL().Query(q)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			t.Fatal(err)
-		}
-		out = append(out, s)
-	}
+	out := scanStrings(t, rows, err)
 	slices.Sort(out)
 	return out
 }

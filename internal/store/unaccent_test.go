@@ -49,19 +49,7 @@ func TestUnaccent_InlinedWithTheSameResults(t *testing.T) {
 		plan := func(c *sql.Conn, q string, args ...any) string {
 			t.Helper()
 			rows, err := c.QueryContext(ctx, "EXPLAIN (VERBOSE, COSTS OFF) "+q, args...)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rows.Close()
-			var b strings.Builder
-			for rows.Next() {
-				var l string
-				if err := rows.Scan(&l); err != nil {
-					t.Fatal(err)
-				}
-				b.WriteString(l + "\n")
-			}
-			return b.String()
+			return strings.Join(scanStrings(t, rows, err), "\n") + "\n"
 		}
 
 		// The migrated wrapper is inlined: the C function in its place.
@@ -115,18 +103,7 @@ func TestUnaccent_InlinedWithTheSameResults(t *testing.T) {
 				t.Errorf("search %q, index wanted: %v, plan:\n%s", q, index, p)
 			}
 			rows, err := c.QueryContext(ctx, sel, q)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer rows.Close()
-			var out []string
-			for rows.Next() {
-				var s string
-				if err := rows.Scan(&s); err != nil {
-					t.Fatal(err)
-				}
-				out = append(out, s)
-			}
+			out := scanStrings(t, rows, err)
 			slices.Sort(out)
 			return out
 		}
