@@ -1,9 +1,7 @@
 package web
 
 import (
-	"net"
 	"net/http"
-	"net/netip"
 	"strings"
 
 	"github.com/klauspost/compress/gzip"
@@ -54,11 +52,15 @@ func putGzip(z *gzip.Writer) {
 // home visit). Bodies are held until compressMin bytes decide; answers
 // that set their own encoding (static files, precompressed) or are not
 // HTML or JSON (documents, CSV exports streamed row by row) pass through
-// untouched. A client on this very machine (local) gets them as they
-// are: over the loopback, bytes cost nothing and gzip is pure CPU.
-func compress(next http.Handler, local func(*http.Request) bool) http.Handler {
+// untouched.
+//
+// A loopback peer is compressed for like any other: it is most often a
+// reverse proxy relaying the answer to a remote browser, and guessing
+// otherwise from forwarding headers would leave that browser with
+// uncompressed pages whenever the proxy sends none.
+func compress(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		if r.Method == http.MethodHead || !acceptsGzip(r) || local(r) {
+		if r.Method == http.MethodHead || !acceptsGzip(r) {
 			next.ServeHTTP(w, r)
 			return
 		}
@@ -171,26 +173,4 @@ func (w *compressWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter 
 
 func compressibleAnswer(ctype string) bool {
 	return strings.HasPrefix(ctype, "text/html") || strings.HasPrefix(ctype, "application/json")
-}
-
-// localClient reports whether the request comes straight from a client
-// on this machine: a loopback peer that is not a trusted proxy and
-// forwards no one else's request (no X-Forwarded-For, Forwarded, Via or
-// X-Real-IP header). Gzip then only costs CPU: a 200-entry journal
-// (115 KB) took 0.15–0.3 ms of it to compress, a quarter of serve's CPU
-// to open a file, to save a copy of 100 KB in memory (issue 17). A
-// reverse proxy on the machine gets compressed answers for its remote
-// clients when it is declared (--trusted-proxies) or says whom it
-// forwards for, as proxies do.
-func (s *Server) localClient(r *http.Request) bool {
-	host, _, err := net.SplitHostPort(r.RemoteAddr)
-	if err != nil {
-		return false
-	}
-	peer, err := netip.ParseAddr(host)
-	if err != nil || !peer.Unmap().IsLoopback() || s.trustedProxy(peer.Unmap()) {
-		return false
-	}
-	h := r.Header
-	return h.Get("X-Forwarded-For") == "" && h.Get("Forwarded") == "" && h.Get("Via") == "" && h.Get("X-Real-Ip") == ""
 }

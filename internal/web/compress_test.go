@@ -62,6 +62,15 @@ func TestCompress_PagesAndJSON(t *testing.T) {
 				t.Errorf("%s: %d bytes gzipped from %d", c.path, len(gz.Body), len(plain.Body))
 			}
 		}
+		// A peer on the loopback (a reverse proxy on the machine, which
+		// need not say whom it forwards for) gets it compressed too.
+		req := httptest.NewRequest("GET", "/api/openapi.json", nil)
+		req.Header.Set("Authorization", "Bearer "+e.TokenFor(e.Workers["manager"]))
+		req.Header.Set("Accept-Encoding", "gzip")
+		req.RemoteAddr = "127.0.0.1:40000"
+		if r := e.Serve(req); r.Header.Get("Content-Encoding") != "gzip" {
+			t.Errorf("loopback peer: encoding %q, want gzip", r.Header.Get("Content-Encoding"))
+		}
 		// Small: as it is.
 		if r := get("/api/v1/me", "gzip", false); r.Header.Get("Content-Encoding") != "" || r.Status != http.StatusOK {
 			t.Errorf("/api/v1/me (small): encoding %q, status %d", r.Header.Get("Content-Encoding"), r.Status)
@@ -73,52 +82,6 @@ func TestCompress_PagesAndJSON(t *testing.T) {
 		// A CSV export streams as it is.
 		if r := get("/api/v1/audit/events.csv", "gzip", false); r.Status != http.StatusOK || r.Header.Get("Content-Encoding") != "" {
 			t.Errorf("audit CSV: %d, encoding %q", r.Status, r.Header.Get("Content-Encoding"))
-		}
-	})
-}
-
-// A client on the machine itself (a loopback peer that forwards no one's
-// request) gets answers as they are, gzip being only CPU there; a
-// loopback peer that forwards a remote client's request, or is a
-// declared proxy, gets them compressed, as does any other peer.
-func TestCompress_NotForALocalClient(t *testing.T) {
-	t.Parallel()
-	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
-		a := behindProxies(t, e, "::1")
-		token := e.TokenFor(e.Workers["manager"])
-		for _, c := range []struct {
-			peer, header, value string
-			gzipped             bool
-		}{
-			{"127.0.0.1:40000", "", "", false},
-			{"127.0.0.2:40000", "", "", false},
-			{"[::ffff:127.0.0.1]:40000", "", "", false},
-			{"127.0.0.1:40000", "X-Forwarded-For", "203.0.113.9", true},
-			{"127.0.0.1:40000", "Forwarded", "for=203.0.113.9", true},
-			{"127.0.0.1:40000", "Via", "1.1 proxy", true},
-			{"127.0.0.1:40000", "X-Real-IP", "203.0.113.9", true},
-			{"[::1]:40000", "", "", true}, // a trusted proxy
-			{"192.0.2.1:40000", "", "", true},
-			{"[2001:db8::1]:40000", "", "", true},
-		} {
-			req := httptest.NewRequest("GET", "/api/openapi.json", nil)
-			req.Header.Set("Authorization", "Bearer "+token)
-			req.Header.Set("Accept-Encoding", "gzip")
-			req.RemoteAddr = c.peer
-			if c.header != "" {
-				req.Header.Set(c.header, c.value)
-			}
-			rec := httptest.NewRecorder()
-			a.Web.ServeHTTP(rec, req)
-			if rec.Code != http.StatusOK {
-				t.Fatalf("%s: %d", c.peer, rec.Code)
-			}
-			if got := rec.Header().Get("Content-Encoding") == "gzip"; got != c.gzipped {
-				t.Errorf("peer %s, %s %q: gzipped %v, want %v", c.peer, c.header, c.value, got, c.gzipped)
-			}
-			if !c.gzipped && !bytes.HasPrefix(rec.Body.Bytes(), []byte("{")) {
-				t.Errorf("peer %s: the plain answer is not JSON", c.peer)
-			}
 		}
 	})
 }

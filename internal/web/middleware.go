@@ -25,7 +25,7 @@ func (s *Server) middleware(next http.Handler) http.Handler {
 		s.Fail(w, r, parcours.Errorf(parcours.EForbidden, "error.cross_origin"))
 	}))
 	h := cop.Handler(next)
-	h = compress(h, s.localClient)
+	h = compress(h)
 	h = securityHeaders(h)
 	h = s.recoverer(h)
 	return s.logRequests(h)

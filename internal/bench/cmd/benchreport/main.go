@@ -957,7 +957,7 @@ func scenarios(fx *fixtures, d store.Dialect) []bench.Scenario {
 		return "?"
 	}
 	pick := func(ids []string, n uint64) string { return ids[n%uint64(len(ids))] }
-	html := http.Header{"Cookie": {fx.cookie}, "Accept": {"text/html"}}
+	html := http.Header{"Cookie": {fx.cookie}, "Accept": {"text/html"}, "Accept-Encoding": {"identity"}}
 	return []bench.Scenario{
 		{
 			Name: "get a person",
