@@ -269,11 +269,19 @@ func (s *Server) fillPage(r *http.Request, p *PageData) {
 			p.Org = s.pageOrg(r)
 		}
 	}
+	p.CSRF = CSRFToken(r)
+}
+
+// CSRFToken is the anti-forgery token of the request's session (a
+// worker's or the portal's), "" without one: the CSRF of PageData, for a
+// handler that writes a form itself.
+func CSRFToken(r *http.Request) string {
 	if sess := Session(r); sess != nil {
-		p.CSRF = sess.CSRF
+		return sess.CSRF
 	} else if ps := PortalSession(r); ps != nil {
-		p.CSRF = ps.CSRF
+		return ps.CSRF
 	}
+	return ""
 }
 
 // renderError shows an error page in the user's language.

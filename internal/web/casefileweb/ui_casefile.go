@@ -2,6 +2,7 @@ package casefileweb
 
 import (
 	"context"
+	"html/template"
 	"io"
 	"net/http"
 	"net/url"
@@ -77,12 +78,11 @@ type fileData struct {
 	// AmendEntry is the actor's entry being corrected (?amend=id);
 	// TaskFrom the entry a new task is made from (?task_from=id).
 	AmendEntry, TaskFrom *parcours.JournalEntry
-	// Entries are the journal page's entries with their words already
-	// translated, and JL the words every entry repeats: the journal is
-	// most of the page, and a template function call per word per entry
-	// (through reflection) was most of its cost.
-	Entries []journalRow
-	JL      journalLabels
+	// JournalItems are the journal page's entries, written in Go
+	// (journal_html.go): the journal is most of the page, and
+	// html/template's reflection per value of each entry was most of its
+	// cost.
+	JournalItems template.HTML
 	// The options of the page's lists, translated once per page.
 	EntryKindOpts, ModeOpts, ThemeOpts, ConfOpts, EndReasonOpts, GoalStatusOpts, DocKindOpts []option
 }
@@ -222,7 +222,8 @@ func (s *Server) showPersonFile(w http.ResponseWriter, r *http.Request, status i
 	d.ConfOpts, d.EndReasonOpts = options(lang, "confidentiality.", d.Confs), options(lang, "end_reason.", d.EndReasons)
 	d.GoalStatusOpts, d.DocKindOpts = options(lang, "goal_status.", d.GoalStatuses), options(lang, "document_kind.", d.DocKinds)
 	if f.Journal != nil {
-		d.Entries, d.JL = journalRows(lang, a.WorkerID, f), newJournalLabels(lang)
+		l := newJournalLabels(lang)
+		d.JournalItems = journalItems(journalRows(lang, a.WorkerID, f), &l, f.Person.ID, web.CSRFToken(r), f.CanWriteTasks)
 		for _, e := range f.Journal.Items {
 			if f.NewEntry(e) {
 				d.NewCount++
