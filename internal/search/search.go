@@ -133,8 +133,13 @@ func gather(ctx context.Context, src source, actor parcours.Actor, pq *parsed, p
 	if from != "" {
 		dates = []bool{true, false}
 	}
-	seen := make(map[string]bool, candidateLimit)
-	ranked := make([]scored, 0, candidateLimit)
+	// Sized by the first round's candidates, not by candidateLimit: a
+	// search with a birth year has a handful (p95 2 matching every word),
+	// and a map and a slice made for 200 were ~18 KB per search, a third
+	// of what a search allocated and so of the collector's work under
+	// load (issue 17).
+	var seen map[string]bool
+	var ranked []scored
 	round := func(i int, withDate bool) error {
 		others := make([]store.SearchSlot, 0, len(qs)-1)
 		for j := range qs {
@@ -149,6 +154,10 @@ func gather(ctx context.Context, src source, actor parcours.Actor, pq *parsed, p
 		cands, err := src.SearchCandidates(ctx, scope(actor), qs[i].keys, others, f, b, candidateLimit)
 		if err != nil {
 			return err
+		}
+		if seen == nil {
+			seen = make(map[string]bool, len(cands))
+			ranked = make([]scored, 0, len(cands))
 		}
 		for _, c := range cands {
 			if seen[c.ID] || !visible(actor, &parcours.Person{OrgID: c.OrgID}) {
