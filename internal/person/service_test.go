@@ -19,7 +19,7 @@ type cast struct {
 	actors map[string]parcours.Actor
 }
 
-func newCast(t *testing.T, db *store.DB) *cast {
+func newCast(t testing.TB, db *store.DB) *cast {
 	t.Helper()
 	c := &cast{svc: New(db), db: db, actors: map[string]parcours.Actor{}}
 	ctx := context.Background()

@@ -16,32 +16,71 @@ const personColumns = `id, org_id, birth_name, usage_name, first_names, birth_da
 	address_line1, address_line2, postal_code, city, nir, caf_number, household_id, relationship, created_at, updated_at, version`
 
 func scanPerson(row interface{ Scan(...any) error }) (*parcours.Person, string, error) {
-	var p parcours.Person
-	var sex, rel string
-	var household sql.NullString
-	var created, updated int64
-	err := row.Scan(&p.ID, &p.OrgID, &p.BirthName, &p.UsageName, &p.FirstNames, &p.BirthDate, &p.BirthPlace, &sex,
-		&p.Phone, &p.Email, &p.Address.Line1, &p.Address.Line2, &p.Address.PostalCode, &p.Address.City,
-		&p.NIR, &p.CAFNumber, &household, &rel, &created, &updated, &p.Version)
-	if err != nil {
+	// One allocation for the person and its destinations: the person
+	// returned is the scanner's own, which scans nothing else.
+	s := new(personScan)
+	if err := s.fill(row); err != nil {
 		return nil, "", err
 	}
-	p.Sex = parcours.Sex(sex)
-	p.HouseholdID = household.String
-	p.CreatedAt, p.UpdatedAt = fromTS(created), fromTS(updated)
-	return &p, rel, nil
+	return &s.p, s.rel, nil
 }
 
-// queryPersons runs a query selecting personColumns and scans every row.
-func (tx *Tx) queryPersons(ctx context.Context, q string, args ...any) ([]*parcours.Person, error) {
+// personScan is what a row of personColumns is scanned into: the person
+// and the columns converted after, with the destinations Scan is given.
+// A query of many persons scans them all through one (queryPersons): the
+// destinations made for each row were five allocations of a person's six,
+// and a list of 50 persons the collector's work under load (issue 17).
+type personScan struct {
+	p                parcours.Person
+	sex, rel         string
+	household        sql.NullString
+	created, updated int64
+	dest             [21]any
+}
+
+// scan reads row and returns a person of its own, not one s reuses.
+func (s *personScan) scan(row interface{ Scan(...any) error }) (*parcours.Person, string, error) {
+	if err := s.fill(row); err != nil {
+		return nil, "", err
+	}
+	p := new(parcours.Person)
+	*p = s.p
+	return p, s.rel, nil
+}
+
+// fill scans row into s.p and s.rel.
+func (s *personScan) fill(row interface{ Scan(...any) error }) error {
+	if s.dest[0] == nil {
+		p := &s.p
+		s.dest = [21]any{&p.ID, &p.OrgID, &p.BirthName, &p.UsageName, &p.FirstNames, &p.BirthDate, &p.BirthPlace, &s.sex,
+			&p.Phone, &p.Email, &p.Address.Line1, &p.Address.Line2, &p.Address.PostalCode, &p.Address.City,
+			&p.NIR, &p.CAFNumber, &s.household, &s.rel, &s.created, &s.updated, &p.Version}
+	}
+	if err := row.Scan(s.dest[:]...); err != nil {
+		return err
+	}
+	p := &s.p
+	p.Sex = parcours.Sex(s.sex)
+	p.HouseholdID = s.household.String
+	p.CreatedAt, p.UpdatedAt = fromTS(s.created), fromTS(s.updated)
+	return nil
+}
+
+// queryPersons runs a query selecting personColumns and scans every row;
+// sizeHint is the rows expected (0: unknown).
+func (tx *Tx) queryPersons(ctx context.Context, sizeHint int, q string, args ...any) ([]*parcours.Person, error) {
 	rows, err := tx.query(ctx, q, args...)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	var out []*parcours.Person
+	if sizeHint > 0 {
+		out = make([]*parcours.Person, 0, sizeHint)
+	}
+	var s personScan
 	for rows.Next() {
-		p, _, err := scanPerson(rows)
+		p, _, err := s.scan(rows)
 		if err != nil {
 			return nil, err
 		}
@@ -118,7 +157,7 @@ func (tx *Tx) ListPersons(ctx context.Context, orgID string, after []string, lim
 	}
 	q += " ORDER BY birth_name, first_names, id LIMIT ?"
 	args = append(args, limit+1)
-	items, err := tx.queryPersons(ctx, q, args...)
+	items, err := tx.queryPersons(ctx, limit+1, q, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -261,8 +300,9 @@ func (tx *Tx) loadHouseholds(ctx context.Context, hs []*parcours.Household) erro
 			return err
 		}
 		h.Members = []parcours.HouseholdMember{}
+		var ps personScan
 		for rows.Next() {
-			p, rel, err := scanPerson(rows)
+			p, rel, err := ps.scan(rows)
 			if err != nil {
 				rows.Close()
 				return err
