@@ -421,7 +421,7 @@ func (c *dictCounts) write(ctx context.Context, tx *Tx) error {
 // UnindexedPersons returns up to limit persons that have no search index
 // rows (loaded in bulk by an operator tool), in id order after `after`.
 func (tx *Tx) UnindexedPersons(ctx context.Context, after string, limit int) ([]*parcours.Person, error) {
-	return tx.queryPersons(ctx, limit, "SELECT "+personColumns+` FROM persons p WHERE p.id > ? AND p.merged_into IS NULL
+	return tx.queryPersons(ctx, 0, "SELECT "+personColumns+` FROM persons p WHERE p.id > ? AND p.merged_into IS NULL
 		AND NOT EXISTS (SELECT 1 FROM person_terms t WHERE t.person_id = p.id) ORDER BY p.id LIMIT ?`, after, limit)
 }
 
