@@ -225,6 +225,8 @@ const (
 // sealing back on and sealing what is left. onError hears of the failures
 // (the loop goes on).
 func (db *DB) RunAuditSealer(ctx context.Context, holder string, onError func(error)) {
+	// Its transactions go ahead of the requests' (writegate.go).
+	ctx = withUpkeep(ctx)
 	db.SetSealInline(false)
 	defer func() {
 		db.SetSealInline(true)
@@ -300,7 +302,7 @@ func (db *DB) vacuumPending(ctx context.Context, sealed int) error {
 		return nil
 	}
 	db.sealedSinceVacuum = 0
-	_, err := db.w.ExecContext(ctx, "VACUUM audit_pending")
+	_, err := db.upkeepPool(ctx).ExecContext(ctx, "VACUUM audit_pending")
 	return wrapQuery("VACUUM audit_pending", err)
 }
 

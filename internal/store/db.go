@@ -86,6 +86,11 @@ type DB struct {
 	pendingListNotOwner atomic.Bool
 	// stopCheckpoints ends SQLite's checkpointer (walcheckpoint.go).
 	stopCheckpoints func()
+	// gate orders SQLite's write transactions (writegate.go).
+	gate writeGate
+	// upkeep is the audit sealer's own connection on PostgreSQL
+	// (writegate.go); nil on SQLite.
+	upkeep *sql.DB
 	// Now is the clock; tests may replace it.
 	Now func() time.Time
 	// readCommitted: the server's transactions are READ COMMITTED, so a
@@ -116,6 +121,12 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 		db.w.SetMaxIdleConns(32)
 		db.w.SetConnMaxIdleTime(5 * time.Minute)
 		db.r = db.w
+		if db.upkeep, err = sql.Open("pgx", dsn); err != nil {
+			db.w.Close()
+			return nil, err
+		}
+		db.upkeep.SetMaxOpenConns(1)
+		db.upkeep.SetMaxIdleConns(1)
 	default:
 		path := strings.TrimPrefix(dsn, "sqlite://")
 		// Page caches: each connection keeps its own, in the process's
@@ -230,6 +241,9 @@ func (db *DB) Close() error {
 		db.stopCheckpoints = nil
 	}
 	err := db.w.Close()
+	if db.upkeep != nil {
+		err = errors.Join(err, db.upkeep.Close())
+	}
 	if db.r != db.w {
 		err = errors.Join(err, db.r.Close())
 	}
@@ -612,6 +626,13 @@ func (db *DB) once(ctx context.Context, write bool, fn func(*Tx) error) (denied 
 			return nil, false, err
 		}
 		defer conn.Close()
+	}
+	if write && db.dialect == SQLite {
+		// In turn (writegate.go), until the transaction has ended.
+		if err = db.gate.enter(ctx, isUpkeep(ctx)); err != nil {
+			return nil, false, err
+		}
+		defer db.gate.leave()
 	}
 	var stx *sql.Tx
 	var pg *pgTx

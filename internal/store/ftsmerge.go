@@ -101,7 +101,7 @@ func (db *DB) cleanPendingList(ctx context.Context) (int, error) {
 	}
 	const q = "SELECT gin_clean_pending_list('journal_entries_fts'::regclass)"
 	var pages int64
-	err := db.w.QueryRowContext(ctx, q).Scan(&pages)
+	err := db.upkeepPool(ctx).QueryRowContext(ctx, q).Scan(&pages)
 	var pe *pgconn.PgError
 	if errors.As(err, &pe) && pe.Code == "42501" {
 		db.pendingListNotOwner.Store(true)

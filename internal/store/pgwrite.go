@@ -58,7 +58,7 @@ type heldExec struct {
 // beginPG starts a write transaction on a connection of its own; nothing
 // is sent yet.
 func (db *DB) beginPG(ctx context.Context) (*pgTx, error) {
-	c, err := db.w.Conn(ctx)
+	c, err := db.upkeepPool(ctx).Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
