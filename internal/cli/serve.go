@@ -108,6 +108,12 @@ func init() {
 // 80 and not the 90 it was: the live heap under load shrank from ~66 MB
 // to ~49 (search index, gzip writers; issue 17), so 80 MiB leaves the
 // collector more room than 90 did then, and the peak RSS ~10 MB less.
+// Measured again at 500,000 persons on SQLite (15,000 requests, get,
+// list and search in turn, 4 clients; issue 17): 70 MiB ran 9.8
+// collections per 1,000 requests for a peak of 124 MiB, 80 MiB 4.4 for
+// 132 MiB, 96 MiB 2.3 for 147 MiB. The whole bench (writes, the person
+// page) peaks ~15 MiB above these, at 143–152 with 80: 96 would halve
+// the collections and break the 150 MB goal, 70 would double them.
 // An operator with more memory raises it (GOMEMLIMIT=512MiB) or removes
 // it (GOMEMLIMIT=off).
 const DefaultMemoryLimit = 80 << 20
