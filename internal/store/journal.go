@@ -133,7 +133,7 @@ type JournalFilter struct {
 // created_at, id) of the previous page. Each entry carries its current
 // disclosure decision (Disclosure), read in the same statement.
 func (tx *Tx) JournalPage(ctx context.Context, personIDs []string, f JournalFilter, after []string, limit int) ([]*parcours.JournalEntry, error) {
-	q, args, err := journalPageQuery(personIDs, f, after, limit)
+	q, args, err := journalPageQuery(personIDs, f, after, limit, true)
 	if err != nil {
 		return nil, err
 	}
@@ -158,16 +158,23 @@ func (tx *Tx) JournalPage(ctx context.Context, personIDs []string, f JournalFilt
 // conversions: opening a file of 200 entries cost serve more than the
 // database did (issue 17). Elsewhere the amendments are read only when the
 // page has entries.
+//
+// The entries' disclosure decisions come with the amendments, read by
+// person (amendmentsAndDisclosuresQuery), not joined to every entry of the
+// page: that join, with its anti-join for the latest decision, cost
+// PostgreSQL a third more than the page's own rows on every file opened,
+// almost always for no decision at all (issue 17).
 func (tx *Tx) JournalPageAmended(ctx context.Context, personIDs []string, f JournalFilter, after []string, limit int) ([]*parcours.JournalEntry, map[string][]string, error) {
-	q, args, err := journalPageQuery(personIDs, f, after, limit)
+	q, args, err := journalPageQuery(personIDs, f, after, limit, false)
 	if err != nil {
 		return nil, nil, err
 	}
-	aq, aargs := amendmentsByPersonQuery(personIDs)
+	aq, aargs := amendmentsAndDisclosuresQuery(personIDs)
 	observe(ctx, q)
 	var (
 		out []*parcours.JournalEntry
 		am  map[string][]string
+		ds  map[disclosureKey]string
 	)
 	if done, err := tx.pgxRead(ctx, q, func(c *pgx.Conn) error {
 		observe(ctx, aq)
@@ -184,7 +191,7 @@ func (tx *Tx) JournalPageAmended(ctx context.Context, personIDs []string, f Jour
 			return wrapQuery(q, err)
 		}
 		if rows, err = br.Query(); err == nil {
-			am, err = scanAmendmentsPGX(rows)
+			am, ds, err = scanAmendedPGX(rows)
 		}
 		if cerr := br.Close(); err == nil {
 			err = cerr
@@ -194,29 +201,113 @@ func (tx *Tx) JournalPageAmended(ctx context.Context, personIDs []string, f Jour
 		if err != nil {
 			return nil, nil, err
 		}
+		setDisclosures(out, ds)
 		return out, am, nil
 	}
 	if out, err = tx.journalPageSQL(ctx, q, args, limit); err != nil || len(out) == 0 {
 		return out, map[string][]string{}, err
 	}
-	am, err = tx.AmendmentsByPerson(ctx, personIDs)
-	return out, am, err
+	if am, ds, err = tx.amendedSQL(ctx, aq, aargs); err != nil {
+		return nil, nil, err
+	}
+	setDisclosures(out, ds)
+	return out, am, nil
+}
+
+// disclosureKey is an entry's disclosure decisions' key: the person they
+// are about and the entry, as JournalPage joins them.
+type disclosureKey struct{ person, entry string }
+
+// amendmentsAndDisclosuresQuery reads, for the persons of a file, what
+// AmendmentsByPerson reads (a rows: amendment id, entry amended) and
+// every disclosure decision (d rows: entry, person, decision), each in
+// its order (created_at or set_at, then id): the last decision of an
+// entry is its current one, as JournalPage's join chooses it.
+func amendmentsAndDisclosuresQuery(personIDs []string) (string, []any) {
+	in, args := personIn("person_id", personIDs)
+	return `SELECT 'a', id, amends, created_at, id, '' FROM journal_entries WHERE ` + in + ` AND amends IS NOT NULL
+		UNION ALL SELECT 'd', entry_id, person_id, set_at, id, CASE WHEN withheld THEN 'withheld' WHEN shared THEN 'shared' ELSE 'none' END
+		FROM journal_disclosures WHERE ` + in + `
+		ORDER BY 1, 4, 5`, append(args, args...)
+}
+
+// amended adds a row of amendmentsAndDisclosuresQuery to am and ds.
+func amended(am map[string][]string, ds map[disclosureKey]string, kind, a, b, decision string) {
+	if kind == "a" {
+		am[b] = append(am[b], a)
+		return
+	}
+	ds[disclosureKey{person: b, entry: a}] = decision // later rows replace earlier ones
+}
+
+// scanAmendedPGX reads amendmentsAndDisclosuresQuery's rows from pgx and
+// closes them.
+func scanAmendedPGX(rows pgx.Rows) (map[string][]string, map[disclosureKey]string, error) {
+	defer rows.Close()
+	am, ds := map[string][]string{}, map[disclosureKey]string{}
+	for rows.Next() {
+		raw := rows.RawValues()
+		if len(raw) != 6 {
+			return nil, nil, fmt.Errorf("store: amendments: %d values", len(raw))
+		}
+		amended(am, ds, string(raw[0]), string(raw[1]), string(raw[2]), string(raw[5]))
+	}
+	return am, ds, rows.Err()
+}
+
+// amendedSQL runs amendmentsAndDisclosuresQuery through database/sql.
+func (tx *Tx) amendedSQL(ctx context.Context, q string, args []any) (map[string][]string, map[disclosureKey]string, error) {
+	rows, err := tx.queryObserved(ctx, q, args...)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer rows.Close()
+	am, ds := map[string][]string{}, map[disclosureKey]string{}
+	var kind, a, b, decision string
+	var at int64
+	var id string
+	for rows.Next() {
+		if err := rows.Scan(&kind, &a, &b, &at, &id, &decision); err != nil {
+			return nil, nil, err
+		}
+		amended(am, ds, kind, a, b, decision)
+	}
+	return am, ds, rows.Err()
+}
+
+// setDisclosures sets each entry's current disclosure decision, if any.
+func setDisclosures(entries []*parcours.JournalEntry, ds map[disclosureKey]string) {
+	if len(ds) == 0 {
+		return
+	}
+	for _, e := range entries {
+		if d, ok := ds[disclosureKey{person: e.PersonID, entry: e.ID}]; ok {
+			e.Disclosure = d
+		}
+	}
 }
 
 // journalPageQuery is JournalPage's statement and its arguments.
-func journalPageQuery(personIDs []string, f JournalFilter, after []string, limit int) (string, []any, error) {
+// With disclosure, each entry's current disclosure decision is joined;
+// without, the column is NULL (JournalPageAmended reads the decisions by
+// person).
+func journalPageQuery(personIDs []string, f JournalFilter, after []string, limit int, disclosure bool) (string, []any, error) {
 	var b strings.Builder
 	in, args := personIn("e.person_id", personIDs)
-	// The latest decision is joined (d, with no later one for the same
-	// entry) rather than looked up by a correlated sub-select: that one
-	// ran once per row, sorting each time, and doubled PostgreSQL's work
-	// on a page of 200 entries (issue 17); the join reads the person's
-	// decisions once (PostgreSQL) or probes the index (SQLite).
-	b.WriteString("SELECT " + journalEntryColumns + `, CASE WHEN d.id IS NULL THEN NULL WHEN d.withheld THEN 'withheld' WHEN d.shared THEN 'shared' ELSE 'none' END
+	if !disclosure {
+		b.WriteString("SELECT " + journalEntryColumns + ", NULL FROM journal_entries e WHERE " + in)
+	} else {
+		// The latest decision is joined (d, with no later one for the same
+		// entry) rather than looked up by a correlated sub-select: that one
+		// ran once per row, sorting each time, and doubled PostgreSQL's work
+		// on a page of 200 entries (issue 17); the join reads the person's
+		// decisions once (PostgreSQL) or probes the index (SQLite).
+		b.WriteString("SELECT " + journalEntryColumns + `, CASE WHEN d.id IS NULL THEN NULL WHEN d.withheld THEN 'withheld' WHEN d.shared THEN 'shared' ELSE 'none' END
 		FROM journal_entries e LEFT JOIN journal_disclosures d ON d.person_id = e.person_id AND d.entry_id = e.id
 		AND NOT EXISTS (SELECT 1 FROM journal_disclosures l WHERE l.person_id = d.person_id AND l.entry_id = d.entry_id
 			AND (l.set_at > d.set_at OR (l.set_at = d.set_at AND l.id > d.id)))
 		WHERE ` + in)
+	}
 	add := func(cond string, v any) {
 		b.WriteString(" AND " + cond)
 		args = append(args, v)
@@ -376,22 +467,6 @@ func pgInt8(fd pgconn.FieldDescription, v []byte) (int64, error) {
 		return int64(binary.BigEndian.Uint64(v)), nil
 	}
 	return strconv.ParseInt(string(v), 10, 64)
-}
-
-// scanAmendmentsPGX reads AmendmentsByPerson's rows from pgx and closes
-// them.
-func scanAmendmentsPGX(rows pgx.Rows) (map[string][]string, error) {
-	defer rows.Close()
-	out := map[string][]string{}
-	for rows.Next() {
-		raw := rows.RawValues()
-		if len(raw) != 2 {
-			return nil, fmt.Errorf("store: amendments: %d values", len(raw))
-		}
-		of := string(raw[1])
-		out[of] = append(out[of], string(raw[0]))
-	}
-	return out, rows.Err()
 }
 
 // JournalKey is the sort key of an entry, for cursors.

@@ -14,7 +14,7 @@ import (
 // JournalPageAmended reads a page and the file's amendments at once, on
 // PostgreSQL with pgx's own rows (journal.go). Every field of every entry
 // must come out as the one-entry read (JournalEntry, through database/sql)
-// gives it, the disclosure as the decisions say, and the amendments as
+// gives it, the disclosure as the latest decision says, and the amendments as
 // AmendmentsByPerson lists them; JournalPage must give the same page.
 func TestJournalPageAmended_SameAsTheOtherReads(t *testing.T) {
 	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
@@ -45,6 +45,18 @@ func TestJournalPageAmended_SameAsTheOtherReads(t *testing.T) {
 			if err := tx.InsertJournalEntries(ctx, entries...); err != nil {
 				return err
 			}
+			return nil
+		}); err != nil {
+			t.Fatal(err)
+		}
+		// A decision replaced by a later one: only the latest counts.
+		if err := db.Transact(ctx, func(tx *store.Tx) error {
+			return tx.InsertDisclosure(ctx, &parcours.Disclosure{EntryID: entries[1].ID, PersonID: pid, Withheld: true, Reason: "d'abord", SetBy: actor.WorkerID})
+		}); err != nil {
+			t.Fatal(err)
+		}
+		time.Sleep(2 * time.Millisecond) // a later set_at
+		if err := db.Transact(ctx, func(tx *store.Tx) error {
 			if err := tx.InsertDisclosure(ctx, &parcours.Disclosure{EntryID: entries[1].ID, PersonID: pid, Shared: true, SetBy: actor.WorkerID}); err != nil {
 				return err
 			}
