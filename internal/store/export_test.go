@@ -97,3 +97,20 @@ func (db *DB) ReadConnsInUse() int { return db.r.Stats().InUse }
 // SetPendingVacuumRows sets how many sealed rows the sealer lets pile up
 // in audit_pending before it vacuums it (PostgreSQL).
 func (db *DB) SetPendingVacuumRows(n int) { db.vacuumEvery = n }
+
+// FileFactsBothWays gathers the facts of personIDs with the statement of
+// the database's dialect and with SQLite's (buildFileFactsQuery), which
+// PostgreSQL runs too: the two must agree.
+func (db *DB) FileFactsBothWays(ctx context.Context, workerID string, teamIDs, personIDs []string) (own, generic map[string]*FileFacts, err error) {
+	err = db.View(ctx, func(tx *Tx) error {
+		q, args := tx.fileFactsStatement(workerID, personIDs, true)
+		if own, err = tx.fileFacts(ctx, q, args, workerID, teamIDs); err != nil {
+			return err
+		}
+		sq := &Tx{db: &DB{dialect: SQLite}, now: tx.now}
+		q, args = sq.fileFactsStatement(workerID, personIDs, true)
+		generic, err = tx.fileFacts(ctx, q, args, workerID, teamIDs)
+		return err
+	})
+	return own, generic, err
+}

@@ -56,11 +56,16 @@ const factColumns = 23
 // never accompanied), objections of the whole group, and the break-glass
 // opened on the person itself.
 func (tx *Tx) FileFacts(ctx context.Context, workerID string, teamIDs []string, personIDs []string, visit bool) (map[string]*FileFacts, error) {
-	out := map[string]*FileFacts{}
 	if len(personIDs) == 0 {
-		return out, nil
+		return map[string]*FileFacts{}, nil
 	}
 	q, args := tx.fileFactsStatement(workerID, personIDs, visit)
+	return tx.fileFacts(ctx, q, args, workerID, teamIDs)
+}
+
+// fileFacts runs a facts statement (q, args) and gathers its rows.
+func (tx *Tx) fileFacts(ctx context.Context, q string, args []any, workerID string, teamIDs []string) (map[string]*FileFacts, error) {
+	out := map[string]*FileFacts{}
 	type gathered struct {
 		facts       *FileFacts
 		recorders   map[string][]string
@@ -175,6 +180,9 @@ func (tx *Tx) FileFacts(ctx context.Context, workerID string, teamIDs []string, 
 			}
 			return strings.Compare(b.ID, a.ID)
 		})
+		// The same accompaniment may come twice (buildFileFactsQueryPG):
+		// the sort made the copies neighbours.
+		f.Accompaniments = slices.CompactFunc(f.Accompaniments, func(a, b *parcours.Accompaniment) bool { return a.ID == b.ID })
 		// An accompaniment another organisation opened on accepting a
 		// referral is that organisation's (package referral): it neither
 		// shows in the file nor links anyone to it.
@@ -374,32 +382,41 @@ func (tx *Tx) fileFactsStatement(workerID string, personIDs []string, visit bool
 	for i, id := range personIDs {
 		ids[i] = id
 	}
+	pg := tx.db != nil && tx.db.dialect == Postgres
 	args := make([]any, 0, 4*len(ids)+4)
-	args = append(append(append(append(args, ids...), ids...), ids...), workerID)
+	args = append(args, ids...)
+	if !pg {
+		args = append(args, ids...) // own's start
+	}
+	args = append(append(args, ids...), workerID)
 	args = append(append(args, ids...), ts(tx.now))
 	if visit {
 		args = append(append(args, workerID), ids...)
 	}
-	return fileFactsQuery(len(personIDs), visit), args
+	return fileFactsQuery(len(personIDs), visit, pg), args
 }
 
 // fileFactsQueries keeps the text of the facts statement by number of
-// persons and visit: built once, not on every file opened (issue 17).
+// persons, visit and dialect: built once, not on every file opened
+// (issue 17).
 var fileFactsQueries sync.Map // factsShape → string
 
 type factsShape struct {
-	n     int
-	visit bool
+	n         int
+	visit, pg bool
 }
 
 // fileFactsQuery is the facts statement for n persons (with the last
-// visit when visit is set).
-func fileFactsQuery(n int, visit bool) string {
-	key := factsShape{n, visit}
+// visit when visit is set), PostgreSQL's when pg is set.
+func fileFactsQuery(n int, visit, pg bool) string {
+	key := factsShape{n, visit, pg}
 	if q, ok := fileFactsQueries.Load(key); ok {
 		return q.(string)
 	}
 	q := buildFileFactsQuery(n, visit)
+	if pg {
+		q = buildFileFactsQueryPG(n, visit)
+	}
 	if n <= 64 {
 		// Lists open files by pages of at most a few dozen; longer lists
 		// are rare and not worth keeping.
@@ -462,6 +479,58 @@ UNION ALL SELECT 'g', start, id` + pad(1) + ` FROM grp
 UNION ALL SELECT 'a', start, ` + text(prefixed("acc.", accompanimentColumns)) + pad(13) + ` FROM acc
 UNION ALL SELECT 'r', grp.start, pr.worker_id, wt.team_id` + pad(2) + ` FROM grp CROSS JOIN person_recorders pr LEFT JOIN worker_teams wt ON wt.worker_id = pr.worker_id WHERE pr.person_id = grp.id
 UNION ALL SELECT DISTINCT 'c', grp.start, co.category` + pad(1) + ` FROM grp CROSS JOIN consent_objections co WHERE co.person_id = grp.id
+UNION ALL SELECT 'b', person_id, ` + text(breakGlassColumns) + pad(12) + ` FROM break_glass WHERE worker_id = ? AND person_id IN (` + in + `) AND expires_at > ?`
+	if visit {
+		q += `
+UNION ALL SELECT 'v', person_id, CAST(visited_at AS TEXT)` + pad(1) + ` FROM casefile_visits WHERE worker_id = ? AND person_id IN (` + in + `)`
+	}
+	return q
+}
+
+// buildFileFactsQueryPG is the facts statement for PostgreSQL: the same
+// rows as buildFileFactsQuery's, in a plan of half the nodes. Every file
+// opened runs it, and PostgreSQL's cost was mostly setting up and tearing
+// down the plan's nodes (hash tables, sorts, a third recursive walk), not
+// reading the few rows (issue 17). So:
+//   - the person's own ids are the part of the merge group under the
+//     person (mine), marked during the group's walk, not a walk of their own;
+//   - the accompaniments of the group and of its households are two
+//     plain joins (the household's by the partial index), and the
+//     objections are not made distinct: FileFacts drops the duplicates
+//     (an accompaniment of a member that also covers their household, or
+//     of a household two members share) as it reads them.
+//
+// SQLite keeps buildFileFactsQuery, whose shape its planner needs (see
+// there).
+func buildFileFactsQueryPG(n int, visit bool) string {
+	in := placeholders(n)
+	pad := func(n int) string { return strings.Repeat(", NULL", factColumns-n) }
+	text := func(cols string) string {
+		parts := strings.Split(cols, ",")
+		for i, c := range parts {
+			parts[i] = "CAST(" + strings.TrimSpace(c) + " AS TEXT)"
+		}
+		return strings.Join(parts, ", ")
+	}
+	acc := text(prefixed("a.", accompanimentColumns)) + pad(13)
+	q := `WITH RECURSIVE
+up(start, id, into_id, depth, household_id) AS (
+	SELECT id, id, merged_into, 0, household_id FROM persons WHERE id IN (` + in + `)
+	UNION ALL
+	SELECT up.start, p.id, p.merged_into, up.depth + 1, p.household_id FROM persons p JOIN up ON p.id = up.into_id WHERE up.depth < 100
+),
+grp(start, id, household_id, mine) AS (
+	SELECT start, id, household_id, id = start FROM up WHERE into_id IS NULL
+	UNION
+	SELECT grp.start, p.id, p.household_id, grp.mine OR p.id = grp.start FROM persons p JOIN grp ON p.merged_into = grp.id
+)
+SELECT 'p', id, ` + text(personColumns) + `, CAST(merged_into AS TEXT), CAST(archived_at AS TEXT) FROM persons WHERE id IN (` + in + `)
+UNION ALL SELECT 'o', start, id` + pad(1) + ` FROM grp WHERE mine
+UNION ALL SELECT 'g', start, id` + pad(1) + ` FROM grp
+UNION ALL SELECT 'a', grp.start, ` + acc + ` FROM grp JOIN accompaniments a ON a.person_id = grp.id
+UNION ALL SELECT 'a', grp.start, ` + acc + ` FROM grp JOIN accompaniments a ON a.household_id = grp.household_id AND a.household_id <> ''
+UNION ALL SELECT 'r', grp.start, pr.worker_id, wt.team_id` + pad(2) + ` FROM grp JOIN person_recorders pr ON pr.person_id = grp.id LEFT JOIN worker_teams wt ON wt.worker_id = pr.worker_id
+UNION ALL SELECT 'c', grp.start, co.category` + pad(1) + ` FROM grp JOIN consent_objections co ON co.person_id = grp.id
 UNION ALL SELECT 'b', person_id, ` + text(breakGlassColumns) + pad(12) + ` FROM break_glass WHERE worker_id = ? AND person_id IN (` + in + `) AND expires_at > ?`
 	if visit {
 		q += `

@@ -14,7 +14,8 @@ func TestPlainRead(t *testing.T) {
 	for q, want := range map[string]bool{
 		"SELECT id, org_id FROM persons WHERE id = ?":                          true,
 		"  select count(*) from journal_entries where person_id = ?":           true,
-		fileFactsQuery(1, false):                                               true,
+		fileFactsQuery(1, false, false):                                        true,
+		fileFactsQuery(1, false, true):                                         true,
 		"WITH x AS (SELECT 1) SELECT * FROM x":                                 true,
 		"SELECT id FROM accompaniments WHERE id = ? FOR UPDATE":                false,
 		"SELECT id FROM accompaniments WHERE id = ?\n\tFOR  NO KEY UPDATE":     false,
