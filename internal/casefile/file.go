@@ -219,7 +219,7 @@ func (s *Service) OpenAt(ctx context.Context, actor parcours.Actor, personID str
 			if out.Handovers, err = f.Handovers(ctx); err != nil {
 				return err
 			}
-			if out.Journal, err = s.journalPage(ctx, f, q, after, 50); err != nil {
+			if out.Journal, err = s.journalPage(ctx, f, q, after, 50, nil); err != nil {
 				return err
 			}
 			out.JournalNotFirst = after != nil
@@ -230,7 +230,7 @@ func (s *Service) OpenAt(ctx context.Context, actor parcours.Actor, personID str
 					if err != nil {
 						return err
 					}
-					if pg, err = s.journalPage(ctx, f, q, next, 50); err != nil {
+					if pg, err = s.journalPage(ctx, f, q, next, 50, nil); err != nil {
 						return err
 					}
 				}

@@ -40,6 +40,11 @@ type JournalQuery struct {
 	From, To        string
 }
 
+// filter is the store's filter of q.
+func (q JournalQuery) filter() store.JournalFilter {
+	return store.JournalFilter{Kind: q.Kind, AuthorID: q.AuthorID, AccompanimentID: q.AccompanimentID, From: q.From, To: q.To}
+}
+
 func (q JournalQuery) validate() error {
 	v := parcours.Problems{Labels: labels}
 	v.Choice("kind", q.Kind, parcours.EntryKinds, false)
@@ -215,11 +220,13 @@ func (s *Service) Journal(ctx context.Context, actor parcours.Actor, personID st
 	limit = clampLimit(limit)
 	var out *parcours.Page[*parcours.JournalEntry]
 	err = s.db.View(ctx, func(tx *store.Tx) error {
-		f, err := file.Open(ctx, tx, actor, access.JournalRead, personID)
+		// The first batch of the page comes with the file's facts, where
+		// that saves a round trip (file.OpenJournal).
+		f, first, err := file.OpenJournal(ctx, tx, actor, personID, q.filter(), after, limit+1)
 		if err != nil {
 			return err
 		}
-		out, err = s.journalPage(ctx, f, q, after, limit)
+		out, err = s.journalPage(ctx, f, q, after, limit, first)
 		if err != nil {
 			return err
 		}
@@ -233,16 +240,20 @@ func (s *Service) Journal(ctx context.Context, actor parcours.Actor, personID st
 // to know whether there is a next page) or the journal ends. Entries the
 // actor may not read are skipped: they do not exist for them. Amendments
 // are read once for the whole file, by person, with the first batch.
-func (s *Service) journalPage(ctx context.Context, f *file.File, q JournalQuery, after []string, limit int) (*parcours.Page[*parcours.JournalEntry], error) {
-	filter := store.JournalFilter{Kind: q.Kind, AuthorID: q.AuthorID, AccompanimentID: q.AccompanimentID, From: q.From, To: q.To}
+// first, when not nil, is that first batch (of limit + 1 entries after
+// after, with the amendments), already read.
+func (s *Service) journalPage(ctx context.Context, f *file.File, q JournalQuery, after []string, limit int, first *file.Journal) (*parcours.Page[*parcours.JournalEntry], error) {
+	filter := q.filter()
 	out := &parcours.Page[*parcours.JournalEntry]{Items: []*parcours.JournalEntry{}}
 	batch := limit + 1
 	var more bool
 	var am map[string][]string
-	for first := true; ; first = false {
+	for i := 0; ; i++ {
 		var rows []*parcours.JournalEntry
 		var err error
-		if first {
+		if i == 0 && first != nil {
+			rows, am = first.Rows, first.Amendments
+		} else if i == 0 {
 			// The first batch comes with the file's amendments.
 			rows, am, err = f.JournalRowsAmended(ctx, filter, after, batch)
 		} else {

@@ -26,7 +26,7 @@ var personQueries = []string{
 	"Person", "PersonNames", "Household", "CurrentSituation", "SituationHistory",
 	"Consent", "ActiveBreakGlass", "FileFollowers", "AccessLog",
 	"PersonAccompaniments", "ActiveAccompanimentsOf", "Accompaniment", "AccompanimentDetails", "Goal",
-	"PersonHandovers", "Handover", "JournalPage", "JournalPageAmended", "JournalEntry", "AmendmentsOf", "AmendmentsByPerson",
+	"PersonHandovers", "Handover", "JournalPage", "JournalPageAmended", "FileFactsJournal", "JournalEntry", "AmendmentsOf", "AmendmentsByPerson",
 	"PersonTasks", "Task", "OpenTasksAssigned", "PersonDocuments", "Document", "LastVisit", "RecordVisit",
 	"OpenTasksWithPersons", "RecentVisits", "HandoversToAcknowledge", "Caseload",
 	"PersonProcedures", "Procedure", "ProceduresToFollow", "PersonAutonomyChecks", "PersonMandates", "Mandate", "MandatesEnding",

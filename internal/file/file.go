@@ -79,21 +79,64 @@ func OpenVisit(ctx context.Context, tx *store.Tx, actor parcours.Actor, act acce
 	return open(ctx, tx, actor, act, personID, true, threadScope{})
 }
 
+// Journal is the first page of a file's journal read with its facts
+// (OpenJournal), as File.JournalRowsAmended gives it.
+type Journal struct {
+	Rows       []*parcours.JournalEntry
+	Amendments map[string][]string
+}
+
+// OpenJournal is Open for access.JournalRead that also returns the page
+// of the journal File.JournalRowsAmended(ctx, filter, after, limit) would,
+// read in the same round trip as the file's facts where that saves one
+// (PostgreSQL; store.Tx.FileFactsJournal). The page is nil when it was
+// not read so, or could not serve: the caller then reads it from the
+// File. It is read before the policy decides, and handed over only once
+// the policy allowed the journal: a refusal drops it unseen, exactly as
+// Open refuses. It covers the person's own rows only, so a file with
+// duplicates merged into it reads its page again.
+func OpenJournal(ctx context.Context, tx *store.Tx, actor parcours.Actor, personID string, filter store.JournalFilter, after []string, limit int) (*File, *Journal, error) {
+	facts, rows, am, read, err := tx.FileFactsJournal(ctx, actor.WorkerID, actor.TeamIDs, personID, filter, after, limit)
+	if err != nil {
+		return nil, nil, err
+	}
+	f, err := fromFacts(ctx, tx, actor, personID, facts[personID])
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := f.opened(access.JournalRead, threadScope{}); err != nil {
+		return nil, nil, err
+	}
+	if !read || len(f.IDs) != 1 || f.IDs[0] != personID {
+		return f, nil, nil
+	}
+	return f, &Journal{Rows: rows, Amendments: am}, nil
+}
+
 func open(ctx context.Context, tx *store.Tx, actor parcours.Actor, act access.Action, personID string, visit bool, scope threadScope) (*File, error) {
 	f, err := load(ctx, tx, actor, personID, visit)
 	if err != nil {
 		return nil, err
 	}
+	if err := f.opened(act, scope); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+// opened checks act on a file just loaded, for a thread's scope if any.
+func (f *File) opened(act access.Action, scope threadScope) error {
+	tx, actor, personID := f.tx, f.actor, f.Person.ID
 	f.thread = scope
 	if err := f.Check(act); err != nil && !scope.quiet {
 		// A refused attempt on an existing file is itself audited (ids
 		// only); Can, which pages ask to show buttons, records nothing.
 		tx.AuditDenial(audit.Denied(actor, personID, f.Person.OrgID))
-		return nil, err
+		return err
 	} else if err != nil {
-		return nil, err
+		return err
 	}
-	return f, nil
+	return nil
 }
 
 // load gathers personID's file and the actor's relation to it, before
@@ -104,7 +147,12 @@ func load(ctx context.Context, tx *store.Tx, actor parcours.Actor, personID stri
 	if err != nil {
 		return nil, err
 	}
-	ff := facts[personID]
+	return fromFacts(ctx, tx, actor, personID, facts[personID])
+}
+
+// fromFacts is load once the facts of personID are gathered (nil: no
+// such person).
+func fromFacts(ctx context.Context, tx *store.Tx, actor parcours.Actor, personID string, ff *store.FileFacts) (*File, error) {
 	if ff == nil {
 		return nil, parcours.NotFound()
 	}

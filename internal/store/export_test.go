@@ -104,12 +104,12 @@ func (db *DB) SetPendingVacuumRows(n int) { db.vacuumEvery = n }
 func (db *DB) FileFactsBothWays(ctx context.Context, workerID string, teamIDs, personIDs []string) (own, generic map[string]*FileFacts, err error) {
 	err = db.View(ctx, func(tx *Tx) error {
 		q, args := tx.fileFactsStatement(workerID, personIDs, true)
-		if own, err = tx.fileFacts(ctx, q, args, workerID, teamIDs); err != nil {
+		if own, err = tx.fileFacts(ctx, q, args, workerID, teamIDs, nil); err != nil {
 			return err
 		}
 		sq := &Tx{db: &DB{dialect: SQLite}, now: tx.now}
 		q, args = sq.fileFactsStatement(workerID, personIDs, true)
-		generic, err = tx.fileFacts(ctx, q, args, workerID, teamIDs)
+		generic, err = tx.fileFacts(ctx, q, args, workerID, teamIDs, nil)
 		return err
 	})
 	return own, generic, err

@@ -60,11 +60,65 @@ func (tx *Tx) FileFacts(ctx context.Context, workerID string, teamIDs []string, 
 		return map[string]*FileFacts{}, nil
 	}
 	q, args := tx.fileFactsStatement(workerID, personIDs, visit)
-	return tx.fileFacts(ctx, q, args, workerID, teamIDs)
+	return tx.fileFacts(ctx, q, args, workerID, teamIDs, nil)
 }
 
-// fileFacts runs a facts statement (q, args) and gathers its rows.
-func (tx *Tx) fileFacts(ctx context.Context, q string, args []any, workerID string, teamIDs []string) (map[string]*FileFacts, error) {
+// FileFactsJournal is FileFacts of one person (without the last visit)
+// and, on PostgreSQL, in the same round trip, the page of that person's
+// own journal JournalPageAmended would read (read is then true). It is
+// for opening a file to list its journal: the page is read before the
+// facts decide anything, so the caller (the door) uses it only once the
+// policy allowed the journal, and only when the file's rows are the
+// person's alone (no duplicate merged into them); else it reads the page
+// again, as JournalPageAmended. A round trip less per file opened, on
+// both sides: ~60 µs of CPU (issue 17). Elsewhere (SQLite, where a round
+// trip costs nothing, or a database/sql transaction) only the facts are
+// read.
+func (tx *Tx) FileFactsJournal(ctx context.Context, workerID string, teamIDs []string, personID string, f JournalFilter, after []string, limit int) (facts map[string]*FileFacts, page []*parcours.JournalEntry, am map[string][]string, read bool, err error) {
+	ids := []string{personID}
+	q, args := tx.fileFactsStatement(workerID, ids, false)
+	if tx.db.dialect != Postgres {
+		facts, err = tx.fileFacts(ctx, q, args, workerID, teamIDs, nil)
+		return facts, nil, nil, false, err
+	}
+	pq, pargs, err := journalPageQuery(ids, f, after, limit, false)
+	if err != nil {
+		return nil, nil, nil, false, err
+	}
+	aq, aargs := amendmentsAndDisclosuresQuery(ids)
+	var ds map[disclosureKey]string
+	extra := &factsExtra{queries: []string{pq, aq}, args: [][]any{pargs, aargs}, read: func(br pgx.BatchResults) error {
+		rows, err := br.Query()
+		if err == nil {
+			page, err = scanJournalPGX(rows, limit)
+		}
+		if err != nil {
+			return wrapQuery(pq, err)
+		}
+		if rows, err = br.Query(); err == nil {
+			am, ds, err = scanAmendedPGX(rows)
+		}
+		return wrapQuery(aq, err)
+	}}
+	if facts, err = tx.fileFacts(ctx, q, args, workerID, teamIDs, extra); err != nil || !extra.done {
+		return facts, nil, nil, false, err
+	}
+	setDisclosures(page, ds)
+	return facts, page, am, true, nil
+}
+
+// factsExtra are statements sent in the facts statement's batch, on
+// PostgreSQL: read reads their results, in order; done tells that it did.
+type factsExtra struct {
+	queries []string
+	args    [][]any
+	read    func(pgx.BatchResults) error
+	done    bool
+}
+
+// fileFacts runs a facts statement (q, args) and gathers its rows; on
+// PostgreSQL with extra's statements in the same batch, when not nil.
+func (tx *Tx) fileFacts(ctx context.Context, q string, args []any, workerID string, teamIDs []string, extra *factsExtra) (map[string]*FileFacts, error) {
 	out := map[string]*FileFacts{}
 	type gathered struct {
 		facts       *FileFacts
@@ -131,24 +185,49 @@ func (tx *Tx) fileFacts(ctx context.Context, q string, args []any, workerID stri
 	done, err := tx.pgxRead(ctx, q, func(c *pgx.Conn) error {
 		// Every column is text (the statement casts them): pgx's raw
 		// values are the texts, without database/sql's conversions.
-		rows, err := c.Query(ctx, tx.db.rebind(q), args...)
-		if err != nil {
-			return err
+		read := func(rows pgx.Rows) error {
+			defer rows.Close()
+			for rows.Next() {
+				raw := rows.RawValues()
+				if len(raw) != len(vals) {
+					return fmt.Errorf("store: file facts: %d values", len(raw))
+				}
+				for i, b := range raw {
+					vals[i] = sql.NullString{String: string(b), Valid: b != nil}
+				}
+				if err := handle(); err != nil {
+					return err
+				}
+			}
+			return rows.Err()
 		}
-		defer rows.Close()
-		for rows.Next() {
-			raw := rows.RawValues()
-			if len(raw) != len(vals) {
-				return fmt.Errorf("store: file facts: %d values", len(raw))
-			}
-			for i, b := range raw {
-				vals[i] = sql.NullString{String: string(b), Valid: b != nil}
-			}
-			if err := handle(); err != nil {
+		if extra == nil {
+			rows, err := c.Query(ctx, tx.db.rebind(q), args...)
+			if err != nil {
 				return err
 			}
+			return read(rows)
 		}
-		return rows.Err()
+		var b pgx.Batch
+		b.Queue(tx.db.rebind(q), args...)
+		for i, eq := range extra.queries {
+			observe(ctx, eq)
+			b.Queue(tx.db.rebind(eq), extra.args[i]...)
+		}
+		br := c.SendBatch(ctx, &b)
+		rows, err := br.Query()
+		if err == nil {
+			err = read(rows)
+		}
+		if err == nil {
+			if err = extra.read(br); err == nil {
+				extra.done = true
+			}
+		}
+		if cerr := br.Close(); err == nil {
+			err = cerr
+		}
+		return err
 	})
 	if done {
 		if err != nil {
