@@ -177,6 +177,26 @@ func appendJournalItem(b []byte, r *journalRow, l *journalLabels, personID, csrf
 	return append(b, "\n      </article>\n    </li>\n  "...)
 }
 
+// optionsHTML writes the <option> elements of a list, as a range of
+// person.html did: <option value="{{.Value}}">{{.Label}}</option>, with
+// " selected" on the option whose value is selected when mark is set
+// (a list shown without a choice marks none, even an empty value).
+func optionsHTML(opts []option, selected string, mark bool) template.HTML {
+	var b []byte
+	for _, o := range opts {
+		b = append(b, "<option value=\""...)
+		b = appendEscaped(b, o.Value)
+		b = append(b, '"')
+		if mark && o.Value == selected {
+			b = append(b, " selected"...)
+		}
+		b = append(b, '>')
+		b = appendEscaped(b, o.Label)
+		b = append(b, "</option>"...)
+	}
+	return template.HTML(b) // every value in b was escaped for its context
+}
+
 // appendEntryLink opens the link to an entry of the file, on the journal
 // page that holds it: <a href="/persons/{person}?entry={id}#entry-{id}">.
 func appendEntryLink(b []byte, personID, entryID string) []byte {

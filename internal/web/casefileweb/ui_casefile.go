@@ -83,8 +83,12 @@ type fileData struct {
 	// html/template's reflection per value of each entry was most of its
 	// cost.
 	JournalItems template.HTML
-	// The options of the page's lists, translated once per page.
-	EntryKindOpts, ModeOpts, ThemeOpts, ConfOpts, EndReasonOpts, GoalStatusOpts, DocKindOpts []option
+	// The <option> elements of the page's lists, translated and written
+	// once per page in Go (optionsHTML), the typed or filtered value
+	// selected: a range over the options cost three calls by reflection
+	// an option (two escapers and eq), for some sixty options.
+	KindOptions, KindFilterOptions, ModeOptions, ThemeOptions, ConfOptions template.HTML
+	EndReasonOptions, GoalStatusOptions, DocKindOptions                    template.HTML
 }
 
 // option is a choice of a list: its value and its words.
@@ -218,9 +222,14 @@ func (s *Server) showPersonFile(w http.ResponseWriter, r *http.Request, status i
 		}
 	}
 	lang := web.Lang(r)
-	d.EntryKindOpts, d.ModeOpts, d.ThemeOpts = options(lang, "entry_kind.", d.EntryKinds), options(lang, "interview_mode.", d.Modes), options(lang, "thematique.", d.Themes)
-	d.ConfOpts, d.EndReasonOpts = options(lang, "confidentiality.", d.Confs), options(lang, "end_reason.", d.EndReasons)
-	d.GoalStatusOpts, d.DocKindOpts = options(lang, "goal_status.", d.GoalStatuses), options(lang, "document_kind.", d.DocKinds)
+	kinds := options(lang, "entry_kind.", d.EntryKinds)
+	d.KindOptions, d.KindFilterOptions = optionsHTML(kinds, p.Form["kind"], true), optionsHTML(kinds, q.Kind, true)
+	d.ModeOptions = optionsHTML(options(lang, "interview_mode.", d.Modes), p.Form["mode"], true)
+	d.ThemeOptions = optionsHTML(options(lang, "thematique.", d.Themes), p.Form["theme"], true)
+	d.ConfOptions = optionsHTML(options(lang, "confidentiality.", d.Confs), p.Form["confidentiality"], true)
+	d.EndReasonOptions = optionsHTML(options(lang, "end_reason.", d.EndReasons), "", false)
+	d.GoalStatusOptions = optionsHTML(options(lang, "goal_status.", d.GoalStatuses), "", false)
+	d.DocKindOptions = optionsHTML(options(lang, "document_kind.", d.DocKinds), p.Form["doc-kind"], true)
 	if f.Journal != nil {
 		l := newJournalLabels(lang)
 		d.JournalItems = journalItems(journalRows(lang, a.WorkerID, f), &l, f.Person.ID, web.CSRFToken(r), f.CanWriteTasks)
