@@ -11,6 +11,8 @@ import (
 	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
+	"text/template/parse"
 	"time"
 	"unicode"
 	"unicode/utf8"
@@ -190,7 +192,28 @@ type pageTemplate struct {
 	once sync.Once
 	t    *template.Template
 	err  error
+	// byLang are the page's translated copies (localisedPages), by
+	// language.
+	byLang map[string]*langTemplate
 }
+
+type langTemplate struct {
+	once sync.Once
+	t    *template.Template
+	err  error
+}
+
+// localisedPages are parsed once per language as well, each copy with the
+// catalogue's words already in its text where a page says
+// {{t .Lang "key"}} or {{label .Lang "key"}} (localise): on a page of
+// many such words, a function call and an escaper call by reflection
+// each was a large part of its rendering. The person file page, the one
+// a worker opens all day.
+var localisedPages = map[string]bool{"person.html": true}
+
+// genericPages, set only by tests, renders the localised pages from their
+// generic template, to compare the two.
+var genericPages atomic.Bool
 
 func parseTemplates() (*pageTemplates, error) {
 	base, err := template.New("").Funcs(funcs()).ParseFS(templateFS, "templates/layout/*.html")
@@ -206,9 +229,111 @@ func parseTemplates() (*pageTemplates, error) {
 		if _, err := parsePage(base, p); err != nil {
 			return nil, err
 		}
-		out.pages[path.Base(p)] = &pageTemplate{path: p}
+		pt := &pageTemplate{path: p}
+		if localisedPages[path.Base(p)] {
+			pt.byLang = map[string]*langTemplate{}
+			for _, lang := range i18n.Languages {
+				if _, err := parseLocalised(base, p, lang); err != nil {
+					return nil, err
+				}
+				pt.byLang[lang] = &langTemplate{}
+			}
+		}
+		out.pages[path.Base(p)] = pt
 	}
 	return out, nil
+}
+
+// parseLocalised parses the page file as parsePage does, then writes the
+// constant words of lang into its own templates (never into the shared
+// layout's, whose trees its clone shares).
+func parseLocalised(base *template.Template, file, lang string) (*template.Template, error) {
+	t, err := parsePage(base, file)
+	if err != nil {
+		return nil, err
+	}
+	// Only "content" is executed with the PageData as its data
+	// (layout.html: {{template "content" .}}), so only there do .Lang and
+	// $.Lang certainly name the page's language. Its tree is the page's
+	// own, parsed above.
+	if c := t.Lookup("content"); c != nil && c.Tree != nil {
+		localise(c.Tree.Root, lang, true)
+	}
+	return t, nil
+}
+
+// localise replaces, in the tree under n, each action that writes a
+// constant word of the catalogue — {{t $.Lang "key"}}, {{label $.Lang
+// "key"}}, and .Lang for $.Lang where dot is still the page — by a text
+// node holding the word of lang, escaped as html/template escapes a
+// string in text or in a quoted attribute value. dotIsPage says whether
+// dot is the PageData at n ({{with}} and {{range}} change it).
+//
+// The escaped word is the same bytes html/template would write there
+// (person_page_localise_test.go compares whole pages in every language).
+// A word inside a URL, a script or a style would be escaped otherwise:
+// such an action is left to html/template.
+func localise(n parse.Node, lang string, dotIsPage bool) {
+	switch n := n.(type) {
+	case *parse.ListNode:
+		if n == nil {
+			return
+		}
+		for i, c := range n.Nodes {
+			if word, ok := constantWord(c, lang, dotIsPage); ok {
+				n.Nodes[i] = &parse.TextNode{NodeType: parse.NodeText, Pos: c.Position(), Text: []byte(word)}
+				continue
+			}
+			localise(c, lang, dotIsPage)
+		}
+	case *parse.IfNode:
+		localise(n.List, lang, dotIsPage)
+		localise(n.ElseList, lang, dotIsPage)
+	case *parse.WithNode:
+		localise(n.List, lang, false)
+		localise(n.ElseList, lang, dotIsPage)
+	case *parse.RangeNode:
+		localise(n.List, lang, false)
+		localise(n.ElseList, lang, dotIsPage)
+	}
+}
+
+// constantWord is the escaped word an action writes when it is
+// {{t L "key"}} or {{label L "key"}} with L the page's language.
+func constantWord(n parse.Node, lang string, dotIsPage bool) (string, bool) {
+	a, ok := n.(*parse.ActionNode)
+	if !ok || len(a.Pipe.Decl) > 0 || a.Pipe.IsAssign || len(a.Pipe.Cmds) != 1 {
+		return "", false
+	}
+	args := a.Pipe.Cmds[0].Args
+	if len(args) != 3 {
+		return "", false
+	}
+	fn, ok := args[0].(*parse.IdentifierNode)
+	if !ok || fn.Ident != "t" && fn.Ident != "label" {
+		return "", false
+	}
+	switch l := args[1].(type) {
+	case *parse.VariableNode:
+		if len(l.Ident) != 2 || l.Ident[0] != "$" || l.Ident[1] != "Lang" {
+			return "", false
+		}
+	case *parse.FieldNode:
+		if !dotIsPage || len(l.Ident) != 1 || l.Ident[0] != "Lang" {
+			return "", false
+		}
+	default:
+		return "", false
+	}
+	key, ok := args[2].(*parse.StringNode)
+	if !ok {
+		return "", false
+	}
+	word := i18n.T(lang, key.Text)
+	if fn.Ident == "label" {
+		word = Capitalise(word)
+	}
+	return strings.ReplaceAll(template.HTMLEscapeString(word), "+", "&#43;"), true
 }
 
 func parsePage(base *template.Template, file string) (*template.Template, error) {
@@ -229,15 +354,27 @@ func (pt *pageTemplates) page(name string) (*template.Template, error) {
 	return p.t, p.err
 }
 
+// pageIn returns the page name in lang: its translated copy for a
+// localised page, else the page.
+func (pt *pageTemplates) pageIn(name, lang string) (*template.Template, error) {
+	if p, ok := pt.pages[name]; ok {
+		if l := p.byLang[lang]; l != nil && !genericPages.Load() {
+			l.once.Do(func() { l.t, l.err = parseLocalised(pt.base, p.path, lang) })
+			return l.t, l.err
+		}
+	}
+	return pt.page(name)
+}
+
 // Render executes a page template into a buffer, then writes it, so a
 // template error never sends half a page. A request from htmx gets only
 // the "content" block when the page defines one.
 func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, name string, p *PageData) error {
-	t, err := s.tmpl.page(name)
+	s.fillPage(r, p)
+	t, err := s.tmpl.pageIn(name, p.Lang)
 	if err != nil {
 		return err
 	}
-	s.fillPage(r, p)
 	entry := "layout"
 	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") != "" && t.Lookup("partial") != nil {
 		entry = "partial"
