@@ -52,7 +52,10 @@ func (s *Server) casefileRoutes() {
 
 // fileData is what person.html shows.
 type fileData struct {
-	*casefile.File
+	// File is named, not embedded: a field promoted from an embedded
+	// struct costs the template a slow reflect lookup (FieldByNameFunc,
+	// with its allocations) each time; person.html reads it as $f.
+	File *casefile.File
 	Query         casefile.JournalQuery
 	Older         string // URL of the next journal page, "" at the end
 	Active, Ended []*parcours.Accompaniment
