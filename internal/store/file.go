@@ -504,16 +504,23 @@ func fileFactsQuery(n int, visit, pg bool) string {
 	return q
 }
 
+// factsPad fills a row of the facts statement that has n values of its
+// own up to factColumns with NULLs.
+func factsPad(n int) string { return strings.Repeat(", NULL", factColumns-n) }
+
+// castText is a column list with each column cast to text: the facts
+// statement's rows, of every kind, share one column type.
+func castText(cols string) string {
+	parts := strings.Split(cols, ",")
+	for i, c := range parts {
+		parts[i] = "CAST(" + strings.TrimSpace(c) + " AS TEXT)"
+	}
+	return strings.Join(parts, ", ")
+}
+
 func buildFileFactsQuery(n int, visit bool) string {
 	in := placeholders(n)
-	pad := func(n int) string { return strings.Repeat(", NULL", factColumns-n) }
-	text := func(cols string) string {
-		parts := strings.Split(cols, ",")
-		for i, c := range parts {
-			parts[i] = "CAST(" + strings.TrimSpace(c) + " AS TEXT)"
-		}
-		return strings.Join(parts, ", ")
-	}
+	pad, text := factsPad, castText
 	// The two halves of the accompaniments are separate so that each may
 	// use its index (an OR of sub-selects is a full scan on PostgreSQL).
 	//
@@ -583,14 +590,7 @@ UNION ALL SELECT 'v', person_id, CAST(visited_at AS TEXT)` + pad(1) + ` FROM cas
 // there).
 func buildFileFactsQueryPG(n int, visit bool) string {
 	in := placeholders(n)
-	pad := func(n int) string { return strings.Repeat(", NULL", factColumns-n) }
-	text := func(cols string) string {
-		parts := strings.Split(cols, ",")
-		for i, c := range parts {
-			parts[i] = "CAST(" + strings.TrimSpace(c) + " AS TEXT)"
-		}
-		return strings.Join(parts, ", ")
-	}
+	pad, text := factsPad, castText
 	acc := text(prefixed("a.", accompanimentColumns)) + pad(13)
 	q := `WITH RECURSIVE
 up(start, id, into_id, depth, household_id) AS (

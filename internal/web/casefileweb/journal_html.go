@@ -102,23 +102,11 @@ func appendJournalItem(b []byte, r *journalRow, l *journalLabels, personID, csrf
 	if r.Own || canWriteTasks {
 		b = append(b, "<p class=\"actions\">\n          "...)
 		if r.Own {
-			b = append(b, "<a href=\"/persons/"...)
-			b = appendURLPath(b, personID)
-			b = append(b, "?amend="...)
-			b = appendURLQuery(b, r.ID)
-			b = append(b, "#amend\">"...)
-			b = appendEscaped(b, l.Amend)
-			b = append(b, "</a>"...)
+			b = appendEntryAction(b, personID, "?amend=", r.ID, "#amend", l.Amend)
 		}
 		b = append(b, "\n          "...)
 		if canWriteTasks {
-			b = append(b, "<a href=\"/persons/"...)
-			b = appendURLPath(b, personID)
-			b = append(b, "?task_from="...)
-			b = appendURLQuery(b, r.ID)
-			b = append(b, "#tasks\">"...)
-			b = appendEscaped(b, l.TaskFromEntry)
-			b = append(b, "</a>"...)
+			b = appendEntryAction(b, personID, "?task_from=", r.ID, "#tasks", l.TaskFromEntry)
 		}
 		b = append(b, "\n        </p>"...)
 	}
@@ -195,6 +183,20 @@ func optionsHTML(opts []option, selected string, mark bool) template.HTML {
 		b = append(b, "</option>"...)
 	}
 	return template.HTML(b) // every value in b was escaped for its context
+}
+
+// appendEntryAction writes the link of an action on an entry, to the
+// person's page with the entry in param and the form's anchor:
+// <a href="/persons/{person}{param}{entry}{anchor}">{label}</a>.
+func appendEntryAction(b []byte, personID, param, entryID, anchor, label string) []byte {
+	b = append(b, "<a href=\"/persons/"...)
+	b = appendURLPath(b, personID)
+	b = append(b, param...)
+	b = appendURLQuery(b, entryID)
+	b = append(b, anchor...)
+	b = append(b, "\">"...)
+	b = appendEscaped(b, label)
+	return append(b, "</a>"...)
 }
 
 // appendEntryLink opens the link to an entry of the file, on the journal
