@@ -128,29 +128,12 @@ func appendJournalItem(b []byte, r *journalRow, l *journalLabels, personID, csrf
 		}
 		b = append(b, "</summary>\n          "...)
 		b = appendDisclosureForm(b, personID, r.ID, csrf)
-		b = append(b, "<input type=\"hidden\" name=\"shared\" value=\"1\"><button type=\"submit\""...)
-		if r.Shared {
-			b = append(b, " disabled"...)
-		}
-		b = append(b, '>')
-		b = appendEscaped(b, l.DiscShare)
-		if r.Shared {
-			b = append(b, ' ')
-			b = appendEscaped(b, l.DiscCurrent)
-		}
-		b = append(b, "</button></form>\n          "...)
+		b = append(b, "<input type=\"hidden\" name=\"shared\" value=\"1\">"...)
+		b = appendChoiceButton(b, l.DiscShare, l.DiscCurrent, r.Shared)
+		b = append(b, "</form>\n          "...)
 		b = appendDisclosureForm(b, personID, r.ID, csrf)
-		b = append(b, "<button type=\"submit\""...)
-		if !r.Disclosed {
-			b = append(b, " disabled"...)
-		}
-		b = append(b, '>')
-		b = appendEscaped(b, l.DiscUnshare)
-		if !r.Disclosed {
-			b = append(b, ' ')
-			b = appendEscaped(b, l.DiscCurrent)
-		}
-		b = append(b, "</button></form>\n          "...)
+		b = appendChoiceButton(b, l.DiscUnshare, l.DiscCurrent, !r.Disclosed)
+		b = append(b, "</form>\n          "...)
 		b = appendDisclosureForm(b, personID, r.ID, csrf)
 		b = append(b, "<input type=\"hidden\" name=\"withheld\" value=\"1\">\n            <label for=\"f-withheld-"...)
 		b = appendEscaped(b, r.ID)
@@ -183,6 +166,22 @@ func optionsHTML(opts []option, selected string, mark bool) template.HTML {
 		b = append(b, "</option>"...)
 	}
 	return template.HTML(b) // every value in b was escaped for its context
+}
+
+// appendChoiceButton writes a disclosure choice's submit button; the
+// entry's current choice is disabled and says so.
+func appendChoiceButton(b []byte, label, currentMark string, current bool) []byte {
+	b = append(b, "<button type=\"submit\""...)
+	if current {
+		b = append(b, " disabled"...)
+	}
+	b = append(b, '>')
+	b = appendEscaped(b, label)
+	if current {
+		b = append(b, ' ')
+		b = appendEscaped(b, currentMark)
+	}
+	return append(b, "</button>"...)
 }
 
 // appendEntryAction writes the link of an action on an entry, to the

@@ -55,7 +55,7 @@ type fileData struct {
 	// File is named, not embedded: a field promoted from an embedded
 	// struct costs the template a slow reflect lookup (FieldByNameFunc,
 	// with its allocations) each time; person.html reads it as $f.
-	File *casefile.File
+	File          *casefile.File
 	Query         casefile.JournalQuery
 	Older         string // URL of the next journal page, "" at the end
 	Active, Ended []*parcours.Accompaniment
