@@ -87,18 +87,9 @@ func (tx *Tx) FileFactsJournal(ctx context.Context, workerID string, teamIDs []s
 	}
 	aq, aargs := amendmentsAndDisclosuresQuery(ids)
 	var ds map[disclosureKey]string
-	extra := &factsExtra{queries: []string{pq, aq}, args: [][]any{pargs, aargs}, read: func(br pgx.BatchResults) error {
-		rows, err := br.Query()
-		if err == nil {
-			page, err = scanJournalPGX(rows, limit)
-		}
-		if err != nil {
-			return wrapQuery(pq, err)
-		}
-		if rows, err = br.Query(); err == nil {
-			am, ds, err = scanAmendedPGX(rows)
-		}
-		return wrapQuery(aq, err)
+	extra := &factsExtra{queries: []string{pq, aq}, args: [][]any{pargs, aargs}, read: func(br pgx.BatchResults) (err error) {
+		page, am, ds, err = readPageAmended(br, pq, aq, limit)
+		return err
 	}}
 	if facts, err = tx.fileFacts(ctx, q, args, workerID, teamIDs, extra); err != nil || !extra.done {
 		return facts, nil, nil, false, err

@@ -182,21 +182,12 @@ func (tx *Tx) JournalPageAmended(ctx context.Context, personIDs []string, f Jour
 		b.Queue(tx.db.rebind(q), args...)
 		b.Queue(tx.db.rebind(aq), aargs...)
 		br := c.SendBatch(ctx, &b)
-		rows, err := br.Query()
-		if err == nil {
-			out, err = scanJournalPGX(rows, limit)
-		}
-		if err != nil {
-			br.Close()
-			return wrapQuery(q, err)
-		}
-		if rows, err = br.Query(); err == nil {
-			am, ds, err = scanAmendedPGX(rows)
-		}
+		var err error
+		out, am, ds, err = readPageAmended(br, q, aq, limit)
 		if cerr := br.Close(); err == nil {
-			err = cerr
+			err = wrapQuery(aq, cerr)
 		}
-		return wrapQuery(aq, err)
+		return err
 	}); done {
 		if err != nil {
 			return nil, nil, err
@@ -212,6 +203,26 @@ func (tx *Tx) JournalPageAmended(ctx context.Context, personIDs []string, f Jour
 	}
 	setDisclosures(out, ds)
 	return out, am, nil
+}
+
+// readPageAmended reads the results of a journal page statement (q) and
+// of its amendments and disclosures statement (aq), queued in that order
+// in a pgx batch.
+func readPageAmended(br pgx.BatchResults, q, aq string, limit int) ([]*parcours.JournalEntry, map[string][]string, map[disclosureKey]string, error) {
+	rows, err := br.Query()
+	var page []*parcours.JournalEntry
+	if err == nil {
+		page, err = scanJournalPGX(rows, limit)
+	}
+	if err != nil {
+		return nil, nil, nil, wrapQuery(q, err)
+	}
+	var am map[string][]string
+	var ds map[disclosureKey]string
+	if rows, err = br.Query(); err == nil {
+		am, ds, err = scanAmendedPGX(rows)
+	}
+	return page, am, ds, wrapQuery(aq, err)
 }
 
 // disclosureKey is an entry's disclosure decisions' key: the person they
