@@ -6,6 +6,7 @@ import (
 	"context"
 	"encoding/binary"
 	"encoding/hex"
+	"math/bits"
 	"runtime/debug"
 	"slices"
 	"sort"
@@ -873,19 +874,34 @@ func (ix *Index) idsOf(cs []cand) []string {
 
 // selectFirst moves the k first of cs in the order of compare to cs[:k],
 // in no particular order: a quickselect.
+//
+// Its pivots are the median of three elements at pseudo-random places.
+// Taken at fixed places (first, middle, last) they went quadratic on
+// what SearchCandidates hands it without a birth year, a few ascending
+// runs, one per posting list: the 5,000 hits of one search cost 1.3
+// million comparisons, 13 ms (issue 17). The sequence is seeded by the
+// length, so a search is repeatable; and as a round should halve the
+// range, past twice log2(n) rounds what is left is sorted, which bounds
+// any arrangement to n log n.
 func selectFirst(cs []cand, k int, compare func(a, b cand) int) {
 	lo, hi := 0, len(cs) // the k-th is in cs[lo:hi]
-	for hi-lo > 12 {
-		// The median of three as the pivot, moved to lo.
-		m := lo + (hi-lo)/2
-		if compare(cs[m], cs[lo]) < 0 {
-			cs[m], cs[lo] = cs[lo], cs[m]
+	x := uint64(len(cs))*0x9E3779B97F4A7C15 | 1
+	at := func() int { // xorshift64
+		x ^= x << 13
+		x ^= x >> 7
+		x ^= x << 17
+		return lo + int(x%uint64(hi-lo))
+	}
+	for rounds := 2 * bits.Len(uint(len(cs))); hi-lo > 12 && rounds > 0; rounds-- {
+		a, m, b := at(), at(), at()
+		if compare(cs[m], cs[a]) < 0 {
+			a, m = m, a
 		}
-		if compare(cs[hi-1], cs[lo]) < 0 {
-			cs[hi-1], cs[lo] = cs[lo], cs[hi-1]
-		}
-		if compare(cs[hi-1], cs[m]) < 0 {
-			cs[hi-1], cs[m] = cs[m], cs[hi-1]
+		if compare(cs[b], cs[m]) < 0 { // the median is the larger of a and b
+			m = b
+			if compare(cs[b], cs[a]) < 0 {
+				m = a
+			}
 		}
 		cs[lo], cs[m] = cs[m], cs[lo]
 		pivot := cs[lo]
