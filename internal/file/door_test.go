@@ -27,7 +27,7 @@ var personQueries = []string{
 	"Consent", "ActiveBreakGlass", "FileFollowers", "AccessLog",
 	"PersonAccompaniments", "ActiveAccompanimentsOf", "Accompaniment", "AccompanimentDetails", "Goal",
 	"PersonHandovers", "Handover", "JournalPage", "JournalPageAmended", "FileFactsJournal", "JournalEntry", "AmendmentsOf", "AmendmentsByPerson",
-	"PersonTasks", "Task", "OpenTasksAssigned", "PersonDocuments", "Document", "LastVisit", "RecordVisit",
+	"PersonTasks", "Task", "OpenTasksAssigned", "PersonDocuments", "Document", "RecordVisit",
 	"OpenTasksWithPersons", "RecentVisits", "HandoversToAcknowledge", "Caseload",
 	"PersonProcedures", "Procedure", "ProceduresToFollow", "PersonAutonomyChecks", "PersonMandates", "Mandate", "MandatesEnding",
 	"DataRequest", "PersonDataRequests", "OrgDataRequests", "OverdueDataRequests",

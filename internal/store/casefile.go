@@ -374,19 +374,6 @@ func (tx *Tx) AcknowledgeHandover(ctx context.Context, id string) (bool, error) 
 	return n == 1, err
 }
 
-// LastVisit returns when worker last opened person's file (zero if never)
-// and records now as the new last visit.
-func (tx *Tx) LastVisit(ctx context.Context, workerID, personID string) (time.Time, error) {
-	var prev int64
-	err := tx.queryRow(ctx, "SELECT visited_at FROM casefile_visits WHERE worker_id = ? AND person_id = ?", workerID, personID).Scan(&prev)
-	if err != nil && err != ErrNoRows {
-		return time.Time{}, err
-	}
-	_, err = tx.exec(ctx, `INSERT INTO casefile_visits (worker_id, person_id, visited_at) VALUES (?,?,?)
-		ON CONFLICT (worker_id, person_id) DO UPDATE SET visited_at = excluded.visited_at`, workerID, personID, ts(tx.now))
-	return fromTS(prev), err
-}
-
 // WorkerNames maps the workers of an organisation to their display names,
 // in one query, for showing authors and referents.
 func (tx *Tx) WorkerNames(ctx context.Context, orgID string) (map[string]string, error) {

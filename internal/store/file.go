@@ -367,11 +367,14 @@ func (r textRow) Scan(dest ...any) error {
 }
 
 // RecordVisit records now as worker's last visit of person's file (the
-// previous one comes with FileFacts).
+// previous one comes with FileFacts). Nothing waits for its answer, so on
+// PostgreSQL it is held (execLater) and goes with the page's audit event
+// and the commit: the person page's write costs one round trip, where
+// sending it at once cost three (BEGIN, the upsert, then the audit event
+// with COMMIT). An error comes at commit, and fails the page as before.
 func (tx *Tx) RecordVisit(ctx context.Context, workerID, personID string) error {
-	_, err := tx.exec(ctx, `INSERT INTO casefile_visits (worker_id, person_id, visited_at) VALUES (?,?,?)
+	return tx.execLater(ctx, `INSERT INTO casefile_visits (worker_id, person_id, visited_at) VALUES (?,?,?)
 		ON CONFLICT (worker_id, person_id) DO UPDATE SET visited_at = excluded.visited_at`, workerID, personID, ts(tx.now))
-	return err
 }
 
 // AmendmentsByPerson maps every amended entry of the persons of a file to

@@ -117,3 +117,42 @@ func TestWrite_EntryAndItsEventCommitTogether(t *testing.T) {
 		}
 	})
 }
+
+// A file's visit is held until the commit on PostgreSQL (RecordVisit):
+// it commits with the page's audit event, or not at all, and a later
+// statement of its transaction sees it.
+func TestWrite_VisitCommitsWithItsTransaction(t *testing.T) {
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		db := e.App.DB
+		ctx := context.Background()
+		actor, pid := entryFixture(t, e)
+		visit := func(fail error) error {
+			return db.Transact(ctx, func(tx *store.Tx) error {
+				if err := tx.RecordVisit(ctx, actor.WorkerID, pid); err != nil {
+					return err
+				}
+				tx.Audit(audit.For(actor, "casefile.open", "person", pid, pid))
+				facts, err := tx.FileFacts(ctx, actor.WorkerID, actor.TeamIDs, []string{pid}, true)
+				if err != nil || facts[pid].LastVisit.IsZero() {
+					return fmt.Errorf("the visit inside its transaction: %v", err)
+				}
+				return fail
+			})
+		}
+		visits := func() int { return e.Count("casefile_visits") }
+		events := countEvents(t, db, pid) // the person's creation
+		boom := errors.New("boom")
+		if err := visit(boom); !errors.Is(err, boom) {
+			t.Fatalf("failed transaction: %v, want boom", err)
+		}
+		if visits() != 0 || countEvents(t, db, pid) != events {
+			t.Fatalf("a rolled back visit left %d visit(s), %d event(s) more", visits(), countEvents(t, db, pid)-events)
+		}
+		if err := visit(nil); err != nil {
+			t.Fatal(err)
+		}
+		if visits() != 1 || countEvents(t, db, pid) != events+1 {
+			t.Fatalf("a committed visit: %d visit(s), %d event(s) more, want 1 and 1", visits(), countEvents(t, db, pid)-events)
+		}
+	})
+}
