@@ -279,7 +279,23 @@ type HouseholdView struct {
 	Commissions   []*parcours.Commission     `json:"-"`
 	Current       *parcours.Budget           `json:"-"`
 	CanWrite      bool                       `json:"-"`
+	// Documents are the documents already on the members' files that
+	// the actor may attach to a request, by member: only for an actor
+	// who may write requests, and only of the files whose documents
+	// they may read (each listing is audited on that member's file).
+	Documents []MemberDocuments `json:"-"`
 }
+
+// MemberDocuments are a household member's documents (at most
+// memberDocuments, newest first).
+type MemberDocuments struct {
+	PersonID, Name string
+	Documents      []*parcours.Document
+}
+
+// memberDocuments bounds the documents offered per member: a request's
+// supporting documents are recent ones.
+const memberDocuments = 100
 
 // RequestPage lists a household's aid requests, newest first, a page at
 // a time: the API's list.
@@ -333,10 +349,41 @@ func (s *Service) HouseholdRequests(ctx context.Context, actor parcours.Actor, h
 				out.Current = list[0]
 			}
 		}
+		if out.CanWrite {
+			if out.Documents, err = memberDocumentsOf(ctx, tx, actor, h); err != nil {
+				return err
+			}
+		}
 		h.Audit("aid_request.list", "household", h.Household.ID, h.Reference())
 		return nil
 	})
 	return out, err
+}
+
+// memberDocumentsOf lists the documents of the household's members whose
+// files the actor may read the documents of, through each member's door;
+// a member's file the actor may not read is left out, with nothing
+// recorded against it: the page asks what it may offer, nobody tried to
+// read that file.
+func memberDocumentsOf(ctx context.Context, tx *store.Tx, actor parcours.Actor, h *file.Household) ([]MemberDocuments, error) {
+	var out []MemberDocuments
+	for _, m := range h.Household.Members {
+		f, err := file.Open(ctx, tx, actor, access.DocumentRead, m.PersonID)
+		if c := parcours.ErrorCode(err); c == parcours.EForbidden || c == parcours.ENotFound {
+			continue
+		} else if err != nil {
+			return nil, err
+		}
+		docs, err := f.Documents(ctx, nil, memberDocuments)
+		if err != nil {
+			return nil, err
+		}
+		f.Audit("document.list", "person", f.Person.ID)
+		if len(docs) > 0 {
+			out = append(out, MemberDocuments{PersonID: m.PersonID, Name: m.DisplayName, Documents: docs})
+		}
+	}
+	return out, nil
 }
 
 // Request returns one aid request of a household the actor follows.

@@ -2,6 +2,7 @@ package web_test
 
 import (
 	"net/http"
+	"slices"
 	"strings"
 	"testing"
 
@@ -123,5 +124,101 @@ func TestAidDocuments_AttachedListedAndShownToTheCommission(t *testing.T) {
 		wantStatus(t, e.Do("POST", "/api/v1/aid-requests/"+req.ID+"/decision", "manager", map[string]any{"decision": "granted", "amount_cents": 20000}), 200, "decision")
 		wantStatus(t, e.Do("POST", docsURL, "worker", map[string]any{"document_id": private.ID}), 409, "after the decision")
 		wantStatus(t, e.Do("GET", "/api/v1/aid-requests/"+req.ID+"/letter", "worker", nil), 200, "letter")
+	})
+}
+
+// The household's aid page offers, for each request still open, the
+// documents already on the members' files, by member, those attached
+// left out; choosing one attaches it, as the API does. Only a worker who
+// may write requests is offered them, and each member's listing is
+// recorded on that member's file.
+func TestAidDocuments_AttachedFromThePageFromTheMembersFiles(t *testing.T) {
+	t.Parallel()
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		p := rightsPerson(t, e, "worker", "EXISTANT")
+		child := rightsPerson(t, e, "worker", "ENFANT")
+		stranger := rightsPerson(t, e, "worker", "DEHORS")
+		h := rightsHousehold(t, e, "Foyer Existant", p, child)
+		r := e.Do("POST", "/api/v1/aid-requests", "worker", map[string]any{"household_id": h.ID, "aid_code": "secours_urgence",
+			"amount_cents": 15000, "reason": "Loyer impayé"})
+		wantStatus(t, r, 201, "request")
+		var req parcours.AidRequest
+		r.Decode(t, &req)
+		upload := func(personID, kind, title string) parcours.Document {
+			t.Helper()
+			r := e.Do("POST", "/api/v1/persons/"+personID+"/documents", "worker", map[string]any{"kind": kind,
+				"title": title, "content_base64": "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg=="})
+			wantStatus(t, r, 201, title)
+			var d parcours.Document
+			r.Decode(t, &d)
+			return d
+		}
+		rib := upload(child.ID, "rib", "rib-enfant.png")
+		quittance := upload(p.ID, "justificatif_domicile", "quittance-mars.png")
+		other := upload(stranger.ID, "rib", "rib-dehors.png")
+		option := func(d parcours.Document) string { return `<option value="` + d.ID + `">` }
+
+		page := e.Page("GET", "/households/"+h.ID+"/aid", "worker", nil)
+		wantStatus(t, page, 200, "household's page")
+		body := string(page.Body)
+		for _, d := range []parcours.Document{rib, quittance} {
+			if !strings.Contains(body, option(d)) || !strings.Contains(body, d.Title) {
+				t.Errorf("the page does not offer %s", d.Title)
+			}
+		}
+		if strings.Contains(body, other.ID) || strings.Contains(body, other.Title) {
+			t.Error("the page offers a document of a file outside the household")
+		}
+		if !strings.Contains(body, `<optgroup label="`) {
+			t.Error("the documents are not grouped by member")
+		}
+		// The listing of each member's documents is in their file's log.
+		for _, id := range []string{p.ID, child.ID} {
+			var log struct {
+				Items []struct {
+					Action string `json:"action"`
+				} `json:"items"`
+			}
+			e.Do("GET", "/api/v1/persons/"+id+"/access-log", "worker", nil).Decode(t, &log)
+			if !slices.ContainsFunc(log.Items, func(it struct {
+				Action string `json:"action"`
+			}) bool {
+				return it.Action == "document.list"
+			}) {
+				t.Errorf("%s's access log does not show the listing of their documents: %+v", id, log.Items)
+			}
+		}
+
+		// Attached from the page; then no longer offered for it.
+		r = e.Page("POST", "/households/"+h.ID+"/aid-requests/"+req.ID+"/documents", "worker",
+			map[string][]string{"doc-document_id": {rib.ID}})
+		wantStatus(t, r, http.StatusSeeOther, "attach from the page")
+		r = e.Do("GET", "/api/v1/aid-requests/"+req.ID, "worker", nil)
+		r.Decode(t, &req)
+		if len(req.Documents) != 1 || req.Documents[0].ID != rib.ID || req.Documents[0].PersonID != child.ID {
+			t.Fatalf("request's documents = %+v, want the child's RIB", req.Documents)
+		}
+		body = string(e.Page("GET", "/households/"+h.ID+"/aid", "worker", nil).Body)
+		if strings.Contains(body, option(rib)) || !strings.Contains(body, option(quittance)) {
+			t.Error("after attaching, the page should offer the quittance and no longer the RIB")
+		}
+		// A document outside the household, posted by hand: refused,
+		// nothing attached.
+		r = e.Page("POST", "/households/"+h.ID+"/aid-requests/"+req.ID+"/documents", "worker",
+			map[string][]string{"doc-document_id": {other.ID}})
+		wantStatus(t, r, http.StatusUnprocessableEntity, "another file's document")
+		if !strings.Contains(string(r.Body), "membre du foyer") {
+			t.Errorf("the refusal does not say why: %s", r.Body)
+		}
+		r = e.Do("GET", "/api/v1/aid-requests/"+req.ID, "worker", nil)
+		r.Decode(t, &req)
+		if len(req.Documents) != 1 {
+			t.Fatalf("a refused attachment changed the request: %+v", req.Documents)
+		}
+		// The front desk reads the page but may not write requests: no
+		// documents offered.
+		if fd := e.Page("GET", "/households/"+h.ID+"/aid", "reception", nil); fd.Status == 200 && strings.Contains(string(fd.Body), option(quittance)) {
+			t.Error("the front desk is offered the members' documents")
+		}
 	})
 }

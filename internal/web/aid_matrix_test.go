@@ -169,8 +169,12 @@ func init() {
 					"chg-cat-1": {"loyer"}, "chg-amount-1": {"450"}}
 			},
 			Want: householdWrite(seeOther), Page: true, Audit: []string{"budget.create"}, routeAudit: onFile},
+		// Who may write requests is offered the documents of the members'
+		// files too, each member's listing recorded on their file.
 		matrixRow{Route: "GET /households/{id}/aid", Path: hhPage("/aid"),
-			Want: householdRead(200), Page: true, Audit: []string{"aid_request.list"}, routeAudit: onFile},
+			Want: householdRead(200), Page: true, Audit: []string{"aid_request.list"}, AuditBy: map[string][]string{
+				"manager": {"document.list", "aid_request.list"}, "worker": {"document.list", "aid_request.list"}, "teammate": {"document.list", "aid_request.list"}},
+			routeAudit: onFile},
 		matrixRow{Route: "POST /households/{id}/aid-requests", Path: hhPage("/aid-requests"),
 			Body: func(*fixture, string) any {
 				return url.Values{"req-aid_code": {"aide_transport"}, "req-amount_cents": {"35"}, "req-reason": {"Entretien d'embauche."}}
@@ -182,7 +186,7 @@ func init() {
 			},
 			Want: householdWrite(http.StatusUnprocessableEntity), Page: true,
 			NoAudit:    "the matrix sends no file: the household's page is shown again with the message (422, OnError); uploads are tested in aid_documents_test.go",
-			routeAudit: routeAudit{OnFile: true, OnError: []string{"aid_request.list"}}},
+			routeAudit: routeAudit{OnFile: true, OnError: []string{"document.list", "aid_request.list"}}},
 		matrixRow{Route: "POST /households/{id}/aid-requests/{req}/agenda",
 			Path: func(f *fixture) string {
 				return "/households/" + f.Household.ID + "/aid-requests/" + af(f).Request.ID + "/agenda"

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/url"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -177,6 +178,21 @@ type aidPage struct {
 	Names                   map[string]string
 	Payees, PaymentStatuses []string
 	DocKinds                []string
+}
+
+// Attachable is what the page offers to attach to r from the members'
+// files: their documents not attached to it yet, by member.
+func (p *aidPage) Attachable(r *parcours.AidRequest) []aid.MemberDocuments {
+	var out []aid.MemberDocuments
+	for _, m := range p.Documents {
+		docs := slices.DeleteFunc(slices.Clone(m.Documents), func(d *parcours.Document) bool {
+			return slices.ContainsFunc(r.Documents, func(a parcours.AidDocument) bool { return a.ID == d.ID })
+		})
+		if len(docs) > 0 {
+			out = append(out, aid.MemberDocuments{PersonID: m.PersonID, Name: m.Name, Documents: docs})
+		}
+	}
+	return out
 }
 
 func (s *server) showHouseholdAid(w http.ResponseWriter, r *http.Request, status int, p *web.PageData) error {
