@@ -3,6 +3,7 @@ package bench
 import (
 	"context"
 	"database/sql"
+	"net"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -139,5 +140,37 @@ func TestAttackWindows_DropsTheWarmUpAndCutsWindows(t *testing.T) {
 	}
 	if _, err := AttackWindows(srv.URL, "t", sc, 2, 0, 0, time.Second, 1); err == nil {
 		t.Fatal("windows of a closed loop accepted")
+	}
+}
+
+// An attack closes its connections when it ends, closed loop and open
+// loop alike: a scenario's clients must not stay on the server, idle, as
+// the next scenario's load.
+func TestAttack_ClosesItsConnectionsWhenItEnds(t *testing.T) {
+	var open atomic.Int64
+	srv := httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {}))
+	srv.Config.ConnState = func(_ net.Conn, s http.ConnState) {
+		switch s {
+		case http.StateNew:
+			open.Add(1)
+		case http.StateClosed, http.StateHijacked:
+			open.Add(-1)
+		}
+	}
+	srv.Start()
+	defer srv.Close()
+	sc := Scenario{Name: "conns", Next: func(n uint64, t *vegeta.Target) { t.URL = "/" }}
+	for _, rate := range []float64{0, 200} {
+		if _, err := Attack(srv.URL, "t", sc, 4, rate, 300*time.Millisecond); err != nil {
+			t.Fatal(err)
+		}
+		// The server sees the close shortly after the client closed:
+		// wait for it, generously (no timing is measured).
+		for deadline := time.Now().Add(10 * time.Second); open.Load() > 0 && time.Now().Before(deadline); {
+			time.Sleep(10 * time.Millisecond)
+		}
+		if n := open.Load(); n != 0 {
+			t.Fatalf("rate %v: %d connections still open on the server after the attack", rate, n)
+		}
 	}
 }
