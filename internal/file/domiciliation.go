@@ -18,12 +18,13 @@ func (f *File) Domiciliations(ctx context.Context) ([]*parcours.Domiciliation, e
 	return f.tx.PersonDomiciliations(ctx, f.IDs)
 }
 
-// MailLog returns the mail received for the person, newest first.
-func (f *File) MailLog(ctx context.Context) ([]*parcours.Mail, error) {
+// MailLog returns the mail received for the person, newest first, a
+// page of it (k).
+func (f *File) MailLog(ctx context.Context, k store.Keyset) ([]*parcours.Mail, error) {
 	if err := f.Check(access.DomiciliationMail); err != nil {
 		return nil, err
 	}
-	return f.tx.PersonMail(ctx, f.IDs)
+	return f.tx.PersonMail(ctx, f.IDs, k)
 }
 
 // OpenDomiciliation opens the file of a domiciliation and returns it.

@@ -16,7 +16,7 @@ import (
 // keeps for every domiciled person.
 
 // DomView is a person's domiciliation: the current one (granted and in
-// force, else the latest), the history and the mail log.
+// force, else the latest), the history and a page of the mail log.
 type DomView struct {
 	PersonID   string                    `json:"person_id"`
 	PersonName string                    `json:"person_name"`
@@ -24,19 +24,38 @@ type DomView struct {
 	Current    *parcours.Domiciliation   `json:"current"`
 	History    []*parcours.Domiciliation `json:"history"`
 	Mail       []*parcours.Mail          `json:"mail"`
+	// MailNextCursor asks for the older letters (mail_cursor), empty
+	// on the last page.
+	MailNextCursor string `json:"mail_next_cursor,omitempty"`
 	// Domiciled: a granted domiciliation in force today.
 	Domiciled bool `json:"domiciled"`
 	CanWrite  bool `json:"-"`
 }
 
-func domView(ctx context.Context, f *file.File, today string) (*DomView, error) {
+// MailPage asks for a page of the mail log: Cursor from the previous
+// page's MailNextCursor (empty: the newest), Limit letters (0: the
+// default page).
+type MailPage struct {
+	Cursor string
+	Limit  int
+}
+
+// domView gathers the view; the mail log is read only when mail is set,
+// a page of it.
+func domView(ctx context.Context, f *file.File, today string, mail *MailPage) (*DomView, error) {
 	v := &DomView{PersonID: f.Person.ID, PersonName: f.Person.DisplayName(), Today: today, CanWrite: f.Can(access.DomiciliationWrite)}
 	var err error
 	if v.History, err = f.Domiciliations(ctx); err != nil {
 		return nil, err
 	}
-	if v.Mail, err = f.MailLog(ctx); err != nil {
-		return nil, err
+	if mail != nil {
+		page, err := store.ReadPage(mail.Cursor, mail.Limit, 3, store.MailKey, func(k store.Keyset) ([]*parcours.Mail, error) {
+			return f.MailLog(ctx, k)
+		})
+		if err != nil {
+			return nil, err
+		}
+		v.Mail, v.MailNextCursor = page.Items, page.NextCursor
 	}
 	for _, d := range v.History {
 		if d.Status == parcours.DomGranted && d.ValidFrom <= today && today <= d.ValidTo {
@@ -50,16 +69,16 @@ func domView(ctx context.Context, f *file.File, today string) (*DomView, error) 
 	return v, nil
 }
 
-// Domiciliation returns a person's domiciliation and mail log: the front
-// desk's view as well as the worker's.
-func (s *Service) Domiciliation(ctx context.Context, actor parcours.Actor, personID string) (out *DomView, err error) {
+// Domiciliation returns a person's domiciliation and a page of the mail
+// log: the front desk's view as well as the worker's.
+func (s *Service) Domiciliation(ctx context.Context, actor parcours.Actor, personID string, mail MailPage) (out *DomView, err error) {
 	defer wrap(&err, "rights: domiciliation")
 	err = s.db.View(ctx, func(tx *store.Tx) error {
 		f, err := file.Open(ctx, tx, actor, access.DomiciliationMail, personID)
 		if err != nil {
 			return err
 		}
-		if out, err = domView(ctx, f, parcours.Today(tx.Now())); err != nil {
+		if out, err = domView(ctx, f, parcours.Today(tx.Now()), &mail); err != nil {
 			return err
 		}
 		f.Audit("domiciliation.read", "person", f.Person.ID)
@@ -223,7 +242,7 @@ func (s *Service) RecordMail(ctx context.Context, actor parcours.Actor, personID
 			return err
 		}
 		today := parcours.Today(tx.Now())
-		v0, err := domView(ctx, f, today)
+		v0, err := domView(ctx, f, today, nil)
 		if err != nil {
 			return err
 		}

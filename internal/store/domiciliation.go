@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"fmt"
+	"strconv"
 
 	"parcours/internal/parcours"
 )
@@ -136,10 +137,22 @@ func (tx *Tx) scanMail(ctx context.Context, q string, args ...any) ([]*parcours.
 	return out, rows.Err()
 }
 
-// PersonMail returns the mail log of the persons of a file, newest first.
-func (tx *Tx) PersonMail(ctx context.Context, personIDs []string) ([]*parcours.Mail, error) {
-	in, args := personIn("person_id", personIDs)
-	return tx.scanMail(ctx, "SELECT "+mailColumns+" FROM domiciliation_mail WHERE "+in+" ORDER BY received_on DESC, created_at DESC", args...)
+// MailKey is the sort key of a letter of the mail log, for cursors.
+func MailKey(m *parcours.Mail) []string {
+	return []string{m.ReceivedOn, strconv.FormatInt(ts(m.CreatedAt), 10), m.ID}
+}
+
+var mailKey = []keyCol{{Name: "received_on"}, {Name: "created_at", Int: true}, {Name: "id"}}
+
+// PersonMail returns the mail log of the persons of a file, newest first,
+// a page of it (k): a person domiciled for years has hundreds of letters.
+func (tx *Tx) PersonMail(ctx context.Context, personIDs []string, k Keyset) ([]*parcours.Mail, error) {
+	in, ids := personIn("person_id", personIDs)
+	where, tail, args, err := k.clause(mailKey, true)
+	if err != nil {
+		return nil, err
+	}
+	return tx.scanMail(ctx, "SELECT "+mailColumns+" FROM domiciliation_mail WHERE "+in+where+tail, k.limitArg(append(ids, args...))...)
 }
 
 // Mail returns one letter of the log.

@@ -1,6 +1,9 @@
 package web_test
 
 import (
+	"fmt"
+	"html"
+	"net/url"
 	"strings"
 	"testing"
 
@@ -89,6 +92,83 @@ func TestDomiciliation_RenewalReminderForThoseWhoFollowThePerson(t *testing.T) {
 		page := e.Page("GET", "/procedures/follow-up", "worker", nil)
 		if !strings.Contains(string(page.Body), "Domiciliations à renouveler") || !strings.Contains(string(page.Body), "FONTAINE") {
 			t.Errorf("the follow-up page does not remind of the renewal")
+		}
+	})
+}
+
+// The mail log is paged, newest first: a person domiciled for years has
+// hundreds of letters, and the view shows a page with a cursor for the
+// older ones, on the API as on the page; a cursor that does not fit is
+// refused with a message, and recording a letter still works whatever
+// the log's length.
+func TestDomiciliation_MailLogIsPaged(t *testing.T) {
+	t.Parallel()
+	apptest.ForEach(t, func(t *testing.T, e *apptest.Env) {
+		p := rightsPerson(t, e, "worker", "COURRIER")
+		base := "/api/v1/persons/" + p.ID + "/domiciliation"
+		r := e.Do("POST", base, "worker", map[string]any{})
+		wantStatus(t, r, 201, "application")
+		var d parcours.Domiciliation
+		r.Decode(t, &d)
+		wantStatus(t, e.Do("POST", "/api/v1/domiciliations/"+d.ID+"/decision", "worker", map[string]any{"decision": "granted"}), 200, "granted")
+		const letters = 7
+		for i := range letters {
+			// Received on distinct days and, for two, the same day.
+			day := parcours.Today(e.App.DB.Now().AddDate(0, 0, -(i / 2)))
+			wantStatus(t, e.Do("POST", base+"/mail", "reception", map[string]any{"sender": fmt.Sprintf("Expéditeur %d", i), "kind": "letter",
+				"received_on": day}), 201, "mail")
+		}
+		var seen []string
+		cursor, pages := "", 0
+		for {
+			var v rights.DomView
+			r := e.Do("GET", base+"?mail_limit=3&mail_cursor="+url.QueryEscape(cursor), "reception", nil)
+			wantStatus(t, r, 200, "a page of the mail log")
+			r.Decode(t, &v)
+			pages++
+			if len(v.Mail) > 3 || (v.MailNextCursor != "" && len(v.Mail) != 3) {
+				t.Fatalf("page %d: %d letters, next %q", pages, len(v.Mail), v.MailNextCursor)
+			}
+			for _, m := range v.Mail {
+				if n := len(seen); n > 0 && m.ReceivedOn > seen[n-1] {
+					t.Errorf("letter of %s after one of %s: not newest first", m.ReceivedOn, seen[n-1])
+				}
+				seen = append(seen, m.ReceivedOn)
+			}
+			if cursor = v.MailNextCursor; cursor == "" || pages > letters {
+				break
+			}
+		}
+		if len(seen) != letters || pages != 3 {
+			t.Fatalf("%d letters in %d pages, want %d in 3", len(seen), pages, letters)
+		}
+		for _, bad := range []string{"?mail_cursor=pas-un-curseur", "?mail_limit=0", "?mail_limit=201"} {
+			r := e.Do("GET", base+bad, "reception", nil)
+			wantStatus(t, r, 400, bad)
+			if !strings.Contains(string(r.Body), "invalide") && !strings.Contains(string(r.Body), "entre") {
+				t.Errorf("%s: the refusal does not say what is wrong: %s", bad, r.Body)
+			}
+		}
+
+		// The page shows the newest 50 and links to the older ones.
+		for i := range 50 {
+			wantStatus(t, e.Do("POST", base+"/mail", "reception", map[string]any{"sender": fmt.Sprintf("Lettre %02d", i), "kind": "letter"}), 201, "mail")
+		}
+		page := string(e.Page("GET", "/persons/"+p.ID+"/domiciliation", "reception", nil).Body)
+		if n := strings.Count(page, "/persons/"+p.ID+"/mail/"); n != 50 {
+			t.Errorf("the page shows %d letters, want the newest 50", n)
+		}
+		i := strings.Index(page, `rel="next"`)
+		j := strings.LastIndex(page[:max(i, 0)], `href="`)
+		if i < 0 || j < 0 {
+			t.Fatal("the page has no link to the older letters")
+		}
+		next := html.UnescapeString(page[j+len(`href="`) : strings.Index(page[j+len(`href="`):], `"`)+j+len(`href="`)])
+		next, _, _ = strings.Cut(next, "#") // a browser keeps the fragment to itself
+		older := e.Page("GET", next, "reception", nil)
+		wantStatus(t, older, 200, "older letters")
+		if body := string(older.Body); !strings.Contains(body, "Expéditeur 6") || strings.Contains(body, "Lettre 49") || !strings.Contains(body, "Courriers les plus récents") {
+			t.Errorf("the older letters' page does not show the oldest letter, or shows the newest, or has no way back")
 		}
 	})
 }

@@ -178,15 +178,19 @@ var PageParams = []Param{
 }
 
 // PageArgs reads the cursor and limit of a list request.
-func PageArgs(r *http.Request) (string, int, error) {
+func PageArgs(r *http.Request) (string, int, error) { return PageArgsOf(r, "") }
+
+// PageArgsOf reads the cursor and limit of a list inside a view, named
+// prefix+"cursor" and prefix+"limit" (mail_cursor, mail_limit).
+func PageArgsOf(r *http.Request, prefix string) (string, int, error) {
 	q := r.URL.Query()
 	limit := 0
-	if v := q.Get("limit"); v != "" {
+	if v := q.Get(prefix + "limit"); v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 1 || n > 200 {
-			return "", 0, parcours.FieldError(parcours.EBadRequest, "limit", "error.invalid_limit")
+			return "", 0, parcours.FieldError(parcours.EBadRequest, prefix+"limit", "error.invalid_limit")
 		}
 		limit = n
 	}
-	return q.Get("cursor"), limit, nil
+	return q.Get(prefix + "cursor"), limit, nil
 }

@@ -2,6 +2,7 @@ package rightsweb
 
 import (
 	"net/http"
+	"net/url"
 
 	"parcours/internal/letters"
 	"parcours/internal/parcours"
@@ -28,7 +29,8 @@ func (s *server) domSchemas() {
 	s.Schema("DomiciliationView", web.Object([]string{"person_id", "person_name", "today", "current", "history", "mail", "domiciled"}, web.Schema{
 		"person_id": str, "person_name": str, "today": date,
 		"current": web.Schema{"anyOf": []any{web.Ref("Domiciliation"), web.Schema{"type": "null"}}},
-		"history": web.ArrayOf(web.Ref("Domiciliation")), "mail": web.ArrayOf(web.Ref("Mail")), "domiciled": web.Boolean(),
+		"history": web.ArrayOf(web.Ref("Domiciliation")), "mail": web.ArrayOf(web.Ref("Mail")), "mail_next_cursor": str,
+		"domiciled": web.Boolean(),
 	}))
 	s.Schema("DomApplication", web.Object(nil, web.Schema{"applied_on": date}))
 	s.Schema("DomDecision", web.Object([]string{"decision"}, web.Schema{
@@ -41,8 +43,11 @@ func (s *server) domSchemas() {
 func (s *server) domRoutes() {
 	s.domSchemas()
 	s.Handle("GET", "/api/v1/persons/{id}/domiciliation", web.API, s.apiDom, &web.Op{ID: "getDomiciliation",
-		Summary: "A person's domiciliation (current, history) and mail log: for the front desk as for the workers", Tag: "domiciliation",
-		Response: "DomiciliationView"})
+		Summary: "A person's domiciliation (current, history) and a page of the mail log, newest first (mail_next_cursor): for the front desk as for the workers", Tag: "domiciliation",
+		Response: "DomiciliationView", Query: []web.Param{
+			{Name: "mail_cursor", Type: "string", Description: "mail_next_cursor of the previous page of the mail log"},
+			{Name: "mail_limit", Type: "integer", Description: "letters per page, 1–200 (50 by default)"},
+		}})
 	s.Handle("POST", "/api/v1/persons/{id}/domiciliation", web.API, s.apiDomApply, &web.Op{ID: "applyDomiciliation",
 		Summary: "Record an application for domiciliation (409 while one is pending or in force)", Tag: "domiciliation",
 		Request: "DomApplication", Response: "Domiciliation", Status: http.StatusCreated})
@@ -65,8 +70,18 @@ func (s *server) domRoutes() {
 	s.Handle("POST", "/persons/{id}/mail/{mail}", web.Page, s.pageMailUpdate, nil)
 }
 
+// mailPage is the page of the mail log a request asks for.
+func mailPage(r *http.Request) (rights.MailPage, error) {
+	cursor, limit, err := web.PageArgsOf(r, "mail_")
+	return rights.MailPage{Cursor: cursor, Limit: limit}, err
+}
+
 func (s *server) apiDom(w http.ResponseWriter, r *http.Request) error {
-	v, err := s.svc.Domiciliation(r.Context(), web.MustActor(r), r.PathValue("id"))
+	mail, err := mailPage(r)
+	if err != nil {
+		return err
+	}
+	v, err := s.svc.Domiciliation(r.Context(), web.MustActor(r), r.PathValue("id"), mail)
 	if err != nil {
 		return err
 	}
@@ -156,15 +171,27 @@ type domPage struct {
 	*rights.DomView
 	Saved bool
 	Kinds []string
+	// MailNext links to the older letters; MailOlder: this page shows
+	// older letters, not the newest.
+	MailNext  string
+	MailOlder bool
 }
 
 func (s *server) showDom(w http.ResponseWriter, r *http.Request, status int, p *web.PageData) error {
-	v, err := s.svc.Domiciliation(r.Context(), web.MustActor(r), r.PathValue("id"))
+	mail, err := mailPage(r)
+	if err != nil {
+		return err
+	}
+	v, err := s.svc.Domiciliation(r.Context(), web.MustActor(r), r.PathValue("id"), mail)
 	if err != nil {
 		return err
 	}
 	p.Title = "dom.title"
-	p.Data = &domPage{DomView: v, Saved: r.URL.Query().Get("saved") == "1", Kinds: parcours.MailKinds}
+	d := &domPage{DomView: v, Saved: r.URL.Query().Get("saved") == "1", Kinds: parcours.MailKinds, MailOlder: mail.Cursor != ""}
+	if v.MailNextCursor != "" {
+		d.MailNext = "/persons/" + v.PersonID + "/domiciliation?mail_cursor=" + url.QueryEscape(v.MailNextCursor) + "#mail"
+	}
+	p.Data = d
 	return s.Render(w, r, status, "domiciliation.html", p)
 }
 
