@@ -147,12 +147,11 @@ var mailKey = []keyCol{{Name: "received_on"}, {Name: "created_at", Int: true}, {
 // PersonMail returns the mail log of the persons of a file, newest first,
 // a page of it (k): a person domiciled for years has hundreds of letters.
 func (tx *Tx) PersonMail(ctx context.Context, personIDs []string, k Keyset) ([]*parcours.Mail, error) {
-	in, ids := personIn("person_id", personIDs)
-	where, tail, args, err := k.clause(mailKey, true)
+	q, args, err := k.ofPersons(mailColumns, "domiciliation_mail", personIDs, mailKey, true)
 	if err != nil {
 		return nil, err
 	}
-	return tx.scanMail(ctx, "SELECT "+mailColumns+" FROM domiciliation_mail WHERE "+in+where+tail, k.limitArg(append(ids, args...))...)
+	return tx.scanMail(ctx, q, args...)
 }
 
 // Mail returns one letter of the log.

@@ -69,6 +69,18 @@ func (k Keyset) clause(cols []keyCol, desc bool) (where, tail string, args []any
 	return where, tail, args, nil
 }
 
+// ofPersons is the statement and arguments of a page (k) of the rows of
+// table that belong to the persons of a file, in the order of cols
+// (descending when desc): the per-person lists that grow for years.
+func (k Keyset) ofPersons(columns, table string, personIDs []string, cols []keyCol, desc bool) (string, []any, error) {
+	in, args := personIn("person_id", personIDs)
+	where, tail, kargs, err := k.clause(cols, desc)
+	if err != nil {
+		return "", nil, err
+	}
+	return "SELECT " + columns + " FROM " + table + " WHERE " + in + where + tail, k.limitArg(append(args, kargs...)), nil
+}
+
 // limitArg appends the LIMIT argument clause wrote a placeholder for.
 func (k Keyset) limitArg(args []any) []any {
 	if k.Limit > 0 {

@@ -153,12 +153,11 @@ func ProcedureKey(p *parcours.Procedure) []string {
 // PersonProcedures returns the procedures of the persons of a file,
 // newest first, a page of them (k).
 func (tx *Tx) PersonProcedures(ctx context.Context, personIDs []string, k Keyset) ([]*parcours.Procedure, error) {
-	in, args := personIn("person_id", personIDs)
-	where, tail, kargs, err := k.clause(procedureKey, true)
+	q, args, err := k.ofPersons(procedureColumns, "procedures", personIDs, procedureKey, true)
 	if err != nil {
 		return nil, err
 	}
-	return tx.scanProcedures(ctx, "SELECT "+procedureColumns+" FROM procedures WHERE "+in+where+tail, k.limitArg(append(args, kargs...))...)
+	return tx.scanProcedures(ctx, q, args...)
 }
 
 // Procedure returns one procedure.
@@ -207,12 +206,11 @@ func AutonomyKey(c *parcours.AutonomyCheck) []string {
 // PersonAutonomyChecks returns the checks of the persons of a file,
 // oldest first (the progress reads left to right), a page of them (k).
 func (tx *Tx) PersonAutonomyChecks(ctx context.Context, personIDs []string, k Keyset) ([]*parcours.AutonomyCheck, error) {
-	in, args := personIn("person_id", personIDs)
-	where, tail, kargs, err := k.clause(autonomyKey, false)
+	q, args, err := k.ofPersons(autonomyColumns, "autonomy_checks", personIDs, autonomyKey, false)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.query(ctx, "SELECT "+autonomyColumns+" FROM autonomy_checks WHERE "+in+where+tail, k.limitArg(append(args, kargs...))...)
+	rows, err := tx.query(ctx, q, args...)
 	if err != nil {
 		return nil, fmt.Errorf("store: autonomy checks: %w", err)
 	}
@@ -298,12 +296,11 @@ func MandateKey(m *parcours.Mandate) []string { return []string{m.StartDate, m.I
 // PersonMandates returns the mandates of the persons of a file, newest
 // first, a page of them (k).
 func (tx *Tx) PersonMandates(ctx context.Context, personIDs []string, k Keyset) ([]*parcours.Mandate, error) {
-	in, args := personIn("person_id", personIDs)
-	where, tail, kargs, err := k.clause(mandateKey, true)
+	q, args, err := k.ofPersons(mandateColumns, "mandates", personIDs, mandateKey, true)
 	if err != nil {
 		return nil, err
 	}
-	return tx.scanMandates(ctx, "SELECT "+mandateColumns+" FROM mandates WHERE "+in+where+tail, k.limitArg(append(args, kargs...))...)
+	return tx.scanMandates(ctx, q, args...)
 }
 
 // Mandate returns one mandate.
