@@ -379,31 +379,15 @@ func (s *Server) Render(w http.ResponseWriter, r *http.Request, status int, name
 	if r.Header.Get("HX-Request") == "true" && r.Header.Get("HX-Target") != "" && t.Lookup("partial") != nil {
 		entry = "partial"
 	}
-	buf := renderBufs.Get().(*bytes.Buffer)
-	defer putRenderBuf(buf)
+	buf := bytes.NewBuffer(getAnswerBuf())
 	if err := t.ExecuteTemplate(buf, entry, p); err != nil {
 		return err
 	}
+	defer putAnswerBuf(buf.Bytes())
 	w.Header().Set("Content-Type", "text/html; charset=utf-8")
 	w.WriteHeader(status)
 	_, err = w.Write(buf.Bytes())
 	return err
-}
-
-// renderBufs are the buffers pages are rendered into before they are
-// sent (a template that fails halfway sends nothing): a person's page is
-// ~65 KB, and a fresh buffer grew to it by doubling, ~130 KB allocated
-// per page and a good part of the collector's work under load (issue 17).
-var renderBufs = sync.Pool{New: func() any { return new(bytes.Buffer) }}
-
-// putRenderBuf returns buf to the pool unless a rare page made it large:
-// the pool would keep that memory for every page after it.
-func putRenderBuf(buf *bytes.Buffer) {
-	if buf.Cap() > 1<<20 {
-		return
-	}
-	buf.Reset()
-	renderBufs.Put(buf)
 }
 
 func (s *Server) fillPage(r *http.Request, p *PageData) {
