@@ -42,7 +42,7 @@ func init() {
 			if len(args) > 0 {
 				return &usageError{"serve takes no arguments"}
 			}
-			setMemoryLimit()
+			setMemoryLimit(c.Database)
 			stopDebug, err := startDebug(ctx) // debugaddr.go
 			if err != nil {
 				return err
@@ -118,9 +118,23 @@ func init() {
 // it (GOMEMLIMIT=off).
 const DefaultMemoryLimit = 80 << 20
 
-func setMemoryLimit() {
+// postgresMemoryLimit is DefaultMemoryLimit on PostgreSQL, where the
+// process holds no SQLite page caches (store.SQLitePageCaches, ~17 MiB):
+// the same 150 MB leave Go that much more, 16 MiB, and the collector
+// then runs about half as often under load (issue 17).
+const postgresMemoryLimit = DefaultMemoryLimit + 16<<20
+
+// memoryLimit is serve's default GOMEMLIMIT for the database dsn.
+func memoryLimit(dsn string) int64 {
+	if store.DialectOf(dsn) == store.Postgres {
+		return postgresMemoryLimit
+	}
+	return DefaultMemoryLimit
+}
+
+func setMemoryLimit(dsn string) {
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(DefaultMemoryLimit)
+		debug.SetMemoryLimit(memoryLimit(dsn))
 	}
 }
 
