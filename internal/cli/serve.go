@@ -42,7 +42,7 @@ func init() {
 			if len(args) > 0 {
 				return &usageError{"serve takes no arguments"}
 			}
-			setMemoryLimit(c.Database)
+			setMemoryLimit()
 			stopDebug, err := startDebug(ctx) // debugaddr.go
 			if err != nil {
 				return err
@@ -114,27 +114,19 @@ func init() {
 // 132 MiB, 96 MiB 2.3 for 147 MiB. The whole bench (writes, the person
 // page) peaks ~15 MiB above these, at 143–152 with 80: 96 would halve
 // the collections and break the 150 MB goal, 70 would double them.
+// PostgreSQL, which has no SQLite page caches, keeps 80 too: 96 MiB
+// there (issue 17, 500,000 persons, list and open a file, six pairs back
+// to back) gave the same CPU per request within the host's noise (list
+// 0.48–0.56 ms against 0.50–0.59, open 1.01–1.03 against 1.00–1.19) and
+// the same p99s, fell behind in an open loop as 80 does, and cost ~14 MB
+// more RSS.
 // An operator with more memory raises it (GOMEMLIMIT=512MiB) or removes
 // it (GOMEMLIMIT=off).
 const DefaultMemoryLimit = 80 << 20
 
-// postgresMemoryLimit is DefaultMemoryLimit on PostgreSQL, where the
-// process holds no SQLite page caches (store.SQLitePageCaches, ~17 MiB):
-// the same 150 MB leave Go that much more, 16 MiB, and the collector
-// then runs about half as often under load (issue 17).
-const postgresMemoryLimit = DefaultMemoryLimit + 16<<20
-
-// memoryLimit is serve's default GOMEMLIMIT for the database dsn.
-func memoryLimit(dsn string) int64 {
-	if store.DialectOf(dsn) == store.Postgres {
-		return postgresMemoryLimit
-	}
-	return DefaultMemoryLimit
-}
-
-func setMemoryLimit(dsn string) {
+func setMemoryLimit() {
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(memoryLimit(dsn))
+		debug.SetMemoryLimit(DefaultMemoryLimit)
 	}
 }
 

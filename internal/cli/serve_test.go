@@ -71,18 +71,3 @@ func TestServe_RunsTheAuditSealer(t *testing.T) {
 		})
 	}
 }
-
-// serve's default memory limit gives PostgreSQL the room SQLite's page
-// caches take, and no more: the process stays within the same total.
-func TestMemoryLimit_PostgresGetsWhatSQLitesPageCachesTake(t *testing.T) {
-	sqlite, pg := memoryLimit("parcours.db"), memoryLimit("postgres://u@h/db")
-	if sqlite != DefaultMemoryLimit {
-		t.Fatalf("SQLite: %d, want DefaultMemoryLimit %d", sqlite, DefaultMemoryLimit)
-	}
-	if extra := pg - sqlite; extra <= 0 || extra > store.SQLitePageCaches {
-		t.Fatalf("PostgreSQL gets %d bytes more than SQLite, want more than 0 and at most SQLite's page caches (%d)", extra, store.SQLitePageCaches)
-	}
-	if memoryLimit("postgresql://u@h/db") != pg {
-		t.Fatal("postgresql:// is PostgreSQL too")
-	}
-}

@@ -192,11 +192,6 @@ func Open(ctx context.Context, dsn string) (*DB, error) {
 // negative), given back by BulkLoad after its own.
 const writerCache = "-8000"
 
-// SQLitePageCaches is the most SQLite's page caches of an open database
-// hold in the process, outside Go's heap: the writer's, the eight
-// readers' (readerCache) and the checkpointer's, in bytes.
-const SQLitePageCaches = (8000 + 8*1000 + 2000) << 10
-
 // readerCache is the page cache of each SQLite read connection (KiB,
 // negative): half SQLite's default, 8 MB fewer in serve under load with
 // the 8 readers busy, at no measurable CPU per request (the interior
