@@ -361,18 +361,24 @@ func (s *Service) HouseholdRequests(ctx context.Context, actor parcours.Actor, h
 }
 
 // memberDocumentsOf lists the documents of the household's members whose
-// files the actor may read the documents of, through each member's door;
-// a member's file the actor may not read is left out, with nothing
-// recorded against it: the page asks what it may offer, nobody tried to
-// read that file.
+// files the actor may read the documents of. The members' files are
+// opened together (file.OpenMany, one statement) and each asked
+// Can(DocumentRead): a file the actor may not read is left out, with
+// nothing recorded against it, as the page only asks what it may offer.
 func memberDocumentsOf(ctx context.Context, tx *store.Tx, actor parcours.Actor, h *file.Household) ([]MemberDocuments, error) {
+	ids := make([]string, len(h.Household.Members))
+	for i, m := range h.Household.Members {
+		ids[i] = m.PersonID
+	}
+	files, err := file.OpenMany(ctx, tx, actor, ids, false)
+	if err != nil {
+		return nil, err
+	}
 	var out []MemberDocuments
 	for _, m := range h.Household.Members {
-		f, err := file.Open(ctx, tx, actor, access.DocumentRead, m.PersonID)
-		if c := parcours.ErrorCode(err); c == parcours.EForbidden || c == parcours.ENotFound {
+		f := files[m.PersonID]
+		if f == nil || !f.Can(access.DocumentRead) {
 			continue
-		} else if err != nil {
-			return nil, err
 		}
 		docs, err := f.Documents(ctx, nil, memberDocuments)
 		if err != nil {
