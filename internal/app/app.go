@@ -63,6 +63,9 @@ type Config struct {
 	// MasterKey wraps the keys every instance shares (PARCOURS_MASTER_KEY,
 	// 32 bytes); nil: the data directory's keys/master.key.
 	MasterKey []byte
+	// Admission bounds the requests the web server works on at once
+	// (serve's --max-requests and --queue-wait); nil: no bound.
+	Admission *web.Admission
 }
 
 // App is a running Parcours.
@@ -208,7 +211,7 @@ func New(cfg Config, db *store.DB) (*App, error) {
 	a.Portal = portal.New(db, cfg.Log)
 	a.Portal.UseTOTPKeys(a.Auth)
 	a.Live = live.New(db)
-	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload, TrustedProxies: cfg.TrustedProxies},
+	a.Web, err = web.New(web.Config{Log: cfg.Log, Ready: db.Ping, Version: cfg.Version, MaxUpload: cfg.MaxUpload, TrustedProxies: cfg.TrustedProxies, Admission: cfg.Admission},
 		web.Services{Auth: a.Auth, Persons: a.Persons, Orgs: a.Orgs, Search: a.Search, Import: a.Import,
 			Consent: a.Consent, BreakGlass: a.BreakGlass, AccessLog: a.AccessLog, CaseFile: a.CaseFile,
 			Day: casefileweb.CaseFileDay(a.CaseFile), Forms: forms.New(db), NoteFlags: a.NoteFlags,

@@ -15,6 +15,7 @@ import (
 	"parcours/internal/app"
 	"parcours/internal/keyring"
 	"parcours/internal/store"
+	"parcours/internal/web"
 )
 
 // searchIndex is serve's --search-index.
@@ -33,6 +34,7 @@ func init() {
 			proxyFlag(fs, c)
 			reviewFlags(fs, c)
 			exportFlags(fs, c)
+			admissionFlags(fs)
 			fs.BoolVar(&searchIndex, "search-index", os.Getenv("PARCOURS_SEARCH_INDEX") != "off",
 				"keep a copy of the person search index in memory for the searches' candidates; refreshed across instances by LISTEN/NOTIFY on PostgreSQL (env PARCOURS_SEARCH_INDEX=off to disable)")
 			fs.BoolVar(&runJobs, "jobs", os.Getenv("PARCOURS_JOBS") != "off",
@@ -42,13 +44,17 @@ func init() {
 			if len(args) > 0 {
 				return &usageError{"serve takes no arguments"}
 			}
+			adm, err := admission() // admission.go
+			if err != nil {
+				return err
+			}
 			setMemoryLimit()
 			stopDebug, err := startDebug(ctx) // debugaddr.go
 			if err != nil {
 				return err
 			}
 			defer stopDebug()
-			a, err := openApp(ctx, e, c)
+			a, err := openAppAdmitting(ctx, e, c, adm)
 			if err != nil {
 				return err
 			}
@@ -135,6 +141,12 @@ func logger(e *env) *slog.Logger {
 }
 
 func openApp(ctx context.Context, e *env, c *Common) (*app.App, error) {
+	return openAppAdmitting(ctx, e, c, nil)
+}
+
+// openAppAdmitting is openApp with serve's bound on the requests worked
+// on at once (nil: none).
+func openAppAdmitting(ctx context.Context, e *env, c *Common, adm *web.Admission) (*app.App, error) {
 	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
 		return nil, err
 	}
@@ -147,7 +159,7 @@ func openApp(ctx context.Context, e *env, c *Common) (*app.App, error) {
 		return nil, err
 	}
 	return app.Open(ctx, app.Config{Database: c.Database, DataDir: c.DataDir, Log: logger(e), Version: Version,
-		TrustedProxies: proxies, MasterKey: master})
+		TrustedProxies: proxies, MasterKey: master, Admission: adm})
 }
 
 // masterKey is PARCOURS_MASTER_KEY decoded, nil when unset (then the

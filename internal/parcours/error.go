@@ -18,6 +18,7 @@ const (
 	ERateLimited     = "rate_limited"     // 429
 	EUnsupported     = "unsupported_type" // 415
 	EGone            = "gone"             // 410: was there, no longer is (an expired download)
+	EUnavailable     = "unavailable"      // 503: too busy now, come back (web.Admission)
 	EInternal        = "internal"         // 500: never shown in detail
 )
 

@@ -26,6 +26,9 @@ type requestInfo struct {
 	id       string
 	workerID string
 	route    string
+	// release gives back the request's place (admit.go), nil when it
+	// holds none.
+	release func()
 }
 
 func infoFrom(ctx context.Context) *requestInfo {

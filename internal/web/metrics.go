@@ -53,6 +53,20 @@ func (m *metrics) instrument(route string, next http.Handler) http.Handler {
 	})
 }
 
+// watchAdmission adds the requests worked on and waiting their turn
+// (Admission) to the metrics: how close the service is to its bound.
+func (m *metrics) watchAdmission(a *admission) {
+	m.reg.MustRegister(
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "parcours_http_requests_in_flight",
+			Help: "HTTP requests worked on now (at most the admission bound).",
+		}, func() float64 { return float64(len(a.slots)) }),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "parcours_http_requests_waiting",
+			Help: "HTTP requests waiting for their turn.",
+		}, func() float64 { return float64(len(a.queue)) }))
+}
+
 func (m *metrics) handler() http.Handler {
 	return promhttp.HandlerFor(m.reg, promhttp.HandlerOpts{})
 }

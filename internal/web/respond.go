@@ -40,6 +40,8 @@ func StatusOf(code string) int {
 		return http.StatusUnsupportedMediaType
 	case parcours.EGone:
 		return http.StatusGone
+	case parcours.EUnavailable:
+		return http.StatusServiceUnavailable
 	}
 	return http.StatusInternalServerError
 }

@@ -127,6 +127,9 @@ type Config struct {
 	// TrustedProxies are the reverse proxies whose X-Forwarded-For is
 	// believed (ClientIP); none by default.
 	TrustedProxies []netip.Prefix
+	// Admission bounds the requests worked on at once; nil: no bound
+	// (tests), serve always sets one.
+	Admission *Admission
 }
 
 // Access says how a route authenticates.
@@ -170,7 +173,9 @@ type Server struct {
 	handler http.Handler
 	tmpl    *pageTemplates // templates.go
 	metrics *metrics
-	schemas map[string]Schema
+	// admission bounds the requests worked on at once (admit.go).
+	admission *admission
+	schemas   map[string]Schema
 }
 
 // New builds the server: the shell's routes and those of each area.
@@ -186,6 +191,10 @@ func New(cfg Config, svc Services, areas ...Area) (*Server, error) {
 	}
 	s := &Server{cfg: cfg, svc: svc, log: cfg.Log, mux: http.NewServeMux(), schemas: map[string]Schema{}}
 	s.metrics = newMetrics(prometheus.NewRegistry())
+	if cfg.Admission != nil {
+		s.admission = newAdmission(*cfg.Admission)
+		s.metrics.watchAdmission(s.admission)
+	}
 	var err error
 	if s.tmpl, err = parseTemplates(); err != nil {
 		return nil, err
@@ -237,6 +246,7 @@ func (s *Server) Handle(method, pattern string, acc Access, h HandlerFunc, op *O
 	})
 	inner = s.checkCSRF(acc, inner) // needs the session: runs after authenticate
 	inner = s.authenticate(acc, inner)
+	inner = s.admit(label, inner) // before anything that costs
 	s.mux.Handle(label, s.metrics.instrument(label, inner))
 }
 

@@ -59,6 +59,10 @@ func (s *Server) apiNotificationCount(w http.ResponseWriter, r *http.Request) er
 	if err != nil {
 		return err
 	}
+	if wait > 0 {
+		// Waiting for news, it does no work: its place goes to others.
+		web.ReleaseSlot(r)
+	}
 	n, err := s.svc.Live.WaitUnread(r.Context(), web.MustActor(r), seen, wait)
 	if err != nil {
 		return err
@@ -80,6 +84,10 @@ func (s *Server) pageCount(w http.ResponseWriter, r *http.Request) error {
 	seen, wait, err := countQuery(r, "n", "wait", live.MaxWait)
 	if err != nil {
 		return err
+	}
+	if wait > 0 {
+		// Waiting for news, it does no work: its place goes to others.
+		web.ReleaseSlot(r)
 	}
 	n, err := s.svc.Live.WaitUnread(r.Context(), web.MustActor(r), seen, wait)
 	if err != nil {

@@ -1,0 +1,121 @@
+package web
+
+import (
+	"net/http"
+	"strconv"
+	"sync"
+	"time"
+
+	"parcours/internal/parcours"
+)
+
+// Admission bounds the requests a server works on at once. Beyond the
+// bound, requests wait their turn in arrival order; one that would wait
+// longer than the bound's patience, or find the waiting line full, is
+// answered 503 with Retry-After at once, and nothing is done for it.
+//
+// Without it, a burst above what the machine serves (two cores serve a
+// few thousand simple reads a second) made every request start at once:
+// hundreds of goroutines then shared the database pool in random order
+// and the memory of their half-built answers, the collector ran most of
+// the time, and the service answered a tenth of its capacity with
+// latencies of seconds for everyone (issue 17). Kept to a bound, the
+// service goes on answering at its capacity and the excess learns at
+// once that it should come back.
+type Admission struct {
+	// MaxInFlight requests are worked on at once (64 when 0).
+	MaxInFlight int
+	// MaxWait is how long a request may wait for its turn (2 s when 0).
+	MaxWait time.Duration
+	// MaxQueue requests may wait at once (8 × MaxInFlight when 0); the
+	// next is refused without waiting.
+	MaxQueue int
+}
+
+// admission is Admission at work: slots holds a token per request worked
+// on, queue one per request waiting. Go wakes the senders blocked on a
+// full channel in the order they came: the line is first come, first
+// served.
+type admission struct {
+	slots   chan struct{}
+	queue   chan struct{}
+	maxWait time.Duration
+}
+
+func newAdmission(a Admission) *admission {
+	if a.MaxInFlight <= 0 {
+		a.MaxInFlight = 64
+	}
+	if a.MaxWait <= 0 {
+		a.MaxWait = 2 * time.Second
+	}
+	if a.MaxQueue <= 0 {
+		a.MaxQueue = 8 * a.MaxInFlight
+	}
+	return &admission{slots: make(chan struct{}, a.MaxInFlight), queue: make(chan struct{}, a.MaxQueue), maxWait: a.MaxWait}
+}
+
+// unlimited are the routes that never wait: the probes and metrics an
+// operator needs most when the service is loaded, and the static files,
+// answered from memory.
+var unlimited = map[string]bool{"GET /healthz": true, "GET /readyz": true, "GET /metrics": true, "GET /static/": true}
+
+// enter waits for the request's turn. It returns the function that gives
+// the place back (at most once, whoever calls it first: the handler
+// through ReleaseSlot, or the end of the request), or false when the
+// request is refused.
+func (a *admission) enter(r *http.Request) (func(), bool) {
+	select {
+	case a.slots <- struct{}{}:
+	default:
+		select {
+		case a.queue <- struct{}{}:
+		default:
+			return nil, false
+		}
+		t := time.NewTimer(a.maxWait)
+		var ok bool
+		select {
+		case a.slots <- struct{}{}:
+			ok = true
+		case <-t.C:
+		case <-r.Context().Done():
+		}
+		t.Stop()
+		<-a.queue
+		if !ok {
+			return nil, false
+		}
+	}
+	var once sync.Once
+	return func() { once.Do(func() { <-a.slots }) }, true
+}
+
+// admit runs next in its turn (admission), or refuses the request.
+func (s *Server) admit(route string, next http.Handler) http.Handler {
+	if s.admission == nil || unlimited[route] {
+		return next
+	}
+	retry := strconv.Itoa(max(1, int(s.admission.maxWait/time.Second)))
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		release, ok := s.admission.enter(r)
+		if !ok {
+			w.Header().Set("Retry-After", retry)
+			s.Fail(w, r, parcours.Errorf(parcours.EUnavailable, "error.busy"))
+			return
+		}
+		defer release()
+		infoFrom(r.Context()).release = release
+		next.ServeHTTP(w, r)
+	})
+}
+
+// ReleaseSlot gives the request's place among those worked on back
+// before the request ends: for a long poll, which then waits for news
+// without holding a place that others need (Admission). It does nothing
+// for a request that holds none.
+func ReleaseSlot(r *http.Request) {
+	if f := infoFrom(r.Context()).release; f != nil {
+		f()
+	}
+}
