@@ -1,11 +1,15 @@
 package web
 
 import (
+	"encoding/json"
+	"log/slog"
 	"net/http"
 	"strconv"
 	"sync"
+	"sync/atomic"
 	"time"
 
+	"parcours/internal/i18n"
 	"parcours/internal/parcours"
 )
 
@@ -40,6 +44,12 @@ type admission struct {
 	slots   chan struct{}
 	queue   chan struct{}
 	maxWait time.Duration
+	// refused counts the refusals not logged yet, lastLog is when the
+	// last were (unix nanoseconds): refusals are logged once a second,
+	// with their number, not a line each.
+	refused, lastLog atomic.Int64
+	// answers are the API's refusal bodies by language, written once.
+	answers sync.Map
 }
 
 func newAdmission(a Admission) *admission {
@@ -100,8 +110,7 @@ func (s *Server) admit(route string, next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		release, ok := s.admission.enter(r)
 		if !ok {
-			w.Header().Set("Retry-After", retry)
-			s.Fail(w, r, parcours.Errorf(parcours.EUnavailable, "error.busy"))
+			s.refuse(w, r, retry)
 			return
 		}
 		defer release()
@@ -118,4 +127,34 @@ func ReleaseSlot(r *http.Request) {
 	if f := infoFrom(r.Context()).release; f != nil {
 		f()
 	}
+}
+
+// refuse answers a request that gets no turn. The refusal must cost far
+// less than an answer: refusals come by the thousand a second when they
+// come, and each costs the machine that would serve the others. The API's
+// body is written once per language; the request gets no log line of its
+// own (the metrics count it), a line a second says how many were refused.
+func (s *Server) refuse(w http.ResponseWriter, r *http.Request, retry string) {
+	a := s.admission
+	a.refused.Add(1)
+	if now, last := time.Now().UnixNano(), a.lastLog.Load(); now-last >= int64(time.Second) && a.lastLog.CompareAndSwap(last, now) {
+		s.log.LogAttrs(r.Context(), slog.LevelWarn, "requests refused: too many at once",
+			slog.Int64("refused", a.refused.Swap(0)), slog.Int("max_in_flight", cap(a.slots)), slog.Int("max_waiting", cap(a.queue)))
+	}
+	infoFrom(r.Context()).quiet = true
+	w.Header().Set("Retry-After", retry)
+	if !isAPI(r) {
+		s.Fail(w, r, parcours.Errorf(parcours.EUnavailable, "error.busy"))
+		return
+	}
+	l := Lang(r)
+	body, ok := a.answers.Load(l)
+	if !ok {
+		b, _ := json.Marshal(apiError{Error: apiErrorBody{Code: parcours.EUnavailable, Message: i18n.T(l, "error.busy")}})
+		body, _ = a.answers.LoadOrStore(l, append(b, '\n'))
+	}
+	h := w.Header()
+	h.Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(http.StatusServiceUnavailable)
+	w.Write(body.([]byte))
 }

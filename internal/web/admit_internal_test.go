@@ -18,6 +18,7 @@ import (
 type admitServer struct {
 	*httptest.Server
 	s       *Server
+	logs    *syncBuffer
 	entered chan string
 	mu      sync.Mutex
 	gate    map[string]chan struct{}
@@ -26,11 +27,12 @@ type admitServer struct {
 
 func newAdmitServer(t *testing.T, adm Admission) *admitServer {
 	t.Helper()
-	s, err := New(Config{Log: slog.New(slog.DiscardHandler), Admission: &adm}, Services{})
+	logs := &syncBuffer{}
+	s, err := New(Config{Log: slog.New(slog.NewJSONHandler(logs, nil)), Admission: &adm}, Services{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	a := &admitServer{s: s, entered: make(chan string, 64), gate: map[string]chan struct{}{}, ran: map[string]bool{}}
+	a := &admitServer{s: s, logs: logs, entered: make(chan string, 64), gate: map[string]chan struct{}{}, ran: map[string]bool{}}
 	s.Handle("GET", "/api/v1/test/slow", Public, func(w http.ResponseWriter, r *http.Request) error {
 		n := r.URL.Query().Get("n")
 		if r.URL.Query().Get("step_aside") != "" {
@@ -54,6 +56,24 @@ func newAdmitServer(t *testing.T, adm Admission) *admitServer {
 	a.Server = httptest.NewServer(s)
 	t.Cleanup(a.Close)
 	return a
+}
+
+// syncBuffer is a log written by concurrent requests.
+type syncBuffer struct {
+	mu sync.Mutex
+	b  strings.Builder
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.Write(p)
+}
+
+func (b *syncBuffer) String() string {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.b.String()
 }
 
 func (a *admitServer) gateOf(n string) chan struct{} {
@@ -157,12 +177,23 @@ func TestAdmission_BoundsWaitsInOrderAndRefusesTheExcess(t *testing.T) {
 	a.notEntered(t)
 
 	refusedAt := time.Now()
-	refused(t, <-a.get(t, "6", ""))
-	if time.Since(refusedAt) > 2*time.Second {
-		t.Errorf("the refusal took %v: a full line must refuse without waiting", time.Since(refusedAt))
+	for _, n := range []string{"6", "7", "8"} {
+		refused(t, <-a.get(t, n, ""))
+		if a.didRun(n) {
+			t.Errorf("the refused request %s's handler ran", n)
+		}
 	}
-	if a.didRun("6") {
-		t.Error("the refused request's handler ran")
+	if time.Since(refusedAt) > 2*time.Second {
+		t.Errorf("the refusals took %v: a full line must refuse without waiting", time.Since(refusedAt))
+	}
+	// The log says refusals happen, not a line for each: they come by
+	// the thousand when they come.
+	logs := a.logs.String()
+	if n := strings.Count(logs, `"msg":"requests refused: too many at once"`); n != 1 || !strings.Contains(logs, `"refused":1`) {
+		t.Errorf("%d summary lines of refusals, want one counting the first:\n%s", n, logs)
+	}
+	if strings.Contains(logs, `"status":503`) {
+		t.Errorf("a refusal got a request line of its own:\n%s", logs)
 	}
 	resp, err := http.Get(a.URL + "/healthz")
 	if err != nil || resp.StatusCode != http.StatusOK {

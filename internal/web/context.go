@@ -29,6 +29,8 @@ type requestInfo struct {
 	// release gives back the request's place (admit.go), nil when it
 	// holds none.
 	release func()
+	// quiet: no log line of its own (a refusal, admit.go).
+	quiet bool
 }
 
 func infoFrom(ctx context.Context) *requestInfo {

@@ -73,6 +73,9 @@ func (s *Server) logRequests(next http.Handler) http.Handler {
 		ctx := context.WithValue(r.Context(), keyRequestID, info)
 		sw := &statusWriter{ResponseWriter: w}
 		next.ServeHTTP(sw, r.WithContext(ctx))
+		if info.quiet {
+			return
+		}
 		route := info.route
 		if route == "" {
 			route = "unmatched"

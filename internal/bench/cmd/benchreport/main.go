@@ -284,6 +284,16 @@ type backendResult struct {
 	serveLogTail     string
 	overhead         *overhead
 	verify           *auditVerify
+	overload         *overload
+}
+
+// overload is get a person sent at twice its capacity (open loop), after
+// the scenarios: what serve answers when more comes than it can serve.
+type overload struct {
+	capacity, offered float64
+	lat               *bench.Latency
+	load              string
+	peakRSS           int64 // serve's VmHWM at its end
 }
 
 // measure is one run of a scenario, with the load average at its end.
@@ -677,6 +687,11 @@ func runBackend(ctx context.Context, c config, backend string) (*backendResult, 
 		res.scenarios = append(res.scenarios, r)
 	}
 	_, res.peakRSS, _ = bench.ProcMemory(srv.cmd.Process.Pid)
+	if c.picked("overload") {
+		if res.overload, err = runOverload(c, backend, srv, token, fx, store.DialectOf(dsn), res.scenarios); err != nil {
+			return nil, err
+		}
+	}
 	res.serveLogTail = srv.logTail()
 	srv.stop()
 	if c.picked("audit overhead") {
@@ -686,6 +701,42 @@ func runBackend(ctx context.Context, c config, backend string) (*backendResult, 
 		res.verify = runAuditVerify(ctx, c, backend)
 	}
 	return res, nil
+}
+
+// runOverload sends get a person at twice the capacity measured for it
+// (its own closed loop when the scenario did not run) for the measure's
+// duration, after a warm-up at the same rate: serve should go on
+// answering at about its capacity and refuse the rest at once (503,
+// web.Admission), not slow down for everyone.
+func runOverload(c config, backend string, srv *server, token string, fx *fixtures, d store.Dialect, done []scenarioResult) (*overload, error) {
+	var sc bench.Scenario
+	for _, s := range scenarios(fx, d) {
+		if strings.HasPrefix(s.Name, "get a person") {
+			sc = s
+		}
+	}
+	o := &overload{}
+	for _, r := range done {
+		if r.name == sc.Name {
+			o.capacity = r.capacity.lat.Throughput
+		}
+	}
+	if o.capacity == 0 {
+		l, err := bench.Attack(srv.base, token, sc, c.users, 0, c.duration)
+		if err != nil {
+			return nil, err
+		}
+		o.capacity = l.Throughput
+	}
+	o.offered = 2 * o.capacity
+	logf("%s: overload: get a person at %.0f/s (twice its capacity; %s warm-up, then %s)", backend, o.offered, c.warmup, c.duration)
+	ws, err := bench.AttackWindows(srv.base, token, sc, c.users, o.offered, c.warmup, c.duration, 1)
+	if err != nil {
+		return nil, err
+	}
+	o.lat, o.load = ws[0].Lat, ws[0].Load
+	_, o.peakRSS, _ = bench.ProcMemory(srv.cmd.Process.Pid)
+	return o, nil
 }
 
 // medianWindow is the window of the median p99 (of two, the worse).

@@ -201,6 +201,7 @@ func (rep *report) markdown() string {
 	w("- **capacity**: %d users in a closed loop: the saturation throughput, and the **CPU per request** of `serve` plus the PostgreSQL server processes connected to the run's database (from `/proc/PID/stat`; on SQLite the database is inside `serve`);\n", c.users)
 	w("- **open loop**: requests at 60 %% of that capacity, sent on schedule whatever the answers (vegeta's rate mode): p95/p99 of a loaded but not saturated service. It runs without a break for %s of warm-up (not counted: connections opening) then %d windows of %s, each request counted in the window it was sent in; the figures are those of the window with the median p99, and the p99 of every window is given (a burst of another process's load spoils one window, not the measure);\n", c.warmup, c.openWindows, c.duration)
 	w("- **raw SQL**: the same reads as plain SQL on a pool like the server's, one user then %d, with the CPU per request of this process plus the database.\n\n", c.users)
+	w("**Overload** (after the scenarios, in a full run or when named): get a person sent at twice its capacity, open loop, %s of warm-up then %s: how many answers a second `serve` still gives, how many it refuses at once (503 with Retry-After: at most 64 requests worked on, the others wait their turn up to 2 s; `--max-requests`, `--queue-wait`), the latencies of all answers, and the memory it takes. The RSS goal is read before it.\n\n", c.warmup, c.duration)
 	w("Scenarios: **get a person** `GET /api/v1/persons/{id}` (raw SQL: the row by id); **list persons (50)** `GET /api/v1/persons?limit=50` (the first page of the organisation by name); **open a file** `GET /api/v1/persons/{id}/journal?limit=200` on the heaviest files (the 200 rows by the journal index); **search** `GET /api/v1/persons?q=` with a surname carrying one typing mistake, a first name and a birth year (raw SQL: the persons indexed under the surname as it should have been typed, born that year); **add a journal entry** `POST /api/v1/persons/{id}/journal`, audited and indexed (raw SQL: the same insert, unaudited); **person page (HTML)** `GET /persons/{id}` (raw SQL: the person, their accompaniments and 50 journal entries).\n\n")
 
 	w("**Audit overhead**: `go test -run '^$' -bench 'BenchmarkAuditOverheadUnderLoad$/^<backend>$/' -benchtime %s ./internal/store/` adds journal entries through the real HTTP handler, door and store, 8 writers per core, with the audit sealer running, on a fresh small database: once as built and once with the store's audit events discarded (a switch only the store's tests reach); the overhead is the time per audited write ÷ the time per unaudited write − 1.\n\n", c.duration)
@@ -220,7 +221,12 @@ func (rep *report) markdown() string {
 			w("- Database: %d persons, %d journal entries; %s (seeded %s in %.0f s wall, load %s → %s: `%s`)\n", r.persons, r.entries, reused, s.Started, s.WallSeconds, s.LoadStart, s.LoadEnd, s.Log)
 		}
 		w("- Heaviest file opened: %d entries\n", r.heavyEntries)
-		w("- `serve` RSS: idle %s, peak (VmHWM) %s\n\n", bench.MB(r.idleRSS), bench.MB(r.peakRSS))
+		w("- `serve` RSS: idle %s, peak (VmHWM) %s\n", bench.MB(r.idleRSS), bench.MB(r.peakRSS))
+		if o := r.overload; o != nil && o.lat != nil {
+			w("- Overload: get a person offered at %.0f/s (twice its capacity, %.0f/s) for %s: %.0f/s answered 200 (%.0f %% of capacity), %.1f %% refused at once with 503 and Retry-After; all answers p50 / p99 %s / %s; `serve` RSS peak then %s (load %s)\n",
+				o.offered, o.capacity, c.duration, o.lat.Throughput, 100*o.lat.Throughput/o.capacity, 100*(1-o.lat.Success), ms(o.lat.P50), ms(o.lat.P99), bench.MB(o.peakRSS), o.load)
+		}
+		w("\n")
 		w("| Scenario | one user p50 / p95 / p99 (load) | capacity, %d users (load) | CPU per request, serve + DB | open loop at 60 %% | open p95 / p99 (load) |\n|---|---|---|---|---|---|\n", c.users)
 		for _, s := range r.scenarios {
 			open, openLat := "—", "—"
