@@ -181,7 +181,9 @@ func (rep *report) markdown() string {
 	w("# Benchmarks\n\n")
 	w("_This file is rewritten by `make bench` (internal/bench/cmd/benchreport). Do not edit by hand._\n\n")
 	w("- Date: %s (run took %s)\n", rep.date.Format("2006-01-02 15:04 MST"), rep.total.Round(time.Second))
-	w("- Machine: %s, %d cores, %s RAM, Linux %s, %s\n", rep.machine.CPU, rep.machine.Cores, rep.machine.MemTotal, rep.machine.Kernel, rep.machine.Go)
+	w("- Machine: %s, %d cores, %s RAM, Linux %s, %s; calibration (best of 3): a system call %.2f µs, a loopback TCP round trip %.1f µs — compare runs on two machines with these first\n",
+		rep.machine.CPU, rep.machine.Cores, rep.machine.MemTotal, rep.machine.Kernel, rep.machine.Go,
+		float64(rep.machine.Syscall.Nanoseconds())/1000, float64(rep.machine.LoopbackRTT.Nanoseconds())/1000)
 	w("- Scale: %d persons (`parcours seed --seed 1`, ~10 journal entries each), from the cached database of each backend, copied for the run; %s warm-up per scenario (not measured), then %s per measure (%s for the raw-SQL floor); capacity with %d concurrent users\n",
 		c.persons, c.warmup, c.duration, max(c.duration/2, time.Second), c.users)
 	w("- Reproduce: `%s`\n", c.reproduce())
