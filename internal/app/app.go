@@ -65,8 +65,12 @@ type Config struct {
 	MasterKey []byte
 	// Admission bounds the requests the web server works on at once
 	// (serve's --max-requests and --queue-wait); nil: no bound.
-	Admission *web.Admission
+	Admission *Admission
 }
+
+// Admission is the web server's bound on the requests it works on at
+// once, named here for the command line, which does not import the web.
+type Admission = web.Admission
 
 // App is a running Parcours.
 type App struct {

@@ -7,11 +7,11 @@ import (
 	"strconv"
 	"time"
 
-	"parcours/internal/web"
+	"parcours/internal/app"
 )
 
 // serveAdmission holds serve's bound on the requests worked on at once
-// (web.Admission), as given.
+// (app.Admission), as given.
 var serveAdmission struct {
 	maxRequests string
 	queueWait   string
@@ -27,8 +27,8 @@ func admissionFlags(fs *flag.FlagSet) {
 
 // admission reads serve's admission options; a value that does not parse
 // stops serve with one readable line.
-func admission() (*web.Admission, error) {
-	a := &web.Admission{MaxInFlight: 64, MaxWait: 2 * time.Second}
+func admission() (*app.Admission, error) {
+	a := &app.Admission{MaxInFlight: 64, MaxWait: 2 * time.Second}
 	if v := serveAdmission.maxRequests; v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 4 || n > 4096 {

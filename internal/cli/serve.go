@@ -15,7 +15,6 @@ import (
 	"parcours/internal/app"
 	"parcours/internal/keyring"
 	"parcours/internal/store"
-	"parcours/internal/web"
 )
 
 // searchIndex is serve's --search-index.
@@ -146,7 +145,7 @@ func openApp(ctx context.Context, e *env, c *Common) (*app.App, error) {
 
 // openAppAdmitting is openApp with serve's bound on the requests worked
 // on at once (nil: none).
-func openAppAdmitting(ctx context.Context, e *env, c *Common, adm *web.Admission) (*app.App, error) {
+func openAppAdmitting(ctx context.Context, e *env, c *Common, adm *app.Admission) (*app.App, error) {
 	if err := os.MkdirAll(c.DataDir, 0o700); err != nil {
 		return nil, err
 	}
