@@ -20,6 +20,12 @@ const (
 	// PortalDelegate is naming or withdrawing a delegate: the person
 	// themself only, never a delegate.
 	PortalDelegate Action = "portal.delegate"
+	// PortalNotice is giving, changing or withdrawing the address to be
+	// told of new replies by e-mail: each portal account its own (the
+	// person, or a delegate for theirs, whatever its scope: a view
+	// delegate reads the replies too). Never a worker: the address is
+	// the account holder's.
+	PortalNotice Action = "portal.notice"
 
 	// PortalInvite is a worker giving the person (or a delegate) a
 	// one-time code to the portal, or closing an account: it opens the
@@ -90,6 +96,8 @@ func portalCheck(actor parcours.Actor, act Action, t Target) error {
 		if p.Delegate {
 			return parcours.Forbidden()
 		}
+		return nil
+	case act == PortalNotice:
 		return nil
 	}
 	return parcours.Forbidden()

@@ -40,6 +40,10 @@ func TestPortal_OwnFileAndThePortalsActionsOnly(t *testing.T) {
 		{"a full delegate writes", full, MessageWrite, own, ""},
 		{"no conversation on another person's file", person, MessageRead, other, parcours.ENotFound},
 		{"no delegate names a delegate", full, PortalDelegate, own, parcours.EForbidden},
+		{"the person gives their address for notices", person, PortalNotice, own, ""},
+		{"a view delegate gives theirs", view, PortalNotice, own, ""},
+		{"no notice address on another person's file", person, PortalNotice, other, parcours.ENotFound},
+		{"a worker never sets a person's notice address", parcours.Actor{WorkerID: "w", OrgID: "o", Role: parcours.RoleManager}, PortalNotice, own, parcours.EForbidden},
 		{"a worker does not read the portal", parcours.Actor{WorkerID: "w", OrgID: "o", Role: parcours.RoleWorker}, PortalRead, own, parcours.EForbidden},
 	} {
 		if got := parcours.ErrorCode(Check(tc.actor, tc.act, tc.t)); got != tc.want {

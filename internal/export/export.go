@@ -44,6 +44,11 @@ type File struct {
 	DocumentFiles  []DocumentFile            `json:"documents"`
 	DataRequests   []*parcours.DataRequest   `json:"data_requests"`
 	AccessLog      []*accesslog.Entry        `json:"access_log"`
+	// ReplyNotice is, in a copy downloaded from the portal, the address
+	// the signed-in account gave to be told of new replies and when it
+	// consented; absent when it gave none, and never in a worker's copy
+	// (workers do not read it).
+	ReplyNotice *parcours.ReplyNotice `json:"portal_reply_notice,omitempty"`
 	// Left says what the export leaves out and why, so that the person
 	// and the DPO know the copy's limits.
 	Left []Left `json:"left_out"`
@@ -185,6 +190,15 @@ func (s *Service) Export(ctx context.Context, actor parcours.Actor, personID str
 		}
 		// As the person reads it: names where the organisation chose so.
 		x.AccessLog = accesslog.Lines(rows, "")
+		if actor.Portal != nil {
+			n, err := f.ReplyNotice(ctx)
+			if err != nil {
+				return err
+			}
+			if n.Email != "" {
+				x.ReplyNotice = n
+			}
+		}
 		f.Audit("file.export", "person", f.Person.ID)
 		out = x
 		return nil

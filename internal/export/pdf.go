@@ -95,6 +95,13 @@ func PDF(x *File) ([]byte, error) {
 	}
 	c.Sections = append(c.Sections, l)
 
+	if n := x.ReplyNotice; n != nil {
+		s := letters.Section{Heading: "Avis de réponse par e-mail"}
+		add(&s, "Adresse", n.Email)
+		add(&s, "Accord donné le", n.ConsentAt.In(paris()).Format("02/01/2006 à 15:04"))
+		c.Sections = append(c.Sections, s)
+	}
+
 	left := letters.Section{Heading: "Ce que cette copie ne contient pas", Empty: "Rien n'a été retiré."}
 	for _, x := range x.Left {
 		left.Items = append(left.Items, fmt.Sprintf("%s (%d) : %s", x.Part, x.Count, x.Reason))

@@ -256,3 +256,58 @@ func (f *File) RevokePortalAccount(ctx context.Context, id string) error {
 	f.Audit("portal.revoke", "portal_account", a.ID)
 	return nil
 }
+
+// ReplyNotice returns the signed-in portal account's choice about
+// notices of new replies: its own, never another account's
+// (access.PortalNotice; a worker is refused).
+func (f *File) ReplyNotice(ctx context.Context) (*parcours.ReplyNotice, error) {
+	if err := f.Check(access.PortalNotice); err != nil {
+		return nil, err
+	}
+	return f.tx.ReplyNotice(ctx, f.actor.Portal.AccountID)
+}
+
+// SetReplyNotice records the signed-in portal account's address for
+// notices of new replies, its consent given now; "" withdraws it (the
+// address is deleted). Audited portal.notice.set or portal.notice.remove
+// (on the account: the address is in no event).
+func (f *File) SetReplyNotice(ctx context.Context, email string) error {
+	if err := f.Check(access.PortalNotice); err != nil {
+		return err
+	}
+	id := f.actor.Portal.AccountID
+	if err := f.tx.SetReplyNotice(ctx, id, email); err != nil {
+		return err
+	}
+	action := "portal.notice.set"
+	if email == "" {
+		action = "portal.notice.remove"
+	}
+	f.Audit(action, "portal_account", id)
+	return nil
+}
+
+// ReplyNoticeAccounts returns the portal accounts of the file to tell
+// that the actor (a worker) wrote in thread t, a thread with the person:
+// those active today that gave an address. It is for queuing the notice
+// only: no page or answer shows the addresses to workers.
+func (f *File) ReplyNoticeAccounts(ctx context.Context, t *parcours.Thread) ([]store.ReplyNoticeAccount, error) {
+	if err := f.Check(access.MessageWrite); err != nil {
+		return nil, err
+	}
+	if f.actor.Portal != nil || !t.WithPerson() || t.ReferralID != "" || t.PersonID == "" || !f.Owns(t.PersonID) {
+		return nil, nil
+	}
+	all, err := f.tx.ReplyNoticeAccounts(ctx, f.IDs)
+	if err != nil {
+		return nil, err
+	}
+	day := parcours.Today(f.tx.Now())
+	out := all[:0]
+	for _, a := range all {
+		if a.Account.Active(day) {
+			out = append(out, a)
+		}
+	}
+	return out, nil
+}

@@ -531,7 +531,9 @@ func (s *Service) Get(ctx context.Context, actor parcours.Actor, id string) (*Vi
 	return v, err
 }
 
-// Post adds the actor's message to a thread and notifies the others.
+// Post adds the actor's message to a thread and notifies the others;
+// a worker's message in a thread with the person also queues the e-mail
+// notices the person's portal accounts asked for (notice.go).
 func (s *Service) Post(ctx context.Context, actor parcours.Actor, id string, in MessageInput) (*parcours.ThreadMessage, error) {
 	p := problems()
 	in.check(p)
@@ -555,7 +557,12 @@ func (s *Service) Post(ctx context.Context, actor parcours.Actor, id string, in 
 		if err := attach(ctx, f, u, in.File, m); err != nil {
 			return err
 		}
-		return f.PostMessage(ctx, t, m)
+		if err := f.PostMessage(ctx, t, m); err != nil {
+			return err
+		}
+		// A worker's reply in a thread with the person: the portal
+		// accounts that asked are told a reply is waiting (notice.go).
+		return replyNotice(ctx, tx, f, t, m)
 	})
 	if err != nil {
 		s.drop(ctx, u)

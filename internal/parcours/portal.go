@@ -106,3 +106,23 @@ type Disclosure struct {
 	SetBy    string    `json:"set_by"`
 	SetAt    time.Time `json:"set_at"`
 }
+
+// ReplyNotice is a portal account's choice to be told by e-mail that a
+// referent replied in one of its conversations: the address it gave and
+// when it consented. The e-mail says only that a reply is waiting, with
+// the portal's page — never the message, the service or the referent
+// (the mailbox may be shared). It is the account holder's own: workers
+// neither read nor change it.
+type ReplyNotice struct {
+	// Email is "" when the account gave none (or withdrew it).
+	Email     string    `json:"email"`
+	ConsentAt time.Time `json:"consent_at,omitzero"`
+}
+
+// ReplyNoticeWindow is the span within which further replies send no
+// further notice: the first reply of a burst is told, the next ones are
+// found with it.
+const ReplyNoticeWindow = time.Hour
+
+// ReplyNoticeKind is the outbox kind of these notices.
+const ReplyNoticeKind = "portal_reply"

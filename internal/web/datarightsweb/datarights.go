@@ -53,6 +53,7 @@ func Register(s *web.Server) {
 			"break_glass": web.Boolean(), "reason": web.Str(), "count": web.Integer(), "since": web.StrFmt("date-time")})),
 		"left_out": web.ArrayOf(web.Object([]string{"part", "count", "reason"}, web.Schema{
 			"part": web.Str(), "count": web.Integer(), "reason": web.Str()})),
+		"portal_reply_notice": web.Object([]string{"email"}, web.Schema{"email": web.StrFmt("email"), "consent_at": web.StrFmt("date-time")}),
 	}))
 	s.Handle("GET", "/api/v1/persons/{id}/export", web.API, a.export,
 		&web.Op{ID: "exportFile", Summary: "The person's whole file as one JSON document, to give them (GDPR art. 15 and 20); audited",

@@ -44,12 +44,24 @@ func (a *area) messageRoutes(s *web.Server) {
 			Summary: "Answer in one of the person's conversations; the referents taking part are notified (portal session; not a view-only delegate)"})
 }
 
+// threadsPage is what portal_threads.html receives.
+type threadsPage struct {
+	*messaging.ListView
+	Notice *parcours.ReplyNotice
+}
+
 func (a *area) showThreads(w http.ResponseWriter, r *http.Request, status int, pd *web.PageData) error {
 	v, err := a.Services().Messaging.List(r.Context(), web.MustActor(r), "")
 	if err != nil {
 		return err
 	}
-	pd.Title, pd.Data = "page.portal.messages", v
+	// The account's choice about e-mail notices of replies, with a link
+	// to change it (notice.go).
+	n, err := a.svc.ReplyNotice(r.Context(), web.MustActor(r))
+	if err != nil {
+		return err
+	}
+	pd.Title, pd.Data = "page.portal.messages", &threadsPage{ListView: v, Notice: n}
 	if r.URL.Query().Get("sent") != "" && pd.Flash == "" {
 		pd.Flash = "messaging.sent"
 	}

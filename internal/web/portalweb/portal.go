@@ -68,6 +68,7 @@ func Register(s *web.Server) {
 
 	a.documentRoutes(s)
 	a.messageRoutes(s)
+	a.noticeRoutes(s)
 	a.prescreeningRoutes(s)
 
 	// The workers' side.

@@ -1,0 +1,106 @@
+package store
+
+import (
+	"context"
+	"time"
+
+	"parcours/internal/parcours"
+)
+
+// Notices of new replies (migration 0370): the address a portal account
+// gave for them and when it consented, and the time of the latest notice
+// queued for it. Kept apart from portalAccountColumns so that no list of
+// accounts (the workers' page and API) ever carries the address.
+
+// ReplyNotice returns a portal account's notice choice (Email "" when it
+// gave none).
+func (tx *Tx) ReplyNotice(ctx context.Context, accountID string) (*parcours.ReplyNotice, error) {
+	var n parcours.ReplyNotice
+	var at int64
+	if err := tx.queryRow(ctx, "SELECT notice_email, notice_consent_at FROM portal_accounts WHERE id = ?", accountID).Scan(&n.Email, &at); err != nil {
+		return nil, err
+	}
+	if n.Email != "" {
+		n.ConsentAt = fromTS(at)
+	}
+	return &n, nil
+}
+
+// SetReplyNotice records a portal account's address for notices and the
+// time of its consent (now); "" withdraws it, blanking the address. Any
+// change forgets when the latest notice went, so the next reply is told
+// at once, and drops the notices still queued for the account (to the
+// address it no longer wants used).
+func (tx *Tx) SetReplyNotice(ctx context.Context, accountID, email string) error {
+	var at int64
+	if email != "" {
+		at = ts(tx.now.Truncate(time.Microsecond))
+	}
+	if _, err := tx.exec(ctx, "UPDATE portal_accounts SET notice_email = ?, notice_consent_at = ?, notice_last_at = 0 WHERE id = ?",
+		email, at, accountID); err != nil {
+		return err
+	}
+	// Account ids are UUIDs: no LIKE wildcard in them.
+	_, err := tx.exec(ctx, "DELETE FROM outbox_messages WHERE kind = ? AND status = 'queued' AND idem_key LIKE ?",
+		parcours.ReplyNoticeKind, ReplyNoticeKeyPrefix(accountID)+"%")
+	return err
+}
+
+// ReplyNoticeKeyPrefix starts the outbox keys of an account's notices:
+// "portal-reply:<account>:<message>".
+func ReplyNoticeKeyPrefix(accountID string) string { return "portal-reply:" + accountID + ":" }
+
+// ReplyNoticeAccount is a portal account of a file that gave an address
+// for notices.
+type ReplyNoticeAccount struct {
+	Account *parcours.PortalAccount
+	Email   string
+}
+
+// ReplyNoticeAccounts returns the accounts on a person's file that gave
+// an address for notices, revoked ones excepted (the caller checks the
+// rest of Active).
+func (tx *Tx) ReplyNoticeAccounts(ctx context.Context, personIDs []string) ([]ReplyNoticeAccount, error) {
+	in, args := personIn("person_id", personIDs)
+	rows, err := tx.query(ctx, "SELECT "+portalAccountColumns+", notice_email FROM portal_accounts WHERE "+in+
+		" AND notice_email <> '' AND revoked_at = 0 ORDER BY created_at, id", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []ReplyNoticeAccount
+	for rows.Next() {
+		var email string
+		a, err := scanPortalAccount(scanPlus{rows, []any{&email}})
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, ReplyNoticeAccount{Account: a, Email: email})
+	}
+	return out, rows.Err()
+}
+
+// ClaimReplyNotice records that a notice is queued for the account now,
+// unless one was within window: it reports whether the caller may queue
+// it. The conditional UPDATE makes two replies racing claim it once
+// (PostgreSQL re-checks the condition after the row lock; SQLite has one
+// writer).
+func (tx *Tx) ClaimReplyNotice(ctx context.Context, accountID string, window time.Duration) (bool, error) {
+	now := tx.now.Truncate(time.Microsecond)
+	res, err := tx.exec(ctx, "UPDATE portal_accounts SET notice_last_at = ? WHERE id = ? AND notice_email <> '' AND notice_last_at <= ?",
+		ts(now), accountID, ts(now.Add(-window)))
+	if err != nil {
+		return false, err
+	}
+	n, err := res.RowsAffected()
+	return n == 1, err
+}
+
+// scanPlus scans a row's leading columns with Scan's caller and the
+// trailing ones into extra.
+type scanPlus struct {
+	r     interface{ Scan(...any) error }
+	extra []any
+}
+
+func (s scanPlus) Scan(dest ...any) error { return s.r.Scan(append(dest, s.extra...)...) }
