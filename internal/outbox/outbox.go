@@ -56,7 +56,8 @@ type Message struct {
 	// Channel is parcours.ChannelEmail or parcours.ChannelSMS.
 	Channel string
 	// Kind names the message's purpose for the outbox page: reminder,
-	// referral, test.
+	// referral, portal_invitation, portal_reply (a reply notice,
+	// package messaging), test.
 	Kind string
 	// PersonID is the person the message is about or to, if any (for
 	// anonymisation).
