@@ -3,6 +3,7 @@ package file
 import (
 	"context"
 	"strings"
+	"time"
 
 	"parcours/internal/access"
 	"parcours/internal/audit"
@@ -289,16 +290,17 @@ func (f *File) SetReplyNotice(ctx context.Context, email string) error {
 
 // ReplyNoticeAccounts returns the portal accounts of the file to tell
 // that the actor (a worker) wrote in thread t, a thread with the person:
-// those active today that gave an address. It is for queuing the notice
-// only: no page or answer shows the addresses to workers.
-func (f *File) ReplyNoticeAccounts(ctx context.Context, t *parcours.Thread) ([]store.ReplyNoticeAccount, error) {
+// those active today that gave an address and were told nothing within
+// window. It is for queuing the notice only: no page or answer shows the
+// addresses to workers.
+func (f *File) ReplyNoticeAccounts(ctx context.Context, t *parcours.Thread, window time.Duration) ([]store.ReplyNoticeAccount, error) {
 	if err := f.Check(access.MessageWrite); err != nil {
 		return nil, err
 	}
 	if f.actor.Portal != nil || !t.WithPerson() || t.ReferralID != "" || t.PersonID == "" || !f.Owns(t.PersonID) {
 		return nil, nil
 	}
-	all, err := f.tx.ReplyNoticeAccounts(ctx, f.IDs)
+	all, err := f.tx.ReplyNoticeAccounts(ctx, f.IDs, window)
 	if err != nil {
 		return nil, err
 	}

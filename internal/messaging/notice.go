@@ -18,11 +18,12 @@ import (
 // (it exists exactly when the reply does), only when the organisation's
 // e-mail is set up.
 //
-// A burst of replies sends one notice per account: the account's
-// notice_last_at is claimed with a conditional UPDATE
-// (store.ClaimReplyNotice), and a reply within ReplyNoticeWindow (one
-// hour) of the notice last queued queues none — the person finds them
-// all at once. A sliding window rather than a key per clock hour, which
+// A burst of replies sends one notice per account: a reply within
+// ReplyNoticeWindow (one hour) of the notice last queued for the account
+// queues none — the person finds them all at once. The accounts read
+// leaves out those inside the window (such a reply costs one read), and
+// the account's notice_last_at is then claimed with a conditional UPDATE
+// (store.ClaimReplyNotice), so that two replies racing queue one. A sliding window rather than a key per clock hour, which
 // would send two notices for replies at 10:59 and 11:01. The outbox key
 // "portal-reply:<account>:<message>" makes each notice queued once; a
 // change or withdrawal of the address drops the notices still queued and
@@ -45,7 +46,7 @@ const (
 // thread t of file f. Each queued notice is audited thread.notice (on the
 // account told).
 func replyNotice(ctx context.Context, tx *store.Tx, f *file.File, t *parcours.Thread, m *parcours.ThreadMessage) error {
-	accounts, err := f.ReplyNoticeAccounts(ctx, t)
+	accounts, err := f.ReplyNoticeAccounts(ctx, t, parcours.ReplyNoticeWindow)
 	if err != nil || len(accounts) == 0 {
 		return err
 	}

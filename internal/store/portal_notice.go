@@ -58,12 +58,14 @@ type ReplyNoticeAccount struct {
 }
 
 // ReplyNoticeAccounts returns the accounts on a person's file that gave
-// an address for notices, revoked ones excepted (the caller checks the
-// rest of Active).
-func (tx *Tx) ReplyNoticeAccounts(ctx context.Context, personIDs []string) ([]ReplyNoticeAccount, error) {
+// an address for notices and were sent none within window (revoked ones
+// excepted; the caller checks the rest of Active): a reply inside the
+// window costs this one read, as a file without any address.
+func (tx *Tx) ReplyNoticeAccounts(ctx context.Context, personIDs []string, window time.Duration) ([]ReplyNoticeAccount, error) {
 	in, args := personIn("person_id", personIDs)
+	args = append(args, ts(tx.now.Truncate(time.Microsecond).Add(-window)))
 	rows, err := tx.query(ctx, "SELECT "+portalAccountColumns+", notice_email FROM portal_accounts WHERE "+in+
-		" AND notice_email <> '' AND revoked_at = 0 ORDER BY created_at, id", args...)
+		" AND notice_email <> '' AND revoked_at = 0 AND notice_last_at <= ? ORDER BY created_at, id", args...)
 	if err != nil {
 		return nil, err
 	}
