@@ -193,7 +193,8 @@ type MessagesQuery struct {
 // Messages lists a page of the organisation's outgoing messages, newest
 // first, with the cursor of the next page ("" on the last) and the counts
 // by status. Only admins (OrgManage) see recipients and texts; a manager
-// sees status, tries and errors.
+// sees status, tries and errors. Nobody sees the recipient of a reply
+// notice (package messaging): the person's own address.
 func (s *Service) Messages(ctx context.Context, actor parcours.Actor, q MessagesQuery) (*parcours.Page[*parcours.OutboxMessage], map[string]int, error) {
 	if err := access.Check(actor, access.OutboxRead, access.Target{OrgID: actor.OrgID}); err != nil {
 		return nil, nil, err
@@ -243,6 +244,14 @@ func (s *Service) Messages(ctx context.Context, actor parcours.Actor, q Messages
 	if !access.Allowed(actor, access.OrgManage, access.Target{OrgID: actor.OrgID}) {
 		for _, m := range page.Items {
 			m.Recipient, m.Subject, m.Body = "", "", ""
+		}
+	}
+	for _, m := range page.Items {
+		if m.Kind == parcours.ReplyNoticeKind {
+			// The address of a reply notice is the portal account
+			// holder's own: no worker reads it, admins neither (the
+			// text, the same for all, stays).
+			m.Recipient = ""
 		}
 	}
 	return page, counts, nil

@@ -81,7 +81,9 @@ func (tx *Tx) ActivatePortalAccount(ctx context.Context, id, login, passwordHash
 // RevokePortalAccount ends an account (a delegate withdrawn, a portal
 // closed) and its sessions.
 func (tx *Tx) RevokePortalAccount(ctx context.Context, id string) error {
-	if _, err := tx.exec(ctx, "UPDATE portal_accounts SET revoked_at = ? WHERE id = ? AND revoked_at = 0", ts(tx.now), id); err != nil {
+	// A closed account keeps no address for reply notices (migration
+	// 0370): it was for this account only.
+	if _, err := tx.exec(ctx, "UPDATE portal_accounts SET revoked_at = ?, notice_email = '', notice_consent_at = 0 WHERE id = ? AND revoked_at = 0", ts(tx.now), id); err != nil {
 		return err
 	}
 	_, err := tx.exec(ctx, "DELETE FROM portal_sessions WHERE account_id = ?", id)

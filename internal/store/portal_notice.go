@@ -29,8 +29,10 @@ func (tx *Tx) ReplyNotice(ctx context.Context, accountID string) (*parcours.Repl
 // SetReplyNotice records a portal account's address for notices and the
 // time of its consent (now); "" withdraws it, blanking the address. Any
 // change forgets when the latest notice went, so the next reply is told
-// at once, and drops the notices still queued for the account (to the
-// address it no longer wants used).
+// at once, cancels the account's notices not sent (queued, failed or
+// uncertain: to an address it no longer wants used) and blanks the
+// address in all of them (the outbox keeps that they went, not where).
+// A notice being sent at this very moment keeps its address.
 func (tx *Tx) SetReplyNotice(ctx context.Context, accountID, email string) error {
 	var at int64
 	if email != "" {
@@ -40,9 +42,12 @@ func (tx *Tx) SetReplyNotice(ctx context.Context, accountID, email string) error
 		email, at, accountID); err != nil {
 		return err
 	}
-	// Account ids are UUIDs: no LIKE wildcard in them.
-	_, err := tx.exec(ctx, "DELETE FROM outbox_messages WHERE kind = ? AND status = 'queued' AND idem_key LIKE ?",
-		parcours.ReplyNoticeKind, ReplyNoticeKeyPrefix(accountID)+"%")
+	// Account ids are UUIDs: no LIKE wildcard in them. As the
+	// anonymisation does (persondata.go): an unsent message is
+	// cancelled, and none keeps the address.
+	_, err := tx.exec(ctx, `UPDATE outbox_messages SET recipient = '',
+		status = CASE WHEN status IN ('queued','failed','uncertain') THEN 'cancelled' ELSE status END
+		WHERE kind = ? AND idem_key LIKE ? AND status <> 'sending'`, parcours.ReplyNoticeKind, ReplyNoticeKeyPrefix(accountID)+"%")
 	return err
 }
 

@@ -209,6 +209,14 @@ func TestPortalReplyNotice_OptInOneNoticePerBurstWithoutContentAndWithdrawal(t *
 		if acts := actionsSince(t, e, before); countOf(acts, "thread.notice") != 1 {
 			t.Errorf("queuing audit: %v", acts)
 		}
+		// Not even the admins' outbox shows where it goes.
+		if r := e.Do("GET", "/api/v1/outbox", "admin", nil); r.Status != http.StatusOK || strings.Contains(string(r.Body), address) ||
+			!strings.Contains(string(r.Body), parcours.ReplyNoticeKind) {
+			t.Errorf("the outbox API shows the address (or no notice): %d", r.Status)
+		}
+		if r := e.Page("GET", "/admin/outbox", "admin", nil); r.Status != http.StatusOK || strings.Contains(string(r.Body), address) {
+			t.Errorf("the outbox page shows the address: %d", r.Status)
+		}
 
 		// A second reply within the hour: no second notice.
 		reply("Et n'oubliez pas votre avis d'imposition.")
@@ -263,13 +271,26 @@ func TestPortalReplyNotice_OptInOneNoticePerBurstWithoutContentAndWithdrawal(t *
 		if acts := actionsSince(t, e, before); countOf(acts, "portal.notice.remove") != 1 {
 			t.Errorf("withdrawal audit: %v", acts)
 		}
-		if n := replyNotices(t, e, org); len(n) != 1 || n[0].Status != parcours.OutboxSent {
-			t.Errorf("after withdrawal the queued notice stays: %d", len(n))
+		status := map[string]int{}
+		for _, m := range replyNotices(t, e, org) {
+			status[m.Status]++
+			if m.Recipient != "" {
+				t.Errorf("a %s notice keeps the withdrawn address", m.Status)
+			}
+		}
+		if status[parcours.OutboxSent] != 1 || status[parcours.OutboxCancelled] != 1 || len(status) != 2 {
+			t.Errorf("after withdrawal: notices by status %v, want the sent one and the queued one cancelled", status)
 		}
 		e.App.DB.Now = func() time.Time { return now().Add(3 * parcours.ReplyNoticeWindow) }
 		reply("Avez-vous reçu le courrier ?")
-		if n := replyNotices(t, e, org); len(n) != 1 {
-			t.Fatalf("a reply after withdrawal: %d notices, want 1 (the one sent before)", len(n))
+		if n := replyNotices(t, e, org); len(n) != 2 {
+			t.Fatalf("a reply after withdrawal: %d notices, want 2 (those before)", len(n))
+		}
+		if _, err := e.App.Outbox.Deliver(t.Context(), parcours.SystemActor()); err != nil {
+			t.Fatal(err)
+		}
+		if got := catcher.Mail(); len(got) != 1 {
+			t.Errorf("after withdrawal %d e-mails were sent in all, want the 1 before", len(got))
 		}
 		if page := portalDo(t, e, person, "GET", "/moi/avis?done=off", nil); strings.Contains(string(page.Body), address) ||
 			!strings.Contains(string(page.Body), "votre adresse est effacée") {
@@ -317,6 +338,26 @@ func TestPortalReplyNotice_NoneWithoutMailerNorForThePersonsOwnMessages(t *testi
 		}
 		if n := replyNotices(t, e, f.Person.OrgID); len(n) != 0 {
 			t.Fatalf("a notice after withdrawal: %d", len(n))
+		}
+
+		// A delegate gives their own address; once their access is
+		// closed it is gone, and they are told nothing.
+		delegate := pfx(f).Delegate.ID
+		if r := portalDo(t, e, delegate, "PUT", "/api/v1/moi/reply-notice", map[string]any{"email": "paul.martin@exemple.test", "consent": true}); r.Status != http.StatusOK {
+			t.Fatalf("the delegate's opt-in: %d %s", r.Status, r.Body)
+		}
+		if r := e.Do("POST", "/api/v1/persons/"+f.Person.ID+"/portal-accounts/"+delegate+"/revoke", "worker", nil); r.Status != http.StatusNoContent {
+			t.Fatalf("revoke: %d %s", r.Status, r.Body)
+		}
+		var kept string
+		if err := e.App.DB.SQL().QueryRow(rebind(e, "SELECT notice_email FROM portal_accounts WHERE id = ?"), delegate).Scan(&kept); err != nil || kept != "" {
+			t.Errorf("a closed account keeps its address: %q %v", kept, err)
+		}
+		if r := e.Do("POST", "/api/v1/threads/"+th.ID+"/messages", "worker", map[string]any{"body": "Au revoir."}); r.Status != http.StatusCreated {
+			t.Fatalf("reply: %d %s", r.Status, r.Body)
+		}
+		if n := replyNotices(t, e, f.Person.OrgID); len(n) != 0 {
+			t.Fatalf("a notice to a closed account: %d", len(n))
 		}
 	})
 }
