@@ -248,7 +248,11 @@ func (e *Env) NewTab(opts ...TabOption) *Tab {
 	t := cfg.t
 	t.Helper()
 	ctx, cancel := chromedp.NewContext(e.browser, chromedp.WithNewBrowserContext())
-	ctx, cancelTimeout := context.WithTimeout(ctx, 5*time.Minute)
+	// A bound on the tab's whole life, not on one step: a flow opens a
+	// tab for minutes on a loaded machine, and a deadline passing while
+	// the browser talks to the tab can leave the shared browser deaf to
+	// every tab (the package's -timeout then ends the run).
+	ctx, cancelTimeout := context.WithTimeout(ctx, 15*time.Minute)
 	t.Cleanup(func() { cancelTimeout(); cancel() })
 	steps := []chromedp.Action[chromedp.Void]{chromedp.EmulateViewport(cfg.width, cfg.height)}
 	if cfg.noJS {
