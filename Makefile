@@ -50,7 +50,7 @@ lint:
 # warm-up, the median one reported),
 # BENCH_BACKENDS (sqlite,postgres), BENCH_GOBENCH (0), BENCH_SCENARIOS (parts of
 # scenario names to run alone, e.g. "search,add"; all by default; the
-# audit overhead, audit verify and export steps run only in a full run or
+# audit overhead, audit verify, overload and export steps run only in a full run or
 # when named);
 # BENCH_OUT (the report, BENCHMARKS.md; point a partial run elsewhere);
 # BENCH_SEED_ONLY=1
