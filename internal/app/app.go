@@ -72,6 +72,12 @@ type Config struct {
 // once, named here for the command line, which does not import the web.
 type Admission = web.Admission
 
+// The admission bound when none is given (web.DefaultMaxInFlight, …).
+const (
+	DefaultMaxInFlight = web.DefaultMaxInFlight
+	DefaultMaxWait     = web.DefaultMaxWait
+)
+
 // App is a running Parcours.
 type App struct {
 	Config  Config

@@ -20,15 +20,15 @@ var serveAdmission struct {
 // admissionFlags adds serve's --max-requests and --queue-wait.
 func admissionFlags(fs *flag.FlagSet) {
 	fs.StringVar(&serveAdmission.maxRequests, "max-requests", os.Getenv("PARCOURS_MAX_REQUESTS"),
-		"requests worked on at once; beyond, requests wait their turn in arrival order (default 64, between 4 and 4096; env PARCOURS_MAX_REQUESTS)")
+		fmt.Sprintf("requests worked on at once; beyond, requests wait their turn in arrival order (default %d, between 4 and 4096; env PARCOURS_MAX_REQUESTS)", app.DefaultMaxInFlight))
 	fs.StringVar(&serveAdmission.queueWait, "queue-wait", os.Getenv("PARCOURS_QUEUE_WAIT"),
-		"how long a request may wait for its turn before it is answered 503 with Retry-After (default 2s, between 100ms and 60s; env PARCOURS_QUEUE_WAIT)")
+		fmt.Sprintf("how long a request may wait for its turn before it is answered 503 with Retry-After (default %s, between 100ms and 60s; env PARCOURS_QUEUE_WAIT)", app.DefaultMaxWait))
 }
 
 // admission reads serve's admission options; a value that does not parse
 // stops serve with one readable line.
 func admission() (*app.Admission, error) {
-	a := &app.Admission{MaxInFlight: 64, MaxWait: 2 * time.Second}
+	a := &app.Admission{MaxInFlight: app.DefaultMaxInFlight, MaxWait: app.DefaultMaxWait}
 	if v := serveAdmission.maxRequests; v != "" {
 		n, err := strconv.Atoi(v)
 		if err != nil || n < 4 || n > 4096 {

@@ -27,14 +27,22 @@ import (
 // service goes on answering at its capacity and the excess learns at
 // once that it should come back.
 type Admission struct {
-	// MaxInFlight requests are worked on at once (64 when 0).
+	// MaxInFlight requests are worked on at once (DefaultMaxInFlight
+	// when 0).
 	MaxInFlight int
-	// MaxWait is how long a request may wait for its turn (2 s when 0).
+	// MaxWait is how long a request may wait for its turn (DefaultMaxWait
+	// when 0).
 	MaxWait time.Duration
 	// MaxQueue requests may wait at once (8 × MaxInFlight when 0); the
 	// next is refused without waiting.
 	MaxQueue int
 }
+
+// The bound when none is given.
+const (
+	DefaultMaxInFlight = 64
+	DefaultMaxWait     = 2 * time.Second
+)
 
 // admission is Admission at work: slots holds a token per request worked
 // on, queue one per request waiting. Go wakes the senders blocked on a
@@ -54,10 +62,10 @@ type admission struct {
 
 func newAdmission(a Admission) *admission {
 	if a.MaxInFlight <= 0 {
-		a.MaxInFlight = 64
+		a.MaxInFlight = DefaultMaxInFlight
 	}
 	if a.MaxWait <= 0 {
-		a.MaxWait = 2 * time.Second
+		a.MaxWait = DefaultMaxWait
 	}
 	if a.MaxQueue <= 0 {
 		a.MaxQueue = 8 * a.MaxInFlight
