@@ -294,9 +294,9 @@ type Machine struct {
 	MemTotal string
 	Kernel   string
 	Go       string
-	// Syscall and LoopbackRTT calibrate the machine: the time of one
-	// system call (getppid) and of one round trip of a byte over TCP on
-	// 127.0.0.1, the best of three rounds. Every request measured here is
+	// Syscall and LoopbackRTT calibrate the machine (Calibrate): the time
+	// of one system call (getppid) and of one round trip of a byte over
+	// TCP on 127.0.0.1, the best of three rounds. Every request measured here is
 	// mostly system calls and loopback round trips: on two machines of the
 	// same kind (2 cores, same CPU model and kernel release, other kernel
 	// builds) even the raw-SQL floor differed nearly threefold. These say
@@ -326,8 +326,13 @@ func ThisMachine() Machine {
 	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
 		m.Kernel = strings.TrimSpace(string(b))
 	}
-	m.Syscall, m.LoopbackRTT = bestOf3(syscallTime), bestOf3(loopbackRTT)
 	return m
+}
+
+// Calibrate measures Syscall and LoopbackRTT (half a second or so): only
+// the report that prints them pays for it.
+func (m *Machine) Calibrate() {
+	m.Syscall, m.LoopbackRTT = bestOf3(syscallTime), bestOf3(loopbackRTT)
 }
 
 func bestOf3(f func() time.Duration) time.Duration {

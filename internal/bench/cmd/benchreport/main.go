@@ -186,6 +186,7 @@ func main() {
 	}
 	started := time.Now()
 	rep := &report{cfg: c, machine: bench.ThisMachine(), date: started.UTC(), loadBefore: bench.LoadAvg()}
+	rep.machine.Calibrate()
 	write := func() {
 		rep.total, rep.loadAfter = time.Since(started), bench.LoadAvg()
 		if err := os.WriteFile(c.out, []byte(rep.markdown()), 0o644); err != nil {
