@@ -10,6 +10,7 @@ TIMEOUT ?= 30m
 # the same kind. Alone they take 8.5 minutes there, then the rest 5 to 6,
 # internal/web named first as the longest.
 BROWSER_PKG := ./internal/web/browsertest
+GOTEST = PARCOURS_REQUIRE_AXE=1 $(GO) test -count=1 -timeout $(TIMEOUT)
 
 .PHONY: build test lint bench demo clean
 
@@ -27,12 +28,11 @@ test:
 	$(GO) vet $(PKGS)
 ifeq ($(PKGS),./...)
 	@status=0; \
-	PARCOURS_REQUIRE_AXE=1 $(GO) test -count=1 -timeout $(TIMEOUT) $(BROWSER_PKG) || status=1; \
-	PARCOURS_REQUIRE_AXE=1 $(GO) test -count=1 -timeout $(TIMEOUT) ./internal/web \
-		$$($(GO) list ./... | grep -v -e '/internal/web/browsertest$$' -e '/internal/web$$') || status=1; \
+	$(GOTEST) $(BROWSER_PKG) || status=1; \
+	$(GOTEST) ./internal/web $$($(GO) list ./... | grep -v -e '/internal/web/browsertest$$' -e '/internal/web$$') || status=1; \
 	exit $$status
 else
-	PARCOURS_REQUIRE_AXE=1 $(GO) test -count=1 -timeout $(TIMEOUT) $(PKGS)
+	$(GOTEST) $(PKGS)
 endif
 
 # staticcheck 0.8.x is the release line that supports Go 1.26.
