@@ -23,8 +23,9 @@ import (
 // queues none — the person finds them all at once. The accounts read
 // leaves out those inside the window (such a reply costs one read), and
 // the account's notice_last_at is then claimed with a conditional UPDATE
-// (store.ClaimReplyNotice), so that two replies racing queue one. A sliding window rather than a key per clock hour, which
-// would send two notices for replies at 10:59 and 11:01. The outbox key
+// (store.ClaimReplyNotice), so that two replies racing queue one. A
+// sliding window rather than a key per clock hour, which would send two
+// notices for replies at 10:59 and 11:01. The outbox key
 // "portal-reply:<account>:<message>" makes each notice queued once; a
 // change or withdrawal of the address drops the notices still queued and
 // restarts the window.
